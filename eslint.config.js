@@ -1,0 +1,26 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/peers/', 'coverage/', 'web/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+      // House rule 5: no wall-clock reads outside the clock, no env reads outside config/load.
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the Clock from core/clock.ts.' },
+      ],
+    },
+  },
+  {
+    files: ['src/core/clock.ts', 'bench/**', 'test/**', 'scripts/**', '**/*.test.ts', 'src/cli/progress.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);

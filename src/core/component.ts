@@ -1,0 +1,54 @@
+/**
+ * @module core/component
+ * How components plug in: a definition (kind, type, strict schema, factory) and the context
+ * that hands them everything they need. Nothing is global.
+ */
+import type { ZodType } from 'zod';
+import type { Clock } from './clock.js';
+
+export type ComponentKind = 'source' | 'parser' | 'feature' | 'detector' | 'sink';
+
+/** Structured logger: message is a capitalised sentence; fields are never interpolated into it. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Counters every component reports (received, sent, dropped, errors). */
+export interface ComponentCounters {
+  received: number;
+  sent: number;
+  dropped: number;
+  errors: number;
+}
+
+export interface ComponentContext {
+  readonly id: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+}
+
+export interface ComponentDefinition<C, T> {
+  readonly kind: ComponentKind;
+  readonly type: string;
+  readonly configSchema: ZodType<C>;
+  build(config: C, ctx: ComponentContext): Promise<T> | T;
+}
+
+/** A runtime failure inside a component: it becomes this event plus a counter, never a crash. */
+export interface ComponentError {
+  component: string;
+  stage: 'receiving' | 'processing' | 'sending';
+  errorType: string;
+  message: string;
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};

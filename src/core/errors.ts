@@ -1,0 +1,40 @@
+/**
+ * @module core/errors
+ * Every error anomalog throws carries a stable code. docs/errors.md lists them all,
+ * and errors.test.ts fails when this catalogue and the docs drift apart.
+ */
+
+export const ERROR_CODES = {
+  ANOMALOG_ERR_CLI_USAGE: 'The command line is invalid (unknown option, missing argument).',
+  ANOMALOG_ERR_CONFIG_INVALID: 'A configuration value is invalid; the message names the key path.',
+  ANOMALOG_ERR_INPUT_NOT_FOUND: 'An input file or directory does not exist or cannot be read.',
+  ANOMALOG_ERR_FORMAT_INVALID: 'A `--format` layout cannot be compiled.',
+  ANOMALOG_ERR_SNAPSHOT_VERSION: 'A state snapshot or model artifact has an unknown or newer version.',
+  ANOMALOG_ERR_SNAPSHOT_INVALID: 'A state snapshot or model artifact is malformed.',
+  ANOMALOG_ERR_DATASET_INVALID: 'An evaluation dataset is missing files or has an unexpected shape.',
+  ANOMALOG_ERR_MODEL_INVALID: 'A model cannot be fitted or used with the given data or options.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AnomalogError extends Error {
+  readonly code: ErrorCode;
+  /** How the user can fix it, shown after the message. */
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AnomalogError';
+    this.code = code;
+    this.hint = options?.hint;
+  }
+
+  /** One line for a terminal: what, where, how to fix. */
+  toLine(): string {
+    return this.hint ? `${this.message} ${this.hint} [${this.code}]` : `${this.message} [${this.code}]`;
+  }
+}
+
+export function isAnomalogError(e: unknown): e is AnomalogError {
+  return e instanceof AnomalogError;
+}

@@ -1,0 +1,70 @@
+/**
+ * @module core/event
+ * The data that crosses every seam of the pipeline (DESIGN.md §2). Types only, no I/O.
+ */
+
+/** Where a source can resume from: a file id + byte offset, or a Kafka partition + offset. */
+export interface Cursor {
+  readonly kind: 'file' | 'kafka' | 'stream';
+  /** File identity (device:inode) or topic:partition. */
+  readonly id: string;
+  /** Byte offset or Kafka offset just past the record. */
+  readonly offset: number;
+}
+
+/** One log record as extracted from its source and format (before template mining). */
+export interface LogRecord {
+  /** Event time in epoch ms (from the record when it has one, arrival time otherwise). */
+  ts: number;
+  source: string;
+  level?: string;
+  message: string;
+  /** Structured fields: header fields of a layout, JSON keys, logfmt pairs, syslog parts. */
+  fields?: Record<string, unknown>;
+  raw: string;
+  cursor?: Cursor;
+  /** 1-based number of the first input line of this record (multi-line events span several). */
+  line?: number;
+  /** True when the record's time came from arrival, not from the line. */
+  tsFromArrival?: boolean;
+}
+
+/** How a mined template changed with this event (Drain3's change types). */
+export type TemplateChange = 'created' | 'updated' | 'none';
+
+/** A record with its mined template. */
+export interface LogEvent extends LogRecord {
+  templateId: number;
+  template: string;
+  params: string[];
+  change?: TemplateChange;
+}
+
+export type Severity = 'info' | 'warning' | 'error' | 'critical';
+
+export interface Contribution {
+  feature: string;
+  templateId?: number;
+  template?: string;
+  observed: number;
+  expected: number;
+  contribution: number;
+}
+
+/** A flagged deviation with enough context for a person to act on it. */
+export interface Anomaly {
+  /** Deterministic: hash of detector + source + window/session + template. */
+  id: string;
+  ts: number;
+  source: string;
+  detector: string;
+  score: number;
+  severity: Severity;
+  /** One human sentence. */
+  title: string;
+  explanation: Contribution[];
+  context: string[];
+  window?: { start: number; end: number };
+  sessionKey?: string;
+  templateId?: number;
+}
