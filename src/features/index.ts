@@ -1,0 +1,7 @@
+/**
+ * @module features
+ * Sessions and windows → feature vectors: sequence loader, vocabulary, vectorizer, windows.
+ */
+export * from './sequences.js';
+export * from './vocabulary.js';
+export * from './vectorize.js';

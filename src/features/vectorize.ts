@@ -1,0 +1,339 @@
+/**
+ * @module features/vectorize
+ * Sessions/windows → feature vectors. Columns, in order:
+ * template counts (vocabulary learned at fit) · unknown-template count · template transitions
+ * (bigrams incl. start/end markers, the most frequent `maxBigrams` seen at fit) · unseen-transition
+ * count · extras (log event count, distinct templates, distinct unknown templates).
+ * Optional sublinear counts (log1p), TF-IDF and scaling (standard or min-max); everything learned
+ * at fit time (vocabulary, bigrams, idf, scaling, raw means for explanations) serialises to JSON.
+ * Rows are built sparse (CSR) first, so thousands of templates stay cheap; `transform` densifies
+ * for the models, which take dense matrices.
+ *
+ * @example
+ * const v = Vectorizer.fit(train.sequences, { tfidf: true });
+ * const X = v.transform(test.sequences); // Matrix, rows = sessions
+ */
+import { AnomalogError } from '../core/errors.js';
+import type { Matrix } from '../core/model.js';
+import type { Sequence } from './sequences.js';
+import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
+
+export interface VectorizerOptions {
+  /** log1p on count columns before TF-IDF/scaling. */
+  sublinear: boolean;
+  /** Multiply count columns by smooth idf, ln((1+N)/(1+df)) + 1. */
+  tfidf: boolean;
+  scaling: 'none' | 'standard' | 'minmax';
+  /** Template-transition features (order awareness). */
+  bigrams: boolean;
+  maxBigrams: number;
+  /** Event count, distinct and distinct-unknown template counts. */
+  extras: boolean;
+}
+
+export const DEFAULT_VECTORIZER_OPTIONS: VectorizerOptions = {
+  sublinear: false,
+  tfidf: false,
+  scaling: 'standard',
+  bigrams: true,
+  maxBigrams: 512,
+  extras: true,
+};
+
+export interface VectorizerJSON {
+  version: 1;
+  options: VectorizerOptions;
+  vocabulary: VocabularyJSON;
+  bigrams: number[];
+  bigramDf: number[];
+  idf: number[] | null;
+  shift: number[] | null;
+  scale: number[] | null;
+  rawMean: number[];
+}
+
+/** Compressed sparse rows. */
+export interface SparseRows {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** What a column means, for explanations. */
+export interface ColumnInfo {
+  feature: string;
+  templateId?: number;
+}
+
+const EXTRA_NAMES = ['#events (log)', '#distinct templates', '#new templates'];
+
+export class Vectorizer {
+  private readonly bigramIndex = new Map<number, number>();
+
+  private constructor(
+    readonly options: VectorizerOptions,
+    readonly vocabulary: Vocabulary,
+    private readonly bigrams: number[],
+    private readonly bigramDf: number[],
+    private idf: Float64Array | null,
+    private shift: Float64Array | null,
+    private scale: Float64Array | null,
+    private rawMean: Float64Array,
+  ) {
+    for (let i = 0; i < bigrams.length; i++) this.bigramIndex.set(bigrams[i], i);
+  }
+
+  /** Learns vocabulary, transitions, idf and scaling from unlabeled sequences. */
+  static fit(seqs: readonly Sequence[], opts: Partial<VectorizerOptions> = {}): Vectorizer {
+    if (seqs.length === 0) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'Cannot fit features on zero sessions.');
+    const options = { ...DEFAULT_VECTORIZER_OPTIONS, ...opts };
+    const vocab = Vocabulary.fit(seqs.map((s) => s.templates));
+    const [bigrams, bigramDf] = options.bigrams ? learnBigrams(seqs, vocab, options.maxBigrams) : [[], []];
+    const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0));
+    const raw = v.rawSparse(seqs);
+    v.rawMean = columnMeans(raw);
+    if (options.tfidf) v.idf = v.computeIdf(seqs.length);
+    if (options.scaling !== 'none') {
+      const weighted = v.weightSparse(raw);
+      [v.shift, v.scale] = options.scaling === 'standard' ? standardStats(weighted) : minMaxStats(weighted);
+    }
+    return v;
+  }
+
+  static fromJSON(j: VectorizerJSON): Vectorizer {
+    if (!j || typeof j !== 'object') throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Feature state is missing.');
+    if (j.version !== 1) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Feature state version ${String(j.version)} is not supported (expected 1).`);
+    }
+    const f = (a: number[] | null) => (a ? Float64Array.from(a) : null);
+    return new Vectorizer(
+      { ...DEFAULT_VECTORIZER_OPTIONS, ...j.options },
+      Vocabulary.fromJSON(j.vocabulary),
+      j.bigrams,
+      j.bigramDf,
+      f(j.idf),
+      f(j.shift),
+      f(j.scale),
+      Float64Array.from(j.rawMean),
+    );
+  }
+
+  toJSON(): VectorizerJSON {
+    const a = (x: Float64Array | null) => (x ? Array.from(x) : null);
+    return {
+      version: 1,
+      options: { ...this.options },
+      vocabulary: this.vocabulary.toJSON(),
+      bigrams: [...this.bigrams],
+      bigramDf: [...this.bigramDf],
+      idf: a(this.idf),
+      shift: a(this.shift),
+      scale: a(this.scale),
+      rawMean: Array.from(this.rawMean),
+    };
+  }
+
+  private get countColumns(): number {
+    return this.vocabulary.columns + (this.options.bigrams ? this.bigrams.length + 1 : 0);
+  }
+
+  get columns(): number {
+    return this.countColumns + (this.options.extras ? EXTRA_NAMES.length : 0);
+  }
+
+  /** Human meaning of every column. */
+  columnInfo(col: number): ColumnInfo {
+    const V = this.vocabulary.size;
+    if (col < V) return { feature: `T${this.vocabulary.ids[col]}`, templateId: this.vocabulary.ids[col] };
+    if (col === V) return { feature: '<unknown template>' };
+    if (this.options.bigrams) {
+      const b = col - V - 1;
+      if (b < this.bigrams.length) return { feature: this.bigramName(this.bigrams[b]) };
+      if (b === this.bigrams.length) return { feature: '<unseen transition>' };
+    }
+    return { feature: EXTRA_NAMES[col - this.countColumns] ?? `#${col}` };
+  }
+
+  /** Mean raw (unweighted, unscaled) value of each column over the training sessions. */
+  expectedRaw(col: number): number {
+    return this.rawMean[col] ?? 0;
+  }
+
+  /** Raw values: counts and extras before sublinear/TF-IDF/scaling (what a person reads). */
+  rawSparse(seqs: readonly Sequence[]): SparseRows {
+    const cols = this.columns;
+    const indptr = new Int32Array(seqs.length + 1);
+    const idx: number[] = [];
+    const val: number[] = [];
+    const acc = new Map<number, number>();
+    for (let r = 0; r < seqs.length; r++) {
+      acc.clear();
+      this.accumulate(seqs[r].templates, acc);
+      const keys = [...acc.keys()].sort((a, b) => a - b);
+      for (const k of keys) {
+        idx.push(k);
+        val.push(acc.get(k) ?? 0);
+      }
+      indptr[r + 1] = idx.length;
+    }
+    return { rows: seqs.length, cols, indptr, indices: Int32Array.from(idx), values: Float64Array.from(val) };
+  }
+
+  /** Model input: raw → sublinear → TF-IDF → scaling, as a dense matrix. */
+  transform(seqs: readonly Sequence[]): Matrix {
+    return this.transformRaw(this.rawSparse(seqs));
+  }
+
+  /** Same as `transform`, from rows already built by `rawSparse`. */
+  transformRaw(raw: SparseRows): Matrix {
+    const w = this.weightSparse(raw);
+    const { rows, cols } = w;
+    const data = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      for (let p = w.indptr[r]; p < w.indptr[r + 1]; p++) data[r * cols + w.indices[p]] = w.values[p];
+    }
+    const { shift, scale } = this;
+    if (shift && scale) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * cols;
+        for (let c = 0; c < cols; c++) data[o + c] = (data[o + c] - shift[c]) / scale[c];
+      }
+    }
+    return { rows, cols, data };
+  }
+
+  private accumulate(t: Int32Array, acc: Map<number, number>): void {
+    const vocab = this.vocabulary;
+    const V = vocab.size;
+    const unknownIds = new Set<number>();
+    const distinct = new Set<number>();
+    let prev = V + 1; // start marker
+    for (let i = 0; i < t.length; i++) {
+      const c = vocab.column(t[i]);
+      acc.set(c, (acc.get(c) ?? 0) + 1);
+      distinct.add(t[i]);
+      if (c === V) unknownIds.add(t[i]);
+      if (this.options.bigrams) this.addBigram(prev, c, acc);
+      prev = c;
+    }
+    if (this.options.bigrams && t.length > 0) this.addBigram(prev, V + 2, acc);
+    if (this.options.extras) {
+      const e = this.countColumns;
+      if (t.length > 0) acc.set(e, Math.log1p(t.length));
+      if (distinct.size > 0) acc.set(e + 1, distinct.size);
+      if (unknownIds.size > 0) acc.set(e + 2, unknownIds.size);
+    }
+  }
+
+  private addBigram(a: number, b: number, acc: Map<number, number>): void {
+    const base = this.vocabulary.columns;
+    const j = this.bigramIndex.get(a * (this.vocabulary.size + 3) + b);
+    const col = j === undefined ? base + this.bigrams.length : base + j;
+    acc.set(col, (acc.get(col) ?? 0) + 1);
+  }
+
+  private bigramName(code: number): string {
+    const n = this.vocabulary.size + 3;
+    const name = (c: number) =>
+      c < this.vocabulary.size ? `T${this.vocabulary.ids[c]}` : c === this.vocabulary.size ? '?' : c === this.vocabulary.size + 1 ? '^' : '$';
+    return `${name(Math.floor(code / n))}→${name(code % n)}`;
+  }
+
+  private computeIdf(docs: number): Float64Array {
+    const idf = new Float64Array(this.countColumns);
+    const V = this.vocabulary.size;
+    const df = (c: number) => {
+      if (c < V) return this.vocabulary.df[c];
+      const b = c - V - 1;
+      return b >= 0 && b < this.bigramDf.length ? this.bigramDf[b] : 0;
+    };
+    for (let c = 0; c < idf.length; c++) idf[c] = Math.log((1 + docs) / (1 + df(c))) + 1;
+    return idf;
+  }
+
+  private weightSparse(raw: SparseRows): SparseRows {
+    const values = Float64Array.from(raw.values);
+    const limit = this.countColumns;
+    const { idf } = this;
+    for (let p = 0; p < values.length; p++) {
+      const c = raw.indices[p];
+      if (c >= limit) continue;
+      if (this.options.sublinear) values[p] = Math.log1p(values[p]);
+      if (idf) values[p] *= idf[c];
+    }
+    return { ...raw, values };
+  }
+}
+
+function learnBigrams(seqs: readonly Sequence[], vocab: Vocabulary, max: number): [number[], number[]] {
+  const V = vocab.size;
+  const n = V + 3;
+  const freq = new Map<number, number>();
+  const df = new Map<number, number>();
+  const seen = new Set<number>();
+  for (const s of seqs) {
+    seen.clear();
+    let prev = V + 1;
+    const t = s.templates;
+    for (let i = 0; i <= t.length; i++) {
+      if (i === t.length && t.length === 0) break;
+      const c = i < t.length ? vocab.column(t[i]) : V + 2;
+      const code = prev * n + c;
+      freq.set(code, (freq.get(code) ?? 0) + 1);
+      if (!seen.has(code)) {
+        seen.add(code);
+        df.set(code, (df.get(code) ?? 0) + 1);
+      }
+      prev = c;
+    }
+  }
+  const codes = [...freq.keys()].sort((a, b) => (freq.get(b) ?? 0) - (freq.get(a) ?? 0) || a - b).slice(0, max);
+  codes.sort((a, b) => a - b);
+  return [codes, codes.map((c) => df.get(c) ?? 0)];
+}
+
+function columnMeans(m: SparseRows): Float64Array {
+  const mean = new Float64Array(m.cols);
+  for (let p = 0; p < m.values.length; p++) mean[m.indices[p]] += m.values[p];
+  for (let c = 0; c < m.cols; c++) mean[c] /= Math.max(1, m.rows);
+  return mean;
+}
+
+function standardStats(m: SparseRows): [Float64Array, Float64Array] {
+  const mean = columnMeans(m);
+  const sq = new Float64Array(m.cols);
+  for (let p = 0; p < m.values.length; p++) sq[m.indices[p]] += m.values[p] * m.values[p];
+  const scale = new Float64Array(m.cols);
+  for (let c = 0; c < m.cols; c++) {
+    const v = sq[c] / Math.max(1, m.rows) - mean[c] * mean[c];
+    const sd = Math.sqrt(Math.max(0, v));
+    // A column (nearly) constant in training keeps raw units, so a new value stays visible, not infinite.
+    scale[c] = sd > 1e-6 ? sd : 1;
+  }
+  return [mean, scale];
+}
+
+function minMaxStats(m: SparseRows): [Float64Array, Float64Array] {
+  const lo = new Float64Array(m.cols).fill(Infinity);
+  const hi = new Float64Array(m.cols).fill(-Infinity);
+  const nnz = new Int32Array(m.cols);
+  for (let p = 0; p < m.values.length; p++) {
+    const c = m.indices[p];
+    const v = m.values[p];
+    if (v < lo[c]) lo[c] = v;
+    if (v > hi[c]) hi[c] = v;
+    nnz[c]++;
+  }
+  const scale = new Float64Array(m.cols);
+  for (let c = 0; c < m.cols; c++) {
+    if (nnz[c] < m.rows) {
+      // Implicit zeros of the sparse rows count too.
+      lo[c] = Math.min(lo[c], 0);
+      hi[c] = Math.max(hi[c], 0);
+    }
+    scale[c] = hi[c] - lo[c] > 1e-12 ? hi[c] - lo[c] : 1;
+  }
+  return [lo, scale];
+}
