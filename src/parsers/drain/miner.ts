@@ -1,0 +1,324 @@
+/**
+ * @module parsers/drain/miner
+ * Online template miner of the Drain family (He et al., ICWS 2017), with the changes that make
+ * it accurate on one configuration for every system:
+ * - messages are masked first (typed placeholders, structure inside tokens kept);
+ * - similarity counts only positions where at least one side is a constant, so lines made mostly
+ *   of variables do not each open a cluster, and placeholders of any type match each other;
+ * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`);
+ * - an exact cache of masked lines skips the tree for the lines seen before (most of them);
+ * - clusters are bounded with least-recently-used eviction, and counted.
+ */
+import type { TemplateChange } from '../../core/event.js';
+import { AnomalogError } from '../../core/errors.js';
+import type { MinerMode, Snapshot } from '../../core/parser.js';
+import { type MaskedLine, Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
+import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
+
+export interface MinerOptions {
+  /** Share of constant positions that must agree to join a cluster (0..1). */
+  similarityThreshold?: number;
+  /** Drain tree depth: the first `depth - 2` tokens route a line to its leaf. */
+  depth?: number;
+  /** Cap on live clusters; the least recently used are evicted beyond it. */
+  maxClusters?: number;
+  /** Cap on the masked-line cache (entries). */
+  cacheSize?: number;
+  masking?: MaskerOptions;
+}
+
+export interface MineResult {
+  /** Stable id of the template (0 = no template matched in match mode). */
+  templateId: number;
+  change: TemplateChange;
+  template: string;
+  params: string[];
+}
+
+interface Cluster {
+  id: number;
+  tokens: string[];
+  template: string;
+  size: number;
+  lastSeen: number;
+  leaf: string;
+}
+
+export interface MinerStats {
+  lines: number;
+  clusters: number;
+  evicted: number;
+  cacheHits: number;
+}
+
+export const DRAIN_SNAPSHOT_KIND = 'anomalog.drain';
+export const DRAIN_SNAPSHOT_VERSION = 1;
+
+interface DrainSnapshotData {
+  nextId: number;
+  tick: number;
+  evicted: number;
+  clusters: { id: number; tokens: string[]; size: number; lastSeen: number }[];
+}
+
+const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000 };
+
+export class TemplateMiner {
+  private readonly st: number;
+  private readonly prefixLen: number;
+  private readonly maxClusters: number;
+  private readonly cacheSize: number;
+  private readonly masker: Masker;
+  private readonly clusters = new Map<number, Cluster>();
+  private readonly leaves = new Map<string, number[]>();
+  private readonly cache = new Map<string, number>();
+  private nextId = 1;
+  private tick = 0;
+  readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
+
+  constructor(opts: MinerOptions = {}) {
+    this.st = opts.similarityThreshold ?? DEFAULTS.similarityThreshold;
+    this.prefixLen = Math.max(0, (opts.depth ?? DEFAULTS.depth) - 2);
+    this.maxClusters = opts.maxClusters ?? DEFAULTS.maxClusters;
+    this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
+    this.masker = new Masker(opts.masking);
+    if (!(this.st >= 0 && this.st <= 1)) {
+      throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `similarity_threshold must be within 0..1, got ${this.st}.`);
+    }
+  }
+
+  /** Learns from one message and returns its template. */
+  add(message: string): MineResult {
+    return this.process(message, 'learn');
+  }
+
+  /** Finds the template of a message without changing any cluster. */
+  match(message: string): MineResult {
+    return this.process(message, 'match');
+  }
+
+  process(message: string, mode: MinerMode): MineResult {
+    this.stats.lines++;
+    const m = this.masker.mask(message);
+    const key = m.tokens.join(' ');
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      const c = this.clusters.get(hit);
+      if (c !== undefined) {
+        this.stats.cacheHits++;
+        if (mode === 'learn') {
+          c.size++;
+          c.lastSeen = ++this.tick;
+        }
+        return { templateId: c.id, change: 'none', template: c.template, params: extractParams(c.tokens, m) };
+      }
+      this.cache.delete(key);
+    }
+    const leafKey = this.leafKey(m.tokens);
+    const best = this.bestCluster(leafKey, m.tokens);
+    if (mode === 'match') {
+      if (best === null) return { templateId: 0, change: 'none', template: key, params: m.params.slice() };
+      return { templateId: best.id, change: 'none', template: best.template, params: extractParams(best.tokens, m) };
+    }
+    let change: TemplateChange;
+    let c: Cluster;
+    if (best === null) {
+      c = this.create(leafKey, m.tokens.slice());
+      change = 'created';
+    } else {
+      c = best;
+      change = this.generalize(c, m.tokens) ? 'updated' : 'none';
+      c.size++;
+      c.lastSeen = ++this.tick;
+    }
+    if (this.cache.size >= this.cacheSize) this.cache.clear();
+    this.cache.set(key, c.id);
+    return { templateId: c.id, change, template: c.template, params: extractParams(c.tokens, m) };
+  }
+
+  /** Template text of an id, or undefined when unknown or evicted. */
+  template(id: number): string | undefined {
+    return this.clusters.get(id)?.template;
+  }
+
+  /** Live templates, most frequent first. */
+  templates(): { templateId: number; template: string; count: number }[] {
+    return [...this.clusters.values()]
+      .map((c) => ({ templateId: c.id, template: c.template, count: c.size }))
+      .sort((a, b) => b.count - a.count || a.templateId - b.templateId);
+  }
+
+  snapshot(): Snapshot<DrainSnapshotData> {
+    return {
+      kind: DRAIN_SNAPSHOT_KIND,
+      version: DRAIN_SNAPSHOT_VERSION,
+      data: {
+        nextId: this.nextId,
+        tick: this.tick,
+        evicted: this.stats.evicted,
+        clusters: [...this.clusters.values()].map((c) => ({ id: c.id, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen })),
+      },
+    };
+  }
+
+  restore(s: Snapshot): void {
+    const data = validateSnapshot(s);
+    this.clusters.clear();
+    this.leaves.clear();
+    this.cache.clear();
+    this.nextId = data.nextId;
+    this.tick = data.tick;
+    this.stats.evicted = data.evicted;
+    for (const c of data.clusters) {
+      const leaf = this.leafKey(c.tokens);
+      this.insert({ id: c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
+    }
+    this.stats.clusters = this.clusters.size;
+  }
+
+  private leafKey(tokens: string[]): string {
+    let key = String(tokens.length);
+    const n = Math.min(this.prefixLen, tokens.length);
+    for (let i = 0; i < n; i++) key += '\u0001' + (hasPlaceholder(tokens[i]) ? WILDCARD : tokens[i]);
+    return key;
+  }
+
+  private bestCluster(leafKey: string, tokens: string[]): Cluster | null {
+    const ids = this.leaves.get(leafKey);
+    if (ids === undefined) return null;
+    const shapes = tokens.map(tokenShape);
+    let best: Cluster | null = null;
+    let bestSim = -1;
+    for (let k = 0; k < ids.length; k++) {
+      const c = this.clusters.get(ids[k]);
+      if (c === undefined) continue;
+      const s = similarity(c.tokens, tokens, shapes);
+      if (s > bestSim || (s === bestSim && best !== null && c.size > best.size)) {
+        bestSim = s;
+        best = c;
+      }
+    }
+    return bestSim >= this.st ? best : null;
+  }
+
+  private create(leaf: string, tokens: string[]): Cluster {
+    const c: Cluster = { id: this.nextId++, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    this.insert(c);
+    if (this.clusters.size > this.maxClusters) this.evict();
+    this.stats.clusters = this.clusters.size;
+    return c;
+  }
+
+  private insert(c: Cluster): void {
+    this.clusters.set(c.id, c);
+    const ids = this.leaves.get(c.leaf);
+    if (ids === undefined) this.leaves.set(c.leaf, [c.id]);
+    else ids.push(c.id);
+  }
+
+  /** Evicts the least recently used tenth of the clusters (amortised O(1) per line). */
+  private evict(): void {
+    const all = [...this.clusters.values()].sort((a, b) => a.lastSeen - b.lastSeen);
+    const n = Math.max(1, Math.floor(this.maxClusters / 10));
+    for (let k = 0; k < n && k < all.length; k++) {
+      const c = all[k];
+      this.clusters.delete(c.id);
+      const ids = this.leaves.get(c.leaf);
+      if (ids !== undefined) {
+        const at = ids.indexOf(c.id);
+        if (at >= 0) ids.splice(at, 1);
+        if (ids.length === 0) this.leaves.delete(c.leaf);
+      }
+      this.stats.evicted++;
+    }
+  }
+
+  /** Widens the template where the line differs; true when the template changed. */
+  private generalize(c: Cluster, tokens: string[]): boolean {
+    let changed = false;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = c.tokens[i];
+      if (t === tokens[i] || t === WILDCARD) continue;
+      const merged = mergeTokens(t, tokens[i]);
+      if (merged !== t) {
+        c.tokens[i] = merged;
+        changed = true;
+      }
+    }
+    if (changed) c.template = c.tokens.join(' ');
+    return changed;
+  }
+}
+
+/** Share of constant positions that agree; placeholders of any type agree with each other. */
+function similarity(tmpl: string[], tokens: string[], shapes: string[]): number {
+  let same = 0;
+  let counted = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tmpl[i];
+    const b = tokens[i];
+    if (a === b) {
+      if (!(a.length > 2 && a.charCodeAt(0) === 60 && a.charCodeAt(a.length - 1) === 62 && shapes[i] === WILDCARD)) {
+        counted++;
+        same++;
+      }
+      continue;
+    }
+    const sa = tokenShape(a);
+    if (sa === WILDCARD && shapes[i] === WILDCARD) continue;
+    counted++;
+    if (a === WILDCARD || sa === shapes[i]) same++;
+    else if (sameKey(a, b)) same += 0.5;
+  }
+  return counted === 0 ? 1 : same / counted;
+}
+
+function sameKey(a: string, b: string): boolean {
+  const ka = a.indexOf('=');
+  return ka > 0 && ka === b.indexOf('=') && a.startsWith(b.slice(0, ka + 1));
+}
+
+/** Values at the template's variable positions, in order. */
+function extractParams(tmpl: string[], m: MaskedLine): string[] {
+  const out: string[] = [];
+  let p = 0;
+  const n = m.tokens.length;
+  for (let i = 0; i < n; i++) {
+    const t = tmpl[i];
+    const own = m.tokens[i];
+    let q = p;
+    while (q < m.paramToken.length && m.paramToken[q] === i) q++;
+    if (t === own || (t !== WILDCARD && tokenShape(t) === tokenShape(own))) {
+      for (let k = p; k < q; k++) out.push(m.params[k]);
+    } else if (t === WILDCARD) {
+      out.push(m.raw[i]);
+    } else {
+      // key=<*> generalised from key=value
+      const eq = t.indexOf('=');
+      out.push(eq > 0 ? m.raw[i].slice(eq + 1) : m.raw[i]);
+    }
+    p = q;
+  }
+  return out;
+}
+
+function validateSnapshot(s: Snapshot): DrainSnapshotData {
+  if (s === null || typeof s !== 'object' || s.kind !== DRAIN_SNAPSHOT_KIND) {
+    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Not a template-miner snapshot (kind ${String((s as { kind?: unknown })?.kind)}).`);
+  }
+  if (typeof s.version !== 'number' || s.version > DRAIN_SNAPSHOT_VERSION || s.version < 1) {
+    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Template-miner snapshot version ${String(s.version)} is not supported (this build reads ${DRAIN_SNAPSHOT_VERSION}).`, {
+      hint: 'Upgrade anomalog or rebuild the state from the logs.',
+    });
+  }
+  const d = s.data as DrainSnapshotData;
+  if (!d || !Array.isArray(d.clusters) || typeof d.nextId !== 'number') {
+    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Template-miner snapshot has no cluster list.');
+  }
+  for (const c of d.clusters) {
+    if (typeof c.id !== 'number' || !Array.isArray(c.tokens) || c.id >= d.nextId) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Template-miner snapshot has a malformed cluster (id ${String(c.id)}).`);
+    }
+  }
+  return d;
+}

@@ -1,0 +1,58 @@
+/**
+ * @module parsers/drain/tokens
+ * Token helpers for the miner: placeholder detection, shapes and merging.
+ */
+import { WILDCARD } from '../masking/masker.js';
+
+/** End index of a placeholder (`<*>` or `<UPPER>`) starting at `i`, or -1. */
+function placeholderEnd(t: string, i: number): number {
+  if (t.charCodeAt(i) !== 60) return -1;
+  let k = i + 1;
+  if (t.charCodeAt(k) === 42) return t.charCodeAt(k + 1) === 62 ? k + 2 : -1;
+  const start = k;
+  while (k < t.length) {
+    const c = t.charCodeAt(k);
+    if (c === 62) return k > start ? k + 1 : -1;
+    if (!(c >= 65 && c <= 90)) return -1;
+    k++;
+  }
+  return -1;
+}
+
+export function hasPlaceholder(t: string): boolean {
+  let i = t.indexOf('<');
+  while (i >= 0) {
+    if (placeholderEnd(t, i) > 0) return true;
+    i = t.indexOf('<', i + 1);
+  }
+  return false;
+}
+
+/** The token with every placeholder written `<*>`: tokens of one shape differ only in types. */
+export function tokenShape(t: string): string {
+  let i = t.indexOf('<');
+  if (i < 0) return t;
+  let out = '';
+  let from = 0;
+  while (i >= 0) {
+    const e = placeholderEnd(t, i);
+    if (e > 0) {
+      out += t.slice(from, i) + WILDCARD;
+      from = e;
+      i = t.indexOf('<', e);
+    } else {
+      i = t.indexOf('<', i + 1);
+    }
+  }
+  return from === 0 ? t : out + t.slice(from);
+}
+
+/** The most specific token covering both: same shape → shape; same `key=` → `key=<*>`; else `<*>`. */
+export function mergeTokens(a: string, b: string): string {
+  if (a === b) return a;
+  const sa = tokenShape(a);
+  if (sa === tokenShape(b)) return sa;
+  const eq = a.indexOf('=');
+  if (eq > 0 && eq === b.indexOf('=') && a.startsWith(b.slice(0, eq + 1))) return a.slice(0, eq + 1) + WILDCARD;
+  return WILDCARD;
+}
