@@ -54,5 +54,15 @@ export function mergeTokens(a: string, b: string): string {
   if (sa === tokenShape(b)) return sa;
   const eq = a.indexOf('=');
   if (eq > 0 && eq === b.indexOf('=') && a.startsWith(b.slice(0, eq + 1))) return a.slice(0, eq + 1) + WILDCARD;
-  return WILDCARD;
+  // Keep shared punctuation around the value: `[x]` + `[y]` → `[<*>]`, `x,` + `y,` → `<*>,`.
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p] && isPunct(a.charCodeAt(p))) p++;
+  let q = 0;
+  while (q < a.length - p && q < b.length - p && a[a.length - 1 - q] === b[b.length - 1 - q] && isPunct(a.charCodeAt(a.length - 1 - q))) q++;
+  if (p === 0 && q === 0) return WILDCARD;
+  return a.slice(0, p) + WILDCARD + a.slice(a.length - q);
+}
+
+function isPunct(c: number): boolean {
+  return c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 39 || c === 34 || c === 44 || c === 59 || c === 58 || c === 35;
 }

@@ -135,7 +135,8 @@ export class Masker {
   /** Cheap pre-check: can a digit-free token still hold a variable (bool, path, URL, email)? */
   private mayHoldWordVariable(tok: string): boolean {
     const c0 = tok.charCodeAt(0);
-    if (c0 === C_SLASH && tok.indexOf('/', 1) > 0) return true;
+    const slash = tok.indexOf('/');
+    if (slash >= 0 && tok.indexOf('/', slash + 1) > 0) return true;
     if (tok.length === 2 && (tok === '()' || tok === '[]' || tok === '""' || tok === "''")) return true;
     if (tok.indexOf('://') > 0 || tok.indexOf('@') > 0) return true;
     // bool/null literals, alone or as the last value of a token (`ok=true`, `isOverlap:false,`)
@@ -177,7 +178,7 @@ export class Masker {
       o.tokens.push(tok.slice(0, a) + scheme + this.ph(shape) + tok.slice(b));
       return;
     }
-    if (!digits && !this.hasBoolSegment(tok)) {
+    if (!digits && !this.hasBoolSegment(tok) && tok.indexOf('/') < 0) {
       o.tokens.push(tok);
       return;
     }
@@ -253,9 +254,20 @@ export class Masker {
       }
     }
     if (!digit) {
+      if (seg.charCodeAt(0) === C_SLASH && seg.indexOf('/', 1) > 0) {
+        this.pushParam(seg + tail);
+        return this.ph('PATH');
+      }
       if (!BOOLS.has(seg)) return seg + tail;
       this.pushParam(seg);
       return this.ph('BOOL') + tail;
+    }
+    if (isIdentifier(seg)) return seg + tail;
+    // `core.2275` -> `core.<NUM>`: a word with a numeric suffix keeps the word.
+    const dot = seg.lastIndexOf('.');
+    if (dot > 0 && dot < seg.length - 1 && isAllDigits(seg, dot + 1) && !hasDigitBefore(seg, dot)) {
+      this.pushParam(seg.slice(dot + 1));
+      return seg.slice(0, dot + 1) + this.ph('NUM') + tail;
     }
     this.pushParam(seg);
     return this.ph(this.typed ? classify(seg) : '*') + tail;
@@ -297,6 +309,41 @@ export class Masker {
     this.pushParam(value);
     this.out.tokens.push(this.typed ? `<${this.custom[idx].name}>` : WILDCARD);
   }
+}
+
+/**
+ * Names such as `jk2_init`, `Slf4jLogger`, `flush2DB`: start with a letter, at most one digit in
+ * five characters, and no word (between `_`, `-`, `.`) made of digits only.
+ */
+function isIdentifier(seg: string): boolean {
+  const c0 = seg.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122))) return false;
+  let digits = 0;
+  let wordDigitsOnly = true;
+  let wordLen = 0;
+  for (let k = 0; k <= seg.length; k++) {
+    const c = k < seg.length ? seg.charCodeAt(k) : 45;
+    if (c === 95 || c === 45 || c === C_DOT) {
+      if (wordLen > 0 && wordDigitsOnly) return false;
+      wordDigitsOnly = true;
+      wordLen = 0;
+      continue;
+    }
+    wordLen++;
+    if (isDigit(c)) digits++;
+    else wordDigitsOnly = false;
+  }
+  return digits * 5 <= seg.length;
+}
+
+function isAllDigits(s: string, from: number): boolean {
+  for (let k = from; k < s.length; k++) if (!isDigit(s.charCodeAt(k))) return false;
+  return from < s.length;
+}
+
+function hasDigitBefore(s: string, end: number): boolean {
+  for (let k = 0; k < end; k++) if (isDigit(s.charCodeAt(k))) return true;
+  return false;
 }
 
 function isEmailLike(core: string): boolean {
