@@ -5,3 +5,5 @@
 export * from './sequences.js';
 export * from './vocabulary.js';
 export * from './vectorize.js';
+export * from './session-window.js';
+export * from './time-window.js';
