@@ -276,7 +276,8 @@ export class Masker {
   /** Weekday and month names next to a masked value are part of a date. */
   private maskDateWords(): void {
     const t = this.out.tokens;
-    for (let k = 0; k < t.length; k++) {
+    // Backwards, so `Sun Jul 10` masks `Jul` first and then `Sun`.
+    for (let k = t.length - 1; k >= 0; k--) {
       if (t[k].length !== 3 || !DATE_WORDS.has(t[k])) continue;
       const next = k + 1 < t.length && t[k + 1].charCodeAt(0) === 60;
       const prev = k > 0 && t[k - 1].charCodeAt(0) === 60;
