@@ -7,37 +7,21 @@
  * Usage: npx tsx bench/drain3-accuracy.ts [--dataset DIR] [--json FILE]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
 import { DEFAULT_LOGHUB_DIR, loadLoghub } from '../src/eval/loghub.js';
+import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
 import { evaluateOnSystems, formatParseReport, type ParseOutput } from '../src/eval/parsing-eval.js';
 
-const peers = fileURLToPath(new URL('./peers/', import.meta.url));
-const python = `${peers}.venv/bin/python`;
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** Make sure the peers venv exists (bench/peers/setup.sh is idempotent). */
-export function ensurePeersVenv(): void {
-  if (existsSync(python)) {
-    const probe = spawnSync(python, ['-c', 'import drain3'], { stdio: 'ignore' });
-    if (probe.status === 0) return;
-  }
-  console.error('Setting up the Python peers venv: bash bench/peers/setup.sh');
-  const r = spawnSync('bash', [`${peers}setup.sh`], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error('Could not set up bench/peers/.venv. Run `bash bench/peers/setup.sh` (needs python3 ≥ 3.8 and PyPI access).');
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
   const dataset = arg('--dataset') ?? DEFAULT_LOGHUB_DIR;
-  ensurePeersVenv();
-  const out = spawnSync(python, [`${peers}drain3_accuracy.py`, '--dataset', dataset], {
+  const python = ensurePeersVenv();
+  const out = spawnSync(python, [`${PEERS_DIR}drain3_accuracy.py`, '--dataset', dataset], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -60,7 +44,5 @@ async function main(): Promise<void> {
   if (json) writeFileSync(json, JSON.stringify({ drain3: peer.drain3, report }, null, 1));
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await main();
-}
+await main();
 

@@ -1,0 +1,218 @@
+/**
+ * @module bench/parse.bench
+ * Parse + mine throughput: anomalog vs Drain3 vs a bare line split, on the same file, in one run.
+ *
+ * Corpus: ≥ 1,000,000 lines cycled from the Content column of the 12 Loghub 2k systems (24,000 distinct
+ * messages; written once to bench/.data/, gitignored). Each engine runs in its own child process (so each
+ * peak RSS is its own), pinned to one CPU with `taskset` when available:
+ * - split: a bare chunked read + split on LF in Node: the ceiling for anything that reads this file;
+ * - anomalog: the same read/split, then `TemplateMiner.add(line)` (masking + template mining) per line;
+ * - drain3: bench/peers/drain3_bench.py (PyPI drain3, bench/peers/drain3.ini) reading the same file.
+ *
+ * Usage: npm run bench:parse [-- --quick] [--lines N] [--vary] [--no-drain3] [--no-pin] [--cpu N]
+ *        [--dataset DIR] [--json FILE]
+ * --quick: 100,000 lines. --vary: after the first cycle, rotate every digit by the cycle number, so
+ * repeated messages differ in their numbers (defeats exact-line caches, keeps the templates).
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { TemplateMiner } from '../src/parsers/drain/index.js';
+import { DEFAULT_LOGHUB_DIR, loadLoghub } from '../src/eval/loghub.js';
+import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const self = fileURLToPath(import.meta.url);
+
+interface EngineResult {
+  engine: string;
+  lines: number;
+  seconds: number;
+  lines_per_sec: number;
+  max_rss_kib: number;
+  clusters?: number;
+  version?: string;
+  note?: string;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const flag = (name: string): boolean => process.argv.includes(name);
+
+// ---------------------------------------------------------------- corpus
+
+async function buildCorpus(dataset: string, lines: number, vary: boolean): Promise<string> {
+  const dir = `${here}.data`;
+  const file = `${dir}/loghub-content-${lines}${vary ? '-vary' : ''}.txt`;
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const systems = await loadLoghub({ datasetDir: dataset });
+  const pool: string[] = [];
+  for (const s of systems) for (const l of s.corrected) pool.push(l.content.replace(/[\r\n]/g, ' '));
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  let buf: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const cycle = Math.floor(i / pool.length);
+    let line = pool[i % pool.length];
+    if (vary && cycle > 0) line = line.replace(/\d/g, (d) => String((Number(d) + cycle) % 10));
+    buf.push(line);
+    if (buf.length === 50_000) {
+      writeFileSync(fd, buf.join('\n') + '\n');
+      buf = [];
+    }
+  }
+  if (buf.length > 0) writeFileSync(fd, buf.join('\n') + '\n');
+  closeSync(fd);
+  renameSync(tmp, file);
+  return file;
+}
+
+// ---------------------------------------------------------------- workers (child processes)
+
+/** Bare chunked reader: calls `onBatch` with the complete lines of each 1 MiB chunk. */
+function readLines(file: string, onBatch: (lines: string[]) => void): number {
+  const fd = openSync(file, 'r');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let carry = Buffer.alloc(0);
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    const last = data.lastIndexOf(10);
+    if (last < 0) {
+      carry = Buffer.from(data);
+      continue;
+    }
+    const lines = data.toString('utf8', 0, last).split('\n');
+    total += lines.length;
+    onBatch(lines);
+    carry = Buffer.from(data.subarray(last + 1));
+  }
+  closeSync(fd);
+  if (carry.length > 0) {
+    total++;
+    onBatch([carry.toString('utf8')]);
+  }
+  return total;
+}
+
+function runWorker(kind: string, file: string): EngineResult {
+  let sink = 0;
+  let clusters: number | undefined;
+  const t0 = performance.now();
+  let lines: number;
+  if (kind === 'split') {
+    lines = readLines(file, (batch) => {
+      for (let i = 0; i < batch.length; i++) sink += batch[i].length;
+    });
+  } else {
+    const miner = new TemplateMiner();
+    lines = readLines(file, (batch) => {
+      for (let i = 0; i < batch.length; i++) sink += miner.add(batch[i]).templateId;
+    });
+    clusters = miner.stats.clusters;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (sink === -1) console.error('unreachable');
+  return {
+    engine: kind === 'split' ? 'split (ceiling)' : 'anomalog',
+    lines,
+    seconds,
+    lines_per_sec: lines / seconds,
+    max_rss_kib: process.resourceUsage().maxRSS,
+    clusters,
+    version: `node ${process.versions.node}`,
+  };
+}
+
+// ---------------------------------------------------------------- parent
+
+function pinPrefix(): string[] {
+  if (flag('--no-pin') || !existsSync('/usr/bin/taskset')) return [];
+  return ['/usr/bin/taskset', '-c', arg('--cpu') ?? '0'];
+}
+
+function runChild(cmd: string[]): EngineResult {
+  const [exe, ...args] = [...pinPrefix(), ...cmd];
+  const r = spawnSync(exe, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited with ${r.status}`);
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as EngineResult;
+}
+
+/**
+ * Node workers run from a plain-JS bundle of this file (esbuild, which tsx already ships), so the
+ * TypeScript loader's own memory (~40 MiB) is not counted in their peak RSS; without esbuild they fall
+ * back to `node --import tsx` and the report says so.
+ */
+async function workerCommand(): Promise<{ cmd: string[]; note?: string }> {
+  // Outside the linted tree (eslint ignores node_modules/), rebuilt every run from the current sources.
+  const out = `${here}../node_modules/.cache/anomalog-bench/parse-bench.bundle.mjs`;
+  try {
+    const esbuild = (await import('esbuild')) as { build(o: object): Promise<unknown> };
+    await esbuild.build({ entryPoints: [self], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
+    return { cmd: [process.execPath, out] };
+  } catch {
+    return { cmd: [process.execPath, '--import', 'tsx', self], note: 'run through tsx: peak RSS includes ~40 MiB of TypeScript loader' };
+  }
+}
+
+function nodeWorker(base: { cmd: string[]; note?: string }, kind: string, file: string): EngineResult {
+  const r = runChild([...base.cmd, '--worker', kind, file]);
+  return base.note ? { ...r, note: base.note } : r;
+}
+
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function report(results: EngineResult[], file: string): void {
+  console.log(`\nCorpus: ${file}`);
+  console.log(`Machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('\n| engine | lines | seconds | lines/s | peak RSS (MiB) | templates |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const rss = (r.max_rss_kib / 1024).toFixed(0);
+    console.log(`| ${r.engine} | ${fmt(r.lines)} | ${r.seconds.toFixed(2)} | ${fmt(r.lines_per_sec)} | ${rss} | ${r.clusters ?? '–'} |`);
+  }
+  for (const r of results) if (r.note) console.log(`(${r.engine}: ${r.note})`);
+  const a = results.find((r) => r.engine === 'anomalog');
+  const d = results.find((r) => r.engine === 'drain3');
+  const s = results.find((r) => r.engine.startsWith('split'));
+  if (a && s) console.log(`\nanomalog / split ceiling: ${((100 * a.lines_per_sec) / s.lines_per_sec).toFixed(1)}% of the bare read+split rate`);
+  if (a) console.log(`anomalog ≥ 1,000,000 lines/s: ${a.lines_per_sec >= 1e6 ? 'yes' : 'NO'} (${fmt(a.lines_per_sec)})`);
+  if (a && d) {
+    const ratio = a.lines_per_sec / d.lines_per_sec;
+    console.log(`anomalog / Drain3: ${ratio.toFixed(1)}× (target ≥ 20×: ${ratio >= 20 ? 'yes' : 'NO'})`);
+  }
+}
+
+async function main(): Promise<void> {
+  if (flag('--worker')) {
+    const kind = arg('--worker')!;
+    const file = process.argv[process.argv.indexOf('--worker') + 2];
+    console.log(JSON.stringify(runWorker(kind, file)));
+    return;
+  }
+  const lines = Number(arg('--lines') ?? (flag('--quick') ? 100_000 : 1_000_000));
+  const dataset = arg('--dataset') ?? DEFAULT_LOGHUB_DIR;
+  const file = await buildCorpus(dataset, lines, flag('--vary'));
+  const results: EngineResult[] = [];
+  const worker = await workerCommand();
+  results.push(nodeWorker(worker, 'split', file));
+  results.push(nodeWorker(worker, 'anomalog', file));
+  if (!flag('--no-drain3')) {
+    const python = ensurePeersVenv();
+    const r = runChild([python, `${PEERS_DIR}drain3_bench.py`, file]);
+    results.push({ ...r, version: `drain3 ${r.version}` });
+  }
+  report(results, file);
+  const json = arg('--json');
+  if (json) writeFileSync(json, JSON.stringify({ file, lines, results }, null, 1));
+}
+
+await main();
