@@ -1,0 +1,105 @@
+/**
+ * @module cli/parse-options
+ * Options shared by the commands that parse logs, and the loop that runs the parser over input.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import type { LogEvent } from '../core/event.js';
+import { AnomalogError } from '../core/errors.js';
+import type { LineSplitterStats } from '../parsers/lines/index.js';
+import { LogParser } from '../parsers/pipeline.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { inputSize, readLineBatches } from './input.js';
+import { Progress } from './progress.js';
+
+export interface ParseCliOptions {
+  format?: string;
+  multiline: boolean;
+  source?: string;
+  maxLineBytes: number;
+  state?: string;
+  matchOnly?: boolean;
+  similarity: number;
+}
+
+export function addParseOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --format <layout>', "record format: json, logfmt, syslog, access-log, plain, or a layout such as '<Date> <Time> <Level> <Component>: <Content>' (default: auto-detect)")
+    .option('--no-multiline', 'do not join continuation lines (stack traces) into one event')
+    .option('--source <name>', 'source name recorded on events (default: the file name)')
+    .addOption(new Option('--max-line-bytes <n>', 'longer lines are truncated and counted').default(1 << 20).argParser(positiveInt('--max-line-bytes')))
+    .option('--state <file>', 'load template-miner state from FILE if it exists and save it back at the end (stable template ids across runs)')
+    .option('--match-only', 'match lines against known templates without learning new ones (with --state)')
+    .addOption(new Option('--similarity <x>', 'share of constant tokens that must agree to join a template').default(0.7).argParser(unitInterval('--similarity')));
+}
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `${flag} must be a positive integer, got '${v}'.`);
+    return n;
+  };
+}
+
+function unitInterval(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n >= 0 && n <= 1)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `${flag} must be a number within 0..1, got '${v}'.`);
+    return n;
+  };
+}
+
+export interface ParseRunResult {
+  parser: LogParser;
+  lines: LineSplitterStats | null;
+}
+
+/** Streams FILE through a parser, handing each batch of events to `onEvents`. */
+export async function runParser(file: string, opts: ParseCliOptions, onEvents: (events: LogEvent[]) => void, clock: Clock = systemClock): Promise<ParseRunResult> {
+  const parser = new LogParser({
+    source: opts.source ?? (file === '-' ? 'stdin' : file),
+    format: opts.format,
+    multiline: opts.multiline,
+    miner: { similarityThreshold: opts.similarity },
+  });
+  if (opts.state && existsSync(opts.state)) parser.restore(readState(opts.state));
+  if (opts.matchOnly && !opts.state) {
+    throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', '--match-only needs --state FILE with templates learned before.', { hint: 'Run once with --state FILE to learn, then add --match-only.' });
+  }
+  const mode = opts.matchOnly ? 'match' : 'learn';
+  const progress = new Progress(file === '-' ? 'stdin' : file, inputSize(file));
+  let lineStats: LineSplitterStats | null = null;
+  let count = 0;
+  for await (const batch of readLineBatches(file, { maxLineBytes: opts.maxLineBytes, onEnd: (s) => (lineStats = s) })) {
+    const events = parser.pushLines(batch.lines, clock.now(), mode);
+    if (events.length) onEvents(events);
+    count += batch.lines.length;
+    progress.update(count, batch.bytes);
+  }
+  const rest = parser.flush(clock.now(), mode);
+  if (rest.length) onEvents(rest);
+  progress.done();
+  if (opts.state && !opts.matchOnly) writeFileSync(opts.state, JSON.stringify(parser.snapshot()));
+  return { parser, lines: lineStats };
+}
+
+function readState(path: string) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Cannot read parser state ${path}: ${(e as Error).message}.`, { hint: 'Delete the file to start from scratch.' });
+  }
+}
+
+/** One stderr line with what was dropped or repaired, so nothing is lost silently. */
+export function reportInputStats(r: ParseRunResult): void {
+  const s = r.lines;
+  const p = r.parser.stats;
+  const notes: string[] = [];
+  if (s?.truncated) notes.push(`${s.truncated} lines truncated`);
+  if (s?.invalidUtf8) notes.push(`${s.invalidUtf8} lines with invalid UTF-8`);
+  if (s?.nulBytes) notes.push(`${s.nulBytes} NUL bytes replaced`);
+  if (p.unmatched) notes.push(`${p.unmatched} records did not match the format`);
+  if (r.parser.miner.stats.evicted) notes.push(`${r.parser.miner.stats.evicted} templates evicted`);
+  if (notes.length) process.stderr.write(`anomalog: ${notes.join(', ')}.\n`);
+}
