@@ -23,7 +23,7 @@ describe('vocabulary', () => {
 
 describe('vectorizer', () => {
   it('counts templates and routes unknown templates to the unknown column', () => {
-    const v = Vectorizer.fit(train, { scaling: 'none', bigrams: false, extras: true });
+    const v = Vectorizer.fit(train, { scaling: 'none', bigrams: 'off', extras: true });
     const X = v.transform([seq('x', [1, 9, 9, 7, 2])]);
     expect(X.cols).toBe(4 + 3);
     const r = row(X, 0);
@@ -35,7 +35,7 @@ describe('vectorizer', () => {
   });
 
   it('weights counts by smooth idf so rare templates weigh more', () => {
-    const v = Vectorizer.fit(train, { scaling: 'none', bigrams: false, extras: false, tfidf: true });
+    const v = Vectorizer.fit(train, { scaling: 'none', bigrams: 'off', extras: false, tfidf: true });
     const r = row(v.transform([seq('x', [1, 3])]), 0);
     const idf = (df: number) => Math.log((1 + 3) / (1 + df)) + 1;
     expect(r[0]).toBeCloseTo(idf(3));
@@ -44,7 +44,7 @@ describe('vectorizer', () => {
   });
 
   it('captures order: same counts, different transitions give different vectors', () => {
-    const v = Vectorizer.fit([seq('a', [1, 2, 3]), seq('b', [1, 2, 3])], { scaling: 'none', extras: false });
+    const v = Vectorizer.fit([seq('a', [1, 2, 3]), seq('b', [1, 2, 3])], { scaling: 'none', extras: false, bigrams: 'columns' });
     const X = v.transform([seq('x', [1, 2, 3]), seq('y', [3, 2, 1])]);
     expect(row(X, 0).slice(0, 4)).toEqual(row(X, 1).slice(0, 4));
     expect(row(X, 0)).not.toEqual(row(X, 1));
@@ -52,6 +52,12 @@ describe('vectorizer', () => {
     expect(v.columnInfo(unseen).feature).toBe('<unseen transition>');
     expect(row(X, 0)[unseen]).toBe(0);
     expect(row(X, 1)[unseen]).toBe(4); // ^→T3, T3→T2, T2→T1, T1→$ never seen
+    expect([4, 5, 6, 7].map((c) => v.columnInfo(c).feature).sort()).toEqual(['T1→T2', 'T2→T3', 'T3→$', '^→T1']);
+    // 'unseen' mode keeps only that count: one column after the unknown-template column.
+    const u = Vectorizer.fit([seq('a', [1, 2, 3])], { scaling: 'none', extras: false, bigrams: 'unseen' });
+    const Y = u.transform([seq('x', [1, 2, 3]), seq('y', [3, 2, 1])]);
+    expect(Y.cols).toBe(5);
+    expect([row(Y, 0)[4], row(Y, 1)[4]]).toEqual([0, 4]);
   });
 
   it('standard scaling centres training columns and survives a JSON round trip', () => {

@@ -24,8 +24,12 @@ export interface VectorizerOptions {
   /** Multiply count columns by smooth idf, ln((1+N)/(1+df)) + 1. */
   tfidf: boolean;
   scaling: 'none' | 'standard' | 'minmax';
-  /** Template-transition features (order awareness). */
-  bigrams: boolean;
+  /**
+   * Order awareness from template transitions (incl. start/end markers): `columns` = one count
+   * column per transition seen at fit (the `maxBigrams` most frequent) plus an unseen-transition
+   * column; `unseen` = only the count of transitions never seen at fit; `off` = none.
+   */
+  bigrams: 'off' | 'unseen' | 'columns';
   maxBigrams: number;
   /** Event count, distinct and distinct-unknown template counts. */
   extras: boolean;
@@ -35,8 +39,8 @@ export const DEFAULT_VECTORIZER_OPTIONS: VectorizerOptions = {
   sublinear: false,
   tfidf: false,
   scaling: 'standard',
-  bigrams: true,
-  maxBigrams: 512,
+  bigrams: 'unseen',
+  maxBigrams: 4096,
   extras: true,
 };
 
@@ -90,7 +94,8 @@ export class Vectorizer {
     if (seqs.length === 0) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'Cannot fit features on zero sessions.');
     const options = { ...DEFAULT_VECTORIZER_OPTIONS, ...opts };
     const vocab = Vocabulary.fit(seqs.map((s) => s.templates));
-    const [bigrams, bigramDf] = options.bigrams ? learnBigrams(seqs, vocab, options.maxBigrams) : [[], []];
+    if (typeof options.bigrams === 'boolean') options.bigrams = options.bigrams ? 'columns' : 'off';
+    const [bigrams, bigramDf] = options.bigrams !== 'off' ? learnBigrams(seqs, vocab, options.maxBigrams) : [[], []];
     const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0));
     const raw = v.rawSparse(seqs);
     v.rawMean = columnMeans(raw);
@@ -135,8 +140,14 @@ export class Vectorizer {
     };
   }
 
+  /** Number of transition columns (incl. the unseen-transition column). */
+  private get bigramColumns(): number {
+    const b = this.options.bigrams;
+    return b === 'columns' ? this.bigrams.length + 1 : b === 'unseen' ? 1 : 0;
+  }
+
   private get countColumns(): number {
-    return this.vocabulary.columns + (this.options.bigrams ? this.bigrams.length + 1 : 0);
+    return this.vocabulary.columns + this.bigramColumns;
   }
 
   get columns(): number {
@@ -148,11 +159,9 @@ export class Vectorizer {
     const V = this.vocabulary.size;
     if (col < V) return { feature: `T${this.vocabulary.ids[col]}`, templateId: this.vocabulary.ids[col] };
     if (col === V) return { feature: '<unknown template>' };
-    if (this.options.bigrams) {
-      const b = col - V - 1;
-      if (b < this.bigrams.length) return { feature: this.bigramName(this.bigrams[b]) };
-      if (b === this.bigrams.length) return { feature: '<unseen transition>' };
-    }
+    const b = col - V - 1;
+    if (b === this.bigramColumns - 1) return { feature: '<unseen transition>' };
+    if (b >= 0 && b < this.bigramColumns - 1) return { feature: this.bigramName(this.bigrams[b]) };
     return { feature: EXTRA_NAMES[col - this.countColumns] ?? `#${col}` };
   }
 
@@ -215,10 +224,10 @@ export class Vectorizer {
       acc.set(c, (acc.get(c) ?? 0) + 1);
       distinct.add(t[i]);
       if (c === V) unknownIds.add(t[i]);
-      if (this.options.bigrams) this.addBigram(prev, c, acc);
+      if (this.options.bigrams !== 'off') this.addBigram(prev, c, acc);
       prev = c;
     }
-    if (this.options.bigrams && t.length > 0) this.addBigram(prev, V + 2, acc);
+    if (this.options.bigrams !== 'off' && t.length > 0) this.addBigram(prev, V + 2, acc);
     if (this.options.extras) {
       const e = this.countColumns;
       if (t.length > 0) acc.set(e, Math.log1p(t.length));
@@ -230,7 +239,9 @@ export class Vectorizer {
   private addBigram(a: number, b: number, acc: Map<number, number>): void {
     const base = this.vocabulary.columns;
     const j = this.bigramIndex.get(a * (this.vocabulary.size + 3) + b);
-    const col = j === undefined ? base + this.bigrams.length : base + j;
+    const unseen = base + this.bigramColumns - 1;
+    if (j !== undefined && this.options.bigrams === 'unseen') return;
+    const col = j === undefined ? unseen : base + j;
     acc.set(col, (acc.get(col) ?? 0) + 1);
   }
 
@@ -247,7 +258,7 @@ export class Vectorizer {
     const df = (c: number) => {
       if (c < V) return this.vocabulary.df[c];
       const b = c - V - 1;
-      return b >= 0 && b < this.bigramDf.length ? this.bigramDf[b] : 0;
+      return this.options.bigrams === 'columns' && b >= 0 && b < this.bigramDf.length ? this.bigramDf[b] : 0;
     };
     for (let c = 0; c < idf.length; c++) idf[c] = Math.log((1 + docs) / (1 + df(c))) + 1;
     return idf;

@@ -57,3 +57,39 @@ export class QuantileThreshold {
     return { kind: 'quantile', version: 1, contamination: this.contamination, threshold: this.threshold };
   }
 }
+
+export interface FixedThresholdJSON {
+  kind: 'fixed';
+  version: 1;
+  threshold: number;
+  /** Where the value comes from, e.g. "pca q-statistic" or "isolation forest 0.5". */
+  origin: string;
+}
+
+/** A threshold the model itself provides (PCA's Q-statistic, Isolation Forest's 0.5, OCSVM's 0). */
+export class FixedThreshold {
+  readonly kind = 'fixed';
+  constructor(
+    readonly threshold: number,
+    readonly origin: string,
+  ) {
+    if (!Number.isFinite(threshold)) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', `The ${origin} threshold is not a finite number.`);
+  }
+
+  static fromJSON(j: FixedThresholdJSON): FixedThreshold {
+    if (j.version !== 1) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Fixed threshold version ${j.version} is not supported.`);
+    return new FixedThreshold(j.threshold, j.origin);
+  }
+
+  isAnomalous(score: number): boolean {
+    return score > this.threshold;
+  }
+
+  observe(score: number): boolean {
+    return this.isAnomalous(score);
+  }
+
+  toJSON(): FixedThresholdJSON {
+    return { kind: 'fixed', version: 1, threshold: this.threshold, origin: this.origin };
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * @module detectors/model/detector
+ * The model detector over closed sessions/windows: vectorizer (vocabulary, transitions, scaling)
+ * + model + label-free threshold, trained together and stored as one versioned JSON artifact.
+ *
+ * @example
+ * const d = SequenceDetector.train(train.sequences, { model: 'if', threshold: { rule: 'spot', q: 1e-3 } });
+ * writeFileSync('model.json', JSON.stringify(d.toJSON()));
+ * const results = SequenceDetector.fromJSON(JSON.parse(text)).detect(test.sequences);
+ */
+import { AnomalogError } from '../../core/errors.js';
+import type { Contribution } from '../../core/event.js';
+import type { Model, ModelArtifact } from '../../core/model.js';
+import type { Sequence } from '../../features/sequences.js';
+import { Vectorizer, type VectorizerJSON, type VectorizerOptions } from '../../features/vectorize.js';
+import { trainingStats, type TrainingStats } from '../../models/artifact.js';
+import {
+  FixedThreshold,
+  QuantileThreshold,
+  SpotThreshold,
+  thresholdFromJSON,
+  type Threshold,
+  type ThresholdJSON,
+} from '../../models/threshold/index.js';
+import { createModel, ownThreshold, restoreModel, type ModelKind, type ModelOptions } from './models.js';
+
+export const DETECTOR_FORMAT = 'anomalog-detector';
+export const DETECTOR_VERSION = 1;
+
+export type ThresholdRule =
+  | { rule: 'spot'; q?: number; level?: number }
+  | { rule: 'contamination'; contamination: number }
+  | { rule: 'model' };
+
+export interface TrainOptions {
+  model: ModelKind;
+  modelOptions?: ModelOptions;
+  features?: Partial<VectorizerOptions>;
+  threshold?: ThresholdRule;
+  /** How the training sequences were made (stored for `detect` to redo it). */
+  windowing?: Record<string, unknown>;
+}
+
+export const DEFAULT_THRESHOLD: ThresholdRule = { rule: 'spot', q: 1e-3, level: 0.98 };
+
+export interface DetectorArtifact {
+  format: typeof DETECTOR_FORMAT;
+  version: number;
+  modelKind: ModelKind;
+  model: ModelArtifact;
+  features: VectorizerJSON;
+  threshold: ThresholdJSON;
+  hyperParameters: { model: ModelOptions; features: VectorizerOptions; threshold: ThresholdRule };
+  training: { sessions: number; templates: number; columns: number; flagged: number; scores: TrainingStats };
+  windowing?: Record<string, unknown>;
+}
+
+export interface Detection {
+  sessionKey: string;
+  window?: { start: number; end: number };
+  source?: string;
+  score: number;
+  anomalous: boolean;
+  threshold: number;
+  explanation: Contribution[];
+}
+
+function buildThreshold(rule: ThresholdRule, model: Model, scores: Float64Array): Threshold {
+  if (rule.rule === 'contamination') return QuantileThreshold.fit(scores, rule.contamination);
+  if (rule.rule === 'spot') return SpotThreshold.fit(scores, { q: rule.q ?? 1e-3, level: rule.level ?? 0.98 });
+  const own = ownThreshold(model);
+  if (own === null) {
+    throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', `The ${model.kind} model has no threshold of its own.`, { hint: 'Use --threshold spot or contamination.' });
+  }
+  return new FixedThreshold(own, `${model.kind} own threshold`);
+}
+
+export class SequenceDetector {
+  private constructor(
+    readonly vectorizer: Vectorizer,
+    readonly model: Model,
+    readonly threshold: Threshold,
+    private readonly meta: Omit<DetectorArtifact, 'format' | 'version' | 'model' | 'features' | 'threshold'>,
+  ) {}
+
+  /** Fits features, model and threshold on unlabeled sequences. */
+  static train(seqs: readonly Sequence[], opts: TrainOptions): SequenceDetector {
+    const vectorizer = Vectorizer.fit(seqs, opts.features);
+    const X = vectorizer.transform(seqs);
+    const model = createModel(opts.model, opts.modelOptions);
+    model.fit(X);
+    const scores = model.score(X);
+    const rule = opts.threshold ?? DEFAULT_THRESHOLD;
+    const threshold = buildThreshold(rule, model, scores);
+    let flagged = 0;
+    for (const s of scores) if (threshold.isAnomalous(s)) flagged++;
+    return new SequenceDetector(vectorizer, model, threshold, {
+      modelKind: opts.model,
+      hyperParameters: { model: opts.modelOptions ?? {}, features: { ...vectorizer.options }, threshold: rule },
+      training: { sessions: seqs.length, templates: vectorizer.vocabulary.size, columns: X.cols, flagged, scores: trainingStats(scores) },
+      windowing: opts.windowing,
+    });
+  }
+
+  static fromJSON(raw: unknown): SequenceDetector {
+    const a = raw as Partial<DetectorArtifact>;
+    if (!a || typeof a !== 'object' || a.format !== DETECTOR_FORMAT) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Not an anomalog model artifact (format "anomalog-detector" expected).');
+    }
+    if (a.version !== DETECTOR_VERSION) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Model artifact version ${String(a.version)} is not supported (this build reads ${DETECTOR_VERSION}).`, {
+        hint: 'Retrain the model with this version of anomalog.',
+      });
+    }
+    if (!a.model || !a.features || !a.threshold || !a.hyperParameters || !a.training || !a.modelKind) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The model artifact lacks model, features, threshold or training sections.');
+    }
+    return new SequenceDetector(Vectorizer.fromJSON(a.features), restoreModel(a.model), thresholdFromJSON(a.threshold), {
+      modelKind: a.modelKind,
+      hyperParameters: a.hyperParameters,
+      training: a.training,
+      windowing: a.windowing,
+    });
+  }
+
+  get kind(): ModelKind {
+    return this.meta.modelKind;
+  }
+
+  get training(): DetectorArtifact['training'] {
+    return this.meta.training;
+  }
+
+  get windowing(): Record<string, unknown> | undefined {
+    return this.meta.windowing;
+  }
+
+  score(seqs: readonly Sequence[]): Float64Array {
+    return this.model.score(this.vectorizer.transform(seqs));
+  }
+
+  /** Scores and decides every sequence; explanations for anomalous ones (all with `explainAll`). */
+  detect(seqs: readonly Sequence[], opts: { explainAll?: boolean; top?: number; online?: boolean } = {}): Detection[] {
+    const raw = this.vectorizer.rawSparse(seqs);
+    const X = this.vectorizer.transformRaw(raw);
+    const scores = this.model.score(X);
+    const out: Detection[] = new Array(seqs.length);
+    for (let i = 0; i < seqs.length; i++) {
+      const s = seqs[i];
+      const anomalous = opts.online ? this.threshold.observe(scores[i]) : this.threshold.isAnomalous(scores[i]);
+      const d: Detection = { sessionKey: s.key, score: scores[i], anomalous, threshold: this.threshold.threshold, explanation: [] };
+      if (s.window) d.window = s.window;
+      if (s.source) d.source = s.source;
+      if (anomalous || opts.explainAll) d.explanation = this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
+      out[i] = d;
+    }
+    return out;
+  }
+
+  private explainRow(x: Float64Array, raw: ReturnType<Vectorizer['rawSparse']>, row: number, top: number): Contribution[] {
+    const observed = new Map<number, number>();
+    for (let p = raw.indptr[row]; p < raw.indptr[row + 1]; p++) observed.set(raw.indices[p], raw.values[p]);
+    const parts = this.model.explain(Float64Array.from(x));
+    const out: Contribution[] = [];
+    for (const p of parts) {
+      if (out.length >= top) break;
+      if (!(p.contribution > 0)) continue;
+      const info = this.vectorizer.columnInfo(p.index);
+      const c: Contribution = {
+        feature: info.feature,
+        observed: observed.get(p.index) ?? 0,
+        expected: round(this.vectorizer.expectedRaw(p.index)),
+        contribution: round(p.contribution),
+      };
+      if (info.templateId !== undefined) c.templateId = info.templateId;
+      out.push(c);
+    }
+    return out;
+  }
+
+  toJSON(): DetectorArtifact {
+    return {
+      format: DETECTOR_FORMAT,
+      version: DETECTOR_VERSION,
+      ...this.meta,
+      model: this.model.toJSON(),
+      features: this.vectorizer.toJSON(),
+      threshold: this.threshold.toJSON(),
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
