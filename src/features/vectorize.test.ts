@@ -60,6 +60,19 @@ describe('vectorizer', () => {
     expect([row(Y, 0)[4], row(Y, 1)[4]]).toEqual([0, 4]);
   });
 
+  it('adds Markov transition surprisal: rare or unseen orders score higher, and it serialises', () => {
+    const common = Array.from({ length: 20 }, (_, i) => seq(`n${i}`, [1, 2, 3]));
+    const v = Vectorizer.fit([...common, seq('r', [1, 3, 2])], { scaling: 'none', extras: false, bigrams: 'off', markov: true });
+    const X = v.transform([seq('a', [1, 2, 3]), seq('b', [1, 3, 2]), seq('c', [3, 1, 2])]);
+    const maxCol = X.cols - 2;
+    expect(v.columnInfo(maxCol).feature).toBe('max transition surprisal');
+    const [a, b, c] = [row(X, 0)[maxCol], row(X, 1)[maxCol], row(X, 2)[maxCol]];
+    expect(b).toBeGreaterThan(a); // seen once
+    expect(c).toBeGreaterThan(b); // never seen
+    const back = Vectorizer.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+    expect(Array.from(back.transform([seq('c', [3, 1, 2])]).data)).toEqual(row(X, 2));
+  });
+
   it('standard scaling centres training columns and survives a JSON round trip', () => {
     const v = Vectorizer.fit(train, { scaling: 'standard' });
     const X = v.transform(train);

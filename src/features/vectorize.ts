@@ -16,6 +16,7 @@
 import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
 import type { Sequence } from './sequences.js';
+import { TransitionModel, type MarkovJSON } from './markov.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
 export interface VectorizerOptions {
@@ -33,6 +34,8 @@ export interface VectorizerOptions {
   maxBigrams: number;
   /** Event count, distinct and distinct-unknown template counts. */
   extras: boolean;
+  /** Largest and mean transition surprisal under a Markov model learned at fit (markov.ts). */
+  markov: boolean;
 }
 
 export const DEFAULT_VECTORIZER_OPTIONS: VectorizerOptions = {
@@ -42,6 +45,7 @@ export const DEFAULT_VECTORIZER_OPTIONS: VectorizerOptions = {
   bigrams: 'unseen',
   maxBigrams: 4096,
   extras: true,
+  markov: false,
 };
 
 export interface VectorizerJSON {
@@ -54,6 +58,7 @@ export interface VectorizerJSON {
   shift: number[] | null;
   scale: number[] | null;
   rawMean: number[];
+  markov?: MarkovJSON | null;
 }
 
 /** Compressed sparse rows. */
@@ -72,6 +77,7 @@ export interface ColumnInfo {
 }
 
 const EXTRA_NAMES = ['#events (log)', '#distinct templates', '#new templates'];
+const MARKOV_NAMES = ['max transition surprisal', 'mean transition surprisal'];
 
 export class Vectorizer {
   private readonly bigramIndex = new Map<number, number>();
@@ -85,6 +91,7 @@ export class Vectorizer {
     private shift: Float64Array | null,
     private scale: Float64Array | null,
     private rawMean: Float64Array,
+    private markov: TransitionModel | null = null,
   ) {
     for (let i = 0; i < bigrams.length; i++) this.bigramIndex.set(bigrams[i], i);
   }
@@ -96,7 +103,8 @@ export class Vectorizer {
     const vocab = Vocabulary.fit(seqs.map((s) => s.templates));
     if (typeof options.bigrams === 'boolean') options.bigrams = options.bigrams ? 'columns' : 'off';
     const [bigrams, bigramDf] = options.bigrams !== 'off' ? learnBigrams(seqs, vocab, options.maxBigrams) : [[], []];
-    const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0));
+    const markov = options.markov ? TransitionModel.fit(seqs.map((s) => s.templates), vocab) : null;
+    const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0), markov);
     const raw = v.rawSparse(seqs);
     v.rawMean = columnMeans(raw);
     if (options.tfidf) v.idf = v.computeIdf(seqs.length);
@@ -113,15 +121,17 @@ export class Vectorizer {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Feature state version ${String(j.version)} is not supported (expected 1).`);
     }
     const f = (a: number[] | null) => (a ? Float64Array.from(a) : null);
+    const vocab = Vocabulary.fromJSON(j.vocabulary);
     return new Vectorizer(
       { ...DEFAULT_VECTORIZER_OPTIONS, ...j.options },
-      Vocabulary.fromJSON(j.vocabulary),
+      vocab,
       j.bigrams,
       j.bigramDf,
       f(j.idf),
       f(j.shift),
       f(j.scale),
       Float64Array.from(j.rawMean),
+      j.markov ? TransitionModel.fromJSON(j.markov, vocab) : null,
     );
   }
 
@@ -137,6 +147,7 @@ export class Vectorizer {
       shift: a(this.shift),
       scale: a(this.scale),
       rawMean: Array.from(this.rawMean),
+      markov: this.markov ? this.markov.toJSON() : null,
     };
   }
 
@@ -151,6 +162,10 @@ export class Vectorizer {
   }
 
   get columns(): number {
+    return this.extraStart + (this.markov ? MARKOV_NAMES.length : 0);
+  }
+
+  private get extraStart(): number {
     return this.countColumns + (this.options.extras ? EXTRA_NAMES.length : 0);
   }
 
@@ -162,6 +177,7 @@ export class Vectorizer {
     const b = col - V - 1;
     if (b === this.bigramColumns - 1) return { feature: '<unseen transition>' };
     if (b >= 0 && b < this.bigramColumns - 1) return { feature: this.bigramName(this.bigrams[b]) };
+    if (col >= this.extraStart) return { feature: MARKOV_NAMES[col - this.extraStart] ?? `#${col}` };
     return { feature: EXTRA_NAMES[col - this.countColumns] ?? `#${col}` };
   }
 
@@ -233,6 +249,12 @@ export class Vectorizer {
       if (t.length > 0) acc.set(e, Math.log1p(t.length));
       if (distinct.size > 0) acc.set(e + 1, distinct.size);
       if (unknownIds.size > 0) acc.set(e + 2, unknownIds.size);
+    }
+    if (this.markov) {
+      const [max, mean] = this.markov.score(t);
+      const m = this.extraStart;
+      if (max !== 0) acc.set(m, max);
+      if (mean !== 0) acc.set(m + 1, mean);
     }
   }
 

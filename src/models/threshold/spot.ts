@@ -22,9 +22,14 @@ export interface SpotOptions {
   level: number;
   /** Cap on stored peaks (bounded state). */
   maxPeaks: number;
+  /**
+   * Fewer peaks than this (heavily tied or tiny calibration sets) leave no tail to extrapolate:
+   * z_q is then the largest calibration score, i.e. only scores beyond everything seen are flagged.
+   */
+  minPeaks: number;
 }
 
-export const DEFAULT_SPOT_OPTIONS: SpotOptions = { q: 1e-3, level: 0.98, maxPeaks: 5000 };
+export const DEFAULT_SPOT_OPTIONS: SpotOptions = { q: 1e-3, level: 0.98, maxPeaks: 5000, minPeaks: 10 };
 
 export interface SpotThresholdJSON {
   kind: 'spot';
@@ -128,11 +133,11 @@ export class SpotThreshold {
   }
 
   private refit(): void {
-    const nt = this.peaks.length;
-    if (nt === 0) {
+    if (this.peaks.length < this.options.minPeaks) {
       this.gamma = 0;
       this.sigma = 0;
-      this.z = this.t;
+      this.pending = 0;
+      this.updateZ();
       return;
     }
     const fit = fitGpd(this.peaks);
@@ -144,9 +149,16 @@ export class SpotThreshold {
 
   private updateZ(): void {
     const nt = this.peaks.length;
-    if (nt === 0) return;
+    if (nt < this.options.minPeaks) {
+      let max = 0;
+      for (const p of this.peaks) if (p > max) max = p;
+      this.z = this.t + max;
+      return;
+    }
     const r = (this.options.q * this.n) / nt;
     const { gamma, sigma } = this;
-    this.z = Math.abs(gamma) < 1e-12 ? this.t - sigma * Math.log(r) : this.t + (sigma / gamma) * (Math.pow(r, -gamma) - 1);
+    const z = Math.abs(gamma) < 1e-12 ? this.t - sigma * Math.log(r) : this.t + (sigma / gamma) * (Math.pow(r, -gamma) - 1);
+    // r ≥ 1 means the tail above t is already rarer than q; the GPD says nothing below t.
+    this.z = Math.max(z, this.t);
   }
 }

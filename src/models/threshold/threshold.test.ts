@@ -101,6 +101,22 @@ describe('SPOT threshold', () => {
     expect(k / stream.length).toBeLessThan(3e-3);
   });
 
+  it('flags only beyond the calibration maximum when ties leave too few peaks', () => {
+    // 8 distinct values, the top one shared by 5 % of rows: no peak above the 98 % quantile.
+    const scores = Array.from({ length: 1_000 }, (_, i) => (i < 950 ? i % 7 : 10));
+    const spot = SpotThreshold.fit(scores, { q: 1e-3 });
+    expect(spot.t).toBe(10);
+    expect(spot.threshold).toBe(10);
+    expect(spot.isAnomalous(10)).toBe(false);
+    expect(spot.isAnomalous(10.5)).toBe(true);
+  });
+
+  it('never puts z_q below the initial threshold t', () => {
+    // 2 % of rows above t but q·n/N_t > 1 (q = 0.015 close to 1 − level): z would fall below t.
+    const spot = SpotThreshold.fit(exponential(2_000, 11), { q: 0.015, level: 0.98, minPeaks: 5 });
+    expect(spot.threshold).toBeGreaterThanOrEqual(spot.t);
+  });
+
   it('round-trips through JSON and rejects an impossible q', () => {
     const spot = SpotThreshold.fit(exponential(2_000, 9), { q: 1e-2, level: 0.9 });
     const back = thresholdFromJSON(JSON.parse(JSON.stringify(spot.toJSON())));
