@@ -1,0 +1,12 @@
+/**
+ * @module parsers/formats
+ * Record formats (one file each), format auto-detection and the timestamp parser.
+ */
+export type { FormatKind, FormatSpec, FormatStats, RecordFormat } from './types.js';
+export { HeaderPatternFormat } from './header-pattern.js';
+export { compileLayout, MAX_FIELD } from './layout.js';
+export type { CompiledLayout } from './layout.js';
+export { PlainFormat } from './plain.js';
+export { TimestampParser, epochToMs, daysFromCivil } from './timestamp.js';
+export { normalizeLevel } from './level.js';
+export { createFormat, detectFormat } from './detect.js';
