@@ -37,6 +37,8 @@ export interface MineResult {
 
 interface Cluster {
   id: number;
+  /** Bumped when the template is generalised (invalidates cached param plans). */
+  version: number;
   tokens: string[];
   template: string;
   size: number;
@@ -71,7 +73,8 @@ export class TemplateMiner {
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
   private readonly leaves = new Map<string, number[]>();
-  private readonly cache = new Map<string, number>();
+  /** Masked line → cluster, plus whether its params are exactly the masked values. */
+  private readonly cache = new Map<string, { id: number; version: number; plain: boolean }>();
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -100,40 +103,45 @@ export class TemplateMiner {
   process(message: string, mode: MinerMode): MineResult {
     this.stats.lines++;
     const m = this.masker.mask(message);
-    const key = m.tokens.join(' ');
+    const key = m.key;
     const hit = this.cache.get(key);
     if (hit !== undefined) {
-      const c = this.clusters.get(hit);
+      const c = this.clusters.get(hit.id);
       if (c !== undefined) {
         this.stats.cacheHits++;
         if (mode === 'learn') {
           c.size++;
           c.lastSeen = ++this.tick;
         }
-        return { templateId: c.id, change: 'none', template: c.template, params: extractParams(c.tokens, m) };
+        if (hit.version !== c.version) {
+          hit.version = c.version;
+          hit.plain = c.template === key;
+        }
+        return { templateId: c.id, change: 'none', template: c.template, params: hit.plain ? m.params : extractParams(c.tokens, m) };
       }
       this.cache.delete(key);
     }
-    const leafKey = this.leafKey(m.tokens);
-    const best = this.bestCluster(leafKey, m.tokens);
+    const tokens = m.tokens();
+    const leafKey = this.leafKey(tokens);
+    const best = this.bestCluster(leafKey, tokens);
     if (mode === 'match') {
-      if (best === null) return { templateId: 0, change: 'none', template: key, params: m.params.slice() };
+      if (best === null) return { templateId: 0, change: 'none', template: key, params: m.params };
       return { templateId: best.id, change: 'none', template: best.template, params: extractParams(best.tokens, m) };
     }
     let change: TemplateChange;
     let c: Cluster;
     if (best === null) {
-      c = this.create(leafKey, m.tokens.slice());
+      c = this.create(leafKey, tokens.slice());
       change = 'created';
     } else {
       c = best;
-      change = this.generalize(c, m.tokens) ? 'updated' : 'none';
+      change = this.generalize(c, tokens) ? 'updated' : 'none';
       c.size++;
       c.lastSeen = ++this.tick;
     }
     if (this.cache.size >= this.cacheSize) this.cache.clear();
-    this.cache.set(key, c.id);
-    return { templateId: c.id, change, template: c.template, params: extractParams(c.tokens, m) };
+    this.cache.set(key, { id: c.id, version: c.version, plain: c.template === key });
+    return { templateId: c.id, change, template: c.template, params: c.template === key ? m.params : extractParams(c.tokens, m) };
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -171,7 +179,7 @@ export class TemplateMiner {
     this.stats.evicted = data.evicted;
     for (const c of data.clusters) {
       const leaf = this.leafKey(c.tokens);
-      this.insert({ id: c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
+      this.insert({ id: c.id, version: 0, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
     }
     this.stats.clusters = this.clusters.size;
   }
@@ -202,7 +210,7 @@ export class TemplateMiner {
   }
 
   private create(leaf: string, tokens: string[]): Cluster {
-    const c: Cluster = { id: this.nextId++, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    const c: Cluster = { id: this.nextId++, version: 0, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
     this.insert(c);
     if (this.clusters.size > this.maxClusters) this.evict();
     this.stats.clusters = this.clusters.size;
@@ -245,7 +253,10 @@ export class TemplateMiner {
         changed = true;
       }
     }
-    if (changed) c.template = c.tokens.join(' ');
+    if (changed) {
+      c.template = c.tokens.join(' ');
+      c.version++;
+    }
     return changed;
   }
 }
@@ -281,21 +292,22 @@ function sameKey(a: string, b: string): boolean {
 /** Values at the template's variable positions, in order. */
 function extractParams(tmpl: string[], m: MaskedLine): string[] {
   const out: string[] = [];
+  const tokens = m.tokens();
   let p = 0;
-  const n = m.tokens.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < tokens.length; i++) {
     const t = tmpl[i];
-    const own = m.tokens[i];
+    const own = tokens[i];
     let q = p;
     while (q < m.paramToken.length && m.paramToken[q] === i) q++;
     if (t === own || (t !== WILDCARD && tokenShape(t) === tokenShape(own))) {
       for (let k = p; k < q; k++) out.push(m.params[k]);
     } else if (t === WILDCARD) {
-      out.push(m.raw[i]);
+      out.push(m.raw(i));
     } else {
       // key=<*> generalised from key=value
       const eq = t.indexOf('=');
-      out.push(eq > 0 ? m.raw[i].slice(eq + 1) : m.raw[i]);
+      const raw = m.raw(i);
+      out.push(eq > 0 ? raw.slice(eq + 1) : raw);
     }
     p = q;
   }

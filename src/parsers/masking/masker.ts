@@ -25,16 +25,55 @@ export interface MaskerOptions {
   customMasks?: CustomMask[];
 }
 
-/** Reusable output of {@link Masker.mask}; valid until the next call. */
+/** Output of {@link Masker.mask}; the masker reuses it, so it is valid until the next call. */
 export interface MaskedLine {
-  /** Masked tokens (placeholders inside), one per whitespace-separated token. */
-  tokens: string[];
-  /** Raw text of every token, aligned with `tokens`. */
-  raw: string[];
-  /** Raw values replaced by placeholders, in order. */
+  /** Masked tokens joined by one space: the template a line would have on its own. */
+  key: string;
+  /** Number of tokens. */
+  count: number;
+  /** Raw values replaced by placeholders, in order (a fresh array per line). */
   params: string[];
   /** Token index each param came from. */
   paramToken: number[];
+  /** Masked tokens (`key` split on spaces), computed on first use. */
+  tokens(): string[];
+  /** Raw text of token `k`. */
+  raw(k: number): string;
+}
+
+class MaskedLineImpl implements MaskedLine {
+  key = '';
+  count = 0;
+  params: string[] = [];
+  paramToken: number[] = [];
+  text = '';
+  starts: Int32Array;
+  ends: Int32Array;
+  private split: string[] | null = null;
+
+  constructor(maxTokens: number) {
+    this.starts = new Int32Array(maxTokens);
+    this.ends = new Int32Array(maxTokens);
+  }
+  reset(text: string): void {
+    this.text = text;
+    this.key = '';
+    this.count = 0;
+    this.params = [];
+    this.paramToken.length = 0;
+    this.split = null;
+  }
+  tokens(): string[] {
+    if (this.split === null) this.split = this.count === 0 ? [] : this.key.split(' ');
+    return this.split;
+  }
+  setTokens(t: string[]): void {
+    this.split = t;
+    this.key = t.join(' ');
+  }
+  raw(k: number): string {
+    return this.text.slice(this.starts[k], this.ends[k]);
+  }
 }
 
 export const WILDCARD = '<*>';
@@ -51,6 +90,25 @@ for (const ch of '=:()[]{},;|#@\'"<>') DELIM[ch.charCodeAt(0)] = 1;
 const OPENERS = '([{<\'"';
 const CLOSERS = ')]}>\'",;.:';
 
+/** Character classes of ASCII codes, one table lookup per character in the hot loop. */
+const F_WS = 1;
+const F_DIGIT = 2;
+const F_SLASH = 4;
+const F_AT = 8;
+const F_COLON = 16;
+const F_OPEN = 32;
+const F_CLOSE = 64;
+const F_BACKSLASH = 128;
+const CC = new Uint8Array(128);
+for (const c of [9, 10, 11, 12, 13, 32]) CC[c] = F_WS;
+for (let c = 48; c <= 57; c++) CC[c] = F_DIGIT;
+CC[47] = F_SLASH;
+CC[64] = F_AT;
+CC[92] = F_BACKSLASH;
+for (const ch of OPENERS) CC[ch.charCodeAt(0)] |= F_OPEN;
+for (const ch of CLOSERS) CC[ch.charCodeAt(0)] |= F_CLOSE;
+CC[58] |= F_COLON;
+
 const BOOLS = new Set(['true', 'false', 'null', 'True', 'False', 'None', 'NULL', 'TRUE', 'FALSE', 'nil', 'undefined']);
 const DATE_WORDS = new Set([
   'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun',
@@ -59,6 +117,9 @@ const DATE_WORDS = new Set([
 const SIZE_UNITS = new Set(['b', 'B', 'k', 'K', 'kb', 'KB', 'Kb', 'kB', 'KiB', 'mb', 'MB', 'Mb', 'MiB', 'M', 'gb', 'GB', 'G', 'GiB', 'TB', 'TiB', 'bytes', 'Kbytes', 'Mbytes']);
 const TIME_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd', 'MHz', 'GHz', 'Hz', 'kHz']);
 
+function isClass(c: number, f: number): boolean {
+  return c < 128 && (CC[c] & f) !== 0;
+}
 function isDigit(c: number): boolean {
   return c >= C_0 && c <= C_9;
 }
@@ -73,116 +134,153 @@ export class Masker {
   private readonly typed: boolean;
   private readonly maxTokens: number;
   private readonly custom: { name: string; re: RegExp }[];
-  readonly out: MaskedLine = { tokens: [], raw: [], params: [], paramToken: [] };
+  private readonly o: MaskedLineImpl;
+  /** Token being masked (params record it). */
+  private tok = 0;
 
   constructor(opts: MaskerOptions = {}) {
     this.typed = (opts.placeholders ?? 'typed') === 'typed';
-    this.maxTokens = opts.maxTokens ?? 256;
+    this.maxTokens = Math.max(2, opts.maxTokens ?? 256);
     this.custom = (opts.customMasks ?? []).map((m) => ({ name: m.name, re: new RegExp(m.pattern, 'g') }));
+    this.o = new MaskedLineImpl(this.maxTokens);
   }
 
   private ph(name: string): string {
     return this.typed ? `<${name}>` : WILDCARD;
   }
 
-  /** Masks one message into `this.out` (reused). */
+  /**
+   * Masks one message. Constant runs of the message are copied into the key as slices, so a line
+   * without variables costs one scan and no allocation beyond the key.
+   */
   mask(message: string): MaskedLine {
-    const o = this.out;
-    o.tokens.length = 0;
-    o.raw.length = 0;
-    o.params.length = 0;
-    o.paramToken.length = 0;
+    const o = this.o;
     const text = this.custom.length ? this.applyCustom(message) : message;
+    o.reset(text);
     const n = text.length;
+    let key = '';
+    let spanStart = -1;
+    let prevEnd = 0;
+    let count = 0;
+    let slow = this.custom.length > 0;
     let i = 0;
-    let dateCandidates = false;
     while (i < n) {
       while (i < n && isWhitespace(text.charCodeAt(i))) i++;
       if (i >= n) break;
-      let j = i;
-      let digits = false;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (isWhitespace(c)) break;
-        if (isDigit(c)) digits = true;
-        j++;
-      }
-      if (o.tokens.length === this.maxTokens - 1) {
+      this.tok = count;
+      if (count === this.maxTokens - 1) {
         // Cap reached: the rest of the line is one variable.
-        const rest = text.slice(i).trimEnd();
-        o.tokens.push(this.ph('TAIL'));
-        o.raw.push(rest);
-        o.params.push(rest);
-        o.paramToken.push(o.tokens.length - 1);
+        let e = n;
+        while (e > i && isWhitespace(text.charCodeAt(e - 1))) e--;
+        if (spanStart >= 0) key += text.slice(spanStart, prevEnd);
+        spanStart = -1;
+        key += ' ' + this.ph('TAIL');
+        o.starts[count] = i;
+        o.ends[count] = e;
+        this.pushParam(text.slice(i, e));
+        count++;
         break;
       }
-      const tok = text.slice(i, j);
-      o.raw.push(tok);
-      if (this.custom.length && tok.charCodeAt(0) === 0 && tok.length > 1) {
-        this.emitCustom(tok);
-      } else if (!digits && !this.mayHoldWordVariable(tok)) {
-        o.tokens.push(tok);
-        if (!dateCandidates && tok.length === 3 && DATE_WORDS.has(tok)) dateCandidates = true;
-      } else {
-        this.maskToken(tok, digits);
+      let j = i;
+      let flags = 0;
+      let slashes = 0;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c < 128) {
+          const f = CC[c];
+          if (f & F_WS) break;
+          flags |= f;
+          if (f & F_SLASH) slashes++;
+        }
+        j++;
       }
+      o.starts[count] = i;
+      o.ends[count] = j;
+      let masked: string | null = null;
+      if (flags & (F_DIGIT | F_AT) || slashes >= 2 || this.mayHoldWordVariable(text, i, j)) {
+        const tok = text.slice(i, j);
+        masked = slow && tok.charCodeAt(0) === 0 && tok.length > 1 ? this.emitCustom(tok, count) : this.maskToken(tok, flags);
+        if (masked === tok) masked = null;
+      } else if (j - i === 3 && !slow) {
+        const c0 = text.charCodeAt(i);
+        if (c0 >= 65 && c0 <= 90 && DATE_WORDS.has(text.slice(i, j))) slow = true;
+      }
+      if (masked === null) {
+        if (spanStart < 0) {
+          if (count > 0) key += ' ';
+          spanStart = i;
+        } else if (!(i === prevEnd + 1 && text.charCodeAt(prevEnd) === 32)) {
+          key += text.slice(spanStart, prevEnd) + ' ';
+          spanStart = i;
+        }
+      } else {
+        if (spanStart >= 0) {
+          key += text.slice(spanStart, prevEnd);
+          spanStart = -1;
+        }
+        key += count > 0 ? ' ' + masked : masked;
+      }
+      prevEnd = j;
+      count++;
       i = j;
     }
-    if (dateCandidates) this.maskDateWords();
+    if (spanStart >= 0) key += text.slice(spanStart, prevEnd);
+    o.key = key;
+    o.count = count;
+    if (slow) this.maskDateWords();
     return o;
   }
 
-  /** Cheap pre-check: can a digit-free token still hold a variable (bool, path, URL, email)? */
-  private mayHoldWordVariable(tok: string): boolean {
-    const c0 = tok.charCodeAt(0);
-    const slash = tok.indexOf('/');
-    if (slash >= 0 && tok.indexOf('/', slash + 1) > 0) return true;
-    if (tok.length === 2 && (tok === '()' || tok === '[]' || tok === '""' || tok === "''")) return true;
-    if (tok.indexOf('://') > 0 || tok.indexOf('@') > 0) return true;
-    // bool/null literals, alone or as the last value of a token (`ok=true`, `isOverlap:false,`)
-    let e = tok.length;
-    while (e > 0 && CLOSERS.indexOf(tok[e - 1]) >= 0) e--;
+  /** Can a digit-free token still hold a variable: `()`, or a bool/null as its last value (`ok=true`)? */
+  private mayHoldWordVariable(text: string, i: number, j: number): boolean {
+    if (j - i === 2) {
+      const c = text.charCodeAt(i);
+      const d = text.charCodeAt(j - 1);
+      return (c === 40 && d === 41) || (c === 91 && d === 93) || (c === 34 && d === 34) || (c === 39 && d === 39);
+    }
+    let e = j;
+    while (e > i && isClass(text.charCodeAt(e - 1), F_CLOSE)) e--;
+    if (e - i < 3) return false;
+    const last = text.charCodeAt(e - 1);
+    // true, false, null, None, nil, NULL, TRUE, FALSE, undefined
+    if (!(last === 101 || last === 108 || last === 69 || last === 76 || last === 100)) return false;
     let s = e;
-    while (s > 0) {
-      const c = tok.charCodeAt(s - 1);
+    while (s > i) {
+      const c = text.charCodeAt(s - 1);
       if (c < 128 && DELIM[c] === 1) break;
       s--;
     }
-    if (e - s >= 3 && e - s <= 9 && BOOLS.has(tok.slice(s, e))) return true;
-    return false;
+    return e - s >= 3 && e - s <= 9 && BOOLS.has(text.slice(s, e));
   }
 
   private pushParam(value: string): void {
-    this.out.params.push(value);
-    this.out.paramToken.push(this.out.tokens.length);
+    this.o.params.push(value);
+    this.o.paramToken.push(this.tok);
   }
 
-  private maskToken(tok: string, digits: boolean): void {
-    const o = this.out;
+  private maskToken(tok: string, flags: number): string {
     // Token-level shapes first, on the token without surrounding brackets/quotes/punctuation.
     let a = 0;
     let b = tok.length;
-    while (a < b && OPENERS.indexOf(tok[a]) >= 0) a++;
-    while (b > a && CLOSERS.indexOf(tok[b - 1]) >= 0) b--;
-    if (b - a === 0 && tok.length === 2 && OPENERS.indexOf(tok[0]) >= 0) {
+    while (a < b && isClass(tok.charCodeAt(a), F_OPEN)) a++;
+    while (b > a && isClass(tok.charCodeAt(b - 1), F_CLOSE)) b--;
+    if (b - a === 0) {
+      if (tok.length !== 2 || !isClass(tok.charCodeAt(0), F_OPEN)) return tok;
       // `()`, `[]`: an empty value.
       this.pushParam('');
-      o.tokens.push(tok[0] + this.ph('EMPTY') + tok[1]);
-      return;
+      return tok[0] + this.ph('EMPTY') + tok[1];
     }
-    const core = tok.slice(a, b);
-    const shape = this.tokenShape(core);
-    if (shape !== null) {
-      const scheme = shape === 'URL' ? core.slice(0, core.indexOf('://') + 3) : '';
-      this.pushParam(scheme ? core.slice(scheme.length) : core);
-      o.tokens.push(tok.slice(0, a) + scheme + this.ph(shape) + tok.slice(b));
-      return;
+    if (flags & (F_SLASH | F_AT | F_COLON | F_BACKSLASH)) {
+      const core = a === 0 && b === tok.length ? tok : tok.slice(a, b);
+      const shape = this.tokenShape(core, flags);
+      if (shape !== null) {
+        const scheme = shape === 'URL' ? core.slice(0, core.indexOf('://') + 3) : '';
+        this.pushParam(scheme ? core.slice(scheme.length) : core);
+        return tok.slice(0, a) + scheme + this.ph(shape) + tok.slice(b);
+      }
     }
-    if (!digits && !this.hasBoolSegment(tok) && tok.indexOf('/') < 0) {
-      o.tokens.push(tok);
-      return;
-    }
-    this.maskSegments(tok);
+    if (!(flags & F_DIGIT) && !(flags & F_SLASH) && !this.hasBoolSegment(tok)) return tok;
+    return this.maskSegments(tok);
   }
 
   private hasBoolSegment(tok: string): boolean {
@@ -199,45 +297,51 @@ export class Masker {
   }
 
   /** Path, URL, e-mail or IPv6/MAC that should become one placeholder, or null. */
-  private tokenShape(core: string): string | null {
+  private tokenShape(core: string, flags: number): string | null {
     const n = core.length;
     if (n < 3) return null;
     const c0 = core.charCodeAt(0);
-    const scheme = core.indexOf('://');
-    if (scheme > 0 && scheme + 3 < n) return 'URL';
-    if (c0 === C_SLASH && core.indexOf('/', 1) > 0) return 'PATH';
-    if ((c0 === C_DOT || c0 === 126) && core.charCodeAt(1) === C_SLASH) return 'PATH';
-    if (n > 3 && core.charCodeAt(1) === C_COLON && core.charCodeAt(2) === 92) return 'PATH';
-    const at = core.indexOf('@');
-    if (at > 0 && core.indexOf('.', at) > at + 1 && isEmailLike(core)) return 'EMAIL';
-    return colonHexShape(core);
+    if (flags & F_SLASH) {
+      const scheme = core.indexOf('://');
+      if (scheme > 0 && scheme + 3 < n) return 'URL';
+      if (c0 === C_SLASH && core.indexOf('/', 1) > 0) return 'PATH';
+      if ((c0 === C_DOT || c0 === 126) && core.charCodeAt(1) === C_SLASH) return 'PATH';
+    }
+    if (flags & F_BACKSLASH && n > 3 && core.charCodeAt(1) === C_COLON && core.charCodeAt(2) === 92) return 'PATH';
+    if (flags & F_AT) {
+      const at = core.indexOf('@');
+      if (at > 0 && core.indexOf('.', at) > at + 1 && isEmailLike(core)) return 'EMAIL';
+    }
+    return flags & F_COLON ? colonHexShape(core) : null;
   }
 
-  private maskSegments(tok: string): void {
-    const o = this.out;
+  private maskSegments(tok: string): string {
+    // Constant text is copied in slices; only masked segments are built.
     let built = '';
+    let copied = 0;
     let s = 0;
     const n = tok.length;
     for (let k = 0; k <= n; k++) {
       const c = k < n ? tok.charCodeAt(k) : -1;
       const dotRun = c === C_DOT && k + 1 < n && tok.charCodeAt(k + 1) === C_DOT;
       if (k < n && !(c < 128 && DELIM[c] === 1) && !dotRun) continue;
-      if (k > s) built += this.maskSegment(tok, s, k);
+      if (k > s) {
+        const m = this.maskSegment(tok, s, k);
+        if (m !== null) {
+          built += tok.slice(copied, s) + m;
+          copied = k;
+        }
+      }
       if (k === n) break;
       if (dotRun) {
-        let e = k;
-        while (e < n && tok.charCodeAt(e) === C_DOT) e++;
-        built += tok.slice(k, e);
-        k = e - 1;
-      } else {
-        built += tok[k];
+        while (k + 1 < n && tok.charCodeAt(k + 1) === C_DOT) k++;
       }
       s = k + 1;
     }
-    o.tokens.push(built);
+    return copied === 0 ? tok : built + tok.slice(copied);
   }
 
-  private maskSegment(tok: string, s: number, e: number): string {
+  private maskSegment(tok: string, s: number, e: number): string | null {
     // A sentence-ending period stays literal: `port 22.` -> `port <NUM>.`
     let end = e;
     let tail = '';
@@ -258,11 +362,11 @@ export class Masker {
         this.pushParam(seg + tail);
         return this.ph('PATH');
       }
-      if (!BOOLS.has(seg)) return seg + tail;
+      if (!BOOLS.has(seg)) return null;
       this.pushParam(seg);
       return this.ph('BOOL') + tail;
     }
-    if (isIdentifier(seg)) return seg + tail;
+    if (isIdentifier(seg)) return null;
     // `core.2275` -> `core.<NUM>`: a word with a numeric suffix keeps the word.
     const dot = seg.lastIndexOf('.');
     if (dot > 0 && dot < seg.length - 1 && isAllDigits(seg, dot + 1) && !hasDigitBefore(seg, dot)) {
@@ -275,20 +379,23 @@ export class Masker {
 
   /** Weekday and month names next to a masked value are part of a date. */
   private maskDateWords(): void {
-    const t = this.out.tokens;
+    const o = this.o;
+    const t = o.tokens().slice();
+    let changed = false;
     // Backwards, so `Sun Jul 10` masks `Jul` first and then `Sun`.
     for (let k = t.length - 1; k >= 0; k--) {
       if (t[k].length !== 3 || !DATE_WORDS.has(t[k])) continue;
       const next = k + 1 < t.length && t[k + 1].charCodeAt(0) === 60;
       const prev = k > 0 && t[k - 1].charCodeAt(0) === 60;
       if (!next && !prev) continue;
-      // Insert the param in token order.
       let at = 0;
-      while (at < this.out.paramToken.length && this.out.paramToken[at] < k) at++;
-      this.out.params.splice(at, 0, this.out.raw[k]);
-      this.out.paramToken.splice(at, 0, k);
+      while (at < o.paramToken.length && o.paramToken[at] < k) at++;
+      o.params.splice(at, 0, o.raw(k));
+      o.paramToken.splice(at, 0, k);
       t[k] = this.ph('DATE');
+      changed = true;
     }
+    if (changed) o.setTokens(t);
   }
 
   private applyCustom(message: string): string {
@@ -302,13 +409,11 @@ export class Masker {
     return text;
   }
 
-  private emitCustom(tok: string): void {
+  private emitCustom(tok: string, _k: number): string {
     const second = tok.indexOf('\u0000', 1);
     const idx = Number(tok.slice(1, second));
-    const value = tok.slice(second + 1).replace(/\u0001/g, ' ');
-    this.out.raw[this.out.raw.length - 1] = value;
-    this.pushParam(value);
-    this.out.tokens.push(this.typed ? `<${this.custom[idx].name}>` : WILDCARD);
+    this.pushParam(tok.slice(second + 1).replace(/\u0001/g, ' '));
+    return this.typed ? `<${this.custom[idx].name}>` : WILDCARD;
   }
 }
 
