@@ -46,6 +46,19 @@ interface Cluster {
   leaf: string;
 }
 
+/**
+ * How to read params for lines of one masked shape in one cluster: null when the params are exactly
+ * the masked values; otherwise pairs (token index, offset) of tokens whose raw text (from offset)
+ * replaces that token's masked values, because the template generalised them.
+ */
+type ParamPlan = Int32Array | null;
+
+interface CacheEntry {
+  id: number;
+  version: number;
+  plan: ParamPlan;
+}
+
 export interface MinerStats {
   lines: number;
   clusters: number;
@@ -74,7 +87,7 @@ export class TemplateMiner {
   private readonly clusters = new Map<number, Cluster>();
   private readonly leaves = new Map<string, number[]>();
   /** Masked line → cluster, plus whether its params are exactly the masked values. */
-  private readonly cache = new Map<string, { id: number; version: number; plain: boolean }>();
+  private readonly cache = new Map<string, CacheEntry>();
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -115,9 +128,9 @@ export class TemplateMiner {
         }
         if (hit.version !== c.version) {
           hit.version = c.version;
-          hit.plain = c.template === key;
+          hit.plan = paramPlan(c, m);
         }
-        return { templateId: c.id, change: 'none', template: c.template, params: hit.plain ? m.params : extractParams(c.tokens, m) };
+        return { templateId: c.id, change: 'none', template: c.template, params: hit.plan === null ? m.params : applyPlan(hit.plan, m) };
       }
       this.cache.delete(key);
     }
@@ -140,8 +153,9 @@ export class TemplateMiner {
       c.lastSeen = ++this.tick;
     }
     if (this.cache.size >= this.cacheSize) this.cache.clear();
-    this.cache.set(key, { id: c.id, version: c.version, plain: c.template === key });
-    return { templateId: c.id, change, template: c.template, params: c.template === key ? m.params : extractParams(c.tokens, m) };
+    const plan = paramPlan(c, m);
+    this.cache.set(key, { id: c.id, version: c.version, plan });
+    return { templateId: c.id, change, template: c.template, params: plan === null ? m.params : applyPlan(plan, m) };
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -289,29 +303,39 @@ function sameKey(a: string, b: string): boolean {
   return ka > 0 && ka === b.indexOf('=') && a.startsWith(b.slice(0, ka + 1));
 }
 
-/** Values at the template's variable positions, in order. */
-function extractParams(tmpl: string[], m: MaskedLine): string[] {
-  const out: string[] = [];
+function paramPlan(c: Cluster, m: MaskedLine): ParamPlan {
+  if (c.template === m.key) return null;
   const tokens = m.tokens();
-  let p = 0;
+  const plan: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    const t = tmpl[i];
+    const t = c.tokens[i];
     const own = tokens[i];
-    let q = p;
-    while (q < m.paramToken.length && m.paramToken[q] === i) q++;
-    if (t === own || (t !== WILDCARD && tokenShape(t) === tokenShape(own))) {
-      for (let k = p; k < q; k++) out.push(m.params[k]);
-    } else if (t === WILDCARD) {
-      out.push(m.raw(i));
-    } else {
-      // key=<*> generalised from key=value
-      const eq = t.indexOf('=');
-      const raw = m.raw(i);
-      out.push(eq > 0 ? raw.slice(eq + 1) : raw);
-    }
-    p = q;
+    if (t === own || (t !== WILDCARD && tokenShape(t) === tokenShape(own))) continue;
+    const eq = t === WILDCARD ? -1 : t.indexOf('=');
+    plan.push(i, eq > 0 ? eq + 1 : 0);
   }
+  return plan.length === 0 ? null : Int32Array.from(plan);
+}
+
+/** Values at the template's variable positions, in order. */
+function applyPlan(plan: Int32Array, m: MaskedLine): string[] {
+  const out: string[] = [];
+  let p = 0;
+  const np = m.paramToken.length;
+  for (let k = 0; k < plan.length; k += 2) {
+    const i = plan[k];
+    while (p < np && m.paramToken[p] < i) out.push(m.params[p++]);
+    while (p < np && m.paramToken[p] === i) p++;
+    const raw = m.raw(i);
+    out.push(plan[k + 1] > 0 ? raw.slice(plan[k + 1]) : raw);
+  }
+  while (p < np) out.push(m.params[p++]);
   return out;
+}
+
+function extractParams(tmpl: string[], m: MaskedLine): string[] {
+  const plan = paramPlan({ template: tmpl.join(' '), tokens: tmpl } as Cluster, m);
+  return plan === null ? m.params : applyPlan(plan, m);
 }
 
 function validateSnapshot(s: Snapshot): DrainSnapshotData {
