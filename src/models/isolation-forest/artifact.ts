@@ -49,8 +49,8 @@ export function isolationForestFromJSON(raw: unknown): IsolationForest {
     const f = p.feature[i];
     if (f < 0) continue;
     check(f < p.cols, kind, `node ${i} splits on a missing feature`);
-    // Children always come after their parent, so traversal terminates.
-    check(p.left[i] > i && p.left[i] < n && p.right[i] > i && p.right[i] < n, kind, `node ${i} has a bad child`);
+    // Children come in pairs after their parent (right = left + 1), so traversal terminates.
+    check(p.left[i] > i && p.right[i] === p.left[i] + 1 && p.right[i] < n, kind, `node ${i} has a bad child`);
   }
   const model = new IsolationForest(p.options);
   model.restore(

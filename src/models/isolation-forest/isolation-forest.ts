@@ -65,6 +65,8 @@ export interface IsolationForestParams {
 /** Growth scratch space reused across trees. */
 interface Scratch {
   idx: Int32Array;
+  /** Columns that vary over the whole training set (the only ones a node can split on). */
+  active: Int32Array;
   featPerm: Int32Array;
   stackNode: Int32Array;
   stackStart: Int32Array;
@@ -76,7 +78,7 @@ export class IsolationForest implements Model {
   readonly kind = ISOLATION_FOREST_KIND;
   readonly options: IsolationForestConfig;
   private forest: Forest | null = null;
-  private leafAdjust: Float64Array = new Float64Array(0);
+  private leafPath: Float64Array = new Float64Array(0);
   private median: Float64Array = new Float64Array(0);
   private stats: TrainingStats | null = null;
   private scoreThreshold = 0.5;
@@ -114,9 +116,11 @@ export class IsolationForest implements Model {
     const rng = new Rng(seed);
     const all = new Int32Array(X.rows);
     for (let i = 0; i < X.rows; i++) all[i] = i;
+    const active = nonConstantColumns(X);
     const s: Scratch = {
       idx: new Int32Array(psi),
-      featPerm: new Int32Array(X.cols),
+      active,
+      featPerm: new Int32Array(active.length),
       stackNode: new Int32Array(maxDepth + 2),
       stackStart: new Int32Array(maxDepth + 2),
       stackEnd: new Int32Array(maxDepth + 2),
@@ -145,8 +149,10 @@ export class IsolationForest implements Model {
     if (!f) throw notFitted('isolation forest');
     assertMatrix(X, 'Isolation Forest score', f.cols, 0);
     const out = new Float64Array(X.rows);
-    const { roots, feature, threshold, left, right } = f;
-    const adjust = this.leafAdjust;
+    const { roots, feature, threshold, left } = f;
+    // Children are allocated in pairs (right = left + 1), so the walk is branch-free; leafPath
+    // holds depth + c(size) of every leaf.
+    const leafPath = this.leafPath;
     const nTrees = roots.length;
     const norm = averagePathLength(f.psi) * nTrees;
     const data = X.data;
@@ -156,14 +162,12 @@ export class IsolationForest implements Model {
       let total = 0;
       for (let t = 0; t < nTrees; t++) {
         let node = roots[t];
-        let depth = 0;
         let feat = feature[node];
         while (feat >= 0) {
-          node = data[base + feat] <= threshold[node] ? left[node] : right[node];
+          node = left[node] + (data[base + feat] > threshold[node] ? 1 : 0);
           feat = feature[node];
-          depth++;
         }
-        total += depth + adjust[node];
+        total += leafPath[node];
       }
       out[r] = norm > 0 ? Math.pow(2, -total / norm) : 0.5;
     }
@@ -225,9 +229,17 @@ export class IsolationForest implements Model {
 
   private setForest(f: Forest): void {
     this.forest = f;
-    this.leafAdjust = new Float64Array(f.feature.length);
-    for (let i = 0; i < f.feature.length; i++) {
-      if (f.feature[i] < 0) this.leafAdjust[i] = averagePathLength(f.size[i]);
+    const n = f.feature.length;
+    // Children always follow their parent, so one forward pass assigns every depth.
+    const depth = new Int32Array(n);
+    this.leafPath = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (f.feature[i] >= 0) {
+        depth[f.left[i]] = depth[i] + 1;
+        depth[f.right[i]] = depth[i] + 1;
+      } else {
+        this.leafPath[i] = depth[i] + averagePathLength(f.size[i]);
+      }
     }
   }
 
@@ -241,7 +253,8 @@ export class IsolationForest implements Model {
 
 /** Grows one tree over s.idx[0..psi) from node id `first`; returns the next free node id. */
 function growTree(X: Matrix, f: Forest, s: Scratch, rng: Rng, first: number, psi: number, maxDepth: number): number {
-  const { idx, featPerm, stackNode, stackStart, stackEnd, stackDepth } = s;
+  const { idx, active, featPerm, stackNode, stackStart, stackEnd, stackDepth } = s;
+  const nActive = active.length;
   const data = X.data;
   const cols = X.cols;
   let next = first + 1;
@@ -261,11 +274,11 @@ function growTree(X: Matrix, f: Forest, s: Scratch, rng: Rng, first: number, psi
     f.feature[node] = -1;
     if (depth >= maxDepth || end - start <= 1) continue;
     // Draw features without replacement until one is not constant on this node.
-    for (let j = 0; j < cols; j++) featPerm[j] = j;
+    for (let j = 0; j < nActive; j++) featPerm[j] = active[j];
     let feat = -1;
     let lo = 0;
     let hi = 0;
-    for (let remaining = cols; remaining > 0 && feat < 0; remaining--) {
+    for (let remaining = nActive; remaining > 0 && feat < 0; remaining--) {
       const k = rng.int(remaining);
       const cand = featPerm[k];
       featPerm[k] = featPerm[remaining - 1];
@@ -324,6 +337,21 @@ function trimForest(f: Forest, used: number): Forest {
     right: f.right.slice(0, used),
     size: f.size.slice(0, used),
   };
+}
+
+/** Indices of the columns of X that are not constant. */
+function nonConstantColumns(X: Matrix): Int32Array {
+  const out: number[] = [];
+  for (let j = 0; j < X.cols; j++) {
+    const first = X.data[j];
+    for (let i = 1; i < X.rows; i++) {
+      if (X.data[i * X.cols + j] !== first) {
+        out.push(j);
+        break;
+      }
+    }
+  }
+  return Int32Array.from(out);
 }
 
 /** Per-column median of X. */
