@@ -103,3 +103,17 @@ describe('TemplateMiner', () => {
     expect(new Set(ids).size).toBe(9);
   });
 });
+
+describe('TemplateMiner stable constants', () => {
+  it('keeps a word that stayed constant for many lines apart from a new word there', () => {
+    const m = new TemplateMiner({ stableAfter: 20 });
+    let first = 0;
+    for (let i = 0; i < 30; i++) first = m.add(`Session: ${1000 + i}_${i} initialized by client WindowsUpdateAgent.`).templateId;
+    const other = m.add('Session: 11152_142416105 initialized by client SPP.');
+    expect(other.templateId).not.toBe(first);
+    // while a cluster is young, a differing word is still a variable
+    const young = new TemplateMiner({ stableAfter: 20 });
+    const a = young.add('session closed for user root now').templateId;
+    expect(young.add('session closed for user bob now').templateId).toBe(a);
+  });
+});

@@ -13,6 +13,7 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { type MaskedLine, Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
+import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, similarity } from './match.js';
 import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
 
 export interface MinerOptions {
@@ -24,6 +25,8 @@ export interface MinerOptions {
   maxClusters?: number;
   /** Cap on the masked-line cache (entries). */
   cacheSize?: number;
+  /** After this many lines a cluster's still-constant words stay constant (see conflictsWithStable). */
+  stableAfter?: number;
   masking?: MaskerOptions;
 }
 
@@ -45,13 +48,6 @@ interface Cluster {
   lastSeen: number;
   leaf: string;
 }
-
-/**
- * How to read params for lines of one masked shape in one cluster: null when the params are exactly
- * the masked values; otherwise pairs (token index, offset) of tokens whose raw text (from offset)
- * replaces that token's masked values, because the template generalised them.
- */
-type ParamPlan = Int32Array | null;
 
 interface CacheEntry {
   id: number;
@@ -76,13 +72,14 @@ interface DrainSnapshotData {
   clusters: { id: number; tokens: string[]; size: number; lastSeen: number }[];
 }
 
-const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000 };
+const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000, stableAfter: 100 };
 
 export class TemplateMiner {
   private readonly st: number;
   private readonly prefixLen: number;
   private readonly maxClusters: number;
   private readonly cacheSize: number;
+  private readonly stableAfter: number;
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
   private readonly leaves = new Map<string, number[]>();
@@ -97,6 +94,7 @@ export class TemplateMiner {
     this.prefixLen = Math.max(0, (opts.depth ?? DEFAULTS.depth) - 2);
     this.maxClusters = opts.maxClusters ?? DEFAULTS.maxClusters;
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
+    this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
     this.masker = new Masker(opts.masking);
     if (!(this.st >= 0 && this.st <= 1)) {
       throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `similarity_threshold must be within 0..1, got ${this.st}.`);
@@ -214,7 +212,7 @@ export class TemplateMiner {
     for (let k = 0; k < ids.length; k++) {
       const c = this.clusters.get(ids[k]);
       if (c === undefined) continue;
-      const s = similarity(c.tokens, tokens, shapes);
+      const s = c.size >= this.stableAfter && conflictsWithStable(c.tokens, tokens, shapes) ? 0 : similarity(c.tokens, tokens, shapes);
       if (s > bestSim || (s === bestSim && best !== null && c.size > best.size)) {
         bestSim = s;
         best = c;
@@ -273,69 +271,6 @@ export class TemplateMiner {
     }
     return changed;
   }
-}
-
-/** Share of constant positions that agree; placeholders of any type agree with each other. */
-function similarity(tmpl: string[], tokens: string[], shapes: string[]): number {
-  let same = 0;
-  let counted = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const a = tmpl[i];
-    const b = tokens[i];
-    if (a === b) {
-      if (!(a.length > 2 && a.charCodeAt(0) === 60 && a.charCodeAt(a.length - 1) === 62 && shapes[i] === WILDCARD)) {
-        counted++;
-        same++;
-      }
-      continue;
-    }
-    const sa = tokenShape(a);
-    if (sa === WILDCARD && shapes[i] === WILDCARD) continue;
-    counted++;
-    if (a === WILDCARD || sa === shapes[i]) same++;
-    else if (sameKey(a, b)) same += 0.5;
-  }
-  return counted === 0 ? 1 : same / counted;
-}
-
-function sameKey(a: string, b: string): boolean {
-  const ka = a.indexOf('=');
-  return ka > 0 && ka === b.indexOf('=') && a.startsWith(b.slice(0, ka + 1));
-}
-
-function paramPlan(c: Cluster, m: MaskedLine): ParamPlan {
-  if (c.template === m.key) return null;
-  const tokens = m.tokens();
-  const plan: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = c.tokens[i];
-    const own = tokens[i];
-    if (t === own || (t !== WILDCARD && tokenShape(t) === tokenShape(own))) continue;
-    const eq = t === WILDCARD ? -1 : t.indexOf('=');
-    plan.push(i, eq > 0 ? eq + 1 : 0);
-  }
-  return plan.length === 0 ? null : Int32Array.from(plan);
-}
-
-/** Values at the template's variable positions, in order. */
-function applyPlan(plan: Int32Array, m: MaskedLine): string[] {
-  const out: string[] = [];
-  let p = 0;
-  const np = m.paramToken.length;
-  for (let k = 0; k < plan.length; k += 2) {
-    const i = plan[k];
-    while (p < np && m.paramToken[p] < i) out.push(m.params[p++]);
-    while (p < np && m.paramToken[p] === i) p++;
-    const raw = m.raw(i);
-    out.push(plan[k + 1] > 0 ? raw.slice(plan[k + 1]) : raw);
-  }
-  while (p < np) out.push(m.params[p++]);
-  return out;
-}
-
-function extractParams(tmpl: string[], m: MaskedLine): string[] {
-  const plan = paramPlan({ template: tmpl.join(' '), tokens: tmpl } as Cluster, m);
-  return plan === null ? m.params : applyPlan(plan, m);
 }
 
 function validateSnapshot(s: Snapshot): DrainSnapshotData {
