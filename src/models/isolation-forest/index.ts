@@ -7,6 +7,7 @@
  * const scores = m.score(X); // in (0, 1], higher = more anomalous; m.threshold is 0.5 by default
  */
 export { IsolationForest, averagePathLength, ISOLATION_FOREST_KIND, ISOLATION_FOREST_VERSION } from './isolation-forest.js';
+export type { Forest } from './grow.js';
 export type { IsolationForestParams } from './isolation-forest.js';
 export { isolationForestFromJSON } from './artifact.js';
 export { isolationForestConfigSchema } from './config.js';

@@ -19,6 +19,8 @@ import { assertMatrix, byContributionDesc, notFitted, parseOptions, quantileSort
 import type { TrainingStats } from '../artifact.js';
 import { Rng } from '../random.js';
 import { isolationForestConfigSchema } from './config.js';
+import { growTree, nonConstantColumns, trimForest } from './grow.js';
+import type { Forest, Scratch } from './grow.js';
 import type { IsolationForestConfig, IsolationForestOptions } from './config.js';
 
 export const ISOLATION_FOREST_KIND = 'if';
@@ -31,20 +33,6 @@ export function averagePathLength(n: number): number {
   if (n <= 1) return 0;
   if (n === 2) return 1;
   return 2 * (Math.log(n - 1) + EULER_GAMMA) - (2 * (n - 1)) / n;
-}
-
-/** The fitted forest: nodes of all trees in flat arrays; tree t starts at node roots[t]. */
-export interface Forest {
-  cols: number;
-  psi: number;
-  roots: Int32Array;
-  /** Split feature, or −1 for a leaf. */
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  /** Number of training rows that reached the node. */
-  size: Int32Array;
 }
 
 export interface IsolationForestParams {
@@ -60,18 +48,6 @@ export interface IsolationForestParams {
   median: number[];
   scoreThreshold: number;
   training: TrainingStats;
-}
-
-/** Growth scratch space reused across trees. */
-interface Scratch {
-  idx: Int32Array;
-  /** Columns that vary over the whole training set (the only ones a node can split on). */
-  active: Int32Array;
-  featPerm: Int32Array;
-  stackNode: Int32Array;
-  stackStart: Int32Array;
-  stackEnd: Int32Array;
-  stackDepth: Int32Array;
 }
 
 export class IsolationForest implements Model {
@@ -125,6 +101,8 @@ export class IsolationForest implements Model {
       stackStart: new Int32Array(maxDepth + 2),
       stackEnd: new Int32Array(maxDepth + 2),
       stackDepth: new Int32Array(maxDepth + 2),
+      lo: 0,
+      hi: 0,
     };
     let next = 0;
     for (let t = 0; t < nTrees; t++) {
@@ -249,109 +227,6 @@ export class IsolationForest implements Model {
     this.scoreThreshold =
       c === 'auto' ? 0.5 : quantileSorted(Float64Array.from(trainScores).sort(), 1 - c);
   }
-}
-
-/** Grows one tree over s.idx[0..psi) from node id `first`; returns the next free node id. */
-function growTree(X: Matrix, f: Forest, s: Scratch, rng: Rng, first: number, psi: number, maxDepth: number): number {
-  const { idx, active, featPerm, stackNode, stackStart, stackEnd, stackDepth } = s;
-  const nActive = active.length;
-  const data = X.data;
-  const cols = X.cols;
-  let next = first + 1;
-  let sp = 0;
-  stackNode[0] = first;
-  stackStart[0] = 0;
-  stackEnd[0] = psi;
-  stackDepth[0] = 0;
-  sp = 1;
-  while (sp > 0) {
-    sp--;
-    const node = stackNode[sp];
-    const start = stackStart[sp];
-    const end = stackEnd[sp];
-    const depth = stackDepth[sp];
-    f.size[node] = end - start;
-    f.feature[node] = -1;
-    if (depth >= maxDepth || end - start <= 1) continue;
-    // Draw features without replacement until one is not constant on this node.
-    for (let j = 0; j < nActive; j++) featPerm[j] = active[j];
-    let feat = -1;
-    let lo = 0;
-    let hi = 0;
-    for (let remaining = nActive; remaining > 0 && feat < 0; remaining--) {
-      const k = rng.int(remaining);
-      const cand = featPerm[k];
-      featPerm[k] = featPerm[remaining - 1];
-      featPerm[remaining - 1] = cand;
-      lo = Infinity;
-      hi = -Infinity;
-      for (let i = start; i < end; i++) {
-        const v = data[idx[i] * cols + cand];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (hi > lo) feat = cand;
-    }
-    if (feat < 0) continue;
-    let thr = lo + rng.float() * (hi - lo);
-    if (thr >= hi) thr = lo;
-    // Partition: rows with value <= thr go left.
-    let i = start;
-    let j = end - 1;
-    while (i <= j) {
-      if (data[idx[i] * cols + feat] <= thr) {
-        i++;
-      } else {
-        const tmp = idx[i];
-        idx[i] = idx[j];
-        idx[j] = tmp;
-        j--;
-      }
-    }
-    const l = next++;
-    const r = next++;
-    f.feature[node] = feat;
-    f.threshold[node] = thr;
-    f.left[node] = l;
-    f.right[node] = r;
-    stackNode[sp] = r;
-    stackStart[sp] = i;
-    stackEnd[sp] = end;
-    stackDepth[sp] = depth + 1;
-    sp++;
-    stackNode[sp] = l;
-    stackStart[sp] = start;
-    stackEnd[sp] = i;
-    stackDepth[sp] = depth + 1;
-    sp++;
-  }
-  return next;
-}
-
-function trimForest(f: Forest, used: number): Forest {
-  return {
-    ...f,
-    feature: f.feature.slice(0, used),
-    threshold: f.threshold.slice(0, used),
-    left: f.left.slice(0, used),
-    right: f.right.slice(0, used),
-    size: f.size.slice(0, used),
-  };
-}
-
-/** Indices of the columns of X that are not constant. */
-function nonConstantColumns(X: Matrix): Int32Array {
-  const out: number[] = [];
-  for (let j = 0; j < X.cols; j++) {
-    const first = X.data[j];
-    for (let i = 1; i < X.rows; i++) {
-      if (X.data[i * X.cols + j] !== first) {
-        out.push(j);
-        break;
-      }
-    }
-  }
-  return Int32Array.from(out);
 }
 
 /** Per-column median of X. */
