@@ -117,3 +117,26 @@ describe('TemplateMiner stable constants', () => {
     expect(young.add('session closed for user bob now').templateId).toBe(a);
   });
 });
+
+describe('TemplateMiner length variants', () => {
+  it('reports one template for a value that sometimes carries a unit group', () => {
+    // Loghub Proxifier_2k shapes
+    const m = new TemplateMiner();
+    const a = m.add('proxy.cse.cuhk.edu.hk:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01');
+    const b = m.add('proxy.cse.cuhk.edu.hk:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime <1 sec');
+    expect(b.templateId).toBe(a.templateId);
+    expect(b.params).toContain('1.16');
+    expect(m.templates()).toHaveLength(1);
+    expect(m.templates()[0].count).toBe(2);
+  });
+
+  it('does not merge messages that add a field or a word between constants', () => {
+    const m = new TemplateMiner();
+    const a = m.add('authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4');
+    const b = m.add('authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4 user=root');
+    expect(b.templateId).not.toBe(a.templateId);
+    const c = m.add('Connection to db closed');
+    const d = m.add('Connection to db not closed');
+    expect(d.templateId).not.toBe(c.templateId);
+  });
+});

@@ -14,6 +14,7 @@ import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { type MaskedLine, Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
 import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, similarity } from './match.js';
+import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
 
 export interface MinerOptions {
@@ -42,6 +43,10 @@ interface Cluster {
   id: number;
   /** Bumped when the template is generalised (invalidates cached param plans). */
   version: number;
+  /** Id reported for this cluster: its own, or the cluster it is a length variant of. */
+  canon: number;
+  /** Key of this cluster in byFirstWord, if indexed. */
+  first?: string;
   tokens: string[];
   template: string;
   size: number;
@@ -69,7 +74,7 @@ interface DrainSnapshotData {
   nextId: number;
   tick: number;
   evicted: number;
-  clusters: { id: number; tokens: string[]; size: number; lastSeen: number }[];
+  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number }[];
 }
 
 const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000, stableAfter: 100 };
@@ -83,6 +88,8 @@ export class TemplateMiner {
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
   private readonly leaves = new Map<string, number[]>();
+  /** First constant word → clusters, to find length variants of a new cluster. */
+  private readonly byFirstWord = new Map<string, number[]>();
   /** Masked line → cluster, plus whether its params are exactly the masked values. */
   private readonly cache = new Map<string, CacheEntry>();
   private nextId = 1;
@@ -128,7 +135,8 @@ export class TemplateMiner {
           hit.version = c.version;
           hit.plan = paramPlan(c, m);
         }
-        return { templateId: c.id, change: 'none', template: c.template, params: hit.plan === null ? m.params : applyPlan(hit.plan, m) };
+        const k = this.canonical(c);
+        return { templateId: k.id, change: 'none', template: k.template, params: hit.plan === null ? m.params : applyPlan(hit.plan, m) };
       }
       this.cache.delete(key);
     }
@@ -137,7 +145,8 @@ export class TemplateMiner {
     const best = this.bestCluster(leafKey, tokens);
     if (mode === 'match') {
       if (best === null) return { templateId: 0, change: 'none', template: key, params: m.params };
-      return { templateId: best.id, change: 'none', template: best.template, params: extractParams(best.tokens, m) };
+      const k = this.canonical(best);
+      return { templateId: k.id, change: 'none', template: k.template, params: extractParams(best.tokens, m) };
     }
     let change: TemplateChange;
     let c: Cluster;
@@ -153,7 +162,8 @@ export class TemplateMiner {
     if (this.cache.size >= this.cacheSize) this.cache.clear();
     const plan = paramPlan(c, m);
     this.cache.set(key, { id: c.id, version: c.version, plan });
-    return { templateId: c.id, change, template: c.template, params: plan === null ? m.params : applyPlan(plan, m) };
+    const k = this.canonical(c);
+    return { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -161,11 +171,22 @@ export class TemplateMiner {
     return this.clusters.get(id)?.template;
   }
 
+  /** The cluster whose id and template stand for `c` (itself unless it is a length variant). */
+  private canonical(c: Cluster): Cluster {
+    if (c.canon === c.id) return c;
+    return this.clusters.get(c.canon) ?? c;
+  }
+
   /** Live templates, most frequent first. */
   templates(): { templateId: number; template: string; count: number }[] {
-    return [...this.clusters.values()]
-      .map((c) => ({ templateId: c.id, template: c.template, count: c.size }))
-      .sort((a, b) => b.count - a.count || a.templateId - b.templateId);
+    const rows = new Map<number, { templateId: number; template: string; count: number }>();
+    for (const c of this.clusters.values()) {
+      const k = this.canonical(c);
+      const row = rows.get(k.id);
+      if (row) row.count += c.size;
+      else rows.set(k.id, { templateId: k.id, template: k.template, count: c.size });
+    }
+    return [...rows.values()].sort((a, b) => b.count - a.count || a.templateId - b.templateId);
   }
 
   snapshot(): Snapshot<DrainSnapshotData> {
@@ -176,7 +197,7 @@ export class TemplateMiner {
         nextId: this.nextId,
         tick: this.tick,
         evicted: this.stats.evicted,
-        clusters: [...this.clusters.values()].map((c) => ({ id: c.id, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen })),
+        clusters: [...this.clusters.values()].map((c) => ({ id: c.id, canon: c.canon, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen })),
       },
     };
   }
@@ -185,13 +206,14 @@ export class TemplateMiner {
     const data = validateSnapshot(s);
     this.clusters.clear();
     this.leaves.clear();
+    this.byFirstWord.clear();
     this.cache.clear();
     this.nextId = data.nextId;
     this.tick = data.tick;
     this.stats.evicted = data.evicted;
     for (const c of data.clusters) {
       const leaf = this.leafKey(c.tokens);
-      this.insert({ id: c.id, version: 0, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
+      this.insert({ id: c.id, version: 0, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
     }
     this.stats.clusters = this.clusters.size;
   }
@@ -222,15 +244,38 @@ export class TemplateMiner {
   }
 
   private create(leaf: string, tokens: string[]): Cluster {
-    const c: Cluster = { id: this.nextId++, version: 0, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    const id = this.nextId++;
+    const c: Cluster = { id, version: 0, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    c.canon = this.variantOf(skeletonOf(tokens)) ?? id;
     this.insert(c);
     if (this.clusters.size > this.maxClusters) this.evict();
     this.stats.clusters = this.clusters.size;
     return c;
   }
 
+  /** Canonical id of an existing cluster this skeleton is a length variant of. */
+  private variantOf(sk: Skeleton): number | null {
+    if (sk.words.length === 0) return null;
+    const ids = this.byFirstWord.get(sk.words[0]);
+    if (ids === undefined) return null;
+    for (let k = 0; k < ids.length && k < 64; k++) {
+      const other = this.clusters.get(ids[k]);
+      if (other !== undefined && other.canon === other.id && areVariants(sk, skeletonOf(other.tokens))) return other.id;
+    }
+    return null;
+  }
+
   private insert(c: Cluster): void {
     this.clusters.set(c.id, c);
+    if (c.canon === c.id) {
+      const first = c.tokens.find((t) => !hasPlaceholder(t));
+      c.first = first;
+      if (first !== undefined) {
+        const ids = this.byFirstWord.get(first);
+        if (ids === undefined) this.byFirstWord.set(first, [c.id]);
+        else ids.push(c.id);
+      }
+    }
     const ids = this.leaves.get(c.leaf);
     if (ids === undefined) this.leaves.set(c.leaf, [c.id]);
     else ids.push(c.id);
@@ -248,6 +293,12 @@ export class TemplateMiner {
         const at = ids.indexOf(c.id);
         if (at >= 0) ids.splice(at, 1);
         if (ids.length === 0) this.leaves.delete(c.leaf);
+      }
+      const byWord = c.first === undefined ? undefined : this.byFirstWord.get(c.first);
+      if (byWord !== undefined) {
+        const at = byWord.indexOf(c.id);
+        if (at >= 0) byWord.splice(at, 1);
+        if (byWord.length === 0) this.byFirstWord.delete(c.first as string);
       }
       this.stats.evicted++;
     }
