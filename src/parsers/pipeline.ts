@@ -1,0 +1,166 @@
+/**
+ * @module parsers/pipeline
+ * One source's parser: numbered lines → multi-line joining → record format → masking + template
+ * mining → LogEvents. Per-source state (format, miner) is snapshotted explicitly.
+ * @example
+ * const p = new LogParser({ source: 'app', format: '<Date> <Time> <Level> <Component>: <Content>' });
+ * const events = p.pushLines(lines, arrivalMs); // then p.flush(arrivalMs) at end of input
+ */
+import type { LogEvent, LogRecord } from '../core/event.js';
+import { AnomalogError } from '../core/errors.js';
+import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
+import { TemplateMiner, type MinerOptions } from './drain/index.js';
+import { createFormat, detectFormat } from './formats/index.js';
+import type { FormatSpec, RecordFormat } from './formats/types.js';
+import type { RawLine } from './lines/index.js';
+import { MultilineJoiner } from './multiline/index.js';
+
+export interface LogParserOptions {
+  source?: string;
+  /** A layout string (`<Date> <Time> <Level>: <Content>`), a format spec, or undefined to auto-detect. */
+  format?: string | FormatSpec;
+  /** Join continuation lines (stack traces); default on for plain text and layouts, off for structured formats. */
+  multiline?: boolean;
+  miner?: MinerOptions;
+  /** Lines looked at to auto-detect the format. */
+  detectSample?: number;
+}
+
+export interface LogParserStats {
+  lines: number;
+  emptyLines: number;
+  events: number;
+  unmatched: number;
+}
+
+export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
+export const PARSER_SNAPSHOT_VERSION = 1;
+
+const STRUCTURED = new Set(['json', 'logfmt', 'syslog', 'access-log']);
+
+export class LogParser implements Parser {
+  readonly source: string;
+  readonly miner: TemplateMiner;
+  private spec: FormatSpec | null;
+  private format: RecordFormat | null = null;
+  private joiner: MultilineJoiner | null = null;
+  private readonly multilineOpt: boolean | undefined;
+  private readonly detectSample: number;
+  private pending: RawLine[] = [];
+  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0 };
+
+  constructor(opts: LogParserOptions = {}) {
+    this.source = opts.source ?? 'default';
+    this.miner = new TemplateMiner(opts.miner);
+    this.multilineOpt = opts.multiline;
+    this.detectSample = opts.detectSample ?? 50;
+    this.spec = typeof opts.format === 'string' ? { kind: 'header', layout: opts.format } : (opts.format ?? null);
+    if (this.spec && typeof opts.format === 'string' && !opts.format.includes('<')) {
+      this.spec = { kind: opts.format as FormatSpec['kind'] };
+    }
+    if (this.spec) this.setFormat(this.spec);
+  }
+
+  /** The format in use (null until auto-detection has seen enough lines). */
+  get formatSpec(): FormatSpec | null {
+    return this.spec;
+  }
+
+  /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
+  pushLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
+    if (this.format === null) {
+      for (const l of lines) this.pending.push(l);
+      if (this.pending.length < this.detectSample) return [];
+      return this.detectAndDrain(arrivalTs, mode);
+    }
+    return this.process(lines, arrivalTs, mode, false);
+  }
+
+  /** Emits what is still buffered (end of input). */
+  flush(arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
+    if (this.format === null) return this.detectAndDrain(arrivalTs, mode, true);
+    return this.process([], arrivalTs, mode, true);
+  }
+
+  /** Parser contract: records already extracted by a source → events. */
+  parse(records: LogRecord[], mode: MinerMode = 'learn'): LogEvent[] {
+    const out: LogEvent[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) out[i] = this.mine(records[i], mode);
+    this.stats.events += records.length;
+    return out;
+  }
+
+  snapshot(): Snapshot {
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.spec, miner: this.miner.snapshot() } };
+  }
+
+  restore(s: Snapshot): void {
+    if (!s || s.kind !== PARSER_SNAPSHOT_KIND) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Not a parser snapshot.');
+    if (s.version > PARSER_SNAPSHOT_VERSION) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
+    }
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot };
+    this.miner.restore(d.miner);
+    if (d.format) this.setFormat(d.format);
+  }
+
+  private setFormat(spec: FormatSpec): void {
+    this.spec = spec;
+    this.format = createFormat(spec);
+    const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
+    const start = this.format.isRecordStart?.bind(this.format);
+    this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
+  }
+
+  private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
+    const sample: string[] = [];
+    for (const l of this.pending) if (l.text.length > 0) sample.push(l.text);
+    this.setFormat(detectFormat(sample));
+    const lines = this.pending;
+    this.pending = [];
+    return this.process(lines, arrivalTs, mode, end);
+  }
+
+  private process(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean): LogEvent[] {
+    const format = this.format as RecordFormat;
+    this.stats.lines += lines.length;
+    let records: RawLine[] = lines;
+    const joiner = this.joiner;
+    if (joiner !== null) {
+      records = joiner.push(lines);
+      if (end) records = records.concat(joiner.flush());
+    }
+    const out: LogEvent[] = [];
+    const unmatchedBefore = format.stats.unmatched;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (r.text.length === 0 || isBlank(r.text)) {
+        this.stats.emptyLines++;
+        continue;
+      }
+      const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      out.push(this.mine(rec, mode));
+    }
+    this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.events += out.length;
+    return out;
+  }
+
+  private mine(rec: LogRecord, mode: MinerMode): LogEvent {
+    const m = this.miner.process(rec.message, mode);
+    const ev = rec as LogEvent;
+    ev.templateId = m.templateId;
+    ev.template = m.template;
+    ev.params = m.params;
+    ev.change = m.change;
+    return ev;
+  }
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c === 32 || c === 9 || c === 13)) return false;
+  }
+  return true;
+}
