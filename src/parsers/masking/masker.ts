@@ -99,15 +99,20 @@ const F_COLON = 16;
 const F_OPEN = 32;
 const F_CLOSE = 64;
 const F_BACKSLASH = 128;
-const CC = new Uint8Array(128);
+/** Any character not in the classes above (letters, `-`, `_`, non-ASCII…). */
+const F_OTHER = 256;
+const F_DOT = 512;
+const CC = new Uint16Array(128).fill(F_OTHER);
 for (const c of [9, 10, 11, 12, 13, 32]) CC[c] = F_WS;
+CC[46] = F_DOT;
 for (let c = 48; c <= 57; c++) CC[c] = F_DIGIT;
 CC[47] = F_SLASH;
 CC[64] = F_AT;
 CC[92] = F_BACKSLASH;
-for (const ch of OPENERS) CC[ch.charCodeAt(0)] |= F_OPEN;
-for (const ch of CLOSERS) CC[ch.charCodeAt(0)] |= F_CLOSE;
+for (const ch of OPENERS) CC[ch.charCodeAt(0)] = (CC[ch.charCodeAt(0)] & ~F_OTHER) | F_OPEN;
+for (const ch of CLOSERS) CC[ch.charCodeAt(0)] = (CC[ch.charCodeAt(0)] & ~F_OTHER) | F_CLOSE;
 CC[58] |= F_COLON;
+CC[46] = F_DOT; // a closer too, but kept apart so `1.5` and `10.0.0.1` take the fast path (see isClass)
 
 const BOOLS = new Set(['true', 'false', 'null', 'True', 'False', 'None', 'NULL', 'TRUE', 'FALSE', 'nil', 'undefined']);
 const DATE_WORDS = new Set([
@@ -118,6 +123,7 @@ const SIZE_UNITS = new Set(['b', 'B', 'k', 'K', 'kb', 'KB', 'Kb', 'kB', 'KiB', '
 const TIME_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd', 'MHz', 'GHz', 'Hz', 'kHz']);
 
 function isClass(c: number, f: number): boolean {
+  if (c === C_DOT) return (f & F_CLOSE) !== 0;
   return c < 128 && (CC[c] & f) !== 0;
 }
 function isDigit(c: number): boolean {
@@ -135,6 +141,7 @@ export class Masker {
   private readonly maxTokens: number;
   private readonly custom: { name: string; re: RegExp }[];
   private readonly o: MaskedLineImpl;
+  private readonly numPh: string;
   /** Token being masked (params record it). */
   private tok = 0;
 
@@ -143,6 +150,7 @@ export class Masker {
     this.maxTokens = Math.max(2, opts.maxTokens ?? 256);
     this.custom = (opts.customMasks ?? []).map((m) => ({ name: m.name, re: new RegExp(m.pattern, 'g') }));
     this.o = new MaskedLineImpl(this.maxTokens);
+    this.numPh = this.ph('NUM');
   }
 
   private ph(name: string): string {
@@ -191,13 +199,18 @@ export class Masker {
           if (f & F_WS) break;
           flags |= f;
           if (f & F_SLASH) slashes++;
-        }
+        } else flags |= F_OTHER;
         j++;
       }
       o.starts[count] = i;
       o.ends[count] = j;
       let masked: string | null = null;
-      if (flags & (F_DIGIT | F_AT) || slashes >= 2 || this.mayHoldWordVariable(text, i, j)) {
+      if ((flags === F_DIGIT || flags === (F_DIGIT | F_DOT)) && text.charCodeAt(j - 1) !== C_DOT) {
+        // Fast path: numbers and IPv4 addresses, the most common variables.
+        const tok = text.slice(i, j);
+        this.pushParam(tok);
+        masked = flags === F_DIGIT ? this.numPh : this.ph(this.typed ? classify(tok) : '*');
+      } else if (flags & (F_DIGIT | F_AT) || slashes >= 2 || this.mayHoldWordVariable(text, i, j)) {
         const tok = text.slice(i, j);
         masked = slow && tok.charCodeAt(0) === 0 && tok.length > 1 ? this.emitCustom(tok, count) : this.maskToken(tok, flags);
         if (masked === tok) masked = null;
