@@ -198,7 +198,10 @@ function trainLoop(
     let sum = 0;
     for (let start = 0; start < train.length; start += o.batch_size) {
       const n = Math.min(o.batch_size, train.length - start);
-      for (let r = 0; r < n; r++) batch.set(Z.subarray(train[start + r] * d, train[start + r] * d + d), r * d);
+      for (let r = 0; r < n; r++) {
+        const src = train[start + r] * d;
+        for (let f = 0; f < d; f++) batch[r * d + f] = Z[src + f];
+      }
       sum += net.trainBatch(batch, n, adam) * n;
     }
     trainLoss = sum / train.length;
