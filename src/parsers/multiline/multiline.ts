@@ -107,8 +107,12 @@ export class MultilineJoiner {
   }
 
   private continues(text: string): boolean {
-    if (this.isStart !== undefined) return !this.isStart(text);
     const c = text.charCodeAt(0);
+    if (this.isStart !== undefined) {
+      // Trace markers continue even when a loose layout would match them (`Caused by: x` fits `<Date> <Time> …`).
+      if (c === 9 || text.startsWith('Caused by: ') || text.startsWith('Suppressed: ') || JAVA_MORE.test(text)) return true;
+      return !this.isStart(text);
+    }
     const indented = c === 32 || c === 9;
     switch (this.mode) {
       case PY_TRACEBACK:
