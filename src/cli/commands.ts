@@ -3,12 +3,16 @@
  * The list of sub-commands; each lives in its own file.
  */
 import type { Command } from 'commander';
+import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerParse } from './parse.js';
 import { registerTemplates } from './templates.js';
+import { registerTrain } from './train.js';
 
 export function registerCommands(program: Command): void {
   registerParse(program);
   registerTemplates(program);
+  registerTrain(program);
+  registerDetect(program);
   registerEval(program);
 }

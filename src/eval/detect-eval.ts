@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { AnomalogError } from '../core/errors.js';
 import { SequenceDetector, type ThresholdRule } from '../detectors/model/detector.js';
 import type { ModelKind, ModelOptions } from '../detectors/model/models.js';
+import type { ModelDeps } from '../models/index.js';
 import { loadSequences, selectSplit, subset, type SequenceDataset } from '../features/sequences.js';
 import type { VectorizerOptions } from '../features/vectorize.js';
 import { detectionMetrics, prf, type DetectionMetrics } from './detect-metrics.js';
@@ -28,6 +29,7 @@ export interface DetectEvalOptions {
   thresholds: ThresholdRule[];
   features?: Partial<VectorizerOptions>;
   modelOptions?: ModelOptions;
+  modelDeps?: ModelDeps;
   /** Called after each model is evaluated (progress). */
   onRow?: (row: DetectEvalRow) => void;
 }
@@ -116,7 +118,7 @@ export function runDetectEval(opts: DetectEvalOptions): DetectEvalReport {
     for (const model of opts.models) {
       for (const th of opts.thresholds) {
         const t0 = performance.now();
-        const det = SequenceDetector.train(fitOn, { model, threshold: th, features: opts.features, modelOptions: opts.modelOptions });
+        const det = SequenceDetector.train(fitOn, { model, threshold: th, features: opts.features, modelOptions: opts.modelOptions, modelDeps: opts.modelDeps });
         const t1 = performance.now();
         const res = det.detect(test.sequences);
         const t2 = performance.now();

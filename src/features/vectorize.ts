@@ -58,6 +58,7 @@ export interface VectorizerJSON {
   shift: number[] | null;
   scale: number[] | null;
   rawMean: number[];
+  rawStd?: number[];
   markov?: MarkovJSON | null;
 }
 
@@ -92,6 +93,7 @@ export class Vectorizer {
     private scale: Float64Array | null,
     private rawMean: Float64Array,
     private markov: TransitionModel | null = null,
+    private rawStd: Float64Array = new Float64Array(0),
   ) {
     for (let i = 0; i < bigrams.length; i++) this.bigramIndex.set(bigrams[i], i);
   }
@@ -106,7 +108,9 @@ export class Vectorizer {
     const markov = options.markov ? TransitionModel.fit(seqs.map((s) => s.templates), vocab) : null;
     const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0), markov);
     const raw = v.rawSparse(seqs);
-    v.rawMean = columnMeans(raw);
+    const [rawMean, rawStd] = standardStats(raw);
+    v.rawMean = rawMean;
+    v.rawStd = rawStd;
     if (options.tfidf) v.idf = v.computeIdf(seqs.length);
     if (options.scaling !== 'none') {
       const weighted = v.weightSparse(raw);
@@ -132,6 +136,7 @@ export class Vectorizer {
       f(j.scale),
       Float64Array.from(j.rawMean),
       j.markov ? TransitionModel.fromJSON(j.markov, vocab) : null,
+      Float64Array.from(j.rawStd ?? []),
     );
   }
 
@@ -147,6 +152,7 @@ export class Vectorizer {
       shift: a(this.shift),
       scale: a(this.scale),
       rawMean: Array.from(this.rawMean),
+      rawStd: Array.from(this.rawStd),
       markov: this.markov ? this.markov.toJSON() : null,
     };
   }
@@ -184,6 +190,11 @@ export class Vectorizer {
   /** Mean raw (unweighted, unscaled) value of each column over the training sessions. */
   expectedRaw(col: number): number {
     return this.rawMean[col] ?? 0;
+  }
+
+  /** Training standard deviation of a raw column (1 where the column was constant). */
+  spreadRaw(col: number): number {
+    return this.rawStd[col] ?? 1;
   }
 
   /** Raw values: counts and extras before sublinear/TF-IDF/scaling (what a person reads). */

@@ -14,6 +14,7 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import type { Sequence } from '../../features/sequences.js';
 import { Vectorizer, type VectorizerJSON, type VectorizerOptions } from '../../features/vectorize.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
+import type { ModelDeps } from '../../models/index.js';
 import {
   FixedThreshold,
   QuantileThreshold,
@@ -35,6 +36,8 @@ export type ThresholdRule =
 export interface TrainOptions {
   model: ModelKind;
   modelOptions?: ModelOptions;
+  /** Collaborators such as a preloaded libsvm engine (not stored in the artifact). */
+  modelDeps?: ModelDeps;
   features?: Partial<VectorizerOptions>;
   threshold?: ThresholdRule;
   /** How the training sequences were made (stored for `detect` to redo it). */
@@ -63,6 +66,8 @@ export interface Detection {
   anomalous: boolean;
   threshold: number;
   explanation: Contribution[];
+  /** Sample raw lines of the window/session (raw-log input only). */
+  context?: string[];
 }
 
 function buildThreshold(rule: ThresholdRule, model: Model, scores: Float64Array): Threshold {
@@ -87,7 +92,7 @@ export class SequenceDetector {
   static train(seqs: readonly Sequence[], opts: TrainOptions): SequenceDetector {
     const vectorizer = Vectorizer.fit(seqs, opts.features);
     const X = vectorizer.transform(seqs);
-    const model = createModel(opts.model, opts.modelOptions);
+    const model = createModel(opts.model, opts.modelOptions, opts.modelDeps);
     model.fit(X);
     const scores = model.score(X);
     const rule = opts.threshold ?? DEFAULT_THRESHOLD;
@@ -151,29 +156,43 @@ export class SequenceDetector {
       const d: Detection = { sessionKey: s.key, score: scores[i], anomalous, threshold: this.threshold.threshold, explanation: [] };
       if (s.window) d.window = s.window;
       if (s.source) d.source = s.source;
+      const samples = (s as { samples?: string[] }).samples;
+      if (anomalous && samples) d.context = samples;
       if (anomalous || opts.explainAll) d.explanation = this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
       out[i] = d;
     }
     return out;
   }
 
+  /**
+   * Top features for a person: the model's attribution (IF path, PCA residual, AE reconstruction
+   * error, …) restricted to features whose raw value actually deviates from training (more than
+   * half a training standard deviation), then completed by the largest standardised deviations.
+   */
   private explainRow(x: Float64Array, raw: ReturnType<Vectorizer['rawSparse']>, row: number, top: number): Contribution[] {
+    const v = this.vectorizer;
     const observed = new Map<number, number>();
     for (let p = raw.indptr[row]; p < raw.indptr[row + 1]; p++) observed.set(raw.indices[p], raw.values[p]);
-    const parts = this.model.explain(Float64Array.from(x));
+    const obs = (c: number) => observed.get(c) ?? 0;
+    const z = (c: number) => Math.abs(obs(c) - v.expectedRaw(c)) / v.spreadRaw(c);
     const out: Contribution[] = [];
-    for (const p of parts) {
+    const used = new Set<number>();
+    const push = (c: number, contribution: number) => {
+      const info = v.columnInfo(c);
+      const e: Contribution = { feature: info.feature, observed: round(obs(c)), expected: round(v.expectedRaw(c)), contribution: round(contribution) };
+      if (info.templateId !== undefined) e.templateId = info.templateId;
+      out.push(e);
+      used.add(c);
+    };
+    for (const p of this.model.explain(Float64Array.from(x))) {
       if (out.length >= top) break;
-      if (!(p.contribution > 0)) continue;
-      const info = this.vectorizer.columnInfo(p.index);
-      const c: Contribution = {
-        feature: info.feature,
-        observed: observed.get(p.index) ?? 0,
-        expected: round(this.vectorizer.expectedRaw(p.index)),
-        contribution: round(p.contribution),
-      };
-      if (info.templateId !== undefined) c.templateId = info.templateId;
-      out.push(c);
+      if (p.contribution > 0 && z(p.index) > 0.5) push(p.index, p.contribution);
+    }
+    if (out.length < top) {
+      const rest: number[] = [];
+      for (let c = 0; c < v.columns; c++) if (!used.has(c) && z(c) > 0.5) rest.push(c);
+      rest.sort((a, b) => z(b) - z(a) || a - b);
+      for (const c of rest.slice(0, top - out.length)) push(c, 0);
     }
     return out;
   }

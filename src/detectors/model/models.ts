@@ -1,58 +1,43 @@
 /**
  * @module detectors/model/models
- * Builds and restores the models the detector can use, by kind. Base kinds come from src/models;
- * `ensemble` is a rank-averaged ensemble of the base kinds that are available.
+ * Builds and restores the models the detector can use, by kind: the base kinds through the one
+ * explicit map in src/models (createModel / modelFromJSON), plus `ensemble`, a rank-averaged
+ * ensemble of base kinds (all four by default).
  */
 import { AnomalogError } from '../../core/errors.js';
 import type { Model, ModelArtifact } from '../../core/model.js';
 import { Ensemble, ENSEMBLE_KIND } from '../../models/ensemble/index.js';
-import { IsolationForest, isolationForestFromJSON } from '../../models/isolation-forest/index.js';
-import { Pca, pcaFromJSON } from '../../models/pca/index.js';
+import { createModel as createBase, modelFromJSON, type ModelDeps, type ModelOptionsByKind } from '../../models/index.js';
 
 export const MODEL_KINDS = ['if', 'pca', 'ae', 'ocsvm', 'ensemble'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
-type BaseKind = Exclude<ModelKind, 'ensemble'>;
+export type BaseKind = Exclude<ModelKind, 'ensemble'>;
+export const BASE_KINDS: readonly BaseKind[] = ['if', 'pca', 'ae', 'ocsvm'];
 
-/** Per-kind options, passed through to the model's own (strict) schema. */
-export type ModelOptions = Partial<Record<BaseKind, Record<string, unknown>>> & { members?: BaseKind[] };
-
-interface Entry {
-  create(options: Record<string, unknown>): Model;
-  restore(a: ModelArtifact): Model;
-}
-
-function registry(): Partial<Record<BaseKind, Entry>> {
-  return {
-    if: { create: (o) => new IsolationForest(o), restore: (a) => isolationForestFromJSON(a) },
-    pca: { create: (o) => new Pca(o), restore: (a) => pcaFromJSON(a) },
-  };
-}
+/** Per-kind options (each validated by the model's own strict schema) and ensemble members. */
+export type ModelOptions = { [K in BaseKind]?: ModelOptionsByKind[K] } & { members?: BaseKind[] };
 
 export function isModelKind(k: string): k is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(k);
 }
 
-/** Base kinds available in this build. */
-export function availableKinds(): BaseKind[] {
-  const r = registry();
-  return (['if', 'pca', 'ae', 'ocsvm'] as BaseKind[]).filter((k) => r[k] !== undefined);
-}
-
-export function createModel(kind: ModelKind, options: ModelOptions = {}): Model {
+export function createModel(kind: ModelKind, options: ModelOptions = {}, deps: ModelDeps = {}): Model {
   if (kind === ENSEMBLE_KIND) {
-    const members = options.members ?? availableKinds();
-    return new Ensemble(members.map((k) => createModel(k, options)));
+    const members = options.members ?? [...BASE_KINDS];
+    if (members.some((m) => !BASE_KINDS.includes(m))) {
+      throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `Ensemble members must be among ${BASE_KINDS.join(', ')}.`);
+    }
+    return new Ensemble(members.map((k) => createModel(k, options, deps)));
   }
-  const e = registry()[kind];
-  if (!e) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', `Model "${kind}" is not available in this build.`, { hint: `Available: ${availableKinds().join(', ')}, ensemble.` });
-  return e.create(options[kind] ?? {});
+  if (!isModelKind(kind)) {
+    throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `Unknown model kind ${JSON.stringify(kind)}.`, { hint: `Use one of ${MODEL_KINDS.join(', ')}.` });
+  }
+  return createBase(kind, options[kind] as never, deps);
 }
 
 export function restoreModel(a: ModelArtifact): Model {
   if (a?.kind === ENSEMBLE_KIND) return Ensemble.fromJSON(a, restoreModel);
-  const e = isModelKind(a?.kind) && a.kind !== 'ensemble' ? registry()[a.kind] : undefined;
-  if (!e) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Unknown model kind ${JSON.stringify(a?.kind)} in the artifact.`);
-  return e.restore(a);
+  return modelFromJSON(a);
 }
 
 /** The model's own decision threshold when it has one (PCA Q-statistic, IF 0.5, OCSVM 0). */

@@ -58,6 +58,19 @@ describe('rank-averaged ensemble', () => {
     expect(batch[1]).toBeGreaterThan(batch[0]);
   });
 
+  it('derives its own threshold from the members own thresholds, in rank space', () => {
+    class WithThreshold extends ColumnModel {
+      readonly threshold = 2.5;
+    }
+    const e = new Ensemble([new WithThreshold(0, 1), new WithThreshold(0, 1)]);
+    expect(Number.isNaN(e.threshold)).toBe(true); // not fitted
+    e.fit(train);
+    expect(e.threshold).toBeCloseTo(0.5); // 2.5 sits in the middle of 1, 2, 3, 4
+    const plain = new Ensemble([new ColumnModel(0, 1)]);
+    plain.fit(train);
+    expect(Number.isNaN(plain.threshold)).toBe(true);
+  });
+
   it('round-trips through JSON with its reference distributions', () => {
     const e = new Ensemble([new ColumnModel(0, 1), new ColumnModel(1, -1)], { maxReference: 3, weights: [3, 1] });
     e.fit(train);

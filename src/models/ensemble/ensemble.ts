@@ -101,6 +101,21 @@ export class Ensemble implements Model {
     });
   }
 
+  /**
+   * The ensemble's own threshold: the weighted mean of the ranks of the members' own thresholds
+   * (PCA Q-statistic, IF 0.5, OCSVM 0, …) within their training scores; NaN when a member has none.
+   */
+  get threshold(): number {
+    if (this.reference.length !== this.members.length) return Number.NaN;
+    let t = 0;
+    for (let k = 0; k < this.members.length; k++) {
+      const own = (this.members[k] as { threshold?: unknown }).threshold;
+      if (typeof own !== 'number' || !Number.isFinite(own)) return Number.NaN;
+      t += this.weights[k] * midRank(this.reference[k], own);
+    }
+    return t;
+  }
+
   /** Scores of every member (rows × members), before ranking. */
   memberScores(X: Matrix): Float64Array[] {
     return this.members.map((m) => m.score(X));

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from './main.js';
+
+const FIXTURE = resolve(import.meta.dirname, '../../test/fixtures/hdfs/sessions-sample.csv');
+const dir = mkdtempSync(join(tmpdir(), 'anomalog-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('anomalog train → detect', () => {
+  it('trains on the fixture, writes a versioned artifact and detects with it (JSON lines)', async () => {
+    const model = join(dir, 'model.json');
+    const t = await run(['train', '--sequences', FIXTURE, '--model', 'pca', '--threshold', 'contamination', '--contamination', '0.05', '-o', model]);
+    expect(t.code).toBe(0);
+    expect(t.err).toMatch(/trained pca on 320/);
+    const art = JSON.parse(readFileSync(model, 'utf8'));
+    expect(art).toMatchObject({ format: 'anomalog-detector', version: 1, modelKind: 'pca', threshold: { kind: 'quantile' } });
+    expect(art.features.vocabulary.ids).toContain(8);
+    expect(art.hyperParameters.threshold).toEqual({ rule: 'contamination', contamination: 0.05 });
+
+    const d = await run(['detect', '--sequences', FIXTURE, '--model', model, '--json']);
+    expect(d.code).toBe(0);
+    const rows = d.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.anomalous).toBe(true);
+      expect(r.score).toBeGreaterThan(r.threshold);
+      expect(typeof r.sessionKey).toBe('string');
+      expect(r.explanation.length).toBeGreaterThan(0);
+    }
+    expect(rows.map((r) => r.sessionKey)).toContain('blk_3447884879668134874'); // T5 T1 T1 T8
+
+    const all = await run(['detect', '--sequences', FIXTURE, '--model', model, '--json', '--all']);
+    expect(all.out.trim().split('\n')).toHaveLength(320);
+  });
+
+  it('fails clearly on a missing model file and on missing input', async () => {
+    const missing = await run(['detect', '--sequences', FIXTURE, '--model', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/ANOMALOG_ERR_INPUT_NOT_FOUND/);
+    const noInput = await run(['train', '--model', 'if', '-o', join(dir, 'x.json')]);
+    expect(noInput.code).toBe(2);
+    expect(noInput.err).toMatch(/--session-key|--sequences/);
+  });
+
+  it('has --help with examples on every command', async () => {
+    for (const cmd of [['train'], ['detect'], ['eval', 'detect']]) {
+      const h = await run([...cmd, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.out).toMatch(/Examples:/);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * @module cli/train
+ * `anomalog train`: fit features, a model and a label-free threshold on unlabeled sessions or
+ * windows, and write one versioned JSON artifact.
+ */
+import { writeFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { AnomalogError } from '../core/errors.js';
+import { SequenceDetector, type ThresholdRule } from '../detectors/model/detector.js';
+import { collectWindows } from '../detectors/model/events.js';
+import { isModelKind, MODEL_KINDS, type ModelKind, type ModelOptions } from '../detectors/model/models.js';
+import type { VectorizerOptions } from '../features/vectorize.js';
+import { addModelInputOptions, parseFiles, sequencesFrom, windowingFrom, type ModelInputOptions } from './model-input.js';
+
+export interface TrainCliOptions extends ModelInputOptions {
+  model: string;
+  output: string;
+  threshold: 'spot' | 'contamination' | 'model';
+  risk: number;
+  contamination: number;
+  tfidf?: boolean;
+  sublinear?: boolean;
+  scaling: VectorizerOptions['scaling'];
+  transitions: VectorizerOptions['bigrams'];
+  markov?: boolean;
+  modelOptions?: string;
+}
+
+function num(flag: string, lo: number, hi: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n > lo && n < hi)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `${flag} must be in (${lo}, ${hi}), got '${v}'.`);
+    return n;
+  };
+}
+
+export function thresholdRuleFrom(o: Pick<TrainCliOptions, 'threshold' | 'risk' | 'contamination'>): ThresholdRule {
+  if (o.threshold === 'contamination') return { rule: 'contamination', contamination: o.contamination };
+  if (o.threshold === 'model') return { rule: 'model' };
+  return { rule: 'spot', q: o.risk, level: 0.98 };
+}
+
+export function featureOptionsFrom(o: TrainCliOptions): Partial<VectorizerOptions> {
+  return { tfidf: Boolean(o.tfidf), sublinear: Boolean(o.sublinear), scaling: o.scaling, bigrams: o.transitions, markov: Boolean(o.markov) };
+}
+
+function modelOptionsFrom(text: string | undefined): ModelOptions {
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as ModelOptions;
+  } catch (e) {
+    throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--model-options is not valid JSON: ${(e as Error).message}`, { hint: `e.g. '{"if":{"n_trees":200,"seed":7}}'` });
+  }
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('Learn what normal looks like from unlabeled logs or sessions and save the model.')
+    .argument('[files...]', 'log files (with --session-key, --session-field or --window)')
+    .addOption(new Option('-m, --model <kind>', 'model').choices([...MODEL_KINDS]).makeOptionMandatory())
+    .requiredOption('-o, --output <file>', 'where to write the model artifact (JSON)')
+    .addOption(new Option('--threshold <rule>', 'label-free threshold: EVT/SPOT for a false-alarm risk, a contamination quantile, or the model’s own (PCA Q-statistic, IF 0.5, OCSVM 0)').choices(['spot', 'contamination', 'model']).default('spot'))
+    .addOption(new Option('--risk <q>', 'SPOT false-alarm risk per session/window').default(1e-3).argParser(num('--risk', 0, 0.02)))
+    .addOption(new Option('--contamination <c>', 'expected share of anomalies for --threshold contamination').default(0.03).argParser(num('--contamination', 0, 0.5)))
+    .option('--tfidf', 'weight template counts by inverse document frequency')
+    .option('--sublinear', 'log1p template counts')
+    .addOption(new Option('--scaling <kind>', 'column scaling learned at fit').choices(['standard', 'minmax', 'none']).default('standard'))
+    .addOption(new Option('--transitions <mode>', 'order features: count of transitions unseen at fit, one column per transition, or none').choices(['unseen', 'columns', 'off']).default('unseen'))
+    .option('--markov', 'add max/mean transition surprisal under a Markov model of template order')
+    .option('--model-options <json>', 'per-model options, e.g. \'{"if":{"n_trees":200,"seed":7},"ocsvm":{"nu":0.05}}\'');
+  addModelInputOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Labels are never used: a Label column in --sequences is ignored for fitting.
+
+Examples:
+  anomalog train --sequences ../shared/datasets/hdfs/HDFS_100k.sessions.csv --split train --model if -o model.json
+  anomalog train --sequences sessions.csv --model ensemble --threshold contamination --contamination 0.03 -o model.json
+  anomalog train HDFS.log --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' --session-key 'blk_-?\\d+' --model pca -o model.json
+  anomalog train app.log --window 10m,1m --model ae -o model.json`,
+  );
+  cmd.action(async (files: string[], o: TrainCliOptions) => {
+    if (!isModelKind(o.model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${o.model}.`);
+    const opts = { model: o.model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions) };
+    let det: SequenceDetector;
+    let parser: unknown;
+    if (o.sequences) {
+      if (files.length) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'Give either --sequences or log files, not both.');
+      det = SequenceDetector.train(sequencesFrom(o), { ...opts, windowing: { mode: 'sequences' } });
+    } else {
+      const w = windowingFrom(o);
+      if (!w) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'Log files need --session-key, --session-field or --window.', { hint: "e.g. --session-key 'blk_-?\\d+' or --window 1h" });
+      const parsed = await parseFiles(files, o);
+      const windows = await collectWindows(parsed.batches, w);
+      if (windows.length === 0) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'No session or window closed in the training input.');
+      det = SequenceDetector.train(windows, { ...opts, windowing: { ...w, format: o.format ?? null, multiline: o.multiline } });
+      parser = parsed.minerState;
+    }
+    const artifact = { ...det.toJSON(), ...(parser === undefined ? {} : { parser }) };
+    writeFileSync(o.output, JSON.stringify(artifact));
+    const t = det.training;
+    process.stderr.write(
+      `anomalog: trained ${det.kind} on ${t.sessions} sessions/windows (${t.templates} templates, ${t.columns} features); ` +
+        `threshold ${det.threshold.kind} ${det.threshold.threshold.toPrecision(4)} flags ${t.flagged} of them. Wrote ${o.output}.\n`,
+    );
+  });
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { LogEvent } from '../../core/event.js';
+import { loadSequences } from '../../features/sequences.js';
+import { SequenceDetector } from './detector.js';
+import { detectEvents, parseDuration, parseWindowSpec, trainOnEvents } from './events.js';
+
+const FIXTURE = resolve(import.meta.dirname, '../../../test/fixtures/hdfs/sessions-sample.csv');
+
+describe('SequenceDetector on the HDFS fixture', () => {
+  const ds = loadSequences(FIXTURE);
+  const labels = ds.labels as Int8Array;
+
+  it('flags a truncated session and a session with a write exception, not the common normal pattern', () => {
+    const det = SequenceDetector.train(ds.sequences, { model: 'pca', threshold: { rule: 'contamination', contamination: 0.05 } });
+    const res = det.detect(ds.sequences);
+    const byKey = new Map(res.map((r) => [r.sessionKey, r]));
+    const truncated = byKey.get('blk_8201117867106038775'); // T5 T1 (labelled Anomaly)
+    const exception = byKey.get('blk_3447884879668134874'); // T5 T1 T1 T8 (labelled Anomaly)
+    const normal = byKey.get('blk_-1678953999018234643'); // the usual 13-event pattern
+    expect(truncated?.anomalous).toBe(true);
+    expect(exception?.anomalous).toBe(true);
+    expect(normal?.anomalous).toBe(false);
+    expect(exception?.explanation.map((c) => c.feature)).toContain('T8');
+    const t8 = exception?.explanation.find((c) => c.feature === 'T8');
+    expect(t8?.observed).toBe(1);
+    expect(t8?.expected).toBeLessThan(0.1);
+    // Everything flagged is labelled Anomaly here (labels only checked, never fitted on).
+    for (let i = 0; i < res.length; i++) if (res[i].anomalous) expect(labels[i]).toBe(1);
+  });
+
+  it('round-trips the artifact with the same scores and decisions; rejects a newer version', () => {
+    for (const model of ['if', 'ensemble'] as const) {
+      const det = SequenceDetector.train(ds.sequences, {
+        model,
+        modelOptions: { if: { n_trees: 30, seed: 3 }, members: ['if', 'pca'] },
+        threshold: { rule: 'spot', q: 1e-3 },
+      });
+      const json = JSON.parse(JSON.stringify(det.toJSON()));
+      expect(json.format).toBe('anomalog-detector');
+      expect(json.training.sessions).toBe(ds.sequences.length);
+      const back = SequenceDetector.fromJSON(json);
+      expect(Array.from(back.score(ds.sequences))).toEqual(Array.from(det.score(ds.sequences)));
+      expect(back.threshold.threshold).toBe(det.threshold.threshold);
+      expect(() => SequenceDetector.fromJSON({ ...json, version: 99 })).toThrow(/version 99/);
+    }
+  });
+});
+
+describe('training and detection over LogEvent batches', () => {
+  const ev = (ts: number, templateId: number, blk: string): LogEvent => ({
+    ts,
+    source: 'hdfs',
+    message: `event ${templateId} for ${blk}`,
+    raw: `${ts} event ${templateId} for ${blk}`,
+    templateId,
+    template: '',
+    params: [],
+  });
+
+  function batch(start: number, blocks: number, pattern: number[]): LogEvent[] {
+    const out: LogEvent[] = [];
+    for (let b = 0; b < blocks; b++) for (let k = 0; k < pattern.length; k++) out.push(ev(start + b * 10 + k, pattern[k], `blk_${start + b}`));
+    return out.sort((x, y) => x.ts - y.ts);
+  }
+
+  it('groups events into sessions, trains, and flags a session with an unseen template', async () => {
+    const w = parseWindowSpec('1h');
+    expect(w).toEqual({ mode: 'time', size_ms: 3_600_000 });
+    expect(parseDuration('5m')).toBe(300_000);
+    const session = { mode: 'session' as const, key_regex: 'blk_\\d+', inactivity_ms: 1_000 };
+    const det = await trainOnEvents([batch(0, 200, [5, 1, 1, 2, 3])], session, { model: 'pca', threshold: { rule: 'model' } });
+    expect(det.windowing).toMatchObject({ mode: 'session' });
+    const found = [];
+    for await (const d of detectEvents(det, [batch(100_000, 5, [5, 1, 1, 2, 3]), batch(200_000, 1, [5, 1, 9])], session)) found.push(...d);
+    expect(found).toHaveLength(6);
+    const flagged = found.filter((d) => d.anomalous);
+    expect(flagged.map((d) => d.sessionKey)).toEqual(['blk_200000']);
+    expect(flagged[0].window).toBeDefined();
+    expect(flagged[0].context?.[0]).toContain('blk_200000');
+    expect(flagged[0].explanation.map((c) => c.feature)).toContain('<unknown template>');
+  });
+});
