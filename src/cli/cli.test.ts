@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const HDFS = join(root, 'test/fixtures/logs/loghub-samples/HDFS.log');
+const LAYOUT = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
+
+function cli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('anomalog CLI', () => {
+  it('lists every command in --help', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['parse', 'templates', 'eval']) expect(r.out).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+  });
+
+  it('parse --json prints one event per line with the documented keys', () => {
+    const r = cli(['parse', '--json', '--format', LAYOUT, HDFS]);
+    expect(r.code).toBe(0);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(HDFS, 'utf8').split('\n').length;
+    expect(rows).toHaveLength(lines);
+    for (const k of ['line', 'ts', 'level', 'templateId', 'template', 'params']) expect(rows[0]).toHaveProperty(k);
+    expect(rows[0].line).toBe(1);
+    expect(rows[0].template).toBe('PacketResponder <NUM> for block <ID> terminating');
+    expect(rows.map((x) => x.line)).toEqual(rows.map((_, i) => i + 1));
+  });
+
+  it('reads standard input with -', () => {
+    const r = cli(['parse', '--json', '-'], 'a 1\na 2\nb\n');
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.map((x) => x.templateId)).toEqual([1, 1, 2]);
+  });
+
+  it('templates --json counts every event, most frequent first', () => {
+    const r = cli(['templates', '--json', '--format', LAYOUT, HDFS]);
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const total = rows.reduce((a, t) => a + t.count, 0);
+    expect(total).toBe(readFileSync(HDFS, 'utf8').split('\n').length);
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1].count).toBeGreaterThanOrEqual(rows[i].count);
+  });
+
+  it('keeps template ids across runs with --state and matches only with --match-only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-'));
+    const state = join(dir, 'miner.json');
+    const a = cli(['parse', '--json', '--state', state, '-'], 'user 1 in\nuser 2 out\n');
+    expect(existsSync(state)).toBe(true);
+    const b = cli(['parse', '--json', '--state', state, '--match-only', '-'], 'user 9 out\nsomething new\n');
+    const ida = a.out.trim().split('\n').map((l) => JSON.parse(l).templateId);
+    const idb = b.out.trim().split('\n').map((l) => JSON.parse(l).templateId);
+    expect(idb[0]).toBe(ida[1]);
+    expect(idb[1]).toBe(0);
+  });
+
+  it('fails with one clear line and a non-zero code', () => {
+    const missing = cli(['parse', '/nonexistent/app.log']);
+    expect(missing.code).toBe(1);
+    expect(missing.err.trim().split('\n')).toHaveLength(1);
+    expect(missing.err).toMatch(/Cannot read \/nonexistent\/app.log.*ANOMALOG_ERR_INPUT_NOT_FOUND/);
+    const bad = cli(['parse', '--similarity', '2', HDFS]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--similarity must be a number within 0..1/);
+    const unknown = cli(['nope']);
+    expect(unknown.code).toBe(2);
+  });
+});
