@@ -3,8 +3,12 @@
  * Choosing a format: `createFormat` from a spec or a `--format` string; `detectFormat` from a sample.
  */
 import { AnomalogError } from '../../core/errors.js';
+import { AccessLogFormat, parseAccessLine } from './access-log.js';
 import { HeaderPatternFormat } from './header-pattern.js';
+import { JsonFormat, parseObject } from './json.js';
+import { LogfmtFormat, parseLogfmt } from './logfmt.js';
 import { PlainFormat } from './plain.js';
+import { SyslogFormat } from './syslog.js';
 import type { FormatKind, FormatSpec, RecordFormat } from './types.js';
 
 const KINDS: readonly FormatKind[] = ['json', 'logfmt', 'syslog', 'access-log', 'plain', 'header'];
@@ -18,8 +22,16 @@ export function createFormat(spec: FormatSpec | string): RecordFormat {
       return new HeaderPatternFormat(s.layout);
     case 'plain':
       return new PlainFormat();
+    case 'json':
+      return new JsonFormat();
+    case 'logfmt':
+      return new LogfmtFormat();
+    case 'syslog':
+      return new SyslogFormat();
+    case 'access-log':
+      return new AccessLogFormat();
     default:
-      throw invalid(`The format "${s.kind}" is not available yet.`);
+      throw invalid(`Unknown format "${String((s as FormatSpec).kind)}".`);
   }
 }
 
@@ -33,9 +45,52 @@ export function parseSpec(text: string): FormatSpec {
   throw invalid(`Unknown format "${text}".`);
 }
 
-/** Picks a format from sample lines (non-empty ones are looked at). */
-export function detectFormat(_sample: readonly string[]): FormatSpec {
-  return { kind: 'plain' };
+/** Share of sample lines a structured format must explain to be chosen. */
+export const DETECT_MIN_SHARE = 0.6;
+/** Lines looked at by default. */
+export const DETECT_SAMPLE = 50;
+
+/**
+ * Picks a format from the first non-empty sample lines (at most {@link DETECT_SAMPLE}): the
+ * structured format (json, access-log, syslog, logfmt — in that order on ties) that parses the
+ * largest share of them, if that share is at least {@link DETECT_MIN_SHARE}; otherwise plain.
+ * Lines that start with whitespace (continuations) are not counted against a format.
+ */
+export function detectFormat(sample: readonly string[]): FormatSpec {
+  let total = 0;
+  let json = 0;
+  let access = 0;
+  let syslog = 0;
+  let logfmt = 0;
+  const sys = new SyslogFormat();
+  const pairs: Record<string, string | true> = {};
+  for (let i = 0; i < sample.length && total < DETECT_SAMPLE; i++) {
+    const line = sample[i];
+    const c = line.charCodeAt(0);
+    if (line.length === 0 || c === 32 || c === 9) continue;
+    total++;
+    if (parseObject(line) !== null) json++;
+    else if (parseAccessLine(line) !== null) access++;
+    else if (sys.isRecordStart(line)) syslog++;
+    else if (looksLogfmt(line, pairs)) logfmt++;
+  }
+  if (total === 0) return { kind: 'plain' };
+  const ranked: [FormatKind, number][] = [
+    ['json', json],
+    ['access-log', access],
+    ['syslog', syslog],
+    ['logfmt', logfmt],
+  ];
+  let best: [FormatKind, number] = ['plain', 0];
+  for (const r of ranked) if (r[1] > best[1]) best = r;
+  return best[1] / total >= DETECT_MIN_SHARE ? { kind: best[0] } : { kind: 'plain' };
+}
+
+/** At least two `key=value` pairs, and pairs make up most of the line's tokens. */
+function looksLogfmt(line: string, scratch: Record<string, string | true>): boolean {
+  for (const k of Object.keys(scratch)) delete scratch[k];
+  const n = parseLogfmt(line, scratch);
+  return n >= 2 && n >= Object.keys(scratch).length * 0.6;
 }
 
 function invalid(msg: string): AnomalogError {

@@ -10,3 +10,8 @@ export { PlainFormat } from './plain.js';
 export { TimestampParser, epochToMs, daysFromCivil } from './timestamp.js';
 export { normalizeLevel } from './level.js';
 export { createFormat, detectFormat } from './detect.js';
+export { JsonFormat, parseObject } from './json.js';
+export { LogfmtFormat, parseLogfmt } from './logfmt.js';
+export { SyslogFormat, parseStructuredData } from './syslog.js';
+export { AccessLogFormat, parseAccessLine } from './access-log.js';
+export { parseSpec, DETECT_MIN_SHARE, DETECT_SAMPLE } from './detect.js';

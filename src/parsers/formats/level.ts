@@ -6,7 +6,7 @@
  * holds a host name (Loghub Linux) does not become a level.
  */
 
-const NAMES: ReadonlyMap<string, string> = new Map(Object.entries({
+const BASE: Record<string, string> = {
   trace: 'trace', trc: 'trace', finest: 'trace', finer: 'trace', verbose: 'trace', v: 'trace',
   debug: 'debug', dbg: 'debug', fine: 'debug', d: 'debug', config: 'debug',
   info: 'info', inf: 'info', information: 'info', informational: 'info', i: 'info',
@@ -15,7 +15,16 @@ const NAMES: ReadonlyMap<string, string> = new Map(Object.entries({
   error: 'error', err: 'error', e: 'error', severe: 'error', failure: 'error',
   fatal: 'fatal', crit: 'fatal', critical: 'fatal', alert: 'fatal', emerg: 'fatal', emergency: 'fatal',
   panic: 'fatal', f: 'fatal', a: 'fatal', c: 'fatal',
-}));
+};
+
+/** Lower, UPPER and Capitalised spellings, so the common cases need no case folding. */
+const NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries(BASE).flatMap(([k, v]) => [
+    [k, v],
+    [k.toUpperCase(), v],
+    [k[0].toUpperCase() + k.slice(1), v],
+  ]),
+);
 
 /** Syslog severities 0–7 (RFC 5424 §6.2.1). */
 export const SYSLOG_SEVERITY = ['fatal', 'fatal', 'fatal', 'error', 'warn', 'notice', 'info', 'debug'] as const;

@@ -1,16 +1,110 @@
 /**
  * @module parsers/formats/plain
- * Plain text: the whole record is the message; time is the arrival time.
+ * Plain text: the whole record is the message. When a line starts with a timestamp (1–5 tokens,
+ * or a `[bracketed]` one) it becomes the record's time, and a level word right after it (`INFO`,
+ * `[error]`, `WARN:`) — or at the very start of the line — becomes its level. Otherwise the time
+ * is the arrival time. After 64 lines in a row without a leading timestamp it stops looking
+ * (a file either has them or not), so free text costs nothing extra.
  */
 import type { LogRecord } from '../../core/event.js';
+import { normalizeLevel } from './level.js';
+import { TimestampParser } from './timestamp.js';
 import type { FormatStats, RecordFormat } from './types.js';
+
+const MAX_TOKENS = 5;
+const GIVE_UP_AFTER = 64;
 
 export class PlainFormat implements RecordFormat {
   readonly name = 'plain';
   readonly stats: FormatStats = { matched: 0, unmatched: 0 };
+  private readonly ts = new TimestampParser();
+  /** Tokens that made the timestamp last time (0: none found yet). */
+  private plan = 0;
+  private misses = 0;
+  private readonly ends = new Int32Array(MAX_TOKENS);
+  /** Where the timestamp ended in the last line (0: none). */
+  private after = 0;
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {
     this.stats.matched++;
-    return { ts: arrivalTs, source, level: undefined, message: text, fields: undefined, raw: text, line, tsFromArrival: true };
+    const t = this.misses < GIVE_UP_AFTER || this.plan > 0 ? this.leadingTime(text, arrivalTs) : NaN;
+    const level = levelWord(text, Number.isNaN(t) ? 0 : this.after);
+    const fromArrival = Number.isNaN(t);
+    return { ts: fromArrival ? arrivalTs : t, source, level, message: text, fields: undefined, raw: text, line, tsFromArrival: fromArrival };
   }
+
+  private leadingTime(text: string, refMs: number): number {
+    this.after = 0;
+    const c = text.charCodeAt(0);
+    if (c === 91) {
+      // [timestamp] …
+      const close = text.indexOf(']');
+      if (close > 1 && close < 64) {
+        const t = this.ts.parse(text.slice(1, close), refMs);
+        if (!Number.isNaN(t)) return this.hit(t, close + 1, 1);
+      }
+      return this.miss();
+    }
+    if (!(c >= 48 && c <= 57) && !((c | 32) >= 97 && (c | 32) <= 122)) return this.miss();
+    const ends = this.ends;
+    let count = 0;
+    let p = 0;
+    while (count < MAX_TOKENS && p < text.length && p < 64) {
+      const sp = text.indexOf(' ', p);
+      const e = sp === -1 ? text.length : sp;
+      ends[count++] = e;
+      p = e + 1;
+      while (text.charCodeAt(p) === 32) p++; // "Jun  4"
+    }
+    if (this.plan > 0 && this.plan <= count) {
+      const t = this.ts.parse(trimPunct(text, ends[this.plan - 1]), refMs);
+      if (!Number.isNaN(t)) return this.hit(t, ends[this.plan - 1], this.plan);
+    }
+    let best = NaN;
+    let bestScore = 0;
+    let bestK = 0;
+    for (let k = 1; k <= count; k++) {
+      const t = this.ts.parse(trimPunct(text, ends[k - 1]), refMs);
+      if (!Number.isNaN(t) && this.ts.lastScore >= bestScore) {
+        best = t;
+        bestScore = this.ts.lastScore;
+        bestK = k;
+      }
+    }
+    return bestK > 0 ? this.hit(best, ends[bestK - 1], bestK) : this.miss();
+  }
+
+  private hit(t: number, after: number, plan: number): number {
+    this.plan = plan;
+    this.misses = 0;
+    this.after = after;
+    return t;
+  }
+
+  private miss(): number {
+    this.misses++;
+    return NaN;
+  }
+}
+
+/** Prefix of `text` up to `end`, without a trailing `,`, `:` or `|` (`2024-01-01 10:00:00,`). */
+function trimPunct(text: string, end: number): string {
+  const c = text.charCodeAt(end - 1);
+  return text.slice(0, c === 44 || c === 58 || c === 124 ? end - 1 : end);
+}
+
+/** A level word at `from` (after spaces/`[`), ended by a non-letter: `INFO`, `[error]`, `WARN:`. */
+function levelWord(text: string, from: number): string | undefined {
+  let p = from;
+  while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 91 || text.charCodeAt(p) === 124)) p++;
+  const s = p;
+  while (p < text.length && p - s <= 13) {
+    const c = text.charCodeAt(p) | 32;
+    if (c < 97 || c > 122) break;
+    p++;
+  }
+  if (p - s < 3 || p - s > 13) return undefined;
+  const next = text.charCodeAt(p);
+  if (next === next && ((next | 32) >= 97 && (next | 32) <= 122 || (next >= 48 && next <= 57))) return undefined;
+  return normalizeLevel(text.slice(s, p));
 }

@@ -40,8 +40,13 @@ export class TimeFieldPlan {
   /** Epoch ms from the field values, or NaN when no candidate parses. */
   resolve(values: readonly (string | undefined)[], refMs: number): number {
     if (this.best >= 0) {
-      const t = this.parser.parse(this.join(this.candidates[this.best], values), refMs);
-      if (!Number.isNaN(t)) return t;
+      const idx = this.candidates[this.best];
+      // Consecutive records often share their time text: reuse the last result.
+      if (this.lastT === this.lastT && this.sameAsLast(idx, values) && (this.lastAbsolute || refMs === this.lastRef)) {
+        return this.lastT;
+      }
+      const t = this.parser.parse(this.join(idx, values), refMs);
+      if (!Number.isNaN(t)) return this.remember(idx, values, t, refMs);
     }
     let bestT = NaN;
     let bestScore = 0;
@@ -54,8 +59,32 @@ export class TimeFieldPlan {
         bestIdx = k;
       }
     }
-    if (bestIdx >= 0) this.best = bestIdx;
+    if (bestIdx >= 0) {
+      this.best = bestIdx;
+      this.parser.parse(this.join(this.candidates[bestIdx], values), refMs);
+      this.remember(this.candidates[bestIdx], values, bestT, refMs);
+    }
     return bestT;
+  }
+
+  private lastValues: (string | undefined)[] = [];
+  private lastT = NaN;
+  private lastRef = NaN;
+  /** The last result did not depend on the reference time (it had a year). */
+  private lastAbsolute = false;
+
+  private sameAsLast(idx: readonly number[], values: readonly (string | undefined)[]): boolean {
+    const last = this.lastValues;
+    for (let i = 0; i < idx.length; i++) if (last[i] !== values[idx[i]]) return false;
+    return true;
+  }
+
+  private remember(idx: readonly number[], values: readonly (string | undefined)[], t: number, refMs: number): number {
+    for (let i = 0; i < idx.length; i++) this.lastValues[i] = values[idx[i]];
+    this.lastT = t;
+    this.lastRef = refMs;
+    this.lastAbsolute = this.parser.lastHasYear;
+    return t;
   }
 
   private join(idx: readonly number[], values: readonly (string | undefined)[]): string {

@@ -55,6 +55,11 @@ export class TimestampParser {
    */
   lastScore = 0;
 
+  /** The last successful parse had a year (its result does not depend on the reference time). */
+  get lastHasYear(): boolean {
+    return this.lastScore > 0 && (this.hasYear || !Number.isNaN(this.epoch));
+  }
+
   /** Parses `text`; `refMs` (arrival time) supplies the year when the text has none. */
   parse(text: string, refMs = NaN): number {
     this.lastScore = 0;
