@@ -3,7 +3,7 @@
  * Fit+score wall time of each model on the full HDFS_100k template-count matrix (7,940 × 19),
  * default options, fit on all sessions (unsupervised protocol), scored on the same matrix.
  * Usage: npx tsx bench/models-time.bench.ts [--repeats N] [--data PATH] [--no-peers]
- * Reports the median over N runs after one untimed warm-up (default 5; One-Class SVM and the
+ * Reports the median and the best of N runs after one untimed warm-up (default 7; One-Class SVM and the
  * autoencoder run once). When bench/peers/.venv exists (bench/peers/setup.sh), scikit-learn's
  * IsolationForest, PCA and OneClassSVM are timed in the same run on the same matrix as baseline.
  */
@@ -18,7 +18,7 @@ const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
-const repeats = Number(opt('--repeats', '5'));
+const repeats = Number(opt('--repeats', '7'));
 const path = opt('--data', new URL('../../shared/datasets/hdfs/HDFS_100k.sessions.csv', import.meta.url).pathname);
 
 interface Row {
@@ -27,6 +27,8 @@ interface Row {
   fitMs: number;
   scoreMs: number;
   totalMs: number;
+  /** Fastest single fit+score run (robust to load from other jobs on a shared machine). */
+  bestMs: number;
   note: string;
 }
 
@@ -53,7 +55,8 @@ function time(make: () => Model, X: Matrix, runs: number, note: (m: Model) => st
   const med = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   const fitMs = med(fits);
   const scoreMs = med(scores);
-  return { runs, fitMs, scoreMs, totalMs: fitMs + scoreMs, note: last ? note(last) : '' };
+  const bestMs = Math.min(...fits.map((f, i) => f + scores[i]));
+  return { runs, fitMs, scoreMs, totalMs: fitMs + scoreMs, bestMs, note: last ? note(last) : '' };
 }
 
 const data = loadSessions(path);
@@ -86,10 +89,11 @@ rows.push({
 rows.push(...sklearnRows(path, repeats));
 
 console.log(`# models fit+score on ${path.split('/').pop()} (${X.rows} x ${X.cols}), node ${process.version}`);
-console.log('| model | runs | fit ms | score ms | fit+score ms | note |');
-console.log('|---|---|---|---|---|---|');
+console.log('| model | runs | fit ms (median) | score ms (median) | fit+score ms (median) | fit+score ms (best) | note |');
+console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.model} | ${r.runs} | ${r.fitMs.toFixed(1)} | ${r.scoreMs.toFixed(1)} | ${r.totalMs.toFixed(1)} | ${r.note} |`);
+  const cells = [r.model, r.runs, r.fitMs.toFixed(1), r.scoreMs.toFixed(1), r.totalMs.toFixed(1), r.bestMs.toFixed(1), r.note];
+  console.log(`| ${cells.join(' | ')} |`);
 }
 
 /** The same measurement for scikit-learn's peers (median of `runs` after a warm-up), if the venv exists. */
@@ -122,8 +126,9 @@ def bench(name, fit, score, n):
         t0 = time.perf_counter(); m = fit(); t1 = time.perf_counter(); score(m); t2 = time.perf_counter()
         if n > 1 and r == 0: continue
         fits.append((t1 - t0) * 1e3); scores.append((t2 - t1) * 1e3)
+    best = min(f + s for f, s in zip(fits, scores))
     fits.sort(); scores.sort()
-    print(json.dumps({"model": name + " [scikit-learn " + sklearn.__version__ + "]", "runs": n, "fitMs": fits[len(fits)//2], "scoreMs": scores[len(scores)//2]}))
+    print(json.dumps({"model": name + " [scikit-learn " + sklearn.__version__ + "]", "runs": n, "fitMs": fits[len(fits)//2], "scoreMs": scores[len(scores)//2], "bestMs": best}))
 bench("if (100 trees, max_samples 256)", lambda: IsolationForest(random_state=1).fit(X), lambda m: m.score_samples(X), runs)
 bench("pca (n_components 0.95, SPE)", lambda: pca_fit_score(X), lambda m: pca_score(m, X), runs)
 bench("ocsvm (nu 0.5, gamma scale)", lambda: OneClassSVM().fit(X), lambda m: m.decision_function(X), 1)
