@@ -12,7 +12,7 @@
 import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
-import { type MaskedLine, Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
+import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
 import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, similarity } from './match.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
