@@ -7,9 +7,11 @@
  * peak RSS is its own), pinned to one CPU with `taskset` when available:
  * - split: a bare chunked read + split on LF in Node: the ceiling for anything that reads this file;
  * - anomalog: the same read/split, then `TemplateMiner.add(line)` (masking + template mining) per line;
+ * - anomalog pipeline: the same read/split, then `LogParser` with its defaults (format auto-detection,
+ *   multi-line joining, record extraction, masking, mining): `anomalog parse` minus the output;
  * - drain3: bench/peers/drain3_bench.py (PyPI drain3, bench/peers/drain3.ini) reading the same file.
  *
- * Usage: npm run bench:parse [-- --quick] [--lines N] [--repeat N] [--vary] [--no-drain3] [--no-pin]
+ * Usage: npm run bench:parse [-- --quick] [--lines N] [--repeat N] [--vary] [--no-drain3] [--no-pipeline] [--no-pin]
  *        [--cpu N] [--dataset DIR] [--json FILE]
  * --repeat N: N interleaved rounds of all engines; each engine's best run is reported (median too).
  * --quick: 100,000 lines. --vary: after the first cycle, rotate every digit by the cycle number, so
@@ -21,6 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TemplateMiner } from '../src/parsers/drain/index.js';
+import { LogParser } from '../src/parsers/pipeline.js';
 import { DEFAULT_LOGHUB_DIR, loadLoghub } from '../src/eval/loghub.js';
 import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
 
@@ -113,6 +116,18 @@ function runWorker(kind: string, file: string): EngineResult {
     lines = readLines(file, (batch) => {
       for (let i = 0; i < batch.length; i++) sink += batch[i].length;
     });
+  } else if (kind === 'pipeline') {
+    // What `anomalog parse FILE` does per line, minus output: format auto-detection, multi-line joining,
+    // record extraction, masking and mining (LogParser with its defaults).
+    const parser = new LogParser({ source: 'bench' });
+    let n = 0;
+    lines = readLines(file, (batch) => {
+      const raw = new Array<{ text: string; line: number }>(batch.length);
+      for (let i = 0; i < batch.length; i++) raw[i] = { text: batch[i], line: ++n };
+      sink += parser.pushLines(raw, 0).length;
+    });
+    sink += parser.flush(0).length;
+    clusters = parser.miner.stats.clusters;
   } else {
     const miner = new TemplateMiner();
     lines = readLines(file, (batch) => {
@@ -123,7 +138,7 @@ function runWorker(kind: string, file: string): EngineResult {
   const seconds = (performance.now() - t0) / 1000;
   if (sink === -1) console.error('unreachable');
   return {
-    engine: kind === 'split' ? 'split (ceiling)' : 'anomalog',
+    engine: kind === 'split' ? 'split (ceiling)' : kind === 'pipeline' ? 'anomalog pipeline' : 'anomalog',
     lines,
     seconds,
     lines_per_sec: lines / seconds,
@@ -223,6 +238,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < repeat; round++) {
     runs.push(nodeWorker(worker, 'split', file));
     runs.push(nodeWorker(worker, 'anomalog', file));
+    if (!flag('--no-pipeline')) runs.push(nodeWorker(worker, 'pipeline', file));
     if (python) {
       const r = runChild([python, `${PEERS_DIR}drain3_bench.py`, file]);
       runs.push({ ...r, version: `drain3 ${r.version}` });
