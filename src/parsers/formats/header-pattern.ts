@@ -55,9 +55,12 @@ export class HeaderPatternFormat implements RecordFormat {
     this.bounds = new Int32Array(2 * names.length);
   }
 
-  /** A record starts with a line that matches the layout. */
+  /** A record starts with a line that matches the layout (checked without extracting fields). */
   isRecordStart(text: string): boolean {
-    return this.match(text);
+    const s = trimmed(text);
+    const { steps, regex } = this.layout;
+    if (steps !== null && scanLayout(steps, s, this.bounds)) return true;
+    return regex.test(s);
   }
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {
@@ -90,9 +93,7 @@ export class HeaderPatternFormat implements RecordFormat {
 
   /** Matches `text` (surrounding whitespace ignored, like logpai); fills `values`. */
   private match(text: string): boolean {
-    const a = text.charCodeAt(0);
-    const b = text.charCodeAt(text.length - 1);
-    const s = a <= 32 || b <= 32 ? text.trim() : text;
+    const s = trimmed(text);
     const { steps, regex, groups } = this.layout;
     const values = this.values;
     if (steps !== null && scanLayout(steps, s, this.bounds)) {
@@ -117,4 +118,8 @@ export class HeaderPatternFormat implements RecordFormat {
 
 function trimStart(s: string): string {
   return s.charCodeAt(0) <= 32 ? s.trimStart() : s;
+}
+
+function trimmed(text: string): string {
+  return text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32 ? text.trim() : text;
 }
