@@ -91,6 +91,34 @@ export function applyPlan(plan: Int32Array, m: MaskedLine): string[] {
   return out;
 }
 
+/**
+ * Where the params of `m` sit in its message as (start, end, lenient) triples, or null if one is
+ * not a slice. Masked values are lenient (their digits may vary); raw words the template generalised
+ * are not.
+ */
+export function paramSpans(plan: ParamPlan, m: MaskedLine): Int32Array | null {
+  const out: number[] = [];
+  const push = (k: number): boolean => {
+    const st = m.paramStart[k];
+    if (st < 0) return false;
+    out.push(st, st + m.params[k].length, 1);
+    return true;
+  };
+  const np = m.paramToken.length;
+  let p = 0;
+  if (plan !== null) {
+    for (let k = 0; k < plan.length; k += 2) {
+      const i = plan[k];
+      while (p < np && m.paramToken[p] < i) if (!push(p++)) return null;
+      while (p < np && m.paramToken[p] === i) p++;
+      const st = m.start(i);
+      out.push(st + plan[k + 1], st + m.raw(i).length, 0);
+    }
+  }
+  while (p < np) if (!push(p++)) return null;
+  return Int32Array.from(out);
+}
+
 export function extractParams(tmpl: string[], m: MaskedLine): string[] {
   const plan = paramPlan({ template: tmpl.join(' '), tokens: tmpl }, m);
   return plan === null ? m.params : applyPlan(plan, m);

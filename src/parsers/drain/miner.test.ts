@@ -140,3 +140,22 @@ describe('TemplateMiner length variants', () => {
     expect(d.templateId).not.toBe(c.templateId);
   });
 });
+
+describe('TemplateMiner shape cache', () => {
+  it('gives exactly the results of full masking, digit variants included', () => {
+    const dir = new URL('../../../test/fixtures/logs/', import.meta.url);
+    const base = readFileSync(new URL('hdfs-content-sample.txt', dir), 'utf8').trim().split('\n');
+    // Rotate digits so lines share a digit-shape but not their values; keep 0x prefixes as they are.
+    const rot = (s: string, r: number) => s.replace(/(?<!0)[0-9](?![xX])/g, (d) => String((Number(d) + r) % 10));
+    const extra = ['flags 0x1f set', 'flags 1x1f set', 'flags 0x2e set', 'Slf4jLogger started', 'Slf7jLogger started', 'console=ttyS0,19200 up', 'console=ttyS3,42530 up'];
+    const lines = [...base, ...base.map((l) => rot(l, 3)), ...base.map((l) => rot(l, 7)), ...extra, ...extra];
+    const fast = new TemplateMiner();
+    const slow = new TemplateMiner({ shapeCache: false });
+    for (const l of lines) {
+      const a = fast.add(l);
+      const b = slow.add(l);
+      expect(a).toEqual(b);
+    }
+    expect(fast.stats.cacheHits).toBeGreaterThan(base.length);
+  });
+});

@@ -13,8 +13,9 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
-import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, similarity } from './match.js';
+import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
+import { ShapeCache } from './shape-cache.js';
 import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
 
 export interface MinerOptions {
@@ -28,6 +29,8 @@ export interface MinerOptions {
   cacheSize?: number;
   /** After this many lines a cluster's still-constant words stay constant (see conflictsWithStable). */
   stableAfter?: number;
+  /** Answer lines that differ from a seen line only in digits without masking them (default on). */
+  shapeCache?: boolean;
   masking?: MaskerOptions;
 }
 
@@ -92,6 +95,8 @@ export class TemplateMiner {
   private readonly byFirstWord = new Map<string, number[]>();
   /** Masked line → cluster, plus whether its params are exactly the masked values. */
   private readonly cache = new Map<string, CacheEntry>();
+  /** Lines that differ only in digits → cluster and param spans (null with custom masks). */
+  private readonly shapes: ShapeCache | null;
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -103,6 +108,7 @@ export class TemplateMiner {
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
     this.masker = new Masker(opts.masking);
+    this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache(this.cacheSize);
     if (!(this.st >= 0 && this.st <= 1)) {
       throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `similarity_threshold must be within 0..1, got ${this.st}.`);
     }
@@ -120,6 +126,29 @@ export class TemplateMiner {
 
   process(message: string, mode: MinerMode): MineResult {
     this.stats.lines++;
+    let h = 0;
+    if (this.shapes !== null) {
+      h = this.shapes.hash(message);
+      const e = this.shapes.get(message, h);
+      if (e !== null) {
+        const c = this.clusters.get(e.clusterId);
+        if (c !== undefined && c.version === e.version) {
+          this.stats.cacheHits++;
+          if (mode === 'learn') {
+            c.size++;
+            c.lastSeen = ++this.tick;
+          }
+          const k = this.canonical(c);
+          return { templateId: k.id, change: 'none', template: k.template, params: sliceSpans(message, e.spans) };
+        }
+      }
+    }
+    const r = this.processMasked(message, mode);
+    if (this.shapes !== null && r.cluster !== null && r.spans !== null) this.shapes.set(message, h, r.cluster.id, r.cluster.version, r.spans);
+    return r.result;
+  }
+
+  private processMasked(message: string, mode: MinerMode): { result: MineResult; cluster: Cluster | null; spans: Int32Array | null } {
     const m = this.masker.mask(message);
     const key = m.key;
     const hit = this.cache.get(key);
@@ -136,7 +165,8 @@ export class TemplateMiner {
           hit.plan = paramPlan(c, m);
         }
         const k = this.canonical(c);
-        return { templateId: k.id, change: 'none', template: k.template, params: hit.plan === null ? m.params : applyPlan(hit.plan, m) };
+        const result: MineResult = { templateId: k.id, change: 'none', template: k.template, params: hit.plan === null ? m.params : applyPlan(hit.plan, m) };
+        return { result, cluster: c, spans: paramSpans(hit.plan, m) };
       }
       this.cache.delete(key);
     }
@@ -144,9 +174,9 @@ export class TemplateMiner {
     const leafKey = this.leafKey(tokens);
     const best = this.bestCluster(leafKey, tokens);
     if (mode === 'match') {
-      if (best === null) return { templateId: 0, change: 'none', template: key, params: m.params };
+      if (best === null) return { result: { templateId: 0, change: 'none', template: key, params: m.params }, cluster: null, spans: null };
       const k = this.canonical(best);
-      return { templateId: k.id, change: 'none', template: k.template, params: extractParams(best.tokens, m) };
+      return { result: { templateId: k.id, change: 'none', template: k.template, params: extractParams(best.tokens, m) }, cluster: null, spans: null };
     }
     let change: TemplateChange;
     let c: Cluster;
@@ -163,7 +193,8 @@ export class TemplateMiner {
     const plan = paramPlan(c, m);
     this.cache.set(key, { id: c.id, version: c.version, plan });
     const k = this.canonical(c);
-    return { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
+    const result: MineResult = { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
+    return { result, cluster: c, spans: paramSpans(plan, m) };
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -206,6 +237,7 @@ export class TemplateMiner {
     const data = validateSnapshot(s);
     this.clusters.clear();
     this.leaves.clear();
+    this.shapes?.clear();
     this.byFirstWord.clear();
     this.cache.clear();
     this.nextId = data.nextId;
@@ -322,6 +354,12 @@ export class TemplateMiner {
     }
     return changed;
   }
+}
+
+function sliceSpans(text: string, spans: Int32Array): string[] {
+  const out: string[] = new Array(spans.length / 3);
+  for (let k = 0, j = 0; k < spans.length; k += 3, j++) out[j] = text.slice(spans[k], spans[k + 1]);
+  return out;
 }
 
 function validateSnapshot(s: Snapshot): DrainSnapshotData {

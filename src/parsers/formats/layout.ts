@@ -30,14 +30,11 @@ const CONTENT = 4;
 /** Literal token meaning "one or more whitespace characters". */
 const WS = -1;
 
-interface Step {
-  /** Literal tokens to match before the field: char codes, or WS. */
-  readonly lit: Int32Array;
-  /** Field kind, or -1 for the trailing literal. */
-  readonly kind: number;
-  /** Stop character for UNTIL / UNTIL_SPACE_THEN. */
-  readonly stop: number;
-}
+/**
+ * Scanner program, flat: per step `[litCount, tok…, kind, stop]`; tokens are char codes or WS;
+ * kind is a field kind, or -1 for the trailing literal (the last step).
+ */
+type Program = Int32Array;
 
 export interface CompiledLayout {
   readonly regex: RegExp;
@@ -48,7 +45,7 @@ export interface CompiledLayout {
   /** Index (into names) of the Content/Message field. */
   readonly content: number;
   /** Scanner program, or null when the layout needs the regex (groups, classes, quantifiers). */
-  readonly steps: readonly Step[] | null;
+  readonly steps: Program | null;
 }
 
 /** Compiles a Loghub-style layout; throws ANOMALOG_ERR_FORMAT_INVALID when it cannot. */
@@ -166,16 +163,16 @@ function literalTokens(src: string): Int32Array | null {
   return Int32Array.from(out);
 }
 
-function buildSteps(rawLits: string[], kinds: number[], stops: number[]): Step[] | null {
-  const steps: Step[] = [];
+function buildSteps(rawLits: string[], kinds: number[], stops: number[]): Program | null {
+  const prog: number[] = [];
   for (let k = 0; k < rawLits.length; k++) {
     const lit = literalTokens(rawLits[k]);
     if (lit === null) return null;
     const kind = k < kinds.length ? kinds[k] : -1;
     if (k < kinds.length && kind === -1) return null; // lazy field or non-final Content
-    steps.push({ lit, kind, stop: stops[k] ?? 0 });
+    prog.push(lit.length, ...lit, kind, stops[k] ?? 0);
   }
-  return steps;
+  return Int32Array.from(prog);
 }
 
 /** Number of capturing groups opened in a regex source fragment. */
@@ -203,7 +200,10 @@ export function countCaptures(src: string): number {
 
 /** JavaScript's `\s`. */
 export function isSpace(c: number): boolean {
-  if (c < 160) return c === 32 || (c >= 9 && c <= 13);
+  return c === 32 || (c <= 13 && c >= 9) || (c >= 160 && isWideSpace(c));
+}
+
+function isWideSpace(c: number): boolean {
   return (
     c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
     c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
@@ -214,41 +214,48 @@ export function isSpace(c: number): boolean {
  * Runs the scanner program over `s`, writing each field's [start, end) into `bounds`
  * (2 entries per field). Returns false when the greedy-first path fails (then ask the regex).
  */
-export function scanLayout(steps: readonly Step[], s: string, bounds: Int32Array): boolean {
+export function scanLayout(prog: Program, s: string, bounds: Int32Array): boolean {
   const n = s.length;
   let p = 0;
-  for (let k = 0; k < steps.length; k++) {
-    const step = steps[k];
-    const lit = step.lit;
-    for (let j = 0; j < lit.length; j++) {
-      const t = lit[j];
+  let pc = 0;
+  for (let k = 0; ; k++) {
+    const litEnd = pc + 1 + prog[pc];
+    for (pc++; pc < litEnd; pc++) {
+      const t = prog[pc];
       if (t === WS) {
-        if (p >= n || !isSpace(s.charCodeAt(p))) return false;
+        let c = s.charCodeAt(p);
+        if (!(c === 32 || (c <= 13 && c >= 9) || (c >= 160 && isWideSpace(c)))) return false;
         p++;
-        while (p < n && isSpace(s.charCodeAt(p))) p++;
+        for (; p < n; p++) {
+          c = s.charCodeAt(p);
+          if (!(c === 32 || (c <= 13 && c >= 9) || (c >= 160 && isWideSpace(c)))) break;
+        }
       } else {
         if (s.charCodeAt(p) !== t) return false;
         p++;
       }
     }
-    const kind = step.kind;
+    const kind = prog[pc];
+    const stop = prog[pc + 1];
+    pc += 2;
     if (kind === -1) return p === n;
     const start = p;
-    const limit = Math.min(n, p + MAX_FIELD);
+    const limit = n < p + MAX_FIELD ? n : p + MAX_FIELD;
     if (kind === NONSPACE) {
-      while (p < limit && !isSpace(s.charCodeAt(p))) p++;
+      for (; p < limit; p++) {
+        const c = s.charCodeAt(p);
+        if (c === 32 || (c <= 13 && c >= 9) || (c >= 160 && isWideSpace(c))) break;
+      }
       if (p === limit && p < n && !isSpace(s.charCodeAt(p))) return false;
     } else if (kind === UNTIL) {
-      const stop = step.stop;
       for (; p < limit; p++) {
         const c = s.charCodeAt(p);
         if (c === stop || c === 10) break;
       }
       if (p === limit && p < n) return false;
     } else if (kind === UNTIL_SPACE_THEN) {
-      if (!untilSpaceThen(s, p, limit, step.stop, bounds, k)) return false;
-      p = bounds[2 * k + 1];
-      continue;
+      p = untilSpaceThen(s, p, limit, stop);
+      if (p < 0) return false;
     } else if (kind === REST_OF_LINE) {
       while (p < limit && s.charCodeAt(p) !== 10) p++;
       if (p < n) return false;
@@ -258,12 +265,10 @@ export function scanLayout(steps: readonly Step[], s: string, bounds: Int32Array
     bounds[2 * k] = start;
     bounds[2 * k + 1] = p;
   }
-  return p === n;
 }
 
-/** Field up to the first whitespace run followed by `stop` (or a newline). */
-function untilSpaceThen(s: string, p: number, limit: number, stop: number, bounds: Int32Array, k: number): boolean {
-  const start = p;
+/** End of a field that stops at the first whitespace run followed by `stop` (or a newline); -1: over the cap. */
+function untilSpaceThen(s: string, p: number, limit: number, stop: number): number {
   const n = s.length;
   while (p < limit) {
     const c = s.charCodeAt(p);
@@ -275,8 +280,5 @@ function untilSpaceThen(s: string, p: number, limit: number, stop: number, bound
     }
     p++;
   }
-  if (p === limit && p < n) return false;
-  bounds[2 * k] = start;
-  bounds[2 * k + 1] = p;
-  return true;
+  return p === limit && p < n ? -1 : p;
 }

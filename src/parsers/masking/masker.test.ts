@@ -90,3 +90,19 @@ describe('classify', () => {
     expect(classify('blk_123')).toBe('ID');
   });
 });
+
+describe('Masker param offsets', () => {
+  it('records where every param starts in the message', () => {
+    const lines = [
+      '10.250.19.102:50010 Served block blk_-1608999687919862906 to /10.250.19.102',
+      'connection from 1.2.3.4 () at Sun Jul 10 03:55:21 2005 ok=true file=/var/log/x.log',
+      'GET https://example.com/a?b=1 took 160ms core.2275 generating',
+    ];
+    const masker = new Masker();
+    for (const line of lines) {
+      const m = masker.mask(line);
+      expect(m.paramStart).toHaveLength(m.params.length);
+      m.params.forEach((p, k) => expect(line.slice(m.paramStart[k], m.paramStart[k] + p.length)).toBe(p));
+    }
+  });
+});

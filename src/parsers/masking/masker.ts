@@ -35,10 +35,14 @@ export interface MaskedLine {
   params: string[];
   /** Token index each param came from. */
   paramToken: number[];
+  /** Offset in the message where each param starts (-1 when it is not a slice of it). */
+  paramStart: number[];
   /** Masked tokens (`key` split on spaces), computed on first use. */
   tokens(): string[];
   /** Raw text of token `k`. */
   raw(k: number): string;
+  /** Offset of token `k` in the message. */
+  start(k: number): number;
 }
 
 class MaskedLineImpl implements MaskedLine {
@@ -46,6 +50,7 @@ class MaskedLineImpl implements MaskedLine {
   count = 0;
   params: string[] = [];
   paramToken: number[] = [];
+  paramStart: number[] = [];
   text = '';
   starts: Int32Array;
   ends: Int32Array;
@@ -61,6 +66,7 @@ class MaskedLineImpl implements MaskedLine {
     this.count = 0;
     this.params = [];
     this.paramToken.length = 0;
+    this.paramStart.length = 0;
     this.split = null;
   }
   tokens(): string[] {
@@ -73,6 +79,9 @@ class MaskedLineImpl implements MaskedLine {
   }
   raw(k: number): string {
     return this.text.slice(this.starts[k], this.ends[k]);
+  }
+  start(k: number): number {
+    return this.starts[k];
   }
 }
 
@@ -142,8 +151,9 @@ export class Masker {
   private readonly custom: { name: string; re: RegExp }[];
   private readonly o: MaskedLineImpl;
   private readonly numPh: string;
-  /** Token being masked (params record it). */
+  /** Token being masked and where it starts (params record them). */
   private tok = 0;
+  private tokStart = 0;
 
   constructor(opts: MaskerOptions = {}) {
     this.typed = (opts.placeholders ?? 'typed') === 'typed';
@@ -185,7 +195,7 @@ export class Masker {
         key += ' ' + this.ph('TAIL');
         o.starts[count] = i;
         o.ends[count] = e;
-        this.pushParam(text.slice(i, e));
+        this.pushParam(text.slice(i, e), i);
         count++;
         break;
       }
@@ -204,11 +214,12 @@ export class Masker {
       }
       o.starts[count] = i;
       o.ends[count] = j;
+      this.tokStart = i;
       let masked: string | null = null;
       if ((flags === F_DIGIT || flags === (F_DIGIT | F_DOT)) && text.charCodeAt(j - 1) !== C_DOT) {
         // Fast path: numbers and IPv4 addresses, the most common variables.
         const tok = text.slice(i, j);
-        this.pushParam(tok);
+        this.pushParam(tok, i);
         masked = flags === F_DIGIT ? this.numPh : this.ph(this.typed ? classify(tok) : '*');
       } else if (flags & (F_DIGIT | F_AT) || slashes >= 2 || this.mayHoldWordVariable(text, i, j)) {
         const tok = text.slice(i, j);
@@ -266,9 +277,11 @@ export class Masker {
     return e - s >= 3 && e - s <= 9 && BOOLS.has(text.slice(s, e));
   }
 
-  private pushParam(value: string): void {
+  /** Records a param: its value and where it starts in the message (-1 when it is not a slice). */
+  private pushParam(value: string, start: number): void {
     this.o.params.push(value);
     this.o.paramToken.push(this.tok);
+    this.o.paramStart.push(start);
   }
 
   private maskToken(tok: string, flags: number): string {
@@ -280,7 +293,7 @@ export class Masker {
     if (b - a === 0) {
       if (tok.length !== 2 || !isClass(tok.charCodeAt(0), F_OPEN)) return tok;
       // `()`, `[]`: an empty value.
-      this.pushParam('');
+      this.pushParam('', this.tokStart + 1);
       return tok[0] + this.ph('EMPTY') + tok[1];
     }
     if (flags & (F_SLASH | F_AT | F_COLON | F_BACKSLASH)) {
@@ -288,7 +301,7 @@ export class Masker {
       const shape = this.tokenShape(core, flags);
       if (shape !== null) {
         const scheme = shape === 'URL' ? core.slice(0, core.indexOf('://') + 3) : '';
-        this.pushParam(scheme ? core.slice(scheme.length) : core);
+        this.pushParam(scheme ? core.slice(scheme.length) : core, this.tokStart + a + scheme.length);
         return tok.slice(0, a) + scheme + this.ph(shape) + tok.slice(b);
       }
     }
@@ -372,21 +385,21 @@ export class Masker {
     }
     if (!digit) {
       if (seg.charCodeAt(0) === C_SLASH && seg.indexOf('/', 1) > 0) {
-        this.pushParam(seg + tail);
+        this.pushParam(seg + tail, this.tokStart + s);
         return this.ph('PATH');
       }
       if (!BOOLS.has(seg)) return null;
-      this.pushParam(seg);
+      this.pushParam(seg, this.tokStart + s);
       return this.ph('BOOL') + tail;
     }
     if (isIdentifier(seg)) return null;
     // `core.2275` -> `core.<NUM>`: a word with a numeric suffix keeps the word.
     const dot = seg.lastIndexOf('.');
     if (dot > 0 && dot < seg.length - 1 && isAllDigits(seg, dot + 1) && !hasDigitBefore(seg, dot)) {
-      this.pushParam(seg.slice(dot + 1));
+      this.pushParam(seg.slice(dot + 1), this.tokStart + s + dot + 1);
       return seg.slice(0, dot + 1) + this.ph('NUM') + tail;
     }
-    this.pushParam(seg);
+    this.pushParam(seg, this.tokStart + s);
     return this.ph(this.typed ? classify(seg) : '*') + tail;
   }
 
@@ -405,6 +418,7 @@ export class Masker {
       while (at < o.paramToken.length && o.paramToken[at] < k) at++;
       o.params.splice(at, 0, o.raw(k));
       o.paramToken.splice(at, 0, k);
+      o.paramStart.splice(at, 0, o.starts[k]);
       t[k] = this.ph('DATE');
       changed = true;
     }
@@ -425,7 +439,7 @@ export class Masker {
   private emitCustom(tok: string, _k: number): string {
     const second = tok.indexOf('\u0000', 1);
     const idx = Number(tok.slice(1, second));
-    this.pushParam(tok.slice(second + 1).replace(/\u0001/g, ' '));
+    this.pushParam(tok.slice(second + 1).replace(/\u0001/g, ' '), -1);
     return this.typed ? `<${this.custom[idx].name}>` : WILDCARD;
   }
 }
