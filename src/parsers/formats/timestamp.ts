@@ -119,33 +119,33 @@ export class TimestampParser {
   /** Text starting with a digit. */
   private numeric(t: string, i: number, end: number): boolean {
     const a = readInt(t, i, end);
-    const n1 = a.len;
+    const n1 = lenOf(a);
     let p = i + n1;
     if (p === end || (t.charCodeAt(p) === 46 && n1 >= 9 && allDigits(t, p + 1, end))) {
       return this.epochDigits(t, i, n1, p, end);
     }
     const sep = t.charCodeAt(p);
-    if (n1 === 4) return this.ymd(t, a.value, p, end, sep);
+    if (n1 === 4) return this.ymd(t, valOf(a), p, end, sep);
     if (n1 === 8 && (sep === 45 || sep === 84 || sep === 32 || sep === 95)) {
       // YYYYMMDD-HH:MM:SS (HealthApp) / YYYYMMDDTHHMMSS
-      this.y = (a.value / 10000) | 0;
-      this.mo = ((a.value / 100) | 0) % 100;
-      this.d = a.value % 100;
+      this.y = (valOf(a) / 10000) | 0;
+      this.mo = ((valOf(a) / 100) | 0) % 100;
+      this.d = valOf(a) % 100;
       this.hasYear = true;
       return this.timeAndZone(t, p + 1, end);
     }
     if (n1 === 6 && sep === 32) {
       // HDFS: yyMMdd HHmmss
-      this.y = twoDigitYear((a.value / 10000) | 0);
-      this.mo = ((a.value / 100) | 0) % 100;
-      this.d = a.value % 100;
+      this.y = twoDigitYear((valOf(a) / 10000) | 0);
+      this.mo = ((valOf(a) / 100) | 0) % 100;
+      this.d = valOf(a) % 100;
       this.hasYear = true;
       return this.timeAndZone(t, p + 1, end);
     }
     if (n1 > 2) return false;
     // 1–2 digits first.
     p++;
-    if (sep === 32) return this.dayMonthName(t, a.value, p, end);
+    if (sep === 32) return this.dayMonthName(t, valOf(a), p, end);
     if (sep !== 47 && sep !== 45 && sep !== 46) return false;
     if (isAlpha(t.charCodeAt(p))) {
       // 10/Oct/2000:13:55:36 -0700 (Apache) or 17-Nov-2020 ...
@@ -154,41 +154,41 @@ export class TimestampParser {
       p = skipAlpha(t, p, end);
       if (t.charCodeAt(p) !== sep) return false;
       const yr = readInt(t, p + 1, end);
-      if (yr.len !== 4) return false;
-      this.d = a.value;
+      if (lenOf(yr) !== 4) return false;
+      this.d = valOf(a);
       this.mo = m;
-      this.y = yr.value;
+      this.y = valOf(yr);
       this.hasYear = true;
-      p = p + 1 + yr.len;
+      p = p + 1 + lenOf(yr);
       if (p === end) return true;
       const c = t.charCodeAt(p);
       if (c !== 58 && c !== 32 && c !== 84) return false;
       return this.timeAndZone(t, p + 1, end);
     }
     const b = readInt(t, p, end);
-    if (b.len < 1 || b.len > 2) return false;
-    p += b.len;
+    if (lenOf(b) < 1 || lenOf(b) > 2) return false;
+    p += lenOf(b);
     const c2 = t.charCodeAt(p);
     if (c2 === sep) {
       const cpart = readInt(t, p + 1, end);
-      p += 1 + cpart.len;
-      if (cpart.len === 4) {
+      p += 1 + lenOf(cpart);
+      if (lenOf(cpart) === 4) {
         // MM/dd/yyyy (dd/MM/yyyy when the first is > 12); dd.MM.yyyy with dots.
-        const dayFirst = sep === 46 || a.value > 12;
-        this.mo = dayFirst ? b.value : a.value;
-        this.d = dayFirst ? a.value : b.value;
-        this.y = cpart.value;
-      } else if (cpart.len === 2) {
+        const dayFirst = sep === 46 || valOf(a) > 12;
+        this.mo = dayFirst ? valOf(b) : valOf(a);
+        this.d = dayFirst ? valOf(a) : valOf(b);
+        this.y = valOf(cpart);
+      } else if (lenOf(cpart) === 2) {
         // yy/MM/dd (Spark, log4j's default short date)
-        this.y = twoDigitYear(a.value);
-        this.mo = b.value;
-        this.d = cpart.value;
+        this.y = twoDigitYear(valOf(a));
+        this.mo = valOf(b);
+        this.d = valOf(cpart);
       } else return false;
       this.hasYear = true;
     } else {
       // MM-dd (Android) or MM.dd (Proxifier): no year.
-      this.mo = a.value;
-      this.d = b.value;
+      this.mo = valOf(a);
+      this.d = valOf(b);
     }
     if (p === end) return this.hasYear;
     const c3 = t.charCodeAt(p);
@@ -216,15 +216,15 @@ export class TimestampParser {
   private ymd(t: string, year: number, p: number, end: number, sep: number): boolean {
     if (sep !== 45 && sep !== 47 && sep !== 46) return false;
     const m = readInt(t, p + 1, end);
-    if (m.len < 1 || m.len > 2) return false;
-    p += 1 + m.len;
+    if (lenOf(m) < 1 || lenOf(m) > 2) return false;
+    p += 1 + lenOf(m);
     if (t.charCodeAt(p) !== sep) return false;
     const d = readInt(t, p + 1, end);
-    if (d.len < 1 || d.len > 2) return false;
-    p += 1 + d.len;
+    if (lenOf(d) < 1 || lenOf(d) > 2) return false;
+    p += 1 + lenOf(d);
     this.y = year;
-    this.mo = m.value;
-    this.d = d.value;
+    this.mo = valOf(m);
+    this.d = valOf(d);
     this.hasYear = true;
     if (p === end) return true;
     const c = t.charCodeAt(p);
@@ -239,12 +239,12 @@ export class TimestampParser {
     if (m === 0) return false;
     p = skipSpaces(t, skipAlpha(t, p, end), end);
     const yr = readInt(t, p, end);
-    if (yr.len !== 4 && yr.len !== 2) return false;
+    if (lenOf(yr) !== 4 && lenOf(yr) !== 2) return false;
     this.d = day;
     this.mo = m;
-    this.y = yr.len === 4 ? yr.value : twoDigitYear(yr.value);
+    this.y = lenOf(yr) === 4 ? valOf(yr) : twoDigitYear(valOf(yr));
     this.hasYear = true;
-    p += yr.len;
+    p += lenOf(yr);
     if (p === end) return true;
     return this.timeAndZone(t, skipSpaces(t, p, end), end);
   }
@@ -260,23 +260,23 @@ export class TimestampParser {
       p = skipSpaces(t, p, end);
       if (isDigit(t.charCodeAt(p))) {
         const d = readInt(t, p, end);
-        if (d.len > 2 || t.charCodeAt(p + d.len) !== 32) return false;
-        return this.dayMonthName(t, d.value, p + d.len + 1, end);
+        if (lenOf(d) > 2 || t.charCodeAt(p + lenOf(d)) !== 32) return false;
+        return this.dayMonthName(t, valOf(d), p + lenOf(d) + 1, end);
       }
       m = monthAt(t, p, end);
       if (m === 0) return false;
     }
     p = skipSpaces(t, skipAlpha(t, p, end), end);
     const d = readInt(t, p, end);
-    if (d.len < 1 || d.len > 2) return false;
+    if (lenOf(d) < 1 || lenOf(d) > 2) return false;
     this.mo = m;
-    this.d = d.value;
-    p = skipSpaces(t, p + d.len, end);
+    this.d = valOf(d);
+    p = skipSpaces(t, p + lenOf(d), end);
     if (t.charCodeAt(p) === 44) p = skipSpaces(t, p + 1, end);
     // Optional year before the time: "Jun 14 2005 15:16:01"
     const maybeYear = readInt(t, p, end);
-    if (maybeYear.len === 4 && t.charCodeAt(p + 4) !== 58) {
-      this.y = maybeYear.value;
+    if (lenOf(maybeYear) === 4 && t.charCodeAt(p + 4) !== 58) {
+      this.y = valOf(maybeYear);
       this.hasYear = true;
       p = skipSpaces(t, p + 4, end);
     }
@@ -290,27 +290,27 @@ export class TimestampParser {
    */
   private timeAndZone(t: string, p: number, end: number, trailingYear = false): boolean {
     const h = readInt(t, p, end);
-    if (h.len === 6 || h.len === 4) {
+    if (lenOf(h) === 6 || lenOf(h) === 4) {
       // compact HHmmss / HHmm
-      this.h = h.len === 6 ? (h.value / 10000) | 0 : (h.value / 100) | 0;
-      this.mi = h.len === 6 ? ((h.value / 100) | 0) % 100 : h.value % 100;
-      this.s = h.len === 6 ? h.value % 100 : 0;
-      p += h.len;
+      this.h = lenOf(h) === 6 ? (valOf(h) / 10000) | 0 : (valOf(h) / 100) | 0;
+      this.mi = lenOf(h) === 6 ? ((valOf(h) / 100) | 0) % 100 : valOf(h) % 100;
+      this.s = lenOf(h) === 6 ? valOf(h) % 100 : 0;
+      p += lenOf(h);
     } else {
-      if (h.len < 1 || h.len > 2) return false;
-      p += h.len;
+      if (lenOf(h) < 1 || lenOf(h) > 2) return false;
+      p += lenOf(h);
       const sep = t.charCodeAt(p);
       if (sep !== 58 && sep !== 46) return false;
       const mi = readInt(t, p + 1, end);
-      if (mi.len < 1 || mi.len > 2) return false;
-      p += 1 + mi.len;
-      this.h = h.value;
-      this.mi = mi.value;
+      if (lenOf(mi) < 1 || lenOf(mi) > 2) return false;
+      p += 1 + lenOf(mi);
+      this.h = valOf(h);
+      this.mi = valOf(mi);
       if (t.charCodeAt(p) === sep) {
         const s = readInt(t, p + 1, end);
-        if (s.len < 1 || s.len > 2) return false;
-        this.s = s.value;
-        p += 1 + s.len;
+        if (lenOf(s) < 1 || lenOf(s) > 2) return false;
+        this.s = valOf(s);
+        p += 1 + lenOf(s);
       }
     }
     this.hasTime = true;
@@ -318,10 +318,10 @@ export class TimestampParser {
     if (fc === 58 && isDigit(t.charCodeAt(p + 1))) {
       // HH:mm:ss:SSS (HealthApp): a colon introduces an unpadded millisecond count.
       const ms = readInt(t, p + 1, end);
-      if (ms.len > 3) return false;
-      this.ms = ms.value;
+      if (lenOf(ms) > 3) return false;
+      this.ms = valOf(ms);
       this.hasFrac = true;
-      p += 1 + ms.len;
+      p += 1 + lenOf(ms);
     } else if ((fc === 46 || fc === 44) && isDigit(t.charCodeAt(p + 1))) {
       p++;
       let ms = 0;
@@ -338,8 +338,8 @@ export class TimestampParser {
     if (trailingYear && !this.hasYear) {
       const q = skipSpaces(t, p, end);
       const yr = readInt(t, q, end);
-      if (yr.len === 4 && q > p) {
-        this.y = yr.value;
+      if (lenOf(yr) === 4 && q > p) {
+        this.y = valOf(yr);
         this.hasYear = true;
         p = q + 4;
       }
@@ -368,14 +368,14 @@ export class TimestampParser {
     const sign = c === 45 ? -1 : 1;
     const hh = readInt(t, p + 1, end);
     let minutes: number;
-    let q = p + 1 + hh.len;
-    if (hh.len === 4) minutes = ((hh.value / 100) | 0) * 60 + (hh.value % 100);
-    else if (hh.len === 2 || hh.len === 1) {
-      minutes = hh.value * 60;
+    let q = p + 1 + lenOf(hh);
+    if (lenOf(hh) === 4) minutes = ((valOf(hh) / 100) | 0) * 60 + (valOf(hh) % 100);
+    else if (lenOf(hh) === 2 || lenOf(hh) === 1) {
+      minutes = valOf(hh) * 60;
       if (t.charCodeAt(q) === 58) {
         const mm = readInt(t, q + 1, end);
-        if (mm.len !== 2) return false;
-        minutes += mm.value;
+        if (lenOf(mm) !== 2) return false;
+        minutes += valOf(mm);
         q += 3;
       }
     } else return false;
@@ -428,8 +428,11 @@ function allDigits(t: string, p: number, end: number): boolean {
   return true;
 }
 
-/** Reads up to 20 digits at p; len 0 when none. Returns a small reused-shape object. */
-function readInt(t: string, p: number, end: number): { value: number; len: number } {
+/**
+ * Reads up to 20 digits at p, packed into one number (no allocation): `len + 32 * value`, where
+ * value is kept only for up to 9 digits (longer runs are epochs, re-read with Number()).
+ */
+function readInt(t: string, p: number, end: number): number {
   let v = 0;
   let k = p;
   while (k < end && k - p < 20) {
@@ -438,7 +441,16 @@ function readInt(t: string, p: number, end: number): { value: number; len: numbe
     v = v * 10 + (c - 48);
     k++;
   }
-  return { value: v, len: k - p };
+  const len = k - p;
+  return len <= 9 ? len + 32 * v : len;
+}
+
+function lenOf(packed: number): number {
+  return packed % 32;
+}
+
+function valOf(packed: number): number {
+  return Math.floor(packed / 32);
 }
 
 function skipAlpha(t: string, p: number, end: number): number {
