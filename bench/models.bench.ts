@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         const fits: number[] = [];
         const scores: number[] = [];
         let model: Model | null = null;
-        let s = new Float64Array(0);
+        let s: Float64Array = new Float64Array(0);
         for (let r = 0; r < runs; r++) {
           model = createModel(kind, undefined, { svmEngine });
           const t0 = performance.now();

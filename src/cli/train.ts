@@ -23,6 +23,7 @@ export interface TrainCliOptions extends ModelInputOptions {
   scaling: VectorizerOptions['scaling'];
   transitions: VectorizerOptions['bigrams'];
   markov?: boolean;
+  novelty?: boolean;
   modelOptions?: string;
 }
 
@@ -68,6 +69,7 @@ export function registerTrain(program: Command): void {
     .addOption(new Option('--scaling <kind>', 'column scaling learned at fit').choices(['standard', 'minmax', 'none']).default('standard'))
     .addOption(new Option('--transitions <mode>', 'order features: count of transitions unseen at fit, one column per transition, or none').choices(['unseen', 'columns', 'off']).default('unseen'))
     .option('--markov', 'add max/mean transition surprisal under a Markov model of template order')
+    .option('--novelty', 'novelty gate: a session/window holding a template unseen at training is anomalous whatever its score')
     .option('--model-options <json>', 'per-model options, e.g. \'{"if":{"n_trees":200,"seed":7},"ocsvm":{"nu":0.05}}\'');
   addModelInputOptions(cmd);
   cmd.addHelpText(
@@ -79,11 +81,12 @@ Examples:
   anomalog train --sequences ../shared/datasets/hdfs/HDFS_100k.sessions.csv --split train --model if -o model.json
   anomalog train --sequences sessions.csv --model ensemble --threshold contamination --contamination 0.03 -o model.json
   anomalog train HDFS.log --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' --session-key 'blk_-?\\d+' --model pca -o model.json
-  anomalog train app.log --window 10m,1m --model ae -o model.json`,
+  anomalog train app.log --window 10m,1m --model ae -o model.json
+  anomalog train bgl.log --window 1h --model pca --novelty -o model.json`,
   );
   cmd.action(async (files: string[], o: TrainCliOptions) => {
     if (!isModelKind(o.model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${o.model}.`);
-    const opts = { model: o.model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions) };
+    const opts = { model: o.model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions), novelty: Boolean(o.novelty) };
     let det: SequenceDetector;
     let parser: unknown;
     if (o.sequences) {

@@ -47,6 +47,32 @@ describe('SequenceDetector on the HDFS fixture', () => {
   });
 });
 
+describe('threshold rules and the novelty gate', () => {
+  const seq = (key: string, ids: number[]) => ({ key, templates: Int32Array.from(ids) });
+  const train = [...Array.from({ length: 60 }, (_, i) => seq(`n${i}`, i % 3 === 0 ? [1, 2, 3, 3] : [1, 2, 3])), seq('odd', [1, 2])];
+
+  it('fits once and derives detectors for several label-free rules', () => {
+    const fitted = SequenceDetector.fit(train, { model: 'pca' });
+    const q = fitted.withThreshold({ rule: 'contamination', contamination: 0.1 });
+    const own = fitted.withThreshold({ rule: 'model' });
+    expect(q.threshold.kind).toBe('quantile');
+    expect(own.threshold.kind).toBe('fixed');
+    expect(Array.from(q.score(train))).toEqual(Array.from(own.score(train)));
+  });
+
+  it('flags a session with a template unseen at fit only when the gate is on', () => {
+    const fresh = [seq('new', [1, 2, 3, 42])];
+    const rule = { rule: 'spot' as const, q: 1e-3 };
+    const plain = SequenceDetector.train(train, { model: 'if', threshold: rule, modelOptions: { if: { seed: 1 } } });
+    const gated = SequenceDetector.train(train, { model: 'if', threshold: rule, modelOptions: { if: { seed: 1 } }, novelty: true });
+    expect(plain.detect(fresh)[0].anomalous).toBe(false);
+    const d = gated.detect(fresh)[0];
+    expect(d.anomalous).toBe(true);
+    expect(gated.detect([seq('usual', [1, 2, 3])])[0].anomalous).toBe(false);
+    expect(SequenceDetector.fromJSON(JSON.parse(JSON.stringify(gated.toJSON()))).detect(fresh)[0].anomalous).toBe(true);
+  });
+});
+
 describe('training and detection over LogEvent batches', () => {
   const ev = (ts: number, templateId: number, blk: string): LogEvent => ({
     ts,

@@ -40,8 +40,18 @@ export interface TrainOptions {
   modelDeps?: ModelDeps;
   features?: Partial<VectorizerOptions>;
   threshold?: ThresholdRule;
+  /**
+   * Novelty gate: a session/window holding a template never seen at fit time is anomalous
+   * whatever its score (DESIGN's `novelty` detector folded into the model decision).
+   */
+  novelty?: boolean;
   /** How the training sequences were made (stored for `detect` to redo it). */
   windowing?: Record<string, unknown>;
+}
+
+/** A fitted vectorizer + model, waiting for a threshold rule. */
+export interface FittedModel {
+  withThreshold(rule: ThresholdRule): SequenceDetector;
 }
 
 export const DEFAULT_THRESHOLD: ThresholdRule = { rule: 'spot', q: 1e-3, level: 0.98 };
@@ -53,7 +63,7 @@ export interface DetectorArtifact {
   model: ModelArtifact;
   features: VectorizerJSON;
   threshold: ThresholdJSON;
-  hyperParameters: { model: ModelOptions; features: VectorizerOptions; threshold: ThresholdRule };
+  hyperParameters: { model: ModelOptions; features: VectorizerOptions; threshold: ThresholdRule; novelty?: boolean };
   training: { sessions: number; templates: number; columns: number; flagged: number; scores: TrainingStats };
   windowing?: Record<string, unknown>;
 }
@@ -90,21 +100,29 @@ export class SequenceDetector {
 
   /** Fits features, model and threshold on unlabeled sequences. */
   static train(seqs: readonly Sequence[], opts: TrainOptions): SequenceDetector {
+    return SequenceDetector.fit(seqs, opts).withThreshold(opts.threshold ?? DEFAULT_THRESHOLD);
+  }
+
+  /** Fits features and model once; `withThreshold` then makes detectors for any threshold rule. */
+  static fit(seqs: readonly Sequence[], opts: TrainOptions): FittedModel {
     const vectorizer = Vectorizer.fit(seqs, opts.features);
     const X = vectorizer.transform(seqs);
     const model = createModel(opts.model, opts.modelOptions, opts.modelDeps);
     model.fit(X);
     const scores = model.score(X);
-    const rule = opts.threshold ?? DEFAULT_THRESHOLD;
-    const threshold = buildThreshold(rule, model, scores);
-    let flagged = 0;
-    for (const s of scores) if (threshold.isAnomalous(s)) flagged++;
-    return new SequenceDetector(vectorizer, model, threshold, {
-      modelKind: opts.model,
-      hyperParameters: { model: opts.modelOptions ?? {}, features: { ...vectorizer.options }, threshold: rule },
-      training: { sessions: seqs.length, templates: vectorizer.vocabulary.size, columns: X.cols, flagged, scores: trainingStats(scores) },
-      windowing: opts.windowing,
-    });
+    return {
+      withThreshold(rule: ThresholdRule): SequenceDetector {
+        const threshold = buildThreshold(rule, model, scores);
+        let flagged = 0;
+        for (const s of scores) if (threshold.isAnomalous(s)) flagged++;
+        return new SequenceDetector(vectorizer, model, threshold, {
+          modelKind: opts.model,
+          hyperParameters: { model: opts.modelOptions ?? {}, features: { ...vectorizer.options }, threshold: rule, novelty: Boolean(opts.novelty) },
+          training: { sessions: seqs.length, templates: vectorizer.vocabulary.size, columns: X.cols, flagged, scores: trainingStats(scores) },
+          windowing: opts.windowing,
+        });
+      },
+    };
   }
 
   static fromJSON(raw: unknown): SequenceDetector {
@@ -150,9 +168,14 @@ export class SequenceDetector {
     const X = this.vectorizer.transformRaw(raw);
     const scores = this.model.score(X);
     const out: Detection[] = new Array(seqs.length);
+    const novelty = Boolean(this.meta.hyperParameters.novelty);
+    const unknownCol = this.vectorizer.vocabulary.size;
     for (let i = 0; i < seqs.length; i++) {
       const s = seqs[i];
-      const anomalous = opts.online ? this.threshold.observe(scores[i]) : this.threshold.isAnomalous(scores[i]);
+      let anomalous = opts.online ? this.threshold.observe(scores[i]) : this.threshold.isAnomalous(scores[i]);
+      if (novelty && !anomalous) {
+        for (let p = raw.indptr[i]; p < raw.indptr[i + 1]; p++) if (raw.indices[p] === unknownCol && raw.values[p] > 0) anomalous = true;
+      }
       const d: Detection = { sessionKey: s.key, score: scores[i], anomalous, threshold: this.threshold.threshold, explanation: [] };
       if (s.window) d.window = s.window;
       if (s.source) d.source = s.source;
