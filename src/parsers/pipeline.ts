@@ -148,12 +148,22 @@ export class LogParser implements Parser {
 
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
     const m = this.miner.process(rec.message, mode);
-    const ev = rec as LogEvent;
-    ev.templateId = m.templateId;
-    ev.template = m.template;
-    ev.params = m.params;
-    ev.change = m.change;
-    return ev;
+    // One object literal with every field: adding fields to the record would change its hidden class per line.
+    return {
+      ts: rec.ts,
+      source: rec.source,
+      level: rec.level,
+      message: rec.message,
+      fields: rec.fields,
+      raw: rec.raw,
+      cursor: rec.cursor,
+      line: rec.line,
+      tsFromArrival: rec.tsFromArrival,
+      templateId: m.templateId,
+      template: m.template,
+      params: m.params,
+      change: m.change,
+    };
   }
 }
 
