@@ -15,7 +15,8 @@ const KINDS: readonly FormatKind[] = ['json', 'logfmt', 'syslog', 'access-log', 
 
 /** A spec, a format name, or a layout string (one holding `<Content>` or `<Message>`) → a format. */
 export function createFormat(spec: FormatSpec | string): RecordFormat {
-  const s = typeof spec === 'string' ? parseSpec(spec) : spec;
+  // A spec whose kind is an alias (`nginx`, `ndjson`) or a layout is read like `--format` text.
+  const s = typeof spec === 'string' ? parseSpec(spec) : KINDS.includes(spec.kind) ? spec : parseSpec(String(spec.kind));
   switch (s.kind) {
     case 'header':
       if (s.layout === undefined) throw invalid('A header format needs a layout.');

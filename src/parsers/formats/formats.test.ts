@@ -223,6 +223,7 @@ describe('createFormat / detectFormat', () => {
     expect(createFormat({ kind: 'json' }).name).toBe('json');
     expect(createFormat('logfmt').name).toBe('logfmt');
     expect(createFormat('nginx').name).toBe('access-log');
+    expect(createFormat({ kind: 'ndjson' as 'json' }).name).toBe('json');
     expect(createFormat('<Date> <Time> <Content>').name).toBe('header');
     expect(createFormat('<Level>: <Message>').name).toBe('header');
     expect(parseSpec('<Date> <Content>')).toEqual({ kind: 'header', layout: '<Date> <Content>' });

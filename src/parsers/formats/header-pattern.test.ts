@@ -137,6 +137,13 @@ describe('HeaderPatternFormat on other input', () => {
     expect(r).toMatchObject({ level: 'warn', message: 'disk almost full', ts: ARRIVAL, tsFromArrival: true });
   });
 
+  it('handles a Content that is not the last field (regex path)', () => {
+    const f = new HeaderPatternFormat('<Level>: <Content> \\[<Thread>\\]');
+    expect(f.layout.steps).toBeNull();
+    const r = f.extract('WARN: queue is full [worker-3]', 1, ARRIVAL, 'x');
+    expect(r).toMatchObject({ level: 'warn', message: 'queue is full', fields: { Level: 'WARN', Thread: 'worker-3' } });
+  });
+
   it('matches in bounded time on long hostile lines', () => {
     const hostile = ['x (['.repeat(50_000), 'a '.repeat(100_000), '[x] '.repeat(50_000), 'a:b@c - '.repeat(25_000)];
     for (const layout of Object.values(FORMATS)) {
