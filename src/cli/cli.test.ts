@@ -71,3 +71,15 @@ describe('anomalog CLI', () => {
     expect(unknown.code).toBe(2);
   });
 });
+
+describe('anomalog parse --mask', () => {
+  it('applies extra masks from the command line and rejects bad ones', () => {
+    const r = cli(['parse', '--json', '--mask', 'ORDER=ORD-[A-Z]+', '-'], 'order ORD-ABC shipped\norder ORD-XYZ shipped\n');
+    const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows[0].template).toBe('order <ORDER> shipped');
+    expect(rows[1].params).toEqual(['ORD-XYZ']);
+    const bad = cli(['parse', '--mask', 'lower=x', '-'], 'a\n');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/upper-case NAME/);
+  });
+});

@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import type { LogEvent } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { LineSplitterStats } from '../parsers/lines/index.js';
+import type { CustomMask } from '../parsers/masking/index.js';
 import { LogParser } from '../parsers/pipeline.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { inputSize, readLineBatches } from './input.js';
@@ -20,6 +21,7 @@ export interface ParseCliOptions {
   state?: string;
   matchOnly?: boolean;
   similarity: number;
+  mask: CustomMask[];
 }
 
 export function addParseOptions(cmd: Command): Command {
@@ -30,7 +32,27 @@ export function addParseOptions(cmd: Command): Command {
     .addOption(new Option('--max-line-bytes <n>', 'longer lines are truncated and counted').default(1 << 20).argParser(positiveInt('--max-line-bytes')))
     .option('--state <file>', 'load template-miner state from FILE if it exists and save it back at the end (stable template ids across runs)')
     .option('--match-only', 'match lines against known templates without learning new ones (with --state)')
-    .addOption(new Option('--similarity <x>', 'share of constant tokens that must agree to join a template').default(0.7).argParser(unitInterval('--similarity')));
+    .addOption(new Option('--similarity <x>', 'share of constant tokens that must agree to join a template').default(0.7).argParser(unitInterval('--similarity')))
+    .addOption(
+      new Option('--mask <NAME=REGEX>', 'extra variable mask, repeatable: matches become <NAME> (e.g. --mask ORDER=ORD-[0-9A-Z]+)')
+        .default([] as CustomMask[])
+        .argParser(collectMask),
+    );
+}
+
+function collectMask(v: string, prev: CustomMask[]): CustomMask[] {
+  const eq = v.indexOf('=');
+  const name = eq > 0 ? v.slice(0, eq) : '';
+  if (!/^[A-Z][A-Z0-9_]*$/.test(name) || eq === v.length - 1) {
+    throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--mask expects NAME=REGEX with an upper-case NAME, got '${v}'.`);
+  }
+  const pattern = v.slice(eq + 1);
+  try {
+    new RegExp(pattern, 'g');
+  } catch (e) {
+    throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--mask ${name}: invalid regular expression: ${(e as Error).message}.`);
+  }
+  return [...prev, { name, pattern }];
 }
 
 function positiveInt(flag: string) {
@@ -60,7 +82,7 @@ export async function runParser(file: string, opts: ParseCliOptions, onEvents: (
     source: opts.source ?? (file === '-' ? 'stdin' : file),
     format: opts.format,
     multiline: opts.multiline,
-    miner: { similarityThreshold: opts.similarity },
+    miner: { similarityThreshold: opts.similarity, masking: { customMasks: opts.mask } },
   });
   if (opts.state && existsSync(opts.state)) parser.restore(readState(opts.state));
   if (opts.matchOnly && !opts.state) {
