@@ -18,6 +18,18 @@ export interface Sequence {
   /** Window bounds in epoch ms, when the sequence comes from a time or session window. */
   window?: { start: number; end: number };
   source?: string;
+  /** Severity per event (0 = info/other, 1 = warning, 2 = error or worse), from raw logs. */
+  levels?: Uint8Array;
+}
+
+const ERROR_LEVEL = /^(?:err|error|fatal|severe|crit|critical|alert|emerg|emergency|failure|panic)$/i;
+const WARN_LEVEL = /^(?:warn|warning)$/i;
+
+/** Severity class of a level string: 2 error or worse, 1 warning, 0 anything else. */
+export function severityClass(level: string | undefined): 0 | 1 | 2 {
+  if (!level) return 0;
+  if (ERROR_LEVEL.test(level)) return 2;
+  return WARN_LEVEL.test(level) ? 1 : 0;
 }
 
 export interface SequenceDataset {

@@ -13,7 +13,7 @@
  */
 import { AnomalogError } from '../core/errors.js';
 import type { LogEvent } from '../core/event.js';
-import type { Sequence } from './sequences.js';
+import { severityClass, type Sequence } from './sequences.js';
 
 export interface SessionWindowOptions {
   key_regex?: string;
@@ -48,6 +48,7 @@ interface OpenSession {
   start: number;
   last: number;
   templates: number[];
+  levels: number[];
   samples: string[];
 }
 
@@ -142,9 +143,10 @@ export class SessionWindower {
         this.open.delete(oldKey);
         closed.push(close(oldest, 'evicted'));
       }
-      s = { key, source: e.source, start: e.ts, last: e.ts, templates: [], samples: [] };
+      s = { key, source: e.source, start: e.ts, last: e.ts, templates: [], levels: [], samples: [] };
     }
     s.templates.push(e.templateId);
+    s.levels.push(severityClass(e.level));
     if (e.ts > s.last) s.last = e.ts;
     if (s.samples.length < o.sample_lines) s.samples.push(e.raw);
     if (s.templates.length >= o.max_events) closed.push(close(s, 'max-events'));
@@ -167,6 +169,7 @@ function close(s: OpenSession, reason: CloseReason): ClosedWindow {
     key: s.key,
     source: s.source,
     templates: Int32Array.from(s.templates),
+    levels: Uint8Array.from(s.levels),
     window: { start: s.start, end: s.last },
     reason,
     samples: s.samples,

@@ -15,6 +15,7 @@
 import { AnomalogError } from '../core/errors.js';
 import type { LogEvent } from '../core/event.js';
 import type { ClosedWindow } from './session-window.js';
+import { severityClass } from './sequences.js';
 
 export interface TimeWindowOptions {
   size_ms: number;
@@ -27,6 +28,7 @@ export interface TimeWindowOptions {
 
 interface OpenWindow {
   templates: number[];
+  levels: number[];
   samples: string[];
   count: number;
 }
@@ -69,11 +71,14 @@ export class TimeWindower {
       for (let k = Math.max(first, st.closedUpTo + 1); k <= last; k++) {
         let w = st.windows.get(k);
         if (!w) {
-          w = { templates: [], samples: [], count: 0 };
+          w = { templates: [], levels: [], samples: [], count: 0 };
           st.windows.set(k, w);
         }
         w.count++;
-        if (w.templates.length < this.options.max_events) w.templates.push(e.templateId);
+        if (w.templates.length < this.options.max_events) {
+          w.templates.push(e.templateId);
+          w.levels.push(severityClass(e.level));
+        }
         if (w.samples.length < this.options.sample_lines) w.samples.push(e.raw);
       }
       if (e.ts > st.watermark) {
@@ -128,6 +133,7 @@ export class TimeWindower {
         key: `${source}@${start}`,
         source,
         templates: Int32Array.from(w.templates),
+        levels: Uint8Array.from(w.levels),
         window: { start, end: start + this.size },
         reason: now === Infinity ? 'end-of-input' : 'window-end',
         samples: w.samples,

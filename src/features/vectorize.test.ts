@@ -73,6 +73,16 @@ describe('vectorizer', () => {
     expect(Array.from(back.transform([seq('c', [3, 1, 2])]).data)).toEqual(row(X, 2));
   });
 
+  it('adds error/warn shares only when the training sequences carry levels', () => {
+    const withLevels = (key: string, ids: number[], levels: number[]): Sequence => ({ ...seq(key, ids), levels: Uint8Array.from(levels) });
+    const v = Vectorizer.fit([withLevels('a', [1, 2], [0, 0]), withLevels('b', [1, 2, 2, 2], [0, 2, 1, 2])], { scaling: 'none', bigrams: 'off', extras: false });
+    expect(v.columnInfo(v.columns - 2).feature).toBe('error share');
+    const r = row(v.transform([withLevels('x', [1, 2, 2, 2], [2, 2, 1, 0])]), 0);
+    expect(r.slice(-2)).toEqual([0.5, 0.25]);
+    expect(Vectorizer.fit(train).columns).toBe(Vectorizer.fit(train).columns); // deterministic
+    expect(Vectorizer.fit(train, { scaling: 'none' }).columnInfo(Vectorizer.fit(train).columns - 1).feature).not.toBe('warn share');
+  });
+
   it('standard scaling centres training columns and survives a JSON round trip', () => {
     const v = Vectorizer.fit(train, { scaling: 'standard' });
     const X = v.transform(train);

@@ -16,6 +16,7 @@
 import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
 import type { Sequence } from './sequences.js';
+import { columnMeans, learnBigrams, minMaxStats, standardStats } from './column-stats.js';
 import { TransitionModel, type MarkovJSON } from './markov.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
@@ -60,6 +61,8 @@ export interface VectorizerJSON {
   rawMean: number[];
   rawStd?: number[];
   markov?: MarkovJSON | null;
+  /** Error/warn share columns are present (the training sequences carried levels). */
+  levels?: boolean;
 }
 
 /** Compressed sparse rows. */
@@ -79,6 +82,7 @@ export interface ColumnInfo {
 
 const EXTRA_NAMES = ['#events (log)', '#distinct templates', '#new templates'];
 const MARKOV_NAMES = ['max transition surprisal', 'mean transition surprisal'];
+const LEVEL_NAMES = ['error share', 'warn share'];
 
 export class Vectorizer {
   private readonly bigramIndex = new Map<number, number>();
@@ -94,6 +98,7 @@ export class Vectorizer {
     private rawMean: Float64Array,
     private markov: TransitionModel | null = null,
     private rawStd: Float64Array = new Float64Array(0),
+    private readonly hasLevels = false,
   ) {
     for (let i = 0; i < bigrams.length; i++) this.bigramIndex.set(bigrams[i], i);
   }
@@ -106,7 +111,8 @@ export class Vectorizer {
     if (typeof options.bigrams === 'boolean') options.bigrams = options.bigrams ? 'columns' : 'off';
     const [bigrams, bigramDf] = options.bigrams !== 'off' ? learnBigrams(seqs, vocab, options.maxBigrams) : [[], []];
     const markov = options.markov ? TransitionModel.fit(seqs.map((s) => s.templates), vocab) : null;
-    const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0), markov);
+    const hasLevels = seqs.some((s) => s.levels !== undefined);
+    const v = new Vectorizer(options, vocab, bigrams, bigramDf, null, null, null, new Float64Array(0), markov, new Float64Array(0), hasLevels);
     const raw = v.rawSparse(seqs);
     const [rawMean, rawStd] = standardStats(raw);
     v.rawMean = rawMean;
@@ -137,6 +143,7 @@ export class Vectorizer {
       Float64Array.from(j.rawMean),
       j.markov ? TransitionModel.fromJSON(j.markov, vocab) : null,
       Float64Array.from(j.rawStd ?? []),
+      Boolean(j.levels),
     );
   }
 
@@ -153,6 +160,7 @@ export class Vectorizer {
       scale: a(this.scale),
       rawMean: Array.from(this.rawMean),
       rawStd: Array.from(this.rawStd),
+      levels: this.hasLevels,
       markov: this.markov ? this.markov.toJSON() : null,
     };
   }
@@ -168,6 +176,10 @@ export class Vectorizer {
   }
 
   get columns(): number {
+    return this.levelStart + (this.hasLevels ? LEVEL_NAMES.length : 0);
+  }
+
+  private get levelStart(): number {
     return this.extraStart + (this.markov ? MARKOV_NAMES.length : 0);
   }
 
@@ -183,6 +195,7 @@ export class Vectorizer {
     const b = col - V - 1;
     if (b === this.bigramColumns - 1) return { feature: '<unseen transition>' };
     if (b >= 0 && b < this.bigramColumns - 1) return { feature: this.bigramName(this.bigrams[b]) };
+    if (col >= this.levelStart) return { feature: LEVEL_NAMES[col - this.levelStart] ?? `#${col}` };
     if (col >= this.extraStart) return { feature: MARKOV_NAMES[col - this.extraStart] ?? `#${col}` };
     return { feature: EXTRA_NAMES[col - this.countColumns] ?? `#${col}` };
   }
@@ -206,7 +219,7 @@ export class Vectorizer {
     const acc = new Map<number, number>();
     for (let r = 0; r < seqs.length; r++) {
       acc.clear();
-      this.accumulate(seqs[r].templates, acc);
+      this.accumulate(seqs[r], acc);
       const keys = [...acc.keys()].sort((a, b) => a - b);
       for (const k of keys) {
         idx.push(k);
@@ -240,7 +253,8 @@ export class Vectorizer {
     return { rows, cols, data };
   }
 
-  private accumulate(t: Int32Array, acc: Map<number, number>): void {
+  private accumulate(seq: Sequence, acc: Map<number, number>): void {
+    const t = seq.templates;
     const vocab = this.vocabulary;
     const V = vocab.size;
     const unknownIds = new Set<number>();
@@ -266,6 +280,17 @@ export class Vectorizer {
       const m = this.extraStart;
       if (max !== 0) acc.set(m, max);
       if (mean !== 0) acc.set(m + 1, mean);
+    }
+    if (this.hasLevels && seq.levels && seq.levels.length > 0) {
+      let err = 0;
+      let warn = 0;
+      for (const l of seq.levels) {
+        if (l === 2) err++;
+        else if (l === 1) warn++;
+      }
+      const c = this.levelStart;
+      if (err) acc.set(c, err / seq.levels.length);
+      if (warn) acc.set(c + 1, warn / seq.levels.length);
     }
   }
 
@@ -309,75 +334,4 @@ export class Vectorizer {
     }
     return { ...raw, values };
   }
-}
-
-function learnBigrams(seqs: readonly Sequence[], vocab: Vocabulary, max: number): [number[], number[]] {
-  const V = vocab.size;
-  const n = V + 3;
-  const freq = new Map<number, number>();
-  const df = new Map<number, number>();
-  const seen = new Set<number>();
-  for (const s of seqs) {
-    seen.clear();
-    let prev = V + 1;
-    const t = s.templates;
-    for (let i = 0; i <= t.length; i++) {
-      if (i === t.length && t.length === 0) break;
-      const c = i < t.length ? vocab.column(t[i]) : V + 2;
-      const code = prev * n + c;
-      freq.set(code, (freq.get(code) ?? 0) + 1);
-      if (!seen.has(code)) {
-        seen.add(code);
-        df.set(code, (df.get(code) ?? 0) + 1);
-      }
-      prev = c;
-    }
-  }
-  const codes = [...freq.keys()].sort((a, b) => (freq.get(b) ?? 0) - (freq.get(a) ?? 0) || a - b).slice(0, max);
-  codes.sort((a, b) => a - b);
-  return [codes, codes.map((c) => df.get(c) ?? 0)];
-}
-
-function columnMeans(m: SparseRows): Float64Array {
-  const mean = new Float64Array(m.cols);
-  for (let p = 0; p < m.values.length; p++) mean[m.indices[p]] += m.values[p];
-  for (let c = 0; c < m.cols; c++) mean[c] /= Math.max(1, m.rows);
-  return mean;
-}
-
-function standardStats(m: SparseRows): [Float64Array, Float64Array] {
-  const mean = columnMeans(m);
-  const sq = new Float64Array(m.cols);
-  for (let p = 0; p < m.values.length; p++) sq[m.indices[p]] += m.values[p] * m.values[p];
-  const scale = new Float64Array(m.cols);
-  for (let c = 0; c < m.cols; c++) {
-    const v = sq[c] / Math.max(1, m.rows) - mean[c] * mean[c];
-    const sd = Math.sqrt(Math.max(0, v));
-    // A column (nearly) constant in training keeps raw units, so a new value stays visible, not infinite.
-    scale[c] = sd > 1e-6 ? sd : 1;
-  }
-  return [mean, scale];
-}
-
-function minMaxStats(m: SparseRows): [Float64Array, Float64Array] {
-  const lo = new Float64Array(m.cols).fill(Infinity);
-  const hi = new Float64Array(m.cols).fill(-Infinity);
-  const nnz = new Int32Array(m.cols);
-  for (let p = 0; p < m.values.length; p++) {
-    const c = m.indices[p];
-    const v = m.values[p];
-    if (v < lo[c]) lo[c] = v;
-    if (v > hi[c]) hi[c] = v;
-    nnz[c]++;
-  }
-  const scale = new Float64Array(m.cols);
-  for (let c = 0; c < m.cols; c++) {
-    if (nnz[c] < m.rows) {
-      // Implicit zeros of the sparse rows count too.
-      lo[c] = Math.min(lo[c], 0);
-      hi[c] = Math.max(hi[c], 0);
-    }
-    scale[c] = hi[c] - lo[c] > 1e-12 ? hi[c] - lo[c] : 1;
-  }
-  return [lo, scale];
 }

@@ -4,7 +4,10 @@
  * training-score distribution (mid-rank for ties, so a score equal to the bulk of training scores
  * gets the middle of their range), and the ensemble score is the mean rank. Because ranks are
  * relative to stored training scores, a single row can be scored. Above the largest training score
- * the rank keeps growing slowly (1 + tanh(excess / spread) / n) so the far tail stays ordered.
+ * the rank goes on in (1, 2): 1 + tanh(excess / spread), spread = max − median of the training
+ * scores. A score beyond everything seen in training thus outranks any training-like score by a
+ * margin that grows with its distance; without it, heavily tied score distributions (HDFS) let a
+ * member that cannot see an anomaly drown the members that see it far outside their range.
  * The reference distribution is kept as at most `maxReference` evenly spaced order statistics.
  */
 import { AnomalogError } from '../../core/errors.js';
@@ -48,7 +51,7 @@ export function midRank(ref: Float64Array, s: number): number {
   const r = (below + le) / (2 * n);
   if (s > ref[n - 1]) {
     const spread = ref[n - 1] - ref[Math.floor(n / 2)] || Math.abs(ref[n - 1]) || 1;
-    return 1 + Math.tanh((s - ref[n - 1]) / spread) / n;
+    return 1 + Math.tanh((s - ref[n - 1]) / spread);
   }
   return r;
 }
