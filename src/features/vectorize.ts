@@ -16,7 +16,7 @@
 import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
 import type { Sequence } from './sequences.js';
-import { columnMeans, learnBigrams, minMaxStats, standardStats } from './column-stats.js';
+import { learnBigrams, minMaxStats, standardStats } from './column-stats.js';
 import { TransitionModel, type MarkovJSON } from './markov.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
