@@ -52,12 +52,18 @@ export const DETECT_MIN_SHARE = 0.6;
 export const DETECT_SAMPLE = 50;
 
 /**
- * Picks a format from the first non-empty sample lines (at most {@link DETECT_SAMPLE}): the
- * structured format (json, access-log, syslog, logfmt — in that order on ties) that parses the
- * largest share of them, if that share is at least {@link DETECT_MIN_SHARE}; otherwise plain.
+ * Picks a format from the first non-empty sample lines (at most `maxLines`, default
+ * {@link DETECT_SAMPLE}): the structured format (json, access-log, syslog, logfmt — in that order
+ * on ties) that parses the largest share of them, if that share is at least `minShare` (default
+ * {@link DETECT_MIN_SHARE}); otherwise plain.
  * Lines that start with whitespace (continuations) are not counted against a format.
  */
-export function detectFormat(sample: readonly string[]): FormatSpec {
+export function detectFormat(
+  sample: readonly string[],
+  opts: { maxLines?: number; minShare?: number } = {},
+): FormatSpec {
+  const maxLines = opts.maxLines ?? DETECT_SAMPLE;
+  const minShare = opts.minShare ?? DETECT_MIN_SHARE;
   let total = 0;
   let json = 0;
   let access = 0;
@@ -65,7 +71,7 @@ export function detectFormat(sample: readonly string[]): FormatSpec {
   let logfmt = 0;
   const sys = new SyslogFormat();
   const pairs: Record<string, string | true> = {};
-  for (let i = 0; i < sample.length && total < DETECT_SAMPLE; i++) {
+  for (let i = 0; i < sample.length && total < maxLines; i++) {
     const line = sample[i];
     const c = line.charCodeAt(0);
     if (line.length === 0 || c === 32 || c === 9) continue;
@@ -84,7 +90,7 @@ export function detectFormat(sample: readonly string[]): FormatSpec {
   ];
   let best: [FormatKind, number] = ['plain', 0];
   for (const r of ranked) if (r[1] > best[1]) best = r;
-  return best[1] / total >= DETECT_MIN_SHARE ? { kind: best[0] } : { kind: 'plain' };
+  return best[1] / total >= minShare ? { kind: best[0] } : { kind: 'plain' };
 }
 
 /** At least two `key=value` pairs, and pairs make up most of the line's tokens. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AnomalogError } from '../../core/errors.js';
 import { AccessLogFormat, parseAccessLine } from './access-log.js';
+import { formatConfigSchema } from './config.js';
 import { createFormat, detectFormat, parseSpec } from './detect.js';
 import { JsonFormat } from './json.js';
 import { normalizeLevel } from './level.js';
@@ -217,6 +218,12 @@ describe('createFormat / detectFormat', () => {
     expect(detectFormat(read('loghub-samples/HDFS.log')).kind).toBe('plain');
     expect(detectFormat(read('other/java-stacktrace.log')).kind).toBe('plain');
     expect(detectFormat([]).kind).toBe('plain');
+    // Half JSON, half text: below the default share, above a lowered one.
+    const mixed = [...read('other/go-slog.jsonl'), ...read('other/java-stacktrace.log').slice(0, 4)];
+    expect(detectFormat(mixed).kind).toBe('plain');
+    expect(detectFormat(mixed, { minShare: 0.4 }).kind).toBe('json');
+    expect(formatConfigSchema.parse({})).toEqual({ detect_sample_lines: 50, detect_min_share: 0.6 });
+    expect(() => formatConfigSchema.parse({ fromat: 'json' })).toThrow();
   });
 
   it('creates formats from specs, names and layout strings', () => {

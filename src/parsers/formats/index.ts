@@ -15,3 +15,5 @@ export { LogfmtFormat, parseLogfmt } from './logfmt.js';
 export { SyslogFormat, parseStructuredData } from './syslog.js';
 export { AccessLogFormat, parseAccessLine } from './access-log.js';
 export { parseSpec, DETECT_MIN_SHARE, DETECT_SAMPLE } from './detect.js';
+export { formatConfigSchema } from './config.js';
+export type { FormatConfig } from './config.js';

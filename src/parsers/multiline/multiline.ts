@@ -52,6 +52,7 @@ const JAVA_MORE = /^\s*\.\.\. \d+ (?:more|common frames omitted)/;
 const JAVA_EXCEPTION_LINE = /^(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error|Throwable|Fault)(?::|$)/;
 const PY_CHAIN = /^(?:During handling of the above exception|The above exception was the direct cause)/;
 const PY_FINAL = /^[A-Za-z_][\w.]*(?::|$)/;
+const GO_ROUTINE = /^goroutine \d+ \[/;
 const GO_FRAME = /^(?:[\w.\-/]*[\w)]\(.*\)|created by |\[signal |goroutine \d+ \[|exit status \d+$)/;
 
 export class MultilineJoiner {
@@ -125,20 +126,19 @@ export class MultilineJoiner {
         return false;
     }
     if (indented) return true;
-    if (text.startsWith('Traceback (most recent call last)') || PY_CHAIN.test(text)) {
+    if (c === 84 || c === 68 ? text.startsWith('Traceback (most recent call last)') || PY_CHAIN.test(text) : false) {
       this.mode = PY_TRACEBACK;
       return true;
     }
-    if (text.startsWith('goroutine ') && /^goroutine \d+ \[/.test(text)) {
+    if (c === 103 && GO_ROUTINE.test(text)) {
       this.mode = GO_PANIC;
       return true;
     }
-    return (
-      text.startsWith('Caused by: ') ||
-      text.startsWith('Suppressed: ') ||
-      JAVA_MORE.test(text) ||
-      (text.charCodeAt(0) >= 97 && JAVA_EXCEPTION_LINE.test(text))
-    );
+    // Cheap first-character gates before any regex: most lines start no continuation.
+    if (c === 67) return text.startsWith('Caused by: ');
+    if (c === 83) return text.startsWith('Suppressed: ');
+    if (c === 46) return JAVA_MORE.test(text);
+    return c >= 97 && c <= 122 && JAVA_EXCEPTION_LINE.test(text);
   }
 
   private open(l: RawLine): void {
