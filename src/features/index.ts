@@ -7,3 +7,5 @@ export * from './vocabulary.js';
 export * from './vectorize.js';
 export * from './session-window.js';
 export * from './time-window.js';
+export * from './config.js';
+export * from './markov.js';

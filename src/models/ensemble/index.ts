@@ -6,4 +6,5 @@
  * e.fit(X);
  * const s = e.score(X); // mean rank in [0, ~1], higher = more anomalous
  */
+export { ensembleConfigSchema, type EnsembleConfig } from './config.js';
 export { Ensemble, midRank, ENSEMBLE_KIND, ENSEMBLE_VERSION, type EnsembleParams, type EnsembleOptions } from './ensemble.js';

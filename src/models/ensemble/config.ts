@@ -1,0 +1,18 @@
+/**
+ * @module models/ensemble/config
+ * Options of the rank-averaged ensemble.
+ */
+import { z } from 'zod';
+
+export const ensembleConfigSchema = z
+  .object({
+    /** Base models whose ranks are averaged. */
+    members: z.array(z.enum(['if', 'pca', 'ae', 'ocsvm'])).min(1).default(['if', 'pca', 'ae', 'ocsvm']),
+    /** Training scores kept per member as the rank reference (evenly spaced order statistics). */
+    max_reference: z.number().int().min(16).max(1_000_000).default(4096),
+    /** Relative weight per member (default equal). */
+    weights: z.array(z.number().min(0)).optional(),
+  })
+  .strict();
+
+export type EnsembleConfig = z.infer<typeof ensembleConfigSchema>;
