@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AnomalogError } from '../../core/errors.js';
 import { LineSplitter, type RawLine } from '../lines/line-splitter.js';
-import { HeaderPatternFormat } from './header-pattern.js';
+import { HeaderPatternFormat, fieldsFactory } from './header-pattern.js';
 import { compileLayout, countCaptures, scanLayout } from './layout.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/logs/loghub-samples/', import.meta.url));
@@ -166,6 +166,17 @@ describe('HeaderPatternFormat on other input', () => {
     expect(code('<Date> <Time>')).toBe('ANOMALOG_ERR_FORMAT_INVALID');
     expect(code('<Date> (<Time> <Content>')).toBe('ANOMALOG_ERR_FORMAT_INVALID');
     expect(code('<Date> <Message>')).toBeUndefined();
+  });
+
+  it('builds fields for any field name, quotes and code-like names included', () => {
+    const names = ['a"b', 'c\\d', "x: 1}); throw 1; ({y", '__proto__', 'Content'];
+    const f = fieldsFactory(names, 4);
+    const o = f(['1', '2', '3', '4', 'msg']);
+    expect(Object.keys(o)).toEqual(names.slice(0, 4));
+    expect(Object.values(o)).toEqual(['1', '2', '3', '4']);
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    const g = fieldsFactory(['Level', 'Content'], 1);
+    expect(g(['INFO', 'm'])).toEqual({ Level: 'INFO' });
   });
 
   it('counts capture groups the way the regex engine numbers them', () => {
