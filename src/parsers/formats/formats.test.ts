@@ -141,6 +141,12 @@ describe('SyslogFormat', () => {
     expect(r.fields).toEqual({ facility: 4, severity: 2, hostname: 'mymachine.example.com', appname: 'su', msgid: 'ID47' });
   });
 
+  it('reads a line without hostname (sent to the local socket)', () => {
+    const r = new SyslogFormat().extract('<13>Nov 24 01:19:24 root[77]: backup done', 1, ARRIVAL, 's');
+    expect(r).toMatchObject({ message: 'backup done', level: 'notice' });
+    expect(r.fields).toEqual({ facility: 1, severity: 5, appname: 'root', procid: '77' });
+  });
+
   it('counts malformed lines as unmatched', () => {
     const f = new SyslogFormat();
     for (const bad of ['hello', '<999>x', '<34>1 not-a-time host app - - - x', '<34>1 2003-10-11T22:14:15Z h a p m [broken']) {

@@ -74,10 +74,14 @@ export class SyslogFormat implements RecordFormat {
       ts = NaN; // <PRI> then no time: the rest is host/tag/message
       after = 0;
     } else return null;
-    // HOSTNAME TAG[PID]: MSG — the host is one token; the tag may be missing.
+    // HOSTNAME TAG[PID]: MSG — the host is one token; the tag may be missing. Lines sent to a
+    // local socket have no host (`<13>Nov 24 01:19:24 root: msg`): a first token that is a tag
+    // (ends with `:` or `]:`) is not taken for the host.
     const sp = rest.indexOf(' ', after);
     let body: string;
-    if (m !== null && sp > after) {
+    if (m !== null && sp > after && rest.charCodeAt(sp - 1) === 58 && TAG.test(rest.slice(after, sp + 1))) {
+      body = rest.slice(after);
+    } else if (m !== null && sp > after) {
       fields.hostname = rest.slice(after, sp);
       body = rest.slice(sp + 1);
     } else if (m !== null) {

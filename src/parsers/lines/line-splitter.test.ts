@@ -142,6 +142,12 @@ describe('LineSplitter', () => {
     expect(texts(s.push(Buffer.from('\n')))).toEqual(['abc']);
   });
 
+  it('accepts plain Uint8Array chunks (web streams)', () => {
+    const s = new LineSplitter();
+    const bytes = new TextEncoder().encode('xx\nab\ncd');
+    expect(texts([...s.push(bytes.subarray(3)), ...s.end()])).toEqual(['ab', 'cd']);
+  });
+
   it('counts lines and bytes', () => {
     const input = Buffer.from('\uFEFFa\nb\n\nc');
     const { s } = split(input, 2);

@@ -90,7 +90,8 @@ export class LineSplitter {
   }
 
   /** Feed one chunk; returns the lines it completed. The chunk may be reused by the caller afterwards. */
-  push(chunk: Buffer): RawLine[] {
+  push(input: Buffer | Uint8Array): RawLine[] {
+    const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     this.stats.bytes += chunk.length;
     if (!this.atStart) return this.scan(chunk);
     const buf = this.stripBom(chunk);
