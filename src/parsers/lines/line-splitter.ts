@@ -139,27 +139,37 @@ export class LineSplitter {
     const max = this.maxLineBytes;
     const base = this.base;
     let start = 0;
+    let lineNo = this.lineNo;
+    let fast = 0;
     while (start <= lastNl) {
       const nl = buf.indexOf(LF, start);
-      if (this.skipping || this.partBytes > 0) {
-        this.hold(buf, start, nl);
-        out.push(this.finishPending(base + nl + 1));
+      const e = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
+      if (clean && this.partBytes === 0 && !this.skipping && e - start <= max) {
+        // Hot path: one decode and one object per line; counters are settled after the loop.
+        out.push({ text: buf.toString('utf8', start, e), line: ++lineNo, end: base + nl + 1 });
+        fast++;
       } else {
-        const e = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-        if (e - start > max) {
-          out.push(this.emit(buf.subarray(start, start + cutPoint(buf, start, max)), true, base + nl + 1));
-        } else if (clean) {
-          this.stats.lines++;
-          out.push({ text: buf.toString('utf8', start, e), line: ++this.lineNo, end: base + nl + 1 });
-        } else {
-          out.push(this.emit(buf.subarray(start, e), false, base + nl + 1));
-        }
+        this.lineNo = lineNo;
+        out.push(this.slowLine(buf, start, nl, e, base + nl + 1));
+        lineNo = this.lineNo;
       }
       start = nl + 1;
     }
+    this.lineNo = lineNo;
+    this.stats.lines += fast;
     if (start < n) this.hold(buf, start, n);
     this.base = base + n;
     return out;
+  }
+
+  /** A line that continues a held one, is too long, or needs the NUL / UTF-8 checks. */
+  private slowLine(buf: Buffer, start: number, nl: number, e: number, end: number): RawLine {
+    if (this.skipping || this.partBytes > 0) {
+      this.hold(buf, start, nl);
+      return this.finishPending(end);
+    }
+    if (e - start > this.maxLineBytes) return this.emit(buf.subarray(start, start + cutPoint(buf, start, this.maxLineBytes)), true, end);
+    return this.emit(buf.subarray(start, e), false, end);
   }
 
   /** Keeps bytes of an unterminated line, truncating once it exceeds the cap. */
