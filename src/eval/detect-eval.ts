@@ -73,7 +73,11 @@ export function thresholdName(t: ThresholdRule, novelty = false): string {
   return `model${gate}`;
 }
 
-/** Best F1 reachable by any function of the exact event sequence (uses test labels: a bound, not a detector). */
+/**
+ * Best F1 reachable by any function of the exact event sequence: sessions with the same sequence get
+ * the same verdict, so the best detector flags a prefix of the sequence groups sorted by anomaly share.
+ * Uses test labels: a bound, not a detector.
+ */
 export function sequenceCeiling(test: SequenceDataset, train: SequenceDataset): DetectEvalReport['ceiling'] {
   const labels = test.labels as Int8Array;
   const groups = new Map<string, [number, number]>();
@@ -84,16 +88,21 @@ export function sequenceCeiling(test: SequenceDataset, train: SequenceDataset): 
     g[labels[i] === 1 ? 1 : 0]++;
     groups.set(k, g);
   }
+  // The F1-optimal set of groups is a prefix of the groups sorted by anomaly share.
+  const share = (x: [number, number]) => x[1] / (x[0] + x[1]);
+  const g = [...groups.values()].sort((a, b) => share(b) - share(a) || b[1] - a[1]);
+  let pos = 0;
+  for (const [, anomalous] of g) pos += anomalous;
   let tp = 0;
   let fp = 0;
-  let pos = 0;
-  for (const [normal, anomalous] of groups.values()) {
-    pos += anomalous;
-    if (anomalous > normal) {
-      tp += anomalous;
-      fp += normal;
-    }
+  let best = { tp: 0, fp: 0, f1: 0 };
+  for (const [normal, anomalous] of g) {
+    tp += anomalous;
+    fp += normal;
+    const f1 = (2 * tp) / (2 * tp + fp + (pos - tp));
+    if (f1 > best.f1) best = { tp, fp, f1 };
   }
+  ({ tp, fp } = best);
   const normalSeqs = new Set<string>();
   const trainLabels = train.labels as Int8Array;
   for (let i = 0; i < train.sequences.length; i++) if (trainLabels[i] === 0) normalSeqs.add(seqKey(train.sequences[i].templates));
