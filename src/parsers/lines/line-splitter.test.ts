@@ -63,6 +63,22 @@ describe('LineSplitter', () => {
     expect(s.stats.bomStripped).toBe(0);
   });
 
+  it('transcodes UTF-16 LE and BE input that starts with a BOM', () => {
+    const text = 'Événement 4624\r\nlogon ok\n\nfin';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const input of [le, be]) {
+      for (const size of CHUNK_SIZES) {
+        const { lines, s } = split(input, size);
+        expect(texts(lines)).toEqual(['Événement 4624', 'logon ok', '', 'fin']);
+        expect(lines.map((l) => l.line)).toEqual([1, 2, 3, 4]);
+        expect(lines.every((l) => l.end === undefined)).toBe(true);
+        expect(s.stats).toMatchObject({ utf16: 1, bomStripped: 1, nulBytes: 0, bytes: input.length });
+      }
+    }
+  });
+
   it('decodes invalid UTF-8 with replacement characters and counts the lines', () => {
     const input = Buffer.concat([Buffer.from('ok\nbad '), Buffer.from([0xff, 0xc3]), Buffer.from('\nfine é\n')]);
     for (const size of CHUNK_SIZES) {

@@ -2,7 +2,9 @@
  * @module parsers/lines/line-splitter
  * Bytes → numbered text lines, robust to whatever a log file throws at it.
  *
- * - A UTF-8 byte-order mark at the very start of the stream is dropped (counted).
+ * - A UTF-8 byte-order mark at the very start of the stream is dropped (counted). A UTF-16 BOM
+ *   (LE or BE) switches to UTF-16: the text is transcoded to UTF-8 and split the same way
+ *   (counted in `stats.utf16`; lines then carry no byte offset). Without a BOM, input is UTF-8.
  * - Lines end at LF; a CR just before the LF is dropped (CRLF). A bare CR inside a line stays.
  * - Invalid UTF-8 is decoded with U+FFFD replacement characters and the line is counted; never throws.
  * - NUL bytes become U+FFFD (counted per byte), so downstream text never carries a NUL.
@@ -22,6 +24,7 @@
  * handle(splitter.end());
  */
 import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 
 /** One line of input text. */
 export interface RawLine {
@@ -48,8 +51,10 @@ export interface LineSplitterStats {
   invalidUtf8: number;
   /** NUL bytes replaced by U+FFFD. */
   nulBytes: number;
-  /** 1 when a UTF-8 BOM was dropped from the start of the stream. */
+  /** 1 when a byte-order mark was dropped from the start of the stream. */
   bomStripped: number;
+  /** 1 when a UTF-16 BOM switched the stream to UTF-16 (transcoded to UTF-8 before splitting). */
+  utf16: number;
   /** Bytes consumed so far. */
   bytes: number;
 }
@@ -68,6 +73,7 @@ export class LineSplitter {
     invalidUtf8: 0,
     nulBytes: 0,
     bomStripped: 0,
+    utf16: 0,
     bytes: 0,
   };
   private readonly maxLineBytes: number;
@@ -79,6 +85,8 @@ export class LineSplitter {
   /** Still at stream start (BOM check pending); `head` holds up to 2 bytes of a possible BOM. */
   private atStart = true;
   private head: Buffer = EMPTY;
+  /** Set when the stream began with a UTF-16 BOM. */
+  private utf16: TextDecoder | null = null;
   private lineNo = 0;
   /** Stream offset of the first byte of the buffer being scanned. */
   private base = 0;
@@ -93,9 +101,10 @@ export class LineSplitter {
   push(input: Buffer | Uint8Array): RawLine[] {
     const chunk = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     this.stats.bytes += chunk.length;
-    if (!this.atStart) return this.scan(chunk);
+    if (!this.atStart) return this.utf16 === null ? this.scan(chunk) : this.scanUtf16(chunk, false);
     const buf = this.stripBom(chunk);
-    return buf === null ? [] : this.scan(buf);
+    if (buf === null) return [];
+    return this.utf16 === null ? this.scan(buf) : this.scanUtf16(buf, false);
   }
 
   /** End of input: returns the last line when it had no trailing newline. */
@@ -107,7 +116,9 @@ export class LineSplitter {
       out = this.scan(this.head);
       this.head = EMPTY;
     }
+    if (this.utf16 !== null) out = out.concat(this.scanUtf16(EMPTY, true));
     if (this.skipping || this.partBytes > 0) out.push(this.finishPending(this.base));
+    if (this.utf16 !== null) for (const l of out) l.end = undefined;
     return out;
   }
 
@@ -120,6 +131,12 @@ export class LineSplitter {
       return null;
     }
     this.atStart = false;
+    if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+      this.utf16 = new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be', { ignoreBOM: true });
+      this.stats.bomStripped = 1;
+      this.stats.utf16 = 1;
+      return buf.subarray(2);
+    }
     if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
       this.stats.bomStripped = 1;
       this.base = 3;
@@ -159,6 +176,18 @@ export class LineSplitter {
     this.stats.lines += fast;
     if (start < n) this.hold(buf, start, n);
     this.base = base + n;
+    return out;
+  }
+
+  /**
+   * UTF-16 input (after a UTF-16 BOM): decoded (unpaired surrogates become U+FFFD) and re-encoded
+   * as UTF-8, then split as usual. Byte offsets would not be file offsets, so `end` is left out.
+   */
+  private scanUtf16(bytes: Buffer, flush: boolean): RawLine[] {
+    const decoder = this.utf16 as TextDecoder;
+    const text = flush ? decoder.decode() : decoder.decode(bytes, { stream: true });
+    const out = this.scan(Buffer.from(text, 'utf8'));
+    for (const l of out) l.end = undefined;
     return out;
   }
 
@@ -234,6 +263,7 @@ export class LineSplitter {
 }
 
 function isBomPrefix(buf: Buffer): boolean {
+  if (buf.length === 1 && (buf[0] === 0xff || buf[0] === 0xfe)) return true;
   return (buf.length < 1 || buf[0] === 0xef) && (buf.length < 2 || buf[1] === 0xbb);
 }
 
