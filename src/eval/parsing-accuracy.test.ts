@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupingAccuracy, groupingScores, normalizeTemplate, parsingAccuracy, templateScores } from './parsing-accuracy.js';
+import { groupingAccuracy, groupingScores, normalizeTemplate, parsingAccuracy, templateScores, topMismatches } from './parsing-accuracy.js';
 import { AnomalogError } from '../core/errors.js';
 
 describe('groupingAccuracy', () => {
@@ -100,5 +100,18 @@ describe('parsingAccuracy', () => {
     const s = templateScores(['x <*>', 'x <*>'], ['x <*>', 'y <*>']);
     expect(s.pa).toBeCloseTo(0.5, 12);
     expect(s.fta).toBe(0);
+  });
+});
+
+describe('topMismatches', () => {
+  it('lists differing normalised pairs by line count, ignoring lines that match', () => {
+    const pred = ['a <NUM>', 'a <*>', 'b 1', 'b 2', 'b 1', 'c'];
+    const truth = ['a <*>', 'a <*>', 'b <*>', 'b <*>', 'b <*>', 'c <*>'];
+    expect(topMismatches(pred, truth)).toEqual([
+      { predicted: 'b 1', truth: 'b <*>', lines: 2 },
+      { predicted: 'b 2', truth: 'b <*>', lines: 1 },
+      { predicted: 'c', truth: 'c <*>', lines: 1 },
+    ]);
+    expect(topMismatches(pred, truth, 1)).toHaveLength(1);
   });
 });

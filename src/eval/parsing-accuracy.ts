@@ -178,3 +178,26 @@ export function templateScores(predictedTemplates: ArrayLike<string>, trueTempla
 export function parsingAccuracy(predictedTemplates: ArrayLike<string>, trueTemplates: ArrayLike<string>): number {
   return templateScores(predictedTemplates, trueTemplates).pa;
 }
+
+export interface TemplateMismatch {
+  predicted: string;
+  truth: string;
+  /** Lines with this (normalised predicted, normalised true) pair. */
+  lines: number;
+}
+
+/** The most frequent (predicted, true) template pairs that differ after normalisation, most lines first. */
+export function topMismatches(predictedTemplates: ArrayLike<string>, trueTemplates: ArrayLike<string>, limit = 10): TemplateMismatch[] {
+  checkLengths(predictedTemplates.length, trueTemplates.length, 'topMismatches');
+  const pred = normalizeAll(predictedTemplates);
+  const truth = normalizeAll(trueTemplates);
+  const counts = new Map<string, TemplateMismatch>();
+  for (let i = 0; i < pred.length; i++) {
+    if (pred[i] === truth[i]) continue;
+    const key = `${pred[i]}\u0000${truth[i]}`;
+    const m = counts.get(key);
+    if (m) m.lines++;
+    else counts.set(key, { predicted: pred[i], truth: truth[i], lines: 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.lines - a.lines || (a.truth < b.truth ? -1 : 1)).slice(0, limit);
+}
