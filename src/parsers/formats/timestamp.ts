@@ -26,7 +26,24 @@
  * - Sub-millisecond digits are dropped (ms precision).
  */
 
-const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
+import {
+  allDigits,
+  daysFromCivil,
+  daysInMonth,
+  isAlpha,
+  isDigit,
+  isWeekday,
+  lenOf,
+  monthAt,
+  readInt,
+  skipAlpha,
+  skipSpaces,
+  twoDigitYear,
+  valOf,
+} from './timestamp-scan.js';
+
+export { daysFromCivil, epochToMs } from './timestamp-scan.js';
+
 const DAY_MS = 86_400_000;
 const INFER_SLACK_MS = 7 * DAY_MS;
 
@@ -384,106 +401,4 @@ export class TimestampParser {
     this.hasZone = true;
     return q === end;
   }
-}
-
-/** A number that is already a number (JSON): > 1e11 → ms (µs/ns scaled down), else seconds. */
-export function epochToMs(v: number): number {
-  if (!Number.isFinite(v) || v < 0) return NaN;
-  if (v >= 1e17) return Math.floor(v / 1e6);
-  if (v >= 1e14) return Math.floor(v / 1e3);
-  if (v >= 1e11) return Math.floor(v);
-  return Math.floor(v * 1000);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
-
-function twoDigitYear(v: number): number {
-  return v < 69 ? 2000 + v : 1900 + v;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isAlpha(c: number): boolean {
-  return (c | 32) >= 97 && (c | 32) <= 122;
-}
-
-function allDigits(t: string, p: number, end: number): boolean {
-  if (p >= end) return false;
-  for (; p < end; p++) if (!isDigit(t.charCodeAt(p))) return false;
-  return true;
-}
-
-/**
- * Reads up to 20 digits at p, packed into one number (no allocation): `len + 32 * value`, where
- * value is kept only for up to 9 digits (longer runs are epochs, re-read with Number()).
- */
-function readInt(t: string, p: number, end: number): number {
-  let v = 0;
-  let k = p;
-  while (k < end && k - p < 20) {
-    const c = t.charCodeAt(k);
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-    k++;
-  }
-  const len = k - p;
-  return len <= 9 ? len + 32 * v : len;
-}
-
-function lenOf(packed: number): number {
-  return packed % 32;
-}
-
-function valOf(packed: number): number {
-  return Math.floor(packed / 32);
-}
-
-function skipAlpha(t: string, p: number, end: number): number {
-  while (p < end && isAlpha(t.charCodeAt(p))) p++;
-  return p;
-}
-
-function skipSpaces(t: string, p: number, end: number): number {
-  while (p < end && t.charCodeAt(p) === 32) p++;
-  return p;
-}
-
-/** 1–12 when a month name (3 letters or full, any case) starts at p; 0 otherwise. */
-function monthAt(t: string, p: number, end: number): number {
-  if (p + 3 > end) return 0;
-  const q = skipAlpha(t, p, end);
-  const len = q - p;
-  if (len < 3 || len > 9) return 0;
-  const key = t.slice(p, p + 3).toLowerCase();
-  const idx = MONTHS.indexOf(key);
-  if (idx < 0 || idx % 3 !== 0) return 0;
-  if (len > 3 && !FULL_MONTHS[idx / 3].startsWith(t.slice(p, q).toLowerCase())) return 0;
-  return idx / 3 + 1;
-}
-
-const FULL_MONTHS = [
-  'january', 'february', 'march', 'april', 'may', 'june',
-  'july', 'august', 'september', 'october', 'november', 'december',
-];
-const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-function isWeekday(t: string, p: number, end: number): boolean {
-  const q = skipAlpha(t, p, end);
-  if (q - p < 3) return false;
-  return WEEKDAYS.includes(t.slice(p, p + 3).toLowerCase());
 }
