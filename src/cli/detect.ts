@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AnomalogError } from '../core/errors.js';
+import type { LogEvent } from '../core/event.js';
 import { SequenceDetector, type Detection } from '../detectors/model/detector.js';
 import { collectWindows, type Windowing } from '../detectors/model/events.js';
 import { addModelInputOptions, parseFiles, sequencesFrom, windowingFrom, type ModelInputOptions } from './model-input.js';
@@ -14,6 +15,7 @@ export interface DetectCliOptions extends ModelInputOptions {
   model: string;
   json?: boolean;
   all?: boolean;
+  online?: boolean;
   top: string;
 }
 
@@ -40,6 +42,18 @@ function textLine(d: Detection): string {
   return `${d.anomalous ? 'ANOMALY' : 'normal '}  ${d.score.toPrecision(4)}  ${where}${why ? `  — ${why}` : ''}\n`;
 }
 
+/** Adds the mined template text to explanation items that name a template. */
+function nameTemplates(results: Detection[], batches: LogEvent[][]): void {
+  const text = new Map<number, string>();
+  for (const b of batches) for (const e of b) if (!text.has(e.templateId)) text.set(e.templateId, e.template);
+  for (const d of results) {
+    for (const c of d.explanation) {
+      const t = c.templateId === undefined ? undefined : text.get(c.templateId);
+      if (t !== undefined) c.template = t;
+    }
+  }
+}
+
 export function registerDetect(program: Command): void {
   const cmd = program
     .command('detect')
@@ -48,7 +62,8 @@ export function registerDetect(program: Command): void {
     .requiredOption('-m, --model <file>', 'model artifact written by anomalog train')
     .option('--json', 'one JSON object per line: sessionKey or window {start,end}, score, anomalous, threshold, explanation')
     .option('--all', 'report every session/window, not only anomalous ones')
-    .option('--top <k>', 'contributing features per explanation', '5');
+    .option('--top <k>', 'contributing features per explanation', '5')
+    .option('--online', 'update the SPOT threshold with every normal score, in input order (Siffer et al.’s streaming mode)');
   addModelInputOptions(cmd);
   cmd.addHelpText(
     'after',
@@ -64,14 +79,15 @@ Examples:
     if (!Number.isInteger(top) || top < 0) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--top must be a non-negative integer, got '${o.top}'.`);
     let results: Detection[];
     if (o.sequences) {
-      results = detector.detect(sequencesFrom(o), { top });
+      results = detector.detect(sequencesFrom(o), { top, online: o.online });
     } else {
       const stored = detector.windowing as (Windowing & { format?: string | null; multiline?: boolean }) | { mode: 'sequences' } | undefined;
       const w = windowingFrom(o) ?? (stored && stored.mode !== 'sequences' ? stored : null);
       if (!w) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'This model was trained on --sequences; give --sequences FILE.csv, or --session-key/--window for logs.');
       const fmt = o.format ?? (stored && 'format' in stored && stored.format ? stored.format : undefined);
       const parsed = await parseFiles(files, { ...o, format: fmt }, parser);
-      results = detector.detect(await collectWindows(parsed.batches, w), { top });
+      results = detector.detect(await collectWindows(parsed.batches, w), { top, online: o.online });
+      nameTemplates(results, parsed.batches);
     }
     let flagged = 0;
     let out = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -47,6 +47,41 @@ describe('anomalog train → detect', () => {
 
     const all = await run(['detect', '--sequences', FIXTURE, '--model', model, '--json', '--all']);
     expect(all.out.trim().split('\n')).toHaveLength(320);
+  });
+
+  it('trains on raw log lines grouped by a session key and detects with the stored miner state', async () => {
+    const layout = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
+    const lines = (blocks: number, offset: number, odd = false) => {
+      const out: string[] = [];
+      for (let b = 0; b < blocks; b++) {
+        const id = `blk_${1000 + offset + b}`;
+        const t = (offset + b) * 10;
+        const hhmmss = (s: number) => `20${String(Math.floor(s / 60) % 60).padStart(2, '0')}${String(s % 60).padStart(2, '0')}`;
+        out.push(`081109 ${hhmmss(t)} 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.allocateBlock: /user/root/part-${b}. ${id}`);
+        out.push(`081109 ${hhmmss(t + 1)} 143 INFO dfs.DataNode$DataXceiver: Receiving block ${id} src: /10.250.19.102:54106 dest: /10.250.19.102:50010`);
+        if (odd && b === 0) out.push(`081109 ${hhmmss(t + 2)} 143 WARN dfs.DataNode$DataXceiver: writeBlock ${id} received exception java.io.IOException: Connection reset by peer`);
+        else out.push(`081109 ${hhmmss(t + 2)} 145 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block ${id} terminating`);
+      }
+      return out.join('\n') + '\n';
+    };
+    const trainLog = join(dir, 'train.log');
+    const testLog = join(dir, 'test.log');
+    writeFileSync(trainLog, lines(80, 0));
+    writeFileSync(testLog, lines(5, 200, true));
+    const model = join(dir, 'raw-model.json');
+    const t = await run(['train', trainLog, '--format', layout, '--session-key', 'blk_-?\\d+', '--model', 'pca', '--threshold', 'model', '--novelty', '-o', model]);
+    expect(t.code).toBe(0);
+    const art = JSON.parse(readFileSync(model, 'utf8'));
+    expect(art.windowing).toMatchObject({ mode: 'session', key_regex: 'blk_-?\\d+' });
+    expect(art.parser).toBeDefined();
+    const d = await run(['detect', testLog, '--model', model, '--json', '--all']);
+    expect(d.code).toBe(0);
+    const rows = d.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toHaveLength(5);
+    expect(rows.filter((r) => r.anomalous).map((r) => r.sessionKey)).toEqual(['blk_1200']);
+    const odd = rows.find((r) => r.sessionKey === 'blk_1200');
+    expect(odd.window.end).toBeGreaterThanOrEqual(odd.window.start);
+    expect(odd.context.join('\n')).toMatch(/writeBlock/);
   });
 
   it('fails clearly on a missing model file and on missing input', async () => {
