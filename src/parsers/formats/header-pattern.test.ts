@@ -197,7 +197,11 @@ describe('layout scanner', () => {
   it('agrees with the regex on real lines and on perturbed ones', () => {
     const base: string[] = [];
     for (const system of Object.keys(FORMATS)) for (const l of readLines(`${system}.log`)) base.push(l.text.trim());
-    const variants = base.flatMap((t) => [t, t.replace(' ', '  '), t.replace(' ', '\t'), t.slice(0, 25), t.replace(/:/, ''), ' '.repeat(3) + t]);
+    const variants = base.flatMap((t) => [
+      t, t.replace(' ', '  '), t.replace(' ', '\t'), t.slice(0, 25), t.replace(/:/, ''), ' '.repeat(3) + t,
+      t.replace(' ', ' \n '), t.replace(/ - /, ' -  - '), t.replace(/ - /, '- '), t.replace(':', ' :'),
+      t.replace(/\[/, '\n['), t.replace(/\|/, '\n|'), t.replace(/ /g, '\u00a0'), t.replace(/@/, ' @'),
+    ]);
     for (const layout of layouts) {
       const bounds = new Int32Array(2 * layout.names.length);
       for (const v of variants) {

@@ -216,6 +216,8 @@ function isWideSpace(c: number): boolean {
  */
 export function scanLayout(prog: Program, s: string, bounds: Int32Array): boolean {
   const n = s.length;
+  const firstNl = s.indexOf('\n');
+  const lineEnd = firstNl === -1 ? n : firstNl;
   let p = 0;
   let pc = 0;
   for (let k = 0; ; k++) {
@@ -248,14 +250,13 @@ export function scanLayout(prog: Program, s: string, bounds: Int32Array): boolea
       }
       if (p === limit && p < n && !isSpace(s.charCodeAt(p))) return false;
     } else if (kind === UNTIL) {
-      for (; p < limit; p++) {
-        const c = s.charCodeAt(p);
-        if (c === stop || c === 10) break;
-      }
-      if (p === limit && p < n) return false;
+      // [^c\n]{0,MAX}: up to the first stop character or newline (native indexOf, no char loop).
+      const k = s.indexOf(String.fromCharCode(stop), p);
+      p = k === -1 || k > lineEnd ? lineEnd : k;
+      if (p > limit || (p === limit && p < n)) return false;
     } else if (kind === UNTIL_SPACE_THEN) {
-      p = untilSpaceThen(s, p, limit, stop);
-      if (p < 0) return false;
+      p = untilSpaceThen(s, p, stop, lineEnd);
+      if (p > limit || (p === limit && p < n)) return false;
     } else if (kind === REST_OF_LINE) {
       while (p < limit && s.charCodeAt(p) !== 10) p++;
       if (p < n) return false;
@@ -267,18 +268,19 @@ export function scanLayout(prog: Program, s: string, bounds: Int32Array): boolea
   }
 }
 
-/** End of a field that stops at the first whitespace run followed by `stop` (or a newline); -1: over the cap. */
-function untilSpaceThen(s: string, p: number, limit: number, stop: number): number {
-  const n = s.length;
-  while (p < limit) {
-    const c = s.charCodeAt(p);
-    if (c === 10) break;
-    if (isSpace(c)) {
-      let q = p + 1;
-      while (q < n && isSpace(s.charCodeAt(q))) q++;
-      if (s.charCodeAt(q) === stop) break;
-    }
-    p++;
+/**
+ * End of a `(?:(?!\s+c)[^\n])*` field starting at p: the first position from which whitespace
+ * then `stop` follows, or the end of the line. Found with indexOf on `stop`, then a walk back over
+ * the whitespace before it.
+ */
+function untilSpaceThen(s: string, p: number, stop: number, lineEnd: number): number {
+  const stopChar = String.fromCharCode(stop);
+  for (let k = s.indexOf(stopChar, p + 1); k !== -1; k = s.indexOf(stopChar, k + 1)) {
+    let q = k;
+    while (q > 0 && isSpace(s.charCodeAt(q - 1))) q--;
+    if (q === k) continue; // no whitespace right before this stop
+    const start = q < p ? p : q;
+    return start < lineEnd ? start : lineEnd;
   }
-  return p === limit && p < n ? -1 : p;
+  return lineEnd;
 }
