@@ -107,3 +107,29 @@ describe('training and detection over LogEvent batches', () => {
     expect(flagged[0].explanation.map((c) => c.feature)).toContain('<unknown template>');
   });
 });
+
+describe('ModelDetector (streaming)', () => {
+  const ev = (ts: number, templateId: number, key: string): LogEvent => ({ ts, source: 'svc', message: `step ${templateId} req=${key}`, raw: `${ts} step ${templateId} req=${key}`, templateId, template: `step ${templateId} req=<*>`, params: [key] });
+
+  it('emits anomalies with deterministic ids when sessions close, by later events or by tick', async () => {
+    const { ModelDetector } = await import('./model-detector.js');
+    const session = { mode: 'session' as const, key_regex: 'req=(\\w+)', inactivity_ms: 100 };
+    const train: LogEvent[] = [];
+    for (let i = 0; i < 100; i++) train.push(ev(i * 1_000, 1, `r${i}`), ev(i * 1_000 + 5, 2, `r${i}`), ev(i * 1_000 + 9, 3, `r${i}`));
+    const det = await trainOnEvents([train], session, { model: 'pca', threshold: { rule: 'model' }, novelty: true });
+    const run = () => {
+      const d = new ModelDetector(det, session);
+      const first = d.observe([ev(500_000, 1, 'ok'), ev(500_005, 2, 'ok'), ev(500_009, 3, 'ok'), ev(500_010, 1, 'bad'), ev(500_012, 7, 'bad')]);
+      return [first, d.tick(600_000), d.flush()];
+    };
+    const [first, ticked, rest] = run();
+    expect(first).toEqual([]);
+    expect(ticked.map((a) => a.sessionKey)).toEqual(['bad']);
+    expect(rest).toEqual([]);
+    const a = ticked[0];
+    expect(a.detector).toBe('model');
+    expect(a.title).toMatch(/^Session bad deviates from normal/);
+    expect(a.context.length).toBe(2);
+    expect(run()[1][0].id).toBe(a.id);
+  });
+});

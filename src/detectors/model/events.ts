@@ -19,8 +19,9 @@ export type Windowing =
   | { mode: 'session'; key_regex?: string; key_field?: string; inactivity_ms?: number; max_duration_ms?: number; max_sessions?: number }
   | { mode: 'time'; size_ms: number; step_ms?: number; max_sources?: number };
 
-interface Windower {
+export interface Windower {
   add(events: readonly LogEvent[]): ClosedWindow[];
+  tick(now: number): ClosedWindow[];
   flush(): ClosedWindow[];
 }
 
