@@ -205,6 +205,20 @@ describe('PlainFormat', () => {
   });
 });
 
+describe('PlainFormat timestamp plans', () => {
+  it('re-finds the timestamp when lines change shape, and stops looking in free text', () => {
+    const f = new PlainFormat();
+    expect(f.extract('2024-01-02 03:04:06,100 INFO a', 1, ARRIVAL, 's').ts).toBe(Date.UTC(2024, 0, 2, 3, 4, 6, 100));
+    expect(f.extract('2024-01-02T03:04:05Z b', 2, ARRIVAL, 's').ts).toBe(Date.UTC(2024, 0, 2, 3, 4, 5));
+    expect(f.extract('Jun  4 15:16:01 host c', 3, ARRIVAL, 's').ts).toBe(Date.UTC(2026, 5, 4, 15, 16, 1));
+    expect(f.extract('[Sun Dec 04 04:47:44 2005] [notice] d', 4, ARRIVAL, 's').ts).toBe(Date.UTC(2005, 11, 4, 4, 47, 44));
+    const free = new PlainFormat();
+    for (let i = 0; i < 100; i++) free.extract(`word ${i}`, i + 1, ARRIVAL, 's');
+    // After 64 lines without one, a late timestamp is not looked for (a file has them or not).
+    expect(free.extract('2024-01-02T03:04:05Z late', 101, ARRIVAL, 's').tsFromArrival).toBe(true);
+  });
+});
+
 describe('levels', () => {
   it('normalizes names, abbreviations and numbers; unknown words are no level', () => {
     expect(['INFO', 'Warning', 'E', 'severe', 'CRIT', 'notice', 'trace'].map(normalizeLevel)).toEqual(['info', 'warn', 'error', 'error', 'fatal', 'notice', 'trace']);

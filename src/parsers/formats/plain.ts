@@ -47,19 +47,12 @@ export class PlainFormat implements RecordFormat {
     }
     if (!(c >= 48 && c <= 57) && !((c | 32) >= 97 && (c | 32) <= 122)) return this.miss();
     const ends = this.ends;
-    let count = 0;
-    let p = 0;
-    while (count < MAX_TOKENS && p < text.length && p < 64) {
-      const sp = text.indexOf(' ', p);
-      const e = sp === -1 ? text.length : sp;
-      ends[count++] = e;
-      p = e + 1;
-      while (text.charCodeAt(p) === 32) p++; // "Jun  4"
+    if (this.plan > 0 && this.tokenEnds(text, this.plan) === this.plan) {
+      const end = ends[this.plan - 1];
+      const t = this.ts.parse(trimPunct(text, end), refMs);
+      if (!Number.isNaN(t)) return this.hit(t, end, this.plan);
     }
-    if (this.plan > 0 && this.plan <= count) {
-      const t = this.ts.parse(trimPunct(text, ends[this.plan - 1]), refMs);
-      if (!Number.isNaN(t)) return this.hit(t, ends[this.plan - 1], this.plan);
-    }
+    const count = this.tokenEnds(text, MAX_TOKENS);
     let best = NaN;
     let bestScore = 0;
     let bestK = 0;
@@ -72,6 +65,21 @@ export class PlainFormat implements RecordFormat {
       }
     }
     return bestK > 0 ? this.hit(best, ends[bestK - 1], bestK) : this.miss();
+  }
+
+  /** Fills `ends` with the end offsets of the first `max` space-separated tokens; returns how many. */
+  private tokenEnds(text: string, max: number): number {
+    const ends = this.ends;
+    let count = 0;
+    let p = 0;
+    while (count < max && p < text.length && p < 64) {
+      const sp = text.indexOf(' ', p);
+      const e = sp === -1 ? text.length : sp;
+      ends[count++] = e;
+      p = e + 1;
+      while (text.charCodeAt(p) === 32) p++; // "Jun  4"
+    }
+    return count;
   }
 
   private hit(t: number, after: number, plan: number): number {
