@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AnomalogError } from '../core/errors.js';
-import type { LogEvent } from '../core/event.js';
 import { SequenceDetector, type Detection } from '../detectors/model/detector.js';
-import { collectWindows, type Windowing } from '../detectors/model/events.js';
-import { addModelInputOptions, parseFiles, sequencesFrom, windowingFrom, type ModelInputOptions } from './model-input.js';
+import { makeWindower, type Windowing } from '../detectors/model/events.js';
+import type { ClosedWindow } from '../features/session-window.js';
+import { addModelInputOptions, sequencesFrom, streamFiles, windowingFrom, type ModelInputOptions } from './model-input.js';
 import { writeOut } from './output.js';
 
 export interface DetectCliOptions extends ModelInputOptions {
@@ -43,9 +43,7 @@ function textLine(d: Detection): string {
 }
 
 /** Adds the mined template text to explanation items that name a template. */
-function nameTemplates(results: Detection[], batches: LogEvent[][]): void {
-  const text = new Map<number, string>();
-  for (const b of batches) for (const e of b) if (!text.has(e.templateId)) text.set(e.templateId, e.template);
+function nameTemplates(results: Detection[], text: Map<number, string>): void {
   for (const d of results) {
     for (const c of d.explanation) {
       const t = c.templateId === undefined ? undefined : text.get(c.templateId);
@@ -77,30 +75,42 @@ Examples:
     const { detector, parser } = loadArtifact(o.model);
     const top = Number(o.top);
     if (!Number.isInteger(top) || top < 0) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--top must be a non-negative integer, got '${o.top}'.`);
-    let results: Detection[];
+    let flagged = 0;
+    let total = 0;
+    const emit = (results: Detection[]) => {
+      let out = '';
+      for (const d of results) {
+        total++;
+        if (d.anomalous) flagged++;
+        if (!d.anomalous && !o.all) continue;
+        out += o.json ? detectionLine(d) : textLine(d);
+      }
+      writeOut(out);
+    };
     if (o.sequences) {
-      results = detector.detect(sequencesFrom(o), { top, online: o.online });
+      const seqs = sequencesFrom(o);
+      // Bounded memory on big files: score in chunks (decisions are per row, chunking changes nothing).
+      for (let i = 0; i < seqs.length; i += 4096) emit(detector.detect(seqs.slice(i, i + 4096), { top, online: o.online }));
     } else {
       const stored = detector.windowing as (Windowing & { format?: string | null; multiline?: boolean }) | { mode: 'sequences' } | undefined;
       const w = windowingFrom(o) ?? (stored && stored.mode !== 'sequences' ? stored : null);
       if (!w) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'This model was trained on --sequences; give --sequences FILE.csv, or --session-key/--window for logs.');
       const fmt = o.format ?? (stored && 'format' in stored && stored.format ? stored.format : undefined);
-      const parsed = await parseFiles(files, { ...o, format: fmt }, parser);
-      results = detector.detect(await collectWindows(parsed.batches, w), { top, online: o.online });
-      nameTemplates(results, parsed.batches);
+      // Streaming: windows are scored as they close, so memory holds open windows only.
+      const windower = makeWindower(w);
+      const templates = new Map<number, string>();
+      const score = (closed: ClosedWindow[]) => {
+        if (closed.length === 0) return;
+        const res = detector.detect(closed, { top, online: o.online });
+        nameTemplates(res, templates);
+        emit(res);
+      };
+      await streamFiles(files, { ...o, format: fmt }, (events) => {
+        for (const e of events) if (!templates.has(e.templateId)) templates.set(e.templateId, e.template);
+        score(windower.add(events));
+      }, parser);
+      score(windower.flush());
     }
-    let flagged = 0;
-    let out = '';
-    for (const d of results) {
-      if (d.anomalous) flagged++;
-      if (!d.anomalous && !o.all) continue;
-      out += o.json ? detectionLine(d) : textLine(d);
-      if (out.length > 1 << 16) {
-        writeOut(out);
-        out = '';
-      }
-    }
-    writeOut(out);
-    process.stderr.write(`anomalog: ${flagged} of ${results.length} sessions/windows anomalous (${detector.kind}, threshold ${detector.threshold.threshold.toPrecision(4)}).\n`);
+    process.stderr.write(`anomalog: ${flagged} of ${total} sessions/windows anomalous (${detector.kind}, threshold ${detector.threshold.threshold.toPrecision(4)}).\n`);
   });
 }

@@ -53,22 +53,25 @@ export function sequencesFrom(o: ModelInputOptions): Sequence[] {
 }
 
 /**
- * Parses FILE… in order with one template miner (restored from `minerState` when given) and
- * returns the event batches plus the miner state at the end.
+ * Parses FILE… in order with one template miner (restored from `minerState` when given), handing
+ * each batch of events to `onEvents` as it is parsed; resolves to the miner state at the end.
  */
-export async function parseFiles(files: string[], o: ModelInputOptions, minerState?: unknown): Promise<{ batches: LogEvent[][]; minerState: unknown }> {
+export async function streamFiles(files: string[], o: ModelInputOptions, onEvents: (events: LogEvent[]) => void, minerState?: unknown): Promise<unknown> {
   if (files.length === 0) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'Give log files, or --sequences FILE.csv.');
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-miner-'));
   const state = join(dir, 'miner.json');
   try {
     if (minerState !== undefined) writeFileSync(state, JSON.stringify(minerState));
-    const batches: LogEvent[][] = [];
-    for (const f of files) {
-      const r = await runParser(f, { ...o, state, matchOnly: false }, (events) => batches.push(events));
-      reportInputStats(r);
-    }
-    return { batches, minerState: JSON.parse(readFileSync(state, 'utf8')) };
+    for (const f of files) reportInputStats(await runParser(f, { ...o, state, matchOnly: false }, onEvents));
+    return JSON.parse(readFileSync(state, 'utf8'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Like `streamFiles`, keeping every batch (training needs them all). */
+export async function parseFiles(files: string[], o: ModelInputOptions, minerState?: unknown): Promise<{ batches: LogEvent[][]; minerState: unknown }> {
+  const batches: LogEvent[][] = [];
+  const state = await streamFiles(files, o, (events) => batches.push(events), minerState);
+  return { batches, minerState: state };
 }
