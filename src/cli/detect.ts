@@ -37,7 +37,7 @@ export function detectionLine(d: Detection): string {
 }
 
 function textLine(d: Detection): string {
-  const where = d.window ? `${new Date(d.window.start).toISOString()}..${new Date(d.window.end).toISOString()} ${d.source ?? ''}` : d.sessionKey;
+  const where = d.window ? `${d.sessionKey} [${new Date(d.window.start).toISOString()} .. ${new Date(d.window.end).toISOString()}]` : d.sessionKey;
   const why = d.explanation.map((c) => `${c.feature} ${c.observed} (expected ${c.expected})`).join('; ');
   return `${d.anomalous ? 'ANOMALY' : 'normal '}  ${d.score.toPrecision(4)}  ${where}${why ? `  — ${why}` : ''}\n`;
 }
