@@ -214,8 +214,11 @@ describe('PlainFormat timestamp plans', () => {
     expect(f.extract('[Sun Dec 04 04:47:44 2005] [notice] d', 4, ARRIVAL, 's').ts).toBe(Date.UTC(2005, 11, 4, 4, 47, 44));
     const free = new PlainFormat();
     for (let i = 0; i < 100; i++) free.extract(`word ${i}`, i + 1, ARRIVAL, 's');
-    // After 64 lines without one, a late timestamp is not looked for (a file has them or not).
+    // After 64 lines without one, a late timestamp is looked for only now and then (every 1024th line).
     expect(free.extract('2024-01-02T03:04:05Z late', 101, ARRIVAL, 's').tsFromArrival).toBe(true);
+    for (let i = 102; i <= 1024; i++) free.extract(`word ${i}`, i, ARRIVAL, 's');
+    expect(free.extract('2024-01-02T03:04:05Z back', 1025, ARRIVAL, 's').tsFromArrival).toBe(false);
+    expect(free.extract('2024-01-02T03:04:06Z again', 1026, ARRIVAL, 's').ts).toBe(Date.UTC(2024, 0, 2, 3, 4, 6));
   });
 });
 

@@ -3,8 +3,8 @@
  * Plain text: the whole record is the message. When a line starts with a timestamp (1–5 tokens,
  * or a `[bracketed]` one) it becomes the record's time, and a level word right after it (`INFO`,
  * `[error]`, `WARN:`) — or at the very start of the line — becomes its level. Otherwise the time
- * is the arrival time. After 64 lines in a row without a leading timestamp it stops looking
- * (a file either has them or not), so free text costs nothing extra.
+ * is the arrival time. After 64 lines in a row without a leading timestamp it looks only on every
+ * 1024th line (a file either has them or not), so free text costs almost nothing extra.
  */
 import type { LogRecord } from '../../core/event.js';
 import { normalizeLevel } from './level.js';
@@ -27,7 +27,11 @@ export class PlainFormat implements RecordFormat {
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {
     this.stats.matched++;
-    const t = this.misses < GIVE_UP_AFTER || this.plan > 0 ? this.leadingTime(text, arrivalTs) : NaN;
+    // After GIVE_UP_AFTER misses in a row, look only on every 1024th line (a file has timestamps or not).
+    const look = this.misses < GIVE_UP_AFTER || (this.misses & 1023) === 0;
+    let t = NaN;
+    if (look) t = this.leadingTime(text, arrivalTs);
+    else this.misses++;
     const level = levelWord(text, Number.isNaN(t) ? 0 : this.after);
     const fromArrival = Number.isNaN(t);
     return { ts: fromArrival ? arrivalTs : t, source, level, message: text, fields: undefined, raw: text, line, tsFromArrival: fromArrival };
