@@ -80,7 +80,7 @@ export interface ColumnInfo {
   templateId?: number;
 }
 
-const EXTRA_NAMES = ['#events (log)', '#distinct templates', '#new templates'];
+const EXTRA_NAMES = ['#events', '#distinct templates', '#new templates'];
 const MARKOV_NAMES = ['max transition surprisal', 'mean transition surprisal'];
 const LEVEL_NAMES = ['error share', 'warn share'];
 
@@ -271,7 +271,7 @@ export class Vectorizer {
     if (this.options.bigrams !== 'off' && t.length > 0) this.addBigram(prev, V + 2, acc);
     if (this.options.extras) {
       const e = this.countColumns;
-      if (t.length > 0) acc.set(e, Math.log1p(t.length));
+      if (t.length > 0) acc.set(e, t.length); // log1p applied when weighting (weightSparse)
       if (distinct.size > 0) acc.set(e + 1, distinct.size);
       if (unknownIds.size > 0) acc.set(e + 2, unknownIds.size);
     }
@@ -325,13 +325,16 @@ export class Vectorizer {
   private weightSparse(raw: SparseRows): SparseRows {
     const values = Float64Array.from(raw.values);
     const limit = this.countColumns;
+    const eventsCol = this.options.extras ? limit : -1;
     const { idf } = this;
     for (let p = 0; p < values.length; p++) {
       const c = raw.indices[p];
+      if (c === eventsCol) values[p] = Math.log1p(values[p]);
       if (c >= limit) continue;
       if (this.options.sublinear) values[p] = Math.log1p(values[p]);
       if (idf) values[p] *= idf[c];
     }
     return { ...raw, values };
   }
+
 }
