@@ -61,6 +61,12 @@ describe('JsonFormat', () => {
     expect(f.stats.unmatched).toBe(6);
   });
 
+  it('skips time and level keys whose values are not times or levels', () => {
+    const r = new JsonFormat().extract('{"time":"12ms","ts":1700000000,"level":"high","severity":"ERROR","msg":"x"}', 1, ARRIVAL, 's');
+    expect(r).toMatchObject({ ts: 1700000000000, level: 'error', tsFromArrival: false });
+    expect(r.fields).toEqual({ time: '12ms', level: 'high' });
+  });
+
   it('uses the arrival time when the record has none', () => {
     const r = new JsonFormat().extract('{"msg":"x","time":"yesterday"}', 1, ARRIVAL, 's');
     expect(r).toMatchObject({ ts: ARRIVAL, tsFromArrival: true });

@@ -46,13 +46,29 @@ export class JsonFormat implements RecordFormat {
     }
     this.stats.matched++;
     const fields: Record<string, unknown> = obj;
-    const timeKey = firstKey(obj, TIME_KEYS);
-    const t = timeKey === undefined ? NaN : this.time(lookup(obj, timeKey), arrivalTs);
-    const levelKey = firstKey(obj, LEVEL_KEYS);
-    const level = levelKey === undefined ? undefined : normalizeLevel(lookup(obj, levelKey));
+    // The first time key whose value parses, and the first level key whose value is a level:
+    // a `time` holding a duration ("12ms") is left in the fields.
+    let t = NaN;
+    for (const k of TIME_KEYS) {
+      const v = lookup(obj, k);
+      if (v === undefined || v === null || v === '') continue;
+      t = this.time(v, arrivalTs);
+      if (!Number.isNaN(t)) {
+        remove(fields, k);
+        break;
+      }
+    }
+    let level: string | undefined;
+    for (const k of LEVEL_KEYS) {
+      const v = lookup(obj, k);
+      if (v === undefined || v === null || v === '') continue;
+      level = normalizeLevel(v);
+      if (level !== undefined) {
+        remove(fields, k);
+        break;
+      }
+    }
     const msgKey = firstKey(obj, MESSAGE_KEYS);
-    if (!Number.isNaN(t)) remove(fields, timeKey as string);
-    if (level !== undefined) remove(fields, levelKey as string);
     let message: string;
     if (msgKey !== undefined) {
       const m = lookup(obj, msgKey);
