@@ -6,8 +6,9 @@
  * messages; written once to bench/.data/, gitignored). Each engine runs in its own child process (so each
  * peak RSS is its own), pinned to one CPU with `taskset` when available:
  * - split: a bare chunked read + split on LF in Node: the ceiling for anything that reads this file;
- * - anomalog: the same read/split, then `TemplateMiner.add(line)` (masking + template mining) per line;
- * - anomalog pipeline: the same read/split, then `LogParser` with its defaults (format auto-detection,
+ * - anomalog: the product's read path (LineSplitter over 1 MiB chunks: one flat string per line, BOM,
+ *   CRLF, UTF-8 and long-line handling), then `TemplateMiner.add(line)` (masking + template mining);
+ * - anomalog pipeline: the same LineSplitter read, then `LogParser` with its defaults (format auto-detection,
  *   multi-line joining, record extraction, masking, mining): `anomalog parse` minus the output;
  * - drain3: bench/peers/drain3_bench.py (PyPI drain3, bench/peers/drain3.ini) reading the same file.
  *
@@ -23,6 +24,7 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TemplateMiner } from '../src/parsers/drain/index.js';
+import { LineSplitter, type RawLine } from '../src/parsers/lines/index.js';
 import { LogParser } from '../src/parsers/pipeline.js';
 import { DEFAULT_LOGHUB_DIR, loadLoghub } from '../src/eval/loghub.js';
 import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
@@ -79,6 +81,26 @@ async function buildCorpus(dataset: string, lines: number, vary: boolean): Promi
 
 // ---------------------------------------------------------------- workers (child processes)
 
+/** What `anomalog parse` reads with: the product's LineSplitter over 1 MiB chunks (one flat string per line). */
+function readLinesWithSplitter(file: string, onBatch: (lines: RawLine[]) => void): number {
+  const fd = openSync(file, 'r');
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const splitter = new LineSplitter();
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    const lines = splitter.push(chunk.subarray(0, n));
+    total += lines.length;
+    onBatch(lines);
+  }
+  const last = splitter.end();
+  total += last.length;
+  onBatch(last);
+  closeSync(fd);
+  return total;
+}
+
 /** Bare chunked reader: calls `onBatch` with the complete lines of each 1 MiB chunk. */
 function readLines(file: string, onBatch: (lines: string[]) => void): number {
   const fd = openSync(file, 'r');
@@ -120,18 +142,16 @@ function runWorker(kind: string, file: string): EngineResult {
     // What `anomalog parse FILE` does per line, minus output: format auto-detection, multi-line joining,
     // record extraction, masking and mining (LogParser with its defaults).
     const parser = new LogParser({ source: 'bench' });
-    let n = 0;
-    lines = readLines(file, (batch) => {
-      const raw = new Array<{ text: string; line: number }>(batch.length);
-      for (let i = 0; i < batch.length; i++) raw[i] = { text: batch[i], line: ++n };
-      sink += parser.pushLines(raw, 0).length;
+    lines = readLinesWithSplitter(file, (batch) => {
+      sink += parser.pushLines(batch, 0).length;
     });
     sink += parser.flush(0).length;
     clusters = parser.miner.stats.clusters;
   } else {
+    // The product's read path (LineSplitter) feeding the miner: masking + template mining per line.
     const miner = new TemplateMiner();
-    lines = readLines(file, (batch) => {
-      for (let i = 0; i < batch.length; i++) sink += miner.add(batch[i]).templateId;
+    lines = readLinesWithSplitter(file, (batch) => {
+      for (let i = 0; i < batch.length; i++) sink += miner.add(batch[i].text).templateId;
     });
     clusters = miner.stats.clusters;
   }
