@@ -46,6 +46,8 @@ interface Cluster {
   id: number;
   /** Bumped when the template is generalised (invalidates cached param plans). */
   version: number;
+  /** False once evicted (cached references must not use it). */
+  live: boolean;
   /** Id reported for this cluster: its own, or the cluster it is a length variant of. */
   canon: number;
   /** Key of this cluster in byFirstWord, if indexed. */
@@ -96,7 +98,7 @@ export class TemplateMiner {
   /** Masked line → cluster, plus whether its params are exactly the masked values. */
   private readonly cache = new Map<string, CacheEntry>();
   /** Lines that differ only in digits → cluster and param spans (null with custom masks). */
-  private readonly shapes: ShapeCache | null;
+  private readonly shapes: ShapeCache<Cluster> | null;
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -108,7 +110,7 @@ export class TemplateMiner {
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
     this.masker = new Masker(opts.masking);
-    this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache(this.cacheSize);
+    this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
     if (!(this.st >= 0 && this.st <= 1)) {
       throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `similarity_threshold must be within 0..1, got ${this.st}.`);
     }
@@ -126,13 +128,16 @@ export class TemplateMiner {
 
   process(message: string, mode: MinerMode): MineResult {
     this.stats.lines++;
-    let h = 0;
+    let h = -1;
     if (this.shapes !== null) {
-      h = this.shapes.hash(message);
-      const e = this.shapes.get(message, h);
+      let e = this.shapes.getExact(message) ?? null;
+      if (e === null) {
+        h = this.shapes.hash(message);
+        e = this.shapes.get(message, h);
+      }
       if (e !== null) {
-        const c = this.clusters.get(e.clusterId);
-        if (c !== undefined && c.version === e.version) {
+        const c = e.cluster;
+        if (c.live && c.version === e.version) {
           this.stats.cacheHits++;
           if (mode === 'learn') {
             c.size++;
@@ -144,7 +149,9 @@ export class TemplateMiner {
       }
     }
     const r = this.processMasked(message, mode);
-    if (this.shapes !== null && r.cluster !== null && r.spans !== null) this.shapes.set(message, h, r.cluster.id, r.cluster.version, r.spans);
+    if (this.shapes !== null && r.cluster !== null && r.spans !== null) {
+      this.shapes.set(message, h < 0 ? this.shapes.hash(message) : h, r.cluster, r.cluster.version, r.spans);
+    }
     return r.result;
   }
 
@@ -245,7 +252,7 @@ export class TemplateMiner {
     this.stats.evicted = data.evicted;
     for (const c of data.clusters) {
       const leaf = this.leafKey(c.tokens);
-      this.insert({ id: c.id, version: 0, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
+      this.insert({ id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
     }
     this.stats.clusters = this.clusters.size;
   }
@@ -277,7 +284,7 @@ export class TemplateMiner {
 
   private create(leaf: string, tokens: string[]): Cluster {
     const id = this.nextId++;
-    const c: Cluster = { id, version: 0, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    const c: Cluster = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
     c.canon = this.variantOf(skeletonOf(tokens)) ?? id;
     this.insert(c);
     if (this.clusters.size > this.maxClusters) this.evict();
@@ -319,6 +326,7 @@ export class TemplateMiner {
     const n = Math.max(1, Math.floor(this.maxClusters / 10));
     for (let k = 0; k < n && k < all.length; k++) {
       const c = all[k];
+      c.live = false;
       this.clusters.delete(c.id);
       const ids = this.leaves.get(c.leaf);
       if (ids !== undefined) {

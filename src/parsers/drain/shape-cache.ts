@@ -8,23 +8,26 @@
  * masking. The exemplar comparison rules out hash collisions.
  */
 
-export interface ShapeEntry {
+export interface ShapeEntry<C> {
   /** The first line of this shape. */
   exemplar: string;
-  clusterId: number;
+  /** The miner's cluster (held directly: no id lookup per line; the miner marks evicted ones). */
+  cluster: C;
   /** Cluster version the spans were computed for. */
   version: number;
   /** Param spans: (start, end, digits may differ: 1|0) triples, in line order. */
   spans: Int32Array;
-  next: ShapeEntry | null;
+  next: ShapeEntry<C> | null;
 }
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export class ShapeCache {
-  private readonly table = new Map<number, ShapeEntry>();
+export class ShapeCache<C> {
+  private readonly table = new Map<number, ShapeEntry<C>>();
+  /** Lines seen verbatim more than once → their entry (V8 hashes and compares these natively). */
+  private readonly exact = new Map<string, ShapeEntry<C>>();
   private entries = 0;
 
   constructor(private readonly cap: number) {}
@@ -41,28 +44,37 @@ export class ShapeCache {
     return h & 0x3fffffff;
   }
 
-  get(text: string, h: number): ShapeEntry | null {
+  /** The entry of a line repeated verbatim, without hashing it in JS. */
+  getExact(text: string): ShapeEntry<C> | undefined {
+    return this.exact.get(text);
+  }
+
+  get(text: string, h: number): ShapeEntry<C> | null {
     for (let e = this.table.get(h) ?? null; e !== null; e = e.next) {
-      if (sameShape(text, e.exemplar, e.spans)) return e;
+      if (sameShape(text, e.exemplar, e.spans)) {
+        // A verbatim repeat: remember the line itself so the next one skips hashing.
+        if (text === e.exemplar) {
+          if (this.exact.size >= this.cap) this.exact.clear();
+          this.exact.set(text, e);
+        }
+        return e;
+      }
     }
     return null;
   }
 
-  set(text: string, h: number, clusterId: number, version: number, spans: Int32Array): void {
+  set(text: string, h: number, cluster: C, version: number, spans: Int32Array): void {
     const head = this.table.get(h) ?? null;
     for (let e = head; e !== null; e = e.next) {
       if (e.exemplar === text) {
-        e.clusterId = clusterId;
+        e.cluster = cluster;
         e.version = version;
         e.spans = spans;
         return;
       }
     }
-    if (this.entries >= this.cap) {
-      this.table.clear();
-      this.entries = 0;
-    }
-    this.table.set(h, { exemplar: text, clusterId, version, spans, next: this.table.get(h) ?? null });
+    if (this.entries >= this.cap) this.clear();
+    this.table.set(h, { exemplar: text, cluster, version, spans, next: this.table.get(h) ?? null });
     this.entries++;
   }
 
@@ -72,6 +84,7 @@ export class ShapeCache {
 
   clear(): void {
     this.table.clear();
+    this.exact.clear();
     this.entries = 0;
   }
 }
