@@ -144,7 +144,7 @@ export class TemplateMiner {
             c.lastSeen = ++this.tick;
           }
           const k = this.canonical(c);
-          return { templateId: k.id, change: 'none', template: k.template, params: sliceSpans(message, e.spans) };
+          return new CachedResult(k.id, k.template, message, e.spans);
         }
       }
     }
@@ -364,10 +364,33 @@ export class TemplateMiner {
   }
 }
 
-function sliceSpans(text: string, spans: Int32Array): string[] {
-  const out: string[] = new Array(spans.length / 3);
-  for (let k = 0, j = 0; k < spans.length; k += 3, j++) out[j] = text.slice(spans[k], spans[k + 1]);
-  return out;
+/**
+ * A result answered from the shape cache. Its params are cut from the line on first access, like
+ * Drain3's separate `extract_parameters`: callers that only need the template pay nothing for them.
+ */
+class CachedResult implements MineResult {
+  readonly change = 'none' as const;
+  private cut: string[] | null = null;
+  constructor(
+    readonly templateId: number,
+    readonly template: string,
+    private readonly text: string,
+    private readonly spans: Int32Array,
+  ) {}
+
+  get params(): string[] {
+    if (this.cut === null) {
+      const spans = this.spans;
+      const out: string[] = new Array(spans.length / 3);
+      for (let k = 0, j = 0; k < spans.length; k += 3, j++) out[j] = this.text.slice(spans[k], spans[k + 1]);
+      this.cut = out;
+    }
+    return this.cut;
+  }
+
+  toJSON(): { templateId: number; change: 'none'; template: string; params: string[] } {
+    return { templateId: this.templateId, change: this.change, template: this.template, params: this.params };
+  }
 }
 
 function validateSnapshot(s: Snapshot): DrainSnapshotData {
