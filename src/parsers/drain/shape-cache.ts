@@ -28,6 +28,8 @@ export class ShapeCache<C> {
   private readonly table = new Map<number, ShapeEntry<C>>();
   /** Lines seen verbatim more than once → their entry (V8 hashes and compares these natively). */
   private readonly exact = new Map<string, ShapeEntry<C>>();
+  /** Lines seen once (admission filter for `exact`: a line must come back before it is kept). */
+  private readonly seenOnce = new Set<string>();
   private entries = 0;
 
   constructor(private readonly cap: number) {}
@@ -52,10 +54,14 @@ export class ShapeCache<C> {
   get(text: string, h: number): ShapeEntry<C> | null {
     for (let e = this.table.get(h) ?? null; e !== null; e = e.next) {
       if (sameShape(text, e.exemplar, e.spans)) {
-        // A verbatim repeat: remember the line itself so the next one skips hashing.
-        if (text === e.exemplar) {
+        // A verbatim repeat (its exemplar, or a line seen once before): keep the line itself so its
+        // next occurrences skip hashing. Lines that never repeat only pass through `seenOnce`.
+        if (text === e.exemplar || this.seenOnce.has(text)) {
           if (this.exact.size >= this.cap) this.exact.clear();
           this.exact.set(text, e);
+        } else {
+          if (this.seenOnce.size >= this.cap) this.seenOnce.clear();
+          this.seenOnce.add(text);
         }
         return e;
       }
@@ -85,6 +91,7 @@ export class ShapeCache<C> {
   clear(): void {
     this.table.clear();
     this.exact.clear();
+    this.seenOnce.clear();
     this.entries = 0;
   }
 }
