@@ -20,8 +20,8 @@ import { join } from 'node:path';
 import { AnomalogError } from '../core/errors.js';
 import { parseCsvRecords } from './csv.js';
 
-/** Where the shared Loghub copy lives on the project machine; always overridable. */
-export const DEFAULT_LOGHUB_DIR = '/work/shared/datasets/loghub';
+/** Where the Loghub copy is expected: the project's shared/ folder next to the clone (relative to the working directory); always overridable. */
+export const DEFAULT_LOGHUB_DIR = '../shared/datasets/loghub';
 
 const DATASET_HINT = 'Pass the Loghub 2k directory (the one holding settings.json) with --dataset DIR.';
 
