@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isAnomalogError } from '../core/errors.js';
+import { errorCode as code } from '../../test/harness/errors.js';
 import { loadSessions } from '../../test/fixtures/hdfs/sessions.js';
 import { MODEL_KINDS, createModel, modelFromJSON } from './index.js';
 import type { ModelKind } from './index.js';
 
 const s = loadSessions();
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAnomalogError(e) ? e.code : 'not-anomalog';
-  }
-  return undefined;
-}
 
 describe('createModel / modelFromJSON', () => {
   for (const kind of MODEL_KINDS) {

@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isAnomalogError } from '../../core/errors.js';
-import { loadSessions, row } from '../../../test/fixtures/hdfs/sessions.js';
+import { errorCode as code } from '../../../test/harness/errors.js';
+import { fixtureGroups, loadSessions, row } from '../../../test/fixtures/hdfs/sessions.js';
 import { IsolationForest, averagePathLength, isolationForestFromJSON } from './index.js';
 
 const s = loadSessions();
-const key = (i: number): string => Array.from(row(s.X, i)).join(',');
-const normalKeys = new Map<string, number>();
-s.anomalous.forEach((a, i) => {
-  if (!a) normalKeys.set(key(i), (normalKeys.get(key(i)) ?? 0) + 1);
-});
-/** Anomalous sessions whose count vector no normal session has (picked by rule, not by score). */
-const novelAnomalies = s.anomalous.map((a, i) => (a && !normalKeys.has(key(i)) ? i : -1)).filter((i) => i >= 0);
-const modalNormal = s.anomalous.findIndex((a, i) => !a && normalKeys.get(key(i)) === Math.max(...normalKeys.values()));
+const { novelAnomalies, modalNormal } = fixtureGroups(s);
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAnomalogError(e) ? e.code : 'not-anomalog';
-  }
-  return undefined;
-}
 
 describe('averagePathLength', () => {
   it('follows c(n) = 2H(n-1) - 2(n-1)/n with c(1) = 0 and c(2) = 1', () => {

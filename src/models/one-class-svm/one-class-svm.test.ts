@@ -1,28 +1,13 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { isAnomalogError } from '../../core/errors.js';
-import { loadSessions, row, selectRows } from '../../../test/fixtures/hdfs/sessions.js';
+import { errorCode as code } from '../../../test/harness/errors.js';
+import { fixtureGroups, loadSessions, row, selectRows } from '../../../test/fixtures/hdfs/sessions.js';
 import { OneClassSvm, oneClassSvmFromJSON, parseModelText, resolveGamma } from './index.js';
 
 const s = loadSessions();
 const normal = selectRows(s.X, (i) => !s.anomalous[i]);
-const key = (i: number): string => Array.from(row(s.X, i)).join(',');
-const normalKeys = new Map<string, number>();
-s.anomalous.forEach((a, i) => {
-  if (!a) normalKeys.set(key(i), (normalKeys.get(key(i)) ?? 0) + 1);
-});
-/** Anomalous sessions whose count vector no normal session has (picked by rule, not by score). */
-const novelAnomalies = s.anomalous.flatMap((a, i) => (a && !normalKeys.has(key(i)) ? [i] : []));
-const modalNormal = s.anomalous.findIndex((a, i) => !a && normalKeys.get(key(i)) === Math.max(...normalKeys.values()));
+const { novelAnomalies, modalNormal } = fixtureGroups(s);
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAnomalogError(e) ? e.code : 'not-anomalog';
-  }
-  return undefined;
-}
 
 describe('OneClassSvm on HDFS sessions (semi-supervised: fit on normal sessions)', () => {
   const model = new OneClassSvm({ nu: 0.1 });

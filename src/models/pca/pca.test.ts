@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isAnomalogError } from '../../core/errors.js';
-import { loadSessions, row, selectRows } from '../../../test/fixtures/hdfs/sessions.js';
+import { errorCode as code } from '../../../test/harness/errors.js';
+import { fixtureGroups, loadSessions, row, selectRows } from '../../../test/fixtures/hdfs/sessions.js';
 import { Pca, normalQuantile, pcaFromJSON, qStatisticThreshold } from './index.js';
 
 const s = loadSessions();
 const normal = selectRows(s.X, (i) => !s.anomalous[i]);
-const key = (i: number): string => Array.from(row(s.X, i)).join(',');
-const normalKeys = new Set(s.anomalous.flatMap((a, i) => (a ? [] : [key(i)])));
-/** Anomalous sessions whose count vector no normal session has (picked by rule, not by score). */
-const novelAnomalies = s.anomalous.flatMap((a, i) => (a && !normalKeys.has(key(i)) ? [i] : []));
-const normalIdx = s.anomalous.flatMap((a, i) => (a ? [] : [i]));
+const { novelAnomalies, normalIdx } = fixtureGroups(s);
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isAnomalogError(e) ? e.code : 'not-anomalog';
-  }
-  return undefined;
-}
 
 describe('Q-statistic', () => {
   it('uses the standard normal quantile', () => {
