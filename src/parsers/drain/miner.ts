@@ -5,9 +5,15 @@
  * - messages are masked first (typed placeholders, structure inside tokens kept);
  * - similarity counts only positions where at least one side is a constant, so lines made mostly
  *   of variables do not each open a cluster, and placeholders of any type match each other;
- * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`);
- * - an exact cache of masked lines skips the tree for the lines seen before (most of them);
+ * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`) and keeps shared punctuation;
+ * - a word a cluster kept constant for `stableAfter` lines stays constant (match.ts);
+ * - a new cluster that only adds units after values to an existing one reports that one (optional.ts);
  * - clusters are bounded with least-recently-used eviction, and counted.
+ * Two caches make the common case cheap: lines equal to a seen line but for digits inside masked
+ * values skip masking (shape-cache.ts), and masked lines seen before skip the tree.
+ * @example
+ * const miner = new TemplateMiner();
+ * miner.add('Connection from 10.0.0.7 closed').template; // 'Connection from <IP> closed'
  */
 import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
