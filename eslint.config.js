@@ -16,11 +16,12 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use the Clock from core/clock.ts.' },
+        { object: 'process', property: 'env', message: 'Read the environment only in config/load.ts.' },
       ],
     },
   },
   {
-    files: ['src/core/clock.ts', 'bench/**', 'test/**', 'scripts/**', '**/*.test.ts', 'src/cli/progress.ts'],
+    files: ['src/core/clock.ts', 'src/config/load.ts', 'bench/**', 'test/**', 'scripts/**', '**/*.test.ts', 'src/cli/progress.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );
