@@ -1,0 +1,219 @@
+/**
+ * @module store/anomalies
+ * Anomalies with their explanation and context: idempotent inserts (deterministic ids), filtered
+ * keyset paging on (ts DESC, id DESC), and retention by age and by row count.
+ */
+import type { Anomaly, Contribution, Severity } from '../core/event.js';
+import type { Clock } from '../core/clock.js';
+import { AnomalogError } from '../core/errors.js';
+import type { Db, Stmt } from './db.js';
+import { parseColumn } from './json.js';
+import { checkTime, decodeCursor, encodeCursor, pageSize } from './paging.js';
+
+export interface AnomalyQuery {
+  /** Inclusive lower bound on `ts` (epoch ms). */
+  since?: number;
+  /** Exclusive upper bound on `ts` (epoch ms). */
+  until?: number;
+  source?: string;
+  detector?: string;
+  severity?: Severity;
+  /** Page size, default 100, capped at 1000. */
+  limit?: number;
+  /** The `next` of the previous page. */
+  cursor?: string;
+}
+
+export interface AnomalyPage {
+  anomalies: Anomaly[];
+  /** Opaque cursor of the next page; null on the last page. */
+  next: string | null;
+}
+
+export interface RetentionPolicy {
+  /** Delete anomalies older than now - maxAgeMs. */
+  maxAgeMs?: number;
+  /** Keep at most this many anomalies (the newest). */
+  maxRows?: number;
+}
+
+export interface RetentionResult {
+  byAge: number;
+  byRows: number;
+}
+
+interface Raw {
+  id: string;
+  ts: number;
+  source: string;
+  detector: string;
+  severity: Severity;
+  score: number;
+  title: string;
+  explanation: string;
+  context: string;
+  window_start: number | null;
+  window_end: number | null;
+  session_key: string | null;
+  template_id: number | null;
+}
+
+
+const F_SINCE = 1;
+const F_UNTIL = 2;
+const F_SOURCE = 4;
+const F_DETECTOR = 8;
+const F_SEVERITY = 16;
+const F_CURSOR = 32;
+const COLUMNS =
+  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id';
+
+/** The WHERE clause of one filter shape: fixed fragments chosen by which filters are present. */
+function whereOf(shape: number): string {
+  const w: string[] = [];
+  if (shape & F_SINCE) w.push('ts >= @since');
+  if (shape & F_UNTIL) w.push('ts < @until');
+  if (shape & F_SOURCE) w.push('source = @source');
+  if (shape & F_DETECTOR) w.push('detector = @detector');
+  if (shape & F_SEVERITY) w.push('severity = @severity');
+  if (shape & F_CURSOR) w.push('(ts, id) < (@cts, @cid)');
+  return w.length ? `WHERE ${w.join(' AND ')}` : '';
+}
+
+export class Anomalies {
+  private readonly insert: Stmt;
+  private readonly byId: Stmt;
+  private readonly deleteBefore: Stmt;
+  private readonly deleteBeyond: Stmt;
+  /** One statement per filter shape (at most 64), each prepared on first use and then reused. */
+  private readonly queries = new Map<number, Stmt>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.insert = db.prepare(
+      `INSERT OR IGNORE INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
+         window_start, window_end, session_key, template_id, created_at)
+       VALUES (@id, @ts, @source, @detector, @severity, @score, @title, @explanation, @context,
+         @windowStart, @windowEnd, @sessionKey, @templateId, @createdAt)`,
+    );
+    this.byId = db.prepare(`SELECT ${COLUMNS} FROM anomalies WHERE id = ?`);
+    this.deleteBefore = db.prepare('DELETE FROM anomalies WHERE ts < ?');
+    this.deleteBeyond = db.prepare(
+      'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY ts DESC, id DESC LIMIT -1 OFFSET ?)',
+    );
+  }
+
+  /** Inserts a batch in one transaction; returns the anomalies that were new (ids not yet stored). */
+  insertMany(batch: readonly Anomaly[]): Anomaly[] {
+    const createdAt = this.clock.now();
+    const run = this.db.transaction((items: readonly Anomaly[]) => {
+      const inserted: Anomaly[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const a = items[i];
+        const info = this.insert.run({
+          id: a.id,
+          ts: a.ts,
+          source: a.source,
+          detector: a.detector,
+          severity: a.severity,
+          score: a.score,
+          title: a.title,
+          explanation: JSON.stringify(a.explanation ?? []),
+          context: JSON.stringify(a.context ?? []),
+          windowStart: a.window ? a.window.start : null,
+          windowEnd: a.window ? a.window.end : null,
+          sessionKey: a.sessionKey ?? null,
+          templateId: a.templateId ?? null,
+          createdAt,
+        });
+        if (info.changes === 1) inserted.push(a);
+      }
+      return inserted;
+    });
+    return run(batch);
+  }
+
+  get(id: string): Anomaly | undefined {
+    const r = this.byId.get(id) as Raw | undefined;
+    return r ? toAnomaly(r) : undefined;
+  }
+
+  query(q: AnomalyQuery = {}): AnomalyPage {
+    const limit = pageSize(q.limit);
+    checkTime('since', q.since);
+    checkTime('until', q.until);
+    const params: Record<string, unknown> = { limit: limit + 1 };
+    let shape = 0;
+    const filters: [unknown, number, string][] = [
+      [q.since, F_SINCE, 'since'],
+      [q.until, F_UNTIL, 'until'],
+      [q.source, F_SOURCE, 'source'],
+      [q.detector, F_DETECTOR, 'detector'],
+      [q.severity, F_SEVERITY, 'severity'],
+    ];
+    for (const [value, bit, key] of filters) {
+      if (value === undefined) continue;
+      shape |= bit;
+      params[key] = value;
+    }
+    if (q.cursor !== undefined && q.cursor !== '') {
+      const k = decodeCursor(q.cursor);
+      shape |= F_CURSOR;
+      params.cts = k.ts;
+      params.cid = k.id;
+    }
+    let st = this.queries.get(shape);
+    if (!st) {
+      st = this.db.prepare(`SELECT ${COLUMNS} FROM anomalies ${whereOf(shape)} ORDER BY ts DESC, id DESC LIMIT @limit`);
+      this.queries.set(shape, st);
+    }
+    const rows = st.all(params) as Raw[];
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const anomalies = rows.map(toAnomaly);
+    const last = rows[rows.length - 1];
+    return { anomalies, next: more ? encodeCursor({ ts: last.ts, id: last.id }) : null };
+  }
+
+  /** Deletes anomalies with ts < `ts`; returns how many. */
+  deleteOlderThan(ts: number): number {
+    checkTime('ts', ts);
+    return this.deleteBefore.run(ts).changes;
+  }
+
+  /** Age first, then row count, in one transaction. */
+  retain(p: RetentionPolicy): RetentionResult {
+    const run = this.db.transaction((): RetentionResult => {
+      const byAge = p.maxAgeMs !== undefined ? this.deleteOlderThan(this.clock.now() - p.maxAgeMs) : 0;
+      let byRows = 0;
+      if (p.maxRows !== undefined) {
+        if (!Number.isInteger(p.maxRows) || p.maxRows < 0) {
+          throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `Retention maxRows must be a non-negative integer, got ${String(p.maxRows)}.`);
+        }
+        byRows = this.deleteBeyond.run(p.maxRows).changes;
+      }
+      return { byAge, byRows };
+    });
+    return run();
+  }
+}
+
+function toAnomaly(r: Raw): Anomaly {
+  const a: Anomaly = {
+    id: r.id,
+    ts: r.ts,
+    source: r.source,
+    detector: r.detector,
+    score: r.score,
+    severity: r.severity,
+    title: r.title,
+    explanation: parseColumn<Contribution[]>(r.explanation, `explanation of anomaly ${r.id}`),
+    context: parseColumn<string[]>(r.context, `context of anomaly ${r.id}`),
+  };
+  if (r.window_start !== null && r.window_end !== null) a.window = { start: r.window_start, end: r.window_end };
+  if (r.session_key !== null) a.sessionKey = r.session_key;
+  if (r.template_id !== null) a.templateId = r.template_id;
+  return a;
+}

@@ -1,0 +1,17 @@
+/**
+ * @module store/migrations
+ * The ordered list of schema migrations. Add a file `NNNN-name.ts` exporting `version`, `name` and
+ * `sql`, then append it here; versions are contiguous from 1 and never edited once released.
+ */
+import * as m0001 from './0001-initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001];
+
+/** The schema version this build writes. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

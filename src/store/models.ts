@@ -1,0 +1,81 @@
+/**
+ * @module store/models
+ * The model registry: versioned artifacts (JSON) per kind, at most one active per kind.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Db, Stmt } from './db.js';
+import { parseColumn } from './json.js';
+
+export interface StoredModel<A = unknown> {
+  id: string;
+  /** What the model is for (`model-detector`, `novelty`…); one active model per kind. */
+  kind: string;
+  version: number;
+  artifact: A;
+  createdAt: number;
+  active: boolean;
+}
+
+export interface SaveModel<A = unknown> {
+  id: string;
+  kind: string;
+  version: number;
+  artifact: A;
+  /** Make it the active model of its kind (the previous active one is deactivated). Default true. */
+  activate?: boolean;
+}
+
+
+interface Raw {
+  id: string;
+  kind: string;
+  version: number;
+  artifact: string;
+  created_at: number;
+  active: number;
+}
+
+export class Models {
+  private readonly put: Stmt;
+  private readonly deactivate: Stmt;
+  private readonly active: Stmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.put = db.prepare(
+      `INSERT INTO models (id, kind, version, artifact, created_at, active) VALUES (@id, @kind, @version, @artifact, @createdAt, @active)
+       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, version = excluded.version, artifact = excluded.artifact,
+         created_at = excluded.created_at, active = excluded.active`,
+    );
+    this.deactivate = db.prepare('UPDATE models SET active = 0 WHERE kind = ? AND active = 1');
+    this.active = db.prepare(
+      'SELECT * FROM models WHERE kind = ? AND active = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
+    );
+  }
+
+  /** Stores (or replaces) a model; with `activate` (default) it becomes the active one of its kind atomically. */
+  save<A>(m: SaveModel<A>): StoredModel<A> {
+    const activate = m.activate ?? true;
+    const createdAt = this.clock.now();
+    this.db.transaction(() => {
+      if (activate) this.deactivate.run(m.kind);
+      this.put.run({ id: m.id, kind: m.kind, version: m.version, artifact: JSON.stringify(m.artifact), createdAt, active: activate ? 1 : 0 });
+    })();
+    return { id: m.id, kind: m.kind, version: m.version, artifact: m.artifact, createdAt, active: activate };
+  }
+
+  activeOf<A = unknown>(kind: string): StoredModel<A> | undefined {
+    const r = this.active.get(kind) as Raw | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      kind: r.kind,
+      version: r.version,
+      artifact: parseColumn<A>(r.artifact, `artifact of model ${r.id}`),
+      createdAt: r.created_at,
+      active: r.active === 1,
+    };
+  }
+}

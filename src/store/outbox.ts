@@ -1,0 +1,122 @@
+/**
+ * @module store/outbox
+ * The alert outbox: one row per (sink, anomaly), delivered at least once with retries. The
+ * alerting stage enqueues in the same transaction as the anomalies; a sender polls `due`.
+ */
+import type { Anomaly } from '../core/event.js';
+import { AnomalogError } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
+import type { Db, Stmt } from './db.js';
+import { parseColumn } from './json.js';
+import { pageSize } from './paging.js';
+
+export interface OutboxItem {
+  id: number;
+  sink: string;
+  anomalyId: string;
+  anomaly: Anomaly;
+  /** Failed delivery attempts so far. */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
+
+
+interface Raw {
+  id: number;
+  sink: string;
+  anomaly_id: string;
+  payload: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+}
+
+export class Outbox {
+  private readonly add: Stmt;
+  private readonly dueStmt: Stmt;
+  private readonly sent: Stmt;
+  private readonly failed: Stmt;
+  private readonly depthStmt: Stmt;
+  private readonly pruneStmt: Stmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.add = db.prepare(
+      `INSERT OR IGNORE INTO outbox (sink, anomaly_id, payload, attempts, next_attempt_at, status)
+       VALUES (?, ?, ?, 0, ?, 'pending')`,
+    );
+    this.dueStmt = db.prepare(
+      `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
+       WHERE sink = ? AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    );
+    this.sent = db.prepare(`UPDATE outbox SET status = 'sent', last_error = NULL WHERE id = ? AND status = 'pending'`);
+    this.failed = db.prepare(
+      `UPDATE outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = COALESCE(@next, next_attempt_at),
+         status = CASE WHEN @next IS NULL THEN 'failed' ELSE 'pending' END
+       WHERE id = @id AND status = 'pending'`,
+    );
+    this.depthStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE sink = ? AND status = 'pending'`);
+    this.pruneStmt = db.prepare(
+      `DELETE FROM outbox WHERE status != 'pending' AND anomaly_id NOT IN (SELECT id FROM anomalies)`,
+    );
+  }
+
+  /** Queues each anomaly for `sink` once (a re-enqueue of the same id is ignored); returns how many were new. */
+  enqueue(sink: string, anomalies: readonly Anomaly[]): number {
+    const now = this.clock.now();
+    const run = this.db.transaction((items: readonly Anomaly[]) => {
+      let n = 0;
+      for (let i = 0; i < items.length; i++) n += this.add.run(sink, items[i].id, JSON.stringify(items[i]), now).changes;
+      return n;
+    });
+    return run(anomalies);
+  }
+
+  /** Pending items of `sink` whose next attempt is at or before `now`, oldest first. */
+  due(sink: string, now: number, limit: number): OutboxItem[] {
+    return (this.dueStmt.all(sink, now, pageSize(limit)) as Raw[]).map(toItem);
+  }
+
+  /** Marks delivered items; returns how many pending rows changed. */
+  markSent(ids: readonly number[]): number {
+    const run = this.db.transaction((list: readonly number[]) => {
+      let n = 0;
+      for (let i = 0; i < list.length; i++) n += this.sent.run(list[i]).changes;
+      return n;
+    });
+    return run(ids);
+  }
+
+  /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when it is null. */
+  markFailed(id: number, error: string, nextAttemptAt: number | null): boolean {
+    if (nextAttemptAt !== null && !Number.isFinite(nextAttemptAt)) {
+      throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `nextAttemptAt must be a finite time or null, got ${String(nextAttemptAt)}.`);
+    }
+    return this.failed.run({ id, error, next: nextAttemptAt }).changes === 1;
+  }
+
+  /** Pending items of `sink` (the alerting backlog). */
+  depth(sink: string): number {
+    return (this.depthStmt.get(sink) as { n: number }).n;
+  }
+
+  /** Drops sent or given-up rows whose anomaly is gone (called by retention). */
+  prune(): number {
+    return this.pruneStmt.run().changes;
+  }
+}
+
+function toItem(r: Raw): OutboxItem {
+  return {
+    id: r.id,
+    sink: r.sink,
+    anomalyId: r.anomaly_id,
+    anomaly: parseColumn<Anomaly>(r.payload, `outbox payload ${r.id}`),
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+  };
+}

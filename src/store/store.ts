@@ -1,0 +1,133 @@
+/**
+ * @module store/store
+ * The embedded store: one SQLite file (WAL) holding checkpoints, parser state, templates,
+ * anomalies, the model registry and the alert outbox. Every batch method is one transaction;
+ * `batch(fn)` groups several (e.g. anomalies + outbox + checkpoint) into one atomic commit.
+ */
+import type { Anomaly } from '../core/event.js';
+import type { Snapshot } from '../core/parser.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { LATEST_VERSION, openDb, schemaVersion, type Db } from './db.js';
+import { ParserStates, SqliteCheckpoints } from './checkpoints.js';
+import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } from './templates.js';
+import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
+import { Models, type SaveModel, type StoredModel } from './models.js';
+import { Outbox } from './outbox.js';
+
+export interface StoreOptions {
+  clock?: Clock;
+  /** Lock wait for writers (ms), default 5000. */
+  busyTimeoutMs?: number;
+}
+
+export interface StoreRetentionResult extends RetentionResult {
+  /** Sent or given-up outbox rows dropped because their anomaly is gone. */
+  outbox: number;
+}
+
+export class Store {
+  readonly checkpoints: SqliteCheckpoints;
+  readonly outbox: Outbox;
+  private readonly parserStates: ParserStates;
+  private readonly templates: Templates;
+  private readonly anomalies: Anomalies;
+  private readonly models: Models;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.checkpoints = new SqliteCheckpoints(db, clock);
+    this.parserStates = new ParserStates(db, clock);
+    this.templates = new Templates(db);
+    this.anomalies = new Anomalies(db, clock);
+    this.models = new Models(db, clock);
+    this.outbox = new Outbox(db, clock);
+  }
+
+  /** The file path (or ':memory:'). */
+  get path(): string {
+    return this.db.name;
+  }
+
+  get schemaVersion(): number {
+    return schemaVersion(this.db);
+  }
+
+  /** Runs `fn` in one transaction (nested store calls become savepoints); all or nothing. */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  saveParserState(source: string, snapshot: Snapshot): void {
+    this.parserStates.save(source, snapshot);
+  }
+
+  loadParserState(source: string): Snapshot | undefined {
+    return this.parserStates.load(source);
+  }
+
+  upsertTemplates(rows: readonly TemplateRow[]): void {
+    this.templates.upsertMany(rows);
+  }
+
+  listTemplates(q?: TemplateQuery): TemplatePage {
+    return this.templates.list(q);
+  }
+
+  /** Inserts the batch (INSERT OR IGNORE by id); returns the anomalies that were not stored before. */
+  insertAnomalies(batch: readonly Anomaly[]): Anomaly[] {
+    return this.anomalies.insertMany(batch);
+  }
+
+  getAnomaly(id: string): Anomaly | undefined {
+    return this.anomalies.get(id);
+  }
+
+  queryAnomalies(q?: AnomalyQuery): AnomalyPage {
+    return this.anomalies.query(q);
+  }
+
+  deleteAnomaliesBefore(ts: number): number {
+    return this.anomalies.deleteOlderThan(ts);
+  }
+
+  applyRetention(p: RetentionPolicy): StoreRetentionResult {
+    return this.batch(() => {
+      const r = this.anomalies.retain(p);
+      return { ...r, outbox: this.outbox.prune() };
+    });
+  }
+
+  saveModel<A>(m: SaveModel<A>): StoredModel<A> {
+    return this.models.save(m);
+  }
+
+  activeModel<A = unknown>(kind: string): StoredModel<A> | undefined {
+    return this.models.activeOf<A>(kind);
+  }
+
+  /** Checkpoints the WAL into the main file and closes; safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+/**
+ * Opens (creating the directory and file if missing) and migrates the store.
+ * @example
+ * const store = openStore('./anomalog-data/anomalog.db');
+ * const fresh = store.insertAnomalies(batch);
+ * const page = store.queryAnomalies({ source: 'file:/var/log/app.log', limit: 50 });
+ * store.close();
+ */
+export function openStore(path: string, opts: StoreOptions = {}): Store {
+  const clock = opts.clock ?? systemClock;
+  const db = openDb(path, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000, now: clock.now() });
+  return new Store(db, clock);
+}
+
+export { LATEST_VERSION };

@@ -1,0 +1,133 @@
+/**
+ * @module store/templates
+ * Mined templates per source with their running counts and first/last seen times.
+ */
+import type { Db, Stmt } from './db.js';
+import { parseColumn } from './json.js';
+import { pageOffset, pageSize } from './paging.js';
+
+/** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */
+export interface TemplateRow {
+  source: string;
+  templateId: number;
+  template: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Parameters of one example event; the first example stored is kept. */
+  exampleParams?: string[];
+}
+
+export interface TemplateQuery {
+  source?: string;
+  /** Substring of the template text (case-insensitive for ASCII). */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface TemplatePage {
+  templates: TemplateRow[];
+  /** Rows matching the filters, ignoring limit/offset. */
+  total: number;
+}
+
+interface Raw {
+  source: string;
+  template_id: number;
+  template: string;
+  count: number;
+  first_seen: number;
+  last_seen: number;
+  example_params: string | null;
+}
+
+const SOURCE = 1;
+const SEARCH = 2;
+
+/** Escapes LIKE wildcards so a search is a plain substring (the value is still bound). */
+function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class Templates {
+  private readonly upsert;
+  private readonly lists = new Map<number, ListStatements>();
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO templates (source, template_id, template, count, first_seen, last_seen, example_params)
+       VALUES (@source, @templateId, @template, @count, @firstSeen, @lastSeen, @exampleParams)
+       ON CONFLICT (source, template_id) DO UPDATE SET
+         template = excluded.template,
+         count = count + excluded.count,
+         first_seen = MIN(first_seen, excluded.first_seen),
+         last_seen = MAX(last_seen, excluded.last_seen),
+         example_params = COALESCE(example_params, excluded.example_params)`,
+    );
+    for (const shape of [0, SOURCE, SEARCH, SOURCE | SEARCH]) this.lists.set(shape, this.prepareList(shape));
+  }
+
+  private prepareList(shape: number): ListStatements {
+    const where: string[] = [];
+    if (shape & SOURCE) where.push('source = @source');
+    if (shape & SEARCH) where.push("template LIKE @search ESCAPE '\\'");
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return {
+      page: this.db.prepare(
+        `SELECT * FROM templates ${w} ORDER BY count DESC, source, template_id LIMIT @limit OFFSET @offset`,
+      ),
+      count: this.db.prepare(`SELECT COUNT(*) AS n FROM templates ${w}`),
+    };
+  }
+
+  /** Adds each row's count to the stored one, keeps the earliest first_seen and the latest last_seen. */
+  upsertMany(rows: readonly TemplateRow[]): void {
+    const run = this.db.transaction((batch: readonly TemplateRow[]) => {
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i];
+        this.upsert.run({
+          source: r.source,
+          templateId: r.templateId,
+          template: r.template,
+          count: r.count,
+          firstSeen: r.firstSeen,
+          lastSeen: r.lastSeen,
+          exampleParams: r.exampleParams ? JSON.stringify(r.exampleParams) : null,
+        });
+      }
+    });
+    run(rows);
+  }
+
+  list(q: TemplateQuery = {}): TemplatePage {
+    const shape = (q.source !== undefined ? SOURCE : 0) | (q.search ? SEARCH : 0);
+    const st = this.lists.get(shape) as ListStatements;
+    const params: Record<string, unknown> = {};
+    if (shape & SOURCE) params.source = q.source;
+    if (shape & SEARCH) params.search = likePattern(q.search as string);
+    const limit = pageSize(q.limit);
+    const offset = pageOffset(q.offset);
+    const raws = st.page.all({ ...params, limit, offset }) as Raw[];
+    const total = (st.count.get(params) as { n: number }).n;
+    return { templates: raws.map(toRow), total };
+  }
+}
+
+interface ListStatements {
+  page: Stmt;
+  count: Stmt;
+}
+
+function toRow(r: Raw): TemplateRow {
+  const row: TemplateRow = {
+    source: r.source,
+    templateId: r.template_id,
+    template: r.template,
+    count: r.count,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+  };
+  if (r.example_params !== null) row.exampleParams = parseColumn<string[]>(r.example_params, 'template example');
+  return row;
+}
