@@ -15,6 +15,8 @@ export interface RawRecord {
   arrivalTs: number;
   /** 1-based line number within the source's stream, when it has one. */
   line?: number;
+  /** Byte offset where this record starts in its file (lets a consumer acknowledge part of a batch). */
+  offset?: number;
   /** Fields the transport already parsed (syslog header, Loki labels, OTLP attributes). */
   attrs?: Record<string, unknown>;
 }

@@ -46,7 +46,8 @@ export class LogParser implements Parser {
   private joiner: MultilineJoiner | null = null;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
-  private pending: RawLine[] = [];
+  /** Lines held until the format is auto-detected. */
+  private undetected: RawLine[] = [];
   readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0 };
 
   constructor(opts: LogParserOptions = {}) {
@@ -61,6 +62,16 @@ export class LogParser implements Parser {
     if (this.spec) this.setFormat(this.spec);
   }
 
+  /** True while lines are held back: a multi-line event still open, or lines waiting for format detection. */
+  get pending(): boolean {
+    return this.undetected.length > 0 || (this.joiner?.pending ?? false);
+  }
+
+  /** Number of the earliest input line held back (no event yet), if any. */
+  get pendingLine(): number | undefined {
+    return this.undetected.length > 0 ? this.undetected[0].line : this.joiner?.pendingLine;
+  }
+
   /** The format in use (null until auto-detection has seen enough lines). */
   get formatSpec(): FormatSpec | null {
     return this.spec;
@@ -69,8 +80,8 @@ export class LogParser implements Parser {
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
   pushLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
     if (this.format === null) {
-      for (const l of lines) this.pending.push(l);
-      if (this.pending.length < this.detectSample) return [];
+      for (const l of lines) this.undetected.push(l);
+      if (this.undetected.length < this.detectSample) return [];
       return this.detectAndDrain(arrivalTs, mode);
     }
     return this.process(lines, arrivalTs, mode, false);
@@ -114,10 +125,10 @@ export class LogParser implements Parser {
 
   private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
     const sample: string[] = [];
-    for (const l of this.pending) if (l.text.length > 0) sample.push(l.text);
+    for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
     this.setFormat(detectFormat(sample));
-    const lines = this.pending;
-    this.pending = [];
+    const lines = this.undetected;
+    this.undetected = [];
     return this.process(lines, arrivalTs, mode, end);
   }
 

@@ -100,6 +100,16 @@ export class MultilineJoiner {
     return out;
   }
 
+  /** True while an event is held open, waiting to see whether the next line continues it. */
+  get pending(): boolean {
+    return this.current !== null;
+  }
+
+  /** Line number of the first line of the event held open, if any. */
+  get pendingLine(): number | undefined {
+    return this.current?.line;
+  }
+
   /** Emits the open event (end of input, or the source went idle). */
   flush(): RawLine[] {
     const out: RawLine[] = [];

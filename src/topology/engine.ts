@@ -1,0 +1,273 @@
+/**
+ * @module topology/engine
+ * The in-process pipeline: sources → per-source parser → streaming detectors → store, with
+ * back-pressure and at-least-once delivery. A batch is acknowledged to its source only after its
+ * events were mined, its anomalies stored (idempotent by id) and, when it changed the templates,
+ * the parser state saved; a batch whose last record is still held open by multi-line joining is
+ * acknowledged once that record completes. `emit` resolves when the batch is processed, so a slow
+ * store slows the sources and memory stays bounded.
+ * @example
+ * const engine = new Engine({ sources, detectors, store, clock, parserOptions: () => ({}) });
+ * await engine.run(abortController.signal);
+ */
+import type { ComponentError, Logger } from '../core/component.js';
+import { silentLogger } from '../core/component.js';
+import type { Clock } from '../core/clock.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
+import type { RawBatch, Source } from '../core/source.js';
+import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
+import type { EngineStore, TemplateDelta } from './ports.js';
+import { ContextRing } from './context-ring.js';
+
+export interface EngineOptions {
+  sources: Source[];
+  detectors: StreamDetector[];
+  store: EngineStore;
+  clock: Clock;
+  /** Parser options for a source id (format, multiline, masks). */
+  parserOptions: (sourceId: string) => LogParserOptions;
+  /** How often `tick` runs while the engine runs (ms of the clock). */
+  tickMs?: number;
+  /** A multi-line record held this long without a continuation is emitted (ms). */
+  multilineIdleMs?: number;
+  /** Lines of context kept per source for anomalies. */
+  contextLines?: number;
+  /** Called with every batch of newly stored anomalies (live feed, alerting). */
+  onAnomalies?: (anomalies: Anomaly[]) => void;
+  logger?: Logger;
+}
+
+export interface EngineStats {
+  batches: number;
+  records: number;
+  events: number;
+  anomalies: number;
+  duplicates: number;
+  errors: number;
+}
+
+interface SourceState {
+  parser: LogParser;
+  owner: Source;
+  lastInput: number;
+}
+
+export class Engine {
+  readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0 };
+  readonly errors: ComponentError[] = [];
+  private readonly parsers = new Map<string, SourceState>();
+  /** Per source: the cursor of processed batches not yet acknowledged (a record is still held open). */
+  private readonly held = new Map<Source, Cursor>();
+  /** Per source and file id: the offset acknowledged last (to skip acks that are no progress). */
+  private readonly ackedTo = new Map<Source, Record<string, number>>();
+  private readonly context: ContextRing;
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.context = new ContextRing(opts.contextLines ?? 20);
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */
+  async run(signal: AbortSignal): Promise<void> {
+    const ticker = this.startTicker(signal);
+    await Promise.all(
+      this.opts.sources.map((s) =>
+        s.run((batch) => this.process(s, batch), signal).catch((e: unknown) => {
+          this.fail(s.id, 'receiving', e);
+        }),
+      ),
+    );
+    await ticker;
+    this.flushAll();
+  }
+
+  /** Processes one batch from `source` (what `emit` does); exposed for tests and replay. */
+  async process(source: Source, batch: RawBatch): Promise<void> {
+    this.stats.batches++;
+    this.stats.records += batch.records.length;
+    const events: LogEvent[] = [];
+    let templatesChanged = false;
+    const touched = new Set<SourceState>();
+    for (let i = 0; i < batch.records.length; i++) {
+      const r = batch.records[i];
+      const st = this.state(r.source, source);
+      st.lastInput = this.opts.clock.now();
+      touched.add(st);
+      const out = st.parser.pushLines([{ text: r.text, line: r.line ?? st.parser.stats.lines + 1 }], r.arrivalTs);
+      for (let k = 0; k < out.length; k++) {
+        if (out[k].change !== 'none') templatesChanged = true;
+        events.push(out[k]);
+      }
+    }
+    this.deliver(events, templatesChanged);
+    if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
+  }
+
+  /**
+   * Acknowledges what is done: the whole batch, or — when multi-line joining still holds a record
+   * open — everything before that record's first line (file offsets); the rest on release.
+   */
+  private acknowledge(source: Source, batch: RawBatch, touched: Set<SourceState>): void {
+    const cursor = batch.cursor as Cursor;
+    let held = false;
+    // Index of the first record still held (-2: none; -1: held since an earlier batch).
+    let firstHeld = Number.MAX_SAFE_INTEGER;
+    for (const st of touched) {
+      const line = st.parser.pendingLine;
+      if (line === undefined) continue;
+      held = true;
+      const idx = batch.records.findIndex((r) => r.line === line && this.parsers.get(r.source) === st);
+      firstHeld = Math.min(firstHeld, idx);
+    }
+    if (!held) {
+      this.held.delete(source);
+      this.ackTo(source, cursor);
+      return;
+    }
+    this.held.set(source, cursor);
+    const start = firstHeld >= 0 ? batch.records[firstHeld].offset : undefined;
+    // Partial ack up to the held record, when that is progress (offsets within one file id).
+    if (start !== undefined && start > (this.ackedTo.get(source)?.[cursor.id] ?? 0)) this.ackTo(source, { ...cursor, offset: start });
+  }
+
+  /** Time passes: idle multi-line records are emitted, detectors close intervals and see silence. */
+  tick(): Anomaly[] {
+    const now = this.opts.clock.now();
+    const idle = this.opts.multilineIdleMs ?? 1000;
+    for (const st of this.parsers.values()) {
+      if (st.parser.pending && now - st.lastInput >= idle) {
+        const events = st.parser.flush(now);
+        this.deliver(events, events.some((e) => e.change !== 'none'));
+      }
+    }
+    this.ackReleased();
+    const found: Anomaly[] = [];
+    for (const d of this.opts.detectors) {
+      try {
+        for (const a of d.tick(now)) found.push(a);
+      } catch (e) {
+        this.fail(d.kind, 'processing', e);
+      }
+    }
+    return this.store(found);
+  }
+
+  private ackTo(source: Source, cursor: Cursor): void {
+    let m = this.ackedTo.get(source);
+    if (m === undefined) this.ackedTo.set(source, (m = {}));
+    m[cursor.id] = cursor.offset;
+    source.ack(cursor);
+  }
+
+  /** Acknowledges held cursors of sources whose parsers hold nothing any more. */
+  private ackReleased(): void {
+    for (const [source, cursor] of this.held) {
+      let pending = false;
+      for (const st of this.parsers.values()) if (st.owner === source && st.parser.pending) pending = true;
+      if (!pending) {
+        this.held.delete(source);
+        this.ackTo(source, cursor);
+      }
+    }
+  }
+
+  private state(sourceId: string, owner: Source): SourceState {
+    let st = this.parsers.get(sourceId);
+    if (st === undefined) {
+      const parser = new LogParser({ ...this.opts.parserOptions(sourceId), source: sourceId });
+      const saved = this.opts.store.loadParserState(sourceId);
+      if (saved !== undefined) parser.restore(saved);
+      st = { parser, owner, lastInput: this.opts.clock.now() };
+      this.parsers.set(sourceId, st);
+    }
+    return st;
+  }
+
+  private deliver(events: LogEvent[], templatesChanged: boolean): void {
+    if (events.length === 0) return;
+    this.stats.events += events.length;
+    this.context.add(events);
+    const found: Anomaly[] = [];
+    for (const d of this.opts.detectors) {
+      try {
+        for (const a of d.observe(events)) found.push(a);
+      } catch (e) {
+        this.fail(d.kind, 'processing', e);
+      }
+    }
+    this.opts.store.upsertTemplates(templateDeltas(events));
+    if (templatesChanged) this.saveParsers(events);
+    this.store(found);
+  }
+
+  private store(found: Anomaly[]): Anomaly[] {
+    if (found.length === 0) return [];
+    for (const a of found) if (a.context.length === 0) a.context = this.context.around(a.source, a.ts);
+    const inserted = this.opts.store.insertAnomalies(found);
+    this.stats.anomalies += inserted.length;
+    this.stats.duplicates += found.length - inserted.length;
+    if (inserted.length > 0) this.opts.onAnomalies?.(inserted);
+    return inserted;
+  }
+
+  private saveParsers(events: LogEvent[]): void {
+    const seen = new Set<string>();
+    for (const e of events) {
+      if (e.change === 'none' || seen.has(e.source)) continue;
+      seen.add(e.source);
+      const st = this.parsers.get(e.source);
+      if (st) this.opts.store.saveParserState(e.source, st.parser.snapshot());
+    }
+  }
+
+  private flushAll(): void {
+    const now = this.opts.clock.now();
+    for (const [id, st] of this.parsers) {
+      const events = st.parser.flush(now);
+      this.deliver(events, false);
+      this.opts.store.saveParserState(id, st.parser.snapshot());
+    }
+    this.ackReleased();
+    this.tick();
+  }
+
+  private async startTicker(signal: AbortSignal): Promise<void> {
+    const every = this.opts.tickMs ?? 1000;
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, every);
+        signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+      if (!signal.aborted) this.tick();
+    }
+  }
+
+  private fail(component: string, stage: ComponentError['stage'], e: unknown): void {
+    this.stats.errors++;
+    const err: ComponentError = { component, stage, errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
+    if (this.errors.length < 100) this.errors.push(err);
+    this.logger.error('A component failed; the pipeline goes on.', { component, stage, error: err.message });
+  }
+}
+
+/** Per-template counts of a batch, for the store's template table. */
+function templateDeltas(events: LogEvent[]): TemplateDelta[] {
+  const by = new Map<string, TemplateDelta>();
+  for (const e of events) {
+    const key = `${e.source}\u0000${e.templateId}`;
+    const d = by.get(key);
+    if (d === undefined) by.set(key, { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, example: e.params });
+    else {
+      d.count++;
+      d.template = e.template;
+      if (e.ts < d.firstSeen) d.firstSeen = e.ts;
+      if (e.ts > d.lastSeen) d.lastSeen = e.ts;
+    }
+  }
+  return [...by.values()];
+}
