@@ -1,0 +1,27 @@
+/**
+ * @module detectors/novelty
+ * The `novelty` detector: new or rare templates per source.
+ * @example
+ * const d = createNovelty({ warmup_events: 1000 });
+ * const anomalies = d.observe(events);
+ */
+import type { ComponentDefinition } from '../../core/component.js';
+import type { StreamDetector } from '../../core/detector.js';
+import { type NoveltyConfig, noveltyConfigSchema } from './config.js';
+import { NoveltyDetector } from './novelty.js';
+import { parseDetectorConfig } from '../shared/common.js';
+
+export { noveltyConfigSchema, type NoveltyConfig } from './config.js';
+export { NoveltyDetector, NOVELTY_SNAPSHOT_VERSION, type NoveltyStats } from './novelty.js';
+
+/** Builds a novelty detector from a partial config (validated; defaults from the schema). */
+export function createNovelty(config: Partial<NoveltyConfig> = {}): NoveltyDetector {
+  return new NoveltyDetector(parseDetectorConfig('novelty', noveltyConfigSchema, config));
+}
+
+export const definition: ComponentDefinition<NoveltyConfig, StreamDetector> = {
+  kind: 'detector',
+  type: 'novelty',
+  configSchema: noveltyConfigSchema,
+  build: (config) => new NoveltyDetector(config),
+};
