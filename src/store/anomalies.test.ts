@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Anomaly } from '../core/event.js';
+import { ManualClock } from '../core/clock.js';
+import { errorCode } from '../../test/harness/errors.js';
+import { openStore, type Store } from './store.js';
+import { MAX_PAGE } from './paging.js';
+import { DETECTORS, SOURCES, makeAnomalies, makeAnomaly, tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+
+let tmp: TmpDir;
+let store: Store;
+let clock: ManualClock;
+beforeEach(() => {
+  tmp = tmpDir();
+  clock = new ManualClock(1_800_000_000_000);
+  store = openStore(tmp.file(), { clock });
+});
+afterEach(() => {
+  store.close();
+  tmp.remove();
+});
+
+/** The expected order: ts descending, then id descending. */
+function newestFirst(a: Anomaly, b: Anomaly): number {
+  return b.ts - a.ts || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+function pageAll(q: Parameters<Store['queryAnomalies']>[0], start?: string): Anomaly[] {
+  const out: Anomaly[] = [];
+  let cursor = start;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = store.queryAnomalies({ ...q, cursor });
+    out.push(...page.anomalies);
+    if (page.next === null) return out;
+    cursor = page.next;
+  }
+  throw new Error('paging did not end');
+}
+
+describe('anomalies', () => {
+  it('dedupes by id: a re-inserted batch returns only the new ones', () => {
+    const first = makeAnomalies(50);
+    expect(store.insertAnomalies(first).map((a) => a.id)).toEqual(first.map((a) => a.id));
+    const again = [...first.slice(10, 20), ...makeAnomalies(5, 'a', 50)];
+    expect(store.insertAnomalies(again).map((a) => a.id)).toEqual(makeAnomalies(5, 'a', 50).map((a) => a.id));
+    expect(pageAll({ limit: 1000 })).toHaveLength(55);
+  });
+
+  it('a changed anomaly with a known id keeps the first version (idempotent re-processing)', () => {
+    const a = makeAnomaly(1);
+    store.insertAnomalies([a]);
+    expect(store.insertAnomalies([{ ...a, title: 'different' }])).toEqual([]);
+    expect(store.getAnomaly(a.id)?.title).toBe(a.title);
+  });
+
+  it('round-trips every field, optional ones absent when not set', () => {
+    const batch = makeAnomalies(30);
+    store.insertAnomalies(batch);
+    for (const a of batch) expect(store.getAnomaly(a.id)).toStrictEqual(a);
+    expect(store.getAnomaly('missing')).toBeUndefined();
+  });
+
+  it('stores hostile strings verbatim', () => {
+    const nasty = ["it's \"quoted\"", "'; DROP TABLE anomalies; --", 'nul\u0000inside', 'emoji 🔥🧨 and ZWJ 👩‍💻', '\\%_ like wildcards', 'line\nbreak\r\n', '\uFEFFbom'];
+    const batch = nasty.map((s, i): Anomaly => ({
+      ...makeAnomaly(i),
+      id: `id-${s}`,
+      source: s,
+      detector: s,
+      title: s,
+      sessionKey: s,
+      context: [s, s],
+      explanation: [{ feature: s, template: s, observed: 1, expected: 0, contribution: 1 }],
+    }));
+    expect(store.insertAnomalies(batch)).toHaveLength(nasty.length);
+    for (const a of batch) {
+      expect(store.getAnomaly(a.id)).toStrictEqual(a);
+      expect(store.queryAnomalies({ source: a.source }).anomalies.map((x) => x.id)).toEqual([a.id]);
+    }
+    expect(pageAll({})).toHaveLength(nasty.length);
+  });
+
+  it('pages through 2,500 rows in (ts DESC, id DESC) order with no duplicates or gaps', () => {
+    const all = makeAnomalies(2500);
+    for (let i = 0; i < all.length; i += 500) store.insertAnomalies(all.slice(i, i + 500));
+    for (const limit of [1000, 77]) {
+      const got = pageAll({ limit });
+      expect(got.map((a) => a.id)).toEqual([...all].sort(newestFirst).map((a) => a.id));
+    }
+  });
+
+  it('a page inserted between requests does not shift the pages already handed out', () => {
+    store.insertAnomalies(makeAnomalies(300));
+    const p1 = store.queryAnomalies({ limit: 100 });
+    store.insertAnomalies(makeAnomalies(50, 'late'));
+    expect(p1.next).not.toBeNull();
+    const rest = pageAll({ limit: 100 }, p1.next as string);
+    const seen = [...p1.anomalies, ...rest].filter((a) => a.id.startsWith('a-'));
+    expect(seen).toHaveLength(300);
+    expect(new Set(seen.map((a) => a.id)).size).toBe(300);
+  });
+
+  it('filters by since/until/source/detector/severity, alone and combined, with paging', () => {
+    const all = makeAnomalies(1200);
+    store.insertAnomalies(all);
+    const t0 = all[0].ts;
+    const cases = [
+      { since: t0 + 20_000 },
+      { until: t0 + 30_000 },
+      { since: t0 + 10_000, until: t0 + 50_000 },
+      { source: SOURCES[1] },
+      { detector: DETECTORS[2] },
+      { severity: 'error' as const },
+      { source: SOURCES[0], detector: DETECTORS[3], severity: 'warning' as const, since: t0 + 5_000 },
+      { source: 'nope' },
+    ];
+    for (const f of cases) {
+      const want = all
+        .filter(
+          (a) =>
+            (f.since === undefined || a.ts >= f.since) &&
+            (f.until === undefined || a.ts < f.until) &&
+            (f.source === undefined || a.source === f.source) &&
+            (f.detector === undefined || a.detector === f.detector) &&
+            (f.severity === undefined || a.severity === f.severity),
+        )
+        .sort(newestFirst);
+      expect(pageAll({ ...f, limit: 64 }).map((a) => a.id)).toEqual(want.map((a) => a.id));
+    }
+  });
+
+  it('caps the page at 1000 and rejects bad limits, times and cursors', () => {
+    store.insertAnomalies(makeAnomalies(MAX_PAGE + 5));
+    const page = store.queryAnomalies({ limit: 5000 });
+    expect(page.anomalies).toHaveLength(MAX_PAGE);
+    expect(page.next).not.toBeNull();
+    expect(store.queryAnomalies({ cursor: page.next as string }).anomalies).toHaveLength(5);
+    for (const limit of [0, -1, 1.5, Number.NaN]) expect(errorCode(() => store.queryAnomalies({ limit }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+    expect(errorCode(() => store.queryAnomalies({ since: Number.NaN }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+    for (const cursor of ['garbage!', Buffer.from('[1]').toString('base64url'), Buffer.from('{"ts":1}').toString('base64url')]) {
+      expect(errorCode(() => store.queryAnomalies({ cursor }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+    }
+  });
+
+  it('deleteAnomaliesBefore removes exactly the older rows', () => {
+    const all = makeAnomalies(400);
+    store.insertAnomalies(all);
+    const cut = all[0].ts + 40_000;
+    expect(store.deleteAnomaliesBefore(cut)).toBe(all.filter((a) => a.ts < cut).length);
+    const left = pageAll({ limit: 1000 });
+    expect(left.map((a) => a.id).sort()).toEqual(all.filter((a) => a.ts >= cut).map((a) => a.id).sort());
+  });
+
+  it('retention by age uses the clock, by rows keeps the newest', () => {
+    const all = makeAnomalies(500);
+    store.insertAnomalies(all);
+    const maxTs = Math.max(...all.map((a) => a.ts));
+    clock.set(maxTs + 10_000);
+    const maxAgeMs = 60_000;
+    const r1 = store.applyRetention({ maxAgeMs });
+    const keptByAge = all.filter((a) => a.ts >= clock.now() - maxAgeMs);
+    expect(r1.byAge).toBe(all.length - keptByAge.length);
+    expect(r1.byRows).toBe(0);
+    const r2 = store.applyRetention({ maxRows: 120 });
+    expect(r2.byRows).toBe(keptByAge.length - 120);
+    expect(pageAll({ limit: 1000 }).map((a) => a.id)).toEqual([...keptByAge].sort(newestFirst).slice(0, 120).map((a) => a.id));
+    expect(store.applyRetention({ maxRows: 0 }).byRows).toBe(120);
+    expect(errorCode(() => store.applyRetention({ maxRows: -1 }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+  });
+});

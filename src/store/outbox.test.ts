@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import { openStore, type Store } from './store.js';
+import { makeAnomalies, tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+
+let tmp: TmpDir;
+let store: Store;
+let clock: ManualClock;
+beforeEach(() => {
+  tmp = tmpDir();
+  clock = new ManualClock(10_000);
+  store = openStore(tmp.file(), { clock });
+});
+afterEach(() => {
+  store.close();
+  tmp.remove();
+});
+
+describe('outbox', () => {
+  it('enqueues once per (sink, anomaly), per sink independently', () => {
+    const batch = makeAnomalies(20);
+    expect(store.outbox.enqueue('webhook', batch)).toBe(20);
+    expect(store.outbox.enqueue('webhook', batch.slice(0, 5))).toBe(0);
+    expect(store.outbox.enqueue('slack', batch.slice(0, 5))).toBe(5);
+    expect(store.outbox.depth('webhook')).toBe(20);
+    expect(store.outbox.depth('slack')).toBe(5);
+    expect(store.outbox.depth('none')).toBe(0);
+  });
+
+  it('due → sent / failed with retry time / given up', () => {
+    const batch = makeAnomalies(10);
+    store.outbox.enqueue('webhook', batch);
+    expect(store.outbox.due('webhook', clock.now() - 1, 100)).toEqual([]);
+    const due = store.outbox.due('webhook', clock.now(), 4);
+    expect(due.map((d) => d.anomalyId)).toEqual(batch.slice(0, 4).map((a) => a.id));
+    expect(due[0].anomaly).toEqual(batch[0]);
+    expect(due[0].attempts).toBe(0);
+
+    expect(store.outbox.markSent([due[0].id, due[1].id])).toBe(2);
+    expect(store.outbox.markSent([due[0].id])).toBe(0);
+    expect(store.outbox.markFailed(due[2].id, 'HTTP 503', clock.now() + 5_000)).toBe(true);
+    expect(store.outbox.markFailed(due[3].id, 'HTTP 400: rejected', null)).toBe(true);
+    expect(store.outbox.markFailed(due[3].id, 'again', clock.now())).toBe(false);
+    expect(store.outbox.depth('webhook')).toBe(10 - 3);
+
+    const now = store.outbox.due('webhook', clock.now(), 100).map((d) => d.anomalyId);
+    expect(now).toEqual(batch.slice(4).map((a) => a.id));
+    clock.advance(5_000);
+    const later = store.outbox.due('webhook', clock.now(), 100);
+    const retried = later.find((d) => d.anomalyId === batch[2].id);
+    expect(retried).toMatchObject({ attempts: 1, lastError: 'HTTP 503', nextAttemptAt: clock.now() });
+    expect(later.map((d) => d.anomalyId)).toEqual([...batch.slice(4), batch[2]].map((a) => a.id));
+  });
+
+  it('pending items survive a reopen; retention prunes delivered rows whose anomaly is gone', () => {
+    const batch = makeAnomalies(6);
+    store.insertAnomalies(batch);
+    store.outbox.enqueue('webhook', batch);
+    const due = store.outbox.due('webhook', clock.now(), 100);
+    store.outbox.markSent(due.slice(0, 3).map((d) => d.id));
+    store.close();
+    store = openStore(tmp.file(), { clock });
+    expect(store.outbox.depth('webhook')).toBe(3);
+    const r = store.applyRetention({ maxRows: 0 });
+    expect(r.byRows).toBe(6);
+    expect(r.outbox).toBe(3);
+    expect(store.outbox.due('webhook', clock.now(), 100).map((d) => d.anomalyId)).toEqual(batch.slice(3).map((a) => a.id));
+  });
+});

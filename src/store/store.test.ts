@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Cursor } from '../core/event.js';
+import { ManualClock } from '../core/clock.js';
+import { errorCode } from '../../test/harness/errors.js';
+import { openStore, type Store } from './store.js';
+import type { TemplateRow } from './templates.js';
+import { tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+
+let tmp: TmpDir;
+let store: Store;
+let clock: ManualClock;
+beforeEach(() => {
+  tmp = tmpDir();
+  clock = new ManualClock(1_000);
+  store = openStore(tmp.file(), { clock });
+});
+afterEach(() => {
+  store.close();
+  tmp.remove();
+});
+
+function reopen(): Store {
+  store.close();
+  store = openStore(tmp.file(), { clock });
+  return store;
+}
+
+describe('checkpoints', () => {
+  it('round-trips cursors per source, last save wins, survives a reopen', () => {
+    const c1: Cursor = { kind: 'file', id: '2049:131', offset: 4096 };
+    const c2: Cursor = { kind: 'kafka', id: 'logs:3', offset: 17 };
+    expect(store.checkpoints.load('file:/a.log')).toBeUndefined();
+    store.checkpoints.save('file:/a.log', c1);
+    store.checkpoints.save('kafka', c2);
+    store.checkpoints.save('file:/a.log', { ...c1, offset: 8192 });
+    reopen();
+    expect(store.checkpoints.load('file:/a.log')).toEqual({ ...c1, offset: 8192 });
+    expect(store.checkpoints.load('kafka')).toEqual(c2);
+  });
+
+  it('refuses a malformed cursor instead of persisting it', () => {
+    expect(errorCode(() => store.checkpoints.save('x', { kind: 'tape', id: 'a', offset: 1 } as unknown as Cursor))).toBe('ANOMALOG_ERR_SNAPSHOT_INVALID');
+    expect(store.checkpoints.load('x')).toBeUndefined();
+  });
+
+  it('batch() commits anomalies and the checkpoint together or not at all', () => {
+    const cursor: Cursor = { kind: 'stream', id: 'stdin', offset: 10 };
+    expect(() =>
+      store.batch(() => {
+        store.checkpoints.save('stdin', cursor);
+        store.saveParserState('stdin', { kind: 'drain', version: 1, data: {} });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.checkpoints.load('stdin')).toBeUndefined();
+    expect(store.loadParserState('stdin')).toBeUndefined();
+    store.batch(() => store.checkpoints.save('stdin', cursor));
+    expect(store.checkpoints.load('stdin')).toEqual(cursor);
+  });
+});
+
+describe('parser state', () => {
+  it('round-trips a snapshot per source', () => {
+    const snap = { kind: 'drain', version: 3, data: { clusters: [{ id: 1, tokens: ['a', '<*>'], size: 4 }], depth: 4 } };
+    store.saveParserState('syslog', snap);
+    store.saveParserState('http', { kind: 'drain', version: 3, data: null });
+    reopen();
+    expect(store.loadParserState('syslog')).toEqual(snap);
+    expect(store.loadParserState('http')).toEqual({ kind: 'drain', version: 3, data: null });
+    expect(store.loadParserState('none')).toBeUndefined();
+  });
+});
+
+describe('templates', () => {
+  const row = (source: string, templateId: number, count: number, firstSeen: number, lastSeen: number, template = `T${templateId} <*>`): TemplateRow => ({
+    source,
+    templateId,
+    template,
+    count,
+    firstSeen,
+    lastSeen,
+  });
+
+  it('adds counts, keeps the earliest first_seen, moves last_seen, takes the newest template text', () => {
+    const deltas = [
+      row('s', 1, 5, 100, 200, 'Connected to <*>'),
+      row('s', 1, 3, 150, 400, 'Connected to <*> port <*>'),
+      row('s', 1, 2, 90, 300, 'Connected to <*> port <*>'),
+      row('t', 1, 7, 10, 20),
+    ];
+    store.upsertTemplates(deltas.slice(0, 1));
+    store.upsertTemplates(deltas.slice(1));
+    const s1 = store.listTemplates({ source: 's' }).templates;
+    const sDeltas = deltas.filter((d) => d.source === 's');
+    expect(s1).toEqual([
+      {
+        source: 's',
+        templateId: 1,
+        template: sDeltas[sDeltas.length - 1].template,
+        count: sDeltas.reduce((n, d) => n + d.count, 0),
+        firstSeen: Math.min(...sDeltas.map((d) => d.firstSeen)),
+        lastSeen: Math.max(...sDeltas.map((d) => d.lastSeen)),
+      },
+    ]);
+    expect(store.listTemplates({ source: 't' }).templates[0].count).toBe(7);
+  });
+
+  it('keeps the first example params', () => {
+    store.upsertTemplates([{ ...row('s', 2, 1, 1, 1), exampleParams: ['10.0.0.1', "'; DROP TABLE templates; --"] }]);
+    store.upsertTemplates([{ ...row('s', 2, 1, 2, 2), exampleParams: ['other'] }]);
+    store.upsertTemplates([row('s', 2, 1, 3, 3)]);
+    expect(store.listTemplates().templates[0].exampleParams).toEqual(['10.0.0.1', "'; DROP TABLE templates; --"]);
+  });
+
+  it('lists by count with source, substring search (wildcards literal), limit, offset and total', () => {
+    const rows: TemplateRow[] = [];
+    for (let i = 0; i < 40; i++) rows.push(row(i % 2 ? 'a' : 'b', i, (i * 7) % 23, i, i + 1, i % 5 === 0 ? `100% done_${i}` : `step ${i} <*>`));
+    store.upsertTemplates(rows);
+    const byCount = [...rows].sort((x, y) => y.count - x.count || (x.source < y.source ? -1 : x.source > y.source ? 1 : x.templateId - y.templateId));
+    const p = store.listTemplates({ limit: 10, offset: 5 });
+    expect(p.total).toBe(40);
+    expect(p.templates.map((t) => [t.source, t.templateId])).toEqual(byCount.slice(5, 15).map((t) => [t.source, t.templateId]));
+    const a = store.listTemplates({ source: 'a', limit: 1000 });
+    expect(a.total).toBe(rows.filter((r) => r.source === 'a').length);
+    const pct = store.listTemplates({ search: '0% d', limit: 1000 });
+    expect(pct.templates.map((t) => t.templateId).sort((x, y) => x - y)).toEqual(rows.filter((r) => r.template.includes('0% d')).map((r) => r.templateId));
+    expect(store.listTemplates({ search: '_', limit: 1000 }).total).toBe(rows.filter((r) => r.template.includes('_')).length);
+    expect(store.listTemplates({ search: '%' }).total).toBe(rows.filter((r) => r.template.includes('%')).length);
+    expect(errorCode(() => store.listTemplates({ offset: -1 }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+  });
+});
+
+describe('models', () => {
+  it('keeps one active model per kind; the newest activation wins; artifacts round-trip', () => {
+    expect(store.activeModel('model-detector')).toBeUndefined();
+    const art1 = { kind: 'isolation-forest', version: 1, data: { trees: [[1, 2, 3]], vocabulary: ['E1', 'E2'] } };
+    store.saveModel({ id: 'm1', kind: 'model-detector', version: 1, artifact: art1 });
+    clock.advance(10);
+    store.saveModel({ id: 'm2', kind: 'model-detector', version: 1, artifact: { ...art1, data: { trees: [] } } });
+    store.saveModel({ id: 'm3', kind: 'model-detector', version: 1, artifact: art1, activate: false });
+    store.saveModel({ id: 'n1', kind: 'other', version: 2, artifact: [1.5, -2] });
+    reopen();
+    const active = store.activeModel('model-detector');
+    expect(active).toMatchObject({ id: 'm2', active: true, createdAt: 1010, artifact: { ...art1, data: { trees: [] } } });
+    expect(store.activeModel('other')?.artifact).toEqual([1.5, -2]);
+    store.saveModel({ id: 'm1', kind: 'model-detector', version: 1, artifact: art1 });
+    expect(store.activeModel('model-detector')?.id).toBe('m1');
+  });
+});
