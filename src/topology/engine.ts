@@ -261,7 +261,7 @@ function templateDeltas(events: LogEvent[]): TemplateDelta[] {
   for (const e of events) {
     const key = `${e.source}\u0000${e.templateId}`;
     const d = by.get(key);
-    if (d === undefined) by.set(key, { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, example: e.params });
+    if (d === undefined) by.set(key, { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params });
     else {
       d.count++;
       d.template = e.template;

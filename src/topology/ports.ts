@@ -14,13 +14,13 @@ export interface TemplateDelta {
   firstSeen: number;
   lastSeen: number;
   /** Params of one event of this template, as an example. */
-  example?: string[];
+  exampleParams?: string[];
 }
 
 export interface EngineStore {
   loadParserState(source: string): Snapshot | undefined;
   saveParserState(source: string, snapshot: Snapshot): void;
-  upsertTemplates(rows: TemplateDelta[]): void;
+  upsertTemplates(rows: readonly TemplateDelta[]): void;
   /** Stores anomalies not stored before (same id = same anomaly) and returns those it stored. */
-  insertAnomalies(batch: Anomaly[]): Anomaly[];
+  insertAnomalies(batch: readonly Anomaly[]): Anomaly[];
 }

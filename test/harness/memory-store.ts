@@ -20,14 +20,14 @@ export class MemoryStore implements EngineStore, CheckpointStore {
   saveParserState(source: string, snapshot: Snapshot): void {
     this.parserStates.set(source, JSON.parse(JSON.stringify(snapshot)));
   }
-  upsertTemplates(rows: TemplateDelta[]): void {
+  upsertTemplates(rows: readonly TemplateDelta[]): void {
     for (const r of rows) {
       const key = `${r.source}/${r.templateId}`;
       const old = this.templates.get(key);
       this.templates.set(key, old ? { ...r, count: old.count + r.count, firstSeen: Math.min(old.firstSeen, r.firstSeen) } : { ...r });
     }
   }
-  insertAnomalies(batch: Anomaly[]): Anomaly[] {
+  insertAnomalies(batch: readonly Anomaly[]): Anomaly[] {
     const out: Anomaly[] = [];
     for (const a of batch) {
       if (this.anomalies.has(a.id)) continue;

@@ -1,0 +1,125 @@
+/**
+ * @module api/server
+ * The JSON API and live feed on the service port (fastify): health, anomalies (filters, keyset
+ * paging), one anomaly with its explanation and context, templates, and a server-sent-events
+ * stream of new anomalies. Query strings are validated with strict schemas: a bad one is a 400 that
+ * names the parameter. The API only reads from the store.
+ * @example
+ * const api = buildApi({ store, clock, version: '0.1.0' });
+ * await api.app.listen({ port: 8080, host: '127.0.0.1' });
+ * engine.onAnomalies = (a) => api.feed.publish(a);
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { Anomaly } from '../core/event.js';
+import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
+import { LiveFeed } from './live-feed.js';
+
+/** What the API reads (the SQLite store implements it). */
+export interface ApiStore {
+  queryAnomalies(q?: AnomalyQuery): AnomalyPage;
+  getAnomaly(id: string): Anomaly | undefined;
+  listTemplates(q?: TemplateQuery): TemplatePage;
+}
+
+export interface ApiOptions {
+  store: ApiStore;
+  clock: Clock;
+  version: string;
+  /** Extra health details (sources, queue depths…), computed per request. */
+  health?: () => Record<string, unknown>;
+  /** Most live-feed clients at once. */
+  maxStreamClients?: number;
+}
+
+const time = z.coerce.number().int().nonnegative();
+const anomalyQuery = z
+  .object({
+    since: time.optional(),
+    until: time.optional(),
+    source: z.string().max(512).optional(),
+    detector: z.string().max(64).optional(),
+    severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    cursor: z.string().max(512).optional(),
+    next: z.string().max(512).optional(),
+  })
+  .strict();
+const templateQuery = z
+  .object({
+    source: z.string().max(512).optional(),
+    search: z.string().max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    offset: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+
+export interface Api {
+  app: FastifyInstance;
+  feed: LiveFeed;
+}
+
+export function buildApi(opts: ApiOptions): Api {
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  const feed = new LiveFeed(opts.maxStreamClients ?? 100);
+  const started = opts.clock.now();
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
+  });
+
+  app.get('/api/health', async () => ({
+    status: 'ok',
+    version: opts.version,
+    uptimeMs: opts.clock.now() - started,
+    streamClients: feed.clients,
+    ...(opts.health?.() ?? {}),
+  }));
+
+  app.get('/api/anomalies', async (req, reply) => {
+    const q = parse(anomalyQuery, req.query, reply);
+    if (q === null) return reply;
+    const { next, ...rest } = q;
+    return opts.store.queryAnomalies({ ...rest, cursor: rest.cursor ?? next });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/anomalies/:id', async (req, reply) => {
+    const a = opts.store.getAnomaly(req.params.id);
+    if (a === undefined) return reply.status(404).send({ error: `No anomaly with id ${JSON.stringify(req.params.id.slice(0, 100))}.`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
+    return a;
+  });
+
+  app.get('/api/templates', async (req, reply) => {
+    const q = parse(templateQuery, req.query, reply);
+    if (q === null) return reply;
+    return opts.store.listTemplates(q);
+  });
+
+  app.get('/api/stream', (req, reply) => {
+    if (!feed.accepts()) {
+      void reply.status(503).send({ error: 'Too many live-feed clients.', code: 'ANOMALOG_ERR_API_BUSY' });
+      return;
+    }
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': anomalog live feed\n\n');
+    const off = feed.subscribe(res);
+    req.raw.on('close', off);
+  });
+
+  app.addHook('onClose', async () => feed.close());
+  return { app, feed };
+}
+
+/** Validates a query string; on failure sends a 400 naming the parameter and returns null. */
+function parse<T>(schema: z.ZodType<T>, raw: unknown, reply: FastifyReply): T | null {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const where = issue.path.length ? issue.path.join('.') : (issue as { keys?: string[] }).keys?.join(', ') ?? 'query';
+  void reply.status(400).send({ error: `Bad query parameter ${where}: ${issue.message}.`, code: 'ANOMALOG_ERR_API_QUERY' });
+  return null;
+}
