@@ -1,0 +1,317 @@
+import { appendFileSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RawBatch, RawRecord } from '../../core/source.js';
+import { sourceContract, waitFor } from '../../../test/contract/source.contract.js';
+import { MemoryCheckpoints } from '../../../test/harness/memory-checkpoints.js';
+import { createFileTailSource, fileTailConfigSchema, type FileTailOptions, type FileTailSource } from './index.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'anomalog-tail-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const FAST = { poll_interval_ms: 10, rotate_wait_ms: 30 } as const;
+const lines = (prefix: string, n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `${prefix}${from + i} payload ${'p'.repeat((from + i) % 23)}`);
+const text = (ls: string[]): string => ls.map((l) => `${l}\n`).join('');
+
+interface Tail {
+  source: FileTailSource;
+  batches: RawBatch[];
+  records(): RawRecord[];
+  texts(): string[];
+  stop(): Promise<void>;
+}
+
+/** Runs a file tail; acks every batch unless `ack` says otherwise. */
+function tail(opts: FileTailOptions, checkpoints: MemoryCheckpoints, ack: (b: RawBatch, i: number) => boolean = () => true): Tail {
+  const source = createFileTailSource({ ...FAST, ...opts }, { checkpoints });
+  const ac = new AbortController();
+  const batches: RawBatch[] = [];
+  const done = source.run(async (b) => {
+    batches.push(b);
+    if (b.cursor && ack(b, batches.length - 1)) source.ack(b.cursor);
+  }, ac.signal);
+  const records = (): RawRecord[] => batches.flatMap((b) => b.records);
+  return {
+    source,
+    batches,
+    records,
+    texts: () => records().map((r) => r.text),
+    stop: async () => {
+      ac.abort();
+      await done;
+    },
+  };
+}
+
+sourceContract('file_tail', async () => {
+  const dir = tmp();
+  const file = path.join(dir, 'contract.log');
+  writeFileSync(file, '');
+  const checkpoints = new MemoryCheckpoints();
+  const source = createFileTailSource({ paths: [file], ...FAST }, { checkpoints });
+  return {
+    source,
+    write: async (ls) => appendFileSync(file, text(ls)),
+    committed: () => checkpoints.saved.get(`file:${file}`),
+    cleanup: async () => undefined,
+  };
+});
+
+describe('file tail: reading', () => {
+  it('delivers appended lines once, in order, with line numbers and a cursor past the last line', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'app.log');
+    writeFileSync(file, text(lines('a', 10)));
+    const cps = new MemoryCheckpoints();
+    const t = tail({ paths: [file] }, cps);
+    const all = lines('a', 10);
+    for (let k = 0; k < 5; k++) {
+      const more = lines('a', 37, 10 + k * 37);
+      appendFileSync(file, text(more));
+      all.push(...more);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await waitFor(() => t.texts().length >= all.length, 10_000, 'appended lines');
+    await t.stop();
+    expect(t.texts()).toEqual(all);
+    expect(t.records().map((r) => r.line)).toEqual(all.map((_, i) => i + 1));
+    expect(t.records().every((r) => r.source === `file:${file}`)).toBe(true);
+    expect(cps.saved.get(`file:${file}`)?.offset).toBe(Buffer.byteLength(text(all)));
+  });
+
+  it('holds a partial last line until its newline arrives', async () => {
+    const file = path.join(tmp(), 'p.log');
+    writeFileSync(file, 'first\nsec');
+    const t = tail({ paths: [file] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 1);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(t.texts()).toEqual(['first']);
+    expect(t.batches.at(-1)?.cursor?.offset).toBe(6);
+    appendFileSync(file, 'ond\n');
+    await waitFor(() => t.texts().length >= 2);
+    await t.stop();
+    expect(t.texts()).toEqual(['first', 'second']);
+    expect(t.source.stats().partial_flushed).toBe(0);
+  });
+
+  it('emits a partial last line after the idle timeout, counted, and goes on after it', async () => {
+    const file = path.join(tmp(), 'p.log');
+    writeFileSync(file, 'x\nhalf');
+    const t = tail({ paths: [file], partial_line_timeout_ms: 80 }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 2);
+    expect(t.texts()).toEqual(['x', 'half']);
+    expect(t.batches.at(-1)?.cursor?.offset).toBe(6);
+    appendFileSync(file, '-more\nnext\n');
+    await waitFor(() => t.texts().length >= 4);
+    await t.stop();
+    expect(t.records().map((r) => [r.text, r.line])).toEqual([
+      ['x', 1],
+      ['half', 2],
+      ['-more', 3],
+      ['next', 4],
+    ]);
+    expect(t.source.stats().partial_flushed).toBe(1);
+  });
+
+  it('truncates a huge line, counts it, and keeps the following lines and numbers', async () => {
+    const file = path.join(tmp(), 'h.log');
+    writeFileSync(file, `a\n${'H'.repeat(3 * 1024 * 1024)}\nb\n`);
+    const t = tail({ paths: [file], max_line_bytes: 1024, read_bytes: 64 * 1024 }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 3);
+    await t.stop();
+    expect(t.records().map((r) => [r.text.length, r.line])).toEqual([
+      [1, 1],
+      [1024, 2],
+      [1, 3],
+    ]);
+    expect(t.source.stats().truncated_lines).toBe(1);
+  });
+
+  it('picks up a file that appears after start, from its first byte even with start_at end', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'old.log'), 'skipped\n');
+    const t = tail({ paths: [path.join(dir, '*.log')], start_at: 'end' }, new MemoryCheckpoints());
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(path.join(dir, 'new.log'), 'n1\nn2\n');
+    appendFileSync(path.join(dir, 'old.log'), 'o1\n');
+    await waitFor(() => t.texts().length >= 3);
+    await t.stop();
+    expect(t.records().filter((r) => r.source.endsWith('new.log')).map((r) => [r.text, r.line])).toEqual([
+      ['n1', 1],
+      ['n2', 2],
+    ]);
+    expect(t.records().filter((r) => r.source.endsWith('old.log')).map((r) => [r.text, r.line])).toEqual([['o1', 2]]);
+  });
+
+  it('expands globs with *, ? and ** (nested directories, non-matching names left out)', async () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'svc', 'a', 'deep'), { recursive: true });
+    const files = {
+      'svc/x.log': 'x\n',
+      'svc/a/y.log': 'y\n',
+      'svc/a/deep/z.log': 'z\n',
+      'svc/a/deep/z.txt': 'no\n',
+      'svc/a/ab1.log': 'q\n',
+    };
+    for (const [f, c] of Object.entries(files)) writeFileSync(path.join(dir, f), c);
+    const t = tail({ paths: [path.join(dir, 'svc/**/*.log')] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 4);
+    await new Promise((r) => setTimeout(r, 40));
+    await t.stop();
+    expect(t.texts().sort()).toEqual(['q', 'x', 'y', 'z']);
+    const q = tail({ paths: [path.join(dir, 'svc/a/a?1.log'), path.join(dir, 'svc/*/y.log')] }, new MemoryCheckpoints());
+    await waitFor(() => q.texts().length >= 2);
+    await new Promise((r) => setTimeout(r, 40));
+    await q.stop();
+    expect(q.texts().sort()).toEqual(['q', 'y']);
+  });
+
+  it('has a strict config schema with the documented defaults', () => {
+    expect(fileTailConfigSchema.parse({ paths: ['a.log'] })).toMatchObject({
+      poll_interval_ms: 250,
+      read_bytes: 1024 * 1024,
+      start_at: 'beginning',
+      max_line_bytes: 1024 * 1024,
+    });
+    expect(() => fileTailConfigSchema.parse({ paths: ['a'], poll_ms: 5 })).toThrow();
+    expect(() => fileTailConfigSchema.parse({ paths: [] })).toThrow();
+  });
+});
+
+describe('file tail: rotation and truncation', () => {
+  it('rotation by rename: finishes the old file (lines written after the rename included), then the new one from 0', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'app.log');
+    writeFileSync(file, text(lines('old', 20)));
+    const t = tail({ paths: [path.join(dir, 'app.log*')] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 20);
+    const fd = openSync(file, 'a'); // the application's handle
+    renameSync(file, `${file}.1`);
+    writeSync(fd, text(lines('old', 15, 20))); // after the rename, before anyone reopens
+    writeFileSync(file, text(lines('new', 5)));
+    writeSync(fd, text(lines('old', 5, 35)));
+    closeSync(fd);
+    await waitFor(() => t.texts().length >= 45);
+    await new Promise((r) => setTimeout(r, 120));
+    await t.stop();
+    expect(t.texts()).toEqual([...lines('old', 40), ...lines('new', 5)]);
+    const newRecs = t.records().filter((r) => r.text.startsWith('new'));
+    expect(newRecs.map((r) => r.line)).toEqual([1, 2, 3, 4, 5]);
+    expect(t.source.stats().rotations).toBe(1);
+  });
+
+  it('copytruncate: a file shorter than the read position is read again from 0, counted', async () => {
+    const file = path.join(tmp(), 'ct.log');
+    writeFileSync(file, text(lines('before', 50)));
+    const t = tail({ paths: [file] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 50);
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    await new Promise((r) => setTimeout(r, 60));
+    appendFileSync(file, text(lines('after', 3)));
+    await waitFor(() => t.texts().length >= 53);
+    await t.stop();
+    expect(t.texts()).toEqual([...lines('before', 50), ...lines('after', 3)]);
+    expect(t.records().slice(50).map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(t.source.stats().truncations).toBe(1);
+    expect(t.batches.at(-1)?.cursor?.offset).toBe(Buffer.byteLength(text(lines('after', 3))));
+  });
+
+  it('closes a deleted file after reading it to the end', async () => {
+    const file = path.join(tmp(), 'gone.log');
+    writeFileSync(file, 'g1\n');
+    const t = tail({ paths: [file] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 1);
+    expect(t.source.stats().open_files).toBe(1);
+    appendFileSync(file, 'g2\n');
+    unlinkSync(file);
+    await waitFor(() => t.source.stats().open_files === 0, 5_000, 'the file to be closed');
+    await t.stop();
+    expect(t.texts()).toEqual(['g1', 'g2']);
+  });
+});
+
+describe('file tail: checkpoints and restarts', () => {
+  it('resumes after the acknowledged line: nothing lost, nothing acknowledged re-emitted', async () => {
+    const file = path.join(tmp(), 'r.log');
+    writeFileSync(file, text(lines('r', 30)));
+    const cps = new MemoryCheckpoints();
+    const t1 = tail({ paths: [file] }, cps);
+    await waitFor(() => t1.texts().length >= 30);
+    await t1.stop();
+    appendFileSync(file, text(lines('r', 12, 30)));
+    const t2 = tail({ paths: [file], start_at: 'end' }, cps);
+    await waitFor(() => t2.texts().length >= 12);
+    await new Promise((r) => setTimeout(r, 40));
+    await t2.stop();
+    expect(t2.texts()).toEqual(lines('r', 12, 30));
+    expect(t2.records().map((r) => r.line)).toEqual(Array.from({ length: 12 }, (_, i) => 31 + i));
+  });
+
+  it('re-emits a batch that was never acknowledged (at-least-once)', async () => {
+    const file = path.join(tmp(), 'u.log');
+    writeFileSync(file, text(lines('u', 5)));
+    const cps = new MemoryCheckpoints();
+    // Only the first batch is acknowledged, as if the process died before the second was processed.
+    const t1 = tail({ paths: [file] }, cps, (_b, i) => i === 0);
+    await waitFor(() => t1.texts().length >= 5);
+    appendFileSync(file, text(lines('u', 5, 5)));
+    await waitFor(() => t1.texts().length >= 10);
+    await t1.stop();
+    const firstCount = t1.batches[0].records.length;
+    expect(t1.batches.length).toBeGreaterThan(1);
+    expect(cps.history.map((h) => h.cursor.offset)).toEqual([t1.batches[0].cursor?.offset]);
+    const t2 = tail({ paths: [file] }, cps);
+    await waitFor(() => t2.texts().length >= 10 - firstCount);
+    await new Promise((r) => setTimeout(r, 40));
+    await t2.stop();
+    expect(t2.texts()).toEqual(lines('u', 10).slice(firstCount));
+    expect(t2.records()[0].line).toBe(firstCount + 1);
+  });
+
+  it('saves no checkpoint before an ack', async () => {
+    const file = path.join(tmp(), 'n.log');
+    writeFileSync(file, text(lines('n', 3)));
+    const cps = new MemoryCheckpoints();
+    const t = tail({ paths: [file] }, cps, () => false);
+    await waitFor(() => t.texts().length >= 3);
+    await t.stop();
+    expect(cps.history).toEqual([]);
+    const again = tail({ paths: [file] }, cps);
+    await waitFor(() => again.texts().length >= 3);
+    await again.stop();
+    expect(again.texts()).toEqual(lines('n', 3));
+  });
+
+  it('finishes a file rotated while the source was down (found by inode), then reads the new one', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'app.log');
+    writeFileSync(file, text(lines('a', 10)));
+    const cps = new MemoryCheckpoints();
+    const t1 = tail({ paths: [path.join(dir, 'app.log*')] }, cps);
+    await waitFor(() => t1.texts().length >= 10);
+    await t1.stop();
+    appendFileSync(file, text(lines('a', 6, 10)));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, text(lines('b', 4)));
+    const t2 = tail({ paths: [path.join(dir, 'app.log*')] }, cps);
+    await waitFor(() => t2.texts().length >= 10);
+    await new Promise((r) => setTimeout(r, 120));
+    await t2.stop();
+    expect(t2.texts()).toEqual([...lines('a', 6, 10), ...lines('b', 4)]);
+    expect(t2.records().slice(0, 6).map((r) => r.line)).toEqual([11, 12, 13, 14, 15, 16]);
+    // The rotated file is now tracked under its new name at its end: a third run reads nothing again.
+    const t3 = tail({ paths: [path.join(dir, 'app.log*')] }, cps);
+    await new Promise((r) => setTimeout(r, 120));
+    await t3.stop();
+    expect(t3.texts()).toEqual([]);
+  });
+});
