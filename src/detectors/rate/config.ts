@@ -1,0 +1,38 @@
+/**
+ * @module detectors/rate/config
+ * Strict schema of the `rate` detector; every default lives here.
+ */
+import { z } from 'zod';
+
+export const rateConfigSchema = z
+  .object({
+    /** Length of a counting interval; event time decides which interval an event falls in. */
+    interval_seconds: z.number().positive().default(60),
+    /** Intervals a series (source or template) must have learned before it can alert. */
+    warmup_intervals: z.number().int().min(1).default(10),
+    /** Span of the EWMA baseline in intervals (alpha = 2 / (span + 1)). */
+    baseline_intervals: z.number().int().min(1).default(30),
+    /** Label-free threshold: a count whose Poisson / negative-binomial tail probability is below this is anomalous. */
+    tail_probability: z.number().gt(0).lt(0.5).default(1e-6),
+    /** A spike also needs at least this many events and `min_change_ratio` × the expected count. */
+    min_spike_count: z.number().min(0).default(10),
+    /** Spikes need observed ≥ ratio × expected, drops observed ≤ expected / ratio. */
+    min_change_ratio: z.number().min(1).default(2),
+    /** Consecutive empty intervals of a source before it is reported silent (if its baseline makes that improbable). */
+    silence_intervals: z.number().int().min(1).default(3),
+    /** After this many consecutive anomalous intervals a series learns its new level. */
+    relearn_intervals: z.number().int().min(1).default(10),
+    /** Intervals closed one by one when time jumps; the rest of a longer gap counts as silence without learning. */
+    max_catchup_intervals: z.number().int().min(1).default(1440),
+    /** Templates tracked per source (LRU eviction beyond, counted). */
+    max_templates: z.number().int().min(1).default(2000),
+    /** Sources tracked (LRU eviction beyond, counted). */
+    max_sources: z.number().int().min(1).default(200),
+    /** Raw lines of the source kept as context. */
+    context_lines: z.number().int().min(0).max(100).default(5),
+    /** Longer lines and templates are cut. */
+    max_line_chars: z.number().int().min(16).default(2000),
+  })
+  .strict();
+
+export type RateConfig = z.infer<typeof rateConfigSchema>;

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../core/event.js';
+import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
+import { errorCode } from '../../../test/harness/errors.js';
+import { batches, EventFactory, hdfsReplay } from '../../../test/harness/log-streams.js';
+import { createRate, definition, lowerTail, rateConfigSchema, upperTail } from './index.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 24);
+
+/** One full hour [start, start + 60 min) of the HDFS sample at ~10 lines/s (Poisson arrivals), ~600 lines per minute. */
+function normalHour(f: EventFactory, start = T0, seed = 7): LogEvent[] {
+  return hdfsReplay(f, { count: 38_000, meanGapMs: 100, start, seed }).filter((e) => e.ts < start + 60 * MIN);
+}
+
+/** `times` copies of the most frequent template's lines spread over [start, start + 1 min). */
+function burst(f: EventFactory, of: LogEvent, start: number, n: number): LogEvent[] {
+  const out: LogEvent[] = [];
+  for (let i = 0; i < n; i++) out.push(f.event(of.message, start + Math.floor((i * MIN) / n), of.source));
+  return out;
+}
+
+function merge(a: LogEvent[], b: LogEvent[]): LogEvent[] {
+  return [...a, ...b].sort((x, y) => x.ts - y.ts);
+}
+
+function contractStream(): Step[] {
+  const f = new EventFactory();
+  const normal = hdfsReplay(f, { count: 3000, meanGapMs: 100, start: T0 });
+  const end = normal[normal.length - 1].ts;
+  const after = hdfsReplay(f, { count: 600, meanGapMs: 100, start: end, seed: 3 });
+  const spike = burst(f, normal[0], Math.ceil(end / 10_000) * 10_000 + 10_000, 400);
+  const steps: Step[] = batches(merge([...normal, ...after], spike), 100).map((events) => ({ events }));
+  const last = after[after.length - 1].ts;
+  steps.push({ tick: last + 10_000 }, { tick: last + 200_000 });
+  return steps;
+}
+
+detectorContract('rate', {
+  make: () => createRate({ interval_seconds: 10, warmup_intervals: 5, max_templates: 500, max_sources: 20 }),
+  stream: contractStream,
+});
+
+describe('rate', () => {
+  it('raises nothing on a normal replay after warm-up', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const d = createRate();
+    const found = batches(events, 500).flatMap((b) => d.observe(b));
+    found.push(...d.tick(events[events.length - 1].ts));
+    expect(found).toEqual([]);
+    expect(d.stats().templates).toBe(new Set(events.map((e) => e.templateId)).size);
+  });
+
+  it('flags a 20x burst of one template in the interval it happens', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const top = events[0];
+    const perMinute = events.filter((e) => e.templateId === top.templateId).length / 60;
+    const at = T0 + 60 * MIN;
+    const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 2 * MIN);
+    const d = createRate();
+    d.observe(events);
+    const found = [...d.observe(merge(tail, burst(f, top, at, Math.round(perMinute * 19)))), ...d.tick(at + 2 * MIN)];
+    const spikes = found.filter((a) => a.templateId === top.templateId);
+    expect(spikes).toHaveLength(1);
+    const a = spikes[0];
+    expect(a.window).toEqual({ start: at, end: at + MIN });
+    expect(a.explanation[0].feature).toBe('template_spike');
+    expect(a.explanation[0].observed).toBeGreaterThan(15 * perMinute);
+    expect(a.explanation[0].expected).toBeGreaterThan(0.7 * perMinute);
+    expect(a.explanation[0].expected).toBeLessThan(1.3 * perMinute);
+    expect(a.title).toMatch(new RegExp(`^Spike of 'PacketResponder .*' on hdfs: \\d+ events in 60 s, about \\d+ expected\\.$`));
+    expect(a.context).toEqual([top.message]);
+    expect(found.every((x) => x.explanation[0].feature.endsWith('_spike'))).toBe(true);
+  });
+
+  it('flags a template that stops while the source goes on, as a drop', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const top = events[0].templateId;
+    const d = createRate();
+    d.observe(events);
+    const next = hdfsReplay(f, { count: 1900, meanGapMs: 100, start: T0 + 60 * MIN, seed: 5 }).filter((e) => e.templateId !== top && e.ts < T0 + 63 * MIN);
+    const found = [...d.observe(next), ...d.tick(T0 + 63 * MIN)];
+    const drops = found.filter((a) => a.explanation[0].feature === 'template_drop');
+    expect(drops.length).toBeGreaterThanOrEqual(1);
+    expect(drops.every((a) => a.templateId === top)).toBe(true);
+    expect(drops[0].title).toMatch(/^Drop of 'PacketResponder .*' on hdfs: 0 events in 60 s, about \d+ expected\.$/);
+  });
+
+  it('reports a source going silent once, on tick alone, and again after it came back', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const d = createRate();
+    d.observe(events);
+    const end = T0 + 60 * MIN;
+    expect(d.tick(end + 2 * MIN)).toEqual([]);
+    const silent = d.tick(end + 3 * MIN);
+    expect(silent).toHaveLength(1);
+    expect(silent[0].title).toMatch(/^Source hdfs went silent: no events for 3 intervals of 60 s, about \d+ expected per interval\.$/);
+    expect(silent[0].severity).toBe('error');
+    expect(silent[0].templateId).toBeUndefined();
+    expect(d.tick(end + 30 * MIN)).toEqual([]);
+    const back = hdfsReplay(f, { count: 700, meanGapMs: 100, start: end + 30 * MIN, seed: 2 }).filter((e) => e.ts < end + 31 * MIN);
+    expect(d.observe(back).filter((a) => a.explanation[0].feature === 'source_silence')).toEqual([]);
+    const again = d.tick(end + 35 * MIN).filter((a) => a.explanation[0].feature === 'source_silence');
+    expect(again).toHaveLength(1);
+    expect(again[0].id).not.toBe(silent[0].id);
+  });
+
+  it('does not call a sparse source silent', () => {
+    const f = new EventFactory();
+    const sparse = hdfsReplay(f, { count: 60, meanGapMs: MIN, start: T0 });
+    const d = createRate();
+    d.observe(sparse);
+    expect(d.tick(sparse[59].ts + 10 * MIN)).toEqual([]);
+  });
+
+  it('computes Poisson and negative-binomial tails', () => {
+    // P(X >= 3 | Poisson 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125)
+    expect(upperTail(3, 0.5, 0.5)).toBeCloseTo(1 - Math.exp(-0.5) * 1.625, 10);
+    expect(lowerTail(0, 4, 4)).toBeCloseTo(Math.exp(-4), 12);
+    expect(lowerTail(2, 4, 4)).toBeCloseTo(Math.exp(-4) * (1 + 4 + 8), 12);
+    expect(upperTail(40, 20, 100)).toBeGreaterThan(upperTail(40, 20, 20));
+    expect(upperTail(5, 20, 20)).toBe(1);
+    expect(lowerTail(30, 20, 20)).toBe(1);
+  });
+
+  it('validates its config strictly and is registered as a detector', () => {
+    expect(errorCode(() => createRate({ interval: 5 } as never))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
+    expect(errorCode(() => createRate({ tail_probability: 0 }))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
+    expect(definition).toMatchObject({ kind: 'detector', type: 'rate' });
+    expect(rateConfigSchema.parse({}).interval_seconds).toBe(60);
+  });
+});

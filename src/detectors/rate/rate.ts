@@ -1,0 +1,284 @@
+/**
+ * @module detectors/rate/rate
+ * The `rate` streaming detector: counts per interval, per template and per source, against an EWMA
+ * baseline of mean and variance. A count is anomalous when its Poisson / negative-binomial tail
+ * probability (variance = max(EWMA variance, mean)) is below `tail_probability`: spikes (upper tail)
+ * and drops (lower tail). A source with no events for `silence_intervals` intervals, when its
+ * baseline makes that improbable, is reported silent once. Intervals are driven by event time:
+ * an event of a later interval closes the open one; `tick(now)` closes every interval ending by
+ * `now`, also when nothing arrives. Anomalous intervals are not learned until they last
+ * `relearn_intervals` (then the new level is accepted); a silent source's baseline is frozen.
+ *
+ * @example
+ * const d = new RateDetector(rateConfigSchema.parse({ interval_seconds: 60 }));
+ * d.observe(events);
+ * d.tick(clock.now()); // "Source api went silent: no events for 3 intervals of 60 s, about 540 expected per interval."
+ */
+import type { StreamDetector } from '../../core/detector.js';
+import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
+import type { Snapshot } from '../../core/parser.js';
+import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import type { RateConfig } from './config.js';
+import { Baseline, lowerTail, upperTail } from './tail.js';
+
+export const RATE_SNAPSHOT_VERSION = 1;
+
+interface TemplateSeries {
+  count: number;
+  base: Baseline;
+  template: string;
+  sample: string;
+}
+
+interface SourceSeries {
+  /** Index of the open interval (floor(ts / interval)). */
+  interval: number;
+  count: number;
+  base: Baseline;
+  /** Consecutive empty intervals. */
+  silent: number;
+  silenceReported: boolean;
+  templates: Map<number, TemplateSeries>;
+  ring: LineRing;
+}
+
+export interface RateStats {
+  sources: number;
+  templates: number;
+  evictedTemplates: number;
+  evictedSources: number;
+}
+
+type Finding = { kind: 'spike' | 'drop'; p: number } | undefined;
+
+export class RateDetector implements StreamDetector {
+  readonly kind = 'rate';
+  private sources = new Map<string, SourceSeries>();
+  private evictedTemplates = 0;
+  private evictedSources = 0;
+  private readonly ms: number;
+  private readonly alpha: number;
+
+  constructor(private readonly config: RateConfig) {
+    this.ms = config.interval_seconds * 1000;
+    this.alpha = 2 / (config.baseline_intervals + 1);
+  }
+
+  observe(events: readonly LogEvent[]): Anomaly[] {
+    const out: Anomaly[] = [];
+    const cap = this.config.max_line_chars;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (!e || typeof e !== 'object') continue;
+      const k = Math.floor(e.ts / this.ms);
+      const name = sourceOf(e);
+      let s = this.sources.get(name);
+      if (!s) {
+        if (!Number.isFinite(k)) continue;
+        s = this.addSource(name, k);
+      } else {
+        this.sources.delete(name);
+        this.sources.set(name, s);
+        if (k > s.interval && Number.isFinite(k)) this.advance(name, s, k, out);
+      }
+      const raw = rawOf(e);
+      s.count++;
+      s.ring.push(raw, cap);
+      const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
+      let t = s.templates.get(tid);
+      if (t) s.templates.delete(tid);
+      else {
+        const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
+        t = { count: 0, base: new Baseline(), template: text.slice(0, cap), sample: '' };
+        if (s.templates.size >= this.config.max_templates) {
+          s.templates.delete(s.templates.keys().next().value as number);
+          this.evictedTemplates++;
+        }
+      }
+      s.templates.set(tid, t);
+      t.count++;
+      t.sample = raw.length > cap ? raw.slice(0, cap) : raw;
+    }
+    return out;
+  }
+
+  tick(now: number): Anomaly[] {
+    const out: Anomaly[] = [];
+    const k = Math.floor(now / this.ms);
+    if (!Number.isFinite(k)) return out;
+    for (const [name, s] of this.sources) if (k > s.interval) this.advance(name, s, k, out);
+    return out;
+  }
+
+  stats(): RateStats {
+    let templates = 0;
+    for (const s of this.sources.values()) templates += s.templates.size;
+    return { sources: this.sources.size, templates, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources };
+  }
+
+  private addSource(name: string, k: number): SourceSeries {
+    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    this.sources.set(name, s);
+    if (this.sources.size > this.config.max_sources) {
+      this.sources.delete(this.sources.keys().next().value as string);
+      this.evictedSources++;
+    }
+    return s;
+  }
+
+  /** Closes intervals s.interval … k-1; beyond `max_catchup_intervals` the gap is silence, not learned. */
+  private advance(name: string, s: SourceSeries, k: number, out: Anomaly[]): void {
+    for (let steps = 0; s.interval < k; steps++) {
+      if (steps >= this.config.max_catchup_intervals) {
+        s.silent += k - s.interval;
+        s.interval = k;
+        break;
+      }
+      this.close(name, s, out);
+      s.interval++;
+    }
+  }
+
+  private test(c: number, b: Baseline): Finding {
+    const cfg = this.config;
+    if (b.n < cfg.warmup_intervals) return undefined;
+    const mean = b.mean;
+    if (c >= cfg.min_spike_count && c >= mean * cfg.min_change_ratio) {
+      const p = upperTail(c, mean, b.spread);
+      if (p < cfg.tail_probability) return { kind: 'spike', p };
+    } else if (c * cfg.min_change_ratio <= mean) {
+      const p = lowerTail(c, mean, b.spread);
+      if (p < cfg.tail_probability) return { kind: 'drop', p };
+    }
+    return undefined;
+  }
+
+  /** Learns c unless the interval was anomalous (then only after `relearn_intervals` in a row). */
+  private learn(b: Baseline, c: number, anomalous: boolean): void {
+    if (anomalous && ++b.streak < this.config.relearn_intervals) return;
+    if (!anomalous) b.streak = 0;
+    b.learn(c, this.alpha);
+  }
+
+  private close(name: string, s: SourceSeries, out: Anomaly[]): void {
+    const c = s.count;
+    s.count = 0;
+    if (c === 0) {
+      s.silent++;
+      const p = Math.pow(lowerTail(0, s.base.mean, s.base.spread), s.silent);
+      const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      if (improbable && s.silent >= this.config.silence_intervals && !s.silenceReported) {
+        s.silenceReported = true;
+        out.push(this.silence(name, s, p));
+      }
+      if (improbable) return; // frozen: a dead source must not teach its baseline that silence is normal
+      s.base.learn(0, this.alpha);
+      for (const t of s.templates.values()) t.base.learn(0, this.alpha);
+      return;
+    }
+    s.silent = 0;
+    s.silenceReported = false;
+    const f = this.test(c, s.base);
+    if (f) out.push(this.change(name, s, undefined, c, s.base, f));
+    this.learn(s.base, c, f !== undefined);
+    for (const [tid, t] of s.templates) {
+      const tc = t.count;
+      t.count = 0;
+      const g = this.test(tc, t.base);
+      if (g) out.push(this.change(name, s, [tid, t], tc, t.base, g));
+      this.learn(t.base, tc, g !== undefined);
+    }
+  }
+
+  private window(s: SourceSeries): { start: number; end: number } {
+    return { start: s.interval * this.ms, end: (s.interval + 1) * this.ms };
+  }
+
+  private change(name: string, s: SourceSeries, tpl: [number, TemplateSeries] | undefined, c: number, b: Baseline, f: NonNullable<Finding>): Anomaly {
+    const score = -Math.log10(Math.max(f.p, 1e-300));
+    const threshold = -Math.log10(this.config.tail_probability);
+    const expected = b.mean;
+    const what = tpl ? `'${clip(tpl[1].template)}'` : 'volume';
+    const word = f.kind === 'spike' ? 'Spike' : 'Drop';
+    const of = tpl ? `of ${what} on ${name}` : `in volume on ${name}`;
+    const contribution: Contribution = { feature: tpl ? `template_${f.kind}` : `source_${f.kind}`, observed: c, expected, contribution: score };
+    if (tpl) {
+      contribution.templateId = tpl[0];
+      contribution.template = tpl[1].template;
+    }
+    const w = this.window(s);
+    const a: Anomaly = {
+      id: anomalyId('rate', name, `${tpl ? tpl[0] : '*'}:${f.kind}`, s.interval),
+      ts: w.end,
+      source: name,
+      detector: 'rate',
+      score,
+      severity: score >= 2 * threshold ? 'error' : 'warning',
+      title: `${word} ${of}: ${c} events in ${this.config.interval_seconds} s, about ${fmt(expected)} expected.`,
+      explanation: [contribution],
+      context: tpl ? [tpl[1].sample] : s.ring.toArray(),
+      window: w,
+    };
+    if (tpl) a.templateId = tpl[0];
+    return a;
+  }
+
+  private silence(name: string, s: SourceSeries, p: number): Anomaly {
+    const start = s.interval - s.silent + 1;
+    const w = { start: start * this.ms, end: (s.interval + 1) * this.ms };
+    const score = -Math.log10(Math.max(p, 1e-300));
+    return {
+      id: anomalyId('rate', name, '*:silence', start),
+      ts: w.end,
+      source: name,
+      detector: 'rate',
+      score,
+      severity: 'error',
+      title: `Source ${name} went silent: no events for ${s.silent} intervals of ${this.config.interval_seconds} s, about ${fmt(s.base.mean)} expected per interval.`,
+      explanation: [{ feature: 'source_silence', observed: 0, expected: s.base.mean * s.silent, contribution: score }],
+      context: s.ring.toArray(),
+      window: w,
+    };
+  }
+
+  snapshot(): Snapshot {
+    const sources: unknown[] = [];
+    for (const [name, s] of this.sources) {
+      const templates: unknown[] = [];
+      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample]);
+      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, lines: s.ring.toArray(), templates });
+    }
+    return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
+  }
+
+  restore(snap: Snapshot): void {
+    const d = snapshotData(snap, 'rate', RATE_SNAPSHOT_VERSION);
+    expectShape(Array.isArray(d.sources), 'rate', 'source list');
+    const cap = this.config.max_line_chars;
+    const sources = new Map<string, SourceSeries>();
+    for (const r of d.sources as Record<string, unknown>[]) {
+      expectShape(Boolean(r) && typeof r.name === 'string' && Number.isFinite(r.interval) && Array.isArray(r.templates), 'rate', 'source entry');
+      const templates = new Map<number, TemplateSeries>();
+      for (const t of r.templates as unknown[][]) {
+        expectShape(Array.isArray(t) && t.length === 8, 'rate', 'template entry');
+        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]) });
+      }
+      sources.set(r.name as string, {
+        interval: r.interval as number,
+        count: Number(r.count) || 0,
+        base: Baseline.from(r.base),
+        silent: Number(r.silent) || 0,
+        silenceReported: r.silenceReported === true,
+        templates,
+        ring: LineRing.from(this.config.context_lines, r.lines, cap),
+      });
+    }
+    this.sources = sources;
+    this.evictedTemplates = Number(d.evictedTemplates) || 0;
+    this.evictedSources = Number(d.evictedSources) || 0;
+  }
+}
+
+function fmt(x: number): string {
+  return x >= 10 ? String(Math.round(x)) : x.toFixed(1);
+}
