@@ -4,7 +4,7 @@ import { ManualClock } from '../core/clock.js';
 import { errorCode } from '../../test/harness/errors.js';
 import { openStore, type Store } from './store.js';
 import { MAX_PAGE } from './paging.js';
-import { DETECTORS, SOURCES, makeAnomalies, makeAnomaly, tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+import { DETECTORS, SOURCES, makeAnomalies, makeAnomaly, tmpDir, type TmpDir } from '../../test/harness/store-fixtures.js';
 
 let tmp: TmpDir;
 let store: Store;

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './store.js';
-import { tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+import { tmpDir, type TmpDir } from '../../test/harness/store-fixtures.js';
 
-const HELPER = fileURLToPath(new URL('./test-helpers/crash-writer.ts', import.meta.url));
+const HELPER = fileURLToPath(new URL('../../test/harness/store-crash-writer.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CRASH_SOURCE = 'crash-writer';
 const BATCH = 400;

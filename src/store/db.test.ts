@@ -7,7 +7,7 @@ import { errorCode } from '../../test/harness/errors.js';
 import { openStore } from './store.js';
 import { migrate, openDb } from './db.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
-import { makeAnomalies, tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+import { makeAnomalies, tmpDir, type TmpDir } from '../../test/harness/store-fixtures.js';
 
 let tmp: TmpDir;
 beforeEach(() => {
@@ -102,5 +102,14 @@ describe('openStore', () => {
     expect(s.insertAnomalies(makeAnomalies(3))).toHaveLength(3);
     s.close();
     s.close();
+  });
+});
+
+describe('connection settings', () => {
+  it('sets synchronous=NORMAL and the busy timeout on the store connection', () => {
+    const db = openDb(tmp.file(), { busyTimeoutMs: 1234, now: 1 });
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(1234);
+    db.close();
   });
 });

@@ -51,8 +51,8 @@ export function openDb(path: string, opts: OpenDbOptions): Db {
     throw openError(path, e);
   }
   try {
-    // The first statement reads the header: a non-SQLite file fails here (SQLITE_NOTADB).
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs))}`);
+    // busy_timeout is set by the constructor's `timeout`. The first statement reads the header:
+    // a non-SQLite file fails here (SQLITE_NOTADB).
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (!memory && String(mode).toLowerCase() !== 'wal') throw new Error(`journal_mode is ${String(mode)}, not wal`);
     db.pragma('synchronous = NORMAL');

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import { openStore, type Store } from './store.js';
-import { makeAnomalies, tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+import { makeAnomalies, tmpDir, type TmpDir } from '../../test/harness/store-fixtures.js';
 
 let tmp: TmpDir;
 let store: Store;

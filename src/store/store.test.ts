@@ -4,7 +4,7 @@ import { ManualClock } from '../core/clock.js';
 import { errorCode } from '../../test/harness/errors.js';
 import { openStore, type Store } from './store.js';
 import type { TemplateRow } from './templates.js';
-import { tmpDir, type TmpDir } from './test-helpers/fixtures.js';
+import { tmpDir, type TmpDir } from '../../test/harness/store-fixtures.js';
 
 let tmp: TmpDir;
 let store: Store;

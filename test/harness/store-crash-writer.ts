@@ -1,12 +1,12 @@
 /**
- * @module store/test-helpers/crash-writer
+ * @module test/harness/store-crash-writer
  * Child process of the crash test: resumes at its checkpoint and commits batches of anomalies +
  * outbox rows + checkpoint in one transaction each, printing `mid N` inside each transaction and
  * `N` after its commit, until killed (or until `maxBatches`).
- * Usage: node --import tsx crash-writer.ts DB_PATH BATCH_SIZE MAX_BATCHES
+ * Usage: node --import tsx test/harness/store-crash-writer.ts DB_PATH BATCH_SIZE MAX_BATCHES
  */
-import { openStore } from '../store.js';
-import { makeAnomalies } from './fixtures.js';
+import { openStore } from '../../src/store/store.js';
+import { makeAnomalies } from './store-fixtures.js';
 
 const CRASH_SOURCE = 'crash-writer';
 

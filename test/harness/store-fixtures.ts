@@ -1,11 +1,11 @@
 /**
- * @module store/test-helpers/fixtures
+ * @module test/harness/store-fixtures
  * Temporary store directories and generated anomalies for the store tests and the crash writer.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Anomaly, Severity } from '../../core/event.js';
+import type { Anomaly, Severity } from '../../src/core/event.js';
 
 export const SOURCES = ['file:/var/log/app.log', 'syslog', 'http'];
 export const DETECTORS = ['novelty', 'rate', 'params', 'model'];
