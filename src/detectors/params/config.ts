@@ -1,0 +1,38 @@
+/**
+ * @module detectors/params/config
+ * Strict schema of the `params` detector; every default lives here.
+ */
+import { z } from 'zod';
+
+export const paramsConfigSchema = z
+  .object({
+    /** Samples a (source, template, position) series needs before it can alert. */
+    min_samples: z.number().int().min(3).default(30),
+    /** Recent values kept per series; median and MAD are computed over them. */
+    window_samples: z.number().int().min(8).max(4096).default(128),
+    /** Median and MAD are recomputed every this many new values. */
+    refresh_samples: z.number().int().min(1).default(16),
+    /** Label-free threshold: the one-sided normal tail probability of the robust z-score. */
+    tail_probability: z.number().gt(0).lt(0.5).default(1e-6),
+    /** Which deviations count: `high` (latency, sizes), `low`, or `both`. */
+    direction: z.enum(['high', 'low', 'both']).default('both'),
+    /** Compare sign(x)·log(1 + |x|), so a change is judged as a ratio (right for latencies and sizes). */
+    log_scale: z.boolean().default(true),
+    /** Floor on the robust spread (in the compared scale), so near-constant values do not alert on tiny changes. */
+    min_spread: z.number().min(0).default(0.05),
+    /** Only values beyond every normal value seen so far in the series can alert (recurring rare values do not). */
+    outside_range: z.boolean().default(true),
+    /** Numeric positions tracked per template (the first ones). */
+    max_positions: z.number().int().min(1).max(64).default(8),
+    /** (source, template) pairs tracked, across sources (LRU eviction beyond, counted). */
+    max_templates: z.number().int().min(1).default(5000),
+    /** Sources whose recent lines are kept for context (LRU). */
+    max_sources: z.number().int().min(1).default(200),
+    /** Time bucket of the anomaly id: one anomaly per series and direction per bucket. */
+    bucket_seconds: z.number().positive().default(60),
+    context_lines: z.number().int().min(0).max(100).default(5),
+    max_line_chars: z.number().int().min(16).default(2000),
+  })
+  .strict();
+
+export type ParamsConfig = z.infer<typeof paramsConfigSchema>;

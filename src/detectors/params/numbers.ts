@@ -1,0 +1,62 @@
+/**
+ * @module detectors/params/numbers
+ * Parameter strings → numbers: plain decimals and exponents, and a few units normalised to
+ * milliseconds (ns, us/µs, ms, s, sec, min, h) and bytes (b, k/kb/kib, m/mb/mib, g/gb/gib, t/tb/tib).
+ * Anything else (ids, hex, IPs, words) is NaN.
+ */
+
+const NUMBER = /^([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s?([a-zA-Zµ%]{0,3})$/;
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  '%': 1,
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** The numeric value of a parameter, units normalised; NaN when it is not a number. */
+export function parseNumeric(s: unknown): number {
+  if (typeof s !== 'string' || s.length === 0 || s.length > 40) return Number.NaN;
+  const m = NUMBER.exec(s.trim());
+  if (!m) return Number.NaN;
+  const unit = UNITS[m[2].toLowerCase()];
+  if (unit === undefined) return Number.NaN;
+  const v = Number(m[1]) * unit;
+  return Number.isFinite(v) ? v : Number.NaN;
+}
+
+/** The compared scale: sign(x)·log(1 + |x|) or x. */
+export function toScale(x: number, log: boolean): number {
+  return log ? Math.sign(x) * Math.log1p(Math.abs(x)) : x;
+}
+
+export function fromScale(y: number, log: boolean): number {
+  return log ? Math.sign(y) * Math.expm1(Math.abs(y)) : y;
+}
+
+/** Φ⁻¹(1 − p) for small p (Acklam's rational approximation of the normal quantile, tail branch). */
+export function normalUpperQuantile(p: number): number {
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const q = Math.sqrt(-2 * Math.log(p));
+  return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../core/event.js';
+import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
+import { errorCode } from '../../../test/harness/errors.js';
+import { batches, EventFactory, hdfsReplay, rng } from '../../../test/harness/log-streams.js';
+import { createParams, definition, paramsConfigSchema, parseNumeric } from './index.js';
+
+const T0 = Date.UTC(2026, 10, 24);
+
+// Shape of the real Go log/slog logfmt line in test/fixtures/logs/other/go-slog.logfmt
+// (`… msg="slow request" service=checkout req.method=GET req.path=/cart/42 req.ms=912`); the
+// latency value is scripted: lognormal around `median` ms.
+function requests(f: EventFactory, n: number, start: number, median: number, seed: number, gapMs = 1000): LogEvent[] {
+  const next = rng(seed);
+  const out: LogEvent[] = [];
+  for (let i = 0; i < n; i++) {
+    // Box–Muller normal, σ = 0.2 on the log scale (±20 % typical spread).
+    const z = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
+    const ms = Math.round(median * Math.exp(0.2 * z));
+    const line = `msg="request" service=checkout req.method=GET req.path=/cart/${(i % 50) + 1} req.ms=${ms}`;
+    out.push(f.event(line, start + i * gapMs, 'checkout', 'info'));
+  }
+  return out;
+}
+
+function withHdfs(f: EventFactory, reqs: LogEvent[], seed = 7): LogEvent[] {
+  const span = reqs[reqs.length - 1].ts - reqs[0].ts;
+  const hdfs = hdfsReplay(f, { count: Math.max(200, Math.floor(span / 100)), meanGapMs: 100, start: reqs[0].ts, seed });
+  return [...hdfs, ...reqs].sort((a, b) => a.ts - b.ts);
+}
+
+function contractStream(): Step[] {
+  const f = new EventFactory();
+  const normal = requests(f, 300, T0, 50, 1);
+  const jump = requests(f, 40, T0 + 300_000, 900, 2);
+  return batches(withHdfs(f, [...normal, ...jump]), 200).map((events) => ({ events }));
+}
+
+detectorContract('params', {
+  make: () => createParams({ min_samples: 20, max_templates: 200, max_sources: 10 }),
+  stream: contractStream,
+});
+
+describe('params', () => {
+  it('raises nothing on a normal replay (HDFS sizes, ports, ids; latencies ~50 ms) after warm-up', () => {
+    const f = new EventFactory();
+    const events = withHdfs(f, requests(f, 3000, T0, 50, 3, 200));
+    const d = createParams();
+    expect(batches(events, 500).flatMap((b) => d.observe(b))).toEqual([]);
+    expect(d.stats().series).toBeGreaterThan(3);
+  });
+
+  it('flags a latency jumping from ~50 ms to ~900 ms once per bucket, with observed vs expected', () => {
+    const f = new EventFactory();
+    const normal = requests(f, 2000, T0, 50, 4);
+    const d = createParams();
+    expect(d.observe(withHdfs(f, normal))).toEqual([]);
+    const at = T0 + 2000 * 1000;
+    const slow = requests(f, 30, at, 900, 5, 1000).map((e) => ({ ...e, level: 'warn' }));
+    const found = d.observe(slow);
+    // 30 slow requests over 30 s with buckets of 60 s: at most two buckets, one anomaly each.
+    const buckets = new Set(slow.map((e) => Math.floor(e.ts / 60_000)));
+    expect(found).toHaveLength(buckets.size);
+    const a = found[0];
+    expect(a.ts).toBe(slow[0].ts);
+    expect(a.templateId).toBe(normal[0].templateId);
+    expect(a.severity).toBe('warning');
+    expect(a.explanation[0].observed).toBe(Number(slow[0].params[slow[0].params.length - 1]));
+    expect(a.explanation[0].expected).toBeGreaterThan(40);
+    expect(a.explanation[0].expected).toBeLessThan(60);
+    expect(a.title).toMatch(/^Parameter \d of '.*req\.ms=<NUM>' on checkout is unusually high: \d+ \(median \d+(\.\d)? over 128 recent values\)\.$/);
+    expect(a.context[a.context.length - 1]).toBe(slow[0].raw);
+    const low = createParams({ direction: 'low' });
+    low.observe(normal);
+    expect(low.observe(slow)).toEqual([]);
+  });
+
+  it('learns a lasting shift as the new normal', () => {
+    const f = new EventFactory();
+    const d = createParams();
+    d.observe(requests(f, 500, T0, 50, 6));
+    const shifted = requests(f, 600, T0 + 500_000, 900, 7);
+    const found = d.observe(shifted);
+    expect(found.length).toBeGreaterThan(0);
+    const lastAlert = Math.max(...found.map((a) => a.ts));
+    expect(lastAlert).toBeLessThan(shifted[200].ts);
+  });
+
+  it('parses numbers with units and refuses ids, addresses and hex', () => {
+    expect(parseNumeric('160ms')).toBe(160);
+    expect(parseNumeric('1.5s')).toBe(1500);
+    expect(parseNumeric('5KB')).toBe(5120);
+    expect(parseNumeric('-3')).toBe(-3);
+    expect(parseNumeric('67108864')).toBe(67108864);
+    for (const s of ['blk_-6952295868487656571', '10.251.73.220', '0x1f', '12abc', '1e400', 'NaN', '', '/10.251.42.84']) expect(parseNumeric(s)).toBeNaN();
+  });
+
+  it('validates its config strictly and is registered as a detector', () => {
+    expect(errorCode(() => createParams({ direction: 'up' } as never))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
+    expect(errorCode(() => createParams({ min_sample: 3 } as never))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
+    expect(definition).toMatchObject({ kind: 'detector', type: 'params' });
+    expect(paramsConfigSchema.parse({}).min_samples).toBe(30);
+  });
+});
