@@ -3,9 +3,11 @@
  * The list of sub-commands; each lives in its own file.
  */
 import type { Command } from 'commander';
+import { VERSION } from './version.js';
 import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerParse } from './parse.js';
+import { registerServe } from './serve.js';
 import { registerTemplates } from './templates.js';
 import { registerTrain } from './train.js';
 
@@ -15,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerTrain(program);
   registerDetect(program);
   registerEval(program);
+  registerServe(program, VERSION);
 }

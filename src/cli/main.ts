@@ -5,13 +5,14 @@
 import { Command, CommanderError } from 'commander';
 import { AnomalogError, isAnomalogError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
+import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('anomalog')
     .description('Real-time, unsupervised anomaly detection for application logs.')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerCommands(program);

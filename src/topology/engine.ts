@@ -33,6 +33,8 @@ export interface EngineOptions {
   multilineIdleMs?: number;
   /** Lines of context kept per source for anomalies. */
   contextLines?: number;
+  /** How often detector state is saved while running (ms of the clock); always at shutdown. */
+  detectorSaveMs?: number;
   /** Called with every batch of newly stored anomalies (live feed, alerting). */
   onAnomalies?: (anomalies: Anomaly[]) => void;
   logger?: Logger;
@@ -63,10 +65,32 @@ export class Engine {
   private readonly ackedTo = new Map<Source, Record<string, number>>();
   private readonly context: ContextRing;
   private readonly logger: Logger;
+  private lastDetectorSave = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
     this.logger = opts.logger ?? silentLogger;
+    for (const d of opts.detectors) {
+      const saved = opts.store.loadParserState(detectorKey(d));
+      if (saved === undefined) continue;
+      try {
+        d.restore(saved);
+      } catch (e) {
+        this.fail(d.kind, 'processing', e);
+      }
+    }
+  }
+
+  /** Saves every detector's state (learned baselines survive a restart). */
+  saveDetectors(): void {
+    for (const d of this.opts.detectors) {
+      try {
+        this.opts.store.saveParserState(detectorKey(d), d.snapshot());
+      } catch (e) {
+        this.fail(d.kind, 'processing', e);
+      }
+    }
+    this.lastDetectorSave = this.opts.clock.now();
   }
 
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */
@@ -151,6 +175,7 @@ export class Engine {
         this.fail(d.kind, 'processing', e);
       }
     }
+    if (now - this.lastDetectorSave >= (this.opts.detectorSaveMs ?? 30_000)) this.saveDetectors();
     return this.store(found);
   }
 
@@ -231,6 +256,7 @@ export class Engine {
     }
     this.ackReleased();
     this.tick();
+    this.saveDetectors();
   }
 
   private async startTicker(signal: AbortSignal): Promise<void> {
@@ -253,6 +279,11 @@ export class Engine {
     if (this.errors.length < 100) this.errors.push(err);
     this.logger.error('A component failed; the pipeline goes on.', { component, stage, error: err.message });
   }
+}
+
+/** Detector snapshots share the store's state table with parsers, under their own keys. */
+function detectorKey(d: StreamDetector): string {
+  return `detector:${d.kind}`;
 }
 
 /** Per-template counts of a batch, for the store's template table. */

@@ -1,0 +1,27 @@
+/**
+ * @module config/registry
+ * The one explicit map from component `type` to its definition. Adding a component means one folder
+ * and one line here (STYLE.md §2).
+ */
+import type { ComponentDefinition } from '../core/component.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { Source } from '../core/source.js';
+import { definition as noveltyDetector } from '../detectors/novelty/index.js';
+import { definition as fileTailSource } from '../sources/file-tail/index.js';
+import { definition as stdinSource } from '../sources/stdin/index.js';
+
+// Definitions differ in config type; the schema validates each before `build` sees it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition<T> = ComponentDefinition<any, T>;
+
+export const SOURCES = {
+  file_tail: fileTailSource,
+  stdin: stdinSource,
+} as const satisfies Record<string, AnyDefinition<Source>>;
+
+export const DETECTORS = {
+  novelty: noveltyDetector,
+} as const satisfies Record<string, AnyDefinition<StreamDetector>>;
+
+export type SourceType = keyof typeof SOURCES;
+export type DetectorType = keyof typeof DETECTORS;

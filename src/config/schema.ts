@@ -1,0 +1,61 @@
+/**
+ * @module config/schema
+ * The `anomalog serve` configuration: one YAML file, every option with a default, unknown keys are
+ * errors. Component sections reuse each component's own strict schema from the registry.
+ */
+import { z } from 'zod';
+import { DETECTORS, SOURCES } from './registry.js';
+
+const sourceSchemas = Object.entries(SOURCES).map(([type, def]) =>
+  z.object({ type: z.literal(type), ...(def.configSchema as unknown as z.ZodObject).shape }).strict(),
+);
+
+const detectorSection = z
+  .object(
+    Object.fromEntries(
+      Object.entries(DETECTORS).map(([type, def]) => [
+        type,
+        z
+          .object({ enabled: z.boolean().default(true), ...(def.configSchema as unknown as z.ZodObject).shape })
+          .strict()
+          .prefault({}),
+      ]),
+    ),
+  )
+  .strict()
+  .prefault({});
+
+export const serveConfigSchema = z
+  .object({
+    /** Where the SQLite store lives. */
+    data_dir: z.string().min(1).default('./anomalog-data'),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8080),
+      })
+      .strict()
+      .prefault({}),
+    parser: z
+      .object({
+        /** json, logfmt, syslog, access-log, plain, or a layout; unset = auto-detect per source. */
+        format: z.string().min(1).optional(),
+        multiline: z.boolean().optional(),
+        similarity: z.number().min(0).max(1).default(0.7),
+        masks: z.array(z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]*$/), pattern: z.string().min(1) }).strict()).default([]),
+      })
+      .strict()
+      .prefault({}),
+    sources: z.array(z.discriminatedUnion('type', sourceSchemas as unknown as [z.ZodObject, ...z.ZodObject[]])).default([]),
+    detectors: detectorSection,
+    retention: z
+      .object({
+        max_age_days: z.number().positive().default(30),
+        max_anomalies: z.number().int().positive().default(1_000_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ServeConfig = z.infer<typeof serveConfigSchema>;
