@@ -95,8 +95,7 @@ export class Anomalies {
     this.insert = db.prepare(
       `INSERT OR IGNORE INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
          window_start, window_end, session_key, template_id, created_at)
-       VALUES (@id, @ts, @source, @detector, @severity, @score, @title, @explanation, @context,
-         @windowStart, @windowEnd, @sessionKey, @templateId, @createdAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM anomalies WHERE id = ?`);
     this.deleteBefore = db.prepare('DELETE FROM anomalies WHERE ts < ?');
@@ -112,22 +111,23 @@ export class Anomalies {
       const inserted: Anomaly[] = [];
       for (let i = 0; i < items.length; i++) {
         const a = items[i];
-        const info = this.insert.run({
-          id: a.id,
-          ts: a.ts,
-          source: a.source,
-          detector: a.detector,
-          severity: a.severity,
-          score: a.score,
-          title: a.title,
-          explanation: JSON.stringify(a.explanation ?? []),
-          context: JSON.stringify(a.context ?? []),
-          windowStart: a.window ? a.window.start : null,
-          windowEnd: a.window ? a.window.end : null,
-          sessionKey: a.sessionKey ?? null,
-          templateId: a.templateId ?? null,
+        // Positional binding: no per-row parameter object.
+        const info = this.insert.run(
+          a.id,
+          a.ts,
+          a.source,
+          a.detector,
+          a.severity,
+          a.score,
+          a.title,
+          JSON.stringify(a.explanation ?? []),
+          JSON.stringify(a.context ?? []),
+          a.window ? a.window.start : null,
+          a.window ? a.window.end : null,
+          a.sessionKey ?? null,
+          a.templateId ?? null,
           createdAt,
-        });
+        );
         if (info.changes === 1) inserted.push(a);
       }
       return inserted;
