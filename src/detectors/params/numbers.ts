@@ -36,6 +36,9 @@ const UNITS: Record<string, number> = {
 /** The numeric value of a parameter, units normalised; NaN when it is not a number. */
 export function parseNumeric(s: unknown): number {
   if (typeof s !== 'string' || s.length === 0 || s.length > 40) return Number.NaN;
+  // Cheap pre-check before the regex: most parameters (ids, paths, words) do not start like a number.
+  const c0 = s.charCodeAt(0);
+  if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 || c0 === 32)) return Number.NaN;
   const m = NUMBER.exec(s.trim());
   if (!m) return Number.NaN;
   const unit = UNITS[m[2].toLowerCase()];

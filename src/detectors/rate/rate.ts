@@ -25,6 +25,8 @@ export const RATE_SNAPSHOT_VERSION = 1;
 
 interface TemplateSeries {
   count: number;
+  /** True until its first interval closes: that interval is partial (first seen mid-interval), so it is not learned. */
+  fresh: boolean;
   base: Baseline;
   template: string;
   sample: string;
@@ -38,6 +40,8 @@ interface SourceSeries {
   /** Consecutive empty intervals. */
   silent: number;
   silenceReported: boolean;
+  /** True until the first interval closes (the detector started mid-interval): not learned. */
+  fresh: boolean;
   templates: Map<number, TemplateSeries>;
   ring: LineRing;
 }
@@ -89,7 +93,7 @@ export class RateDetector implements StreamDetector {
       if (t) s.templates.delete(tid);
       else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
-        t = { count: 0, base: new Baseline(), template: text.slice(0, cap), sample: '' };
+        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, cap), sample: '' };
         if (s.templates.size >= this.config.max_templates) {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
@@ -117,7 +121,7 @@ export class RateDetector implements StreamDetector {
   }
 
   private addSource(name: string, k: number): SourceSeries {
-    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, templates: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -163,6 +167,14 @@ export class RateDetector implements StreamDetector {
   private close(name: string, s: SourceSeries, out: Anomaly[]): void {
     const c = s.count;
     s.count = 0;
+    if (s.fresh) {
+      s.fresh = false;
+      for (const t of s.templates.values()) {
+        t.count = 0;
+        t.fresh = false;
+      }
+      return;
+    }
     if (c === 0) {
       s.silent++;
       const p = Math.pow(lowerTail(0, s.base.mean, s.base.spread), s.silent);
@@ -184,6 +196,10 @@ export class RateDetector implements StreamDetector {
     for (const [tid, t] of s.templates) {
       const tc = t.count;
       t.count = 0;
+      if (t.fresh) {
+        t.fresh = false;
+        continue;
+      }
       const g = this.test(tc, t.base);
       if (g) out.push(this.change(name, s, [tid, t], tc, t.base, g));
       this.learn(t.base, tc, g !== undefined);
@@ -245,8 +261,8 @@ export class RateDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
-      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample]);
-      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, lines: s.ring.toArray(), templates });
+      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh]);
+      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, lines: s.ring.toArray(), templates });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
   }
@@ -260,8 +276,8 @@ export class RateDetector implements StreamDetector {
       expectShape(Boolean(r) && typeof r.name === 'string' && Number.isFinite(r.interval) && Array.isArray(r.templates), 'rate', 'source entry');
       const templates = new Map<number, TemplateSeries>();
       for (const t of r.templates as unknown[][]) {
-        expectShape(Array.isArray(t) && t.length === 8, 'rate', 'template entry');
-        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]) });
+        expectShape(Array.isArray(t) && t.length === 9, 'rate', 'template entry');
+        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]), fresh: t[8] === true });
       }
       sources.set(r.name as string, {
         interval: r.interval as number,
@@ -269,6 +285,7 @@ export class RateDetector implements StreamDetector {
         base: Baseline.from(r.base),
         silent: Number(r.silent) || 0,
         silenceReported: r.silenceReported === true,
+        fresh: r.fresh === true,
         templates,
         ring: LineRing.from(this.config.context_lines, r.lines, cap),
       });
