@@ -8,6 +8,7 @@ import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as fileTailSource } from '../sources/file-tail/index.js';
+import { definition as httpSource } from '../sources/http/index.js';
 import { definition as stdinSource } from '../sources/stdin/index.js';
 
 // Definitions differ in config type; the schema validates each before `build` sees it.
@@ -16,6 +17,7 @@ type AnyDefinition<T> = ComponentDefinition<any, T>;
 
 export const SOURCES = {
   file_tail: fileTailSource,
+  http: httpSource,
   stdin: stdinSource,
 } as const satisfies Record<string, AnyDefinition<Source>>;
 

@@ -61,6 +61,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     version: deps.version,
     health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), pipeline: engine.stats }),
   });
+  // Sources that serve on the API port (HTTP ingest) add their routes to it.
+  for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
   const engine = new Engine({
     sources,
     detectors,

@@ -1,0 +1,167 @@
+/**
+ * @module sources/http/decode
+ * Request bodies of the formats shippers already speak → raw records. Each decoder keeps the valid
+ * records of a body and reports the bad parts (a 4xx then says what was rejected while the valid
+ * records are still taken). Decoders never throw on hostile input.
+ */
+import type { RawRecord } from '../../core/source.js';
+
+export interface Decoded {
+  records: RawRecord[];
+  /** Parts that could not be read, with why (at most a few kept). */
+  errors: string[];
+  rejected: number;
+}
+
+const MAX_ERRORS = 5;
+
+function note(out: Decoded, why: string): void {
+  out.rejected++;
+  if (out.errors.length < MAX_ERRORS) out.errors.push(why);
+}
+
+/** A JSON object's text for the parser: its own line (JSON format is auto-detected per source). */
+function recordText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return null;
+}
+
+/** `POST /ingest`: NDJSON (one JSON object or string per line) or plain text lines. */
+export function decodeNdjson(body: string, source: string, now: number): Decoded {
+  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  const lines = body.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+    if (line.trim() === '') continue;
+    const c = line.charCodeAt(0);
+    if (c === 123 /* { */ || c === 34 /* " */) {
+      try {
+        const text = recordText(JSON.parse(line));
+        if (text === null) note(out, `line ${i + 1}: not an object or string`);
+        else out.records.push({ source, text, arrivalTs: now });
+      } catch {
+        note(out, `line ${i + 1}: invalid JSON`);
+      }
+    } else {
+      out.records.push({ source, text: line, arrivalTs: now });
+    }
+  }
+  return out;
+}
+
+/** `POST /_bulk` (Elasticsearch bulk API: action line, then document line). */
+export function decodeEsBulk(body: string, prefix: string, now: number): Decoded {
+  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  const lines = body.split('\n').filter((l) => l.trim() !== '');
+  for (let i = 0; i < lines.length; i++) {
+    let action: Record<string, { _index?: string } | undefined>;
+    try {
+      action = JSON.parse(lines[i]) as typeof action;
+    } catch {
+      note(out, `line ${i + 1}: invalid JSON action`);
+      continue;
+    }
+    const op = action && typeof action === 'object' ? Object.keys(action)[0] : undefined;
+    if (op === 'delete') continue;
+    if (op !== 'index' && op !== 'create') {
+      note(out, `line ${i + 1}: unsupported bulk action ${JSON.stringify(op ?? null)}`);
+      continue;
+    }
+    const index = action[op]?._index ?? 'default';
+    i++;
+    if (i >= lines.length) {
+      note(out, `line ${i}: action without a document`);
+      break;
+    }
+    try {
+      const text = recordText(JSON.parse(lines[i]));
+      if (text === null) note(out, `line ${i + 1}: document is not an object`);
+      else out.records.push({ source: `${prefix}:${index}`, text, arrivalTs: now });
+    } catch {
+      note(out, `line ${i + 1}: invalid JSON document`);
+    }
+  }
+  return out;
+}
+
+const LOKI_SOURCE_LABELS = ['service_name', 'service', 'app', 'job', 'container', 'filename'];
+
+/** `POST /loki/api/v1/push` (JSON): streams of labels with [nanosecond timestamp, line] values. */
+export function decodeLoki(body: unknown, prefix: string, now: number): Decoded {
+  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  const streams = (body as { streams?: unknown })?.streams;
+  if (!Array.isArray(streams)) {
+    note(out, 'body has no "streams" array');
+    return out;
+  }
+  for (const st of streams) {
+    const labels = (st as { stream?: Record<string, unknown> })?.stream ?? {};
+    const values = (st as { values?: unknown })?.values;
+    if (!Array.isArray(values)) {
+      note(out, 'a stream has no "values" array');
+      continue;
+    }
+    const name = LOKI_SOURCE_LABELS.map((k) => labels[k]).find((v) => typeof v === 'string') as string | undefined;
+    const source = `${prefix}:${name ?? 'loki'}`;
+    for (const v of values) {
+      if (!Array.isArray(v) || typeof v[1] !== 'string') {
+        note(out, 'a value is not [timestamp, line]');
+        continue;
+      }
+      const ns = Number(v[0]);
+      out.records.push({ source, text: v[1], arrivalTs: Number.isFinite(ns) && ns > 0 ? Math.floor(ns / 1e6) : now, attrs: { ...labels } });
+    }
+  }
+  return out;
+}
+
+interface OtlpAttr {
+  key?: string;
+  value?: Record<string, unknown>;
+}
+
+function attrValue(v: Record<string, unknown> | undefined): unknown {
+  if (!v) return undefined;
+  return v.stringValue ?? v.intValue ?? v.doubleValue ?? v.boolValue ?? undefined;
+}
+
+function attrs(list: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(list)) for (const a of list as OtlpAttr[]) if (typeof a?.key === 'string') out[a.key] = attrValue(a.value);
+  return out;
+}
+
+/** `POST /v1/logs` (OTLP/HTTP JSON): resourceLogs → scopeLogs → logRecords. */
+export function decodeOtlp(body: unknown, prefix: string, now: number): Decoded {
+  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  const resourceLogs = (body as { resourceLogs?: unknown })?.resourceLogs;
+  if (!Array.isArray(resourceLogs)) {
+    note(out, 'body has no "resourceLogs" array');
+    return out;
+  }
+  for (const rl of resourceLogs as { resource?: { attributes?: unknown }; scopeLogs?: unknown }[]) {
+    const res = attrs(rl?.resource?.attributes);
+    const source = `${prefix}:${typeof res['service.name'] === 'string' ? res['service.name'] : 'otlp'}`;
+    const scopes = Array.isArray(rl?.scopeLogs) ? (rl.scopeLogs as { logRecords?: unknown }[]) : [];
+    for (const sl of scopes) {
+      const recs = Array.isArray(sl?.logRecords) ? (sl.logRecords as Record<string, unknown>[]) : [];
+      for (const r of recs) {
+        const bodyValue = attrValue(r?.body as Record<string, unknown> | undefined);
+        const text = typeof bodyValue === 'string' ? bodyValue : bodyValue === undefined ? null : String(bodyValue);
+        if (text === null) {
+          note(out, 'a logRecord has no body value');
+          continue;
+        }
+        const ns = Number(r.timeUnixNano ?? r.observedTimeUnixNano);
+        const ts = Number.isFinite(ns) && ns > 0 ? Math.floor(ns / 1e6) : now;
+        const fields = { ...res, ...attrs(r.attributes) };
+        // As a JSON line, so the per-source parser reads time, level and message like any JSON log.
+        const line: Record<string, unknown> = { ...fields, ts, message: text };
+        if (typeof r.severityText === 'string') line.level = r.severityText;
+        out.records.push({ source, text: JSON.stringify(line), arrivalTs: ts, attrs: fields });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { ManualClock, systemClock } from '../../core/clock.js';
+import { Engine } from '../../topology/engine.js';
+import { MemoryStore } from '../../../test/harness/memory-store.js';
+import { httpSourceConfigSchema } from './config.js';
+import { HttpSource } from './http-source.js';
+
+const app = Fastify();
+const store = new MemoryStore();
+const source = new HttpSource(httpSourceConfigSchema.parse({ token: 'sekrit-token-1' }), new ManualClock(1_700_000_000_000));
+const engine = new Engine({ sources: [source], detectors: [], store, clock: systemClock, parserOptions: () => ({ multiline: false }), tickMs: 10, multilineIdleMs: 20 });
+const ac = new AbortController();
+let running: Promise<void>;
+const auth = { authorization: 'Bearer sekrit-token-1' };
+
+beforeAll(async () => {
+  source.register(app);
+  await app.ready();
+  running = engine.run(ac.signal);
+  await new Promise((r) => setTimeout(r, 10));
+});
+afterAll(async () => {
+  ac.abort();
+  await running;
+  await app.close();
+});
+
+/** Templates of a source once the engine has flushed them (format detection waits for an idle moment). */
+async function templatesOf(src: string): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    const t = [...store.templates.values()].filter((x) => x.source === src).map((x) => x.template);
+    if (t.length > 0) return t;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return [];
+}
+
+describe('HTTP ingest', () => {
+  it('takes NDJSON and plain lines, and rejects bad lines with a 400 while keeping the good ones', async () => {
+    const body = '{"ts":"2026-11-24T01:00:00Z","level":"info","msg":"user 7 logged in"}\n{"msg":"user 8 logged in"}\n{broken\n';
+    const r = await app.inject({ method: 'POST', url: '/ingest?source=auth', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(r.json().error).toMatch(/line 3: invalid JSON/);
+    await app.inject({ method: 'POST', url: '/ingest?source=auth', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload: '{"msg":"user 9 logged in"}\n' });
+    expect(await templatesOf('http:auth')).toContain('user <NUM> logged in');
+  });
+
+  it('speaks the Elasticsearch bulk API', async () => {
+    const body = '{"index":{"_index":"nginx"}}\n{"@timestamp":"2026-11-24T01:00:00Z","message":"GET /a 200 12ms"}\n{"create":{"_index":"nginx"}}\n{"message":"GET /b 200 15ms"}\n';
+    const r = await app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ errors: false });
+    expect(r.json().items).toHaveLength(2);
+  });
+
+  it('speaks Loki push JSON with nanosecond timestamps and labels', async () => {
+    const payload = { streams: [{ stream: { job: 'api', env: 'prod' }, values: [['1700000000000000000', 'connection from 10.0.0.1 closed'], ['1700000001000000000', 'connection from 10.0.0.2 closed']] }] };
+    const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: auth, payload });
+    expect(r.statusCode).toBe(200);
+    expect(await templatesOf('http:api')).toContain('connection from <IP> closed');
+  });
+
+  it('speaks OTLP/HTTP JSON logs with severity and service.name', async () => {
+    const payload = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+          scopeLogs: [{ logRecords: [{ timeUnixNano: '1700000000000000000', severityText: 'ERROR', body: { stringValue: 'payment 42 declined' } }] }],
+        },
+      ],
+    };
+    const r = await app.inject({ method: 'POST', url: '/v1/logs', headers: auth, payload });
+    expect(r.statusCode).toBe(200);
+    expect(await templatesOf('http:checkout')).toContain('payment <NUM> declined');
+  });
+
+  it('refuses requests without the token, garbage bodies and oversized bodies with clear 4xx', async () => {
+    expect((await app.inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain' }, payload: 'x' })).statusCode).toBe(401);
+    const garbage = await app.inject({ method: 'POST', url: '/v1/logs', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"resourceLogs": [' });
+    expect(garbage.statusCode).toBe(400);
+    const wrongShape = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: auth, payload: { nope: 1 } });
+    expect(wrongShape.statusCode).toBe(400);
+    expect(wrongShape.json().error).toMatch(/streams/);
+    const big = await app.inject({ method: 'POST', url: '/ingest', headers: { ...auth, 'content-type': 'text/plain' }, payload: 'x'.repeat(11 * 1024 * 1024) });
+    expect(big.statusCode).toBe(413);
+  });
+});

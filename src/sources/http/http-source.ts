@@ -1,0 +1,96 @@
+/**
+ * @module sources/http/http-source
+ * HTTP ingest on the service port, in the formats shippers already speak: NDJSON (`POST /ingest`),
+ * the Elasticsearch bulk API (`POST /_bulk`: Filebeat, Logstash, Fluent Bit, Vector), Loki push
+ * JSON (`POST /loki/api/v1/push`: Promtail/Alloy with JSON encoding) and OTLP/HTTP JSON logs
+ * (`POST /v1/logs`: OpenTelemetry collectors). A request is answered after its records were taken by
+ * the pipeline (back-pressure reaches the shipper as latency). Valid records of a partly bad body
+ * are taken; the answer is then a 400 that says what was rejected.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import { systemClock } from '../../core/clock.js';
+import type { Cursor } from '../../core/event.js';
+import type { RawBatch, Source, SourceStats } from '../../core/source.js';
+import type { HttpSourceConfig } from './config.js';
+import { type Decoded, decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp } from './decode.js';
+
+export class HttpSource implements Source {
+  readonly id: string;
+  private emit: ((b: RawBatch) => Promise<void>) | null = null;
+  private readonly st: SourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0 };
+
+  constructor(
+    private readonly cfg: HttpSourceConfig,
+    private readonly clock: Clock = systemClock,
+    id = 'http',
+  ) {
+    this.id = id;
+  }
+
+  stats(): SourceStats {
+    return { ...this.st };
+  }
+
+  /** Nothing to resume: shippers retry what was not answered with 2xx. */
+  ack(_cursor: Cursor): void {}
+
+  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    this.emit = emit;
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    this.emit = null;
+  }
+
+  /** Adds the ingest routes to the service's HTTP server. */
+  register(app: FastifyInstance): void {
+    const p = this.cfg.source_prefix;
+    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+    const opts = { bodyLimit: this.cfg.max_body_bytes };
+    const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
+    app.post('/ingest', opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
+    app.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
+    app.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
+    app.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLoki(req.body, p, now)));
+    app.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlp(req.body, p, now)));
+    // Elasticsearch clients probe the root before bulk requests.
+    app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
+  }
+
+  private async handle(req: FastifyRequest, reply: FastifyReply, decode: (now: number) => Decoded): Promise<unknown> {
+    if (!this.authorized(req)) return reply.status(401).send({ error: 'Missing or wrong bearer token.', code: 'ANOMALOG_ERR_API_AUTH' });
+    if (this.emit === null) return reply.status(503).send({ error: 'The pipeline is not running yet; retry.', code: 'ANOMALOG_ERR_API_BUSY' });
+    const d = decode(this.clock.now());
+    this.st.bytes += Number(req.headers['content-length'] ?? 0);
+    this.st.received += d.records.length;
+    this.st.dropped += d.rejected;
+    if (d.records.length > 0) await this.emit({ records: d.records });
+    const body = { accepted: d.records.length, rejected: d.rejected, ...(d.errors.length ? { errors: d.errors } : {}) };
+    if (d.rejected > 0) {
+      this.st.errors++;
+      return reply.status(400).send({ ...body, error: `${d.rejected} record(s) rejected: ${d.errors.join('; ')}.`, code: 'ANOMALOG_ERR_API_BODY' });
+    }
+    // Elasticsearch bulk clients expect this shape.
+    if (req.url.endsWith('/_bulk')) return { took: 0, errors: false, items: d.records.map(() => ({ index: { status: 201 } })) };
+    return body;
+  }
+
+  private authorized(req: FastifyRequest): boolean {
+    if (this.cfg.token === undefined) return true;
+    const h = req.headers.authorization ?? '';
+    const want = Buffer.from(`Bearer ${this.cfg.token}`);
+    const got = Buffer.from(h);
+    return got.length === want.length && timingSafeEqual(got, want);
+  }
+}
+
+/** NDJSON source name: `?source=` or the `X-Anomalog-Source` header, sanitised. */
+function sourceName(req: FastifyRequest, prefix: string): string {
+  const q = (req.query as Record<string, unknown>)?.source;
+  const h = req.headers['x-anomalog-source'];
+  const raw = typeof q === 'string' ? q : typeof h === 'string' ? h : 'ingest';
+  return `${prefix}:${raw.replace(/[^\w.\-/:@]/g, '_').slice(0, 128)}`;
+}
