@@ -17,6 +17,8 @@ export interface DetectorContractOptions {
   make: () => StreamDetector;
   /** A scripted stream that raises anomalies in its second half. */
   stream: () => Step[];
+  /** Suffix of the suite name when a detector runs the contract in several configurations. */
+  variant?: string;
 }
 
 export function run(d: StreamDetector, steps: readonly Step[]): Anomaly[] {
@@ -30,7 +32,7 @@ function ev(i: number, ts: number, templateId: number, params: string[], extra: 
 }
 
 export function detectorContract(name: string, o: DetectorContractOptions): void {
-  describe(`${name} (StreamDetector contract)`, () => {
+  describe(`${name}${o.variant ? ` [${o.variant}]` : ''} (StreamDetector contract)`, () => {
     it('gives the same anomaly ids when the same input is processed twice', () => {
       const steps = o.stream();
       const a = run(o.make(), steps);

@@ -14,6 +14,12 @@ export const rateConfigSchema = z
     baseline_intervals: z.number().int().min(1).default(30),
     /** Label-free threshold: a count whose Poisson / negative-binomial tail probability is below this is anomalous. */
     tail_probability: z.number().gt(0).lt(0.5).default(1e-6),
+    /** `tail`: fixed `tail_probability`; `spot`: SPOT (EVT) per source on −log10 of the tail probability, for a false-alarm risk `spot_q` per test. */
+    threshold: z.enum(['tail', 'spot']).default('tail'),
+    /** SPOT false-alarm risk per tested count (threshold `spot`). */
+    spot_q: z.number().gt(0).lt(0.02).default(1e-4),
+    /** Tail scores per source collected before SPOT is fitted (no alerts before). */
+    spot_calibration: z.number().int().min(50).default(1000),
     /** A spike also needs at least this many events and `min_change_ratio` × the expected count. */
     min_spike_count: z.number().min(0).default(10),
     /** Spikes need observed ≥ ratio × expected, drops observed ≤ expected / ratio. */

@@ -41,6 +41,12 @@ detectorContract('rate', {
   stream: contractStream,
 });
 
+detectorContract('rate', {
+  variant: 'spot',
+  make: () => createRate({ interval_seconds: 10, warmup_intervals: 5, max_templates: 500, threshold: 'spot', spot_calibration: 50 }),
+  stream: contractStream,
+});
+
 describe('rate', () => {
   it('raises nothing on a normal replay after warm-up', () => {
     const f = new EventFactory();
@@ -107,6 +113,23 @@ describe('rate', () => {
     const again = d.tick(end + 35 * MIN).filter((a) => a.explanation[0].feature === 'source_silence');
     expect(again).toHaveLength(1);
     expect(again[0].id).not.toBe(silent[0].id);
+  });
+
+  it('with the SPOT rule: calibrates on normal tail scores, stays quiet on normal data, flags the burst', () => {
+    const f = new EventFactory();
+    const events = [...normalHour(f), ...normalHour(f, T0 + 60 * MIN, 8)];
+    const d = createRate({ threshold: 'spot', spot_calibration: 300 });
+    expect(d.observe(events)).toEqual([]);
+    const snap = d.snapshot() as { data: { sources: { gate: { spot: { z: number } | null } }[] } };
+    const z = snap.data.sources[0].gate.spot?.z;
+    expect(z).toBeGreaterThan(0);
+    const top = events[0];
+    const at = T0 + 120 * MIN;
+    const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 12 }).filter((e) => e.ts < at + 2 * MIN);
+    const found = [...d.observe(merge(tail, burst(f, top, at, 2000))), ...d.tick(at + 2 * MIN)];
+    const spike = found.find((a) => a.templateId === top.templateId);
+    expect(spike?.explanation[0].feature).toBe('template_spike');
+    expect(spike!.score).toBeGreaterThan(z!);
   });
 
   it('does not call a sparse source silent', () => {

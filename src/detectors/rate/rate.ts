@@ -19,6 +19,7 @@ import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { RateConfig } from './config.js';
+import { type GateOptions, SpotGate } from './gate.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
 export const RATE_SNAPSHOT_VERSION = 1;
@@ -42,6 +43,8 @@ interface SourceSeries {
   silenceReported: boolean;
   /** True until the first interval closes (the detector started mid-interval): not learned. */
   fresh: boolean;
+  /** SPOT on tail scores (threshold `spot` only). */
+  gate: SpotGate | undefined;
   templates: Map<number, TemplateSeries>;
   ring: LineRing;
 }
@@ -62,10 +65,12 @@ export class RateDetector implements StreamDetector {
   private evictedSources = 0;
   private readonly ms: number;
   private readonly alpha: number;
+  private readonly gate: GateOptions;
 
   constructor(private readonly config: RateConfig) {
     this.ms = config.interval_seconds * 1000;
     this.alpha = 2 / (config.baseline_intervals + 1);
+    this.gate = { q: config.spot_q, level: 0.98, calibration: config.spot_calibration, maxPeaks: 1000 };
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -121,7 +126,7 @@ export class RateDetector implements StreamDetector {
   }
 
   private addSource(name: string, k: number): SourceSeries {
-    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -143,10 +148,22 @@ export class RateDetector implements StreamDetector {
     }
   }
 
-  private test(c: number, b: Baseline): Finding {
+  private newGate(): SpotGate | undefined {
+    return this.config.threshold === 'spot' ? new SpotGate(this.gate) : undefined;
+  }
+
+  private test(c: number, b: Baseline, gate: SpotGate | undefined): Finding {
     const cfg = this.config;
     if (b.n < cfg.warmup_intervals) return undefined;
     const mean = b.mean;
+    if (gate) {
+      const up = upperTail(c, mean, b.spread);
+      const p = Math.min(up, lowerTail(c, mean, b.spread));
+      if (!gate.observe(-Math.log10(Math.max(p, 1e-300)))) return undefined;
+      if (c > mean && c >= cfg.min_spike_count && c >= mean * cfg.min_change_ratio) return { kind: 'spike', p };
+      if (c < mean && c * cfg.min_change_ratio <= mean) return { kind: 'drop', p };
+      return undefined;
+    }
     if (c >= cfg.min_spike_count && c >= mean * cfg.min_change_ratio) {
       const p = upperTail(c, mean, b.spread);
       if (p < cfg.tail_probability) return { kind: 'spike', p };
@@ -190,7 +207,7 @@ export class RateDetector implements StreamDetector {
     }
     s.silent = 0;
     s.silenceReported = false;
-    const f = this.test(c, s.base);
+    const f = this.test(c, s.base, s.gate);
     if (f) out.push(this.change(name, s, undefined, c, s.base, f));
     this.learn(s.base, c, f !== undefined);
     for (const [tid, t] of s.templates) {
@@ -200,7 +217,7 @@ export class RateDetector implements StreamDetector {
         t.fresh = false;
         continue;
       }
-      const g = this.test(tc, t.base);
+      const g = this.test(tc, t.base, s.gate);
       if (g) out.push(this.change(name, s, [tid, t], tc, t.base, g));
       this.learn(t.base, tc, g !== undefined);
     }
@@ -212,7 +229,7 @@ export class RateDetector implements StreamDetector {
 
   private change(name: string, s: SourceSeries, tpl: [number, TemplateSeries] | undefined, c: number, b: Baseline, f: NonNullable<Finding>): Anomaly {
     const score = -Math.log10(Math.max(f.p, 1e-300));
-    const threshold = -Math.log10(this.config.tail_probability);
+    const threshold = s.gate ? s.gate.threshold : -Math.log10(this.config.tail_probability);
     const expected = b.mean;
     const what = tpl ? `'${clip(tpl[1].template)}'` : 'volume';
     const word = f.kind === 'spike' ? 'Spike' : 'Drop';
@@ -262,7 +279,7 @@ export class RateDetector implements StreamDetector {
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
       for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh]);
-      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, lines: s.ring.toArray(), templates });
+      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
   }
@@ -286,6 +303,7 @@ export class RateDetector implements StreamDetector {
         silent: Number(r.silent) || 0,
         silenceReported: r.silenceReported === true,
         fresh: r.fresh === true,
+        gate: this.config.threshold === 'spot' ? SpotGate.from(this.gate, r.gate) : undefined,
         templates,
         ring: LineRing.from(this.config.context_lines, r.lines, cap),
       });
