@@ -315,3 +315,18 @@ describe('file tail: checkpoints and restarts', () => {
     expect(t3.texts()).toEqual([]);
   });
 });
+
+describe('file tail: bounds', () => {
+  it('keeps at most max_open_files open; the others wait and are counted', async () => {
+    const dir = tmp();
+    for (const n of ['a', 'b', 'c']) writeFileSync(path.join(dir, `${n}.log`), `${n}1\n`);
+    const t = tail({ paths: [path.join(dir, '*.log')], max_open_files: 2 }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 2);
+    await new Promise((r) => setTimeout(r, 60));
+    const st = t.source.stats();
+    await t.stop();
+    expect(st.open_files).toBe(2);
+    expect(st.skipped_files).toBeGreaterThan(0);
+    expect(t.texts().sort()).toEqual(['a1', 'b1']);
+  });
+});

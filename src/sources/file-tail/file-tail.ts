@@ -23,7 +23,7 @@ import type { CheckpointStore, RawBatch, RawRecord, Source, SourceStats } from '
 import type { RawLine } from '../../parsers/lines/index.js';
 import type { FileTailConfig } from './config.js';
 import { compilePattern, expandPattern, type CompiledPattern } from './glob.js';
-import { TailedFile, countLines, fileId } from './state.js';
+import { TailedFile, countLines, fileId, type ReadResult } from './state.js';
 
 /** Reads of one file per round before the next file gets its turn (fairness). */
 const READS_PER_TURN = 16;
@@ -262,8 +262,8 @@ export class FileTailSource implements Source {
       }
       return null;
     }
-    const st = await fh.stat();
-    if (fileId(st) !== id) {
+    const st = await fh.stat().catch(() => null);
+    if (st === null || fileId(st) !== id) {
       await fh.close();
       return null; // replaced between stat and open: next round
     }
@@ -291,7 +291,8 @@ export class FileTailSource implements Source {
     let f = s.draining[0] ?? s.active;
     let reads = 0;
     while (f !== null && f !== undefined && reads < READS_PER_TURN && !signal.aborted) {
-      const r = await f.read(this.buf);
+      const r = await this.readSafely(f);
+      if (r === null) break; // I/O error: counted, retried next round
       reads++;
       const now = this.clock.now();
       if (r.bytes > 0) {
@@ -316,6 +317,17 @@ export class FileTailSource implements Source {
       break;
     }
     return progress;
+  }
+
+  /** A read; an I/O error is counted and logged (never escapes the source), and the file is retried next round. */
+  private async readSafely(f: TailedFile): Promise<ReadResult | null> {
+    try {
+      return await f.read(this.buf);
+    } catch (e) {
+      this.st.errors++;
+      this.logger.warn('Cannot read a tailed file.', { path: f.path, error: String(e) });
+      return null;
+    }
   }
 
   /** A rotated file is done: hand it to the stream now at its path (renamed into a matched name), or close it. */

@@ -56,9 +56,11 @@ export class StdinSource implements Source {
 
   async run(emit: (batch: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
     const it = this.stream[Symbol.asyncIterator]();
+    let onAbort: () => void = () => undefined;
     const aborted = new Promise<'abort'>((resolve) => {
+      onAbort = () => resolve('abort');
       if (signal.aborted) resolve('abort');
-      else signal.addEventListener('abort', () => resolve('abort'), { once: true });
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
     let offset = 0;
     try {
@@ -83,6 +85,7 @@ export class StdinSource implements Source {
       this.st.errors++;
       throw e;
     } finally {
+      signal.removeEventListener('abort', onAbort);
       // Stop reading without destroying a shared stream such as process.stdin.
       this.stream.pause();
     }
