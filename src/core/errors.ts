@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_MODEL_INVALID: 'A model cannot be fitted or used with the given data or options.',
   ANOMALOG_ERR_STORE_OPEN: 'The store file cannot be opened or created, or is not a SQLite database.',
   ANOMALOG_ERR_STORE_SCHEMA: 'The store was written by a newer anomalog (schema version higher than this build knows).',
-  ANOMALOG_ERR_STORE_QUERY: 'A store query argument is invalid (malformed paging cursor, bad limit or time range).',
+  ANOMALOG_ERR_STORE_QUERY: 'A store call argument is invalid (malformed paging cursor, bad limit or time, malformed anomaly).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

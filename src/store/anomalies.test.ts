@@ -167,3 +167,17 @@ describe('anomalies', () => {
     expect(errorCode(() => store.applyRetention({ maxRows: -1 }))).toBe('ANOMALOG_ERR_STORE_QUERY');
   });
 });
+
+describe('malformed anomalies', () => {
+  it('fail the whole batch loudly instead of being dropped as duplicates', () => {
+    const ok = makeAnomalies(3);
+    for (const bad of [{ score: Number.NaN }, { ts: Number.NaN }, { severity: 'loud' }, { id: '' }] as Partial<Anomaly>[]) {
+      const batch = [...ok, { ...makeAnomaly(99), ...bad }];
+      expect(errorCode(() => store.insertAnomalies(batch))).toBe('ANOMALOG_ERR_STORE_QUERY');
+      expect(store.queryAnomalies().anomalies).toEqual([]);
+    }
+    const inf = { ...makeAnomaly(7), score: Number.POSITIVE_INFINITY };
+    expect(store.insertAnomalies([inf])).toHaveLength(1);
+    expect(store.getAnomaly(inf.id)?.score).toBe(Number.POSITIVE_INFINITY);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * @module store/anomalies
- * Anomalies with their explanation and context: idempotent inserts (deterministic ids), filtered
+ * Anomalies with their explanation and context: idempotent inserts (deterministic ids, ON CONFLICT
+ * (id) DO NOTHING), filtered
  * keyset paging on (ts DESC, id DESC), and retention by age and by row count.
  */
 import type { Anomaly, Contribution, Severity } from '../core/event.js';
@@ -93,9 +94,10 @@ export class Anomalies {
     private readonly clock: Clock,
   ) {
     this.insert = db.prepare(
-      `INSERT OR IGNORE INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
+      `INSERT INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
          window_start, window_end, session_key, template_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM anomalies WHERE id = ?`);
     this.deleteBefore = db.prepare('DELETE FROM anomalies WHERE ts < ?');
@@ -111,6 +113,7 @@ export class Anomalies {
       const inserted: Anomaly[] = [];
       for (let i = 0; i < items.length; i++) {
         const a = items[i];
+        checkAnomaly(a);
         // Positional binding: no per-row parameter object.
         const info = this.insert.run(
           a.id,
@@ -197,6 +200,24 @@ export class Anomalies {
       return { byAge, byRows };
     });
     return run();
+  }
+}
+
+const SEVERITIES = new Set<string>(['info', 'warning', 'error', 'critical']);
+
+/**
+ * Only a duplicate id is skipped silently (ON CONFLICT (id) DO NOTHING, unlike INSERT OR IGNORE,
+ * which would also swallow a NOT NULL failure); anything else malformed fails the whole batch.
+ */
+function checkAnomaly(a: Anomaly): void {
+  let bad: string | undefined;
+  if (typeof a.id !== 'string' || a.id === '') bad = 'id';
+  else if (!Number.isFinite(a.ts)) bad = 'ts';
+  else if (typeof a.score !== 'number' || Number.isNaN(a.score)) bad = 'score';
+  else if (!SEVERITIES.has(a.severity)) bad = 'severity';
+  else if (typeof a.source !== 'string' || typeof a.detector !== 'string' || typeof a.title !== 'string') bad = 'source/detector/title';
+  if (bad !== undefined) {
+    throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `Anomaly ${String(a.id)} has an invalid ${bad}; the batch was not stored.`);
   }
 }
 

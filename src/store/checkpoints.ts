@@ -14,10 +14,10 @@ const CURSOR_KINDS = new Set(['file', 'kafka', 'stream']);
 
 function checkCursor(c: unknown, sourceId: string): Cursor {
   const o = c as Partial<Cursor> | null;
-  if (!o || typeof o !== 'object' || !CURSOR_KINDS.has(o.kind as string) || typeof o.id !== 'string' || typeof o.offset !== 'number') {
+  if (!o || typeof o !== 'object' || !CURSOR_KINDS.has(o.kind as string) || typeof o.id !== 'string' || !Number.isFinite(o.offset)) {
     throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `The stored cursor of source ${sourceId} is malformed.`);
   }
-  return { kind: o.kind as Cursor['kind'], id: o.id, offset: o.offset };
+  return { kind: o.kind as Cursor['kind'], id: o.id, offset: o.offset as number };
 }
 
 export class SqliteCheckpoints implements CheckpointStore {

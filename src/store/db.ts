@@ -37,6 +37,7 @@ function openError(path: string, e: unknown): AnomalogError {
 /** Opens (creating if missing) and migrates the database; throws AnomalogError on any failure. */
 export function openDb(path: string, opts: OpenDbOptions): Db {
   const memory = path === ':memory:';
+  if (path.trim() === '') throw openError(path, new Error('the path is empty'));
   if (!memory) {
     try {
       mkdirSync(dirname(resolve(path)), { recursive: true });

@@ -40,6 +40,7 @@ describe('checkpoints', () => {
 
   it('refuses a malformed cursor instead of persisting it', () => {
     expect(errorCode(() => store.checkpoints.save('x', { kind: 'tape', id: 'a', offset: 1 } as unknown as Cursor))).toBe('ANOMALOG_ERR_SNAPSHOT_INVALID');
+    expect(errorCode(() => store.checkpoints.save('x', { kind: 'file', id: 'a', offset: Number.NaN }))).toBe('ANOMALOG_ERR_SNAPSHOT_INVALID');
     expect(store.checkpoints.load('x')).toBeUndefined();
   });
 

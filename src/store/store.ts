@@ -55,7 +55,10 @@ export class Store {
     return schemaVersion(this.db);
   }
 
-  /** Runs `fn` in one transaction (nested store calls become savepoints); all or nothing. */
+  /**
+   * Runs `fn` in one `BEGIN IMMEDIATE` transaction (nested store calls become savepoints): all or
+   * nothing. `fn` must be synchronous (better-sqlite3 refuses a function returning a promise).
+   */
   batch<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
