@@ -24,6 +24,8 @@ export const rateConfigSchema = z
     min_spike_count: z.number().min(0).default(10),
     /** Spikes need observed ≥ ratio × expected, drops observed ≤ expected / ratio. */
     min_change_ratio: z.number().min(1).default(2),
+    /** `tick(now)` closes only intervals that ended at least this long before `now`, so events a little behind the clock still count where they belong. */
+    allowed_lateness_seconds: z.number().min(0).default(10),
     /** Consecutive empty intervals of a source before it is reported silent (if its baseline makes that improbable). */
     silence_intervals: z.number().int().min(1).default(3),
     /** After this many consecutive anomalous intervals a series learns its new level. */
@@ -36,8 +38,8 @@ export const rateConfigSchema = z
     max_sources: z.number().int().min(1).default(200),
     /** Raw lines of the source kept as context. */
     context_lines: z.number().int().min(0).max(100).default(5),
-    /** Longer lines and templates are cut. */
-    max_line_chars: z.number().int().min(16).default(2000),
+    /** Longer sample lines are cut (templates at 256 characters); kept per template, so kept short. */
+    max_line_chars: z.number().int().min(16).default(500),
   })
   .strict();
 

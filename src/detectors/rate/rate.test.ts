@@ -7,6 +7,8 @@ import { createRate, definition, lowerTail, rateConfigSchema, upperTail } from '
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 24);
+/** Default allowed lateness: tick(now) closes intervals ended by now − LATE. */
+const LATE = rateConfigSchema.parse({}).allowed_lateness_seconds * 1000;
 
 /** One full hour [start, start + 60 min) of the HDFS sample at ~10 lines/s (Poisson arrivals), ~600 lines per minute. */
 function normalHour(f: EventFactory, start = T0, seed = 7): LogEvent[] {
@@ -67,7 +69,7 @@ describe('rate', () => {
     const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 2 * MIN);
     const d = createRate();
     d.observe(events);
-    const found = [...d.observe(merge(tail, burst(f, top, at, Math.round(perMinute * 19)))), ...d.tick(at + 2 * MIN)];
+    const found = [...d.observe(merge(tail, burst(f, top, at, Math.round(perMinute * 19)))), ...d.tick(at + 2 * MIN + LATE)];
     const spikes = found.filter((a) => a.templateId === top.templateId);
     expect(spikes).toHaveLength(1);
     const a = spikes[0];
@@ -88,7 +90,7 @@ describe('rate', () => {
     const d = createRate();
     d.observe(events);
     const next = hdfsReplay(f, { count: 1900, meanGapMs: 100, start: T0 + 60 * MIN, seed: 5 }).filter((e) => e.templateId !== top && e.ts < T0 + 63 * MIN);
-    const found = [...d.observe(next), ...d.tick(T0 + 63 * MIN)];
+    const found = [...d.observe(next), ...d.tick(T0 + 63 * MIN + LATE)];
     const drops = found.filter((a) => a.explanation[0].feature === 'template_drop');
     expect(drops.length).toBeGreaterThanOrEqual(1);
     expect(drops.every((a) => a.templateId === top)).toBe(true);
@@ -101,8 +103,10 @@ describe('rate', () => {
     const d = createRate();
     d.observe(events);
     const end = T0 + 60 * MIN;
-    expect(d.tick(end + 2 * MIN)).toEqual([]);
-    const silent = d.tick(end + 3 * MIN);
+    expect(d.tick(end + 2 * MIN + LATE)).toEqual([]);
+    // The third empty interval ended, but events up to LATE behind the clock could still arrive.
+    expect(d.tick(end + 3 * MIN)).toEqual([]);
+    const silent = d.tick(end + 3 * MIN + LATE);
     expect(silent).toHaveLength(1);
     expect(silent[0].title).toMatch(/^Source hdfs went silent: no events for 3 intervals of 60 s, about \d+ expected per interval\.$/);
     expect(silent[0].severity).toBe('error');
@@ -110,7 +114,7 @@ describe('rate', () => {
     expect(d.tick(end + 30 * MIN)).toEqual([]);
     const back = hdfsReplay(f, { count: 700, meanGapMs: 100, start: end + 30 * MIN, seed: 2 }).filter((e) => e.ts < end + 31 * MIN);
     expect(d.observe(back).filter((a) => a.explanation[0].feature === 'source_silence')).toEqual([]);
-    const again = d.tick(end + 35 * MIN).filter((a) => a.explanation[0].feature === 'source_silence');
+    const again = d.tick(end + 35 * MIN + LATE).filter((a) => a.explanation[0].feature === 'source_silence');
     expect(again).toHaveLength(1);
     expect(again[0].id).not.toBe(silent[0].id);
   });
@@ -126,7 +130,7 @@ describe('rate', () => {
     const top = events[0];
     const at = T0 + 120 * MIN;
     const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 12 }).filter((e) => e.ts < at + 2 * MIN);
-    const found = [...d.observe(merge(tail, burst(f, top, at, 2000))), ...d.tick(at + 2 * MIN)];
+    const found = [...d.observe(merge(tail, burst(f, top, at, 2000))), ...d.tick(at + 2 * MIN + LATE)];
     const spike = found.find((a) => a.templateId === top.templateId);
     expect(spike?.explanation[0].feature).toBe('template_spike');
     expect(spike!.score).toBeGreaterThan(z!);

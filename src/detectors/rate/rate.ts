@@ -98,7 +98,7 @@ export class RateDetector implements StreamDetector {
       if (t) s.templates.delete(tid);
       else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
-        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, cap), sample: '' };
+        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, 256), sample: '' };
         if (s.templates.size >= this.config.max_templates) {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
@@ -113,7 +113,8 @@ export class RateDetector implements StreamDetector {
 
   tick(now: number): Anomaly[] {
     const out: Anomaly[] = [];
-    const k = Math.floor(now / this.ms);
+    // Interval k is open while its end is after now - lateness: close all before it.
+    const k = Math.floor((now - this.config.allowed_lateness_seconds * 1000) / this.ms);
     if (!Number.isFinite(k)) return out;
     for (const [name, s] of this.sources) if (k > s.interval) this.advance(name, s, k, out);
     return out;
