@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerParse } from './parse.js';
+import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
 import { registerTemplates } from './templates.js';
 import { registerTrain } from './train.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerDetect(program);
   registerEval(program);
   registerServe(program, VERSION);
+  registerReplay(program);
 }

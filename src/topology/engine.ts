@@ -35,6 +35,8 @@ export interface EngineOptions {
   contextLines?: number;
   /** How often detector state is saved while running (ms of the clock); always at shutdown. */
   detectorSaveMs?: number;
+  /** Called with every batch of mined events (replay follows their time). */
+  onEvents?: (events: readonly LogEvent[]) => void;
   /** Called with every batch of newly stored anomalies (live feed, alerting). */
   onAnomalies?: (anomalies: Anomaly[]) => void;
   logger?: Logger;
@@ -213,6 +215,7 @@ export class Engine {
   private deliver(events: LogEvent[], templatesChanged: boolean): void {
     if (events.length === 0) return;
     this.stats.events += events.length;
+    this.opts.onEvents?.(events);
     this.context.add(events);
     const found: Anomaly[] = [];
     for (const d of this.opts.detectors) {
