@@ -97,6 +97,26 @@ describe('rate', () => {
     expect(drops[0].title).toMatch(/^Drop of 'PacketResponder .*' on hdfs: 0 events in 60 s, about \d+ expected\.$/);
   });
 
+  it('reports a source stopping mid-interval as one source drop explained by its templates', () => {
+    const f = new EventFactory();
+    const d = createRate();
+    d.observe(normalHour(f));
+    const end = T0 + 60 * MIN;
+    const half = hdfsReplay(f, { count: 400, meanGapMs: 100, start: end, seed: 4 }).filter((e) => e.ts < end + 20_000);
+    const found = [...d.observe(half), ...d.tick(end + MIN + LATE)];
+    expect(found).toHaveLength(1);
+    const a = found[0];
+    expect(a.title).toMatch(/^Drop in volume on hdfs: \d+ events in 60 s, about \d+ expected\.$/);
+    expect(a.explanation[0]).toMatchObject({ feature: 'source_drop', observed: half.length });
+    const drivers = a.explanation.slice(1);
+    expect(drivers.length).toBeGreaterThan(0);
+    expect(drivers.length).toBeLessThanOrEqual(5);
+    for (const c of drivers) {
+      expect(c.feature).toBe('template_count');
+      expect(c.observed).toBeLessThan(c.expected);
+    }
+  });
+
   it('reports a source going silent once, on tick alone, and again after it came back', () => {
     const f = new EventFactory();
     const events = normalHour(f);

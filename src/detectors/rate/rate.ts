@@ -209,8 +209,9 @@ export class RateDetector implements StreamDetector {
     s.silent = 0;
     s.silenceReported = false;
     const f = this.test(c, s.base, s.gate);
-    if (f) out.push(this.change(name, s, undefined, c, s.base, f));
-    this.learn(s.base, c, f !== undefined);
+    // Templates that moved the way the source did explain a source-level finding; template drops
+    // inside a source drop are reported there, not one anomaly each.
+    const drivers: Contribution[] = [];
     for (const [tid, t] of s.templates) {
       const tc = t.count;
       t.count = 0;
@@ -218,10 +219,23 @@ export class RateDetector implements StreamDetector {
         t.fresh = false;
         continue;
       }
+      if (f && t.base.n > 0) {
+        const dz = (tc - t.base.mean) / Math.sqrt(Math.max(t.base.spread, 1e-9));
+        if (dz !== 0 && dz > 0 === (f.kind === 'spike')) {
+          drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: t.base.mean, contribution: dz });
+        }
+      }
       const g = this.test(tc, t.base, s.gate);
-      if (g) out.push(this.change(name, s, [tid, t], tc, t.base, g));
+      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, t.base, g));
       this.learn(t.base, tc, g !== undefined);
     }
+    if (f) {
+      const a = this.change(name, s, undefined, c, s.base, f);
+      drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
+      for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
+      out.push(a);
+    }
+    this.learn(s.base, c, f !== undefined);
   }
 
   private window(s: SourceSeries): { start: number; end: number } {
