@@ -277,6 +277,26 @@ describe('file tail: checkpoints and restarts', () => {
     expect(t2.records()[0].line).toBe(firstCount + 1);
   });
 
+  it('persists acks of copied cursors, and ignores a stale ack from before a truncation', async () => {
+    const file = path.join(tmp(), 'c.log');
+    writeFileSync(file, text(lines('c', 20)));
+    const cps = new MemoryCheckpoints();
+    const t = tail({ paths: [file] }, cps, () => false);
+    await waitFor(() => t.texts().length >= 20);
+    const before = t.batches.at(-1)!.cursor!;
+    truncateSync(file, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    appendFileSync(file, 'after\n');
+    await waitFor(() => t.texts().length >= 21);
+    await t.stop();
+    const after = t.batches.at(-1)!.cursor!;
+    t.source.ack({ ...after });
+    expect(cps.saved.get(`file:${file}`)).toEqual({ kind: 'file', id: after.id, offset: 6 });
+    t.source.ack(before);
+    expect(cps.saved.get(`file:${file}`)?.offset).toBe(6);
+    expect(cps.history).toHaveLength(1);
+  });
+
   it('saves no checkpoint before an ack', async () => {
     const file = path.join(tmp(), 'n.log');
     writeFileSync(file, text(lines('n', 3)));

@@ -27,6 +27,8 @@ import { TailedFile, countLines, fileId, type ReadResult } from './state.js';
 
 /** Reads of one file per round before the next file gets its turn (fairness). */
 const READS_PER_TURN = 16;
+/** File ids remembered for acks of copied cursors. */
+const MAX_REMEMBERED_IDS = 4096;
 
 export interface FileTailStats extends SourceStats {
   /** Lines cut at `max_line_bytes`. */
@@ -83,8 +85,9 @@ export class FileTailSource implements Source {
   private readonly streams = new Map<string, Stream>();
   /** Open files by identity (a rotated file must not be opened twice under two names). */
   private readonly owners = new Map<string, TailedFile>();
-  private readonly fileStream = new Map<TailedFile, Stream>();
   private readonly cursorMeta = new WeakMap<Cursor, CursorMeta>();
+  /** Latest emit per file id, for acks of cursors that were copied downstream (bounded). */
+  private readonly lastMetaById = new Map<string, CursorMeta>();
   private readonly buf: Buffer;
   private started = false;
   private readonly st: FileTailStats = {
@@ -123,7 +126,6 @@ export class FileTailSource implements Source {
     } finally {
       for (const f of this.owners.values()) await f.close();
       this.owners.clear();
-      this.fileStream.clear();
       for (const s of this.streams.values()) {
         s.active = null;
         s.draining = [];
@@ -133,7 +135,7 @@ export class FileTailSource implements Source {
 
   ack(cursor: Cursor): void {
     if (cursor.kind !== 'file') return;
-    const meta = this.cursorMeta.get(cursor);
+    const meta = this.cursorMeta.get(cursor) ?? this.lastMetaById.get(cursor.id);
     if (meta === undefined) {
       this.st.errors++;
       this.logger.warn('Ignored an acknowledgement for a cursor this source did not emit.', { cursor });
@@ -202,7 +204,7 @@ export class FileTailSource implements Source {
   private async claimRotatedWhileDown(ids: Map<string, string>): Promise<void> {
     for (const s of this.streams.values()) {
       const cp = s.cp;
-      if (cp === undefined || cp.id === s.seenId) continue;
+      if (cp === undefined || cp.id === s.seenId || this.owners.has(cp.id)) continue;
       const where = ids.get(cp.id);
       if (where === undefined) {
         if (s.seenId !== null) this.logger.warn('The checkpointed file is gone; reading the new file from the start.', { path: s.path });
@@ -271,7 +273,6 @@ export class FileTailSource implements Source {
     f.epoch = s.nextEpoch++;
     f.lastDataAt = this.clock.now();
     this.owners.set(id, f);
-    this.fileStream.set(f, s);
     return f;
   }
 
@@ -340,7 +341,6 @@ export class FileTailSource implements Source {
       f.rotatedAt = null;
       heir.cp = undefined;
       heir.active = f;
-      this.fileStream.set(f, heir);
       // Lines up to here went out under the old stream; the heir resumes after them (even after a restart).
       heir.savedEpoch = f.epoch;
       heir.savedOffset = f.lastEnd;
@@ -352,7 +352,6 @@ export class FileTailSource implements Source {
       await this.emitLines(s, f, f.flushPartial(), emit);
     }
     this.owners.delete(f.id);
-    this.fileStream.delete(f);
     await f.close();
   }
 
@@ -367,7 +366,11 @@ export class FileTailSource implements Source {
     }
     this.st.received += lines.length;
     const cursor: Cursor = Object.freeze({ kind: 'file', id: f.id, offset: f.lastEnd });
-    this.cursorMeta.set(cursor, { stream: s, epoch: f.epoch });
+    const meta = { stream: s, epoch: f.epoch };
+    this.cursorMeta.set(cursor, meta);
+    this.lastMetaById.delete(f.id);
+    this.lastMetaById.set(f.id, meta);
+    if (this.lastMetaById.size > MAX_REMEMBERED_IDS) this.lastMetaById.delete(this.lastMetaById.keys().next().value as string);
     await emit({ records, cursor });
   }
 }
