@@ -5,6 +5,7 @@
  * threshold is fitted for the false-alarm risk q and updated online with every normal score.
  * Until calibrated nothing is anomalous. State is bounded (calibration scores, SPOT peaks).
  */
+import { AnomalogError } from '../../core/errors.js';
 import { SpotThreshold, type SpotThresholdJSON } from '../../models/threshold/index.js';
 
 export interface GateOptions {
@@ -43,7 +44,11 @@ export class SpotGate {
     const g = new SpotGate(o);
     const v = j as { calib?: unknown; spot?: unknown } | null;
     if (v && Array.isArray(v.calib)) g.calib = v.calib.filter((x): x is number => typeof x === 'number').slice(0, o.calibration);
-    if (v && v.spot && typeof v.spot === 'object') g.spot = SpotThreshold.fromJSON(v.spot as SpotThresholdJSON);
+    if (v && v.spot && typeof v.spot === 'object') {
+      const j = v.spot as SpotThresholdJSON;
+      if (!Array.isArray(j.peaks) || typeof j.t !== 'number') throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The rate snapshot has a malformed SPOT threshold.');
+      g.spot = SpotThreshold.fromJSON(j);
+    }
     return g;
   }
 }
