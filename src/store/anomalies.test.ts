@@ -150,21 +150,36 @@ describe('anomalies', () => {
     expect(left.map((a) => a.id).sort()).toEqual(all.filter((a) => a.ts >= cut).map((a) => a.id).sort());
   });
 
-  it('retention by age uses the clock, by rows keeps the newest', () => {
-    const all = makeAnomalies(500);
-    store.insertAnomalies(all);
-    const maxTs = Math.max(...all.map((a) => a.ts));
-    clock.set(maxTs + 10_000);
-    const maxAgeMs = 60_000;
+  it('retention by age counts from when a row was stored (not its event time), by rows keeps the newest ts', () => {
+    // Five batches stored an hour apart; event times are old and interleaved (as in a replay).
+    const batches = [0, 1, 2, 3, 4].map((k) => makeAnomalies(100, `s${k}`));
+    const storedAt = new Map<string, number>();
+    for (const batch of batches) {
+      store.insertAnomalies(batch);
+      for (const a of batch) storedAt.set(a.id, clock.now());
+      clock.advance(3_600_000);
+    }
+    const all = batches.flat();
+    const maxAgeMs = 2.5 * 3_600_000;
+    const keptByAge = all.filter((a) => (storedAt.get(a.id) as number) >= clock.now() - maxAgeMs);
+    expect(keptByAge.length).toBeGreaterThan(0);
+    expect(keptByAge.length).toBeLessThan(all.length);
     const r1 = store.applyRetention({ maxAgeMs });
-    const keptByAge = all.filter((a) => a.ts >= clock.now() - maxAgeMs);
-    expect(r1.byAge).toBe(all.length - keptByAge.length);
-    expect(r1.byRows).toBe(0);
+    expect(r1).toEqual({ byAge: all.length - keptByAge.length, byRows: 0, outbox: 0 });
+    expect(pageAll({ limit: 1000 }).map((a) => a.id)).toEqual([...keptByAge].sort(newestFirst).map((a) => a.id));
     const r2 = store.applyRetention({ maxRows: 120 });
     expect(r2.byRows).toBe(keptByAge.length - 120);
     expect(pageAll({ limit: 1000 }).map((a) => a.id)).toEqual([...keptByAge].sort(newestFirst).slice(0, 120).map((a) => a.id));
     expect(store.applyRetention({ maxRows: 0 }).byRows).toBe(120);
     expect(errorCode(() => store.applyRetention({ maxRows: -1 }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+    expect(errorCode(() => store.applyRetention({ maxAgeMs: Number.NaN }))).toBe('ANOMALOG_ERR_STORE_QUERY');
+  });
+
+  it('a fresh anomaly with an ancient event time survives age retention', () => {
+    const old = { ...makeAnomaly(1), ts: 1_000 };
+    store.insertAnomalies([old]);
+    expect(store.applyRetention({ maxAgeMs: 60_000 }).byAge).toBe(0);
+    expect(store.getAnomaly(old.id)).toStrictEqual(old);
   });
 });
 

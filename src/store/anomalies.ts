@@ -32,7 +32,10 @@ export interface AnomalyPage {
 }
 
 export interface RetentionPolicy {
-  /** Delete anomalies older than now - maxAgeMs. */
+  /**
+   * Delete anomalies stored more than maxAgeMs ago (by `created_at`, not event time: replayed or
+   * late logs carry old timestamps and must not vanish as soon as they are detected).
+   */
   maxAgeMs?: number;
   /** Keep at most this many anomalies (the newest). */
   maxRows?: number;
@@ -85,6 +88,7 @@ export class Anomalies {
   private readonly insert: Stmt;
   private readonly byId: Stmt;
   private readonly deleteBefore: Stmt;
+  private readonly deleteStoredBefore: Stmt;
   private readonly deleteBeyond: Stmt;
   /** One statement per filter shape (at most 64), each prepared on first use and then reused. */
   private readonly queries = new Map<number, Stmt>();
@@ -101,6 +105,7 @@ export class Anomalies {
     );
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM anomalies WHERE id = ?`);
     this.deleteBefore = db.prepare('DELETE FROM anomalies WHERE ts < ?');
+    this.deleteStoredBefore = db.prepare('DELETE FROM anomalies WHERE created_at < ?');
     this.deleteBeyond = db.prepare(
       'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY ts DESC, id DESC LIMIT -1 OFFSET ?)',
     );
@@ -189,7 +194,11 @@ export class Anomalies {
   /** Age first, then row count, in one transaction. */
   retain(p: RetentionPolicy): RetentionResult {
     const run = this.db.transaction((): RetentionResult => {
-      const byAge = p.maxAgeMs !== undefined ? this.deleteOlderThan(this.clock.now() - p.maxAgeMs) : 0;
+      let byAge = 0;
+      if (p.maxAgeMs !== undefined) {
+        checkTime('maxAgeMs', p.maxAgeMs);
+        byAge = this.deleteStoredBefore.run(this.clock.now() - p.maxAgeMs).changes;
+      }
       let byRows = 0;
       if (p.maxRows !== undefined) {
         if (!Number.isInteger(p.maxRows) || p.maxRows < 0) {

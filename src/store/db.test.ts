@@ -74,6 +74,20 @@ describe('openStore', () => {
     expect(versions(path).map((v) => v.version)).toEqual([...MIGRATIONS.map((m) => m.version), extra.version]);
   });
 
+  it('upgrades a version-1 file in place, keeping its rows', () => {
+    const path = tmp.file();
+    openDb(path, { busyTimeoutMs: 100, now: 1, migrations: MIGRATIONS.slice(0, 1) }).close();
+    expect(versions(path).map((v) => v.version)).toEqual([1]);
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO checkpoints (source_id, cursor, updated_at) VALUES ('s', '{\"kind\":\"stream\",\"id\":\"s\",\"offset\":3}', 1)").run();
+    raw.close();
+    const store = openStore(path);
+    expect(store.schemaVersion).toBe(LATEST_VERSION);
+    expect(store.checkpoints.load('s')).toEqual({ kind: 'stream', id: 's', offset: 3 });
+    store.close();
+    expect(versions(path).map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+  });
+
   it('a failing migration rolls back entirely', () => {
     const path = tmp.file();
     const bad = { version: MIGRATIONS.length + 1, name: 'bad', sql: 'CREATE TABLE half (x INTEGER); THIS IS NOT SQL;' };

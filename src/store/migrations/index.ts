@@ -4,6 +4,7 @@
  * `sql`, then append it here; versions are contiguous from 1 and never edited once released.
  */
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-anomalies-created-at.js';
 
 export interface Migration {
   readonly version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
 
 /** The schema version this build writes. */
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
