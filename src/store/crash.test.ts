@@ -93,8 +93,9 @@ describe('crash safety', () => {
       store.close();
       const committed = cursor?.offset ?? 0;
       expect(committed).toBeGreaterThanOrEqual(reported + 1);
-      // Killed inside batch k's transaction: k is either wholly there (the commit won the race) or wholly absent.
-      if (mid) expect([run.killedMid, run.killedMid + 1]).toContain(committed);
+      // Aimed inside batch k's transaction. Usually committed is k (rolled back) or k + 1 (the commit
+      // won the race); a loaded machine may deliver the kill later, so only the lower bound is firm.
+      if (mid) expect(committed).toBeGreaterThanOrEqual(run.killedMid);
       resumeAt = committed;
 
       const db = new Database(path, { readonly: true });
