@@ -20,7 +20,6 @@ import { systemClock } from '../../core/clock.js';
 import { silentLogger, type Logger } from '../../core/component.js';
 import type { Cursor } from '../../core/event.js';
 import type { CheckpointStore, RawBatch, RawRecord, Source, SourceStats } from '../../core/source.js';
-import type { RawLine } from '../../parsers/lines/index.js';
 import type { FileTailConfig } from './config.js';
 import { compilePattern, expandPattern, type CompiledPattern } from './glob.js';
 import { TailedFile, countLines, fileId, type ReadResult } from './state.js';
@@ -300,7 +299,7 @@ export class FileTailSource implements Source {
         progress = true;
         f.lastDataAt = now;
         this.st.bytes += r.bytes;
-        if (r.lines.length > 0) await this.emitLines(s, f, r.lines, emit);
+        if (r.lines.length > 0) await this.emitLines(s, f, r, emit);
         continue;
       }
       if (f !== s.active) {
@@ -355,14 +354,21 @@ export class FileTailSource implements Source {
     await f.close();
   }
 
-  private async emitLines(s: Stream, f: TailedFile, lines: RawLine[], emit: (batch: RawBatch) => Promise<void>): Promise<void> {
+  /** One batch: the lines of one read; each record carries its line number and start offset. */
+  private async emitLines(s: Stream, f: TailedFile, r: ReadResult, emit: (batch: RawBatch) => Promise<void>): Promise<void> {
+    const lines = r.lines;
     if (lines.length === 0) return;
     const arrivalTs = this.clock.now();
     const records: RawRecord[] = new Array(lines.length);
+    let start: number | undefined = r.start;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
       if (l.truncated) this.st.truncated_lines++;
-      records[i] = l.line < 0 ? { source: s.sourceId, text: l.text, arrivalTs } : { source: s.sourceId, text: l.text, arrivalTs, line: l.line };
+      const rec: RawRecord = { source: s.sourceId, text: l.text, arrivalTs };
+      if (l.line >= 0) rec.line = l.line;
+      if (l.end !== undefined && start !== undefined) rec.offset = start;
+      start = l.end;
+      records[i] = rec;
     }
     this.st.received += lines.length;
     const cursor: Cursor = Object.freeze({ kind: 'file', id: f.id, offset: f.lastEnd });

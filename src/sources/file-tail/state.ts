@@ -16,6 +16,8 @@ export interface ReadResult {
   lines: RawLine[];
   /** Bytes read (0 at EOF). */
   bytes: number;
+  /** Absolute offset where the first of `lines` starts. */
+  start: number;
 }
 
 export class TailedFile {
@@ -59,16 +61,18 @@ export class TailedFile {
   /** Reads up to `buf.length` bytes at the read position and returns the complete lines. */
   async read(buf: Buffer): Promise<ReadResult> {
     const { bytesRead } = await this.fh.read(buf, 0, buf.length, this.readOffset);
-    if (bytesRead === 0) return { lines: [], bytes: 0 };
+    const start = this.lastEnd;
+    if (bytesRead === 0) return { lines: [], bytes: 0, start };
     this.readOffset += bytesRead;
-    return { lines: this.settle(this.splitter.push(buf.subarray(0, bytesRead))), bytes: bytesRead };
+    return { lines: this.settle(this.splitter.push(buf.subarray(0, bytesRead))), bytes: bytesRead, start };
   }
 
   /** Emits a held partial line as complete (idle timeout, or the file is gone) and restarts after it. */
-  flushPartial(): RawLine[] {
+  flushPartial(): ReadResult {
+    const start = this.lastEnd;
     const lines = this.settle(this.splitter.end());
     this.seek(this.readOffset, this.lineNo);
-    return lines;
+    return { lines, bytes: 0, start };
   }
 
   /** Makes offsets and line numbers absolute; advances `lastEnd` and `lineNo`. */

@@ -31,10 +31,10 @@ describe('stdin source', () => {
   it('resolves at EOF with every line numbered, the last one without a newline included', async () => {
     const { batches, source } = await runToEnd(['one\r\ntw', 'o\nthree']);
     const recs = batches.flatMap((b) => b.records);
-    expect(recs.map((r) => [r.text, r.line, r.source, r.arrivalTs])).toEqual([
-      ['one', 1, 'stdin', 1234],
-      ['two', 2, 'stdin', 1234],
-      ['three', 3, 'stdin', 1234],
+    expect(recs.map((r) => [r.text, r.line, r.source, r.arrivalTs, r.offset])).toEqual([
+      ['one', 1, 'stdin', 1234, 0],
+      ['two', 2, 'stdin', 1234, 5],
+      ['three', 3, 'stdin', 1234, 9],
     ]);
     expect(batches.at(-1)?.cursor).toEqual({ kind: 'stream', id: 'stdin', offset: 'one\r\ntwo\nthree'.length });
     expect(source.stats()).toMatchObject({ received: 3, bytes: 14, errors: 0 });

@@ -31,6 +31,8 @@ export class StdinSource implements Source {
   private readonly clock: Clock;
   private readonly splitter: LineSplitter;
   private acked: Cursor | undefined;
+  /** Stream offset just past the last line emitted. */
+  private lastEnd = 0;
   private readonly st: StdinStats = { received: 0, bytes: 0, dropped: 0, errors: 0, truncated_lines: 0 };
 
   constructor(cfg: StdinConfig, deps: StdinDeps = {}) {
@@ -95,11 +97,14 @@ export class StdinSource implements Source {
     if (lines.length === 0) return;
     const arrivalTs = this.clock.now();
     const records: RawRecord[] = new Array(lines.length);
+    let start: number | undefined = this.lastEnd;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i];
       if (l.truncated) this.st.truncated_lines++;
-      records[i] = { source: this.id, text: l.text, arrivalTs, line: l.line };
+      records[i] = l.end !== undefined && start !== undefined ? { source: this.id, text: l.text, arrivalTs, line: l.line, offset: start } : { source: this.id, text: l.text, arrivalTs, line: l.line };
+      start = l.end;
     }
+    if (start !== undefined) this.lastEnd = start;
     this.st.received += lines.length;
     const end = lines[lines.length - 1].end ?? offset;
     await emit({ records, cursor: { kind: 'stream', id: this.id, offset: end } });
