@@ -26,6 +26,11 @@ export const rateConfigSchema = z
     min_change_ratio: z.number().min(1).default(2),
     /** `tick(now)` closes only intervals that ended at least this long before `now`, so events a little behind the clock still count where they belong. */
     allowed_lateness_seconds: z.number().min(0).default(10),
+    /** Time-of-day aware source baselines: an hour of the day with `seasonal_min_days` of history is judged against that hour's profile (intervals of at most an hour). */
+    seasonal: z.boolean().default(true),
+    seasonal_min_days: z.number().int().min(1).default(3),
+    /** Offset of the local day from UTC for the hour-of-day profile. */
+    utc_offset_minutes: z.number().int().min(-1440).max(1440).default(0),
     /** Consecutive empty intervals of a source before it is reported silent (if its baseline makes that improbable). */
     silence_intervals: z.number().int().min(1).default(3),
     /** After this many consecutive anomalous intervals a series learns its new level. */

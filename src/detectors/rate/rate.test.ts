@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../core/event.js';
 import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
 import { errorCode } from '../../../test/harness/errors.js';
-import { batches, EventFactory, hdfsReplay } from '../../../test/harness/log-streams.js';
+import { batches, EventFactory, hdfsLines, hdfsReplay, rng } from '../../../test/harness/log-streams.js';
 import { createRate, definition, lowerTail, rateConfigSchema, upperTail } from './index.js';
 
 const MIN = 60_000;
@@ -154,6 +154,27 @@ describe('rate', () => {
     const spike = found.find((a) => a.templateId === top.templateId);
     expect(spike?.explanation[0].feature).toBe('template_spike');
     expect(spike!.score).toBeGreaterThan(z!);
+  });
+
+  it('learns a time-of-day profile: a source quiet every night is not a drop once it has 3 days of history', () => {
+    // Five days, hourly intervals: 600 lines an hour from 08:00 to 20:00 UTC, 5 an hour at night.
+    const f = new EventFactory();
+    const lines = hdfsLines();
+    const next = rng(21);
+    const events: LogEvent[] = [];
+    for (let hour = 0; hour < 5 * 24; hour++) {
+      const n = hour % 24 >= 8 && hour % 24 < 20 ? 600 : 5;
+      const times = Array.from({ length: n }, () => T0 + hour * 60 * MIN + Math.floor(next() * 60 * MIN)).sort((a, b) => a - b);
+      for (const t of times) events.push(f.event(lines[events.length % lines.length], t));
+    }
+    const day4 = T0 + 3 * 24 * 60 * MIN;
+    const after = (seasonal: boolean) => {
+      const d = createRate({ interval_seconds: 3600, seasonal });
+      const found = [...d.observe(events), ...d.tick(T0 + 5 * 24 * 60 * MIN + LATE)];
+      return found.filter((a) => a.ts > day4 + 60 * MIN);
+    };
+    expect(after(false).length).toBeGreaterThan(0);
+    expect(after(true)).toEqual([]);
   });
 
   it('does not call a sparse source silent', () => {

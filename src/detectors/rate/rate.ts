@@ -20,6 +20,7 @@ import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
+import { Season } from './season.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
 export const RATE_SNAPSHOT_VERSION = 1;
@@ -43,6 +44,8 @@ interface SourceSeries {
   silenceReported: boolean;
   /** True until the first interval closes (the detector started mid-interval): not learned. */
   fresh: boolean;
+  /** Hour-of-day profile of the count. */
+  season: Season;
   /** SPOT on tail scores (threshold `spot` only). */
   gate: SpotGate | undefined;
   templates: Map<number, TemplateSeries>;
@@ -127,7 +130,7 @@ export class RateDetector implements StreamDetector {
   }
 
   private addSource(name: string, k: number): SourceSeries {
-    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, season: new Season(), gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -193,22 +196,28 @@ export class RateDetector implements StreamDetector {
       }
       return;
     }
+    const h = this.config.seasonal && this.ms <= 3_600_000 ? s.season.hourOf(s.interval * this.ms, this.config.utc_offset_minutes * 60_000) : -1;
+    const perHour = 3_600_000 / this.ms;
+    const sb = s.season.baseline(h, perHour, this.config.seasonal_min_days, s.base.n) ?? s.base;
     if (c === 0) {
       s.silent++;
-      const p = Math.pow(lowerTail(0, s.base.mean, s.base.spread), s.silent);
+      const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
       const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
       if (improbable && s.silent >= this.config.silence_intervals && !s.silenceReported) {
         s.silenceReported = true;
-        out.push(this.silence(name, s, p));
+        out.push(this.silence(name, s, p, sb.mean));
       }
       if (improbable) return; // frozen: a dead source must not teach its baseline that silence is normal
+      s.season.learn(h, 0, perHour);
       s.base.learn(0, this.alpha);
       for (const t of s.templates.values()) t.base.learn(0, this.alpha);
       return;
     }
     s.silent = 0;
     s.silenceReported = false;
-    const f = this.test(c, s.base, s.gate);
+    const f = this.test(c, sb, s.gate);
+    // With a time-of-day profile, a template expects its recent share of what the source expects now.
+    const ratio = sb === s.base ? 1 : sb.mean / Math.max(s.base.mean, 1e-9);
     // Templates that moved the way the source did explain a source-level finding; template drops
     // inside a source drop are reported there, not one anomaly each.
     const drivers: Contribution[] = [];
@@ -219,23 +228,25 @@ export class RateDetector implements StreamDetector {
         t.fresh = false;
         continue;
       }
+      const tb = ratio === 1 ? t.base : new Baseline(t.base.mean * ratio, t.base.variance * ratio * ratio, t.base.n);
       if (f && t.base.n > 0) {
-        const dz = (tc - t.base.mean) / Math.sqrt(Math.max(t.base.spread, 1e-9));
+        const dz = (tc - tb.mean) / Math.sqrt(Math.max(tb.spread, 1e-9));
         if (dz !== 0 && dz > 0 === (f.kind === 'spike')) {
-          drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: t.base.mean, contribution: dz });
+          drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: tb.mean, contribution: dz });
         }
       }
-      const g = this.test(tc, t.base, s.gate);
-      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, t.base, g));
+      const g = this.test(tc, tb, s.gate);
+      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, tb, g));
       this.learn(t.base, tc, g !== undefined);
     }
     if (f) {
-      const a = this.change(name, s, undefined, c, s.base, f);
+      const a = this.change(name, s, undefined, c, sb, f);
       drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
       for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
       out.push(a);
     }
     this.learn(s.base, c, f !== undefined);
+    s.season.learn(h, c, perHour);
   }
 
   private window(s: SourceSeries): { start: number; end: number } {
@@ -271,7 +282,7 @@ export class RateDetector implements StreamDetector {
     return a;
   }
 
-  private silence(name: string, s: SourceSeries, p: number): Anomaly {
+  private silence(name: string, s: SourceSeries, p: number, expected: number): Anomaly {
     const start = s.interval - s.silent + 1;
     const w = { start: start * this.ms, end: (s.interval + 1) * this.ms };
     const score = -Math.log10(Math.max(p, 1e-300));
@@ -282,8 +293,8 @@ export class RateDetector implements StreamDetector {
       detector: 'rate',
       score,
       severity: 'error',
-      title: `Source ${name} went silent: no events for ${s.silent} intervals of ${this.config.interval_seconds} s, about ${fmt(s.base.mean)} expected per interval.`,
-      explanation: [{ feature: 'source_silence', observed: 0, expected: s.base.mean * s.silent, contribution: score }],
+      title: `Source ${name} went silent: no events for ${s.silent} intervals of ${this.config.interval_seconds} s, about ${fmt(expected)} expected per interval.`,
+      explanation: [{ feature: 'source_silence', observed: 0, expected: expected * s.silent, contribution: score }],
       context: s.ring.toArray(),
       window: w,
     };
@@ -294,7 +305,7 @@ export class RateDetector implements StreamDetector {
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
       for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh]);
-      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
+      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, season: s.season.toArray(), gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
   }
@@ -318,6 +329,7 @@ export class RateDetector implements StreamDetector {
         silent: Number(r.silent) || 0,
         silenceReported: r.silenceReported === true,
         fresh: r.fresh === true,
+        season: Season.from(r.season),
         gate: this.config.threshold === 'spot' ? SpotGate.from(this.gate, r.gate) : undefined,
         templates,
         ring: LineRing.from(this.config.context_lines, r.lines, cap),
