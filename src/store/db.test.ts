@@ -127,3 +127,21 @@ describe('connection settings', () => {
     db.close();
   });
 });
+
+describe('WAL concurrency', () => {
+  it('a second connection opens and reads while a write transaction is open, seeing the last commit', () => {
+    const path = tmp.file();
+    const writer = openStore(path);
+    writer.insertAnomalies(makeAnomalies(5));
+    writer.batch(() => {
+      writer.insertAnomalies(makeAnomalies(7, 'open'));
+      const reader = openStore(path, { busyTimeoutMs: 50 });
+      expect(reader.queryAnomalies({ limit: 100 }).anomalies).toHaveLength(5);
+      reader.close();
+    });
+    const reader = openStore(path, { busyTimeoutMs: 50 });
+    expect(reader.queryAnomalies({ limit: 100 }).anomalies).toHaveLength(12);
+    reader.close();
+    writer.close();
+  });
+});

@@ -77,6 +77,14 @@ export function schemaVersion(db: Db): number {
   return v.v ?? 0;
 }
 
+function newerSchema(path: string, current: number, latest: number): AnomalogError {
+  return new AnomalogError(
+    'ANOMALOG_ERR_STORE_SCHEMA',
+    `The store ${path} has schema version ${current}; this anomalog knows up to ${latest}.`,
+    { hint: 'Upgrade anomalog, or use another --data-dir.' },
+  );
+}
+
 /**
  * Applies every migration above the recorded version, all in one IMMEDIATE transaction (two
  * processes opening the same fresh file cannot both migrate). Refuses a newer schema.
@@ -86,16 +94,18 @@ export function migrate(db: Db, migrations: readonly Migration[], now: number): 
     if (migrations[i].version !== i + 1) throw new Error(`Migration versions must be contiguous from 1 (index ${i}).`);
   }
   const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  // Read first: an up-to-date file is opened without taking the write lock (a reader can open
+  // while the service is in the middle of a commit).
+  const known = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (known !== undefined) {
+    const current = schemaVersion(db);
+    if (current > latest) throw newerSchema(db.name, current, latest);
+    if (current === latest) return current;
+  }
   const run = db.transaction(() => {
     db.exec(SCHEMA_TABLE);
     const current = schemaVersion(db);
-    if (current > latest) {
-      throw new AnomalogError(
-        'ANOMALOG_ERR_STORE_SCHEMA',
-        `The store ${db.name} has schema version ${current}; this anomalog knows up to ${latest}.`,
-        { hint: 'Upgrade anomalog, or use another --data-dir.' },
-      );
-    }
+    if (current > latest) throw newerSchema(db.name, current, latest);
     const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of migrations) {
       if (m.version <= current) continue;
