@@ -11,6 +11,8 @@ export const fileTailConfigSchema = z
   .object({
     /** Files and glob patterns (`*`, `?`, `**`), absolute or relative to the working directory. */
     paths: z.array(z.string().min(1)).min(1),
+    /** Patterns of paths to leave out (e.g. `/var/log/app/*.gz` for compressed rotations). */
+    exclude_paths: z.array(z.string().min(1)).default([]),
     /** How often files are stat'ed and globs rescanned when no file has new data. */
     poll_interval_ms: z.number().int().min(1).max(60_000).default(250),
     /** Bytes read per read call (the one shared read buffer). */

@@ -153,7 +153,7 @@ describe('file tail: reading', () => {
     expect(t.records().filter((r) => r.source.endsWith('old.log')).map((r) => [r.text, r.line])).toEqual([['o1', 2]]);
   });
 
-  it('expands globs with *, ? and ** (nested directories, non-matching names left out)', async () => {
+  it('expands globs with *, ? and ** (nested directories, non-matching and excluded names left out)', async () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'svc', 'a', 'deep'), { recursive: true });
     const files = {
@@ -174,6 +174,11 @@ describe('file tail: reading', () => {
     await new Promise((r) => setTimeout(r, 40));
     await q.stop();
     expect(q.texts().sort()).toEqual(['q', 'y']);
+    const ex = tail({ paths: [path.join(dir, 'svc/**/*')], exclude_paths: [path.join(dir, '**/*.txt'), path.join(dir, 'svc/a/ab?.log')] }, new MemoryCheckpoints());
+    await waitFor(() => ex.texts().length >= 3);
+    await new Promise((r) => setTimeout(r, 40));
+    await ex.stop();
+    expect(ex.texts().sort()).toEqual(['x', 'y', 'z']);
   });
 
   it('has a strict config schema with the documented defaults', () => {

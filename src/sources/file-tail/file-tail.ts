@@ -14,6 +14,7 @@
  * open file (bounded by `max_line_bytes`), at most `max_open_files` open files.
  */
 import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
@@ -21,7 +22,7 @@ import { silentLogger, type Logger } from '../../core/component.js';
 import type { Cursor } from '../../core/event.js';
 import type { CheckpointStore, RawBatch, RawRecord, Source, SourceStats } from '../../core/source.js';
 import type { FileTailConfig } from './config.js';
-import { compilePattern, expandPattern, type CompiledPattern } from './glob.js';
+import { compilePattern, expandPattern, globToRegExpSource, type CompiledPattern } from './glob.js';
 import { TailedFile, countLines, fileId, type ReadResult } from './state.js';
 
 /** Reads of one file per round before the next file gets its turn (fairness). */
@@ -81,6 +82,7 @@ export class FileTailSource implements Source {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly patterns: CompiledPattern[];
+  private readonly excludes: RegExp[];
   private readonly streams = new Map<string, Stream>();
   /** Open files by identity (a rotated file must not be opened twice under two names). */
   private readonly owners = new Map<string, TailedFile>();
@@ -109,6 +111,7 @@ export class FileTailSource implements Source {
     this.logger = deps.logger ?? silentLogger;
     this.id = deps.id ?? 'file_tail';
     this.patterns = cfg.paths.map((p) => compilePattern(p, deps.cwd));
+    this.excludes = cfg.exclude_paths.map((p) => new RegExp(`^${globToRegExpSource(path.resolve(deps.cwd ?? process.cwd(), p))}$`));
     this.buf = Buffer.allocUnsafe(cfg.read_bytes);
   }
 
@@ -151,6 +154,7 @@ export class FileTailSource implements Source {
   private async round(emit: (batch: RawBatch) => Promise<void>, signal: AbortSignal): Promise<boolean> {
     const paths = new Set<string>();
     for (const p of this.patterns) await expandPattern(p, paths);
+    if (this.excludes.length > 0) for (const p of paths) if (this.excludes.some((x) => x.test(p))) paths.delete(p);
     const ids = new Map<string, string>();
     for (const p of paths) if (!this.streams.has(p)) this.newStream(p);
     for (const s of this.streams.values()) {
