@@ -215,6 +215,28 @@ describe('file tail: rotation and truncation', () => {
     expect(t.source.stats().rotations).toBe(1);
   });
 
+  it('numbered rotation under one glob (app.log.1 → .2, app.log → .1, new app.log): every line exactly once', async () => {
+    const dir = tmp();
+    const base = path.join(dir, 'app.log');
+    writeFileSync(`${base}.1`, text(lines('w', 3)));
+    writeFileSync(base, text(lines('x', 4)));
+    const t = tail({ paths: [`${base}*`] }, new MemoryCheckpoints());
+    await waitFor(() => t.texts().length >= 7);
+    renameSync(`${base}.1`, `${base}.2`);
+    renameSync(base, `${base}.1`);
+    appendFileSync(`${base}.1`, text(lines('x', 2, 4)));
+    writeFileSync(base, text(lines('y', 3)));
+    await waitFor(() => t.texts().length >= 12);
+    await new Promise((r) => setTimeout(r, 150));
+    appendFileSync(base, text(lines('y', 1, 3)));
+    await waitFor(() => t.texts().length >= 13);
+    await new Promise((r) => setTimeout(r, 50));
+    await t.stop();
+    expect([...t.texts()].sort()).toEqual([...lines('w', 3), ...lines('x', 6), ...lines('y', 4)].sort());
+    const x = t.records().filter((r) => r.text.startsWith('x'));
+    expect(x.map((r) => r.source)).toEqual(new Array(6).fill(`file:${base}`));
+  });
+
   it('copytruncate: a file shorter than the read position is read again from 0, counted', async () => {
     const file = path.join(tmp(), 'ct.log');
     writeFileSync(file, text(lines('before', 50)));
