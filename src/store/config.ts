@@ -1,22 +1,17 @@
 /**
  * @module store/config
- * Store options: strict schema with the defaults (busy timeout, retention).
+ * Store options: strict schema with the defaults. Retention settings live in the service config
+ * (`retention.max_age_days`, `retention.max_anomalies`, config/schema.ts); topology/build.ts passes
+ * them to `applyRetention`.
  */
 import { z } from 'zod';
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export const storeConfigSchema = z
   .object({
     /** How long a write waits for another connection's lock (ms). */
-    busy_timeout_ms: z.number().int().nonnegative().default(5000),
-    retention: z
-      .object({
-        /** Anomalies older than this are deleted (default 30 days). */
-        max_age_ms: z.number().int().positive().default(30 * 24 * 3600 * 1000),
-        /** At most this many anomalies are kept, the newest (default 1,000,000). */
-        max_rows: z.number().int().positive().default(1_000_000),
-      })
-      .strict()
-      .prefault({}),
+    busy_timeout_ms: z.number().int().nonnegative().default(DEFAULT_BUSY_TIMEOUT_MS),
   })
   .strict();
 

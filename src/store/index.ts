@@ -11,7 +11,7 @@
  * });
  */
 export { openStore, Store, LATEST_VERSION, type StoreOptions, type StoreRetentionResult } from './store.js';
-export { storeConfigSchema, type StoreConfig } from './config.js';
+export { storeConfigSchema, DEFAULT_BUSY_TIMEOUT_MS, type StoreConfig } from './config.js';
 export type { TemplateRow, TemplateQuery, TemplatePage } from './templates.js';
 export type { AnomalyQuery, AnomalyPage, RetentionPolicy, RetentionResult } from './anomalies.js';
 export type { StoredModel, SaveModel } from './models.js';

@@ -13,6 +13,7 @@ import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } fr
 import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
 import { Models, type SaveModel, type StoredModel } from './models.js';
 import { Outbox } from './outbox.js';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './config.js';
 
 export interface StoreOptions {
   clock?: Clock;
@@ -129,7 +130,7 @@ export class Store {
  */
 export function openStore(path: string, opts: StoreOptions = {}): Store {
   const clock = opts.clock ?? systemClock;
-  const db = openDb(path, { busyTimeoutMs: opts.busyTimeoutMs ?? 5000, now: clock.now() });
+  const db = openDb(path, { busyTimeoutMs: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, now: clock.now() });
   return new Store(db, clock);
 }
 
