@@ -7,6 +7,8 @@ import type { ComponentDefinition } from '../core/component.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
+import { definition as paramsDetector } from '../detectors/params/index.js';
+import { definition as rateDetector } from '../detectors/rate/index.js';
 import { definition as fileTailSource } from '../sources/file-tail/index.js';
 import { definition as httpSource } from '../sources/http/index.js';
 import { definition as stdinSource } from '../sources/stdin/index.js';
@@ -23,6 +25,8 @@ export const SOURCES = {
 
 export const DETECTORS = {
   novelty: noveltyDetector,
+  rate: rateDetector,
+  params: paramsDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
 export type SourceType = keyof typeof SOURCES;
