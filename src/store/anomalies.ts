@@ -90,6 +90,8 @@ export class Anomalies {
   private readonly deleteBefore: Stmt;
   private readonly deleteStoredBefore: Stmt;
   private readonly deleteBeyond: Stmt;
+  /** The batch insert wrapped in a transaction once, not per call. */
+  private readonly insertTxn: (items: readonly Anomaly[], createdAt: number) => Anomaly[];
   /** One statement per filter shape (at most 64), each prepared on first use and then reused. */
   private readonly queries = new Map<number, Stmt>();
 
@@ -109,38 +111,39 @@ export class Anomalies {
     this.deleteBeyond = db.prepare(
       'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY ts DESC, id DESC LIMIT -1 OFFSET ?)',
     );
+    this.insertTxn = db.transaction((items: readonly Anomaly[], createdAt: number) => this.insertRows(items, createdAt));
   }
 
   /** Inserts a batch in one transaction; returns the anomalies that were new (ids not yet stored). */
   insertMany(batch: readonly Anomaly[]): Anomaly[] {
-    const createdAt = this.clock.now();
-    const run = this.db.transaction((items: readonly Anomaly[]) => {
-      const inserted: Anomaly[] = [];
-      for (let i = 0; i < items.length; i++) {
-        const a = items[i];
-        checkAnomaly(a);
-        // Positional binding: no per-row parameter object.
-        const info = this.insert.run(
-          a.id,
-          a.ts,
-          a.source,
-          a.detector,
-          a.severity,
-          a.score,
-          a.title,
-          JSON.stringify(a.explanation ?? []),
-          JSON.stringify(a.context ?? []),
-          a.window ? a.window.start : null,
-          a.window ? a.window.end : null,
-          a.sessionKey ?? null,
-          a.templateId ?? null,
-          createdAt,
-        );
-        if (info.changes === 1) inserted.push(a);
-      }
-      return inserted;
-    });
-    return run(batch);
+    return this.insertTxn(batch, this.clock.now());
+  }
+
+  private insertRows(items: readonly Anomaly[], createdAt: number): Anomaly[] {
+    const inserted: Anomaly[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const a = items[i];
+      checkAnomaly(a);
+      // Positional binding: no per-row parameter object.
+      const info = this.insert.run(
+        a.id,
+        a.ts,
+        a.source,
+        a.detector,
+        a.severity,
+        a.score,
+        a.title,
+        JSON.stringify(a.explanation ?? []),
+        JSON.stringify(a.context ?? []),
+        a.window ? a.window.start : null,
+        a.window ? a.window.end : null,
+        a.sessionKey ?? null,
+        a.templateId ?? null,
+        createdAt,
+      );
+      if (info.changes === 1) inserted.push(a);
+    }
+    return inserted;
   }
 
   get(id: string): Anomaly | undefined {

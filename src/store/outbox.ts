@@ -39,9 +39,12 @@ export class Outbox {
   private readonly failed: Stmt;
   private readonly depthStmt: Stmt;
   private readonly pruneStmt: Stmt;
+  /** Batch writes wrapped in a transaction once, not per call. */
+  private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
+  private readonly sentTxn: (ids: readonly number[]) => number;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
   ) {
     this.add = db.prepare(
@@ -62,17 +65,21 @@ export class Outbox {
     this.pruneStmt = db.prepare(
       `DELETE FROM outbox WHERE status != 'pending' AND anomaly_id NOT IN (SELECT id FROM anomalies)`,
     );
-  }
-
-  /** Queues each anomaly for `sink` once (a re-enqueue of the same id is ignored); returns how many were new. */
-  enqueue(sink: string, anomalies: readonly Anomaly[]): number {
-    const now = this.clock.now();
-    const run = this.db.transaction((items: readonly Anomaly[]) => {
+    this.enqueueTxn = db.transaction((sink: string, items: readonly Anomaly[], now: number) => {
       let n = 0;
       for (let i = 0; i < items.length; i++) n += this.add.run(sink, items[i].id, JSON.stringify(items[i]), now).changes;
       return n;
     });
-    return run(anomalies);
+    this.sentTxn = db.transaction((ids: readonly number[]) => {
+      let n = 0;
+      for (let i = 0; i < ids.length; i++) n += this.sent.run(ids[i]).changes;
+      return n;
+    });
+  }
+
+  /** Queues each anomaly for `sink` once (a re-enqueue of the same id is ignored); returns how many were new. */
+  enqueue(sink: string, anomalies: readonly Anomaly[]): number {
+    return this.enqueueTxn(sink, anomalies, this.clock.now());
   }
 
   /** Pending items of `sink` whose next attempt is at or before `now`, oldest first. */
@@ -82,12 +89,7 @@ export class Outbox {
 
   /** Marks delivered items; returns how many pending rows changed. */
   markSent(ids: readonly number[]): number {
-    const run = this.db.transaction((list: readonly number[]) => {
-      let n = 0;
-      for (let i = 0; i < list.length; i++) n += this.sent.run(list[i]).changes;
-      return n;
-    });
-    return run(ids);
+    return this.sentTxn(ids);
   }
 
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up for good when it is null. */

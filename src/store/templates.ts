@@ -53,6 +53,8 @@ function likePattern(s: string): string {
 export class Templates {
   private readonly upsert;
   private readonly lists = new Map<number, ListStatements>();
+  /** The batch upsert wrapped in a transaction once, not per call. */
+  private readonly upsertTxn: (batch: readonly TemplateRow[]) => void;
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
@@ -66,6 +68,7 @@ export class Templates {
          example_params = COALESCE(example_params, excluded.example_params)`,
     );
     for (const shape of [0, SOURCE, SEARCH, SOURCE | SEARCH]) this.lists.set(shape, this.prepareList(shape));
+    this.upsertTxn = db.transaction((batch: readonly TemplateRow[]) => this.upsertRows(batch));
   }
 
   private prepareList(shape: number): ListStatements {
@@ -83,21 +86,22 @@ export class Templates {
 
   /** Adds each row's count to the stored one, keeps the earliest first_seen and the latest last_seen. */
   upsertMany(rows: readonly TemplateRow[]): void {
-    const run = this.db.transaction((batch: readonly TemplateRow[]) => {
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i];
-        this.upsert.run({
-          source: r.source,
-          templateId: r.templateId,
-          template: r.template,
-          count: r.count,
-          firstSeen: r.firstSeen,
-          lastSeen: r.lastSeen,
-          exampleParams: r.exampleParams ? JSON.stringify(r.exampleParams) : null,
-        });
-      }
-    });
-    run(rows);
+    this.upsertTxn(rows);
+  }
+
+  private upsertRows(batch: readonly TemplateRow[]): void {
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      this.upsert.run({
+        source: r.source,
+        templateId: r.templateId,
+        template: r.template,
+        count: r.count,
+        firstSeen: r.firstSeen,
+        lastSeen: r.lastSeen,
+        exampleParams: r.exampleParams ? JSON.stringify(r.exampleParams) : null,
+      });
+    }
   }
 
   list(q: TemplateQuery = {}): TemplatePage {
