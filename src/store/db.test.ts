@@ -103,6 +103,17 @@ describe('openStore', () => {
     expect(errorCode(() => openStore(path))).toBe('ANOMALOG_ERR_STORE_OPEN');
   });
 
+  it("another application's SQLite file is refused and left without our tables", () => {
+    const path = tmp.file('other.db');
+    const other = new Database(path);
+    other.exec('CREATE TABLE users (name TEXT)');
+    other.close();
+    expect(errorCode(() => openStore(path))).toBe('ANOMALOG_ERR_STORE_OPEN');
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['users']);
+    db.close();
+  });
+
   it('a path under a file, or a directory, fails with STORE_OPEN', () => {
     const file = tmp.file('plain');
     writeFileSync(file, 'x');

@@ -101,6 +101,9 @@ export function migrate(db: Db, migrations: readonly Migration[], now: number): 
     const current = schemaVersion(db);
     if (current > latest) throw newerSchema(db.name, current, latest);
     if (current === latest) return current;
+  } else if (db.prepare("SELECT 1 FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' LIMIT 1").get() !== undefined) {
+    // Another application's database: do not add tables to it.
+    throw new Error('it is a SQLite database of another application (no schema_version table)');
   }
   const run = db.transaction(() => {
     db.exec(SCHEMA_TABLE);
