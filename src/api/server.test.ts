@@ -81,6 +81,9 @@ describe('HTTP API', () => {
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error).toMatch(/sevrity/);
     expect((await api.app.inject({ url: '/api/anomalies?limit=5000' })).statusCode).toBe(400);
+    const cursor = await api.app.inject({ url: '/api/anomalies?next=not-a-cursor' });
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json().code).toBe('ANOMALOG_ERR_STORE_QUERY');
   });
 
   it('lists and searches templates', async () => {

@@ -66,7 +66,9 @@ export function buildApi(opts: ApiOptions): Api {
   const started = opts.clock.now();
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A store refusing a query (bad cursor, limit, time) is the client's mistake.
+    const clientError = error.code === 'ANOMALOG_ERR_STORE_QUERY' ? 400 : error.statusCode;
+    const status = clientError && clientError >= 400 && clientError < 500 ? clientError : 500;
     void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
   });
 
