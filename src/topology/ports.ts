@@ -4,18 +4,10 @@
  */
 import type { Anomaly } from '../core/event.js';
 import type { Snapshot } from '../core/parser.js';
+import type { TemplateRow } from '../store/index.js';
 
-/** Counts of one template seen in one batch. */
-export interface TemplateDelta {
-  source: string;
-  templateId: number;
-  template: string;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** Params of one event of this template, as an example. */
-  exampleParams?: string[];
-}
+/** Counts of one template seen in one batch (the store's template row). */
+export type TemplateDelta = TemplateRow;
 
 export interface EngineStore {
   loadParserState(source: string): Snapshot | undefined;
