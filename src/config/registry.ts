@@ -12,6 +12,7 @@ import { definition as rateDetector } from '../detectors/rate/index.js';
 import { definition as fileTailSource } from '../sources/file-tail/index.js';
 import { definition as httpSource } from '../sources/http/index.js';
 import { definition as stdinSource } from '../sources/stdin/index.js';
+import { definition as syslogSource } from '../sources/syslog/index.js';
 
 // Definitions differ in config type; the schema validates each before `build` sees it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,6 +22,7 @@ export const SOURCES = {
   file_tail: fileTailSource,
   http: httpSource,
   stdin: stdinSource,
+  syslog: syslogSource,
 } as const satisfies Record<string, AnyDefinition<Source>>;
 
 export const DETECTORS = {

@@ -69,8 +69,9 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     clock: deps.clock,
     logger: deps.logger,
-    parserOptions: () => ({
-      format: config.parser.format,
+    parserOptions: (sourceId) => ({
+      // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
+      format: config.parser.format ?? (sourceId.startsWith('syslog') ? 'syslog' : undefined),
       multiline: config.parser.multiline,
       miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
     }),
