@@ -1,14 +1,16 @@
 /**
  * @module api/server
  * The JSON API and live feed on the service port (fastify): health, anomalies (filters, keyset
- * paging), one anomaly with its explanation and context, templates, and a server-sent-events
- * stream of new anomalies. Query strings are validated with strict schemas: a bad one is a 400 that
+ * paging), one anomaly with its explanation and context, templates, a server-sent-events
+ * stream of new anomalies, and the OpenAPI description of all of it (docs/openapi.yaml, kept in step
+ * with the routes by openapi.test.ts). Query strings are validated with strict schemas: a bad one is a 400 that
  * names the parameter. The API only reads from the store.
  * @example
  * const api = buildApi({ store, clock, version: '0.1.0' });
  * await api.app.listen({ port: 8080, host: '127.0.0.1' });
  * engine.onAnomalies = (a) => api.feed.publish(a);
  */
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
@@ -55,6 +57,18 @@ const templateQuery = z
   })
   .strict();
 
+/** docs/openapi.yaml of the package: `../../docs` from both src/api/ and dist/api/. */
+const OPENAPI_URL = new URL('../../docs/openapi.yaml', import.meta.url);
+
+/** The OpenAPI description, or null when the package was installed without it. */
+function readOpenApi(): string | null {
+  try {
+    return readFileSync(OPENAPI_URL, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 export interface Api {
   app: FastifyInstance;
   feed: LiveFeed;
@@ -70,6 +84,16 @@ export function buildApi(opts: ApiOptions): Api {
     const clientError = error.code === 'ANOMALOG_ERR_STORE_QUERY' ? 400 : error.statusCode;
     const status = clientError && clientError >= 400 && clientError < 500 ? clientError : 500;
     void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
+  });
+
+  const openApi = readOpenApi();
+  app.get('/api/openapi.yaml', async (_req, reply) => {
+    if (openApi === null) return reply.status(404).send({ error: 'The OpenAPI description is not installed with this build.', code: 'ANOMALOG_ERR_API_NOT_FOUND' });
+    return reply.type('application/yaml; charset=utf-8').send(openApi);
   });
 
   app.get('/api/health', async () => ({
