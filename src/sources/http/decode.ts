@@ -50,8 +50,8 @@ export function decodeNdjson(body: string, source: string, now: number): Decoded
   return out;
 }
 
-/** `POST /_bulk` (Elasticsearch bulk API: action line, then document line). */
-export function decodeEsBulk(body: string, prefix: string, now: number): Decoded {
+/** `POST /_bulk` (Elasticsearch bulk API: action line, then document line); `index` from `/{index}/_bulk`. */
+export function decodeEsBulk(body: string, prefix: string, now: number, defaultIndex = 'default'): Decoded {
   const out: Decoded = { records: [], errors: [], rejected: 0 };
   const lines = body.split('\n').filter((l) => l.trim() !== '');
   for (let i = 0; i < lines.length; i++) {
@@ -68,7 +68,7 @@ export function decodeEsBulk(body: string, prefix: string, now: number): Decoded
       note(out, `line ${i + 1}: unsupported bulk action ${JSON.stringify(op ?? null)}`);
       continue;
     }
-    const index = action[op]?._index ?? 'default';
+    const index = action[op]?._index ?? defaultIndex;
     i++;
     if (i >= lines.length) {
       note(out, `line ${i}: action without a document`);

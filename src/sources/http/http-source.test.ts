@@ -53,6 +53,10 @@ describe('HTTP ingest', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ errors: false });
     expect(r.json().items).toHaveLength(2);
+    // labelled application/json, as some shippers send it; the index from the path
+    const j = await app.inject({ method: 'POST', url: '/web/_bulk', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"index":{}}\n{"message":"GET /c 500 9ms"}\n' });
+    expect(j.statusCode).toBe(200);
+    expect(await templatesOf('http:web')).toContain('GET /c <NUM> <DURATION>');
   });
 
   it('speaks Loki push JSON with nanosecond timestamps and labels', async () => {

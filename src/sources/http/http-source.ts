@@ -52,8 +52,13 @@ export class HttpSource implements Source {
     const opts = { bodyLimit: this.cfg.max_body_bytes };
     const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
     app.post('/ingest', opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
-    app.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
-    app.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
+    // Elasticsearch accepts bulk bodies labelled application/json too: in this scope JSON is read as text.
+    void app.register(async (bulk) => {
+      bulk.removeContentTypeParser('application/json');
+      bulk.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+      bulk.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
+      bulk.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
+    });
     app.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLoki(req.body, p, now)));
     app.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlp(req.body, p, now)));
     // Elasticsearch clients probe the root before bulk requests.
