@@ -35,6 +35,14 @@ export interface EngineOptions {
   contextLines?: number;
   /** How often detector state is saved while running (ms of the clock); always at shutdown. */
   detectorSaveMs?: number;
+  /**
+   * When set, acknowledgements are deferred and given to the sources together with a detector
+   * save, at most this often (ms of the clock): a crash then resumes the sources where the saved
+   * detector state ends, so replayed events rebuild the same state and re-flag the same anomalies
+   * (same ids, not stored twice) instead of meeting a detector that forgot them (warm-up again, a
+   * new template flagged twice or missed). Unset: each batch is acknowledged at once.
+   */
+  checkpointMs?: number;
   /** Called with every batch of mined events (replay follows their time). */
   onEvents?: (events: readonly LogEvent[]) => void;
   /** Called with every batch of newly stored anomalies (live feed, alerting). */
@@ -65,6 +73,8 @@ export class Engine {
   private readonly held = new Map<Source, Cursor>();
   /** Per source and file id: the offset acknowledged last (to skip acks that are no progress). */
   private readonly ackedTo = new Map<Source, Record<string, number>>();
+  /** Per source and file id: the acknowledgement waiting for the next checkpoint (`checkpointMs`). */
+  private readonly pendingAcks = new Map<Source, Map<string, Cursor>>();
   private readonly context: ContextRing;
   private readonly logger: Logger;
   private lastDetectorSave = 0;
@@ -93,6 +103,13 @@ export class Engine {
       }
     }
     this.lastDetectorSave = this.opts.clock.now();
+  }
+
+  /** Saves detector state, then acknowledges what was processed before it (one consistent point). */
+  checkpoint(): void {
+    this.saveDetectors();
+    for (const [source, byId] of this.pendingAcks) for (const c of byId.values()) source.ack(c);
+    this.pendingAcks.clear();
   }
 
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */
@@ -129,6 +146,8 @@ export class Engine {
     }
     this.deliver(events, templatesChanged);
     if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
+    const every = this.opts.checkpointMs;
+    if (every !== undefined && this.pendingAcks.size > 0 && this.opts.clock.now() - this.lastDetectorSave >= every) this.checkpoint();
   }
 
   /**
@@ -177,7 +196,7 @@ export class Engine {
         this.fail(d.kind, 'processing', e);
       }
     }
-    if (now - this.lastDetectorSave >= (this.opts.detectorSaveMs ?? 30_000)) this.saveDetectors();
+    if (now - this.lastDetectorSave >= (this.opts.checkpointMs ?? this.opts.detectorSaveMs ?? 30_000)) this.checkpoint();
     return this.store(found);
   }
 
@@ -185,7 +204,13 @@ export class Engine {
     let m = this.ackedTo.get(source);
     if (m === undefined) this.ackedTo.set(source, (m = {}));
     m[cursor.id] = cursor.offset;
-    source.ack(cursor);
+    if (this.opts.checkpointMs === undefined) {
+      source.ack(cursor);
+      return;
+    }
+    let byId = this.pendingAcks.get(source);
+    if (byId === undefined) this.pendingAcks.set(source, (byId = new Map()));
+    byId.set(cursor.id, cursor);
   }
 
   /** Acknowledges held cursors of sources whose parsers hold nothing any more. */
@@ -259,20 +284,33 @@ export class Engine {
     }
     this.ackReleased();
     this.tick();
-    this.saveDetectors();
+    this.checkpoint();
   }
 
   private async startTicker(signal: AbortSignal): Promise<void> {
-    const every = this.opts.tickMs ?? 1000;
+    const tickMs = this.opts.tickMs ?? 1000;
+    // With deferred acks, wake often enough that a quiet source's last acks are not held long.
+    const every = Math.min(tickMs, this.opts.checkpointMs ?? tickMs);
+    let lastTick = this.opts.clock.now();
     while (!signal.aborted) {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, every);
-        signal.addEventListener('abort', () => {
+        const onAbort = () => {
           clearTimeout(t);
           resolve();
-        }, { once: true });
+        };
+        // The listener goes when the timer fires: one per wait would pile up on a long-running signal.
+        const t = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, every);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
-      if (!signal.aborted) this.tick();
+      if (signal.aborted) break;
+      const now = this.opts.clock.now();
+      if (now - lastTick >= tickMs - 1) {
+        lastTick = now;
+        this.tick();
+      } else if (this.pendingAcks.size > 0 && now - this.lastDetectorSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
     }
   }
 
