@@ -13,7 +13,7 @@
  * highest rate whose p99 latency stays under 250 ms. Baseline in the same run: `LogParser` alone
  * over the same lines (one parser per system, as the service has one per source).
  *
- * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE]
+ * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE] [--cpu-prof DIR]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,7 +65,9 @@ interface Service {
 async function startService(config: object, dir: string): Promise<Service> {
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));
-  const proc = spawn(process.execPath, ['--import', 'tsx', self, '--child', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  // --cpu-prof DIR: the service child writes a V8 CPU profile there (node --cpu-prof) when it stops.
+  const prof = arg('--cpu-prof');
+  const proc = spawn(process.execPath, [...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []), '--import', 'tsx', self, '--child', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done) throw new Error('The service child exited before listening.');
