@@ -162,7 +162,7 @@ describe('service crash test (kill -9 of anomalog serve during ingest, restart o
 
     // At least once: every line counted in the template table. Re-processing is what was processed
     // after the last checkpoint (≤ 200 ms of work) at each of the three kills; resuming from the
-    // start each time would add the three resume points (> 1,400 lines).
+    // start each time would add the three resume points (about 3,400 lines).
     expect(total).toBeGreaterThanOrEqual(N);
     expect(total - N).toBeLessThan(N / 2);
     // Resumed from the checkpoint: the last run read only what the third run had not checkpointed.
