@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LogEvent } from '../../src/core/event.js';
 import { TemplateMiner } from '../../src/parsers/drain/index.js';
+import { rng } from './rng.js';
+
+export { rng };
 
 export const HDFS_SAMPLE = fileURLToPath(new URL('../fixtures/logs/hdfs-content-sample.txt', import.meta.url));
 
@@ -15,17 +18,6 @@ export function hdfsLines(): string[] {
   return readFileSync(HDFS_SAMPLE, 'utf8').split('\n').filter((l) => l.trim() !== '');
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds LogEvents from lines with one miner (ids stable across calls on the same miner). */
 export class EventFactory {

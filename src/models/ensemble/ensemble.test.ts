@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureContribution, Matrix, Model, ModelArtifact } from '../../core/model.js';
 import { Ensemble, midRank } from './ensemble.js';
 
-/** A stub model whose score is a fixed linear function of one column. */
+/** A test double: a model whose score is a fixed linear function of one column. */
 class ColumnModel implements Model {
   readonly kind = 'column';
   constructor(

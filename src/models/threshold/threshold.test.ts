@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitGpd, QuantileThreshold, quantile, SpotThreshold, thresholdFromJSON } from './index.js';
+import { rng } from '../../../test/harness/rng.js';
 
-/** mulberry32: small seeded PRNG so every run draws the same samples. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pareto(α) samples: heavy tail, excesses over a high threshold are GPD with γ = 1/α. */
 function pareto(n: number, alpha: number, seed: number): Float64Array {

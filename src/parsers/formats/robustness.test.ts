@@ -4,22 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { LineSplitter } from '../lines/line-splitter.js';
 import { createFormat } from './detect.js';
 import { TimestampParser } from './timestamp.js';
+import { rng } from '../../../test/harness/rng.js';
 
 const FORMATS = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../../test/fixtures/logs/loghub-samples/log-formats.json', import.meta.url)), 'utf8'),
 ) as Record<string, string>;
 
-/** Deterministic pseudo-random generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ' \t:[]{}"=<>-|,.0123456789aZ\\/\u00e9\uFFFD\n';
 
