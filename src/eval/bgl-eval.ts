@@ -11,31 +11,21 @@
 import { readFileSync } from 'node:fs';
 import { AnomalogError } from '../core/errors.js';
 import type { LogEvent } from '../core/event.js';
-import { SequenceDetector, type ThresholdRule } from '../detectors/model/detector.js';
-import type { ModelKind, ModelOptions } from '../detectors/model/models.js';
+import { SequenceDetector } from '../detectors/model/detector.js';
 import type { ClosedWindow } from '../features/session-window.js';
 import { TimeWindower } from '../features/time-window.js';
 import { Vocabulary } from '../features/vocabulary.js';
-import type { VectorizerOptions } from '../features/vectorize.js';
-import type { ModelDeps } from '../models/index.js';
 import { LogParser } from '../parsers/pipeline.js';
 import { detectionMetrics } from './detect-metrics.js';
-import { thresholdName, type DetectEvalRow, type Protocol } from './detect-eval.js';
+import { thresholdName, type DetectEvalOptions, type DetectEvalRow } from './detect-eval.js';
 
 export const BGL_LAYOUT = '<Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>';
 
-export interface BglEvalOptions {
+/** The HDFS options, with a raw BGL file and its time-ordered split instead of a sessions dataset. */
+export interface BglEvalOptions extends Omit<DetectEvalOptions, 'dataset'> {
   file: string;
   windowMs: number;
   trainShare: number;
-  models: ModelKind[];
-  protocols: Protocol[];
-  thresholds: ThresholdRule[];
-  features?: Partial<VectorizerOptions>;
-  modelOptions?: ModelOptions;
-  modelDeps?: ModelDeps;
-  novelty?: boolean;
-  onRow?: (row: DetectEvalRow) => void;
 }
 
 export interface BglWindows {

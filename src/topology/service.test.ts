@@ -8,6 +8,7 @@ import { systemClock } from '../core/clock.js';
 import { silentLogger } from '../core/component.js';
 import type { Anomaly } from '../core/event.js';
 import { buildService } from './build.js';
+import { until } from '../../test/harness/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'anomalog-serve-'));
 const log = join(dir, 'hdfs.log');
@@ -24,16 +25,6 @@ function config(): ServeConfig {
     },
     serveConfigSchema,
   );
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const anomalies = async (url: string) => ((await (await fetch(`${url}/api/anomalies?limit=1000`)).json()) as { anomalies: Anomaly[] }).anomalies;

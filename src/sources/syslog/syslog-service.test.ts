@@ -10,6 +10,7 @@ import { systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/component.js';
 import type { Anomaly } from '../../core/event.js';
 import { buildService } from '../../topology/build.js';
+import { until } from '../../../test/harness/until.js';
 
 // Missing `logger` is reported (CI: failure, elsewhere: warning) by syslog-source.test.ts.
 const probe = spawnSync('logger', ['--help'], { encoding: 'utf8' });
@@ -17,16 +18,6 @@ const hasLogger = probe.status === 0 && `${probe.stdout}${probe.stderr}`.include
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'anomalog-syslog-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const json = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
 
