@@ -45,8 +45,12 @@ export interface EngineOptions {
   checkpointMs?: number;
   /** Called with every batch of mined events (replay follows their time). */
   onEvents?: (events: readonly LogEvent[]) => void;
-  /** Called with every batch of newly stored anomalies (live feed, alerting). */
-  onAnomalies?: (anomalies: Anomaly[]) => void;
+  /**
+   * Called with every batch of newly stored anomalies (live feed, alerting). `arrivalTs` is the
+   * arrival time of the ingested batch they were found in (ingest → anomaly latency); undefined
+   * for anomalies found by `tick` (intervals closing, silence).
+   */
+  onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
   logger?: Logger;
 }
 
@@ -78,6 +82,8 @@ export class Engine {
   private readonly context: ContextRing;
   private readonly logger: Logger;
   private lastDetectorSave = 0;
+  /** Arrival time of the batch being processed (for `onAnomalies`). */
+  private arrival: number | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
@@ -112,6 +118,11 @@ export class Engine {
     this.pendingAcks.clear();
   }
 
+  /** Each record source's parser (its counters are read at scrape time by /metrics). */
+  *streams(): IterableIterator<[string, LogParser]> {
+    for (const [id, st] of this.parsers) yield [id, st.parser];
+  }
+
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */
   async run(signal: AbortSignal): Promise<void> {
     const ticker = this.startTicker(signal);
@@ -144,7 +155,12 @@ export class Engine {
         events.push(out[k]);
       }
     }
-    this.deliver(events, templatesChanged);
+    this.arrival = batch.records[0]?.arrivalTs;
+    try {
+      this.deliver(events, templatesChanged);
+    } finally {
+      this.arrival = undefined;
+    }
     if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
     const every = this.opts.checkpointMs;
     if (every !== undefined && this.pendingAcks.size > 0 && this.opts.clock.now() - this.lastDetectorSave >= every) this.checkpoint();
@@ -261,7 +277,7 @@ export class Engine {
     const inserted = this.opts.store.insertAnomalies(found);
     this.stats.anomalies += inserted.length;
     this.stats.duplicates += found.length - inserted.length;
-    if (inserted.length > 0) this.opts.onAnomalies?.(inserted);
+    if (inserted.length > 0) this.opts.onAnomalies?.(inserted, this.arrival);
     return inserted;
   }
 
