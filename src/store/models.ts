@@ -39,6 +39,7 @@ export class Models {
   private readonly put: Stmt;
   private readonly deactivate: Stmt;
   private readonly active: Stmt;
+  private readonly activeAllStmt: Stmt;
 
   constructor(
     private readonly db: Db,
@@ -53,6 +54,12 @@ export class Models {
     this.active = db.prepare(
       'SELECT * FROM models WHERE kind = ? AND active = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
     );
+    this.activeAllStmt = db.prepare('SELECT id, kind, version, created_at FROM models WHERE active = 1 ORDER BY kind, created_at DESC, id DESC');
+  }
+
+  /** Every active model (one per kind) without its artifact: kind, id, version, creation time. */
+  activeAll(): Omit<StoredModel<never>, 'artifact'>[] {
+    return (this.activeAllStmt.all() as Omit<Raw, 'artifact'>[]).map((r) => ({ id: r.id, kind: r.kind, version: r.version, createdAt: r.created_at, active: true }));
   }
 
   /** Stores (or replaces) a model; with `activate` (default) it becomes the active one of its kind atomically. */

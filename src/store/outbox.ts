@@ -38,6 +38,7 @@ export class Outbox {
   private readonly sent: Stmt;
   private readonly failed: Stmt;
   private readonly depthStmt: Stmt;
+  private readonly depthBySinkStmt: Stmt;
   private readonly pruneStmt: Stmt;
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
@@ -62,6 +63,7 @@ export class Outbox {
        WHERE id = @id AND status = 'pending'`,
     );
     this.depthStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE sink = ? AND status = 'pending'`);
+    this.depthBySinkStmt = db.prepare(`SELECT sink, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY sink`);
     this.pruneStmt = db.prepare(
       `DELETE FROM outbox WHERE status != 'pending' AND anomaly_id NOT IN (SELECT id FROM anomalies)`,
     );
@@ -103,6 +105,13 @@ export class Outbox {
   /** Pending items of `sink` (the alerting backlog). */
   depth(sink: string): number {
     return (this.depthStmt.get(sink) as { n: number }).n;
+  }
+
+  /** Pending items per sink (the backlog of every sink with one; read by /metrics). */
+  pendingBySink(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.depthBySinkStmt.all() as { sink: string; n: number }[]) out[r.sink] = r.n;
+    return out;
   }
 
   /** Drops sent or given-up rows whose anomaly is gone (called by retention). */

@@ -112,6 +112,11 @@ export class Store {
     return this.models.activeOf<A>(kind);
   }
 
+  /** Every active model (one per kind), without artifacts. */
+  activeModels(): Omit<StoredModel<never>, 'artifact'>[] {
+    return this.models.activeAll();
+  }
+
   /** Checkpoints the WAL into the main file and closes; safe to call twice. */
   close(): void {
     if (this.closed) return;
