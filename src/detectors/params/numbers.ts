@@ -36,15 +36,58 @@ const UNITS: Record<string, number> = {
 /** The numeric value of a parameter, units normalised; NaN when it is not a number. */
 export function parseNumeric(s: unknown): number {
   if (typeof s !== 'string' || s.length === 0 || s.length > 40) return Number.NaN;
-  // Cheap pre-check before the regex: most parameters (ids, paths, words) do not start like a number.
+  // Cheap pre-check: most parameters (ids, paths, words) do not start like a number.
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 || c0 === 32)) return Number.NaN;
+  const end = plainNumberEnd(s);
+  // The common case, an ASCII number with no unit, in one pass; anything else takes the full grammar.
+  if (end === s.length) {
+    const v = Number(s);
+    return Number.isFinite(v) ? v : Number.NaN;
+  }
   const m = NUMBER.exec(s.trim());
   if (!m) return Number.NaN;
   const unit = UNITS[m[2].toLowerCase()];
   if (unit === undefined) return Number.NaN;
   const v = Number(m[1]) * unit;
   return Number.isFinite(v) ? v : Number.NaN;
+}
+
+/**
+ * Length of the prefix of `s` that is `[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?` (the number part of
+ * NUMBER), or -1 when `s` does not start with one.
+ */
+function plainNumberEnd(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45 || c === 43) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (i < n && c >= 48 && c <= 57) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    let frac = 0;
+    while (i < n && c >= 48 && c <= 57) {
+      frac++;
+      c = s.charCodeAt(++i);
+    }
+    if (digits === 0 && frac === 0) return -1;
+  } else if (digits === 0) return -1;
+  if (c === 101 || c === 69) {
+    let j = i + 1;
+    let e = s.charCodeAt(j);
+    if (e === 45 || e === 43) e = s.charCodeAt(++j);
+    let exp = 0;
+    while (j < n && e >= 48 && e <= 57) {
+      exp++;
+      e = s.charCodeAt(++j);
+    }
+    if (exp > 0) i = j;
+  }
+  return i;
 }
 
 /** The compared scale: sign(x)·log(1 + |x|) or x. */

@@ -27,6 +27,8 @@ interface TemplateParams {
   source: string;
   templateId: number;
   series: (Series | null)[];
+  /** Use stamp for the LRU cap (a counter, not a reordering of the map on every event). */
+  used: number;
 }
 
 export interface ParamsStats {
@@ -37,15 +39,18 @@ export interface ParamsStats {
 
 export class ParamsDetector implements StreamDetector {
   readonly kind = 'params';
-  private templates = new Map<string, TemplateParams>();
+  /** source → template id → its series (two levels: no key string built per event). */
+  private templates = new Map<string, Map<number, TemplateParams>>();
+  private templateCount = 0;
+  private useClock = 0;
   private rings = new Map<string, LineRing>();
+  /** The ring of the previous event's source: batches mostly come from one source. */
+  private lastRing: { source: string; ring: LineRing } | null = null;
   private evictedTemplates = 0;
   private readonly z: number;
-  private readonly scratch: Float64Array;
 
   constructor(private readonly config: ParamsConfig) {
     this.z = normalUpperQuantile(config.tail_probability);
-    this.scratch = new Float64Array(config.window_samples);
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -67,11 +72,13 @@ export class ParamsDetector implements StreamDetector {
 
   stats(): ParamsStats {
     let series = 0;
-    for (const t of this.templates.values()) for (const s of t.series) if (s) series++;
-    return { templates: this.templates.size, series, evictedTemplates: this.evictedTemplates };
+    for (const t of this.allTemplates()) for (const s of t.series) if (s) series++;
+    return { templates: this.templateCount, series, evictedTemplates: this.evictedTemplates };
   }
 
   private ring(source: string): LineRing {
+    const last = this.lastRing;
+    if (last !== null && last.source === source) return last.ring;
     let r = this.rings.get(source);
     if (r) {
       this.rings.delete(source);
@@ -80,22 +87,46 @@ export class ParamsDetector implements StreamDetector {
       if (this.rings.size >= this.config.max_sources) this.rings.delete(this.rings.keys().next().value as string);
     }
     this.rings.set(source, r);
+    this.lastRing = { source, ring: r };
     return r;
   }
 
   private entry(source: string, tid: number): TemplateParams {
-    const key = `${source}\0${tid}`;
-    let t = this.templates.get(key);
-    if (t) this.templates.delete(key);
-    else {
-      t = { source, templateId: tid, series: [] };
-      if (this.templates.size >= this.config.max_templates) {
-        this.templates.delete(this.templates.keys().next().value as string);
-        this.evictedTemplates++;
-      }
+    let bySource = this.templates.get(source);
+    if (bySource === undefined) {
+      bySource = new Map();
+      this.templates.set(source, bySource);
     }
-    this.templates.set(key, t);
+    let t = bySource.get(tid);
+    if (t === undefined) {
+      if (this.templateCount >= this.config.max_templates) this.evictOldest();
+      t = { source, templateId: tid, series: [], used: 0 };
+      bySource.set(tid, t);
+      this.templateCount++;
+    }
+    t.used = ++this.useClock;
     return t;
+  }
+
+  /** Evicts the least recently used ~1/16 of the templates at once, so a full cap costs one scan per many inserts. */
+  private evictOldest(): void {
+    const stamps = new Float64Array(this.templateCount);
+    let k = 0;
+    for (const bySource of this.templates.values()) for (const t of bySource.values()) stamps[k++] = t.used;
+    const n = Math.min(k, Math.max(this.templateCount - this.config.max_templates + 1, Math.ceil(this.config.max_templates / 16)));
+    if (n === 0) return;
+    // Stamps are unique: everything at or below the n-th smallest is exactly the n oldest.
+    const cut = stamps.sort()[n - 1];
+    for (const [source, bySource] of this.templates) {
+      for (const [tid, t] of bySource) if (t.used <= cut) bySource.delete(tid);
+      if (bySource.size === 0) this.templates.delete(source);
+    }
+    this.templateCount -= n;
+    this.evictedTemplates += n;
+  }
+
+  private *allTemplates(): Iterable<TemplateParams> {
+    for (const bySource of this.templates.values()) yield* bySource.values();
   }
 
   private one(e: LogEvent, source: string, out: Anomaly[]): void {
@@ -120,7 +151,7 @@ export class ParamsDetector implements StreamDetector {
           if (a) out.push(a);
         }
       }
-      s.push(y, !anomalous, cfg.refresh_samples, cfg.min_samples, this.scratch);
+      s.push(y, !anomalous, cfg.refresh_samples, cfg.min_samples);
     }
   }
 
@@ -154,7 +185,9 @@ export class ParamsDetector implements StreamDetector {
 
   snapshot(): Snapshot {
     const templates: unknown[] = [];
-    for (const t of this.templates.values()) templates.push([t.source, t.templateId, t.series.map((s) => (s ? s.toArray() : null))]);
+    // Least recently used first, as `restore` rebuilds the LRU order from the list order.
+    const ordered = [...this.allTemplates()].sort((a, b) => a.used - b.used);
+    for (const t of ordered) templates.push([t.source, t.templateId, t.series.map((s) => (s ? s.toArray() : null))]);
     const rings: unknown[] = [];
     for (const [name, r] of this.rings) rings.push([name, r.toArray()]);
     return { kind: 'params', version: PARAMS_SNAPSHOT_VERSION, data: { templates, rings, evictedTemplates: this.evictedTemplates } };
@@ -164,16 +197,24 @@ export class ParamsDetector implements StreamDetector {
     const d = snapshotData(snap, 'params', PARAMS_SNAPSHOT_VERSION);
     expectShape(Array.isArray(d.templates) && Array.isArray(d.rings), 'params', 'template or context list');
     const cfg = this.config;
-    const templates = new Map<string, TemplateParams>();
+    const templates = new Map<string, Map<number, TemplateParams>>();
+    let count = 0;
     for (const raw of d.templates as unknown[][]) {
       expectShape(Array.isArray(raw) && typeof raw[0] === 'string' && typeof raw[1] === 'number' && Array.isArray(raw[2]), 'params', 'template entry');
       const series = (raw[2] as unknown[]).map((a) => (a === null ? null : (Series.from(a, cfg.window_samples) ?? null)));
-      templates.set(`${raw[0] as string}\0${raw[1] as number}`, { source: raw[0] as string, templateId: raw[1] as number, series });
+      const source = raw[0] as string;
+      let bySource = templates.get(source);
+      if (bySource === undefined) templates.set(source, (bySource = new Map()));
+      if (!bySource.has(raw[1] as number)) count++;
+      bySource.set(raw[1] as number, { source, templateId: raw[1] as number, series, used: count });
     }
     const rings = new Map<string, LineRing>();
     for (const r of d.rings as unknown[][]) if (Array.isArray(r) && typeof r[0] === 'string') rings.set(r[0], LineRing.from(cfg.context_lines, r[1], cfg.max_line_chars));
     this.templates = templates;
+    this.templateCount = count;
+    this.useClock = count;
     this.rings = rings;
+    this.lastRing = null;
     this.evictedTemplates = Number(d.evictedTemplates) || 0;
   }
 }

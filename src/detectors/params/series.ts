@@ -3,10 +3,18 @@
  * One (source, template, position) series: a ring of the last `window` values (compared scale),
  * median and MAD recomputed every `refresh` values, the range of values learned as normal, and
  * the time bucket of its last alert.
+ *
+ * The window is also kept sorted incrementally (binary search + one `copyWithin` per value), so a
+ * refresh is a median lookup plus an O(window) merge walk for the MAD instead of two sorts — this
+ * is the per-value hot path of `serve` (profiled: the sorts were a quarter of the params detector).
  */
 
 export class Series {
-  readonly values: Float64Array;
+  /** Ring of the last values; starts small and grows to `window` (most series are short-lived). */
+  private values: Float64Array;
+  /** The same values as `values[0..filled)`, ascending. */
+  private sorted: Float64Array;
+  private readonly window: number;
   next = 0;
   filled = 0;
   /** Values seen. */
@@ -21,32 +29,89 @@ export class Series {
   lastLow = Number.NaN;
 
   constructor(window: number) {
-    this.values = new Float64Array(window);
+    this.window = window;
+    const initial = Math.min(window, 16);
+    this.values = new Float64Array(initial);
+    this.sorted = new Float64Array(initial);
   }
 
-  push(y: number, normal: boolean, refresh: number, minSamples: number, scratch: Float64Array): void {
+  push(y: number, normal: boolean, refresh: number, minSamples: number): void {
+    if (this.filled === this.values.length && this.filled < this.window) this.grow();
+    const w = this.values.length;
+    if (this.filled === w) this.remove(this.values[this.next]);
+    this.insert(y);
     this.values[this.next] = y;
-    this.next = (this.next + 1) % this.values.length;
-    if (this.filled < this.values.length) this.filled++;
+    this.next = (this.next + 1) % w;
+    if (this.filled < w) this.filled++;
     this.n++;
     if (normal) {
       if (y < this.min) this.min = y;
       if (y > this.max) this.max = y;
     }
-    if (++this.since >= refresh || this.n === minSamples) this.refresh(scratch);
+    if (++this.since >= refresh || this.n === minSamples) this.refresh();
   }
 
-  refresh(scratch: Float64Array): void {
+  refresh(): void {
+    const a = this.sorted;
     const k = this.filled;
-    const a = scratch.subarray(0, k);
-    a.set(this.values.subarray(0, k));
-    a.sort();
+    if (k === 0) return;
     const med = k % 2 ? a[k >> 1] : (a[k / 2 - 1] + a[k / 2]) / 2;
-    for (let i = 0; i < k; i++) a[i] = Math.abs(a[i] - med);
-    a.sort();
     this.median = med;
-    this.mad = k % 2 ? a[k >> 1] : (a[k / 2 - 1] + a[k / 2]) / 2;
+    this.mad = k % 2 ? this.deviationAt(med, k >> 1) : (this.deviationAt(med, k / 2 - 1) + this.deviationAt(med, k / 2)) / 2;
     this.since = 0;
+  }
+
+  /**
+   * The `rank`-th smallest |x − med| (0-based): the deviations below and above the median are two
+   * ascending runs walking outward from it, merged until `rank` is reached.
+   */
+  private deviationAt(med: number, rank: number): number {
+    const a = this.sorted;
+    const k = this.filled;
+    let hi = lowerBound(a, k, med);
+    let lo = hi - 1;
+    let d = 0;
+    for (let r = 0; r <= rank; r++) {
+      const dl = lo >= 0 ? med - a[lo] : Number.POSITIVE_INFINITY;
+      const dh = hi < k ? a[hi] - med : Number.POSITIVE_INFINITY;
+      if (dl <= dh) {
+        d = dl;
+        lo--;
+      } else {
+        d = dh;
+        hi++;
+      }
+    }
+    return d;
+  }
+
+  /** Before the window is full the ring has not wrapped (`next === filled`), so growing is a copy. */
+  private grow(): void {
+    const cap = Math.min(this.window, this.values.length * 4);
+    const values = new Float64Array(cap);
+    values.set(this.values);
+    const sorted = new Float64Array(cap);
+    sorted.set(this.sorted);
+    this.values = values;
+    this.sorted = sorted;
+    this.next = this.filled;
+  }
+
+  private insert(y: number): void {
+    const a = this.sorted;
+    const k = this.filled === this.values.length ? this.filled - 1 : this.filled;
+    const at = lowerBound(a, k, y);
+    a.copyWithin(at + 1, at, k);
+    a[at] = y;
+  }
+
+  private remove(y: number): void {
+    const a = this.sorted;
+    const k = this.filled;
+    let at = lowerBound(a, k, y);
+    // NaN never enters (callers pass finite values), but keep the array consistent regardless.
+    if (at >= k || a[at] !== y) at = k - 1;
+    a.copyWithin(at, at + 1, k);
   }
 
   /** Values oldest first. */
@@ -68,7 +133,10 @@ export class Series {
     const num = (x: unknown, dflt: number) => (typeof x === 'number' && Number.isFinite(x) ? x : dflt);
     const vals = (a[8] as unknown[]).slice(-window);
     for (const v of vals) {
-      s.values[s.next] = num(v, 0);
+      const y = num(v, 0);
+      if (s.filled === s.values.length) s.grow();
+      s.insert(y);
+      s.values[s.next] = y;
       s.next = (s.next + 1) % window;
       s.filled++;
     }
@@ -82,4 +150,16 @@ export class Series {
     s.lastLow = num(a[7], Number.NaN);
     return s;
   }
+}
+
+/** First index in the ascending `a[0..k)` whose value is ≥ `y`. */
+function lowerBound(a: Float64Array, k: number, y: number): number {
+  let lo = 0;
+  let hi = k;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { rng } from '../../../test/harness/rng.js';
+import { parseNumeric } from './numbers.js';
+import { Series } from './series.js';
+
+/** Median and MAD the textbook way: sort the window, sort the deviations. */
+function reference(window: number[]): { median: number; mad: number } {
+  const med = (a: number[]) => {
+    const s = [...a].sort((x, y) => x - y);
+    const k = s.length;
+    return k % 2 ? s[k >> 1] : (s[k / 2 - 1] + s[k / 2]) / 2;
+  };
+  const m = med(window);
+  return { median: m, mad: med(window.map((x) => Math.abs(x - m))) };
+}
+
+describe('Series (incrementally sorted window)', () => {
+  it('median and MAD equal a full sort at every refresh, through wrap-around, ties and restores', () => {
+    const next = rng(11);
+    for (const window of [8, 9, 128]) {
+      let s = new Series(window);
+      const seen: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        // Ties on purpose: a few distinct values half of the time.
+        const y = next() < 0.5 ? Math.floor(next() * 4) : Math.log1p(next() * 1000);
+        seen.push(y);
+        s.push(y, true, 1, 3);
+        const ref = reference(seen.slice(-window));
+        expect(s.median).toBeCloseTo(ref.median, 12);
+        expect(s.mad).toBeCloseTo(ref.mad, 12);
+        if (i % 500 === 499) s = Series.from(JSON.parse(JSON.stringify(s.toArray())), window)!;
+      }
+    }
+  });
+
+  it('keeps the statistics until the next refresh', () => {
+    const s = new Series(16);
+    for (let i = 1; i <= 16; i++) s.push(i, true, 16, 100);
+    expect(s.median).toBe(8.5);
+    s.push(1000, true, 16, 100);
+    expect(s.median).toBe(8.5);
+  });
+});
+
+describe('parseNumeric fast path', () => {
+  it('agrees with the full grammar on plain numbers and refuses what is not one', () => {
+    const cases: [string, number][] = [
+      ['42', 42], ['-3.5', -3.5], ['+7', 7], ['.5', 0.5], ['5.', 5], ['1e3', 1000], ['2E-2', 0.02], ['1e', Number.NaN],
+      ['-', Number.NaN], ['.', Number.NaN], ['1.2.3', Number.NaN], ['0x1F', Number.NaN], ['12ms', 12], ['3 s', 3000],
+      ['5KB', 5120], ['1e5e', Number.NaN], ['7 ', 7], [' 8', 8], ['Infinity', Number.NaN], ['1_000', Number.NaN], ['99%', 99],
+    ];
+    for (const [s, v] of cases) expect([s, parseNumeric(s)]).toEqual([s, v]);
+  });
+});
