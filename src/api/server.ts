@@ -33,6 +33,8 @@ export interface ApiOptions {
   health?: () => Record<string, unknown>;
   /** Most live-feed clients at once. */
   maxStreamClients?: number;
+  /** Prometheus exposition text for `GET /metrics` (src/telemetry); without it there is no such route. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 const time = z.coerce.number().int().nonnegative();
@@ -135,6 +137,14 @@ export function buildApi(opts: ApiOptions): Api {
     const off = feed.subscribe(res);
     req.raw.on('close', off);
   });
+
+  const metrics = opts.metrics;
+  if (metrics !== undefined) {
+    app.get('/metrics', async (_req, reply) => {
+      const m = await metrics();
+      return reply.type(m.contentType).send(m.body);
+    });
+  }
 
   app.addHook('onClose', async () => feed.close());
   return { app, feed };

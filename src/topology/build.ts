@@ -17,6 +17,7 @@ import { type Api, buildApi } from '../api/server.js';
 import { DETECTORS, type DetectorType, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
+import { metricsForService } from '../telemetry/index.js';
 import { Engine } from './engine.js';
 
 export interface ServiceDeps {
@@ -59,6 +60,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     clock: deps.clock,
     version: deps.version,
+    metrics: () => metrics.scrape(),
     health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), pipeline: engine.stats }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
@@ -77,8 +79,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       multiline: config.parser.multiline,
       miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
     }),
-    onAnomalies: (a) => api.feed.publish(a),
+    onAnomalies: (a, arrivalTs) => {
+      api.feed.publish(a);
+      metrics.anomaliesStored(a, arrivalTs);
+    },
   });
+  // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
+  const types = config.sources.map((s) => (s as { type: string }).type);
+  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store });
   let running: Promise<void> | null = null;
   let retention: ReturnType<typeof setInterval> | null = null;
   const applyRetention = () =>

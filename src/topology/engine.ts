@@ -47,8 +47,9 @@ export interface EngineOptions {
   onEvents?: (events: readonly LogEvent[]) => void;
   /**
    * Called with every batch of newly stored anomalies (live feed, alerting). `arrivalTs` is the
-   * arrival time of the ingested batch they were found in (ingest → anomaly latency); undefined
-   * for anomalies found by `tick` (intervals closing, silence).
+   * arrival time of the ingested batch they were found in, or of the last input of a multi-line
+   * record flushed when idle (ingest → anomaly latency); undefined for anomalies found by the
+   * detectors' `tick` (intervals closing, silence).
    */
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
   logger?: Logger;
@@ -200,7 +201,13 @@ export class Engine {
     for (const st of this.parsers.values()) {
       if (st.parser.pending && now - st.lastInput >= idle) {
         const events = st.parser.flush(now);
-        this.deliver(events, events.some((e) => e.change !== 'none'));
+        // A held record's anomaly counts its latency from when its input stopped arriving.
+        this.arrival = st.lastInput;
+        try {
+          this.deliver(events, events.some((e) => e.change !== 'none'));
+        } finally {
+          this.arrival = undefined;
+        }
       }
     }
     this.ackReleased();

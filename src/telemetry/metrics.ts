@@ -1,0 +1,191 @@
+/**
+ * @module telemetry/metrics
+ * The service's Prometheus metrics, in one `Registry` per service (never prom-client's global one).
+ * Nothing here runs per line: counters the pipeline keeps anyway (source stats, parser and miner
+ * stats, engine stats, the live feed, the outbox, the model registry) are read when Prometheus
+ * scrapes (`collect` callbacks); only stored anomalies — rare — are counted as they happen, with
+ * their ingest → anomaly latency. Names follow `anomalog_<name>_<unit>`, counters end in `_total`.
+ * @example
+ * const metrics = createServiceMetrics({ version, clock, components, streams, engine, feed, outbox, models });
+ * engineOptions.onAnomalies = (a, arrivalTs) => metrics.anomaliesStored(a, arrivalTs);
+ * const { contentType, body } = await metrics.scrape(); // GET /metrics
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../core/clock.js';
+import type { Anomaly } from '../core/event.js';
+import type { SourceStats } from '../core/source.js';
+import { LabelCap } from './labels.js';
+
+/** A configured source component and its counters (`Source.stats()`, with type-specific extras). */
+export interface ComponentReading {
+  id: string;
+  type: string;
+  stats: SourceStats;
+}
+
+/** One record source (`file:/var/log/app.log`, `http:ingest`…): its parser's and miner's counters. */
+export interface StreamReading {
+  source: string;
+  lines: number;
+  events: number;
+  unmatched: number;
+  templates: number;
+  evictedTemplates: number;
+}
+
+export interface EngineReading {
+  batches: number;
+  records: number;
+  errors: number;
+  duplicates: number;
+}
+
+/** What the metrics read at scrape time; every function is called once per scrape and metric. */
+export interface MetricsDeps {
+  version: string;
+  clock: Clock;
+  components(): readonly ComponentReading[];
+  streams(): Iterable<StreamReading>;
+  engine(): EngineReading;
+  feed(): { clients: number; dropped: number };
+  /** Pending outbox items per sink. */
+  outbox(): Record<string, number>;
+  /** Active models (one per kind). */
+  models(): readonly { kind: string; version: number; createdAt: number }[];
+  /** Most distinct values of an outside-controlled label (source, sink, model kind) per service; default 1000. */
+  maxLabelValues?: number;
+}
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  /**
+   * Counts newly stored anomalies by detector, severity and source; with `arrivalTs` (the arrival
+   * time of the batch they were found in) observes the ingest → anomaly latency.
+   */
+  anomaliesStored(anomalies: readonly Anomaly[], arrivalTs?: number): void;
+  /** The exposition text for `GET /metrics`. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+/** Seconds buckets of the ingest → anomaly latency (the SLO of the service is well under 1 s). */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+type Labels = Record<string, string>;
+type Add = (labels: Labels, value: number) => void;
+
+export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
+  const registry = new Registry();
+  const max = deps.maxLabelValues ?? 1000;
+  const caps = { source: new LabelCap(max), component: new LabelCap(max), sink: new LabelCap(max), kind: new LabelCap(max) };
+  const def = { registry, caps, deps };
+  defineSourceMetrics(def);
+  defineStreamMetrics(def);
+  defineServiceMetrics(def);
+  const anomalies = new Counter({
+    name: 'anomalog_anomalies_total',
+    help: 'Anomalies stored (new ids only), by detector, severity and record source.',
+    labelNames: ['detector', 'severity', 'source'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'anomalog_anomaly_latency_seconds',
+    help: 'Ingest → anomaly latency: from the arrival of the batch an anomaly was found in to its storage (anomalies found by tick, e.g. silence, are not observed).',
+    labelNames: ['detector'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  return {
+    registry,
+    anomaliesStored(list, arrivalTs) {
+      const now = deps.clock.now();
+      for (const a of list) {
+        const detector = caps.kind.get(a.detector);
+        anomalies.inc({ detector, severity: a.severity, source: caps.source.get(a.source) });
+        if (arrivalTs !== undefined) latency.observe({ detector }, Math.max(0, now - arrivalTs) / 1000);
+      }
+    },
+    async scrape() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+interface Def {
+  registry: Registry;
+  caps: Record<'source' | 'component' | 'sink' | 'kind', LabelCap>;
+  deps: MetricsDeps;
+}
+
+/** A counter or gauge whose values are read from the service when Prometheus scrapes. */
+function scraped(def: Def, type: 'counter' | 'gauge', name: string, help: string, labelNames: string[], read: (add: Add) => void): void {
+  const collect = function (this: Counter | Gauge) {
+    this.reset();
+    read((labels, value) => {
+      if (Number.isFinite(value) && value >= 0) this.inc(labels, value);
+    });
+  };
+  if (type === 'counter') new Counter({ name, help, labelNames, registers: [def.registry], collect });
+  else new Gauge({ name, help, labelNames, registers: [def.registry], collect });
+}
+
+/** A type-specific counter of a source's stats (`truncated_lines` of file_tail, `queued` of syslog…), if it has it. */
+const extra = (s: SourceStats, key: string): number | undefined => {
+  const v = (s as unknown as Record<string, unknown>)[key];
+  return typeof v === 'number' ? v : undefined;
+};
+
+/** Per configured source component: what it received, dropped, truncated and holds. */
+function defineSourceMetrics(def: Def): void {
+  const per = (name: string, help: string, type: 'counter' | 'gauge', pick: (s: ComponentReading['stats']) => number | undefined) =>
+    scraped(def, type, name, help, ['component_id', 'component_type'], (add) => {
+      for (const c of def.deps.components()) {
+        const v = pick(c.stats);
+        if (v !== undefined) add({ component_id: def.caps.component.get(c.id), component_type: c.type }, v);
+      }
+    });
+  per('anomalog_source_received_lines_total', 'Lines (records, messages) a source component received.', 'counter', (s) => s.received);
+  per('anomalog_source_received_bytes_total', 'Bytes a source component received.', 'counter', (s) => s.bytes);
+  per('anomalog_source_dropped_lines_total', 'Lines a source component dropped or rejected (bad records, full queues).', 'counter', (s) => s.dropped);
+  per('anomalog_source_errors_total', 'Errors of a source component (unreadable files, bad requests, broken connections).', 'counter', (s) => s.errors);
+  per('anomalog_source_truncated_lines_total', 'Lines cut at the source\'s maximum line/message size.', 'counter', (s) => extra(s, 'truncated_lines') ?? extra(s, 'truncated'));
+  per('anomalog_source_file_truncations_total', 'Tailed files found shorter than the read position (truncated, copytruncate) and read again from the start.', 'counter', (s) => extra(s, 'truncations'));
+  per('anomalog_source_queued_lines', 'Lines a source component holds for the pipeline now (queue depth).', 'gauge', (s) => extra(s, 'queued'));
+}
+
+/** Per record source: its parser (lines, events, records that did not match the format) and miner. */
+function defineStreamMetrics(def: Def): void {
+  const per = (name: string, help: string, type: 'counter' | 'gauge', pick: (s: StreamReading) => number) =>
+    scraped(def, type, name, help, ['source'], (add) => {
+      for (const s of def.deps.streams()) add({ source: def.caps.source.get(s.source) }, pick(s));
+    });
+  per('anomalog_parser_lines_total', 'Lines that reached the parser of a record source.', 'counter', (s) => s.lines);
+  per('anomalog_parser_events_total', 'Events (records with their template) a record source\'s parser produced.', 'counter', (s) => s.events);
+  per('anomalog_parser_unmatched_records_total', 'Records that did not match the source\'s format (parse failures; kept as whole-line messages).', 'counter', (s) => s.unmatched);
+  per('anomalog_templates', 'Templates (clusters) the miner of a record source holds now.', 'gauge', (s) => s.templates);
+  per('anomalog_templates_evicted_total', 'Templates evicted from a record source\'s miner at its cluster cap.', 'counter', (s) => s.evictedTemplates);
+}
+
+/** The engine, the live feed, the outbox, the model registry and the build. */
+function defineServiceMetrics(def: Def): void {
+  const { deps, caps } = def;
+  const engine = (name: string, help: string, pick: (e: EngineReading) => number) => scraped(def, 'counter', name, help, [], (add) => add({}, pick(deps.engine())));
+  engine('anomalog_engine_batches_total', 'Batches the engine processed.', (e) => e.batches);
+  engine('anomalog_engine_records_total', 'Records the engine took from all sources.', (e) => e.records);
+  engine('anomalog_engine_errors_total', 'Component failures the engine caught (the pipeline went on).', (e) => e.errors);
+  engine('anomalog_engine_duplicate_anomalies_total', 'Anomalies found again with an id already stored (not stored twice).', (e) => e.duplicates);
+  scraped(def, 'gauge', 'anomalog_live_feed_clients', 'Clients connected to the live feed (/api/stream).', [], (add) => add({}, deps.feed().clients));
+  scraped(def, 'counter', 'anomalog_live_feed_dropped_clients_total', 'Live-feed clients dropped because they did not read.', [], (add) => add({}, deps.feed().dropped));
+  scraped(def, 'gauge', 'anomalog_outbox_pending', 'Alerts waiting in the outbox for delivery, per sink.', ['sink'], (add) => {
+    for (const [sink, n] of Object.entries(deps.outbox())) add({ sink: caps.sink.get(sink) }, n);
+  });
+  scraped(def, 'gauge', 'anomalog_model_version', 'Version of the active model of a kind (no series without an active model).', ['kind'], (add) => {
+    for (const m of deps.models()) add({ kind: caps.kind.get(m.kind) }, m.version);
+  });
+  scraped(def, 'gauge', 'anomalog_model_age_seconds', 'Seconds since the active model of a kind was stored.', ['kind'], (add) => {
+    const now = deps.clock.now();
+    for (const m of deps.models()) add({ kind: caps.kind.get(m.kind) }, Math.max(0, now - m.createdAt) / 1000);
+  });
+  const started = deps.clock.now() / 1000;
+  scraped(def, 'gauge', 'anomalog_start_time_seconds', 'Start time of the service (Unix seconds).', [], (add) => add({}, started));
+  scraped(def, 'gauge', 'anomalog_build_info', 'Always 1; the version of the running service.', ['version'], (add) => add({ version: deps.version }, 1));
+}

@@ -1,0 +1,43 @@
+/**
+ * @module telemetry/service
+ * Wires a running service's parts (sources, engine, live feed, store) into its metrics: each
+ * reading is a plain read of counters those parts keep anyway, done at scrape time.
+ * @example
+ * const metrics = metricsForService({ version, clock, sources: [{ source, type: 'http' }], engine, feed: api.feed, store });
+ */
+import type { Clock } from '../core/clock.js';
+import type { Source } from '../core/source.js';
+import type { LiveFeed } from '../api/live-feed.js';
+import type { Store } from '../store/index.js';
+import type { Engine } from '../topology/engine.js';
+import { createServiceMetrics, type ServiceMetrics, type StreamReading } from './metrics.js';
+
+export interface ServiceParts {
+  version: string;
+  clock: Clock;
+  /** The configured source components with their config `type`. */
+  sources: readonly { source: Source; type: string }[];
+  engine: Engine;
+  feed: LiveFeed;
+  store: Pick<Store, 'outbox' | 'activeModels'>;
+}
+
+export function metricsForService(p: ServiceParts): ServiceMetrics {
+  return createServiceMetrics({
+    version: p.version,
+    clock: p.clock,
+    components: () => p.sources.map(({ source, type }) => ({ id: source.id, type, stats: source.stats() })),
+    streams: () => streams(p.engine),
+    engine: () => p.engine.stats,
+    feed: () => ({ clients: p.feed.clients, dropped: p.feed.dropped }),
+    outbox: () => p.store.outbox.pendingBySink(),
+    models: () => p.store.activeModels(),
+  });
+}
+
+function* streams(engine: Engine): Iterable<StreamReading> {
+  for (const [source, parser] of engine.streams()) {
+    const { lines, events, unmatched } = parser.stats;
+    yield { source, lines, events, unmatched, templates: parser.miner.stats.clusters, evictedTemplates: parser.miner.stats.evicted };
+  }
+}
