@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { VERSION } from './version.js';
+import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerParse } from './parse.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerServe(program, VERSION);
   registerReplay(program);
+  registerDemo(program, VERSION);
 }

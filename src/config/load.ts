@@ -14,6 +14,11 @@ import { AnomalogError } from '../core/errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The process environment, for the few command-line decisions that depend on it (`CI`, a display to open a browser on). */
+export function processEnv(): Env {
+  return process.env;
+}
+
 /** Parses, substitutes and validates YAML text; `where` names the file in messages. */
 export function loadConfigText<T>(text: string, schema: ZodType<T>, where = 'configuration', env: Env = process.env): T {
   const lines = new LineCounter();

@@ -88,7 +88,9 @@ export function demoServeConfig(cfg: DemoConfig, dataDir: string): ServeConfig {
 export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<Demo> {
   const cfg = validate(options, demoConfigSchema, 'demo options') as DemoConfig;
   const dataDir = cfg.data_dir ?? mkdtempSync(join(tmpdir(), 'anomalog-demo-'));
-  const liveStart = Math.ceil(deps.clock.now() / 1000) * 1000;
+  // Aligned to the rate interval, so every run cuts the same intervals (same seed → same anomalies).
+  const step = Math.round(cfg.rate_interval_seconds * 1000);
+  const liveStart = Math.floor(deps.clock.now() / step) * step;
   const historyStart = liveStart - Math.round(cfg.history_minutes * 60) * 1000;
   const clock = new ManualClock(historyStart);
   const scenario = new Scenario({ liveStart, cycleSeconds: cfg.cycle_seconds, incidents: cfg.incidents });

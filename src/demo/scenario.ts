@@ -8,7 +8,7 @@
  * |---|---|---|---|---|
  * | 0:15 | 30 s | api | burst of an error message never logged before (another one each cycle) | novelty |
  * | 0:40 | 40 s | auth | password-guessing burst from one address | rate (template spike) |
- * | 0:50 | 120 s | db | `connection pool nearly exhausted` warnings rising in steps (×3 every 30 s) | rate (template spike) |
+ * | 0:50 | 80 s | db | `connection pool nearly exhausted` warnings rising in steps (×3 every 20 s) | rate (template spike) |
  * | 1:30 | 20 s | db | the orders query gets ~40× slower; nothing else changes | params |
  * | 2:00 | 50 s | web | nginx stops logging | rate (silence) |
  *
@@ -41,7 +41,7 @@ export interface Incident {
 export const INCIDENTS: readonly Incident[] = [
   { kind: 'new-error', service: 'api', at: 15, duration: 30, detector: 'novelty', describe: (c) => `api starts failing with an error it never logged before ("${apiNewErrorName(c)}…")` },
   { kind: 'brute-force', service: 'auth', at: 40, duration: 40, detector: 'rate', describe: () => `password guessing against sshd from ${ATTACKER} (~25 attempts/s)` },
-  { kind: 'warning-trend', service: 'db', at: 50, duration: 120, detector: 'rate', describe: () => '"connection pool nearly exhausted" warnings start rising (x3 every 30 s for 2 minutes)' },
+  { kind: 'warning-trend', service: 'db', at: 50, duration: 80, detector: 'rate', describe: () => '"connection pool nearly exhausted" warnings start rising (x3 every 20 s, for 80 s)' },
   { kind: 'latency', service: 'db', at: 90, duration: 20, detector: 'params', describe: () => `the orders query gets ~40x slower; volume and messages stay the same (${SLOW_STATEMENT.slice(0, 40)}…)` },
   { kind: 'silence', service: 'web', at: 120, duration: 50, detector: 'rate', describe: () => 'nginx (web) stops logging for 50 s' },
 ];
@@ -107,7 +107,9 @@ export class Scenario {
           extras.push({ service: 'auth', rate: 25, line: authBruteForce });
           break;
         case 'warning-trend':
-          // Rising in steps: ×3 every 30 s over the normal trickle (≈0.37/s → 1.1, 3.3, 10, 30 per second).
+          // Rising in steps: ×3 every 20 s over the normal trickle (≈0.37/s → 1.1, 3.3, 10, 30 per second).
+          // Short enough that the rate detector does not relearn it as the new normal (10 intervals in a
+          // row), which would inflate the baseline's variance and hide the next cycle's trend.
           extras.push({ service: 'db', rate: TREND_BASE * (Math.pow(3, Math.floor(x * 4) + 1) - 1), line: dbPoolWarning });
           break;
         case 'latency':
