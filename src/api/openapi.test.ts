@@ -256,4 +256,39 @@ describe('OpenAPI description (docs/openapi.yaml) against the running service', 
     expect(stored.statusCode).toBe(200);
     conforms('GET', '/api/anomalies/{id}', stored);
   });
+
+  it('feedback answers (given, refused, unknown anomaly, export pages and NDJSON) match the spec', async () => {
+    const post = (id: string, payload: unknown) => inject('POST', '/api/anomalies/{id}/feedback', { url: `/api/anomalies/${id}/feedback`, payload });
+    const given = await post('oa-3', { verdict: 'mute', muteFor: '30m', user: 'ana', comment: 'deploy window' });
+    expect(given.statusCode).toBe(201);
+    conforms('POST', '/api/anomalies/{id}/feedback', given);
+    conforms('POST', '/api/anomalies/{id}/feedback', await post('oa-3', { verdict: 'real' }));
+    const bad = await post('oa-3', { verdict: 'later' });
+    expect(bad.statusCode).toBe(400);
+    conforms('POST', '/api/anomalies/{id}/feedback', bad);
+    const missing = await post('missing', { verdict: 'noise' });
+    expect(missing.statusCode).toBe(404);
+    conforms('POST', '/api/anomalies/{id}/feedback', missing);
+    const one = await inject('GET', '/api/anomalies/{id}', { url: '/api/anomalies/oa-3' });
+    conforms('GET', '/api/anomalies/{id}', one);
+    expect(JSON.parse(one.body)).toMatchObject({ status: 'real', feedback: [{ verdict: 'real' }, { verdict: 'mute', user: 'ana' }] });
+    const first = await inject('GET', '/api/feedback', { url: '/api/feedback?limit=1' });
+    conforms('GET', '/api/feedback', first);
+    const cursor = (JSON.parse(first.body) as { next: string }).next;
+    for (const p of spec.paths['/api/feedback'].get.parameters ?? []) {
+      const res = await inject('GET', '/api/feedback', { url: `/api/feedback?${p.name as string}=${encodeURIComponent(sample(p, cursor))}` });
+      expect(res.statusCode, `/api/feedback?${p.name as string}`).toBe(200);
+      if (p.name !== 'format') conforms('GET', '/api/feedback', res);
+    }
+    const nd = await inject('GET', '/api/feedback', { url: '/api/feedback?format=ndjson' });
+    documented('GET', '/api/feedback', nd);
+    const rows = nd.body.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) expect(checkSchema(r, spec.components.schemas.Feedback, spec)).toEqual([]);
+    const badQuery = await inject('GET', '/api/feedback', { url: '/api/feedback?verdict=maybe' });
+    expect(badQuery.statusCode).toBe(400);
+    conforms('GET', '/api/feedback', badQuery);
+    const health = JSON.parse((await inject('GET', '/api/health')).body) as { feedback: { rules: number } };
+    expect(health.feedback.rules).toBe(1);
+  });
 });

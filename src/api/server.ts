@@ -17,6 +17,7 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
+import { type FeedbackApi, feedbackView, registerFeedbackRoutes } from './feedback-routes.js';
 
 /** What the API reads (the SQLite store implements it). */
 export interface ApiStore {
@@ -33,6 +34,8 @@ export interface ApiOptions {
   health?: () => Record<string, unknown>;
   /** Most live-feed clients at once. */
   maxStreamClients?: number;
+  /** Feedback on anomalies (src/feedback); without it the feedback routes answer 503. */
+  feedback?: FeedbackApi;
   /** Prometheus exposition text for `GET /metrics` (src/telemetry); without it there is no such route. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
 }
@@ -45,6 +48,7 @@ const anomalyQuery = z
     source: z.string().max(512).optional(),
     detector: z.string().max(64).optional(),
     severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
+    status: z.enum(['open', 'real', 'noise', 'mute', 'learn']).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(512).optional(),
     next: z.string().max(512).optional(),
@@ -110,14 +114,18 @@ export function buildApi(opts: ApiOptions): Api {
     const q = parse(anomalyQuery, req.query, reply);
     if (q === null) return reply;
     const { next, ...rest } = q;
-    return opts.store.queryAnomalies({ ...rest, cursor: rest.cursor ?? next });
+    const page = opts.store.queryAnomalies({ ...rest, cursor: rest.cursor ?? next });
+    // Each anomaly's latest feedback verdict, `open` when none.
+    return { ...page, anomalies: page.anomalies.map((a) => ({ ...a, status: a.status ?? 'open' })) };
   });
 
   app.get<{ Params: { id: string } }>('/api/anomalies/:id', async (req, reply) => {
     const a = opts.store.getAnomaly(req.params.id);
     if (a === undefined) return reply.status(404).send({ error: `No anomaly with id ${JSON.stringify(req.params.id.slice(0, 100))}.`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
-    return a;
+    return { ...a, status: a.status ?? 'open', feedback: (opts.feedback?.forAnomaly(a.id) ?? []).map(feedbackView) };
   });
+
+  registerFeedbackRoutes(app, opts.feedback);
 
   app.get('/api/templates', async (req, reply) => {
     const q = parse(templateQuery, req.query, reply);

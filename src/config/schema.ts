@@ -4,6 +4,7 @@
  * errors. Component sections reuse each component's own strict schema from the registry.
  */
 import { z } from 'zod';
+import { feedbackConfigSchema } from '../feedback/config.js';
 import { DETECTORS, SOURCES } from './registry.js';
 
 const sourceSchemas = Object.entries(SOURCES).map(([type, def]) =>
@@ -48,6 +49,8 @@ export const serveConfigSchema = z
       .prefault({}),
     sources: z.array(z.discriminatedUnion('type', sourceSchemas as unknown as [z.ZodObject, ...z.ZodObject[]])).default([]),
     detectors: detectorSection,
+    /** Feedback on anomalies (src/feedback): default mute, rule cap, severity raise of `real`. */
+    feedback: feedbackConfigSchema.prefault({}),
     retention: z
       .object({
         max_age_days: z.number().positive().default(30),

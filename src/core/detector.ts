@@ -14,4 +14,21 @@ export interface StreamDetector {
   tick(now: number): Anomaly[];
   snapshot(): Snapshot;
   restore(s: Snapshot): void;
+  /**
+   * Optional: a person said an anomaly of this detector was normal ("learn" feedback, src/feedback):
+   * stop flagging it (novelty: the template is known; rate/params: the learned count or value is
+   * within the normal range). Returns false when the detector cannot learn this one (the feedback
+   * policy then suppresses its fingerprint instead). Idempotent: applied again at every start.
+   */
+  learnAsNormal?(what: LearnAsNormal): boolean;
+}
+
+/** What "learn as normal" feedback tells a detector, taken from the anomaly it was given on. */
+export interface LearnAsNormal {
+  source: string;
+  templateId?: number;
+  /** The anomaly's first explanation feature (`new_template`, `template_spike`, `source_silence`, `param_2`…). */
+  feature?: string;
+  /** The value the anomaly observed for that feature (a count, a parameter value). */
+  observed?: number;
 }

@@ -67,4 +67,9 @@ export interface Anomaly {
   window?: { start: number; end: number };
   sessionKey?: string;
   templateId?: number;
+  /** Latest feedback verdict of a stored anomaly (`open` when none); set on reads from the store. */
+  status?: AnomalyStatus;
 }
+
+/** `open` (no feedback yet) or the latest verdict given (src/feedback). */
+export type AnomalyStatus = 'open' | 'real' | 'noise' | 'mute' | 'learn';

@@ -4,7 +4,7 @@
  * (id) DO NOTHING), filtered
  * keyset paging on (ts DESC, id DESC), and retention by age and by row count.
  */
-import type { Anomaly, Contribution, Severity } from '../core/event.js';
+import type { Anomaly, AnomalyStatus, Contribution, Severity } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Db, Stmt } from './db.js';
@@ -19,6 +19,8 @@ export interface AnomalyQuery {
   source?: string;
   detector?: string;
   severity?: Severity;
+  /** Latest feedback verdict, or `open` for anomalies without feedback. */
+  status?: AnomalyStatus;
   /** Page size, default 100, capped at 1000. */
   limit?: number;
   /** The `next` of the previous page. */
@@ -60,6 +62,7 @@ interface Raw {
   window_end: number | null;
   session_key: string | null;
   template_id: number | null;
+  status: AnomalyStatus;
 }
 
 
@@ -69,8 +72,9 @@ const F_SOURCE = 4;
 const F_DETECTOR = 8;
 const F_SEVERITY = 16;
 const F_CURSOR = 32;
+const F_STATUS = 64;
 const COLUMNS =
-  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id';
+  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id, status';
 
 /** The WHERE clause of one filter shape: fixed fragments chosen by which filters are present. */
 function whereOf(shape: number): string {
@@ -80,6 +84,7 @@ function whereOf(shape: number): string {
   if (shape & F_SOURCE) w.push('source = @source');
   if (shape & F_DETECTOR) w.push('detector = @detector');
   if (shape & F_SEVERITY) w.push('severity = @severity');
+  if (shape & F_STATUS) w.push('status = @status');
   if (shape & F_CURSOR) w.push('(ts, id) < (@cts, @cid)');
   return w.length ? `WHERE ${w.join(' AND ')}` : '';
 }
@@ -92,7 +97,7 @@ export class Anomalies {
   private readonly deleteBeyond: Stmt;
   /** The batch insert wrapped in a transaction once, not per call. */
   private readonly insertTxn: (items: readonly Anomaly[], createdAt: number) => Anomaly[];
-  /** One statement per filter shape (at most 64), each prepared on first use and then reused. */
+  /** One statement per filter shape (at most 128), each prepared on first use and then reused. */
   private readonly queries = new Map<number, Stmt>();
 
   constructor(
@@ -163,6 +168,7 @@ export class Anomalies {
       [q.source, F_SOURCE, 'source'],
       [q.detector, F_DETECTOR, 'detector'],
       [q.severity, F_SEVERITY, 'severity'],
+      [q.status, F_STATUS, 'status'],
     ];
     for (const [value, bit, key] of filters) {
       if (value === undefined) continue;
@@ -245,6 +251,8 @@ function toAnomaly(r: Raw): Anomaly {
     explanation: parseColumn<Contribution[]>(r.explanation, `explanation of anomaly ${r.id}`),
     context: parseColumn<string[]>(r.context, `context of anomaly ${r.id}`),
   };
+  // Only feedback sets a status: an anomaly without any reads back exactly as it was written.
+  if (r.status !== 'open') a.status = r.status;
   if (r.window_start !== null && r.window_end !== null) a.window = { start: r.window_start, end: r.window_end };
   if (r.session_key !== null) a.sessionKey = r.session_key;
   if (r.template_id !== null) a.templateId = r.template_id;

@@ -1,7 +1,7 @@
 /**
  * @module store/store
  * The embedded store: one SQLite file (WAL) holding checkpoints, parser state, templates,
- * anomalies, the model registry and the alert outbox. Every batch method is one transaction;
+ * anomalies, feedback, the model registry and the alert outbox. Every batch method is one transaction;
  * `batch(fn)` groups several (e.g. anomalies + outbox + checkpoint) into one atomic commit.
  */
 import type { Anomaly } from '../core/event.js';
@@ -13,6 +13,7 @@ import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } fr
 import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
 import { Models, type SaveModel, type StoredModel } from './models.js';
 import { Outbox } from './outbox.js';
+import { FeedbackTable } from './feedback.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './config.js';
 
 export interface StoreOptions {
@@ -29,6 +30,8 @@ export interface StoreRetentionResult extends RetentionResult {
 export class Store {
   readonly checkpoints: SqliteCheckpoints;
   readonly outbox: Outbox;
+  /** Feedback on anomalies; adding one also sets the anomaly's `status`. */
+  readonly feedback: FeedbackTable;
   private readonly parserStates: ParserStates;
   private readonly templates: Templates;
   private readonly anomalies: Anomalies;
@@ -45,6 +48,7 @@ export class Store {
     this.anomalies = new Anomalies(db, clock);
     this.models = new Models(db, clock);
     this.outbox = new Outbox(db, clock);
+    this.feedback = new FeedbackTable(db, clock);
   }
 
   /** The file path (or ':memory:'). */

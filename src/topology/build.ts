@@ -18,6 +18,7 @@ import { DETECTORS, type DetectorType, SOURCES, type SourceType } from '../confi
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
 import { metricsForService } from '../telemetry/index.js';
+import { createFeedback } from '../feedback/index.js';
 import { Engine } from './engine.js';
 
 export interface ServiceDeps {
@@ -56,12 +57,15 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     const { enabled, ...cfg } = section;
     if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
   }
+  // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
+  const feedback = createFeedback({ store, clock: deps.clock, detectors, config: config.feedback });
   const api = buildApi({
+    feedback: feedback.service,
     store,
     clock: deps.clock,
     version: deps.version,
     metrics: () => metrics.scrape(),
-    health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), pipeline: engine.stats }),
+    health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), pipeline: engine.stats, feedback: { ...feedback.policy.stats } }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
@@ -79,6 +83,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       multiline: config.parser.multiline,
       miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
     }),
+    filterAnomalies: (a) => feedback.policy.apply(a),
     onAnomalies: (a, arrivalTs) => {
       api.feed.publish(a);
       metrics.anomaliesStored(a, arrivalTs);

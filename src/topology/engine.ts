@@ -52,6 +52,8 @@ export interface EngineOptions {
    * detectors' `tick` (intervals closing, silence).
    */
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
+  /** Applied to what the detectors found before it is stored (the feedback policy: drops suppressed, may raise severity). */
+  filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
   logger?: Logger;
 }
 
@@ -279,6 +281,7 @@ export class Engine {
   }
 
   private store(found: Anomaly[]): Anomaly[] {
+    if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return [];
     for (const a of found) if (a.context.length === 0) a.context = this.context.around(a.source, a.ts);
     const inserted = this.opts.store.insertAnomalies(found);

@@ -11,7 +11,7 @@
  * const d = new NoveltyDetector(noveltyConfigSchema.parse({ warmup_events: 500 }));
  * d.observe(events); // [{ title: "New message type on api: 'Connection to <IP> refused' (level error).", … }]
  */
-import type { StreamDetector } from '../../core/detector.js';
+import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
@@ -51,6 +51,8 @@ export class NoveltyDetector implements StreamDetector {
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly decay: number;
+  /** source + template ids learned as normal by feedback (re-applied at start, not snapshotted). */
+  private readonly learned = new Set<string>();
 
   constructor(private readonly config: NoveltyConfig) {
     this.decay = Math.pow(2, -1 / config.rare_half_life_events);
@@ -76,6 +78,20 @@ export class NoveltyDetector implements StreamDetector {
     let templates = 0;
     for (const s of this.sources.values()) templates += s.templates.size;
     return { sources: this.sources.size, templates, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources };
+  }
+
+  /** "Learn as normal" feedback: the template of the source is known; it is never flagged new or rare. */
+  learnAsNormal(what: LearnAsNormal): boolean {
+    if (what.templateId === undefined || !Number.isFinite(what.templateId)) return false;
+    const key = `${what.source}\u0000${what.templateId}`;
+    this.learned.delete(key);
+    this.learned.add(key);
+    if (this.learned.size > this.config.max_templates) this.learned.delete(this.learned.values().next().value as string);
+    return true;
+  }
+
+  private isLearned(source: string, tid: number): boolean {
+    return this.learned.size > 0 && this.learned.has(`${source}\u0000${tid}`);
   }
 
   private sourceState(name: string): SourceState {
@@ -111,7 +127,7 @@ export class NoveltyDetector implements StreamDetector {
         s.templates.delete(s.templates.keys().next().value as number);
         this.evictedTemplates++;
       }
-      return warm ? this.anomaly(e, source, s, tid, 'new', 0) : undefined;
+      return warm && !this.isLearned(source, tid) ? this.anomaly(e, source, s, tid, 'new', 0) : undefined;
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
@@ -120,6 +136,7 @@ export class NoveltyDetector implements StreamDetector {
     t.at = idx;
     if (!warm || cfg.rare_count <= 0 || prior >= cfg.rare_count) return undefined;
     if (t.lastAlert >= 0 && idx - t.lastAlert < cfg.rare_half_life_events) return undefined;
+    if (this.isLearned(source, tid)) return undefined;
     t.lastAlert = idx;
     return this.anomaly(e, source, s, tid, 'rare', prior);
   }

@@ -13,7 +13,7 @@
  * const d = new ParamsDetector(paramsConfigSchema.parse({ direction: 'high' }));
  * d.observe(events); // "Parameter 1 of 'GET <PATH> served in <NUM>' on api is unusually high: 912ms (median 50 over 128 recent values)."
  */
-import type { StreamDetector } from '../../core/detector.js';
+import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
@@ -21,7 +21,8 @@ import type { ParamsConfig } from './config.js';
 import { fromScale, normalUpperQuantile, parseNumeric, toScale } from './numbers.js';
 import { Series } from './series.js';
 
-export const PARAMS_SNAPSHOT_VERSION = 1;
+/** 2: series values as base64 float64 (version 1, JSON number lists, is still read). */
+export const PARAMS_SNAPSHOT_VERSION = 2;
 
 interface TemplateParams {
   source: string;
@@ -48,6 +49,8 @@ export class ParamsDetector implements StreamDetector {
   private lastRing: { source: string; ring: LineRing } | null = null;
   private evictedTemplates = 0;
   private readonly z: number;
+  /** Per `source\0template\0position`: [low, high] accepted by feedback (compared scale); re-applied at start. */
+  private readonly accepted = new Map<string, [number, number]>();
 
   constructor(private readonly config: ParamsConfig) {
     this.z = normalUpperQuantile(config.tail_probability);
@@ -74,6 +77,27 @@ export class ParamsDetector implements StreamDetector {
     let series = 0;
     for (const t of this.allTemplates()) for (const s of t.series) if (s) series++;
     return { templates: this.templateCount, series, evictedTemplates: this.evictedTemplates };
+  }
+
+  /** "Learn as normal" feedback: values of that parameter between the learned ones are normal. */
+  learnAsNormal(what: LearnAsNormal): boolean {
+    const m = /^param_(\d+)$/.exec(what.feature ?? '');
+    const obs = what.observed;
+    if (!m || what.templateId === undefined || obs === undefined || !Number.isFinite(obs)) return false;
+    const key = `${what.source}\0${what.templateId}\0${Number(m[1]) - 1}`;
+    const y = toScale(obs, this.config.log_scale);
+    const r = this.accepted.get(key) ?? [y, y];
+    this.accepted.delete(key);
+    this.accepted.set(key, [Math.min(r[0], y), Math.max(r[1], y)]);
+    if (this.accepted.size > this.config.max_templates) this.accepted.delete(this.accepted.keys().next().value as string);
+    return true;
+  }
+
+  /** True when feedback accepted y for this series: up to the learned high, down to the learned low. */
+  private accepts(source: string, tid: number, pos: number, y: number, high: boolean): boolean {
+    if (this.accepted.size === 0) return false;
+    const r = this.accepted.get(`${source}\0${tid}\0${pos}`);
+    return r !== undefined && (high ? y <= r[1] : y >= r[0]);
   }
 
   private ring(source: string): LineRing {
@@ -145,7 +169,7 @@ export class ParamsDetector implements StreamDetector {
         const z = (y - s.median) / Math.max(1.4826 * s.mad, cfg.min_spread);
         const high = z > this.z && cfg.direction !== 'low' && (!cfg.outside_range || y > s.max);
         const low = z < -this.z && cfg.direction !== 'high' && (!cfg.outside_range || y < s.min);
-        if (high || low) {
+        if ((high || low) && !this.accepts(source, t.templateId, pos, y, high)) {
           anomalous = true;
           const a = this.anomaly(e, source, t, pos, s, x, z, high ? 'high' : 'low');
           if (a) out.push(a);

@@ -33,6 +33,21 @@ describe('Series (incrementally sorted window)', () => {
     }
   });
 
+  it('restores version-1 snapshots (values as a JSON list) and version-2 ones (base64 float64) alike', () => {
+    const s = new Series(8);
+    for (const y of [5, 1, 4, 2, 3, 9, 7]) s.push(y, true, 1, 3);
+    const v2 = s.toArray();
+    expect(typeof v2[8]).toBe('string');
+    const v1 = [...v2.slice(0, 8), s.ordered()];
+    for (const snap of [v1, v2]) {
+      const r = Series.from(JSON.parse(JSON.stringify(snap)), 8)!;
+      expect(r.ordered()).toEqual([5, 1, 4, 2, 3, 9, 7]);
+      r.push(6, true, 1, 3);
+      // Window of 8 after the push: 5 1 4 2 3 9 7 6 → median 4.5, deviations median 2.
+      expect([r.median, r.mad]).toEqual([4.5, 2]);
+    }
+  });
+
   it('keeps the statistics until the next refresh', () => {
     const s = new Series(16);
     for (let i = 1; i <= 16; i++) s.push(i, true, 16, 100);

@@ -122,16 +122,24 @@ export class Series {
     return out;
   }
 
+  /**
+   * Snapshot form. The values (oldest first) are base64 of their float64 bytes: snapshots are taken
+   * every checkpoint, and printing thousands of doubles as JSON text was most of their cost.
+   */
   toArray(): unknown[] {
     const f = (x: number) => (Number.isFinite(x) ? x : null);
-    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), this.ordered()];
+    const w = this.values.length;
+    const ordered = new Float64Array(this.filled);
+    for (let i = 0; i < this.filled; i++) ordered[i] = this.values[(this.next - this.filled + i + w) % w];
+    const b64 = Buffer.from(ordered.buffer, ordered.byteOffset, ordered.byteLength).toString('base64');
+    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), b64];
   }
 
   static from(a: unknown, window: number): Series | undefined {
-    if (!Array.isArray(a) || a.length !== 9 || !Array.isArray(a[8])) return undefined;
+    if (!Array.isArray(a) || a.length !== 9 || !(Array.isArray(a[8]) || typeof a[8] === 'string')) return undefined;
     const s = new Series(window);
     const num = (x: unknown, dflt: number) => (typeof x === 'number' && Number.isFinite(x) ? x : dflt);
-    const vals = (a[8] as unknown[]).slice(-window);
+    const vals = (typeof a[8] === 'string' ? decodeValues(a[8]) : (a[8] as unknown[])).slice(-window);
     for (const v of vals) {
       const y = num(v, 0);
       if (s.filled === s.values.length) s.grow();
@@ -150,6 +158,14 @@ export class Series {
     s.lastLow = num(a[7], Number.NaN);
     return s;
   }
+}
+
+/** Base64 float64 bytes (this platform's byte order, as written by `toArray`) → numbers; a malformed string gives what it can. */
+function decodeValues(b64: string): number[] {
+  const bytes = Buffer.from(b64, 'base64');
+  const aligned = new Float64Array(bytes.length >> 3);
+  new Uint8Array(aligned.buffer).set(bytes.subarray(0, aligned.byteLength));
+  return Array.from(aligned);
 }
 
 /** First index in the ascending `a[0..k)` whose value is ≥ `y`. */

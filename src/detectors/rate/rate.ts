@@ -14,7 +14,7 @@
  * d.observe(events);
  * d.tick(clock.now()); // "Source api went silent: no events for 3 intervals of 60 s, about 540 expected per interval."
  */
-import type { StreamDetector } from '../../core/detector.js';
+import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
@@ -61,6 +61,16 @@ export interface RateStats {
 
 type Finding = { kind: 'spike' | 'drop'; p: number } | undefined;
 
+/** Counts a person accepted as normal ("learn" feedback) for a source ('*') or template. */
+interface Accepted {
+  hi: number;
+  lo: number;
+  silence: boolean;
+}
+
+/** A learned spike count is accepted up to this factor above it (a drop this factor below it). */
+const ACCEPT_HEADROOM = 1.5;
+
 export class RateDetector implements StreamDetector {
   readonly kind = 'rate';
   private sources = new Map<string, SourceSeries>();
@@ -69,6 +79,8 @@ export class RateDetector implements StreamDetector {
   private readonly ms: number;
   private readonly alpha: number;
   private readonly gate: GateOptions;
+  /** Per `source\0template` (or `source\0*`): accepted by feedback, re-applied at start, not snapshotted. */
+  private readonly accepted = new Map<string, Accepted>();
 
   constructor(private readonly config: RateConfig) {
     this.ms = config.interval_seconds * 1000;
@@ -127,6 +139,33 @@ export class RateDetector implements StreamDetector {
     let templates = 0;
     for (const s of this.sources.values()) templates += s.templates.size;
     return { sources: this.sources.size, templates, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources };
+  }
+
+  /** "Learn as normal" feedback: counts up to the observed spike (down to the drop), or silence, are normal. */
+  learnAsNormal(what: LearnAsNormal): boolean {
+    const f = what.feature ?? '';
+    const obs = what.observed;
+    const silence = f.endsWith('_silence');
+    const spike = f.endsWith('_spike') && obs !== undefined && Number.isFinite(obs);
+    const drop = f.endsWith('_drop') && obs !== undefined && Number.isFinite(obs);
+    if (!silence && !spike && !drop) return false;
+    const key = `${what.source}\0${what.templateId ?? '*'}`;
+    const a = this.accepted.get(key) ?? { hi: Number.NEGATIVE_INFINITY, lo: Number.POSITIVE_INFINITY, silence: false };
+    if (silence) a.silence = true;
+    if (spike) a.hi = Math.max(a.hi, obs);
+    if (drop) a.lo = Math.min(a.lo, obs);
+    this.accepted.delete(key);
+    this.accepted.set(key, a);
+    if (this.accepted.size > this.config.max_templates) this.accepted.delete(this.accepted.keys().next().value as string);
+    return true;
+  }
+
+  private accepts(name: string, tid: number | '*', c: number, kind: 'spike' | 'drop' | 'silence'): boolean {
+    if (this.accepted.size === 0) return false;
+    const a = this.accepted.get(`${name}\0${tid}`);
+    if (!a) return false;
+    if (kind === 'silence') return a.silence;
+    return kind === 'spike' ? c <= a.hi * ACCEPT_HEADROOM : c >= a.lo / ACCEPT_HEADROOM;
   }
 
   private addSource(name: string, k: number): SourceSeries {
@@ -203,7 +242,7 @@ export class RateDetector implements StreamDetector {
       s.silent++;
       const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
       const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
-      if (improbable && s.silent >= this.config.silence_intervals && !s.silenceReported) {
+      if (improbable && s.silent >= this.config.silence_intervals && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
         out.push(this.silence(name, s, p, sb.mean));
       }
@@ -215,7 +254,8 @@ export class RateDetector implements StreamDetector {
     }
     s.silent = 0;
     s.silenceReported = false;
-    const f = this.test(c, sb, s.gate);
+    let f = this.test(c, sb, s.gate);
+    if (f && this.accepts(name, '*', c, f.kind)) f = undefined;
     // With a time-of-day profile, a template expects its recent share of what the source expects now.
     const ratio = sb === s.base ? 1 : sb.mean / Math.max(s.base.mean, 1e-9);
     // Templates that moved the way the source did explain a source-level finding; template drops
@@ -235,7 +275,8 @@ export class RateDetector implements StreamDetector {
           drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: tb.mean, contribution: dz });
         }
       }
-      const g = this.test(tc, tb, s.gate);
+      let g = this.test(tc, tb, s.gate);
+      if (g && this.accepts(name, tid, tc, g.kind)) g = undefined;
       if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, tb, g));
       this.learn(t.base, tc, g !== undefined);
     }

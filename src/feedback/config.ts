@@ -1,0 +1,19 @@
+/**
+ * @module feedback/config
+ * Strict schema of the `feedback` section of the serve configuration; every default lives here.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.js';
+
+export const feedbackConfigSchema = z
+  .object({
+    /** How long a `mute` lasts when the request gives no `muteFor` (e.g. `30m`, `2h`, `7d`). */
+    default_mute: z.string().regex(DURATION_PATTERN, 'a duration such as 30m, 2h or 7d').default('24h'),
+    /** Fingerprints with a rule kept in memory (the newest win); older rules are dropped from the running policy. */
+    max_rules: z.number().int().min(1).max(1_000_000).default(10_000),
+    /** Severity steps added to anomalies similar to one marked `real` (same fingerprint or template). */
+    real_severity_steps: z.number().int().min(0).max(3).default(1),
+  })
+  .strict();
+
+export type FeedbackConfig = z.infer<typeof feedbackConfigSchema>;

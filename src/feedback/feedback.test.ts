@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import type { Anomaly } from '../core/event.js';
+import { createNovelty } from '../detectors/novelty/index.js';
+import { createParams } from '../detectors/params/index.js';
+import { createRate } from '../detectors/rate/index.js';
+import { EventFactory, hdfsReplay } from '../../test/harness/log-streams.js';
+import { FeedbackPolicy, type PolicyFeedback } from './policy.js';
+import { fingerprintOf, titleShape } from './fingerprint.js';
+import { parseDuration } from './duration.js';
+import { feedbackBodySchema } from './service.js';
+
+const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
+  id: 'a1',
+  ts: 1000,
+  source: 'api',
+  detector: 'rate',
+  score: 9,
+  severity: 'warning',
+  title: 'Spike of x on api: 40 events in 60 s, about 3 expected.',
+  explanation: [{ feature: 'template_spike', templateId: 7, observed: 40, expected: 3, contribution: 9 }],
+  context: [],
+  templateId: 7,
+  ...over,
+});
+
+const fb = (a: Anomaly, verdict: PolicyFeedback['verdict'], over: Partial<PolicyFeedback> = {}): PolicyFeedback => ({
+  verdict,
+  fingerprint: fingerprintOf(a),
+  detector: a.detector,
+  source: a.source,
+  templateId: a.templateId,
+  feature: a.explanation[0]?.feature,
+  observed: a.explanation[0]?.observed,
+  ...over,
+});
+
+describe('fingerprints and durations', () => {
+  it('ignores numbers in title shapes and separates detector, source and template', () => {
+    expect(titleShape('Source api went silent: no events for 3 intervals of 60 s, about 12.5 expected.')).toBe(
+      'Source api went silent: no events for # intervals of # s, about #.# expected.',
+    );
+    const silent = (n: number) => anomaly({ templateId: undefined, title: `Source api went silent: no events for ${n} intervals of 60 s.` });
+    expect(fingerprintOf(silent(3))).toBe(fingerprintOf(silent(14)));
+    expect(fingerprintOf(anomaly())).not.toBe(fingerprintOf(anomaly({ templateId: 8 })));
+    expect(fingerprintOf(anomaly())).not.toBe(fingerprintOf(anomaly({ source: 'web' })));
+    expect(fingerprintOf(anomaly())).not.toBe(fingerprintOf(anomaly({ detector: 'params' })));
+  });
+
+  it('parses durations strictly', () => {
+    expect(parseDuration('30m')).toBe(1_800_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    for (const bad of ['', '0h', '1.5h', '2 h', '2hours', '-1d', 'h']) expect(parseDuration(bad)).toBeUndefined();
+  });
+
+  it('validates the request body strictly, naming the field', () => {
+    expect(feedbackBodySchema.safeParse({ verdict: 'mute', muteFor: '2h', user: 'ana', comment: 'deploy' }).success).toBe(true);
+    const issue = (b: unknown) => {
+      const r = feedbackBodySchema.safeParse(b);
+      return r.success ? undefined : r.error.issues[0].path.join('.') || (r.error.issues[0] as { keys?: string[] }).keys?.join(',');
+    };
+    expect(issue({ verdict: 'maybe' })).toBe('verdict');
+    expect(issue({})).toBe('verdict');
+    expect(issue({ verdict: 'mute', muteFor: 'soon' })).toBe('muteFor');
+    expect(issue({ verdict: 'noise', muteFor: '2h' })).toBe('muteFor');
+    expect(issue({ verdict: 'noise', extra: 1 })).toBe('extra');
+    expect(issue({ verdict: 'noise', comment: 'x'.repeat(2001) })).toBe('comment');
+  });
+});
+
+describe('FeedbackPolicy', () => {
+  it('noise suppresses the same fingerprint and not others, and counts it', () => {
+    const clock = new ManualClock(0);
+    const p = new FeedbackPolicy({ clock });
+    const a = anomaly();
+    p.give(fb(a, 'noise'));
+    const other = anomaly({ id: 'b', templateId: 8 });
+    const elsewhere = anomaly({ id: 'c', source: 'web' });
+    const again = anomaly({ id: 'a2', ts: 5000, title: 'Spike of x on api: 90 events in 60 s, about 3 expected.' });
+    expect(p.apply([again, other, elsewhere]).map((x) => x.id)).toEqual(['b', 'c']);
+    expect(p.stats.suppressed).toBe(1);
+    expect(p.ruleOf(fingerprintOf(a))).toMatchObject({ verdict: 'noise', hits: 1 });
+  });
+
+  it('mute suppresses until the clock passes its end, then lets anomalies through', () => {
+    const clock = new ManualClock(10_000);
+    const p = new FeedbackPolicy({ clock });
+    const a = anomaly();
+    p.give(fb(a, 'mute', { muteUntil: 10_000 + 7_200_000 }));
+    expect(p.apply([anomaly({ id: 'x1' })])).toEqual([]);
+    clock.advance(7_200_000 - 1);
+    expect(p.apply([anomaly({ id: 'x2' })])).toEqual([]);
+    clock.advance(1);
+    expect(p.apply([anomaly({ id: 'x3' })]).map((x) => x.id)).toEqual(['x3']);
+    expect(p.ruleOf(fingerprintOf(a))).toBeUndefined();
+    expect(p.stats.suppressed).toBe(2);
+  });
+
+  it('an already expired mute (restart after its end) is no rule', () => {
+    const clock = new ManualClock(50_000);
+    const p = new FeedbackPolicy({ clock });
+    p.load([fb(anomaly(), 'mute', { muteUntil: 40_000 })]);
+    expect(p.stats.rules).toBe(0);
+    expect(p.apply([anomaly()])).toHaveLength(1);
+  });
+
+  it('real raises the severity of the same fingerprint and of the same template from other detectors', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0) });
+    p.give(fb(anomaly(), 'real'));
+    const [same, params, unrelated] = p.apply([
+      anomaly({ id: 's', severity: 'warning' }),
+      anomaly({ id: 'p', detector: 'params', severity: 'error' }),
+      anomaly({ id: 'u', templateId: 99, severity: 'warning' }),
+    ]);
+    expect(same.severity).toBe('error');
+    expect(params.severity).toBe('critical');
+    expect(unrelated.severity).toBe('warning');
+    expect(p.apply([anomaly({ severity: 'critical' })])[0].severity).toBe('critical');
+    expect(p.stats.raised).toBe(2);
+  });
+
+  it('the newest verdict of a fingerprint wins (load replays oldest first)', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0) });
+    const a = anomaly();
+    p.load([fb(a, 'real'), fb(a, 'noise')]); // newest first
+    expect(p.apply([anomaly({ severity: 'warning' })])[0].severity).toBe('error');
+    p.give(fb(a, 'noise'));
+    expect(p.apply([anomaly()])).toEqual([]);
+  });
+
+  it('keeps at most maxRules rules, dropping the oldest', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), maxRules: 2 });
+    for (const t of [1, 2, 3]) p.give(fb(anomaly({ templateId: t }), 'noise'));
+    expect(p.stats.rules).toBe(2);
+    expect(p.apply([anomaly({ templateId: 1 }), anomaly({ id: 'k', templateId: 3 })]).map((x) => x.templateId)).toEqual([1]);
+  });
+
+  it('learn makes novelty stop flagging the template (new and rare), other templates still flagged', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 300, meanGapMs: 100 });
+    const novelty = createNovelty({ warmup_events: 100, rare_count: 3, rare_half_life_events: 50 });
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [novelty] });
+    novelty.observe(normal);
+    const t = normal[normal.length - 1].ts;
+    const line = 'BLOCK* ask 10.250.18.114:50010 to delete  blk_-5140072410813878235';
+    const first = p.apply(novelty.observe([f.event(line, t + 1)]));
+    expect(first).toHaveLength(1);
+    p.give(fb(first[0], 'learn'));
+    expect(p.stats.learned).toBe(1);
+    expect(p.ruleOf(fingerprintOf(first[0]))?.verdict).toBe('learn');
+    // Long after (the template is rare again): not flagged; a different new template still is.
+    novelty.observe(hdfsReplay(f, { count: 300, meanGapMs: 100, start: t + 10, seed: 3 }));
+    const later = novelty.observe([f.event(line.replace('18.114', '18.9'), t + 60_000)]);
+    expect(later).toEqual([]);
+    const fresh = novelty.observe([f.event('10.250.15.198:50010 Starting thread to transfer block blk_42 to 10.250.15.240:50010', t + 60_001)]);
+    expect(fresh).toHaveLength(1);
+    // Without the learn, the same replay flags the rare template again.
+    const control = createNovelty({ warmup_events: 100, rare_count: 3, rare_half_life_events: 50 });
+    const g = new EventFactory();
+    control.observe(hdfsReplay(g, { count: 300, meanGapMs: 100 }));
+    control.observe([g.event(line, t + 1)]);
+    control.observe(hdfsReplay(g, { count: 300, meanGapMs: 100, start: t + 10, seed: 3 }));
+    expect(control.observe([g.event(line.replace('18.114', '18.9'), t + 60_000)])).toHaveLength(1);
+  });
+
+  it('learn on a detector that cannot take it suppresses the fingerprint instead', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [] });
+    const a = anomaly({ detector: 'model', templateId: undefined, title: 'Window 2005 deviates (score 3.2).' });
+    p.give(fb(a, 'learn'));
+    expect(p.ruleOf(fingerprintOf(a))?.verdict).toBe('noise');
+    expect(p.apply([anomaly({ detector: 'model', templateId: undefined, title: 'Window 2006 deviates (score 4.9).' })])).toEqual([]);
+  });
+});
+
+describe('learnAsNormal in rate and params', () => {
+  it('rate accepts a learned template spike level (with headroom) but not a much larger one', () => {
+    const rate = createRate({ interval_seconds: 1, warmup_intervals: 5, allowed_lateness_seconds: 0, seasonal: false });
+    const f = new EventFactory();
+    const ev = (n: number, sec: number) => Array.from({ length: n }, (_, i) => f.event('PacketResponder 1 for block blk_1 terminating', sec * 1000 + i));
+    const run = (counts: number[], from: number) => counts.flatMap((n, i) => [...rate.observe(ev(n, from + i)), ...rate.tick((from + i + 1) * 1000)]);
+    run(Array(30).fill(3), 0);
+    const spike = run([40], 30).find((a) => a.templateId !== undefined);
+    expect(spike).toBeDefined();
+    expect(rate.learnAsNormal({ source: spike!.source, templateId: spike!.templateId, feature: 'template_spike', observed: 40 })).toBe(true);
+    // The source-level spike is a separate fingerprint; only template spikes are checked here.
+    run(Array(30).fill(3), 31);
+    expect(run([45], 61).filter((a) => a.templateId !== undefined)).toEqual([]);
+    run(Array(30).fill(3), 62);
+    expect(run([400], 92).filter((a) => a.templateId !== undefined)).toHaveLength(1);
+    expect(rate.learnAsNormal({ source: 'x', feature: 'new_template' })).toBe(false);
+  });
+
+  it('params accepts values up to the learned one', () => {
+    const params = createParams({ min_samples: 10 });
+    const f = new EventFactory();
+    const line = (ms: number) => `served request 12 in ${ms}ms`;
+    params.observe(Array.from({ length: 50 }, (_, i) => f.event(line(50 + (i % 5)), i * 1000)));
+    const high = params.observe([f.event(line(900), 100_000)]);
+    expect(high).toHaveLength(1);
+    const a = high[0];
+    expect(params.learnAsNormal({ source: a.source, templateId: a.templateId, feature: a.explanation[0].feature, observed: a.explanation[0].observed })).toBe(true);
+    expect(params.observe([f.event(line(850), 200_000)])).toEqual([]);
+    expect(params.observe([f.event(line(90_000), 300_000)])).toHaveLength(1);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * @module feedback
+ * Feedback on anomalies (issue 6): storing verdicts given over the API and applying them to what
+ * the detectors report next — suppress (`noise`), mute for a while (`mute`), teach the detector
+ * (`learn`), or raise the severity of similar anomalies (`real`). See README.md.
+ * @example
+ * const { policy, service } = createFeedback({ store, clock, detectors, config: feedbackConfigSchema.parse({}) });
+ * const engine = new Engine({ …, filterAnomalies: (a) => policy.apply(a) });
+ * const api = buildApi({ store, clock, version, feedback: service });
+ */
+import type { Clock } from '../core/clock.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { FeedbackConfig } from './config.js';
+import { FeedbackPolicy } from './policy.js';
+import { FeedbackService, type FeedbackStore } from './service.js';
+
+export { feedbackConfigSchema, type FeedbackConfig } from './config.js';
+export { FeedbackPolicy, type PolicyFeedback, type PolicyStats, type FeedbackPolicyOptions } from './policy.js';
+export { FeedbackService, feedbackBodySchema, type FeedbackBody, type FeedbackStore } from './service.js';
+export { fingerprintOf, titleShape, templateKeyOf } from './fingerprint.js';
+export { parseDuration, DURATION_PATTERN } from './duration.js';
+
+export interface CreateFeedbackOptions {
+  store: FeedbackStore;
+  clock: Clock;
+  detectors: readonly StreamDetector[];
+  config: FeedbackConfig;
+}
+
+/** The policy (for the engine hook) and the service (for the API), loaded from the store. */
+export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPolicy; service: FeedbackService } {
+  const policy = new FeedbackPolicy({ clock: o.clock, detectors: o.detectors, maxRules: o.config.max_rules, realSeveritySteps: o.config.real_severity_steps });
+  const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy });
+  service.loadPolicy();
+  return { policy, service };
+}

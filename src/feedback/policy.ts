@@ -1,0 +1,156 @@
+/**
+ * @module feedback/policy
+ * The feedback policy: what people said about past anomalies, applied to new ones in the detection
+ * path (the engine's `filterAnomalies` hook, after the detectors and before the store and alerts).
+ * One rule per fingerprint (detector + source + template, or title shape), the newest verdict wins:
+ *
+ * - `noise`: anomalies with that fingerprint are suppressed (counted, not stored, not alerted).
+ * - `mute`:  suppressed until the mute ends (by the injected clock); then the rule is dropped.
+ * - `learn`: the detector is told (`StreamDetector.learnAsNormal`) so it stops flagging it — novelty knows
+ *            the template, rate/params accept the observed count/value. A detector without `learnAsNormal`
+ *            (model) or that cannot use it gets the `noise` treatment instead.
+ * - `real`:  kept, and anomalies with the same fingerprint, or about the same source + template
+ *            from any detector, get `real_severity_steps` more severity.
+ *
+ * Rules are bounded (`max_rules`, the oldest dropped). The state lives in the store's feedback
+ * table: `load` rebuilds it from the newest row of each fingerprint at start.
+ * @example
+ * const policy = new FeedbackPolicy({ clock, detectors });
+ * policy.load(store.feedback.latestPerFingerprint(10_000));
+ * const kept = policy.apply(found); // engine hook
+ */
+import type { Clock } from '../core/clock.js';
+import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
+import type { Anomaly, Severity } from '../core/event.js';
+import type { Verdict } from '../store/feedback.js';
+import { templateKeyOf, fingerprintOf } from './fingerprint.js';
+
+/** One piece of feedback as the policy needs it (a stored row fits). */
+export interface PolicyFeedback {
+  verdict: Verdict;
+  fingerprint: string;
+  detector: string;
+  source: string;
+  templateId?: number;
+  feature?: string;
+  observed?: number;
+  /** Epoch ms when a mute ends. */
+  muteUntil?: number;
+}
+
+interface Rule {
+  verdict: Verdict;
+  /** `mute` only. */
+  until: number;
+  /** Anomalies suppressed or raised by this rule since it was made (or the service started). */
+  hits: number;
+}
+
+export interface PolicyStats {
+  rules: number;
+  /** Anomalies dropped by `noise`, `mute` or a `learn` the detector could not take. */
+  suppressed: number;
+  /** Anomalies whose severity was raised by `real`. */
+  raised: number;
+  /** `learn` feedback a detector took. */
+  learned: number;
+}
+
+export interface FeedbackPolicyOptions {
+  clock: Clock;
+  /** The running detectors (for `learn`). */
+  detectors?: readonly StreamDetector[];
+  maxRules?: number;
+  realSeveritySteps?: number;
+}
+
+const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+
+export class FeedbackPolicy {
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, raised: 0, learned: 0 };
+  private readonly rules = new Map<string, Rule>();
+  /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
+  private readonly realTemplates = new Set<string>();
+  private readonly maxRules: number;
+  private readonly steps: number;
+
+  constructor(private readonly opts: FeedbackPolicyOptions) {
+    this.maxRules = opts.maxRules ?? 10_000;
+    this.steps = opts.realSeveritySteps ?? 1;
+  }
+
+  /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
+  load(newestFirst: readonly PolicyFeedback[]): void {
+    for (let i = newestFirst.length - 1; i >= 0; i--) this.give(newestFirst[i]);
+  }
+
+  /** Applies one piece of feedback to the running policy (and, for `learn`, to its detector). */
+  give(f: PolicyFeedback): void {
+    let verdict = f.verdict;
+    if (verdict === 'learn' && !this.learn(f)) verdict = 'noise';
+    if (verdict === 'mute' && (f.muteUntil === undefined || f.muteUntil <= this.opts.clock.now())) {
+      this.rules.delete(f.fingerprint);
+    } else {
+      this.rules.delete(f.fingerprint);
+      this.rules.set(f.fingerprint, { verdict, until: f.muteUntil ?? Number.POSITIVE_INFINITY, hits: 0 });
+      if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
+    }
+    const tk = templateKeyOf(f);
+    if (tk !== undefined) {
+      this.realTemplates.delete(tk);
+      if (f.verdict === 'real') this.realTemplates.add(tk);
+      if (this.realTemplates.size > this.maxRules) this.realTemplates.delete(this.realTemplates.values().next().value as string);
+    }
+    this.stats.rules = this.rules.size;
+  }
+
+  /** The engine hook: drops suppressed anomalies, raises the severity of ones like those marked real. */
+  apply(found: Anomaly[]): Anomaly[] {
+    if (this.rules.size === 0 && this.realTemplates.size === 0) return found;
+    const now = this.opts.clock.now();
+    const kept: Anomaly[] = [];
+    for (const a of found) {
+      const fp = fingerprintOf(a);
+      const rule = this.rules.get(fp);
+      if (rule && rule.verdict === 'mute' && now >= rule.until) {
+        this.rules.delete(fp);
+        this.stats.rules = this.rules.size;
+      } else if (rule && rule.verdict !== 'real' && rule.verdict !== 'learn') {
+        rule.hits++;
+        this.stats.suppressed++;
+        continue;
+      }
+      const tk = templateKeyOf(a);
+      if (this.steps > 0 && (rule?.verdict === 'real' || (tk !== undefined && this.realTemplates.has(tk)))) {
+        const from = SEVERITIES.indexOf(a.severity);
+        const to = SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, from) + this.steps)];
+        if (to !== a.severity) {
+          a.severity = to;
+          this.stats.raised++;
+          if (rule) rule.hits++;
+        }
+      }
+      kept.push(a);
+    }
+    return kept;
+  }
+
+  /** The rule of a fingerprint, if any (for tests and the API). */
+  ruleOf(fingerprint: string): { verdict: Verdict; until?: number; hits: number } | undefined {
+    const r = this.rules.get(fingerprint);
+    if (!r) return undefined;
+    return Number.isFinite(r.until) ? { verdict: r.verdict, until: r.until, hits: r.hits } : { verdict: r.verdict, hits: r.hits };
+  }
+
+  private learn(f: PolicyFeedback): boolean {
+    const d = this.opts.detectors?.find((x) => x.kind === f.detector);
+    if (!d?.learnAsNormal) return false;
+    const what: LearnAsNormal = { source: f.source };
+    if (f.templateId !== undefined) what.templateId = f.templateId;
+    if (f.feature !== undefined) what.feature = f.feature;
+    if (f.observed !== undefined) what.observed = f.observed;
+    const ok = d.learnAsNormal(what);
+    if (ok) this.stats.learned++;
+    return ok;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * @module feedback/service
+ * Feedback given over the API: validates the body, stores it (with the anomaly's fingerprint and
+ * the anomaly's new status, one transaction) and applies it to the running policy at once, so the
+ * next batch the engine processes is already filtered by it.
+ * @example
+ * const fb = new FeedbackService({ store, policy, clock, config });
+ * fb.give('3f2a…', { verdict: 'mute', muteFor: '2h', user: 'ana' });
+ */
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { Anomaly } from '../core/event.js';
+import type { FeedbackPage, FeedbackQuery, FeedbackRow, NewFeedback } from '../store/feedback.js';
+import type { FeedbackConfig } from './config.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { fingerprintOf } from './fingerprint.js';
+import type { FeedbackPolicy } from './policy.js';
+
+/** `POST /api/anomalies/:id/feedback` body: strict, unknown keys are refused. */
+export const feedbackBodySchema = z
+  .object({
+    verdict: z.enum(['real', 'noise', 'mute', 'learn']),
+    comment: z.string().max(2000).optional(),
+    muteFor: z.string().regex(DURATION_PATTERN, 'must be a duration such as 30m, 2h or 7d').optional(),
+    user: z.string().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((b) => b.muteFor === undefined || b.verdict === 'mute', { path: ['muteFor'], message: 'is only allowed with verdict "mute"' });
+
+export type FeedbackBody = z.infer<typeof feedbackBodySchema>;
+
+/** What the service needs of the store (the SQLite store implements it). */
+export interface FeedbackStore {
+  getAnomaly(id: string): Anomaly | undefined;
+  readonly feedback: {
+    add(f: NewFeedback): FeedbackRow;
+    forAnomaly(anomalyId: string): FeedbackRow[];
+    query(q?: FeedbackQuery): FeedbackPage;
+    latestPerFingerprint(max: number): FeedbackRow[];
+  };
+}
+
+export interface FeedbackServiceOptions {
+  store: FeedbackStore;
+  clock: Clock;
+  config: FeedbackConfig;
+  /** The running policy; without one, feedback is only stored. */
+  policy?: FeedbackPolicy;
+}
+
+export class FeedbackService {
+  constructor(private readonly opts: FeedbackServiceOptions) {}
+
+  /** Rebuilds the policy from the store (call once at start, after the detectors restored their state). */
+  loadPolicy(): void {
+    this.opts.policy?.load(this.opts.store.feedback.latestPerFingerprint(this.opts.config.max_rules));
+  }
+
+  /** Stores and applies feedback on an anomaly; undefined when there is no such anomaly. */
+  give(anomalyId: string, body: FeedbackBody): FeedbackRow | undefined {
+    const a = this.opts.store.getAnomaly(anomalyId);
+    if (a === undefined) return undefined;
+    const f: NewFeedback = { anomalyId, verdict: body.verdict, fingerprint: fingerprintOf(a), detector: a.detector, source: a.source };
+    if (body.comment !== undefined) f.comment = body.comment;
+    if (body.user !== undefined) f.user = body.user;
+    if (a.templateId !== undefined) f.templateId = a.templateId;
+    const top = a.explanation[0];
+    if (top !== undefined) {
+      f.feature = top.feature;
+      if (Number.isFinite(top.observed)) f.observed = top.observed;
+    }
+    if (body.verdict === 'mute') {
+      const ms = parseDuration(body.muteFor ?? this.opts.config.default_mute) ?? 86_400_000;
+      f.muteUntil = this.opts.clock.now() + ms;
+    }
+    const row = this.opts.store.feedback.add(f);
+    this.opts.policy?.give(row);
+    return row;
+  }
+
+  /** One anomaly's feedback, newest first. */
+  forAnomaly(anomalyId: string): FeedbackRow[] {
+    return this.opts.store.feedback.forAnomaly(anomalyId);
+  }
+
+  list(q?: FeedbackQuery): FeedbackPage {
+    return this.opts.store.feedback.query(q);
+  }
+
+  get policy(): FeedbackPolicy | undefined {
+    return this.opts.policy;
+  }
+}
