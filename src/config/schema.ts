@@ -51,6 +51,17 @@ export const serveConfigSchema = z
     detectors: detectorSection,
     /** Feedback on anomalies (src/feedback): default mute, rule cap, severity raise of `real`. */
     feedback: feedbackConfigSchema.prefault({}),
+    pipeline: z
+      .object({
+        /**
+         * How often detector state is saved and source positions are acknowledged together (one
+         * consistent point). After a crash at most this much input is re-read; shorter costs more
+         * state serialisation on the hot path.
+         */
+        checkpoint_interval_ms: z.number().int().min(50).max(600_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
     retention: z
       .object({
         max_age_days: z.number().positive().default(30),

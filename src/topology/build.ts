@@ -75,8 +75,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     clock: deps.clock,
     logger: deps.logger,
-    // Acks wait for a detector save (≤ 200 ms): after kill -9 the detectors resume where the sources do.
-    checkpointMs: 200,
+    // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
+    checkpointMs: config.pipeline.checkpoint_interval_ms,
     parserOptions: (sourceId) => ({
       // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
       format: config.parser.format ?? (sourceId.startsWith('syslog') ? 'syslog' : undefined),

@@ -17,6 +17,7 @@ import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
+import type { RawLine } from '../parsers/lines/index.js';
 import type { EngineStore, TemplateDelta } from './ports.js';
 import { ContextRing } from './context-ring.js';
 
@@ -147,16 +148,27 @@ export class Engine {
     const events: LogEvent[] = [];
     let templatesChanged = false;
     const touched = new Set<SourceState>();
-    for (let i = 0; i < batch.records.length; i++) {
-      const r = batch.records[i];
-      const st = this.state(r.source, source);
-      st.lastInput = this.opts.clock.now();
+    const records = batch.records;
+    const now = this.opts.clock.now();
+    // One parser call per run of records with the same source and arrival time (a whole batch,
+    // usually): the per-call overhead of the parser is paid per run, not per line.
+    for (let i = 0; i < records.length; ) {
+      const first = records[i];
+      const st = this.state(first.source, source);
+      st.lastInput = now;
       touched.add(st);
-      const out = st.parser.pushLines([{ text: r.text, line: r.line ?? st.parser.stats.lines + 1 }], r.arrivalTs);
+      const base = st.parser.stats.lines + 1;
+      const lines: RawLine[] = [];
+      let j = i;
+      for (; j < records.length && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
+        lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i) });
+      }
+      const out = st.parser.pushLines(lines, first.arrivalTs);
       for (let k = 0; k < out.length; k++) {
         if (out[k].change !== 'none') templatesChanged = true;
         events.push(out[k]);
       }
+      i = j;
     }
     this.arrival = batch.records[0]?.arrivalTs;
     try {
@@ -355,17 +367,29 @@ function detectorKey(d: StreamDetector): string {
 
 /** Per-template counts of a batch, for the store's template table. */
 function templateDeltas(events: LogEvent[]): TemplateDelta[] {
-  const by = new Map<string, TemplateDelta>();
-  for (const e of events) {
-    const key = `${e.source}\u0000${e.templateId}`;
-    const d = by.get(key);
-    if (d === undefined) by.set(key, { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params });
-    else {
+  // source → template id → delta: no key string is built per event.
+  const by = new Map<string, Map<number, TemplateDelta>>();
+  const out: TemplateDelta[] = [];
+  let lastSource: string | undefined;
+  let bySource: Map<number, TemplateDelta> | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.source !== lastSource || bySource === undefined) {
+      lastSource = e.source;
+      bySource = by.get(e.source);
+      if (bySource === undefined) by.set(e.source, (bySource = new Map()));
+    }
+    const d = bySource.get(e.templateId);
+    if (d === undefined) {
+      const nd = { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params };
+      bySource.set(e.templateId, nd);
+      out.push(nd);
+    } else {
       d.count++;
       d.template = e.template;
       if (e.ts < d.firstSeen) d.firstSeen = e.ts;
       if (e.ts > d.lastSeen) d.lastSeen = e.ts;
     }
   }
-  return [...by.values()];
+  return out;
 }

@@ -20,6 +20,8 @@ const config = validate(
     parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
     // Small reads: a kill loses (and a restart re-reads) at most a few KiB in flight.
     sources: [{ type: 'file_tail', paths: [log], poll_interval_ms: 10, read_bytes: 4096 }],
+    // Checkpoints every 200 ms (default 1 s) so three kills fit in a short test.
+    pipeline: { checkpoint_interval_ms: 200 },
     detectors: {
       novelty: { warmup_events: Number(warmup ?? 50), rare_count: 0 },
       rate: { enabled: false },
