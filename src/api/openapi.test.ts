@@ -27,20 +27,24 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'];
 const TOKEN = 'openapi-test-token';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** `METHOD /path/{param}` of every route fastify registered (HEAD, added implicitly, ignored). */
+/**
+ * `METHOD /path/{param}` of every route fastify registered (HEAD, added implicitly, ignored). A path
+ * registered again with a route constraint (the UI's `GET /` for text/html clients) is printed as
+ * a second line without a branch; it is the same documented operation, listed once.
+ */
 function registeredRoutes(app: FastifyInstance): string[] {
-  const out: string[] = [];
+  const out = new Set<string>();
   const stack: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    if (line.trim() === '') continue;
-    const m = /^((?:[│ ] {3})*)[└├]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (line.trim() === '' || /^(?:[│ ] {3})* {4}[^└├│ ]/.test(line)) continue;
+    const m = /^((?:[│ ] {3})*)[└├]── (\S+)(?: \(([A-Z, ]+)\))?(?: \{.*\})?$/.exec(line);
     if (!m) throw new Error(`Unexpected line in fastify's route tree: ${JSON.stringify(line)}`);
     stack.length = m[1].length / 4;
     stack.push(m[2]);
     const path = stack.join('').replace(/:(\w+)/g, '{$1}');
-    for (const method of m[3]?.split(', ') ?? []) if (method !== 'HEAD') out.push(`${method} ${path}`);
+    for (const method of m[3]?.split(', ') ?? []) if (method !== 'HEAD') out.add(`${method} ${path}`);
   }
-  return out.sort();
+  return [...out].sort();
 }
 
 function documentedRoutes(): string[] {

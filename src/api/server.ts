@@ -17,6 +17,8 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
+import { RateHistory, type TemplateKey } from './rate-history.js';
+import { registerStaticUi } from './static-ui.js';
 import { type FeedbackApi, feedbackView, registerFeedbackRoutes } from './feedback-routes.js';
 
 /** What the API reads (the SQLite store implements it). */
@@ -34,6 +36,10 @@ export interface ApiOptions {
   health?: () => Record<string, unknown>;
   /** Most live-feed clients at once. */
   maxStreamClients?: number;
+  /** Rates for `GET /api/stats` (the UI's charts); without it the series stay empty. */
+  history?: RateHistory;
+  /** The built web UI served at `/` and `/assets/` (static-ui.ts); default dist/web of the package. */
+  uiDir?: URL;
   /** Feedback on anomalies (src/feedback); without it the feedback routes answer 503. */
   feedback?: FeedbackApi;
   /** Prometheus exposition text for `GET /metrics` (src/telemetry); without it there is no such route. */
@@ -63,6 +69,25 @@ const templateQuery = z
   })
   .strict();
 
+const statsQuery = z
+  .object({
+    /** `<source>:<templateId>` (split at the last colon), repeatable. */
+    template: z.union([z.string().max(600), z.array(z.string().max(600)).max(200)]).optional(),
+  })
+  .strict();
+
+/** `source:id` pairs of `?template=`; null when one is malformed. */
+function templateKeys(raw: string | string[] | undefined): TemplateKey[] | null {
+  const out: TemplateKey[] = [];
+  for (const t of raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]) {
+    const at = t.lastIndexOf(':');
+    const id = Number(t.slice(at + 1));
+    if (at <= 0 || !Number.isSafeInteger(id) || id < 0 || t.slice(at + 1) === '') return null;
+    out.push({ source: t.slice(0, at), templateId: id });
+  }
+  return out;
+}
+
 /** docs/openapi.yaml of the package: `../../docs` from both src/api/ and dist/api/. */
 const OPENAPI_URL = new URL('../../docs/openapi.yaml', import.meta.url);
 
@@ -84,6 +109,7 @@ export function buildApi(opts: ApiOptions): Api {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const feed = new LiveFeed(opts.maxStreamClients ?? 100);
   const started = opts.clock.now();
+  const history = opts.history ?? new RateHistory({ clock: opts.clock });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
     // A store refusing a query (bad cursor, limit, time) is the client's mistake.
@@ -132,6 +158,16 @@ export function buildApi(opts: ApiOptions): Api {
     if (q === null) return reply;
     return opts.store.listTemplates(q);
   });
+
+  app.get('/api/stats', async (req, reply) => {
+    const q = parse(statsQuery, req.query, reply);
+    if (q === null) return reply;
+    const templates = templateKeys(q.template);
+    if (templates === null) return reply.status(400).send({ error: 'Bad query parameter template: expected <source>:<templateId>.', code: 'ANOMALOG_ERR_API_QUERY' });
+    return history.snapshot({ templates });
+  });
+
+  registerStaticUi(app, { dir: opts.uiDir });
 
   app.get('/api/stream', (req, reply) => {
     if (!feed.accepts()) {

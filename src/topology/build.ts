@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
+import { RateHistory } from '../api/rate-history.js';
 import { DETECTORS, type DetectorType, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
@@ -59,7 +60,10 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   }
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   const feedback = createFeedback({ store, clock: deps.clock, detectors, config: config.feedback });
+  // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
+  const history = new RateHistory({ clock: deps.clock });
   const api = buildApi({
+    history,
     feedback: feedback.service,
     store,
     clock: deps.clock,
@@ -84,9 +88,11 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
     }),
     filterAnomalies: (a) => feedback.policy.apply(a),
+    onEvents: (e) => history.addEvents(e),
     onAnomalies: (a, arrivalTs) => {
       api.feed.publish(a);
       metrics.anomaliesStored(a, arrivalTs);
+      history.addAnomalies(a);
     },
   });
   // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.

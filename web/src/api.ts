@@ -1,0 +1,139 @@
+/**
+ * The JSON API of `anomalog serve` as the UI uses it (docs/openapi.yaml is the reference).
+ * Every value read here is untrusted text: it is only ever rendered through lit templates.
+ */
+
+export type Severity = 'info' | 'warning' | 'error' | 'critical';
+export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
+export type Verdict = 'real' | 'noise' | 'mute' | 'learn';
+export const STATUSES = ['open', 'real', 'noise', 'mute', 'learn'] as const;
+export const DETECTORS = ['novelty', 'rate', 'params', 'model'] as const;
+
+export interface Contribution {
+  feature: string;
+  templateId?: number;
+  template?: string;
+  observed: number;
+  expected: number;
+  contribution: number;
+}
+
+export interface Feedback {
+  verdict: Verdict;
+  comment?: string | null;
+  user?: string | null;
+  at?: number;
+  muteUntil?: number | null;
+}
+
+export interface Anomaly {
+  id: string;
+  ts: number;
+  source: string;
+  detector: string;
+  score: number;
+  severity: Severity;
+  title: string;
+  explanation: Contribution[];
+  context: string[];
+  window?: { start: number; end: number };
+  sessionKey?: string;
+  templateId?: number;
+  status?: string;
+  feedback?: Feedback[];
+}
+
+export interface AnomalyPage {
+  anomalies: Anomaly[];
+  next: string | null;
+}
+
+export interface Template {
+  source: string;
+  templateId: number;
+  template: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  exampleParams?: string[];
+}
+
+export interface TemplatePage {
+  templates: Template[];
+  total: number;
+}
+
+export interface Stats {
+  now: number;
+  bucketMs: number;
+  start: number;
+  sources: { source: string; lines: number[]; totalLines: number; anomalies: number; bySeverity: Record<Severity, number> }[];
+  anomalies: Record<Severity, number[]>;
+  totals: { lines: number; anomalies: number; bySeverity: Record<Severity, number> };
+  templates: { source: string; templateId: number; minuteMs: number; start: number; counts: number[] | null }[];
+}
+
+export type Health = { status: string; version: string; uptimeMs: number; streamClients: number } & Record<string, unknown>;
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } });
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${res.status}`;
+    throw new ApiError(msg, res.status);
+  }
+  return body as T;
+}
+
+/** A query string from the defined, non-empty values (repeated keys for arrays). */
+export function query(params: Record<string, string | number | undefined | readonly string[]>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === '') continue;
+    if (Array.isArray(v)) for (const x of v) q.append(k, x);
+    else q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface AnomalyFilters {
+  source?: string;
+  detector?: string;
+  severity?: string;
+  status?: string;
+  since?: number;
+  until?: number;
+}
+
+export const api = {
+  health: () => call<Health>('/api/health'),
+  stats: (templates: readonly string[] = []) => call<Stats>(`/api/stats${query({ template: templates })}`),
+  anomalies: (f: AnomalyFilters, limit = 100, next?: string) => call<AnomalyPage>(`/api/anomalies${query({ ...f, limit, next })}`),
+  anomaly: (id: string) => call<Anomaly>(`/api/anomalies/${encodeURIComponent(id)}`),
+  templates: (q: { search?: string; source?: string; limit?: number; offset?: number }) => call<TemplatePage>(`/api/templates${query(q)}`),
+  feedback: (id: string, body: { verdict: Verdict; comment?: string; muteFor?: string; user?: string }) =>
+    call<unknown>(`/api/anomalies/${encodeURIComponent(id)}/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+};
+
+/** `source:templateId`, the key of a template series in /api/stats. */
+export const templateKey = (source: string, templateId: number): string => `${source}:${templateId}`;

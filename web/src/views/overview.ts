@@ -1,0 +1,117 @@
+/** Overview: ingest and anomaly rates (uPlot), counts by source and severity, health, latest anomalies. */
+import { html, nothing, type TemplateResult } from 'lit';
+import { ref } from 'lit/directives/ref.js';
+import type { App } from '../app.js';
+import { SEVERITIES, type Stats } from '../api.js';
+import { chart, PALETTE, SEVERITY_COLORS, xs } from '../charts.js';
+import { duration, num, time } from '../format.js';
+import { anomalyRow } from './parts.js';
+
+/** Sources drawn as their own line; the rest are summed into "other sources". */
+const MAX_LINES = 6;
+
+function ingestChart(s: Stats): TemplateResult {
+  const perSec = (v: number[]) => v.map((c) => c / (s.bucketMs / 1000));
+  const top = [...s.sources].sort((a, b) => b.totalLines - a.totalLines);
+  const shown = top.slice(0, MAX_LINES);
+  const rest = top.slice(MAX_LINES);
+  const n = s.sources[0]?.lines.length ?? 0;
+  const series = shown.map((x, i) => ({ label: x.source, stroke: PALETTE[i % PALETTE.length] }));
+  const data = shown.map((x) => perSec(x.lines));
+  if (rest.length) {
+    series.push({ label: `${rest.length} other sources`, stroke: '#6b7280' });
+    data.push(perSec(rest.reduce((acc, x) => acc.map((v, i) => v + x.lines[i]), new Array<number>(n).fill(0))));
+  }
+  if (n === 0) return html`<p class="empty">No lines ingested since the service started.</p>`;
+  const key = `ingest|${series.map((x) => x.label).join('\u0000')}`;
+  return html`<div class="chart" role="img" aria-label="Ingest rate per source, lines per second, last hour" ${ref(chart({ key, height: 220, series, unit: 'lines/s' }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
+}
+
+function anomalyChart(s: Stats): TemplateResult {
+  const n = s.anomalies.info.length;
+  const sev = [...SEVERITIES].reverse();
+  const series = sev.map((k) => ({ label: k, stroke: SEVERITY_COLORS[k], fill: `${SEVERITY_COLORS[k]}33` }));
+  const data = sev.map((k) => s.anomalies[k]);
+  return html`<div class="chart" role="img" aria-label="Anomalies per 10 seconds by severity, last hour" ${ref(chart({ key: 'anomalies', height: 180, series, unit: `per ${s.bucketMs / 1000} s`, bars: true }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
+}
+
+function counts(app: App, s: Stats): TemplateResult {
+  const rows = [...s.sources].sort((a, b) => b.anomalies - a.anomalies || b.totalLines - a.totalLines);
+  return html`<div class="table-wrap">
+    <table>
+      <caption>Since the service started</caption>
+      <thead>
+        <tr><th scope="col">Source</th><th scope="col" class="n">Lines</th><th scope="col" class="n">Anomalies</th>${SEVERITIES.map((k) => html`<th scope="col" class="n">${k}</th>`)}</tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) => html`<tr>
+            <th scope="row"><a href="#/anomalies" @click=${(e: Event) => filterBySource(e, app, r.source)}>${r.source}</a></th>
+            <td class="n">${num(r.totalLines)}</td>
+            <td class="n">${num(r.anomalies)}</td>
+            ${SEVERITIES.map((k) => html`<td class="n">${num(r.bySeverity[k])}</td>`)}
+          </tr>`,
+        )}
+      </tbody>
+      <tfoot>
+        <tr><th scope="row">All</th><td class="n">${num(s.totals.lines)}</td><td class="n">${num(s.totals.anomalies)}</td>${SEVERITIES.map((k) => html`<td class="n">${num(s.totals.bySeverity[k])}</td>`)}</tr>
+      </tfoot>
+    </table>
+  </div>`;
+}
+
+function filterBySource(e: Event, app: App, source: string): void {
+  e.preventDefault();
+  app.setFilters({ source }, '');
+  location.hash = '#/anomalies';
+}
+
+/** Health of sources (and sinks, when /api/health reports them): every field the service gives. */
+function health(app: App): TemplateResult {
+  const h = app.health;
+  if (!h) return html`<p class="empty">Loading…</p>`;
+  const groups = (['sources', 'sinks'] as const).filter((k) => Array.isArray(h[k]));
+  return html`<p>Status <strong class="status-${h.status === 'ok' ? 'ok' : 'bad'}">${h.status}</strong> · version ${h.version} · up ${duration(h.uptimeMs)} · ${h.streamClients} live client(s)</p>
+    ${groups.map((g) => {
+      const items = h[g] as Record<string, unknown>[];
+      return html`<h3>${g === 'sources' ? 'Sources' : 'Sinks'}</h3>
+        ${items.length === 0
+          ? html`<p class="empty">None configured.</p>`
+          : html`<ul class="health">
+              ${items.map((it) => {
+                const { id, name, ...rest } = it;
+                const bad = Number(rest.errors ?? 0) > 0 || rest.healthy === false || rest.status === 'down';
+                return html`<li class=${bad ? 'bad' : 'ok'}>
+                  <span class="dot" aria-hidden="true"></span><strong>${String(id ?? name ?? '?')}</strong>
+                  <span class="sr-only">${bad ? 'has errors' : 'healthy'}</span>
+                  <dl>${Object.entries(rest).map(([k, v]) => html`<div><dt>${k}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>`)}</dl>
+                </li>`;
+              })}
+            </ul>`}`;
+    })}`;
+}
+
+export function overview(app: App): TemplateResult {
+  const s = app.stats;
+  const lastRate = s && s.sources.length ? s.sources.reduce((acc, x) => acc + (x.lines[x.lines.length - 2] ?? 0), 0) / (s.bucketMs / 1000) : 0;
+  return html`<h1 tabindex="-1">Overview</h1>
+    ${app.overviewError ? html`<p class="error" role="alert">Could not load: ${app.overviewError}</p>` : nothing}
+    <div class="cards">
+      <div class="card"><span class="label">Lines ingested</span><span class="value">${s ? num(s.totals.lines) : '…'}</span></div>
+      <div class="card"><span class="label">Ingest rate</span><span class="value">${s ? `${num(lastRate, 1)}/s` : '…'}</span></div>
+      <div class="card"><span class="label">Anomalies</span><span class="value">${s ? num(s.totals.anomalies) : '…'}</span></div>
+      <div class="card"><span class="label">Live feed</span><span class="value live-${app.live}">${app.live}</span></div>
+    </div>
+    <section aria-labelledby="h-ingest"><h2 id="h-ingest">Ingest rate (last hour)</h2>${s ? ingestChart(s) : html`<p class="empty">Loading…</p>`}</section>
+    <section aria-labelledby="h-arate"><h2 id="h-arate">Anomaly rate (last hour)</h2>${s ? anomalyChart(s) : html`<p class="empty">Loading…</p>`}</section>
+    <div class="two">
+      <section aria-labelledby="h-counts"><h2 id="h-counts">By source and severity</h2>${s ? counts(app, s) : html`<p class="empty">Loading…</p>`}</section>
+      <section aria-labelledby="h-health"><h2 id="h-health">Health</h2>${health(app)}</section>
+    </div>
+    <section aria-labelledby="h-latest">
+      <h2 id="h-latest">Latest anomalies</h2>
+      ${app.recent.length === 0 ? html`<p class="empty">No anomalies yet.</p>` : html`<ul class="anomalies">${app.recent.map((a) => anomalyRow(a, false))}</ul>`}
+      <p><a href="#/anomalies">All anomalies →</a></p>
+    </section>
+    ${s ? html`<p class="muted">Updated ${time(s.now)}.</p>` : nothing}`;
+}
