@@ -8,8 +8,9 @@ import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import { buildService } from '../topology/build.js';
+import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
 
-interface ServeFlags {
+interface ServeFlags extends SinkFlags {
   config?: string;
   file: string[];
   port?: string;
@@ -28,6 +29,9 @@ export function registerServe(program: Command, version: string): void {
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--data-dir <dir>', 'where the SQLite store lives (default ./anomalog-data)')
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
+    .option('--alertmanager <url>', 'send alerts to this Alertmanager (POST <url>/api/v2/alerts)')
+    .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook')
+    .option('--webhook <url>', 'POST alerts as JSON to this URL (sign them: webhook sink with a secret in --config)')
     .addHelpText(
       'after',
       `
@@ -35,6 +39,8 @@ Examples:
   anomalog serve --file /var/log/app.log
   anomalog serve --file '/var/log/nginx/*.log' --port 9000
   anomalog serve --config anomalog.yaml
+  anomalog serve --file /var/log/app.log --alertmanager http://127.0.0.1:9093
+  anomalog serve --file /var/log/app.log --slack-webhook "$SLACK_WEBHOOK_URL"
   curl -s localhost:8080/api/anomalies | jq .
   curl -N localhost:8080/api/stream          # live feed (server-sent events)`,
     )
@@ -62,6 +68,7 @@ function resolveConfig(flags: ServeFlags): ServeConfig {
   if (flags.host !== undefined) raw.server.host = flags.host;
   if (flags.dataDir !== undefined) raw.data_dir = flags.dataDir;
   if (flags.format !== undefined) raw.parser.format = flags.format;
+  addSinkShortcuts(raw, flags);
   const config = validate(raw, serveConfigSchema, flags.config ?? 'command line') as ServeConfig;
   if (config.sources.length === 0) {
     return validate({ ...raw, sources: [{ type: 'stdin' }] }, serveConfigSchema, 'command line') as ServeConfig;

@@ -5,10 +5,15 @@
  */
 import type { ComponentDefinition } from '../core/component.js';
 import type { StreamDetector } from '../core/detector.js';
+import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as paramsDetector } from '../detectors/params/index.js';
 import { definition as rateDetector } from '../detectors/rate/index.js';
+import { definition as alertmanagerSink } from '../sinks/alertmanager/index.js';
+import { definition as fileSink } from '../sinks/file/index.js';
+import { definition as slackSink } from '../sinks/slack/index.js';
+import { definition as webhookSink } from '../sinks/webhook/index.js';
 import { definition as fileTailSource } from '../sources/file-tail/index.js';
 import { definition as httpSource } from '../sources/http/index.js';
 import { definition as stdinSource } from '../sources/stdin/index.js';
@@ -31,5 +36,13 @@ export const DETECTORS = {
   params: paramsDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
+export const SINKS = {
+  alertmanager: alertmanagerSink,
+  slack: slackSink,
+  webhook: webhookSink,
+  file: fileSink,
+} as const satisfies Record<string, AnyDefinition<Sink>>;
+
 export type SourceType = keyof typeof SOURCES;
 export type DetectorType = keyof typeof DETECTORS;
+export type SinkType = keyof typeof SINKS;

@@ -5,11 +5,29 @@
  */
 import { z } from 'zod';
 import { feedbackConfigSchema } from '../feedback/config.js';
-import { DETECTORS, SOURCES } from './registry.js';
+import { alertsConfigSchema } from '../alerts/config.js';
+import { DETECTORS, SINKS, SOURCES } from './registry.js';
 
 const sourceSchemas = Object.entries(SOURCES).map(([type, def]) =>
   z.object({ type: z.literal(type), ...(def.configSchema as unknown as z.ZodObject).shape }).strict(),
 );
+
+const sinkSchemas = Object.entries(SINKS).map(([type, def]) =>
+  z.object({ type: z.literal(type), ...(def.configSchema as unknown as z.ZodObject).shape }).strict(),
+);
+
+/** Alert sinks; names (default: the type) must be unique, routes refer to them. */
+const sinkList = z
+  .array(z.discriminatedUnion('type', sinkSchemas as unknown as [z.ZodObject, ...z.ZodObject[]]))
+  .default([])
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((s, i) => {
+      const name = (s as { name?: string }).name ?? (s as { type: string }).type;
+      if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `sink name ${JSON.stringify(name)} is used twice; give each sink a unique name` });
+      seen.add(name);
+    });
+  });
 
 const detectorSection = z
   .object(
@@ -49,6 +67,8 @@ export const serveConfigSchema = z
       .prefault({}),
     sources: z.array(z.discriminatedUnion('type', sourceSchemas as unknown as [z.ZodObject, ...z.ZodObject[]])).default([]),
     detectors: detectorSection,
+    alerts: alertsConfigSchema.prefault({}),
+    sinks: sinkList,
     /** Feedback on anomalies (src/feedback): default mute, rule cap, severity raise of `real`. */
     feedback: feedbackConfigSchema.prefault({}),
     pipeline: z

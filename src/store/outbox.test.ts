@@ -66,4 +66,18 @@ describe('outbox', () => {
     expect(r.outbox).toBe(3);
     expect(store.outbox.due('webhook', clock.now(), 100).map((d) => d.anomalyId)).toEqual(batch.slice(3).map((a) => a.id));
   });
+
+  it('insert/reschedule: keyed rows rewritten only while waiting (pending, never attempted, not yet due)', () => {
+    const id = store.outbox.insert('am', 'k1', { n: 1 }, clock.now() + 1_000)!;
+    expect(store.outbox.insert('am', 'k1', { n: 9 }, clock.now())).toBeNull();
+    const row = { id, sink: 'am', key: 'k1' };
+    expect(store.outbox.reschedule(row, { n: 2 }, clock.now() + 2_000, clock.now())).toBe(true);
+    expect(store.outbox.reschedule({ ...row, key: 'other' }, { n: 3 }, clock.now(), clock.now())).toBe(false);
+    expect(store.outbox.pending('am', 10).map((r) => [r.anomalyId, r.payload, r.nextAttemptAt])).toEqual([['k1', { n: 2 }, clock.now() + 2_000]]);
+    clock.advance(2_000); // due now: the dispatcher may be sending it
+    expect(store.outbox.reschedule(row, { n: 4 }, clock.now() + 5_000, clock.now())).toBe(false);
+    store.outbox.markFailed(id, 'HTTP 503', clock.now() + 1_000);
+    expect(store.outbox.reschedule(row, { n: 5 }, clock.now() + 5_000, clock.now() - 10_000)).toBe(false); // attempted once
+    expect(store.outbox.due('am', clock.now() + 1_000, 10)[0].payload).toEqual({ n: 2 });
+  });
 });

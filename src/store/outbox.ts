@@ -15,6 +15,8 @@ export interface OutboxItem {
   sink: string;
   anomalyId: string;
   anomaly: Anomaly;
+  /** The stored payload as parsed (the anomaly for `enqueue`, an alert for `insert`). */
+  payload: unknown;
   /** Failed delivery attempts so far. */
   attempts: number;
   nextAttemptAt: number;
@@ -40,6 +42,9 @@ export class Outbox {
   private readonly depthStmt: Stmt;
   private readonly depthBySinkStmt: Stmt;
   private readonly pruneStmt: Stmt;
+  private readonly insertStmt: Stmt;
+  private readonly rescheduleStmt: Stmt;
+  private readonly pendingStmt: Stmt;
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
   private readonly sentTxn: (ids: readonly number[]) => number;
@@ -67,6 +72,18 @@ export class Outbox {
     this.pruneStmt = db.prepare(
       `DELETE FROM outbox WHERE status != 'pending' AND anomaly_id NOT IN (SELECT id FROM anomalies)`,
     );
+    this.insertStmt = db.prepare(
+      `INSERT INTO outbox (sink, anomaly_id, payload, attempts, next_attempt_at, status)
+       VALUES (?, ?, ?, 0, ?, 'pending') ON CONFLICT (sink, anomaly_id) DO NOTHING`,
+    );
+    this.rescheduleStmt = db.prepare(
+      `UPDATE outbox SET payload = @payload, next_attempt_at = @next
+       WHERE id = @id AND sink = @sink AND anomaly_id = @key AND status = 'pending' AND attempts = 0 AND next_attempt_at > @now`,
+    );
+    this.pendingStmt = db.prepare(
+      `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
+       WHERE sink = ? AND status = 'pending' ORDER BY id LIMIT ?`,
+    );
     this.enqueueTxn = db.transaction((sink: string, items: readonly Anomaly[], now: number) => {
       let n = 0;
       for (let i = 0; i < items.length; i++) n += this.add.run(sink, items[i].id, JSON.stringify(items[i]), now).changes;
@@ -82,6 +99,29 @@ export class Outbox {
   /** Queues each anomaly for `sink` once (a re-enqueue of the same id is ignored); returns how many were new. */
   enqueue(sink: string, anomalies: readonly Anomaly[]): number {
     return this.enqueueTxn(sink, anomalies, this.clock.now());
+  }
+
+  /**
+   * Queues one payload under `key` (unique per sink; the alerting policy uses the opening anomaly's
+   * id) to be sent at `nextAttemptAt`; returns the row id, or null when the key is already queued.
+   */
+  insert(sink: string, key: string, payload: unknown, nextAttemptAt: number): number | null {
+    const r = this.insertStmt.run(sink, key, JSON.stringify(payload), nextAttemptAt);
+    return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+  }
+
+  /**
+   * Replaces the payload and send time of a row that is still waiting: pending, never attempted and
+   * not yet due at `now` (so never a row the dispatcher may be sending). False when it is not.
+   */
+  reschedule(row: { id: number; sink: string; key: string }, payload: unknown, nextAttemptAt: number, now: number): boolean {
+    const r = this.rescheduleStmt.run({ id: row.id, sink: row.sink, key: row.key, payload: JSON.stringify(payload), next: nextAttemptAt, now });
+    return r.changes === 1;
+  }
+
+  /** Every pending row of `sink` (up to `limit`), oldest first: the alerting policy's restart state. */
+  pending(sink: string, limit: number): OutboxItem[] {
+    return (this.pendingStmt.all(sink, limit) as Raw[]).map(toItem);
   }
 
   /** Pending items of `sink` whose next attempt is at or before `now`, oldest first. */
@@ -121,11 +161,13 @@ export class Outbox {
 }
 
 function toItem(r: Raw): OutboxItem {
+  const payload = parseColumn<Anomaly>(r.payload, `outbox payload ${r.id}`);
   return {
     id: r.id,
     sink: r.sink,
     anomalyId: r.anomaly_id,
-    anomaly: parseColumn<Anomaly>(r.payload, `outbox payload ${r.id}`),
+    anomaly: payload,
+    payload,
     attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
     lastError: r.last_error,

@@ -84,9 +84,17 @@ export class Store {
     return this.templates.list(q);
   }
 
-  /** Inserts the batch (INSERT OR IGNORE by id); returns the anomalies that were not stored before. */
-  insertAnomalies(batch: readonly Anomaly[]): Anomaly[] {
-    return this.anomalies.insertMany(batch);
+  /**
+   * Inserts the batch (INSERT OR IGNORE by id); returns the anomalies that were not stored before.
+   * `within` runs with those in the same transaction (the alert outbox): both commit or neither.
+   */
+  insertAnomalies(batch: readonly Anomaly[], within?: (inserted: Anomaly[]) => void): Anomaly[] {
+    if (within === undefined) return this.anomalies.insertMany(batch);
+    return this.batch(() => {
+      const inserted = this.anomalies.insertMany(batch);
+      if (inserted.length > 0) within(inserted);
+      return inserted;
+    });
   }
 
   getAnomaly(id: string): Anomaly | undefined {

@@ -18,6 +18,7 @@ import { RateHistory } from '../api/rate-history.js';
 import { DETECTORS, type DetectorType, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
+import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { Engine } from './engine.js';
@@ -32,6 +33,8 @@ export interface Service {
   readonly store: Store;
   readonly engine: Engine;
   readonly api: Api;
+  /** The alerting stage (policy + one dispatcher per configured sink). */
+  readonly alerting: Alerting;
   /** Opens the port and starts the sources; resolves once listening. */
   start(): Promise<{ url: string }>;
   /** Stops the sources, drains and acknowledges, closes the port and the store. */
@@ -73,10 +76,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
+  // Alert links: alerts.public_url, else the address the API listens on (known after listen).
+  let publicUrl = config.alerts.public_url ?? `http://${config.server.host}:${config.server.port}`;
+  const alerting = buildAlerting(config, { outbox: store.outbox, clock: deps.clock, logger: deps.logger, publicUrl: () => publicUrl }, ctx);
   const engine = new Engine({
     sources,
     detectors,
-    store,
+    // With sinks, alerts are queued in the same transaction as the anomalies (at least once).
+    store: alerting.enabled ? withAlerts(store, alerting) : store,
     clock: deps.clock,
     logger: deps.logger,
     // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
@@ -107,8 +114,11 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     engine,
     api,
+    alerting,
     async start() {
       const url = await api.app.listen({ host: config.server.host, port: config.server.port });
+      if (config.alerts.public_url === undefined) publicUrl = url;
+      alerting.start();
       applyRetention();
       retention = setInterval(applyRetention, 3_600_000);
       retention.unref();
@@ -119,6 +129,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       abort.abort();
       if (retention) clearInterval(retention);
       await running;
+      await alerting.stop();
       await api.app.close();
       store.close();
     },

@@ -1,0 +1,36 @@
+/**
+ * @module cli/serve-sinks
+ * The zero-config alert shortcuts of `anomalog serve` (`--alertmanager URL`, `--slack-webhook URL`,
+ * `--webhook URL`): each adds one sink to the configuration with its defaults. A name already
+ * taken in the YAML gets a `cli-` prefix; when the YAML has routes, the added sink gets its own
+ * catch-all route (everything at or above `alerts.min_severity`), as it would without routes.
+ */
+export interface SinkFlags {
+  alertmanager?: string;
+  slackWebhook?: string;
+  webhook?: string;
+}
+
+interface RawConfig {
+  sinks?: Record<string, unknown>[];
+  alerts?: { routes?: { sinks: string[] }[] } & Record<string, unknown>;
+}
+
+/** Adds the sinks the flags ask for to a raw (not yet validated) serve configuration, in place. */
+export function addSinkShortcuts(config: Record<string, unknown>, flags: SinkFlags): void {
+  const raw = config as RawConfig;
+  const wanted: [string, Record<string, unknown>][] = [];
+  if (flags.alertmanager !== undefined) wanted.push(['alertmanager', { url: flags.alertmanager }]);
+  if (flags.slackWebhook !== undefined) wanted.push(['slack', { webhook_url: flags.slackWebhook }]);
+  if (flags.webhook !== undefined) wanted.push(['webhook', { url: flags.webhook }]);
+  if (wanted.length === 0) return;
+  const sinks = (raw.sinks ??= []);
+  const taken = new Set(sinks.map((s) => String(s.name ?? s.type)));
+  const alerts = (raw.alerts ??= {});
+  for (const [type, options] of wanted) {
+    const name = taken.has(type) ? `cli-${type}` : type;
+    taken.add(name);
+    sinks.push({ type, name, ...options });
+    if (alerts.routes !== undefined && alerts.routes.length > 0) alerts.routes.push({ sinks: [name] });
+  }
+}

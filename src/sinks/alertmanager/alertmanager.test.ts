@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../core/clock.js';
+import { silentLogger } from '../../core/component.js';
+import type { Anomaly } from '../../core/event.js';
+import { Alerting } from '../../alerts/alerting.js';
+import { alertsConfigSchema } from '../../alerts/config.js';
+import { openStore, type Store } from '../../store/store.js';
+import { sampleAlert } from '../../../test/harness/alerts.js';
+import { ALERTMANAGER_PROVISION, hasAlertmanager, type RunningAlertmanager, startAlertmanager } from '../../../test/harness/alertmanager.js';
+import { tmpDir, type TmpDir } from '../../../test/harness/store-fixtures.js';
+import { until } from '../../../test/harness/until.js';
+import { alertmanagerConfigSchema } from './config.js';
+import { AlertmanagerSink, createAlertmanagerSink } from './index.js';
+
+interface Listed {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt: string;
+  status: { state: string };
+}
+
+describe('alertmanager sink (payload)', () => {
+  it('maps an alert to labels, annotations and times', () => {
+    const sink = new AlertmanagerSink(alertmanagerConfigSchema.parse({ url: 'http://am:9093/', labels: { team: 'ops' } }));
+    const am = sink.toAm(sampleAlert());
+    expect(am.labels).toEqual({
+      team: 'ops',
+      alertname: 'AnomalogAnomaly',
+      source: 'file:/var/log/app.log',
+      detector: 'novelty',
+      severity: 'error',
+      fingerprint: '0123456789abcdef',
+      template_id: '42',
+    });
+    expect(am.annotations.summary).toBe('New message type: Disk failure on <*>');
+    expect(am.annotations.description).toMatch(/^3 anomalies between 2023-11-14T22:13:20.000Z and 2023-11-14T22:14:20.000Z \(score 0.93\)\.\nINFO all good\nERROR Disk failure/);
+    expect(am.annotations.anomaly_url).toBe('http://127.0.0.1:8080/#/anomalies/an-1');
+    expect(am.generatorURL).toBe(am.annotations.anomaly_url);
+    expect(am.startsAt).toBe('2023-11-14T22:13:20.500Z');
+    expect(am.endsAt).toBe('2023-11-14T22:24:20.000Z');
+  });
+});
+
+const present = hasAlertmanager();
+if (!present) {
+  if (process.env.CI === 'true') {
+    describe('alertmanager provisioning', () => {
+      it('has the real Alertmanager', () => {
+        expect.fail(`/usr/bin/prometheus-alertmanager is missing: run ${ALERTMANAGER_PROVISION}.`);
+      });
+    });
+  } else console.warn(`Skipping the Alertmanager tests: /usr/bin/prometheus-alertmanager is missing; run ${ALERTMANAGER_PROVISION} to provision it.`);
+}
+
+describe.skipIf(!present)('alertmanager sink against the real Alertmanager', () => {
+  let am: RunningAlertmanager;
+  let tmp: TmpDir;
+  let store: Store;
+  beforeAll(async () => {
+    am = await startAlertmanager();
+    tmp = tmpDir();
+    store = openStore(tmp.file(), { clock: systemClock });
+  }, 30_000);
+  afterAll(async () => {
+    store?.close();
+    tmp?.remove();
+    await am?.stop();
+  });
+
+  const list = async (filter = ''): Promise<Listed[]> => (await (await fetch(`${am.url}/api/v2/alerts${filter}`)).json()) as Listed[];
+
+  it('health check, then a resolve notification ends an alert long before its own endsAt', async () => {
+    const sink = createAlertmanagerSink({ url: am.url, labels: { case: 'direct' } });
+    await sink.healthcheck();
+    const now = systemClock.now();
+    const firing = sampleAlert({ fingerprint: 'direct0000000001', startsAt: now - 1_000, endsAt: now + 3_600_000 });
+    expect(await sink.write([firing])).toBe('ok');
+    const active = await until('the firing alert', async () => (await list('?filter=case%3D%22direct%22')).find((a) => a.status.state === 'active'));
+    expect(active.labels).toMatchObject({ alertname: 'AnomalogAnomaly', fingerprint: 'direct0000000001', severity: 'error', template_id: '42' });
+    expect(await sink.write([{ ...firing, status: 'resolved', endsAt: systemClock.now() }])).toBe('ok');
+    await until('the alert to be resolved', async () => ((await list('?filter=case%3D%22direct%22')).length === 0 ? true : undefined), 10_000);
+    expect(await createAlertmanagerSink({ url: `${am.url}/nope` }).write([firing])).toBe('reject');
+  });
+
+  it('anomalies through policy + outbox + dispatcher: grouped, listed, grouped by Alertmanager, then resolved', async () => {
+    const alerts = alertsConfigSchema.parse({ group_wait_seconds: 0.3, cooldown_seconds: 0, resolve_after_seconds: 2.5, poll_interval_ms: 50 });
+    const sink = createAlertmanagerSink({ url: am.url, labels: { case: 'pipeline' } });
+    const alerting = new Alerting(alerts, [{ sink, delivery: alertmanagerConfigSchema.parse({ url: am.url }) }], {
+      outbox: store.outbox,
+      clock: systemClock,
+      logger: silentLogger,
+      publicUrl: () => 'http://anomalog.test:8080',
+    });
+    alerting.start();
+    const base = systemClock.now();
+    const mk = (i: number, templateId: number): Anomaly => ({
+      id: `am-${i}`,
+      ts: base + i,
+      source: 'file:/var/log/app.log',
+      detector: 'novelty',
+      score: 0.9,
+      severity: 'error',
+      title: `New message type ${templateId}.`,
+      explanation: [],
+      context: [`line ${i}`],
+      templateId,
+    });
+    store.insertAnomalies([mk(1, 1), mk(2, 1), mk(3, 2)], (ins) => alerting.enqueue(ins));
+    store.insertAnomalies([mk(4, 1)], (ins) => alerting.enqueue(ins));
+    const listed = await until('two alerts in Alertmanager', async () => {
+      const l = await list('?filter=case%3D%22pipeline%22');
+      return l.length === 2 ? l : undefined;
+    });
+    const t1 = listed.find((a) => a.labels.template_id === '1')!;
+    expect(t1.annotations.description).toMatch(/^3 anomalies between/);
+    expect(t1.annotations.anomaly_url).toBe('http://anomalog.test:8080/#/anomalies/am-1');
+    expect(listed.find((a) => a.labels.template_id === '2')!.annotations.description).toMatch(/^1 anomaly at/);
+    const groups = (await (await fetch(`${am.url}/api/v2/alerts/groups?filter=case%3D%22pipeline%22`)).json()) as { labels: Record<string, string>; alerts: unknown[] }[];
+    expect(groups).toHaveLength(1);
+    expect(groups[0].labels).toEqual({ alertname: 'AnomalogAnomaly', source: 'file:/var/log/app.log' });
+    expect(groups[0].alerts).toHaveLength(2);
+    await until('both alerts resolved', async () => ((await list('?filter=case%3D%22pipeline%22')).length === 0 ? true : undefined), 15_000);
+    await until('the resolve notifications delivered', async () => (alerting.stats()[sink.name].pending === 0 ? true : undefined));
+    expect(alerting.stats()[sink.name]).toMatchObject({ sent: 4, queued: 4, grouped: 2, dropped: 0, errors: 0 });
+    await alerting.stop();
+  }, 30_000);
+});

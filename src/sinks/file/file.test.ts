@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sampleAlert } from '../../../test/harness/alerts.js';
+import { fileSinkConfigSchema } from './config.js';
+import { createFileSink, FileSink } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'anomalog-file-sink-'));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('file sink', () => {
+  it('appends one JSON line per alert, creating the directory', async () => {
+    const path = join(dir, 'sub', 'alerts.jsonl');
+    const sink = createFileSink({ path });
+    await sink.healthcheck();
+    expect(await sink.write([sampleAlert(), sampleAlert({ title: 'line\nbreak' })])).toBe('ok');
+    expect(await sink.write([sampleAlert({ status: 'resolved' })])).toBe('ok');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines.slice(0, 3).map((l) => (JSON.parse(l) as { title: string; status: string }).status)).toEqual(['firing', 'firing', 'resolved']);
+    expect(JSON.parse(lines[1])).toMatchObject({ title: 'line\nbreak' });
+  });
+
+  it('`-` writes to standard output; an unwritable path is a retry', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const sink = new FileSink(fileSinkConfigSchema.parse({ path: '-' }), out);
+    expect(await sink.write([sampleAlert()])).toBe('ok');
+    expect(JSON.parse(text)).toMatchObject({ fingerprint: '0123456789abcdef' });
+    const bad = createFileSink({ path: join(dir, 'missing-dir', 'x', 'alerts.jsonl') });
+    expect(await bad.write([sampleAlert()])).toBe('retry');
+    expect(bad.lastError).toBe('ENOENT');
+  });
+});
