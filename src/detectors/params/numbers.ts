@@ -39,6 +39,8 @@ export function parseNumeric(s: unknown): number {
   // Cheap pre-check: most parameters (ids, paths, words) do not start like a number.
   const c0 = s.charCodeAt(0);
   if (!((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46 || c0 === 32)) return Number.NaN;
+  const int = smallInteger(s);
+  if (int === int) return int; // not NaN: the commonest parameter, a plain integer, without Number()
   const end = plainNumberEnd(s);
   // The common case, an ASCII number with no unit, in one pass; anything else takes the full grammar.
   if (end === s.length) {
@@ -51,6 +53,20 @@ export function parseNumeric(s: unknown): number {
   if (unit === undefined) return Number.NaN;
   const v = Number(m[1]) * unit;
   return Number.isFinite(v) ? v : Number.NaN;
+}
+
+/** `-?\d{1,15}` exactly (no float rounding possible), else NaN. */
+function smallInteger(s: string): number {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (n - i < 1 || n - i > 15) return Number.NaN;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    v = v * 10 + c;
+  }
+  return s.charCodeAt(0) === 45 ? -v : v;
 }
 
 /**

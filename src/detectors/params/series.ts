@@ -38,8 +38,8 @@ export class Series {
   push(y: number, normal: boolean, refresh: number, minSamples: number): void {
     if (this.filled === this.values.length && this.filled < this.window) this.grow();
     const w = this.values.length;
-    if (this.filled === w) this.remove(this.values[this.next]);
-    this.insert(y);
+    if (this.filled === w) this.replace(this.values[this.next], y);
+    else this.insert(y);
     this.values[this.next] = y;
     this.next = (this.next + 1) % w;
     if (this.filled < w) this.filled++;
@@ -105,13 +105,29 @@ export class Series {
     a[at] = y;
   }
 
-  private remove(y: number): void {
+  /** Full window: the oldest value `old` leaves the sorted copy and `y` enters, with one shift. */
+  private replace(old: number, y: number): void {
     const a = this.sorted;
     const k = this.filled;
-    let at = lowerBound(a, k, y);
+    let r = lowerBound(a, k, old);
     // NaN never enters (callers pass finite values), but keep the array consistent regardless.
-    if (at >= k || a[at] !== y) at = k - 1;
-    a.copyWithin(at, at + 1, k);
+    if (r >= k || a[r] !== old) r = k - 1;
+    if (y >= old) {
+      // y goes after the elements < y that follow r: shift (r, p) left by one.
+      let p = r;
+      while (p + 1 < k && a[p + 1] < y) {
+        a[p] = a[p + 1];
+        p++;
+      }
+      a[p] = y;
+    } else {
+      let p = r;
+      while (p > 0 && a[p - 1] > y) {
+        a[p] = a[p - 1];
+        p--;
+      }
+      a[p] = y;
+    }
   }
 
   /** Values oldest first. */
