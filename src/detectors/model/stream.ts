@@ -1,0 +1,391 @@
+/**
+ * @module detectors/model/stream
+ * The streaming `model` detector of `anomalog serve` (DESIGN §2): per source, events are counted
+ * into time windows (or sessions); every closed window is scored by the source's current model
+ * and kept in a recency-biased reservoir. Once `min_windows` are collected a model is trained on
+ * the reservoir, then retrained every `retrain_every_seconds` — in a worker thread, so `observe`
+ * never waits — and swapped in when ready: windows scored after the swap use the new version.
+ * Each trained model is saved in the store's model registry (kind `model-detector:<source>`, the
+ * artifact carries its vocabulary), so a restart scores with the active model at once.
+ *
+ * Flagged windows are not learned (they stay out of the reservoir) unless feedback calls
+ * `learnWindow(anomalyId)`, or the source stays flagged for `relearn_after_windows` windows in a
+ * row (a new normal).
+ *
+ * @example
+ * const d = new StreamModelDetector(modelDetectorConfigSchema.parse({ window_seconds: 60 }), { registry: store });
+ * const found = [...d.observe(events), ...d.tick(clock.now())];
+ */
+import type { Logger } from '../../core/component.js';
+import { silentLogger } from '../../core/component.js';
+import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
+import type { Anomaly, LogEvent } from '../../core/event.js';
+import type { Snapshot } from '../../core/parser.js';
+import type { SaveModel, StoredModel } from '../../store/index.js';
+import { expectShape, snapshotData, sourceOf } from '../shared/common.js';
+import type { ModelDetectorConfig } from './config.js';
+import { toAnomaly } from './describe.js';
+import { type FlaggedWindow, FlaggedMemory, isCounts } from './flagged.js';
+import { Reservoir } from './reservoir.js';
+import { type StreamModelArtifact, TrainedModel, type TrainJob } from './training.js';
+import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
+import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from './windows.js';
+
+export const MODEL_SNAPSHOT_VERSION = 1;
+const MAX_SOURCE_CHARS = 200;
+/** After a failed training, the next attempt waits this long (clock time). */
+const RETRY_MS = 60_000;
+
+/** What the detector needs from the store: the model registry. */
+export interface ModelRegistry {
+  saveModel<A>(m: SaveModel<A>): StoredModel<A>;
+  activeModel<A = unknown>(kind: string): StoredModel<A> | undefined;
+}
+
+export interface StreamModelDeps {
+  registry?: ModelRegistry;
+  logger?: Logger;
+  /** Defaults to a worker or inline trainer per `train_in`. */
+  trainer?: Trainer;
+}
+
+export interface SourceModelState {
+  name: string;
+  windows: SourceWindows;
+  reservoir: Reservoir<ClosedCounts>;
+  model: TrainedModel | null;
+  /** Version of the latest model trained or loaded (0 = none). */
+  version: number;
+  nextTrainAt: number;
+  training: boolean;
+  /** Consecutive flagged windows. */
+  flaggedRun: number;
+}
+
+export interface ModelDetectorStats {
+  sources: number;
+  windows: number;
+  flagged: number;
+  trainings: number;
+  trainingFailures: number;
+  lastTrainingMs: number;
+  evictedSources: number;
+  models: { source: string; version: number; windows: number; kind: string }[];
+}
+
+/** The registry kind of a source's model. */
+export function registryKind(source: string): string {
+  return `model-detector:${source}`;
+}
+
+export class StreamModelDetector implements StreamDetector {
+  readonly kind = 'model';
+  private sources = new Map<string, SourceModelState>();
+  private memory = new FlaggedMemory();
+  private lastNow = Number.NaN;
+  private readonly spec: WindowSpec;
+  private readonly trainer: Trainer;
+  private readonly logger: Logger;
+  private readonly counters = { windows: 0, flagged: 0, trainings: 0, trainingFailures: 0, evictedSources: 0 };
+  /** Duration of the latest training (not in the snapshot: timings are not deterministic). */
+  private lastTrainingMs = 0;
+
+  constructor(
+    private readonly config: ModelDetectorConfig,
+    private readonly deps: StreamModelDeps = {},
+  ) {
+    const s = config.session;
+    this.spec = s
+      ? { mode: 'session', key_regex: s.key_regex, key_field: s.key_field, inactivity_ms: s.inactivity_seconds * 1000, max_duration_ms: s.max_duration_seconds * 1000, max_open: s.max_open }
+      : { mode: 'time', size_ms: config.window_seconds * 1000 };
+    this.trainer = deps.trainer ?? (config.train_in === 'inline' ? new InlineTrainer() : new WorkerTrainer(config.train_timeout_seconds * 1000));
+    this.logger = deps.logger ?? silentLogger;
+  }
+
+  /** Per event: a source lookup per run of same-source events, then plain counters. */
+  observe(events: readonly LogEvent[]): Anomaly[] {
+    const closed: Closed[] = [];
+    const out: Anomaly[] = [];
+    let i = 0;
+    while (i < events.length) {
+      const e = events[i];
+      if (!e || typeof e !== 'object') {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < events.length && events[j] && events[j].source === e.source) j++;
+      const st = this.state(sourceOf(e));
+      st.windows.add(events, i, j, this.lastNow, closed);
+      for (const c of closed) this.closed(st, c, out);
+      closed.length = 0;
+      i = j;
+    }
+    return out;
+  }
+
+  /** Closes windows ended by time, then starts (re)trainings that are due. */
+  tick(now: number): Anomaly[] {
+    const out: Anomaly[] = [];
+    if (Number.isFinite(now)) this.lastNow = now;
+    const closed: Closed[] = [];
+    for (const st of this.sources.values()) {
+      st.windows.tick(now, closed);
+      for (const c of closed) this.closed(st, c, out);
+      closed.length = 0;
+    }
+    if (Number.isFinite(now)) for (const st of this.sources.values()) this.maybeTrain(st, now);
+    return out;
+  }
+
+  /** Feedback: the flagged window of this anomaly is normal; it joins its source's reservoir. */
+  learnWindow(anomalyId: string): boolean {
+    const f = this.memory.take(anomalyId);
+    if (f) this.learn(f);
+    return f !== undefined;
+  }
+
+  /**
+   * "Learn as normal" feedback (core/detector.ts): the newest flagged window of the source whose
+   * explanation starts with that template (or feature) joins the reservoir, and the source retrains
+   * at the next tick, so windows like it stop being flagged. True again when re-applied at start.
+   */
+  learnAsNormal(what: LearnAsNormal): boolean {
+    const f = this.memory.takeMatching(what);
+    if (typeof f === 'boolean') return f;
+    this.learn(f);
+    return true;
+  }
+
+  private learn(f: FlaggedWindow): void {
+    const st = this.sources.get(f.source);
+    if (!st) return;
+    st.reservoir.add(f.counts);
+    st.nextTrainAt = -Infinity;
+  }
+
+  /** Stops the training worker (the service's abort signal calls it). */
+  close(): void {
+    this.trainer.close();
+  }
+
+  stats(): ModelDetectorStats {
+    const models: ModelDetectorStats['models'] = [];
+    for (const st of this.sources.values()) if (st.model) models.push({ source: st.name, version: st.model.version, windows: st.model.artifact.training.windows, kind: st.model.kind });
+    return { sources: this.sources.size, ...this.counters, lastTrainingMs: this.lastTrainingMs, models };
+  }
+
+  /** The current model of a source (tests, metrics). */
+  modelOf(source: string): TrainedModel | null {
+    return this.sources.get(source)?.model ?? null;
+  }
+
+  private state(raw: string): SourceModelState {
+    const name = raw.length > MAX_SOURCE_CHARS ? raw.slice(0, MAX_SOURCE_CHARS) : raw;
+    let st = this.sources.get(name);
+    if (st !== undefined) {
+      this.sources.delete(name);
+      this.sources.set(name, st);
+      return st;
+    }
+    st = this.newState(name);
+    this.loadActive(st);
+    this.sources.set(name, st);
+    if (this.sources.size > this.config.max_sources) {
+      this.sources.delete(this.sources.keys().next().value as string);
+      this.counters.evictedSources++;
+    }
+    return st;
+  }
+
+  private newState(name: string, rng = this.config.seed): SourceModelState {
+    return {
+      name,
+      windows: new SourceWindows(this.spec, this.config),
+      reservoir: new Reservoir<ClosedCounts>(this.config.reservoir_size, rng),
+      model: null,
+      version: 0,
+      nextTrainAt: -Infinity,
+      training: false,
+      flaggedRun: 0,
+    };
+  }
+
+  /** A restart scores with the registry's active model at once instead of waiting to retrain. */
+  private loadActive(st: SourceModelState): void {
+    const reg = this.deps.registry;
+    if (!reg) return;
+    try {
+      const m = reg.activeModel<StreamModelArtifact>(registryKind(st.name));
+      if (!m) return;
+      st.model = TrainedModel.fromArtifact(m.artifact);
+      st.version = Math.max(st.version, m.version);
+      st.nextTrainAt = this.config.retrain_every_seconds > 0 ? m.createdAt + this.config.retrain_every_seconds * 1000 : Infinity;
+    } catch (e) {
+      this.logger.warn('The stored model could not be loaded; the source trains a new one.', { source: st.name, error: String(e) });
+    }
+  }
+
+  private closed(st: SourceModelState, c: Closed, out: Anomaly[]): void {
+    this.counters.windows++;
+    const model = st.model;
+    if (model === null) {
+      st.reservoir.add(c.counts);
+      return;
+    }
+    const result = model.score(c.counts, this.config.range_guard_sigmas);
+    if (!result.anomalous) {
+      st.flaggedRun = 0;
+      st.reservoir.add(c.counts);
+      return;
+    }
+    this.counters.flagged++;
+    // A source flagged window after window has a new normal: learn it.
+    if (++st.flaggedRun >= this.config.relearn_after_windows) st.reservoir.add(c.counts);
+    const guarded = this.config.range_guard_sigmas > 0 && result.beyond > this.config.range_guard_sigmas;
+    const explanation = model.explain(c.counts, c.texts, 5, guarded ? result.column : -1);
+    const a = toAnomaly({
+      source: st.name,
+      closed: c,
+      session: this.spec.mode === 'session',
+      result,
+      typical: model.typicalScore,
+      guard: this.config.range_guard_sigmas,
+      modelKind: model.kind,
+      modelVersion: model.version,
+      explanation,
+    });
+    const first = explanation[0];
+    this.memory.remember(a.id, { source: st.name, counts: c.counts, templateId: first?.templateId, feature: first?.feature });
+    out.push(a);
+  }
+
+  private maybeTrain(st: SourceModelState, now: number): void {
+    if (st.training || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return;
+    // Until the training succeeds (install sets the real schedule), a failure retries after RETRY_MS.
+    st.nextTrainAt = now + RETRY_MS;
+    const job: TrainJob = {
+      source: st.name,
+      version: st.version + 1,
+      windows: [...st.reservoir.items],
+      model: this.config.model,
+      seed: this.config.seed,
+      max_vocabulary: this.config.max_vocabulary,
+      threshold: this.config.threshold,
+    };
+    let result: ReturnType<Trainer['train']>;
+    try {
+      result = this.trainer.train(job);
+    } catch (e) {
+      this.trainingFailed(st, e);
+      return;
+    }
+    if (!(result instanceof Promise)) {
+      this.install(st, result.artifact, result.ms, now);
+      return;
+    }
+    st.training = true;
+    result.then(
+      (r) => {
+        st.training = false;
+        if (this.sources.get(st.name) === st) this.install(st, r.artifact, r.ms, now);
+      },
+      (e: unknown) => {
+        st.training = false;
+        this.trainingFailed(st, e);
+      },
+    );
+  }
+
+  private trainingFailed(st: SourceModelState, e: unknown): void {
+    this.counters.trainingFailures++;
+    this.logger.warn('A model training failed; the current model stays.', { source: st.name, error: e instanceof Error ? e.message : String(e) });
+  }
+
+  /** The hot swap: one assignment, between two batches; later windows use the new version. */
+  private install(st: SourceModelState, artifact: StreamModelArtifact, ms: number, now: number): void {
+    let model: TrainedModel;
+    try {
+      model = TrainedModel.fromArtifact(artifact);
+    } catch (e) {
+      this.trainingFailed(st, e);
+      return;
+    }
+    if (st.model !== null && model.version <= st.model.version) return;
+    st.model = model;
+    st.version = model.version;
+    st.flaggedRun = 0;
+    st.nextTrainAt = this.config.retrain_every_seconds > 0 ? now + this.config.retrain_every_seconds * 1000 : Infinity;
+    this.counters.trainings++;
+    this.lastTrainingMs = ms;
+    const kind = registryKind(st.name);
+    try {
+      this.deps.registry?.saveModel({ id: `${kind}:v${model.version}`, kind, version: model.version, artifact });
+    } catch (e) {
+      this.logger.warn('The trained model could not be saved in the registry.', { source: st.name, error: String(e) });
+    }
+    this.logger.info('A model was trained and swapped in.', { source: st.name, version: model.version, windows: artifact.training.windows, training_ms: ms });
+  }
+
+  snapshot(): Snapshot {
+    const keep = this.config.snapshot_windows;
+    const sources = [...this.sources.values()].map((st) => ({
+      name: st.name,
+      watermark: enc(st.windows.watermark),
+      advancedAt: enc(st.windows.advancedAt),
+      late: st.windows.late,
+      unkeyed: st.windows.unkeyed,
+      open: st.windows.openWindows(),
+      seen: st.reservoir.seen,
+      rng: st.reservoir.rngState,
+      reservoir: st.reservoir.sample(keep),
+      version: st.version,
+      nextTrainAt: enc(st.nextTrainAt),
+      flaggedRun: st.flaggedRun,
+      // Without a registry the model itself travels in the snapshot.
+      model: this.deps.registry || st.model === null ? null : st.model.artifact,
+    }));
+    return { kind: 'model', version: MODEL_SNAPSHOT_VERSION, data: { lastNow: enc(this.lastNow), sources, ...this.memory.toJSON(), counters: { ...this.counters } } };
+  }
+
+  restore(snap: Snapshot): void {
+    const d = snapshotData(snap, 'model', MODEL_SNAPSHOT_VERSION);
+    expectShape(Array.isArray(d.sources), 'model', 'source list');
+    const sources = new Map<string, SourceModelState>();
+    for (const raw of d.sources as Record<string, unknown>[]) {
+      expectShape(Boolean(raw) && typeof raw.name === 'string' && Array.isArray(raw.reservoir), 'model', 'source entry');
+      const items = (raw.reservoir as unknown[]).filter(isCounts);
+      const st = this.newState(raw.name as string);
+      st.reservoir = Reservoir.restore(this.config.reservoir_size, Number(raw.rng) >>> 0, Number(raw.seen) || 0, items);
+      st.windows.watermark = dec(raw.watermark, -Infinity);
+      st.windows.advancedAt = dec(raw.advancedAt, Number.NaN);
+      st.windows.late = Number(raw.late) || 0;
+      st.windows.unkeyed = Number(raw.unkeyed) || 0;
+      if (Array.isArray(raw.open)) st.windows.restoreOpen(raw.open);
+      st.version = Number(raw.version) || 0;
+      st.nextTrainAt = dec(raw.nextTrainAt, -Infinity);
+      st.flaggedRun = Number(raw.flaggedRun) || 0;
+      if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
+      this.loadActive(st);
+      sources.set(st.name, st);
+    }
+    this.sources = sources;
+    this.memory = FlaggedMemory.fromJSON(d.flagged, d.learned);
+    this.lastNow = dec(d.lastNow, Number.NaN);
+    const c = d.counters as Partial<typeof this.counters> | undefined;
+    if (c && typeof c === 'object') for (const k of Object.keys(this.counters) as (keyof typeof this.counters)[]) if (typeof c[k] === 'number') this.counters[k] = c[k];
+  }
+}
+
+/** JSON has no Infinity or NaN: non-finite numbers travel as strings. */
+function enc(x: number): number | string {
+  return Number.isFinite(x) ? x : String(x);
+}
+
+function dec(x: unknown, fallback: number): number {
+  if (typeof x === 'number') return x;
+  if (x === 'Infinity') return Infinity;
+  if (x === '-Infinity') return -Infinity;
+  if (x === 'NaN') return Number.NaN;
+  return fallback;
+}
