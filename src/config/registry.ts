@@ -7,6 +7,7 @@ import type { ComponentDefinition } from '../core/component.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
+import { definition as modelDetector } from '../detectors/model/index.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as paramsDetector } from '../detectors/params/index.js';
 import { definition as rateDetector } from '../detectors/rate/index.js';
@@ -34,6 +35,7 @@ export const DETECTORS = {
   novelty: noveltyDetector,
   rate: rateDetector,
   params: paramsDetector,
+  model: modelDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
 export const SINKS = {

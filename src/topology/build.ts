@@ -45,12 +45,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   mkdirSync(config.data_dir, { recursive: true });
   const store = openStore(join(config.data_dir, 'anomalog.db'), { clock: deps.clock });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints'] } => ({
+  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
     id,
     logger: deps.logger,
     clock: deps.clock,
     signal: abort.signal,
     checkpoints: store.checkpoints,
+    // The model registry (the `model` detector saves and reloads its trained models there).
+    models: store,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, ...cfg } = s as { type: SourceType } & Record<string, unknown>;
