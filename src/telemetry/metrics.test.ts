@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register as globalRegistry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../core/clock.js';
+import type { Anomaly } from '../core/event.js';
+import type { Service } from '../topology/build.js';
+import { ingest, metricsService, normalLines, TEST_VERSION } from '../../test/harness/metrics-service.js';
+import { parseExposition, type Sample, sampleValue } from '../../test/harness/prometheus.js';
+import { until } from '../../test/harness/until.js';
+import { createServiceMetrics, LabelCap, OTHER } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'anomalog-metrics-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function scrape(url: string): Promise<Sample[]> {
+  const res = await fetch(`${url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  return parseExposition(await res.text()).samples;
+}
+
+
+describe('GET /metrics after a known ingest (real service: http + file_tail → parser → novelty → SQLite)', () => {
+  const log = join(dir, 'app.log');
+  let svc: Service;
+  let url: string;
+  // The line without the layout comes during warm-up (not flagged), the ERROR line after it.
+  const body = 'no layout here at all\n' + normalLines(40);
+  const partly = '{"msg":"INFO worker: job 99 finished in 3 ms"}\n{broken\n';
+  const novel = 'ERROR disk: volume /data/3 is read-only\n';
+  let anomalies: Anomaly[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(log, `INFO tail: first line\nINFO tail: ${'x'.repeat(200)}\n`);
+    svc = metricsService(join(dir, 'data'), log);
+    ({ url } = await svc.start());
+    expect(await ingest(url, body)).toBe(200);
+    // One bad NDJSON line is rejected (dropped), the good one taken.
+    expect(await ingest(url, partly)).toBe(400);
+    expect(await ingest(url, novel)).toBe(200);
+    anomalies = await until('the anomaly', async () => {
+      const list = ((await (await fetch(`${url}/api/anomalies`)).json()) as { anomalies: Anomaly[] }).anomalies;
+      return list.length > 0 ? list : undefined;
+    });
+    await until('the tailed file', async () => (svc.engine.stats.records >= 45 ? true : undefined));
+  }, 30_000);
+  afterAll(async () => svc.stop());
+
+  it('counts lines and bytes per source component, and lines, events and parse failures per record source', async () => {
+    const s = await scrape(url);
+    const http = { component_id: 'http#0', component_type: 'http' };
+    expect(sampleValue(s, 'anomalog_source_received_lines_total', http)).toBe(43);
+    expect(sampleValue(s, 'anomalog_source_received_bytes_total', http)).toBe(Buffer.byteLength(body + partly + novel));
+    expect(sampleValue(s, 'anomalog_source_dropped_lines_total', http)).toBe(1);
+    expect(sampleValue(s, 'anomalog_source_errors_total', http)).toBe(1);
+    expect(sampleValue(s, 'anomalog_parser_lines_total', { source: 'http:app' })).toBe(43);
+    expect(sampleValue(s, 'anomalog_parser_events_total', { source: 'http:app' })).toBe(43);
+    expect(sampleValue(s, 'anomalog_parser_unmatched_records_total', { source: 'http:app' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_templates', { source: 'http:app' })).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(s, 'anomalog_engine_records_total')).toBe(45);
+    // The tailed file: two lines, one cut at max_line_bytes.
+    const tail = { component_id: 'file_tail#1', component_type: 'file_tail' };
+    expect(sampleValue(s, 'anomalog_source_received_lines_total', tail)).toBe(2);
+    expect(sampleValue(s, 'anomalog_source_truncated_lines_total', tail)).toBe(1);
+    expect(sampleValue(s, 'anomalog_source_file_truncations_total', tail)).toBe(0);
+    expect(sampleValue(s, 'anomalog_parser_lines_total', { source: `file:${log}` })).toBe(2);
+    // HTTP has no truncation counter: no made-up zero.
+    expect(sampleValue(s, 'anomalog_source_truncated_lines_total', http)).toBeUndefined();
+  });
+
+  it('counts stored anomalies by detector, severity and source, with their ingest → anomaly latency', async () => {
+    const s = await scrape(url);
+    expect(anomalies).toHaveLength(1);
+    const a = anomalies[0];
+    expect(sampleValue(s, 'anomalog_anomalies_total', { detector: 'novelty', severity: a.severity, source: 'http:app' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_count', { detector: 'novelty' })).toBe(1);
+    const sum = sampleValue(s, 'anomalog_anomaly_latency_seconds_sum', { detector: 'novelty' }) as number;
+    expect(sum).toBeGreaterThanOrEqual(0);
+    expect(sum).toBeLessThan(5);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'novelty', le: '+Inf' })).toBe(1);
+  });
+
+  it('reads the outbox backlog per sink and the active model at scrape time', async () => {
+    let s = await scrape(url);
+    expect(s.filter((x) => x.name === 'anomalog_outbox_pending' || x.name === 'anomalog_model_version')).toEqual([]);
+    svc.store.outbox.enqueue('webhook', anomalies);
+    svc.store.outbox.enqueue('slack', anomalies);
+    svc.store.saveModel({ id: 'm-7', kind: 'model-detector', version: 7, artifact: { any: 1 } });
+    s = await scrape(url);
+    expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'webhook' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'slack' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_model_version', { kind: 'model-detector' })).toBe(7);
+    const age = sampleValue(s, 'anomalog_model_age_seconds', { kind: 'model-detector' }) as number;
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThan(60);
+    const [item] = svc.store.outbox.due('webhook', Number.MAX_SAFE_INTEGER, 10);
+    svc.store.outbox.markSent([item.id]);
+    s = await scrape(url);
+    expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'webhook' })).toBeUndefined();
+    expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'slack' })).toBe(1);
+  });
+
+  it('gives the same counter values on every scrape (read, not accumulated) and keeps prom-client\'s global registry empty', async () => {
+    const a = await scrape(url);
+    const b = await scrape(url);
+    const counters = (s: Sample[]) => s.filter((x) => x.name.endsWith('_total')).map((x) => `${x.name}${JSON.stringify(x.labels)} ${x.value}`);
+    expect(counters(b)).toEqual(counters(a));
+    expect(await globalRegistry.getMetricsAsJSON()).toEqual([]);
+    expect(sampleValue(a, 'anomalog_build_info', { version: TEST_VERSION })).toBe(1);
+  });
+});
+
+describe('createServiceMetrics', () => {
+  const deps = (clock = new ManualClock(1_000_000), sources = ['a']) => ({
+    version: 'v',
+    clock,
+    components: () => [],
+    streams: () => sources.map((source) => ({ source, lines: 5, events: 5, unmatched: 0, templates: 1, evictedTemplates: 0 })),
+    engine: () => ({ batches: 0, records: 0, errors: 0, duplicates: 0 }),
+    feed: () => ({ clients: 0, dropped: 0 }),
+    outbox: () => ({}),
+    models: () => [],
+  });
+
+  it('observes latency from the batch arrival, and none for anomalies found without one (tick)', async () => {
+    const clock = new ManualClock(1_000_000);
+    const m = createServiceMetrics(deps(clock));
+    const a = { id: 'x', ts: 0, source: 'a', detector: 'rate', score: 1, severity: 'warning', title: 'T.', explanation: [], context: [] } satisfies Anomaly;
+    m.anomaliesStored([a], 1_000_000 - 1500);
+    m.anomaliesStored([{ ...a, id: 'y' }]);
+    const s = parseExposition((await m.scrape()).body).samples;
+    expect(sampleValue(s, 'anomalog_anomalies_total', { detector: 'rate', severity: 'warning', source: 'a' })).toBe(2);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_count', { detector: 'rate' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_sum', { detector: 'rate' })).toBe(1.5);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '1' })).toBe(0);
+    expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '2.5' })).toBe(1);
+  });
+
+  it('caps the record sources a metric family shows; the rest are summed under _other', async () => {
+    const m = createServiceMetrics({ ...deps(undefined, ['s1', 's2', 's3', 's4']), maxLabelValues: 2 });
+    const s = parseExposition((await m.scrape()).body).samples;
+    expect(s.filter((x) => x.name === 'anomalog_parser_lines_total').map((x) => [x.labels.source, x.value])).toEqual([
+      ['s1', 5],
+      ['s2', 5],
+      [OTHER, 10],
+    ]);
+  });
+
+  it('two services have two registries', async () => {
+    const a = createServiceMetrics(deps());
+    const b = createServiceMetrics(deps());
+    expect(a.registry).not.toBe(b.registry);
+    a.anomaliesStored([{ id: 'x', ts: 0, source: 'a', detector: 'novelty', score: 1, severity: 'error', title: 'T.', explanation: [], context: [] }]);
+    expect((await a.scrape()).body).toMatch(/anomalog_anomalies_total\{.*\} 1/);
+    expect((await b.scrape()).body).not.toMatch(/anomalog_anomalies_total\{/);
+  });
+});
+
+describe('LabelCap', () => {
+  it('keeps the first values, maps later ones to _other, cuts long values and repairs lone surrogates', () => {
+    const cap = new LabelCap(3);
+    expect(cap.get('a')).toBe('a');
+    expect(cap.get('x'.repeat(500))).toHaveLength(200);
+    expect(cap.get('bad \uD800 pair')).toBe('bad \uFFFD pair');
+    expect(cap.get('d')).toBe(OTHER);
+    expect(cap.get('a')).toBe('a');
+  });
+});
