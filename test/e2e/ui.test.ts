@@ -149,23 +149,23 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await expect.poll(() => page.locator('ol.context li.hit').allTextContents()).toEqual([expect.stringContaining('disk /dev/sda3 failed: read-only file system')]);
     expect(await page.locator('ol.context li').count()).toBeGreaterThan(1);
     await page.getByText('new_template').waitFor();
+    // The template's per-minute rate from /api/stats, drawn by uPlot.
+    await page.locator('section[aria-labelledby="h-rate"] .chart canvas').waitFor();
 
     // Feedback: "real issue" with a comment, then a reload shows it from the store.
-    // (TEMPORARY guard until the feedback API is committed; removed once it is.)
-    if (svc.api.app.hasRoute({ method: 'POST', url: '/api/anomalies/:id/feedback' })) {
     await page.getByLabel('Comment (optional)').fill('Disk <b>really</b> died');
     await page.getByLabel('Your name (optional)').fill('ops-oncall');
     await page.getByRole('button', { name: 'Real issue' }).click();
     await page.getByText('Feedback saved: real issue.').waitFor({ timeout: 15_000 });
     await page.reload();
     await page.locator('ul.feedback-history li', { hasText: 'ops-oncall' }).waitFor();
+    expect(await page.locator('ul.feedback-history li time').count()).toBe(1);
     expect(await page.locator('ul.feedback-history blockquote').first().textContent()).toBe('Disk <b>really</b> died');
     expect(await page.locator('.row-head .status').first().textContent()).toBe('real issue');
     // The list filtered by status shows it.
     await page.goto(`${url}/#/anomalies`);
     await page.getByLabel('Status').selectOption('real');
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(1);
-    } else console.warn('Feedback API not present yet: the feedback part of the UI test was not run.');
 
     // Hostile detail pages: context lines show the raw text literally; nothing was parsed as HTML.
     for (const h of HOSTILE) {
@@ -175,6 +175,11 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
       await expect.poll(() => page.locator('h1').textContent()).toBe(a!.title);
       expect(await page.locator('ol.context code').allTextContents()).toContain(h);
     }
+    // Mute the last one's pattern for a day (keyboard-reachable select + button).
+    await page.getByLabel('Mute duration').selectOption('1d');
+    await page.getByRole('button', { name: 'Mute this pattern for' }).click();
+    await page.getByText('Feedback saved: muted.').waitFor({ timeout: 15_000 });
+    await page.locator('ul.feedback-history li', { hasText: 'muted until' }).waitFor();
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
     expect(await page.locator('main img, main script, #app img').count()).toBe(0);
     expect(dialogs).toEqual([]);

@@ -22,7 +22,8 @@ export interface Feedback {
   verdict: Verdict;
   comment?: string | null;
   user?: string | null;
-  at?: number;
+  /** When it was given (epoch ms). */
+  createdAt?: number;
   muteUntil?: number | null;
 }
 

@@ -19,8 +19,8 @@ const MUTE_FOR: [string, string][] = [
   ['1h', '1 hour'],
   ['2h', '2 hours'],
   ['8h', '8 hours'],
-  ['24h', '1 day'],
-  ['168h', '1 week'],
+  ['1d', '1 day'],
+  ['1w', '1 week'],
 ];
 
 function explanation(a: Anomaly): TemplateResult {
@@ -69,7 +69,7 @@ function feedbackHistory(a: Anomaly): TemplateResult {
   return html`<ul class="feedback-history">${fb.map(
     (f) => html`<li><strong>${VERDICT_LABELS[f.verdict] ?? f.verdict}</strong>
       ${f.user ? html` by <span>${f.user}</span>` : nothing}
-      ${f.at !== undefined ? html` · <time>${time(f.at)}</time>` : nothing}
+      ${f.createdAt !== undefined ? html` · <time datetime=${new Date(f.createdAt).toISOString()}>${time(f.createdAt)}</time>` : nothing}
       ${f.muteUntil ? html` · muted until ${time(f.muteUntil)}` : nothing}
       ${f.comment ? html`<blockquote>${f.comment}</blockquote>` : nothing}</li>`,
   )}</ul>`;
