@@ -106,6 +106,25 @@ describe('alert policy', () => {
     expect(due('chat').filter((a) => a.status === 'resolved')).toEqual([]); // send_resolved: false
   });
 
+  it('a resolve still waiting for a retry is withdrawn when the fingerprint fires again', () => {
+    const p = policy();
+    ingest(p, [anomaly()]);
+    clock.advance(10_000);
+    store.outbox.markSent(store.outbox.due('am', clock.now(), 10).map((i) => i.id));
+    clock.advance(300_000);
+    const [resolve] = store.outbox.due('am', clock.now(), 10);
+    expect((resolve.payload as Alert).status).toBe('resolved');
+    store.outbox.markFailed(resolve.id, 'HTTP 503', clock.now() + 60_000); // receiver down
+    clock.advance(1_000);
+    ingest(p, [anomaly()]); // a new episode
+    clock.advance(100_000);
+    const next = due('am');
+    expect(next.map((a) => a.status)).toEqual(['firing']); // the stale resolve is not sent after it
+    expect(next[0].startsAt).toBe(clock.now() - 100_000);
+    clock.advance(300_000);
+    expect(due('am').map((a) => a.status)).toEqual(['firing', 'resolved']);
+  });
+
   it('severity rules and routes decide the sinks', () => {
     const p = policy({
       severity_rules: [

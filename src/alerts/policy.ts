@@ -125,8 +125,8 @@ export class AlertPolicy {
           t.lastFireAt = Math.max(t.lastFireAt, r.nextAttemptAt);
           if (waiting) t.open = row;
         } else {
-          t.lastSeenAt = Math.max(t.lastSeenAt, r.nextAttemptAt - this.resolveMs);
-          if (waiting) t.resolve = row;
+          if (r.attempts === 0) t.lastSeenAt = Math.max(t.lastSeenAt, r.nextAttemptAt - this.resolveMs);
+          if (t.resolve === undefined || t.resolve.id < r.id) t.resolve = row;
         }
       }
     }
@@ -166,6 +166,12 @@ export class AlertPolicy {
   private add(sink: PolicySink, a: Anomaly, severity: Severity, fp: string, now: number): void {
     const t = this.track(sink.name, fp, severity, now);
     if (t.lastSeenAt + this.resolveMs <= now || t.count === 0) {
+      // A new episode: a resolve of the last one still waiting for a retry would arrive after this
+      // episode's first alert and end it; withdraw it (the new alert supersedes it).
+      if (t.resolve !== undefined) {
+        if (this.deps.outbox.supersede({ id: t.resolve.id, sink: sink.name, key: t.resolve.key }, now)) this.backlogAdd(sink.name, -1);
+        t.resolve = undefined;
+      }
       t.episodeStart = now;
       t.severity = severity;
       t.count = 0;
@@ -225,10 +231,14 @@ export class AlertPolicy {
     }
     const id = this.deps.outbox.insert(sink.name, key, alert, at);
     if (id !== null) {
-      this.backlog.set(sink.name, pending + 1);
+      this.backlogAdd(sink.name, 1);
       stats.queued++;
     }
     return id;
+  }
+
+  private backlogAdd(sink: string, n: number): void {
+    this.backlog.set(sink, Math.max(0, (this.backlog.get(sink) ?? 0) + n));
   }
 
   private track(sink: string, fp: string, severity: Severity, start: number): Track {

@@ -79,5 +79,8 @@ describe('outbox', () => {
     store.outbox.markFailed(id, 'HTTP 503', clock.now() + 1_000);
     expect(store.outbox.reschedule(row, { n: 5 }, clock.now() + 5_000, clock.now() - 10_000)).toBe(false); // attempted once
     expect(store.outbox.due('am', clock.now() + 1_000, 10)[0].payload).toEqual({ n: 2 });
+    expect(store.outbox.supersede(row, clock.now() + 1_000)).toBe(false); // due then: maybe in flight
+    expect(store.outbox.supersede(row, clock.now())).toBe(true); // waiting for its retry
+    expect(store.outbox.depth('am')).toBe(0);
   });
 });

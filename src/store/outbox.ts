@@ -45,6 +45,7 @@ export class Outbox {
   private readonly insertStmt: Stmt;
   private readonly rescheduleStmt: Stmt;
   private readonly pendingStmt: Stmt;
+  private readonly supersedeStmt: Stmt;
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
   private readonly sentTxn: (ids: readonly number[]) => number;
@@ -79,6 +80,10 @@ export class Outbox {
     this.rescheduleStmt = db.prepare(
       `UPDATE outbox SET payload = @payload, next_attempt_at = @next
        WHERE id = @id AND sink = @sink AND anomaly_id = @key AND status = 'pending' AND attempts = 0 AND next_attempt_at > @now`,
+    );
+    this.supersedeStmt = db.prepare(
+      `UPDATE outbox SET status = 'sent', last_error = 'superseded'
+       WHERE id = @id AND sink = @sink AND anomaly_id = @key AND status = 'pending' AND next_attempt_at > @now`,
     );
     this.pendingStmt = db.prepare(
       `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
@@ -117,6 +122,15 @@ export class Outbox {
   reschedule(row: { id: number; sink: string; key: string }, payload: unknown, nextAttemptAt: number, now: number): boolean {
     const r = this.rescheduleStmt.run({ id: row.id, sink: row.sink, key: row.key, payload: JSON.stringify(payload), next: nextAttemptAt, now });
     return r.changes === 1;
+  }
+
+  /**
+   * Withdraws a row waiting for a retry or its first attempt (pending and not due at `now`, so not
+   * being sent) because a newer notification makes it wrong; it is marked sent with last_error
+   * 'superseded'. False when it is not waiting.
+   */
+  supersede(row: { id: number; sink: string; key: string }, now: number): boolean {
+    return this.supersedeStmt.run({ id: row.id, sink: row.sink, key: row.key, now }).changes === 1;
   }
 
   /** Every pending row of `sink` (up to `limit`), oldest first: the alerting policy's restart state. */

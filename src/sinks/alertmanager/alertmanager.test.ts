@@ -11,6 +11,7 @@ import { tmpDir, type TmpDir } from '../../../test/harness/store-fixtures.js';
 import { until } from '../../../test/harness/until.js';
 import { alertmanagerConfigSchema } from './config.js';
 import { AlertmanagerSink, createAlertmanagerSink } from './index.js';
+import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
 
 interface Listed {
   labels: Record<string, string>;
@@ -126,3 +127,11 @@ describe.skipIf(!present)('alertmanager sink against the real Alertmanager', () 
     await alerting.stop();
   }, 30_000);
 });
+
+// The contract against a local receiver (always runs); the real Alertmanager is exercised above.
+sinkContract('alertmanager', () =>
+  httpSinkFixture(
+    (url) => createAlertmanagerSink({ url, timeout_ms: 2_000 }),
+    (r) => (r.path === '/api/v2/alerts' ? (JSON.parse(r.body.toString('utf8')) as unknown[]).length : 0),
+  ),
+);

@@ -28,12 +28,23 @@ export class FileSink implements Sink {
     for (const a of batch) text += `${JSON.stringify(a)}\n`;
     try {
       if (this.config.path === '-') await new Promise<void>((resolve, reject) => this.stdout.write(text, (e) => (e ? reject(e) : resolve())));
-      else await appendFile(this.config.path, text);
+      else await this.append(text);
       this.lastError = undefined;
       return 'ok';
     } catch (e) {
       this.lastError = (e as NodeJS.ErrnoException).code ?? String(e);
       return 'retry';
+    }
+  }
+
+  /** Appends; a directory removed meanwhile (log cleanup) is created again. */
+  private async append(text: string): Promise<void> {
+    try {
+      await appendFile(this.config.path, text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(dirname(this.config.path), { recursive: true });
+      await appendFile(this.config.path, text);
     }
   }
 

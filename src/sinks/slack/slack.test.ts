@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpReceiver } from '../../../test/harness/http-receiver.js';
 import { sampleAlert } from '../../../test/harness/alerts.js';
 import { createSlackSink, escapeSlack, slackConfigSchema } from './index.js';
+import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
 
 let rx: HttpReceiver;
 beforeEach(async () => {
@@ -62,3 +63,5 @@ describe('slack sink', () => {
     expect(() => slackConfigSchema.parse({ webhook_url: 'ftp://x' })).toThrow();
   });
 });
+
+sinkContract('slack', () => httpSinkFixture((url) => createSlackSink({ webhook_url: url, timeout_ms: 2_000 }), () => 1));

@@ -5,6 +5,7 @@ import type { Alert } from '../../core/sink.js';
 import { HttpReceiver, type Received } from '../../../test/harness/http-receiver.js';
 import { sampleAlert } from '../../../test/harness/alerts.js';
 import { createWebhookSink, sign } from './index.js';
+import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
 
 let rx: HttpReceiver;
 beforeEach(async () => {
@@ -63,3 +64,10 @@ describe('webhook sink', () => {
     hang.close();
   });
 });
+
+sinkContract('webhook', () =>
+  httpSinkFixture(
+    (url) => createWebhookSink({ url, secret: 'k', timeout_ms: 2_000 }, new ManualClock(0)),
+    (r) => (JSON.parse(r.body.toString('utf8')) as { alerts: unknown[] }).alerts.length,
+  ),
+);
