@@ -40,6 +40,7 @@ export class Models {
   private readonly deactivate: Stmt;
   private readonly active: Stmt;
   private readonly activeAllStmt: Stmt;
+  private readonly pruneStmt: Stmt;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +56,10 @@ export class Models {
       'SELECT * FROM models WHERE kind = ? AND active = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
     );
     this.activeAllStmt = db.prepare('SELECT id, kind, version, created_at FROM models WHERE active = 1 ORDER BY kind, created_at DESC, id DESC');
+    this.pruneStmt = db.prepare(
+      `DELETE FROM models WHERE kind = @kind AND active = 0
+         AND id NOT IN (SELECT id FROM models WHERE kind = @kind ORDER BY created_at DESC, id DESC LIMIT @keep)`,
+    );
   }
 
   /** Every active model (one per kind) without its artifact: kind, id, version, creation time. */
@@ -71,6 +76,11 @@ export class Models {
       this.put.run({ id: m.id, kind: m.kind, version: m.version, artifact: JSON.stringify(m.artifact), createdAt, active: activate ? 1 : 0 });
     })();
     return { id: m.id, kind: m.kind, version: m.version, artifact: m.artifact, createdAt, active: activate };
+  }
+
+  /** Deletes the inactive models of `kind` beyond its `keep` newest (the active one always stays); returns how many. */
+  prune(kind: string, keep: number): number {
+    return this.pruneStmt.run({ kind, keep: Math.max(1, Math.floor(keep)) }).changes;
   }
 
   activeOf<A = unknown>(kind: string): StoredModel<A> | undefined {

@@ -147,4 +147,23 @@ describe('models', () => {
     store.saveModel({ id: 'm1', kind: 'model-detector', version: 1, artifact: art1 });
     expect(store.activeModel('model-detector')?.id).toBe('m1');
   });
+
+  it('prunes inactive versions of a kind beyond the newest ones, never the active one', () => {
+    for (let v = 1; v <= 5; v++) {
+      clock.advance(10);
+      store.saveModel({ id: `p${v}`, kind: 'pruned', version: v, artifact: { v } });
+    }
+    store.saveModel({ id: 'q1', kind: 'kept', version: 1, artifact: {} });
+    expect(store.pruneModels('pruned', 2)).toBe(3);
+    expect(store.pruneModels('pruned', 2)).toBe(0);
+    expect(store.activeModel('pruned')?.id).toBe('p5');
+    expect(store.activeModels().map((m) => m.kind)).toContain('kept');
+    // An older version re-activated stays even when it is not among the newest.
+    store.saveModel({ id: 'p4', kind: 'pruned', version: 4, artifact: { v: 4 } });
+    clock.advance(10);
+    store.saveModel({ id: 'p6', kind: 'pruned', version: 6, artifact: { v: 6 }, activate: false });
+    store.saveModel({ id: 'p7', kind: 'pruned', version: 7, artifact: { v: 7 }, activate: false });
+    expect(store.pruneModels('pruned', 1)).toBe(2);
+    expect(store.activeModel('pruned')?.id).toBe('p4');
+  });
 });

@@ -124,6 +124,11 @@ export class Store {
     return this.models.activeOf<A>(kind);
   }
 
+  /** Deletes the inactive models of a kind beyond its `keep` newest (retrained models would pile up otherwise). */
+  pruneModels(kind: string, keep: number): number {
+    return this.models.prune(kind, keep);
+  }
+
   /** Every active model (one per kind), without artifacts. */
   activeModels(): Omit<StoredModel<never>, 'artifact'>[] {
     return this.models.activeAll();

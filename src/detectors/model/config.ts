@@ -58,6 +58,8 @@ export const modelDetectorConfigSchema = z
     range_guard_sigmas: z.number().min(0).default(4),
     /** Templates with a column of their own (the most frequent in the reservoir); the rest share the unknown column. */
     max_vocabulary: z.number().int().min(1).max(5000).default(300),
+    /** Model versions kept per source in the store's registry (older inactive ones are deleted). */
+    keep_versions: z.number().int().min(1).default(5),
     /** `worker`: train in a worker thread (the pipeline never waits); `inline`: train inside `tick` (deterministic, blocks; tests and tiny setups). */
     train_in: z.enum(['worker', 'inline']).default('worker'),
     /** A training that has not finished after this long is abandoned (the worker is restarted). */

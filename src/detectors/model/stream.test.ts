@@ -171,7 +171,7 @@ describe('model detector (streaming)', () => {
     const clock = new ManualClock(T0);
     const store = openStore(':memory:', { clock });
     try {
-      const a = createModelDetector({ train_in: 'inline', min_windows: 50 }, { registry: store });
+      const a = createModelDetector({ train_in: 'inline', min_windows: 50, keep_versions: 2 }, { registry: store });
       feed(a, clock, 0, 52);
       const stored = store.activeModel<StreamModelArtifact>(registryKind('api'));
       expect(stored).toMatchObject({ version: 1, active: true, kind: 'model-detector:api' });
@@ -185,6 +185,11 @@ describe('model detector (streaming)', () => {
       expect(found).toHaveLength(1);
       expect(found[0].title).toMatch(/\(if model v1\)\.$/);
       expect(b.modelOf('api')?.version).toBe(1);
+
+      // Hourly retrains save v2, v3, v4; only the newest `keep_versions` (2) stay in the registry.
+      feed(a, clock, 54, 54 + 3 * 60 + 2);
+      expect(store.activeModel(registryKind('api'))?.version).toBe(4);
+      expect(store.pruneModels(registryKind('api'), 1)).toBe(1); // v3 was still there, v1 and v2 were gone
     } finally {
       store.close();
     }

@@ -40,6 +40,8 @@ const RETRY_MS = 60_000;
 export interface ModelRegistry {
   saveModel<A>(m: SaveModel<A>): StoredModel<A>;
   activeModel<A = unknown>(kind: string): StoredModel<A> | undefined;
+  /** Deletes inactive versions beyond the newest `keep`. */
+  pruneModels?(kind: string, keep: number): number;
 }
 
 export interface StreamModelDeps {
@@ -321,6 +323,7 @@ export class StreamModelDetector implements StreamDetector {
     const kind = registryKind(st.name);
     try {
       this.deps.registry?.saveModel({ id: `${kind}:v${model.version}`, kind, version: model.version, artifact });
+      this.deps.registry?.pruneModels?.(kind, this.config.keep_versions);
     } catch (e) {
       this.logger.warn('The trained model could not be saved in the registry.', { source: st.name, error: String(e) });
     }
