@@ -6,6 +6,6 @@
  * const metrics = metricsForService({ version, clock, sources, engine, feed: api.feed, store });
  * const { contentType, body } = await metrics.scrape();
  */
-export { createServiceMetrics, LATENCY_BUCKETS, type ComponentReading, type EngineReading, type MetricsDeps, type ServiceMetrics, type StreamReading } from './metrics.js';
-export { metricsForService, type ServiceParts } from './service.js';
+export { createServiceMetrics, LATENCY_BUCKETS, type ComponentReading, type EngineReading, type MetricsDeps, type ServiceMetrics, type SinkReading, type StreamReading } from './metrics.js';
+export { metricsForService, type AlertingView, type ServiceParts } from './service.js';
 export { LabelCap, OTHER } from './labels.js';

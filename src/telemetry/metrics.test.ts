@@ -82,9 +82,21 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'novelty', le: '+Inf' })).toBe(1);
   });
 
+  it('counts what the alert policy queued for a sink and what the sink delivered', async () => {
+    const s = await until('the alert delivered', async () => {
+      const got = await scrape(url);
+      return sampleValue(got, 'anomalog_sink_sent_alerts_total', { sink: 'file' }) === 1 ? got : undefined;
+    });
+    // The firing notification, and (policy-dependent) its resolution waiting in the outbox.
+    expect(sampleValue(s, 'anomalog_alerts_queued_total', { sink: 'file' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(s, 'anomalog_alerts_dropped_total', { sink: 'file' })).toBe(0);
+    expect(sampleValue(s, 'anomalog_sink_given_up_alerts_total', { sink: 'file' })).toBe(0);
+    expect(sampleValue(s, 'anomalog_sink_errors_total', { sink: 'file' })).toBe(0);
+  });
+
   it('reads the outbox backlog per sink and the active model at scrape time', async () => {
     let s = await scrape(url);
-    expect(s.filter((x) => x.name === 'anomalog_outbox_pending' || x.name === 'anomalog_model_version')).toEqual([]);
+    expect(s.filter((x) => (x.name === 'anomalog_outbox_pending' && x.labels.sink !== 'file') || x.name === 'anomalog_model_version')).toEqual([]);
     svc.store.outbox.enqueue('webhook', anomalies);
     svc.store.outbox.enqueue('slack', anomalies);
     svc.store.saveModel({ id: 'm-7', kind: 'model-detector', version: 7, artifact: { any: 1 } });
@@ -136,6 +148,23 @@ describe('createServiceMetrics', () => {
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_sum', { detector: 'rate' })).toBe(1.5);
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '1' })).toBe(0);
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '2.5' })).toBe(1);
+  });
+
+  it('reads sink counters as given, and shows no sink series without sinks', async () => {
+    const reading = { sink: 'pager', queued: 9, grouped: 4, backlogDropped: 2, sent: 6, retries: 3, givenUp: 1, errors: 5 };
+    const s = parseExposition((await createServiceMetrics({ ...deps(), sinks: () => [reading] }).scrape()).body).samples;
+    const pager = { sink: 'pager' };
+    expect([
+      sampleValue(s, 'anomalog_alerts_queued_total', pager),
+      sampleValue(s, 'anomalog_alerts_grouped_total', pager),
+      sampleValue(s, 'anomalog_alerts_dropped_total', pager),
+      sampleValue(s, 'anomalog_sink_sent_alerts_total', pager),
+      sampleValue(s, 'anomalog_sink_retries_total', pager),
+      sampleValue(s, 'anomalog_sink_given_up_alerts_total', pager),
+      sampleValue(s, 'anomalog_sink_errors_total', pager),
+    ]).toEqual([9, 4, 2, 6, 3, 1, 5]);
+    const none = parseExposition((await createServiceMetrics(deps()).scrape()).body).samples;
+    expect(none.filter((x) => x.name.startsWith('anomalog_sink_') || x.name.startsWith('anomalog_alerts_'))).toEqual([]);
   });
 
   it('caps the record sources a metric family shows; the rest are summed under _other', async () => {

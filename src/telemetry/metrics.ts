@@ -33,6 +33,22 @@ export interface StreamReading {
   evictedTemplates: number;
 }
 
+/** One alert sink: the policy's counts for it and its dispatcher's. */
+export interface SinkReading {
+  sink: string;
+  /** Notifications queued in the outbox (firing and resolved). */
+  queued: number;
+  /** Anomalies merged into a waiting notification. */
+  grouped: number;
+  /** Notifications dropped because the sink's backlog was full (`max_pending`). */
+  backlogDropped: number;
+  sent: number;
+  retries: number;
+  /** Alerts given up (rejected by the receiver, or out of attempts). */
+  givenUp: number;
+  errors: number;
+}
+
 export interface EngineReading {
   batches: number;
   records: number;
@@ -52,6 +68,8 @@ export interface MetricsDeps {
   outbox(): Record<string, number>;
   /** Active models (one per kind). */
   models(): readonly { kind: string; version: number; createdAt: number }[];
+  /** Alert sinks (none without `sinks:`). */
+  sinks?(): readonly SinkReading[];
   /** Most distinct values of an outside-controlled label (source, sink, model kind) per service; default 1000. */
   maxLabelValues?: number;
 }
@@ -81,6 +99,7 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
   defineSourceMetrics(def);
   defineStreamMetrics(def);
   defineServiceMetrics(def);
+  defineSinkMetrics(def);
   const anomalies = new Counter({
     name: 'anomalog_anomalies_total',
     help: 'Anomalies stored (new ids only), by detector, severity and record source.',
@@ -188,4 +207,19 @@ function defineServiceMetrics(def: Def): void {
   const started = deps.clock.now() / 1000;
   scraped(def, 'gauge', 'anomalog_start_time_seconds', 'Start time of the service (Unix seconds).', [], (add) => add({}, started));
   scraped(def, 'gauge', 'anomalog_build_info', 'Always 1; the version of the running service.', ['version'], (add) => add({ version: deps.version }, 1));
+}
+
+/** Per alert sink: what the policy queued, grouped and dropped, what the dispatcher delivered. */
+function defineSinkMetrics(def: Def): void {
+  const per = (name: string, help: string, pick: (s: SinkReading) => number) =>
+    scraped(def, 'counter', name, help, ['sink'], (add) => {
+      for (const s of def.deps.sinks?.() ?? []) add({ sink: def.caps.sink.get(s.sink) }, pick(s));
+    });
+  per('anomalog_alerts_queued_total', 'Notifications the alert policy queued for a sink (firing and resolved).', (s) => s.queued);
+  per('anomalog_alerts_grouped_total', 'Anomalies merged into a notification still waiting for a sink.', (s) => s.grouped);
+  per('anomalog_alerts_dropped_total', 'Notifications dropped because the sink\'s backlog was full (max_pending).', (s) => s.backlogDropped);
+  per('anomalog_sink_sent_alerts_total', 'Alerts a sink delivered.', (s) => s.sent);
+  per('anomalog_sink_retries_total', 'Failed deliveries that will be retried.', (s) => s.retries);
+  per('anomalog_sink_given_up_alerts_total', 'Alerts given up: rejected by the receiver or out of attempts.', (s) => s.givenUp);
+  per('anomalog_sink_errors_total', 'Failed writes to a sink (retry, reject or an exception).', (s) => s.errors);
 }

@@ -52,6 +52,8 @@ describe.skipIf(prometheus === null)('a real Prometheus scraping anomalog serve 
     expect(await one('anomalog_anomaly_latency_seconds_sum{detector="novelty"} < 5')).toBeGreaterThanOrEqual(0);
     expect(await one(`anomalog_build_info{version="${TEST_VERSION}"}`)).toBe(1);
     expect(await one('anomalog_templates{source="http:app"}')).toBeGreaterThanOrEqual(2);
+    // The anomaly's alert, delivered by the file sink.
+    await eventually('anomalog_sink_sent_alerts_total{sink="file"}', 1);
     // The tailed file: two lines, one cut at max_line_bytes.
     await eventually('anomalog_source_received_lines_total{component_type="file_tail"}', 2);
     expect(await one('anomalog_source_truncated_lines_total{component_type="file_tail"}')).toBe(1);

@@ -10,7 +10,13 @@ import type { Source } from '../core/source.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import type { Store } from '../store/index.js';
 import type { Engine } from '../topology/engine.js';
-import { createServiceMetrics, type ServiceMetrics, type StreamReading } from './metrics.js';
+import { createServiceMetrics, type ServiceMetrics, type SinkReading, type StreamReading } from './metrics.js';
+
+/** What the metrics read of the alerting stage (alerts/alerting.ts), structurally. */
+export interface AlertingView {
+  policy: { stats: ReadonlyMap<string, { queued: number; grouped: number; dropped: number }> };
+  dispatchers: readonly { sink: { name: string }; stats: { sent: number; retries: number; dropped: number; errors: number } }[];
+}
 
 export interface ServiceParts {
   version: string;
@@ -20,6 +26,7 @@ export interface ServiceParts {
   engine: Engine;
   feed: LiveFeed;
   store: Pick<Store, 'outbox' | 'activeModels'>;
+  alerting?: AlertingView;
 }
 
 export function metricsForService(p: ServiceParts): ServiceMetrics {
@@ -32,6 +39,7 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     feed: () => ({ clients: p.feed.clients, dropped: p.feed.dropped }),
     outbox: () => p.store.outbox.pendingBySink(),
     models: () => p.store.activeModels(),
+    sinks: () => (p.alerting ? sinks(p.alerting) : []),
   });
 }
 
@@ -40,4 +48,20 @@ function* streams(engine: Engine): Iterable<StreamReading> {
     const { lines, events, unmatched } = parser.stats;
     yield { source, lines, events, unmatched, templates: parser.miner.stats.clusters, evictedTemplates: parser.miner.stats.evicted };
   }
+}
+
+function sinks(a: AlertingView): SinkReading[] {
+  return a.dispatchers.map(({ sink, stats }) => {
+    const policy = a.policy.stats.get(sink.name);
+    return {
+      sink: sink.name,
+      queued: policy?.queued ?? 0,
+      grouped: policy?.grouped ?? 0,
+      backlogDropped: policy?.dropped ?? 0,
+      sent: stats.sent,
+      retries: stats.retries,
+      givenUp: stats.dropped,
+      errors: stats.errors,
+    };
+  });
 }

@@ -106,7 +106,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   });
   // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
   const types = config.sources.map((s) => (s as { type: string }).type);
-  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store });
+  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store, alerting });
   let running: Promise<void> | null = null;
   let retention: ReturnType<typeof setInterval> | null = null;
   const applyRetention = () =>

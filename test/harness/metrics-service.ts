@@ -2,7 +2,7 @@
  * @module test/harness/metrics-service
  * A real service for the telemetry tests: HTTP ingest plus one tailed file, layout
  * `<Level> <Component>: <Content>` (a line without it is a parse failure), novelty after 20 events
- * per source, and the lines that feed it.
+ * per source, a file alert sink, and the lines that feed it.
  */
 import { join } from 'node:path';
 import { validate } from '../../src/config/load.js';
@@ -23,6 +23,9 @@ export function metricsService(dataDir: string, log: string): Service {
       sources: [{ type: 'http' }, { type: 'file_tail', paths: [log], poll_interval_ms: 20, max_line_bytes: 64 }],
       // Only novelty: the anomaly counts below are exact (the model detector would train in the background).
       detectors: { novelty: { warmup_events: 20, rare_count: 0 }, rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+      // One alert sink (a file), delivering at once: the sink and alert metrics have something to count.
+      sinks: [{ type: 'file', path: join(dataDir, 'alerts.jsonl') }],
+      alerts: { group_wait_seconds: 0, poll_interval_ms: 20 },
     },
     serveConfigSchema,
   );
