@@ -151,6 +151,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await page.getByText('new_template').waitFor();
     // The template's per-minute rate from /api/stats, drawn by uPlot.
     await page.locator('section[aria-labelledby="h-rate"] .chart canvas').waitFor();
+    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-anomaly.png'), fullPage: true });
 
     // Feedback: "real issue" with a comment, then a reload shows it from the store.
     await page.getByLabel('Comment (optional)').fill('Disk <b>really</b> died');
@@ -200,6 +201,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
       await page.locator('main h1').waitFor();
       expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'), hash).toBeLessThanOrEqual(0);
     }
+    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-phone-anomaly.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

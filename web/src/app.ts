@@ -3,24 +3,8 @@
  * goes through `update()`, which schedules one lit render. Routing is by hash (`#/anomalies/<id>`),
  * so links from alerts (`/#/anomalies/<id>`) open the detail directly.
  */
+import { parseRoute, type Route } from './route.js';
 import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
-
-export type Route = { view: 'overview' } | { view: 'anomalies' } | { view: 'anomaly'; id: string } | { view: 'templates' } | { view: 'notfound'; path: string };
-
-export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/';
-  if (path === '/' || path === '') return { view: 'overview' };
-  if (path === '/anomalies') return { view: 'anomalies' };
-  if (path.startsWith('/anomalies/')) {
-    try {
-      return { view: 'anomaly', id: decodeURIComponent(path.slice('/anomalies/'.length)) };
-    } catch {
-      return { view: 'notfound', path };
-    }
-  }
-  if (path === '/templates') return { view: 'templates' };
-  return { view: 'notfound', path };
-}
 
 /** Most anomalies kept in the list (live arrivals push the oldest out). */
 const MAX_LIST = 2000;

@@ -14,6 +14,31 @@ export interface ChartSpec {
   /** y axis label */
   unit: string;
   bars?: boolean;
+  /** Draw each value as a step over its bucket (a count per interval), instead of a line through points. */
+  stepped?: boolean;
+  /** Width of one x step (ms): the x axis runs to the end of the last bucket, not its start. */
+  stepMs?: number;
+  /** A time (epoch ms) marked with a dashed vertical line; part of the chart's identity (`key`). */
+  marker?: number;
+}
+
+/** Draws the marker line over the plot area. */
+function markerHook(ms: number): (u: uPlot) => void {
+  return (u) => {
+    const x = u.valToPos(ms / 1000, 'x', true);
+    const { left, top, width, height } = u.bbox;
+    if (!Number.isFinite(x) || x < left || x > left + width) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#b91c1c';
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.restore();
+  };
 }
 
 interface Mounted {
@@ -30,7 +55,8 @@ function build(el: HTMLElement, spec: ChartSpec, data: uPlot.AlignedData): Mount
     height: spec.height,
     legend: { show: spec.series.length > 1 },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+    hooks: spec.marker === undefined ? {} : { draw: [markerHook(spec.marker)] },
+    scales: { x: { time: true, range: (_u, min, max) => [min, max + (spec.stepMs ?? 0) / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
     axes: [
       { stroke: '#374151', grid: { stroke: '#e5e7eb' } },
       { stroke: '#374151', grid: { stroke: '#e5e7eb' }, label: spec.unit, size: 56 },
@@ -44,6 +70,7 @@ function build(el: HTMLElement, spec: ChartSpec, data: uPlot.AlignedData): Mount
         width: 1.5,
         points: { show: false },
         ...(spec.bars ? { paths: uPlot.paths.bars?.({ size: [0.8, 12] }) } : {}),
+        ...(spec.stepped ? { paths: uPlot.paths.stepped?.({ align: 1 }) } : {}),
       })),
     ],
   };

@@ -52,8 +52,8 @@ function rate(app: App, a: Anomaly): TemplateResult {
   if (a.templateId === undefined) return html`<p class="empty">This anomaly is not about one template.</p>`;
   if (!s || s.counts === null) return html`<p class="empty">No recent rate for template ${a.templateId} (the service keeps one hour, in memory).</p>`;
   const x = xs(s.start, s.minuteMs, s.counts.length);
-  const marker = a.ts >= s.start ? html`<p class="muted">Anomaly at ${time(a.ts)}.</p>` : html`<p class="muted">The anomaly (${time(a.ts)}) is older than the hour shown.</p>`;
-  return html`<div class="chart" role="img" aria-label="Lines per minute of this template, last hour" ${ref(chart({ key: `tpl|${a.source}|${a.templateId}`, height: 140, series: [{ label: 'lines/min', stroke: '#1d4ed8', fill: '#1d4ed833' }], unit: 'lines/min' }, [x, s.counts]))}></div>${marker}`;
+  const marker = a.ts >= s.start ? html`<p class="muted">The dashed red line marks the anomaly (${time(a.ts)}).</p>` : html`<p class="muted">The anomaly (${time(a.ts)}) is older than the hour shown.</p>`;
+  return html`<div class="chart" role="img" aria-label="Lines per minute of this template, last hour" ${ref(chart({ key: `tpl|${a.id}`, marker: a.ts, stepMs: s.minuteMs, stepped: true, height: 140, series: [{ label: 'lines/min', stroke: '#1d4ed8', fill: '#1d4ed833' }], unit: 'lines/min' }, [x, s.counts]))}></div>${marker}`;
 }
 
 function similar(app: App): TemplateResult {

@@ -24,7 +24,7 @@ function ingestChart(s: Stats): TemplateResult {
   }
   if (n === 0) return html`<p class="empty">No lines ingested since the service started.</p>`;
   const key = `ingest|${series.map((x) => x.label).join('\u0000')}`;
-  return html`<div class="chart" role="img" aria-label="Ingest rate per source, lines per second, last hour" ${ref(chart({ key, height: 220, series, unit: 'lines/s' }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
+  return html`<div class="chart" role="img" aria-label="Ingest rate per source, lines per second, last hour" ${ref(chart({ key, height: 220, series, unit: 'lines/s', stepMs: s.bucketMs, stepped: true }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
 }
 
 function anomalyChart(s: Stats): TemplateResult {
@@ -32,7 +32,7 @@ function anomalyChart(s: Stats): TemplateResult {
   const sev = [...SEVERITIES].reverse();
   const series = sev.map((k) => ({ label: k, stroke: SEVERITY_COLORS[k], fill: `${SEVERITY_COLORS[k]}33` }));
   const data = sev.map((k) => s.anomalies[k]);
-  return html`<div class="chart" role="img" aria-label="Anomalies per 10 seconds by severity, last hour" ${ref(chart({ key: 'anomalies', height: 180, series, unit: `per ${s.bucketMs / 1000} s`, bars: true }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
+  return html`<div class="chart" role="img" aria-label="Anomalies per 10 seconds by severity, last hour" ${ref(chart({ key: 'anomalies', height: 180, series, unit: `per ${s.bucketMs / 1000} s`, bars: true, stepMs: s.bucketMs }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
 }
 
 function counts(app: App, s: Stats): TemplateResult {
