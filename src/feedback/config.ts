@@ -13,6 +13,16 @@ export const feedbackConfigSchema = z
     max_rules: z.number().int().min(1).max(1_000_000).default(10_000),
     /** Severity steps added to anomalies similar to one marked `real` (same fingerprint or template). */
     real_severity_steps: z.number().int().min(0).max(3).default(1),
+    /**
+     * When this many different fingerprints of one kind (detector + source + explanation feature, e.g.
+     * rate `template_spike`) are marked noise — and they are at least `kind_noise_share` of the kind's
+     * judged fingerprints — the whole kind is suppressed for that source, except fingerprints and
+     * templates marked real. 0 disables.
+     */
+    kind_noise_min: z.number().int().min(0).default(5),
+    kind_noise_share: z.number().min(0).max(1).default(0.8),
+    /** Detectors whose kinds may be generalised that way (never novelty or model: a new template is news). */
+    kind_detectors: z.array(z.enum(['rate', 'params'])).default(['rate', 'params']),
   })
   .strict();
 

@@ -136,6 +136,34 @@ describe('FeedbackPolicy', () => {
     expect(p.apply([anomaly({ templateId: 1 }), anomaly({ id: 'k', templateId: 3 })]).map((x) => x.templateId)).toEqual([1]);
   });
 
+  it('a kind mostly marked noise (rate/params) is suppressed for its source, except templates marked real', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), kindNoiseMin: 3, kindNoiseShare: 0.7 });
+    const spike = (t: number, over: Partial<Anomaly> = {}) => anomaly({ id: `s${t}`, templateId: t, explanation: [{ feature: 'template_spike', templateId: t, observed: 9, expected: 1, contribution: 3 }], ...over });
+    p.give(fb(spike(1), 'noise'));
+    p.give(fb(spike(2), 'noise'));
+    expect(p.apply([spike(50)])).toHaveLength(1); // 2 noise fingerprints: below the minimum
+    p.give(fb(spike(3), 'noise'));
+    p.give(fb(spike(9), 'real'));
+    // 3 of 4 judged fingerprints are noise (0.75 ≥ 0.7): an unjudged template's spike is suppressed…
+    expect(p.apply([spike(50)])).toEqual([]);
+    expect(p.stats.suppressedByKind).toBe(1);
+    // …but not the template marked real, another kind, another source, or novelty.
+    const kept = p.apply([
+      spike(9),
+      spike(51, { explanation: [{ feature: 'template_drop', templateId: 51, observed: 0, expected: 9, contribution: 3 }] }),
+      spike(52, { source: 'web' }),
+      spike(53, { detector: 'novelty' }),
+    ]);
+    expect(kept.map((x) => x.id)).toEqual(['s9', 's51', 's52', 's53']);
+    // One more real tips the share below 0.7 (3 of 5): the kind is no longer suppressed.
+    p.give(fb(spike(10), 'real'));
+    expect(p.apply([spike(60)])).toHaveLength(1);
+    // Never for novelty, however much noise.
+    const q = new FeedbackPolicy({ clock: new ManualClock(0), kindNoiseMin: 1 });
+    for (const t of [1, 2, 3]) q.give(fb(anomaly({ detector: 'novelty', templateId: t, explanation: [{ feature: 'new_template', observed: 1, expected: 0, contribution: 1 }] }), 'noise'));
+    expect(q.apply([anomaly({ detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', observed: 1, expected: 0, contribution: 1 }] })])).toHaveLength(1);
+  });
+
   it('learn makes novelty stop flagging the template (new and rare), other templates still flagged', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 300, meanGapMs: 100 });
@@ -162,6 +190,17 @@ describe('FeedbackPolicy', () => {
     control.observe([g.event(line, t + 1)]);
     control.observe(hdfsReplay(g, { count: 300, meanGapMs: 100, start: t + 10, seed: 3 }));
     expect(control.observe([g.event(line.replace('18.114', '18.9'), t + 60_000)])).toHaveLength(1);
+  });
+
+  it('noise on a model anomaly also hands the window to the model as normal; on rate it does not', () => {
+    const taken: string[] = [];
+    const fake = (kind: string) => ({ kind, observe: () => [], tick: () => [], snapshot: () => ({ kind, version: 1, data: {} }), restore: () => {}, learnAsNormal: () => (taken.push(kind), true) });
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [fake('model'), fake('rate')] });
+    const m = anomaly({ detector: 'model', templateId: undefined, title: 'Window 1 deviates.' });
+    p.give(fb(m, 'noise'));
+    p.give(fb(anomaly(), 'noise'));
+    expect(taken).toEqual(['model']);
+    expect(p.ruleOf(fingerprintOf(m))?.verdict).toBe('noise');
   });
 
   it('learn on a detector that cannot take it suppresses the fingerprint instead', () => {

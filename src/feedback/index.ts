@@ -29,7 +29,15 @@ export interface CreateFeedbackOptions {
 
 /** The policy (for the engine hook) and the service (for the API), loaded from the store. */
 export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPolicy; service: FeedbackService } {
-  const policy = new FeedbackPolicy({ clock: o.clock, detectors: o.detectors, maxRules: o.config.max_rules, realSeveritySteps: o.config.real_severity_steps });
+  const policy = new FeedbackPolicy({
+    clock: o.clock,
+    detectors: o.detectors,
+    maxRules: o.config.max_rules,
+    realSeveritySteps: o.config.real_severity_steps,
+    kindNoiseMin: o.config.kind_noise_min,
+    kindNoiseShare: o.config.kind_noise_share,
+    kindDetectors: o.config.kind_detectors,
+  });
   const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy });
   service.loadPolicy();
   return { policy, service };

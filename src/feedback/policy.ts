@@ -4,13 +4,21 @@
  * path (the engine's `filterAnomalies` hook, after the detectors and before the store and alerts).
  * One rule per fingerprint (detector + source + template, or title shape), the newest verdict wins:
  *
- * - `noise`: anomalies with that fingerprint are suppressed (counted, not stored, not alerted).
+ * - `noise`: anomalies with that fingerprint are suppressed (counted, not stored, not alerted); for
+ *            the model detector the flagged window also joins its training reservoir as normal.
  * - `mute`:  suppressed until the mute ends (by the injected clock); then the rule is dropped.
  * - `learn`: the detector is told (`StreamDetector.learnAsNormal`) so it stops flagging it — novelty knows
  *            the template, rate/params accept the observed count/value. A detector without `learnAsNormal`
  *            (model) or that cannot use it gets the `noise` treatment instead.
  * - `real`:  kept, and anomalies with the same fingerprint, or about the same source + template
  *            from any detector, get `real_severity_steps` more severity.
+ *
+ * Kinds: when, for a `kind_detectors` detector (rate, params), at least `kind_noise_min` different
+ * fingerprints of one kind — detector + source + the anomaly's first explanation feature
+ * (`template_spike`, `param_1`…) — are marked `noise`, and they are at least `kind_noise_share` of
+ * the kind's fingerprints with a noise or real verdict, the whole kind is suppressed for that
+ * source (templates never judged too), except fingerprints and templates marked `real`. Never for
+ * novelty and model: generalising "new templates are noise" would defeat them.
  *
  * Rules are bounded (`max_rules`, the oldest dropped). The state lives in the store's feedback
  * table: `load` rebuilds it from the newest row of each fingerprint at start.
@@ -48,8 +56,10 @@ interface Rule {
 
 export interface PolicyStats {
   rules: number;
-  /** Anomalies dropped by `noise`, `mute` or a `learn` the detector could not take. */
+  /** Anomalies dropped by `noise`, `mute` or a `learn` the detector could not take (by kind included). */
   suppressed: number;
+  /** Of those, dropped because their kind was marked noise (`kind_noise_min`). */
+  suppressedByKind: number;
   /** Anomalies whose severity was raised by `real`. */
   raised: number;
   /** `learn` feedback a detector took. */
@@ -62,21 +72,42 @@ export interface FeedbackPolicyOptions {
   detectors?: readonly StreamDetector[];
   maxRules?: number;
   realSeveritySteps?: number;
+  /** Distinct noise fingerprints of a kind before the kind is suppressed; 0 disables. */
+  kindNoiseMin?: number;
+  /** Share of a kind's judged fingerprints that must be noise (default 0.8). */
+  kindNoiseShare?: number;
+  /** Detectors whose kinds may be generalised (default rate, params). */
+  kindDetectors?: readonly string[];
+}
+
+interface Kind {
+  /** Fingerprints of this kind whose newest verdict is noise / real (insertion-ordered, bounded). */
+  noise: Set<string>;
+  real: Set<string>;
 }
 
 const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+/** Detectors whose `learnAsNormal` also takes `noise` (the window joins the training reservoir). */
+const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
 
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, raised: 0, learned: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, raised: 0, learned: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
   private readonly maxRules: number;
   private readonly steps: number;
+  private readonly kinds = new Map<string, Kind>();
+  private readonly kindMin: number;
+  private readonly kindShare: number;
+  private readonly kindDetectors: ReadonlySet<string>;
 
   constructor(private readonly opts: FeedbackPolicyOptions) {
     this.maxRules = opts.maxRules ?? 10_000;
     this.steps = opts.realSeveritySteps ?? 1;
+    this.kindMin = opts.kindNoiseMin ?? 5;
+    this.kindShare = opts.kindNoiseShare ?? 0.8;
+    this.kindDetectors = new Set(opts.kindDetectors ?? ['rate', 'params']);
   }
 
   /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
@@ -88,6 +119,8 @@ export class FeedbackPolicy {
   give(f: PolicyFeedback): void {
     let verdict = f.verdict;
     if (verdict === 'learn' && !this.learn(f)) verdict = 'noise';
+    // A model keeps training data: a window called noise is normal data for its next retraining.
+    if (verdict === 'noise' && f.verdict === 'noise' && TRAINS_ON_NOISE.has(f.detector)) this.learn(f);
     if (verdict === 'mute' && (f.muteUntil === undefined || f.muteUntil <= this.opts.clock.now())) {
       this.rules.delete(f.fingerprint);
     } else {
@@ -95,6 +128,7 @@ export class FeedbackPolicy {
       this.rules.set(f.fingerprint, { verdict, until: f.muteUntil ?? Number.POSITIVE_INFINITY, hits: 0 });
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
+    this.countKind(f, verdict);
     const tk = templateKeyOf(f);
     if (tk !== undefined) {
       this.realTemplates.delete(tk);
@@ -106,7 +140,7 @@ export class FeedbackPolicy {
 
   /** The engine hook: drops suppressed anomalies, raises the severity of ones like those marked real. */
   apply(found: Anomaly[]): Anomaly[] {
-    if (this.rules.size === 0 && this.realTemplates.size === 0) return found;
+    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0) return found;
     const now = this.opts.clock.now();
     const kept: Anomaly[] = [];
     for (const a of found) {
@@ -121,6 +155,11 @@ export class FeedbackPolicy {
         continue;
       }
       const tk = templateKeyOf(a);
+      if (rule?.verdict !== 'real' && !(tk !== undefined && this.realTemplates.has(tk)) && this.kindSuppressed(a)) {
+        this.stats.suppressed++;
+        this.stats.suppressedByKind++;
+        continue;
+      }
       if (this.steps > 0 && (rule?.verdict === 'real' || (tk !== undefined && this.realTemplates.has(tk)))) {
         const from = SEVERITIES.indexOf(a.severity);
         const to = SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, from) + this.steps)];
@@ -140,6 +179,36 @@ export class FeedbackPolicy {
     const r = this.rules.get(fingerprint);
     if (!r) return undefined;
     return Number.isFinite(r.until) ? { verdict: r.verdict, until: r.until, hits: r.hits } : { verdict: r.verdict, hits: r.hits };
+  }
+
+  private kindKey(detector: string, source: string, feature: string | undefined): string | undefined {
+    if (this.kindMin <= 0 || feature === undefined || !this.kindDetectors.has(detector)) return undefined;
+    return `${detector}\u0000${source}\u0000${feature}`;
+  }
+
+  /** Keeps each kind's sets of noise and real fingerprints in step with the newest verdicts. */
+  private countKind(f: PolicyFeedback, verdict: Verdict): void {
+    const key = this.kindKey(f.detector, f.source, f.feature);
+    if (key === undefined) return;
+    let k = this.kinds.get(key);
+    if (!k) {
+      if (verdict !== 'noise' && verdict !== 'real') return;
+      this.kinds.set(key, (k = { noise: new Set(), real: new Set() }));
+      if (this.kinds.size > this.maxRules) this.kinds.delete(this.kinds.keys().next().value as string);
+    }
+    k.noise.delete(f.fingerprint);
+    k.real.delete(f.fingerprint);
+    const set = verdict === 'noise' ? k.noise : verdict === 'real' ? k.real : undefined;
+    if (!set) return;
+    set.add(f.fingerprint);
+    if (set.size > this.maxRules) set.delete(set.values().next().value as string);
+  }
+
+  private kindSuppressed(a: Anomaly): boolean {
+    if (this.kinds.size === 0) return false;
+    const key = this.kindKey(a.detector, a.source, a.explanation[0]?.feature);
+    const k = key === undefined ? undefined : this.kinds.get(key);
+    return k !== undefined && k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
   }
 
   private learn(f: PolicyFeedback): boolean {
