@@ -54,6 +54,7 @@ export class App {
   templates: TemplatesState = { search: '', source: '', offset: 0, series: new Map(), loading: false };
   private scheduled = false;
   private navigated = false;
+  private wasOpen = false;
   private feed?: EventSource;
   private poll?: ReturnType<typeof setInterval>;
   private searchTimer?: ReturnType<typeof setTimeout>;
@@ -109,6 +110,13 @@ export class App {
     const es = new EventSource('/api/stream');
     this.feed = es;
     es.onopen = () => {
+      // After a reconnect, what arrived meanwhile was not streamed: reload from the API.
+      if (this.live !== 'open' && this.wasOpen) {
+        if (this.list.items.length > 0) void this.loadList();
+        this.recent = [];
+        void this.refresh();
+      }
+      this.wasOpen = true;
       this.live = 'open';
       this.update();
     };
