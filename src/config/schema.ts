@@ -8,8 +8,15 @@ import { feedbackConfigSchema } from '../feedback/config.js';
 import { alertsConfigSchema } from '../alerts/config.js';
 import { DETECTORS, SINKS, SOURCES } from './registry.js';
 
+/** Keys every source accepts: how its records are parsed (they override `parser.format` and `parser.multiline`). */
+export const sourceParsingShape = {
+  /** json, logfmt, syslog, access-log, plain, or a layout; unset = `parser.format`, else auto-detect (syslog sources: syslog). */
+  format: z.string().min(1).optional(),
+  multiline: z.boolean().optional(),
+};
+
 const sourceSchemas = Object.entries(SOURCES).map(([type, def]) =>
-  z.object({ type: z.literal(type), ...(def.configSchema as unknown as z.ZodObject).shape }).strict(),
+  z.object({ type: z.literal(type), ...(def.configSchema as unknown as z.ZodObject).shape, ...sourceParsingShape }).strict(),
 );
 
 const sinkSchemas = Object.entries(SINKS).map(([type, def]) =>

@@ -54,9 +54,13 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
   });
+  // Per-source parsing overrides (`format`, `multiline` on a source entry), by source component.
+  const parsing = new Map<Source, { type: SourceType; format?: string; multiline?: boolean }>();
   const sources: Source[] = config.sources.map((s, i) => {
-    const { type, ...cfg } = s as { type: SourceType } & Record<string, unknown>;
-    return SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
+    const { type, format, multiline, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
+    const source = SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
+    parsing.set(source, { type, format, multiline });
+    return source;
   });
   const detectors: StreamDetector[] = [];
   for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
@@ -90,10 +94,10 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     logger: deps.logger,
     // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
     checkpointMs: config.pipeline.checkpoint_interval_ms,
-    parserOptions: (sourceId) => ({
+    parserOptions: (_sourceId, owner) => ({
       // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
-      format: config.parser.format ?? (sourceId.startsWith('syslog') ? 'syslog' : undefined),
-      multiline: config.parser.multiline,
+      format: parsing.get(owner)?.format ?? config.parser.format ?? (parsing.get(owner)?.type === 'syslog' ? 'syslog' : undefined),
+      multiline: parsing.get(owner)?.multiline ?? config.parser.multiline,
       miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
     }),
     filterAnomalies: (a) => feedback.policy.apply(a),

@@ -27,7 +27,8 @@ export interface EngineOptions {
   store: EngineStore;
   clock: Clock;
   /** Parser options for a source id (format, multiline, masks). */
-  parserOptions: (sourceId: string) => LogParserOptions;
+  /** Parser options of a record source (`sourceId`), read from by the source component `owner`. */
+  parserOptions: (sourceId: string, owner: Source) => LogParserOptions;
   /** How often `tick` runs while the engine runs (ms of the clock). */
   tickMs?: number;
   /** A multi-line record held this long without a continuation is emitted (ms). */
@@ -265,7 +266,7 @@ export class Engine {
   private state(sourceId: string, owner: Source): SourceState {
     let st = this.parsers.get(sourceId);
     if (st === undefined) {
-      const parser = new LogParser({ ...this.opts.parserOptions(sourceId), source: sourceId });
+      const parser = new LogParser({ ...this.opts.parserOptions(sourceId, owner), source: sourceId });
       const saved = this.opts.store.loadParserState(sourceId);
       if (saved !== undefined) parser.restore(saved);
       st = { parser, owner, lastInput: this.opts.clock.now() };

@@ -67,3 +67,43 @@ describe('anomalog serve (file tail → parser → novelty → SQLite → API)',
     await b.stop();
   });
 });
+
+describe('per-source parsing (format on a source entry overrides parser.format)', () => {
+  it('parses each tailed file with its own format', async () => {
+    const hdfs = join(dir, 'per-source-hdfs.log');
+    const app = join(dir, 'per-source-app.log');
+    writeFileSync(hdfs, sample.slice(0, 5).join('\n') + '\n');
+    writeFileSync(app, 'ts=2026-11-30T10:00:00Z level=info msg="user logged in" user=7\nts=2026-11-30T10:00:01Z level=info msg="user logged in" user=8\n');
+    const cfg = validate(
+      {
+        data_dir: join(dir, 'data-per-source'),
+        server: { port: 0 },
+        parser: { format: 'plain' },
+        sources: [
+          { type: 'file_tail', paths: [hdfs], poll_interval_ms: 20, format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+          { type: 'file_tail', paths: [app], poll_interval_ms: 20, format: 'logfmt' },
+        ],
+        detectors: { rate: { enabled: false }, params: { enabled: false } },
+      },
+      serveConfigSchema,
+    );
+    const svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    await svc.start();
+    try {
+      await until('both files', async () => (svc.engine.stats.events >= 7 ? true : undefined));
+      const templates = svc.store.listTemplates({ limit: 100 }).templates;
+      const of = (path: string) => templates.filter((t) => t.source === `file:${path}`).map((t) => t.template);
+      // The layout strips date/time/pid/level/component: templates start at the content.
+      expect(of(hdfs).length).toBeGreaterThan(0);
+      for (const t of of(hdfs)) expect(t).not.toMatch(/^081109/);
+      // logfmt: the template is mined from msg, not from the whole key=value line.
+      expect(of(app)).toEqual(['user logged in']);
+    } finally {
+      await svc.stop();
+    }
+  });
+
+  it('rejects an unknown key on a source entry with its path', () => {
+    expect(() => validate({ sources: [{ type: 'stdin', formatt: 'json' }] }, serveConfigSchema)).toThrow(/sources\[0\].*formatt/);
+  });
+});

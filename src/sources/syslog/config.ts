@@ -31,7 +31,7 @@ export const syslogConfigSchema = z
     max_batch_messages: z.number().int().min(1).max(100_000).default(1000),
     /** A batch is emitted this long after its first message at the latest (ms). */
     batch_wait_ms: z.number().int().min(0).max(60_000).default(50),
-    /** Source id of the records (their parser state is keyed by it; ids starting with `syslog` get the syslog format). */
+    /** Source id of the records (their parser state is keyed by it). Records are parsed as syslog unless `format` says otherwise. */
     source_id: z.string().min(1).default('syslog'),
   })
   .strict();
