@@ -79,6 +79,38 @@ describe('dispatcher', () => {
     expect(d.backoff(10)).toBe(6_000);
   });
 
+  it('while the receiver fails the sink pauses (one probe per back-off); the first success sends the backlog at once', async () => {
+    queue(30);
+    const sink = new ScriptedSink(Array.from({ length: 4 }, () => 'retry' as const));
+    const d = dispatcher(sink, { batchSize: 5, retryMaxMs: 60_000 });
+    while (d.stats.sent === 0 && clock.now() < 60_000) {
+      await d.runOnce();
+      clock.advance(100);
+    }
+    expect(clock.now()).toBe(11_400); // the 5th probe went at 11 300 ms
+    // Paused 750, 1 500, 3 000, 6 000 ms after the failures: four failed probes in 12 s, not 30 rows' worth.
+    expect(sink.batches.map((b) => b.length)).toEqual([5, 5, 5, 5, 5]);
+    expect(d.stats).toMatchObject({ sent: 5, errors: 4, retries: 20 });
+    let n = 0;
+    while ((await d.runOnce()) > 0) n++;
+    expect(d.stats).toMatchObject({ sent: 30, pending: 0 });
+    expect(n).toBe(5);
+    expect(new Set(sink.batches.flat()).size).toBe(30);
+  });
+
+  it('after a recovery, rows waiting for their own (long) retry timers are due at once', async () => {
+    queue(10);
+    for (const it of store.outbox.due('test', 0, 10).slice(5)) store.outbox.markFailed(it.id, 'HTTP 503', 50_000);
+    const sink = new ScriptedSink(['retry']);
+    const d = dispatcher(sink, { batchSize: 5 });
+    expect(await d.runOnce()).toBe(5); // fails: paused 750 ms
+    expect(await d.runOnce()).toBe(0);
+    clock.advance(750);
+    expect(await d.runOnce()).toBe(5); // succeeds: recovered
+    expect(await d.runOnce()).toBe(5); // the rows due at 50 s go now
+    expect(d.stats).toMatchObject({ sent: 10, pending: 0 });
+  });
+
   it('a rejected batch is given up at once; the next rows still go', async () => {
     queue(3);
     const sink = new ScriptedSink(['reject']);

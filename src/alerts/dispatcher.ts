@@ -2,14 +2,18 @@
  * @module alerts/dispatcher
  * Delivers one sink's outbox off the pipeline thread's critical path: a timer-driven loop takes due
  * rows in batches, calls `sink.write`, and marks them sent, retried later (exponential back-off with
- * jitter) or given up (`reject`, or `max_attempts` reached). A rate limit (token bucket) delays
- * rows, it never drops them. A sink that throws is counted and retried; nothing escapes the loop.
- * Rows are sent at least once: a crash between `write` and `markSent` sends them again.
+ * jitter) or given up (`reject`, or `max_attempts` reached). While the receiver fails, the whole sink
+ * pauses for the same back-off (one probe request per interval, not one per batch), and logs at the
+ * 1st, 2nd, 4th, 8th… failure in a row; the first success after failures makes every retrying row
+ * due at once, so a receiver that comes back gets the backlog without waiting out each row's timer.
+ * A rate limit (token bucket) delays rows, it never drops them. A sink that throws is counted and
+ * retried; nothing escapes the loop. Rows are sent at least once: a crash between `write` and
+ * `markSent` sends them again.
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import type { Alert, Sink, WriteResult } from '../core/sink.js';
-import type { Outbox } from '../store/outbox.js';
+import type { Outbox, OutboxItem } from '../store/outbox.js';
 
 export interface DispatcherOptions {
   batchSize: number;
@@ -52,6 +56,9 @@ export class Dispatcher {
   private stopped = false;
   private tokens: number;
   private refilledAt: number;
+  /** Failed writes in a row (`retry`), and until when the sink is paused because of them. */
+  private failures = 0;
+  private pausedUntil = -Infinity;
 
   constructor(
     readonly sink: Sink,
@@ -99,6 +106,7 @@ export class Dispatcher {
 
   private async deliver(): Promise<number> {
     const now = this.deps.clock.now();
+    if (now < this.pausedUntil) return 0;
     const limit = Math.min(this.opts.batchSize, this.allowance(now));
     if (limit < 1) return 0;
     const items = this.deps.outbox.due(this.sink.name, now, limit);
@@ -108,24 +116,41 @@ export class Dispatcher {
     const at = this.deps.clock.now();
     if (result === 'ok') {
       this.stats.sent += this.deps.outbox.markSent(items.map((i) => i.id));
+      if (this.failures > 0) this.recovered(at);
     } else {
-      this.stats.errors++;
-      const error = this.sink.lastError ?? result;
-      let given = 0;
-      for (const it of items) {
-        const last = result === 'reject' || it.attempts + 1 >= this.opts.maxAttempts;
-        this.deps.outbox.markFailed(it.id, error, last ? null : at + this.backoff(it.attempts));
-        if (last) given++;
-      }
-      this.stats.dropped += given;
-      this.stats.retries += items.length - given;
-      const fields = { sink: this.sink.name, alerts: items.length, attempts: items[0].attempts + 1, error };
-      if (given > 0) this.deps.logger.error('Alerts were given up for this sink.', { ...fields, given_up: given });
-      else this.deps.logger.warn('Alert delivery failed; it will be retried.', fields);
+      this.failed(items, result, at);
     }
     this.stats.pending = this.deps.outbox.depth(this.sink.name);
     this.deps.onBacklog?.(this.stats.pending);
     return items.length;
+  }
+
+  private failed(items: OutboxItem[], result: 'retry' | 'reject', at: number): void {
+    this.stats.errors++;
+    const error = this.sink.lastError ?? result;
+    let given = 0;
+    for (const it of items) {
+      const last = result === 'reject' || it.attempts + 1 >= this.opts.maxAttempts;
+      this.deps.outbox.markFailed(it.id, error, last ? null : at + this.backoff(it.attempts));
+      if (last) given++;
+    }
+    this.stats.dropped += given;
+    this.stats.retries += items.length - given;
+    const fields = { sink: this.sink.name, alerts: items.length, attempts: items[0].attempts + 1, error };
+    if (result === 'retry') {
+      this.failures++;
+      this.pausedUntil = at + this.backoff(this.failures - 1);
+      Object.assign(fields, { failures_in_a_row: this.failures });
+    }
+    if (given > 0) this.deps.logger.error('Alerts were given up for this sink.', { ...fields, given_up: given });
+    else if ((this.failures & (this.failures - 1)) === 0) this.deps.logger.warn('Alert delivery failed; it will be retried.', fields);
+  }
+
+  private recovered(at: number): void {
+    const rescheduled = this.deps.outbox.retryNow(this.sink.name, at);
+    this.deps.logger.info('Alert sink recovered; its backlog is sent now.', { sink: this.sink.name, failures_in_a_row: this.failures, rescheduled });
+    this.failures = 0;
+    this.pausedUntil = -Infinity;
   }
 
   private async write(batch: Alert[]): Promise<WriteResult> {

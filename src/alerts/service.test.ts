@@ -49,7 +49,8 @@ describe('anomalog serve with sinks (file tail → novelty → store + outbox �
       const stored = svc.store.getAnomaly(alert.anomaly.id);
       expect(stored?.title).toMatch(/Disk failure/);
       expect(alert).toMatchObject({ status: 'firing', detector: 'novelty', source: `file:${log}`, count: 1, url: `${url}/#/anomalies/${encodeURIComponent(alert.anomaly.id)}` });
-      expect(svc.alerting.stats().hook).toMatchObject({ sent: 1 });
+      await until('the delivery recorded', async () => (svc.alerting.stats().hook.sent === 1 ? true : undefined));
+      expect(svc.alerting.stats().hook).toMatchObject({ queued: 2, sent: 1, errors: 0 }); // firing + its resolve (not due yet)
       // The route to the file sink takes critical alerts only; novelty's are not.
       expect(svc.alerting.stats().jsonl).toMatchObject({ queued: 0 });
     } finally {

@@ -82,5 +82,12 @@ describe('outbox', () => {
     expect(store.outbox.supersede(row, clock.now() + 1_000)).toBe(false); // due then: maybe in flight
     expect(store.outbox.supersede(row, clock.now())).toBe(true); // waiting for its retry
     expect(store.outbox.depth('am')).toBe(0);
+    // retryNow: only rows waiting for a retry, never rows still waiting for their first send (grouping).
+    const waiting = store.outbox.insert('am', 'k2', { n: 6 }, clock.now() + 10_000)!;
+    const retrying = store.outbox.insert('am', 'k3', { n: 7 }, clock.now())!;
+    store.outbox.markFailed(retrying, 'HTTP 503', clock.now() + 60_000);
+    expect(store.outbox.retryNow('am', clock.now())).toBe(1);
+    expect(store.outbox.due('am', clock.now(), 10).map((r) => r.id)).toEqual([retrying]);
+    expect(waiting).toBeGreaterThan(0);
   });
 });

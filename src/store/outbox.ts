@@ -46,6 +46,7 @@ export class Outbox {
   private readonly rescheduleStmt: Stmt;
   private readonly pendingStmt: Stmt;
   private readonly supersedeStmt: Stmt;
+  private readonly retryNowStmt: Stmt;
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
   private readonly sentTxn: (ids: readonly number[]) => number;
@@ -84,6 +85,10 @@ export class Outbox {
     this.supersedeStmt = db.prepare(
       `UPDATE outbox SET status = 'sent', last_error = 'superseded'
        WHERE id = @id AND sink = @sink AND anomaly_id = @key AND status = 'pending' AND next_attempt_at > @now`,
+    );
+    this.retryNowStmt = db.prepare(
+      `UPDATE outbox SET next_attempt_at = @now
+       WHERE sink = @sink AND status = 'pending' AND attempts > 0 AND next_attempt_at > @now`,
     );
     this.pendingStmt = db.prepare(
       `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
@@ -131,6 +136,11 @@ export class Outbox {
    */
   supersede(row: { id: number; sink: string; key: string }, now: number): boolean {
     return this.supersedeStmt.run({ id: row.id, sink: row.sink, key: row.key, now }).changes === 1;
+  }
+
+  /** Makes every row of `sink` waiting for a retry due at `now` (the receiver is back); returns how many. */
+  retryNow(sink: string, now: number): number {
+    return this.retryNowStmt.run({ sink, now }).changes;
   }
 
   /** Every pending row of `sink` (up to `limit`), oldest first: the alerting policy's restart state. */
