@@ -203,6 +203,32 @@ describe('FeedbackPolicy', () => {
     expect(p.ruleOf(fingerprintOf(m))?.verdict).toBe('noise');
   });
 
+  it('load re-applies stored learn feedback to a restarted detector (restored from its snapshot)', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 300, meanGapMs: 100 });
+    const cfg = { warmup_events: 100, rare_count: 3, rare_half_life_events: 50 };
+    const before = createNovelty(cfg);
+    before.observe(normal);
+    const t = normal[normal.length - 1].ts;
+    const line = 'BLOCK* ask 10.250.18.114:50010 to delete  blk_-5140072410813878235';
+    const [a] = before.observe([f.event(line, t + 1)]);
+    const later = hdfsReplay(f, { count: 300, meanGapMs: 100, start: t + 10, seed: 3 });
+    before.observe(later);
+    const snap = before.snapshot();
+    const again = () => f.event(line.replace('18.114', '18.7'), t + 90_000);
+    // Restarted without feedback: the rare template is flagged.
+    const plain = createNovelty(cfg);
+    plain.restore(snap);
+    expect(plain.observe([again()])).toHaveLength(1);
+    // Restarted and the stored learn re-applied: not flagged.
+    const restarted = createNovelty(cfg);
+    restarted.restore(snap);
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [restarted] });
+    p.load([fb(a, 'learn')]);
+    expect(p.stats.learned).toBe(1);
+    expect(restarted.observe([again()])).toEqual([]);
+  });
+
   it('learn on a detector that cannot take it suppresses the fingerprint instead', () => {
     const p = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [] });
     const a = anomaly({ detector: 'model', templateId: undefined, title: 'Window 2005 deviates (score 3.2).' });

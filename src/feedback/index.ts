@@ -5,7 +5,8 @@
  * (`learn`), or raise the severity of similar anomalies (`real`). See README.md.
  * @example
  * const { policy, service } = createFeedback({ store, clock, detectors, config: feedbackConfigSchema.parse({}) });
- * const engine = new Engine({ …, filterAnomalies: (a) => policy.apply(a) });
+ * const engine = new Engine({ …, filterAnomalies: (a) => policy.apply(a) }); // restores the detectors
+ * service.loadPolicy();
  * const api = buildApi({ store, clock, version, feedback: service });
  */
 import type { Clock } from '../core/clock.js';
@@ -27,7 +28,11 @@ export interface CreateFeedbackOptions {
   config: FeedbackConfig;
 }
 
-/** The policy (for the engine hook) and the service (for the API), loaded from the store. */
+/**
+ * The policy (for the engine hook) and the service (for the API). Call `service.loadPolicy()` once
+ * the detectors restored their saved state (the engine's constructor does that): stored `learn`
+ * feedback is then re-applied to the restored detectors.
+ */
 export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPolicy; service: FeedbackService } {
   const policy = new FeedbackPolicy({
     clock: o.clock,
@@ -39,6 +44,5 @@ export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPoli
     kindDetectors: o.config.kind_detectors,
   });
   const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy });
-  service.loadPolicy();
   return { policy, service };
 }

@@ -108,6 +108,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       history.addAnomalies(a);
     },
   });
+  // The engine restored the detectors' state: re-apply stored feedback (learn) to them, rebuild the rules.
+  feedback.service.loadPolicy();
   // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
   const types = config.sources.map((s) => (s as { type: string }).type);
   const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store, alerting });
