@@ -92,6 +92,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
       void d.dismiss();
     });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The page's Content-Security-Policy must not block anything the UI itself needs.
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -88,8 +88,14 @@ function health(app: App): TemplateResult {
                 </li>`;
               })}
             </ul>`}`;
-    })}`;
+    })}
+    ${Object.entries(h)
+      .filter(([k, v]) => !SHOWN.has(k) && v !== null && typeof v === 'object' && !Array.isArray(v))
+      .map(([k, v]) => html`<h3>${k}</h3><dl class="kv">${Object.entries(v as Record<string, unknown>).map(([kk, vv]) => html`<div><dt>${kk}</dt><dd>${typeof vv === 'object' ? JSON.stringify(vv) : String(vv)}</dd></div>`)}</dl>`)}`;
 }
+
+/** Health keys shown above; any other object (pipeline counters, feedback…) is listed as is. */
+const SHOWN = new Set(['status', 'version', 'uptimeMs', 'streamClients', 'sources', 'sinks']);
 
 export function overview(app: App): TemplateResult {
   const s = app.stats;
