@@ -135,6 +135,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await page.getByLabel('Search the loaded anomalies').fill('{{7*7');
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(1);
     await page.getByLabel('Search the loaded anomalies').fill('');
+    await expect.poll(() => page.locator('li.anomaly').count()).toBe(4);
+    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-anomalies.png'), fullPage: true });
 
     // Overview: charts drawn from /api/stats, counts per source; the screenshot for CI's artifacts.
     await page.goto(`${url}/#/`);
@@ -197,6 +200,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await expect.poll(() => page.locator('table.templates tbody tr').count()).toBe(1);
     expect(await row.locator('td.n').textContent()).toBe('30');
     await row.locator('svg.spark').waitFor();
+    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-templates.png'), fullPage: true });
 
     // Phone width: no horizontal scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
