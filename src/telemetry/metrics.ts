@@ -94,7 +94,7 @@ type Add = (labels: Labels, value: number) => void;
 export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
   const registry = new Registry();
   const max = deps.maxLabelValues ?? 1000;
-  const caps = { source: new LabelCap(max), component: new LabelCap(max), sink: new LabelCap(max), kind: new LabelCap(max) };
+  const caps = { source: new LabelCap(max), component: new LabelCap(max), sink: new LabelCap(max), kind: new LabelCap(max), detector: new LabelCap(max) };
   const def = { registry, caps, deps };
   defineSourceMetrics(def);
   defineStreamMetrics(def);
@@ -118,7 +118,7 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
     anomaliesStored(list, arrivalTs) {
       const now = deps.clock.now();
       for (const a of list) {
-        const detector = caps.kind.get(a.detector);
+        const detector = caps.detector.get(a.detector);
         anomalies.inc({ detector, severity: a.severity, source: caps.source.get(a.source) });
         if (arrivalTs !== undefined) latency.observe({ detector }, Math.max(0, now - arrivalTs) / 1000);
       }
@@ -131,7 +131,7 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
 
 interface Def {
   registry: Registry;
-  caps: Record<'source' | 'component' | 'sink' | 'kind', LabelCap>;
+  caps: Record<'source' | 'component' | 'sink' | 'kind' | 'detector', LabelCap>;
   deps: MetricsDeps;
 }
 
