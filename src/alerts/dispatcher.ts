@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import type { Alert, Sink, WriteResult } from '../core/sink.js';
 import type { Outbox, OutboxItem } from '../store/outbox.js';
+import { RESOLVE_KEY_PREFIX } from './policy.js';
 
 export interface DispatcherOptions {
   batchSize: number;
@@ -147,7 +148,9 @@ export class Dispatcher {
   }
 
   private recovered(at: number): void {
-    const rescheduled = this.deps.outbox.retryNow(this.sink.name, at);
+    // Resolves keep their own timers: after an outage the firing alerts go first, their resolves
+    // follow (a receiver such as Alertmanager then shows and notifies the alert before it ends).
+    const rescheduled = this.deps.outbox.retryNow(this.sink.name, at, RESOLVE_KEY_PREFIX);
     this.deps.logger.info('Alert sink recovered; its backlog is sent now.', { sink: this.sink.name, failures_in_a_row: this.failures, rescheduled });
     this.failures = 0;
     this.pausedUntil = -Infinity;

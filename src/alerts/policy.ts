@@ -66,6 +66,9 @@ interface Track {
   resolve?: Row;
 }
 
+/** Outbox keys of resolve notifications (`resolve:<id of the anomaly that scheduled it>`). */
+export const RESOLVE_KEY_PREFIX = 'resolve:';
+
 const MAX_IDS = 20;
 const MAX_CONTEXT = 10;
 const MAX_LINE = 1_000;
@@ -213,7 +216,7 @@ export class AlertPolicy {
         return;
       }
     }
-    const key = `resolve:${a.id}`;
+    const key = `${RESOLVE_KEY_PREFIX}${a.id}`;
     const id = this.insert(sink, key, resolved, at);
     t.resolve = id === null ? undefined : { id, key, at, alert: resolved };
   }

@@ -86,8 +86,12 @@ describe('outbox', () => {
     const waiting = store.outbox.insert('am', 'k2', { n: 6 }, clock.now() + 10_000)!;
     const retrying = store.outbox.insert('am', 'k3', { n: 7 }, clock.now())!;
     store.outbox.markFailed(retrying, 'HTTP 503', clock.now() + 60_000);
-    expect(store.outbox.retryNow('am', clock.now())).toBe(1);
+    const resolve = store.outbox.insert('am', 'resolve:k3', { n: 8 }, clock.now())!;
+    store.outbox.markFailed(resolve, 'HTTP 503', clock.now() + 60_000);
+    expect(store.outbox.retryNow('am', clock.now(), 'resolve:')).toBe(1);
     expect(store.outbox.due('am', clock.now(), 10).map((r) => r.id)).toEqual([retrying]);
+    expect(store.outbox.retryNow('am', clock.now())).toBe(1); // no prefix: every retrying row
+    expect(store.outbox.due('am', clock.now(), 10).map((r) => r.id)).toEqual([retrying, resolve]);
     expect(waiting).toBeGreaterThan(0);
   });
 });

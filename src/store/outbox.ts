@@ -88,7 +88,8 @@ export class Outbox {
     );
     this.retryNowStmt = db.prepare(
       `UPDATE outbox SET next_attempt_at = @now
-       WHERE sink = @sink AND status = 'pending' AND attempts > 0 AND next_attempt_at > @now`,
+       WHERE sink = @sink AND status = 'pending' AND attempts > 0 AND next_attempt_at > @now
+         AND (@skip IS NULL OR substr(anomaly_id, 1, length(@skip)) != @skip)`,
     );
     this.pendingStmt = db.prepare(
       `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
@@ -138,9 +139,12 @@ export class Outbox {
     return this.supersedeStmt.run({ id: row.id, sink: row.sink, key: row.key, now }).changes === 1;
   }
 
-  /** Makes every row of `sink` waiting for a retry due at `now` (the receiver is back); returns how many. */
-  retryNow(sink: string, now: number): number {
-    return this.retryNowStmt.run({ sink, now }).changes;
+  /**
+   * Makes every row of `sink` waiting for a retry due at `now` (the receiver is back), except keys
+   * starting with `skipKeyPrefix` (they keep their own timers); returns how many.
+   */
+  retryNow(sink: string, now: number, skipKeyPrefix?: string): number {
+    return this.retryNowStmt.run({ sink, now, skip: skipKeyPrefix ?? null }).changes;
   }
 
   /** Every pending row of `sink` (up to `limit`), oldest first: the alerting policy's restart state. */

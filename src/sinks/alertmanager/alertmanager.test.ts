@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../core/clock.js';
+import { ManualClock, systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/component.js';
 import type { Anomaly } from '../../core/event.js';
 import { Alerting } from '../../alerts/alerting.js';
@@ -11,6 +11,7 @@ import { tmpDir, type TmpDir } from '../../../test/harness/store-fixtures.js';
 import { until } from '../../../test/harness/until.js';
 import { alertmanagerConfigSchema } from './config.js';
 import { AlertmanagerSink, createAlertmanagerSink } from './index.js';
+import { LATE_FIRING_MS } from './alertmanager.js';
 import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
 
 interface Listed {
@@ -23,7 +24,7 @@ interface Listed {
 
 describe('alertmanager sink (payload)', () => {
   it('maps an alert to labels, annotations and times', () => {
-    const sink = new AlertmanagerSink(alertmanagerConfigSchema.parse({ url: 'http://am:9093/', labels: { team: 'ops' } }));
+    const sink = new AlertmanagerSink(alertmanagerConfigSchema.parse({ url: 'http://am:9093/', labels: { team: 'ops' } }), new ManualClock(1_700_000_100_000));
     const am = sink.toAm(sampleAlert());
     expect(am.labels).toEqual({
       team: 'ops',
@@ -40,6 +41,10 @@ describe('alertmanager sink (payload)', () => {
     expect(am.generatorURL).toBe(am.annotations.anomaly_url);
     expect(am.startsAt).toBe('2023-11-14T22:13:20.500Z');
     expect(am.endsAt).toBe('2023-11-14T22:24:20.000Z');
+    // Delivered after its end (the receiver was down): active for LATE_FIRING_MS from now; a resolve is not moved.
+    const late = sampleAlert({ endsAt: 1_700_000_000_000 });
+    expect(sink.toAm(late, 1_700_000_900_000).endsAt).toBe(new Date(1_700_000_900_000 + LATE_FIRING_MS).toISOString());
+    expect(sink.toAm({ ...late, status: 'resolved' }, 1_700_000_900_000).endsAt).toBe('2023-11-14T22:13:20.000Z');
   });
 });
 
@@ -82,6 +87,11 @@ describe.skipIf(!present)('alertmanager sink against the real Alertmanager', () 
     expect(await sink.write([{ ...firing, status: 'resolved', endsAt: systemClock.now() }])).toBe('ok');
     await until('the alert to be resolved', async () => ((await list('?filter=case%3D%22direct%22')).length === 0 ? true : undefined), 10_000);
     expect(await createAlertmanagerSink({ url: `${am.url}/nope` }).write([firing])).toBe('reject');
+    // Delivered late (its endsAt passed while the receiver was down): still listed as active.
+    const late = sampleAlert({ fingerprint: 'direct0000000002', startsAt: now - 600_000, endsAt: now - 60_000 });
+    expect(await sink.write([late])).toBe('ok');
+    const shown = await until('the late alert', async () => (await list('?filter=case%3D%22direct%22')).find((a) => a.labels.fingerprint === 'direct0000000002'));
+    expect(shown.status.state).toBe('active');
   });
 
   it('anomalies through policy + outbox + dispatcher: grouped, listed, grouped by Alertmanager, then resolved', async () => {

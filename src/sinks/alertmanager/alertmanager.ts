@@ -4,11 +4,17 @@
  * (alertname, source, detector, severity, template_id, fingerprint + configured ones); annotations
  * carry the summary, a description and the link to the anomaly. A firing alert carries `endsAt` =
  * when it resolves if nothing repeats, so Alertmanager resolves it even if the resolve notification
- * is lost; a resolved alert carries the time it resolved.
+ * is lost; a resolved alert carries the time it resolved. A firing alert delivered after its
+ * `endsAt` (the receiver was down) is sent as active for `LATE_FIRING_MS` more, so Alertmanager
+ * still shows and notifies it; its resolve follows on its own retry timer.
  */
+import { type Clock, systemClock } from '../../core/clock.js';
 import type { Alert, Sink, WriteResult } from '../../core/sink.js';
 import { postJson, truncate } from '../shared/http.js';
 import type { AlertmanagerConfig } from './config.js';
+
+/** How long a late firing alert stays active in Alertmanager unless its resolve comes first. */
+export const LATE_FIRING_MS = 5 * 60_000;
 
 interface AmAlert {
   labels: Record<string, string>;
@@ -23,7 +29,10 @@ export class AlertmanagerSink implements Sink {
   lastError?: string;
   private readonly base: string;
 
-  constructor(private readonly config: AlertmanagerConfig) {
+  constructor(
+    private readonly config: AlertmanagerConfig,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.name = config.name ?? 'alertmanager';
     this.base = config.url.replace(/\/+$/, '');
   }
@@ -34,13 +43,15 @@ export class AlertmanagerSink implements Sink {
   }
 
   async write(batch: readonly Alert[]): Promise<WriteResult> {
-    const body = JSON.stringify(batch.map((a) => this.toAm(a)));
+    const now = this.clock.now();
+    const body = JSON.stringify(batch.map((a) => this.toAm(a, now)));
     const r = await postJson(`${this.base}/api/v2/alerts`, body, this.config.headers, this.config.timeout_ms);
     this.lastError = r.error;
     return r.result;
   }
 
-  toAm(a: Alert): AmAlert {
+  toAm(a: Alert, now = this.clock.now()): AmAlert {
+    const endsAt = a.status === 'firing' && a.endsAt <= now ? now + LATE_FIRING_MS : a.endsAt;
     const labels: Record<string, string> = {
       ...this.config.labels,
       alertname: this.config.alertname,
@@ -54,7 +65,7 @@ export class AlertmanagerSink implements Sink {
       labels,
       annotations: { summary: truncate(a.title, 500), description: truncate(describe(a), 4000), anomaly_url: a.url },
       startsAt: new Date(a.startsAt).toISOString(),
-      endsAt: new Date(a.endsAt).toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
       generatorURL: a.url,
     };
   }
