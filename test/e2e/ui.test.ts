@@ -174,6 +174,19 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await page.goto(`${url}/#/anomalies`);
     await page.getByLabel('Status').selectOption('real');
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(1);
+    await page.getByLabel('Status').selectOption('');
+
+    // An earlier anomaly of the same source, detector and template: listed as similar on the detail
+    // page, and kept out of the list by the time-range filter.
+    const earlier = { ...disk, id: 'earlier-disk-anomaly', ts: disk.ts - 2 * 86_400_000, title: 'Earlier: disk /dev/sda3 failed.', window: undefined };
+    svc.store.insertAnomalies([earlier]);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('li.anomaly').count()).toBe(5);
+    await page.getByLabel('Time').selectOption('24h');
+    await expect.poll(() => page.locator('li.anomaly').count()).toBe(4);
+    expect(await page.locator('li.anomaly', { hasText: earlier.title }).count()).toBe(0);
+    await page.goto(`${url}/#/anomalies/${encodeURIComponent(disk.id)}`);
+    await expect.poll(() => page.locator('ul.similar li a').allTextContents()).toEqual([earlier.title]);
 
     // Hostile detail pages: context lines show the raw text literally; nothing was parsed as HTML.
     for (const h of HOSTILE) {
