@@ -34,12 +34,17 @@ function burstWindow(k: number, source = 'api', size = MIN): LogEvent[] {
   return out.sort((a, b) => a.ts - b.ts);
 }
 
-/** Feeds windows [from, to) and ticks the clock to the end of each; returns all anomalies. */
+/**
+ * Feeds windows [from, to), each followed by a tick at its end and one 15 s later (past the 10 s
+ * grace, as the service's ticks every second would); returns all anomalies.
+ */
 function feed(d: StreamModelDetector, clock: ManualClock, from: number, to: number, make: (k: number) => LogEvent[] = (k) => normalWindow(k)): Anomaly[] {
   const out: Anomaly[] = [];
   for (let k = from; k < to; k++) {
     out.push(...d.observe(make(k)));
     clock.set(T0 + (k + 1) * MIN);
+    out.push(...d.tick(clock.now()));
+    clock.advance(15_000);
     out.push(...d.tick(clock.now()));
   }
   return out;
@@ -52,7 +57,7 @@ describe('model detector (streaming)', () => {
     const clock = new ManualClock(T0);
     const d = inline();
     feed(d, clock, 0, 49);
-    // 49 windows closed (each by the tick at its end: the source's time is estimated from the clock).
+    // 49 windows closed (each by the tick after its end: the source's time is estimated from the clock).
     expect(d.modelOf('api')).toBeNull();
     feed(d, clock, 49, 50);
     const m = d.modelOf('api');
@@ -83,15 +88,25 @@ describe('model detector (streaming)', () => {
     expect(Number.isFinite(a.score)).toBe(true);
   });
 
+  it('flags a window where a frequent message is missing, naming it from the model artifact', () => {
+    const clock = new ManualClock(T0);
+    const d = inline();
+    feed(d, clock, 0, 60);
+    const found = feed(d, clock, 60, 62, (k) => (k === 60 ? normalWindow(k).filter((e) => e.templateId !== 1) : normalWindow(k)));
+    expect(found).toHaveLength(1);
+    expect(found[0].title).toMatch(/: 'step 1 done in <NUM> ms' seen 0 times, about \d+ expected \(if model v1\)\.$/);
+    expect(d.modelOf('api')?.artifact.templates?.['1']).toBe('step 1 done in <NUM> ms');
+  });
+
   it('retrains on schedule and windows after the swap use the new version', () => {
     const clock = new ManualClock(T0);
     const d = inline({ retrain_every_seconds: 3600 });
     feed(d, clock, 0, 50);
     expect(d.modelOf('api')?.version).toBe(1);
     const trainedAt = clock.now();
-    feed(d, clock, 50, 109); // a minute short of an hour after the first training
+    feed(d, clock, 50, 108); // short of an hour after the first training
     expect(d.modelOf('api')?.version).toBe(1);
-    feed(d, clock, 109, 112);
+    feed(d, clock, 108, 112);
     expect(clock.now() - trainedAt).toBeGreaterThanOrEqual(3_600_000);
     const m2 = d.modelOf('api');
     expect(m2?.version).toBe(2);
@@ -130,6 +145,29 @@ describe('model detector (streaming)', () => {
     expect(d.learnAsNormal({ source: 'other' })).toBe(false);
   });
 
+  it('closes whole windows when the source clock is hours behind ours, and never scores a window twice', () => {
+    const clock = new ManualClock(T0 + 5 * 3_600_000);
+    const d = inline();
+    for (let k = 0; k < 10; k++) {
+      const events = normalWindow(k);
+      // Four batches per window, delivered over the minute, with a tick every 15 s of our clock.
+      for (let q = 0; q < 4; q++) {
+        d.observe(events.filter((e) => e.ts >= T0 + k * MIN + q * 15_000 && e.ts < T0 + k * MIN + (q + 1) * 15_000));
+        clock.advance(15_000);
+        d.tick(clock.now());
+      }
+    }
+    clock.advance(30_000);
+    d.tick(clock.now());
+    expect(d.stats().windows).toBe(10);
+    // A straggler of window 3 arrives after it was scored: counted late, not a second window 3.
+    d.observe([ev(T0 + 3 * MIN + 5, 'api', 1)]);
+    clock.advance(120_000);
+    d.tick(clock.now());
+    expect(d.stats().windows).toBe(10);
+    expect((d.snapshot().data as { sources: { late: number }[] }).sources[0].late).toBe(1);
+  });
+
   it('scores sessions keyed by a regex', () => {
     const d = createModelDetector({ train_in: 'inline', min_windows: 20, session: { key_regex: 'req=(\\w+)', inactivity_seconds: 30 } });
     const clock = new ManualClock(T0);
@@ -145,6 +183,8 @@ describe('model detector (streaming)', () => {
     expect(d.modelOf('api')?.version).toBe(1);
     found = d.observe(session(60, 200));
     clock.set(T0 + 70 * 60_000);
+    found.push(...d.tick(clock.now()));
+    clock.advance(60_000); // the session's source has been quiet for a minute: past the 30 s inactivity
     found.push(...d.tick(clock.now()));
     expect(found).toHaveLength(1);
     expect(found[0].sessionKey).toBe('r60');

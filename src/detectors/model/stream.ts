@@ -62,6 +62,8 @@ export interface SourceModelState {
   training: boolean;
   /** Consecutive flagged windows. */
   flaggedRun: number;
+  /** Template texts seen lately (bounded), written into the artifact of the next model. */
+  texts: Map<number, string>;
 }
 
 export interface ModelDetectorStats {
@@ -84,7 +86,6 @@ export class StreamModelDetector implements StreamDetector {
   readonly kind = 'model';
   private sources = new Map<string, SourceModelState>();
   private memory = new FlaggedMemory();
-  private lastNow = Number.NaN;
   private readonly spec: WindowSpec;
   private readonly trainer: Trainer;
   private readonly logger: Logger;
@@ -118,7 +119,7 @@ export class StreamModelDetector implements StreamDetector {
       let j = i + 1;
       while (j < events.length && events[j] && events[j].source === e.source) j++;
       const st = this.state(sourceOf(e));
-      st.windows.add(events, i, j, this.lastNow, closed);
+      st.windows.add(events, i, j, closed);
       for (const c of closed) this.closed(st, c, out);
       closed.length = 0;
       i = j;
@@ -129,7 +130,6 @@ export class StreamModelDetector implements StreamDetector {
   /** Closes windows ended by time, then starts (re)trainings that are due. */
   tick(now: number): Anomaly[] {
     const out: Anomaly[] = [];
-    if (Number.isFinite(now)) this.lastNow = now;
     const closed: Closed[] = [];
     for (const st of this.sources.values()) {
       st.windows.tick(now, closed);
@@ -210,6 +210,7 @@ export class StreamModelDetector implements StreamDetector {
       nextTrainAt: -Infinity,
       training: false,
       flaggedRun: 0,
+      texts: new Map(),
     };
   }
 
@@ -230,6 +231,12 @@ export class StreamModelDetector implements StreamDetector {
 
   private closed(st: SourceModelState, c: Closed, out: Anomaly[]): void {
     this.counters.windows++;
+    for (const [id, t] of c.texts) {
+      st.texts.delete(id);
+      st.texts.set(id, t);
+    }
+    // Recently seen first out; vocabulary templates (present in most windows) stay fresh.
+    while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
     const model = st.model;
     if (model === null) {
       st.reservoir.add(c.counts);
@@ -314,6 +321,12 @@ export class StreamModelDetector implements StreamDetector {
       return;
     }
     if (st.model !== null && model.version <= st.model.version) return;
+    const templates: Record<string, string> = {};
+    for (const id of artifact.features.ids) {
+      const t = st.texts.get(id);
+      if (t !== undefined) templates[String(id)] = t;
+    }
+    artifact.templates = templates;
     st.model = model;
     st.version = model.version;
     st.flaggedRun = 0;
@@ -336,6 +349,8 @@ export class StreamModelDetector implements StreamDetector {
       name: st.name,
       watermark: enc(st.windows.watermark),
       advancedAt: enc(st.windows.advancedAt),
+      advanced: st.windows.advanced,
+      closedEnd: enc(st.windows.closedEnd),
       late: st.windows.late,
       unkeyed: st.windows.unkeyed,
       open: st.windows.openWindows(),
@@ -348,7 +363,7 @@ export class StreamModelDetector implements StreamDetector {
       // Without a registry the model itself travels in the snapshot.
       model: this.deps.registry || st.model === null ? null : st.model.artifact,
     }));
-    return { kind: 'model', version: MODEL_SNAPSHOT_VERSION, data: { lastNow: enc(this.lastNow), sources, ...this.memory.toJSON(), counters: { ...this.counters } } };
+    return { kind: 'model', version: MODEL_SNAPSHOT_VERSION, data: { sources, ...this.memory.toJSON(), counters: { ...this.counters } } };
   }
 
   restore(snap: Snapshot): void {
@@ -362,6 +377,8 @@ export class StreamModelDetector implements StreamDetector {
       st.reservoir = Reservoir.restore(this.config.reservoir_size, Number(raw.rng) >>> 0, Number(raw.seen) || 0, items);
       st.windows.watermark = dec(raw.watermark, -Infinity);
       st.windows.advancedAt = dec(raw.advancedAt, Number.NaN);
+      st.windows.advanced = raw.advanced === true;
+      st.windows.closedEnd = dec(raw.closedEnd, -Infinity);
       st.windows.late = Number(raw.late) || 0;
       st.windows.unkeyed = Number(raw.unkeyed) || 0;
       if (Array.isArray(raw.open)) st.windows.restoreOpen(raw.open);
@@ -374,7 +391,6 @@ export class StreamModelDetector implements StreamDetector {
     }
     this.sources = sources;
     this.memory = FlaggedMemory.fromJSON(d.flagged, d.learned);
-    this.lastNow = dec(d.lastNow, Number.NaN);
     const c = d.counters as Partial<typeof this.counters> | undefined;
     if (c && typeof c === 'object') for (const k of Object.keys(this.counters) as (keyof typeof this.counters)[]) if (typeof c[k] === 'number') this.counters[k] = c[k];
   }

@@ -46,10 +46,12 @@ export class WorkerTrainer implements Trainer {
   private worker: Worker | null = null;
   private next = 1;
   private readonly pending = new Map<number, Pending>();
+  private closed = false;
 
   constructor(private readonly timeoutMs: number) {}
 
   train(job: TrainJob): Promise<TrainResult> {
+    if (this.closed) return Promise.reject(new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'The model trainer is closed (the service is stopping).'));
     const w = this.ensure();
     const id = this.next++;
     return new Promise<TrainResult>((resolve, reject) => {
@@ -65,6 +67,7 @@ export class WorkerTrainer implements Trainer {
   }
 
   close(): void {
+    this.closed = true;
     const w = this.worker;
     this.worker = null;
     this.failAll(new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'The model trainer was closed.'));

@@ -15,7 +15,7 @@ import { AnomalogError } from '../../core/errors.js';
 import type { Contribution } from '../../core/event.js';
 import type { Model, ModelArtifact } from '../../core/model.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
-import { QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
+import { DEFAULT_SPOT_OPTIONS, FixedThreshold, quantile, QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
 import type { ModelDetectorConfig } from './config.js';
 import { CountFeatures, type CountFeaturesJSON } from './count-features.js';
 import { createModel, restoreModel, type ModelKind } from './models.js';
@@ -47,6 +47,8 @@ export interface StreamModelArtifact {
   features: CountFeaturesJSON;
   model: ModelArtifact;
   threshold: ThresholdJSON;
+  /** Text of the vocabulary's templates (set by the detector before saving), for explanations after a restart. */
+  templates?: Record<string, string>;
   /** Per-column minimum and maximum of the (standardised) training vectors, for the range guard. */
   range: { min: number[]; max: number[] };
   training: { windows: number; templates: number; columns: number; flagged: number; scores: TrainingStats };
@@ -62,8 +64,20 @@ export interface WindowScore {
   column: number;
 }
 
+/**
+ * SPOT needs about `minPeaks` (10) scores above its initial level to fit a tail: with fewer
+ * training windows (n < 10 / (1 − level), 500 at the default level) it would flag everything above
+ * the largest training score — a false-alarm rate of about 1/(n + 1) per window (2 % after 50
+ * windows). Small sets get a margin instead: max + (max − p90).
+ */
 function makeThreshold(rule: TrainJob['threshold'], scores: Float64Array): Threshold {
   if (rule.method === 'quantile') return QuantileThreshold.fit(scores, rule.contamination);
+  if (scores.length * (1 - rule.level) < DEFAULT_SPOT_OPTIONS.minPeaks) {
+    let max = -Infinity;
+    for (const s of scores) if (s > max) max = s;
+    const margin = Math.max(0, max - quantile(scores, 0.9));
+    return new FixedThreshold(max + margin, 'small training set: max + (max − p90)');
+  }
   try {
     return SpotThreshold.fit(scores, { q: rule.q, level: rule.level });
   } catch {
@@ -191,7 +205,8 @@ export class TrainedModel {
   /**
    * Top features for a person: the model's attribution restricted to features whose raw value
    * deviates from training by more than half a training deviation, completed by the largest
-   * standardised deviations. Template text comes from `texts` (the window's own).
+   * standardised deviations. Template text comes from `texts` (the window's own), else from the
+   * artifact (a template absent from the window: "seen 0 times, about 115 expected").
    */
   explain(w: ClosedCounts, texts: ReadonlyMap<number, string>, top: number, first = -1): Contribution[] {
     const f = this.features;
@@ -211,7 +226,7 @@ export class TrainedModel {
       const e: Contribution = { feature: m.feature, observed: round(raw[c]), expected: round(f.expectedRaw(c)), contribution: round(contribution) };
       if (m.templateId !== undefined) {
         e.templateId = m.templateId;
-        const t = texts.get(m.templateId);
+        const t = texts.get(m.templateId) ?? this.artifact.templates?.[String(m.templateId)];
         if (t !== undefined) e.template = t;
       }
       out.push(e);

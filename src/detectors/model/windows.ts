@@ -73,8 +73,15 @@ export function closeWindow(w: OpenWindow, end: number): Closed {
 export class SourceWindows {
   /** Highest event time seen. */
   watermark = -Infinity;
-  /** Clock time (of the latest tick) when the watermark last advanced. */
+  /**
+   * Clock time from which the watermark is known: the first tick after it advanced (events carry
+   * no arrival time here, so the estimate lags by at most one tick rather than running ahead).
+   */
   advancedAt = Number.NaN;
+  /** The watermark advanced since the last tick. */
+  advanced = false;
+  /** End of the last closed time window: events before it are late (counted, not added). */
+  closedEnd = -Infinity;
   /** Time mode: the one open window. Session mode: open sessions, least recently active first. */
   current: OpenWindow | null = null;
   readonly sessions = new Map<string, OpenWindow>();
@@ -97,7 +104,7 @@ export class SourceWindows {
   }
 
   /** Adds events of this source (in arrival order); returns the windows they closed. */
-  add(events: readonly LogEvent[], from: number, to: number, lastNow: number, out: Closed[]): void {
+  add(events: readonly LogEvent[], from: number, to: number, out: Closed[]): void {
     for (let i = from; i < to; i++) {
       const e = events[i];
       let ts = e.ts;
@@ -105,7 +112,7 @@ export class SourceWindows {
       if (Number.isNaN(ts)) continue;
       if (ts > this.watermark) {
         this.watermark = ts;
-        this.advancedAt = lastNow;
+        this.advanced = true;
       }
       const w = this.spec.mode === 'time' ? this.timeWindow(ts, out) : this.session(e, ts, out);
       if (w !== null) this.count(w, e, ts);
@@ -135,17 +142,28 @@ export class SourceWindows {
     }
   }
 
-  private timeWindow(ts: number, out: Closed[]): OpenWindow {
+  private timeWindow(ts: number, out: Closed[]): OpenWindow | null {
     const size = (this.spec as { size_ms: number }).size_ms;
     const start = Math.floor(ts / size) * size;
     const cur = this.current;
+    if (start < this.closedEnd && (cur === null || start < cur.start)) {
+      // Its window was already scored: a second fragment would be scored (and flagged) on its own.
+      this.late++;
+      return null;
+    }
     if (cur !== null && start <= cur.start) {
       if (start < cur.start) this.late++;
       return cur;
     }
-    if (cur !== null) out.push(closeWindow(cur, cur.start + size));
+    if (cur !== null) this.closeTime(cur, size, out);
     this.current = newWindow('window', start);
     return this.current;
+  }
+
+  private closeTime(w: OpenWindow, size: number, out: Closed[]): void {
+    out.push(closeWindow(w, w.start + size));
+    this.closedEnd = w.start + size;
+    this.current = null;
   }
 
   private session(e: LogEvent, ts: number, out: Closed[]): OpenWindow | null {
@@ -193,7 +211,10 @@ export class SourceWindows {
   /** Closes what the passing of (clock) time ended: the source's event time is estimated as watermark + clock time since. */
   tick(now: number, out: Closed[]): void {
     if (!Number.isFinite(now)) return;
-    if (Number.isNaN(this.advancedAt)) this.advancedAt = now;
+    if (this.advanced || Number.isNaN(this.advancedAt)) {
+      this.advancedAt = now;
+      this.advanced = false;
+    }
     const elapsed = Math.max(0, now - this.advancedAt);
     const est = this.watermark + elapsed;
     if (!Number.isFinite(est)) return;
@@ -202,10 +223,7 @@ export class SourceWindows {
       // A little grace for events that arrive slightly after their window ended.
       const grace = Math.min(10_000, size / 4);
       const cur = this.current;
-      if (cur !== null && est >= cur.start + size + grace) {
-        out.push(closeWindow(cur, cur.start + size));
-        this.current = null;
-      }
+      if (cur !== null && est >= cur.start + size + grace) this.closeTime(cur, size, out);
       return;
     }
     const spec = this.spec;
