@@ -50,4 +50,3 @@ function shell(app: App): TemplateResult {
 const app: App = new App(() => render(shell(app), root));
 root.replaceChildren();
 app.start();
-(window as unknown as { anomalog?: App }).anomalog = app;
