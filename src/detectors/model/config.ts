@@ -19,7 +19,17 @@ const sessionSchema = z
     max_open: z.number().int().min(1).default(10_000),
   })
   .strict()
-  .refine((s) => !s.key_regex !== !s.key_field, { message: 'set exactly one of key_regex or key_field' });
+  .refine((s) => !s.key_regex !== !s.key_field, { message: 'set exactly one of key_regex or key_field' })
+  .refine((s) => s.key_regex === undefined || compiles(s.key_regex), { message: 'key_regex is not a valid regular expression', path: ['key_regex'] });
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const modelDetectorConfigSchema = z
   .object({
@@ -68,7 +78,7 @@ export const modelDetectorConfigSchema = z
     seed: z.number().int().default(42),
     /** Sources tracked (the least recently seen is evicted beyond it, counted). */
     max_sources: z.number().int().min(1).default(50),
-    /** Reservoir windows per source written into the detector snapshot (the saved state stays small). */
+    /** Reservoir windows (and open sessions) per source written into the detector snapshot, so the saved state stays small; the rest refill after a restart. */
     snapshot_windows: z.number().int().min(0).default(200),
     /** Distinct templates counted per window; the rest share one "other" id (bounded memory). */
     max_window_templates: z.number().int().min(10).default(2000),

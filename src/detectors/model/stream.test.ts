@@ -239,6 +239,7 @@ describe('model detector (streaming)', () => {
     expect(modelDetectorConfigSchema.parse({})).toMatchObject({ window_seconds: 60, model: 'if', reservoir_size: 2000, min_windows: 50, retrain_every_seconds: 3600, threshold: { method: 'spot', q: 1e-3 } });
     expect(() => createModelDetector({ wat: 1 } as never)).toThrow(/model/);
     expect(() => createModelDetector({ session: { key_regex: 'a', key_field: 'b' } })).toThrow(/exactly one/);
+    expect(() => createModelDetector({ session: { key_regex: 'req=(' } })).toThrow(/model\.session\.key_regex: key_regex is not a valid regular expression/);
     expect(definition.type).toBe('model');
   });
 });

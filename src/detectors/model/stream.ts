@@ -353,7 +353,7 @@ export class StreamModelDetector implements StreamDetector {
       closedEnd: enc(st.windows.closedEnd),
       late: st.windows.late,
       unkeyed: st.windows.unkeyed,
-      open: st.windows.openWindows(),
+      open: st.windows.openWindows(keep),
       seen: st.reservoir.seen,
       rng: st.reservoir.rngState,
       reservoir: st.reservoir.sample(keep),

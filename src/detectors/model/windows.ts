@@ -235,9 +235,10 @@ export class SourceWindows {
     }
   }
 
-  /** Open windows as plain data for a snapshot. */
-  openWindows(): unknown[] {
-    const list = this.current !== null ? [this.current] : [...this.sessions.values()];
+  /** Open windows as plain data for a snapshot: the time window, or the `maxSessions` most recently active sessions. */
+  openWindows(maxSessions: number): unknown[] {
+    const all = [...this.sessions.values()];
+    const list = this.current !== null ? [this.current] : all.slice(Math.max(0, all.length - maxSessions));
     return list.map((w) => ({
       key: w.key,
       start: w.start,
