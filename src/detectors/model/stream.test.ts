@@ -259,3 +259,11 @@ detectorContract('model', {
   make: () => createModelDetector({ train_in: 'inline', window_seconds: 10, reservoir_size: 10, min_windows: 10, snapshot_windows: 10, retrain_every_seconds: 60, max_vocabulary: 50 }),
   stream: contractStream,
 });
+
+detectorContract('model', {
+  variant: 'sessions',
+  make: () =>
+    createModelDetector({ train_in: 'inline', session: { key_field: 'req', inactivity_seconds: 5 }, reservoir_size: 10, min_windows: 10, snapshot_windows: 10, retrain_every_seconds: 60, max_vocabulary: 50 }),
+  stream: () =>
+    contractStream().map((s, i) => ('events' in s ? { events: s.events.map((e) => ({ ...e, fields: { req: `r${Math.floor(i / 2)}` } })) } : s)),
+});
