@@ -70,6 +70,13 @@ export class Dispatcher {
     this.refilledAt = deps.clock.now();
   }
 
+  /** For `/api/health` and the UI: is the receiver taking alerts right now, and what is waiting. */
+  health(): { name: string; status: 'ok' | 'failing'; failuresInARow: number; lastError?: string } & DispatcherStats {
+    const status = this.failures > 0 ? 'failing' : 'ok';
+    const lastError = status === 'failing' ? this.sink.lastError?.slice(0, 300) : undefined;
+    return { name: this.sink.name, status, failuresInARow: this.failures, ...(lastError ? { lastError } : {}), ...this.stats };
+  }
+
   /** Checks the receiver (logged, not fatal) and starts the loop. */
   start(): void {
     this.stats.pending = this.deps.outbox.depth(this.sink.name);

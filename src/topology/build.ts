@@ -78,7 +78,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     clock: deps.clock,
     version: deps.version,
     metrics: () => metrics.scrape(),
-    health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), pipeline: engine.stats, feedback: { ...feedback.policy.stats } }),
+    health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), sinks: alerting.dispatchers.map((d) => d.health()), pipeline: engine.stats, feedback: { ...feedback.policy.stats } }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
