@@ -51,7 +51,7 @@ Services (one source each, in their real formats, auto-detected by the service):
 Incidents, every 5 minutes of simulated time (the first 15 s after going live):
   api   an error never logged before      → novelty
   auth  password-guessing burst           → rate (spike)
-  db    pool warnings rising in steps     → rate (spike)
+  db    a warning rising in steps         → rate (spike)
   db    one query ~40x slower             → params
   web   nginx goes silent for 50 s        → rate (silence)
 

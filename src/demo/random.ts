@@ -1,11 +1,12 @@
 /**
  * @module demo/random
  * The demo's seeded randomness: the models' mulberry32 `Rng` (one PRNG in the project) plus the
- * draws a log generator needs — Poisson counts, weighted picks, bounded normals, hex ids. The same
+ * draws a log generator needs — Poisson counts, weighted picks, bounded normals and triangular
+ * values, hex ids. The same
  * seed gives the same lines on every platform.
  * @example
  * const r = new DemoRandom(42);
- * r.poisson(3.5); r.pick(['GET', 'POST']); r.clampedNormal(40, 8, 15, 90);
+ * r.poisson(3.5); r.pick(['GET', 'POST']); r.around(40, 16);
  */
 import { Rng } from '../models/random.js';
 
@@ -49,6 +50,11 @@ export class DemoRandom {
   clampedNormal(mean: number, sd: number, lo: number, hi: number): number {
     const v = mean + sd * this.rng.normal();
     return v < lo ? lo : v > hi ? hi : v;
+  }
+
+  /** Triangular around `mid` within ± `half`: bounded, no mass piled on the bounds, light tails. */
+  around(mid: number, half: number): number {
+    return mid + half * (this.rng.float() + this.rng.float() - 1);
   }
 
   /** Poisson count with mean `lambda` (Knuth below 30, a rounded normal above). */

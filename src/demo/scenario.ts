@@ -8,8 +8,8 @@
  * |---|---|---|---|---|
  * | 0:15 | 30 s | api | burst of an error message never logged before (another one each cycle) | novelty |
  * | 0:40 | 40 s | auth | password-guessing burst from one address | rate (template spike) |
- * | 0:50 | 80 s | db | `connection pool nearly exhausted` warnings rising in steps (×3 every 20 s) | rate (template spike) |
- * | 1:30 | 20 s | db | the orders query gets ~40× slower; nothing else changes | params |
+ * | 0:50 | 80 s | db | a warning (another one each cycle) rising in steps (×2.5 every 20 s) | rate (template spike) |
+ * | 1:30 | 12 s | db | the orders query gets ~40× slower; nothing else changes | params |
  * | 2:00 | 50 s | web | nginx stops logging | rate (silence) |
  *
  * The trend rises in steps, not smoothly: the rate detector's EWMA baseline absorbs a smooth ramp
@@ -20,7 +20,7 @@
 import { apiNewError, apiNewErrorName } from './services/api.js';
 import { ATTACKER, authBruteForce } from './services/auth.js';
 import { type Modifiers, NO_MODIFIERS, type ServiceName } from './services/common.js';
-import { dbPoolWarning, SLOW_STATEMENT } from './services/db.js';
+import { dbWarning, SLOW_STATEMENT, WARNINGS } from './services/db.js';
 import type { DemoRandom } from './random.js';
 
 export type IncidentKind = 'new-error' | 'brute-force' | 'warning-trend' | 'latency' | 'silence';
@@ -41,8 +41,8 @@ export interface Incident {
 export const INCIDENTS: readonly Incident[] = [
   { kind: 'new-error', service: 'api', at: 15, duration: 30, detector: 'novelty', describe: (c) => `api starts failing with an error it never logged before ("${apiNewErrorName(c)}…")` },
   { kind: 'brute-force', service: 'auth', at: 40, duration: 40, detector: 'rate', describe: () => `password guessing against sshd from ${ATTACKER} (~25 attempts/s)` },
-  { kind: 'warning-trend', service: 'db', at: 50, duration: 80, detector: 'rate', describe: () => '"connection pool nearly exhausted" warnings start rising (x3 every 20 s, for 80 s)' },
-  { kind: 'latency', service: 'db', at: 90, duration: 20, detector: 'params', describe: () => `the orders query gets ~40x slower; volume and messages stay the same (${SLOW_STATEMENT.slice(0, 40)}…)` },
+  { kind: 'warning-trend', service: 'db', at: 50, duration: 80, detector: 'rate', describe: (c) => `"${WARNINGS[c % WARNINGS.length]}" warnings start rising (x2.5 every 20 s, for 80 s)` },
+  { kind: 'latency', service: 'db', at: 90, duration: 12, detector: 'params', describe: () => `the orders query gets ~40x slower; volume and messages stay the same (${SLOW_STATEMENT.slice(0, 40)}…)` },
   { kind: 'silence', service: 'web', at: 120, duration: 50, detector: 'rate', describe: () => 'nginx (web) stops logging for 50 s' },
 ];
 
@@ -68,8 +68,8 @@ export interface ScheduledIncident {
   end: number;
 }
 
-/** Normal pool warnings per second (db's trickle), the trend's starting level. */
-const TREND_BASE = 0.37;
+/** Normal rate of each db warning per second (its trickle), the trend's starting level. */
+const TREND_BASE = 0.71;
 
 const QUIET: Effects = Object.freeze({ silent: new Set<ServiceName>(), mods: NO_MODIFIERS, extras: [] });
 
@@ -107,10 +107,11 @@ export class Scenario {
           extras.push({ service: 'auth', rate: 25, line: authBruteForce });
           break;
         case 'warning-trend':
-          // Rising in steps: ×3 every 20 s over the normal trickle (≈0.37/s → 1.1, 3.3, 10, 30 per second).
+          // Rising in steps: ×2.5 every 20 s over the normal trickle (≈0.7/s → 1.8, 4.4, 11, 28 per second).
           // Short enough that the rate detector does not relearn it as the new normal (10 intervals in a
-          // row), which would inflate the baseline's variance and hide the next cycle's trend.
-          extras.push({ service: 'db', rate: TREND_BASE * (Math.pow(3, Math.floor(x * 4) + 1) - 1), line: dbPoolWarning });
+          // row). Its first steps are learned as normal, which widens that warning's baseline: another
+          // warning each cycle (four) lets it narrow again before its next turn.
+          extras.push({ service: 'db', rate: TREND_BASE * (Math.pow(2.5, Math.floor(x * 4) + 1) - 1), line: (tt, r) => dbWarning(tt, r, cycle) });
           break;
         case 'latency':
           latencyFactor = 40;

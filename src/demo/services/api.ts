@@ -15,9 +15,9 @@ type Make = (r: DemoRandom) => { level: number; msg: string; extra?: Record<stri
 
 const MIX = new Mix<Make>([
   [46, (r) => ({ level: 30, msg: 'request completed', extra: { req: { method: r.chance(0.8) ? 'GET' : 'POST', url: r.pick(ROUTES) }, res: { statusCode: 200 }, responseTime: r.int(3, 60) } })],
-  [6, (r) => ({ level: 30, msg: `order ${r.int(40_000, 99_999)} created for customer ${r.int(50_000, 99_999)} (${r.int(1, 6)} items, total ${r.clampedNormal(80, 20, 35, 150).toFixed(2)} EUR)` })],
+  [6, (r) => ({ level: 30, msg: `order ${r.int(40_000, 99_999)} created for customer ${r.int(50_000, 99_999)} (${r.int(1, 6)} items, total ${r.around(80, 40).toFixed(2)} EUR)` })],
   [9, (r) => ({ level: 30, msg: `cache miss for product ${r.int(10_000, 19_999)}, loading from db` })],
-  [7, (r) => ({ level: 30, msg: `fetched ${r.int(24, 48)} products from inventory in ${Math.round(r.clampedNormal(40, 8, 22, 64))}ms` })],
+  [7, (r) => ({ level: 30, msg: `fetched ${r.int(24, 48)} products from inventory in ${Math.round(r.around(40, 16))}ms` })],
   [5, (r) => ({ level: 30, msg: `payment authorized for order ${r.int(40_000, 99_999)} via ${r.pick(['stripe', 'adyen'])}` })],
   [8, (r) => ({ level: 30, msg: `session refreshed for user ${r.pick(USERS)}` })],
   [4, (r) => ({ level: 30, msg: `search "${r.pick(['red shoes', 'wool hat', 'bag', 'socks', 'linen shirt'])}" returned ${r.int(40, 90)} results` })],

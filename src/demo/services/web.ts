@@ -5,7 +5,7 @@
  * $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'`).
  *
  * Status codes are parameters of the access-log template (`GET <PATH> <ID> <NUM>`), so every code
- * normal traffic uses is common (200, 304 and 404 — a missing favicon — on GET; 201 on POST; 302/401 on login): a code first
+ * normal traffic uses is common (200, 304 and 404 — a missing favicon, scanners — on GET; 201 on POST; 302/401 on login): a code first
  * seen late would look like an outlier to the params detector.
  */
 import type { DemoRandom } from '../random.js';
@@ -43,6 +43,8 @@ const MIX = new Mix<Make>([
   [3, (r) => ({ method: 'POST', target: '/login', status: r.chance(0.15) ? 401 : 302, bytes: r.int(0, 200), seconds: r.clampedNormal(0.08, 0.02, 0.03, 0.15) })],
   [8, () => get('/healthz', 200, 2, 0.001)],
   [6, () => get('/favicon.ico', 404, 153, 0.001)],
+  // Scanners probing for common admin pages and secrets: always there on a public site.
+  [6, (r) => get(r.pick(['/wp-login.php', '/.env', '/admin/config.php', '/.git/config', '/phpmyadmin/']), 404, 153, 0.001)],
   [2, (r) => ({ method: 'POST', target: '/api/v1/checkout', status: 200, bytes: r.int(300, 600), seconds: r.clampedNormal(0.2, 0.05, 0.08, 0.4) })],
 ]);
 
