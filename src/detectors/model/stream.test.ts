@@ -116,6 +116,23 @@ describe('model detector (streaming)', () => {
     expect(d.stats()).toMatchObject({ trainings: 2, sources: 1 });
   });
 
+  it('keeps a model per source and starts at most one training per tick', () => {
+    const clock = new ManualClock(T0);
+    const d = inline();
+    for (let k = 0; k < 51; k++) {
+      d.observe([...normalWindow(k, 'api'), ...normalWindow(k, 'db', rng(7000 + k))]);
+      clock.set(T0 + (k + 1) * MIN);
+      d.tick(clock.now());
+    }
+    // Both sources have 50 windows since the same tick; only one trained there.
+    expect([d.modelOf('api'), d.modelOf('db')].filter((m) => m !== null)).toHaveLength(1);
+    clock.advance(1000);
+    d.tick(clock.now());
+    expect(d.modelOf('api')?.version).toBe(1);
+    expect(d.modelOf('db')?.version).toBe(1);
+    expect(d.stats().models.map((m) => m.source).sort()).toEqual(['api', 'db']);
+  });
+
   it('keeps flagged windows out of the reservoir unless feedback learns them', () => {
     const clock = new ManualClock(T0);
     const d = inline();

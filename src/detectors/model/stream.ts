@@ -136,7 +136,9 @@ export class StreamModelDetector implements StreamDetector {
       for (const c of closed) this.closed(st, c, out);
       closed.length = 0;
     }
-    if (Number.isFinite(now)) for (const st of this.sources.values()) this.maybeTrain(st, now);
+    // One training at a time, started from a tick: the worker trains one job after the other anyway,
+    // and copying a reservoir out costs the pipeline thread a few ms — once per tick at most.
+    if (Number.isFinite(now) && !this.inFlight()) for (const st of this.sources.values()) if (this.maybeTrain(st, now)) break;
     return out;
   }
 
@@ -269,8 +271,14 @@ export class StreamModelDetector implements StreamDetector {
     out.push(a);
   }
 
-  private maybeTrain(st: SourceModelState, now: number): void {
-    if (st.training || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return;
+  private inFlight(): boolean {
+    for (const st of this.sources.values()) if (st.training) return true;
+    return false;
+  }
+
+  /** Starts a training when the source is due; true when one was started. */
+  private maybeTrain(st: SourceModelState, now: number): boolean {
+    if (st.training || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return false;
     // Until the training succeeds (install sets the real schedule), a failure retries after RETRY_MS.
     st.nextTrainAt = now + RETRY_MS;
     const job: TrainJob = {
@@ -287,11 +295,11 @@ export class StreamModelDetector implements StreamDetector {
       result = this.trainer.train(job);
     } catch (e) {
       this.trainingFailed(st, e);
-      return;
+      return true;
     }
     if (!(result instanceof Promise)) {
       this.install(st, result.artifact, result.ms, now);
-      return;
+      return true;
     }
     st.training = true;
     result.then(
@@ -304,6 +312,7 @@ export class StreamModelDetector implements StreamDetector {
         this.trainingFailed(st, e);
       },
     );
+    return true;
   }
 
   private trainingFailed(st: SourceModelState, e: unknown): void {
