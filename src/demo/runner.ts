@@ -161,8 +161,8 @@ class Feeder {
         await sleep(Math.min(250, Math.max(1, (t + 1000 - due) / this.cfg.speed)), signal);
         continue;
       }
-      // Every whole second that is due, then one request per service.
-      for (; t + 1000 <= due && t < end && this.pendingCount < this.cfg.batch_lines; t += 1000) await this.add(t, false);
+      // Every whole second that is due (sent at interval ends and when the batch is full), then the rest.
+      for (; t + 1000 <= due && t < end && !signal.aborted; t += 1000) await this.add(t, false);
       await this.flush();
     }
     return this.stats;
@@ -178,7 +178,10 @@ class Feeder {
     for (const s of this.scenario.startsBetween(t, t + 1000)) this.announce.push(s);
     this.stats.seconds++;
     this.stats.simulatedTo = t + 1000;
-    if (force || this.pendingCount >= this.cfg.batch_lines) await this.flush();
+    // Also at each rate interval's end: the service's clock then moves in whole intervals, so
+    // what it counts by arrival (the dashboard's ingest chart) lines up with the lines' own time.
+    const boundary = (t + 1000) % Math.round(this.cfg.rate_interval_seconds * 1000) === 0;
+    if (force || boundary || this.pendingCount >= this.cfg.batch_lines) await this.flush();
   }
 
   /** Sends what is pending (one request per service), then advances the service's clock. */
