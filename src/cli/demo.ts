@@ -5,7 +5,7 @@
  * one port. The first thing a newcomer runs.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { type Env, processEnv } from '../config/load.js';
@@ -70,6 +70,7 @@ Examples:
 async function runDemoCommand(flags: DemoFlags, version: string): Promise<void> {
   const out = (s: string) => process.stderr.write(`${s}\n`);
   let dashboard = '';
+  const reused = flags.dataDir !== undefined && existsSync(join(flags.dataDir, 'anomalog.db'));
   const demo = await startDemo(
     {
       seed: intFlag('--seed', flags.seed),
@@ -93,6 +94,7 @@ async function runDemoCommand(flags: DemoFlags, version: string): Promise<void> 
   dashboard = `${demo.url}/`;
   out(`anomalog demo: dashboard ${dashboard}  (API ${demo.url}/api/anomalies, live feed ${demo.url}/api/stream)`);
   out(`anomalog demo: data in ${demo.dataDir}; seed ${demo.config.seed}, speed ${demo.config.speed}x; sending ${demo.config.history_minutes} minutes of normal history first…`);
+  if (reused) out(`anomalog demo: warning: ${demo.dataDir} holds the state of an earlier run; this run's history may overlap it (expect spurious rate anomalies). Use a new --data-dir for a clean demo.`);
   if (flags.open) openBrowser(dashboard, out);
   const stopWatching = watchAnomalies(demo, out);
   const stop = () => void demo.stop();

@@ -66,7 +66,10 @@ describe('anomalog demo, end to end through the API', () => {
       // Nothing flagged in the history (normal traffic the detectors learned from).
       expect(await anomalies(demo, `until=${demo.liveStart}`)).toEqual([]);
     } finally {
-      await demo.stop();
+      const st = await demo.stop();
+      // Bounded: never more than a batch plus one simulated second of lines held (~300 lines/s).
+      expect(st.maxPendingLines).toBeGreaterThan(0);
+      expect(st.maxPendingLines).toBeLessThanOrEqual(demo.config.batch_lines + 1000);
     }
   }, 180_000);
 

@@ -52,6 +52,8 @@ export interface DemoStats {
   requests: number;
   /** Simulated time reached (epoch ms). */
   simulatedTo: number;
+  /** Most lines held at once before sending (bounded by `batch_lines` plus one simulated second). */
+  maxPendingLines: number;
 }
 
 export interface Demo {
@@ -127,7 +129,7 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
 /** Sends the generator's lines to the service and moves the simulated clock behind them. */
 class Feeder {
   private readonly ac = new AbortController();
-  private readonly stats: DemoStats = { lines: { web: 0, api: 0, db: 0, auth: 0 }, seconds: 0, requests: 0, simulatedTo: 0 };
+  private readonly stats: DemoStats = { lines: { web: 0, api: 0, db: 0, auth: 0 }, seconds: 0, requests: 0, simulatedTo: 0, maxPendingLines: 0 };
   private pending: Lines = { web: [], api: [], db: [], auth: [] };
   private pendingCount = 0;
   private announce: ScheduledIncident[] = [];
@@ -175,6 +177,7 @@ class Feeder {
       for (const l of lines[s]) this.pending[s].push(l);
       this.pendingCount += lines[s].length;
     }
+    if (this.pendingCount > this.stats.maxPendingLines) this.stats.maxPendingLines = this.pendingCount;
     for (const s of this.scenario.startsBetween(t, t + 1000)) this.announce.push(s);
     this.stats.seconds++;
     this.stats.simulatedTo = t + 1000;
