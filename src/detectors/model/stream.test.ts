@@ -185,6 +185,18 @@ describe('model detector (streaming)', () => {
     expect((d.snapshot().data as { sources: { late: number }[] }).sources[0].late).toBe(1);
   });
 
+  it('learns a new normal after relearn_after_windows flagged windows in a row', () => {
+    const clock = new ManualClock(T0);
+    const d = inline({ relearn_after_windows: 5 });
+    feed(d, clock, 0, 60);
+    // From window 60 on, every window carries the burst: a new normal.
+    const found = feed(d, clock, 60, 90, burstWindow);
+    const flaggedAt = found.map((a) => ((a.window?.start ?? 0) - T0) / MIN);
+    expect(flaggedAt.slice(0, 5)).toEqual([60, 61, 62, 63, 64]);
+    expect(d.modelOf('api')?.version).toBeGreaterThan(1); // retrained without waiting an hour
+    expect(flaggedAt.filter((k) => k >= 80)).toEqual([]); // the new normal is learned
+  });
+
   it('scores sessions keyed by a regex', () => {
     const d = createModelDetector({ train_in: 'inline', min_windows: 20, session: { key_regex: 'req=(\\w+)', inactivity_seconds: 30 } });
     const clock = new ManualClock(T0);

@@ -251,8 +251,12 @@ export class StreamModelDetector implements StreamDetector {
       return;
     }
     this.counters.flagged++;
-    // A source flagged window after window has a new normal: learn it.
-    if (++st.flaggedRun >= this.config.relearn_after_windows) st.reservoir.add(c.counts);
+    // A source flagged window after window has a new normal: learn it, and retrain at the next tick
+    // (then again every `relearn_after_windows` flagged windows while it lasts).
+    if (++st.flaggedRun >= this.config.relearn_after_windows) {
+      st.reservoir.add(c.counts);
+      if (st.flaggedRun % this.config.relearn_after_windows === 0) st.nextTrainAt = -Infinity;
+    }
     const guarded = this.config.range_guard_sigmas > 0 && result.beyond > this.config.range_guard_sigmas;
     const explanation = model.explain(c.counts, c.texts, 5, guarded ? result.column : -1);
     const a = toAnomaly({
