@@ -64,11 +64,23 @@ export class HeaderPatternFormat implements RecordFormat {
     const s = trimmed(text);
     const { steps, regex } = this.layout;
     if (steps !== null && scanLayout(steps, s, this.bounds)) return true;
-    return regex.test(s);
+    return regex.test(s) || this.matchEmptyContent(s);
+  }
+
+  /**
+   * A header with an empty message (BGL's `… RAS KERNEL FATAL`): trimmed, the line lacks the
+   * separator before Content, so it matches only with it put back. Such a match counts only when
+   * the layout's time fields parse as a time — otherwise loose layouts would take stack-trace
+   * lines for headers (`Traceback (most recent call last):` fits `<Date> <Time> <Level> <Logger>: `).
+   */
+  private matchEmptyContent(s: string): boolean {
+    if (this.time.empty || this.layout.content !== this.values.length - 1 || s.length === 0) return false;
+    if (!this.matchExact(`${s} `)) return false;
+    return !Number.isNaN(this.time.resolve(this.values, 0));
   }
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {
-    if (!this.match(text)) {
+    if (!this.match(text) && !this.matchEmptyContent(trimmed(text))) {
       this.stats.unmatched++;
       return { ts: arrivalTs, source, level: undefined, message: text, fields: undefined, raw: text, line, tsFromArrival: true };
     }
@@ -93,7 +105,10 @@ export class HeaderPatternFormat implements RecordFormat {
 
   /** Matches `text` (surrounding whitespace ignored, like logpai); fills `values`. */
   private match(text: string): boolean {
-    const s = trimmed(text);
+    return this.matchExact(trimmed(text));
+  }
+
+  private matchExact(s: string): boolean {
     const { steps, regex, groups } = this.layout;
     const values = this.values;
     if (steps !== null && scanLayout(steps, s, this.bounds)) {

@@ -118,6 +118,32 @@ describe('MultilineJoiner with a header layout', () => {
   });
 });
 
+describe('MultilineJoiner with a header layout: records with an empty message', () => {
+  // Real BGL lines (Loghub BGL_20k, lines 6523-6525): the middle one has no message after its level.
+  const BGL = '<Label> <Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>';
+  const input = [
+    '- 1120866516 2005.07.08 R12-M0-N8-C:J12-U01 2005-07-08-16.48.36.428889 R12-M0-N8-C:J12-U01 RAS KERNEL INFO 1 ddr errors(s) detected and corrected on rank 0',
+    '- 1120866516 2005.07.08 R12-M0-N8-C:J12-U01 2005-07-08-16.48.36.430166 R12-M0-N8-C:J12-U01 RAS KERNEL FATAL',
+    '- 1120866516 2005.07.08 R12-M0-N8-C:J12-U01 2005-07-08-16.48.36.431449 R12-M0-N8-C:J12-U01 RAS KERNEL FATAL data TLB error interrupt',
+  ];
+
+  it('starts a record at a header whose message is empty when its time fields parse', () => {
+    const format = new HeaderPatternFormat(BGL);
+    const events = join(input.map((text, i) => ({ text, line: i + 1 })), new MultilineJoiner({ isRecordStart: (t) => format.isRecordStart(t) }));
+    expect(events.map((e) => e.line)).toEqual([1, 2, 3]);
+    const r = format.extract(events[1].text, 2, 0, 'bgl');
+    expect(r).toMatchObject({ level: 'fatal', message: '', tsFromArrival: false });
+    expect(r.fields).toMatchObject({ Node: 'R12-M0-N8-C:J12-U01', Component: 'KERNEL' });
+    expect(format.stats.unmatched).toBe(0);
+  });
+
+  it('still joins lines that fit a loose layout only by their words (no time in the time fields)', () => {
+    const format = new HeaderPatternFormat('<Date> <Time> <Level> <Logger>: <Content>');
+    expect(format.isRecordStart('Traceback (most recent call last):')).toBe(false);
+    expect(format.isRecordStart('2026-11-30 10:00:00,123 ERROR app.orders:')).toBe(true);
+  });
+});
+
 describe('multiline config', () => {
   it('is strict and has defaults', () => {
     expect(multilineConfigSchema.parse({})).toMatchObject({ max_lines: 500 });
