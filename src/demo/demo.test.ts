@@ -5,6 +5,7 @@
  * alone (same seed, incidents off) must stay nearly quiet.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,6 +73,22 @@ describe('anomalog demo, end to end through the API', () => {
       expect(st.maxPendingLines).toBeLessThanOrEqual(demo.config.batch_lines + 1000);
     }
   }, 180_000);
+
+  it('a busy port is a usage error naming the port, and leaves nothing running', async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'anomalog-demo-test-'));
+      dirs.push(dir);
+      await expect(startDemo({ port, data_dir: dir }, { clock: systemClock, logger: silentLogger, version: 'demo-test' })).rejects.toMatchObject({
+        code: 'ANOMALOG_ERR_CLI_USAGE',
+        message: expect.stringContaining(`Port ${port}`),
+      });
+    } finally {
+      busy.close();
+    }
+  });
 
   it('normal traffic alone (same seed, incidents off) stays nearly quiet', async () => {
     const demo = await run(false);
