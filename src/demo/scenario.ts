@@ -39,11 +39,11 @@ export interface Incident {
 }
 
 export const INCIDENTS: readonly Incident[] = [
-  { kind: 'new-error', service: 'api', at: 15, duration: 30, detector: 'novelty', describe: (c) => `api starts failing with an error it never logged before ("${apiNewErrorName(c)}…")` },
+  { kind: 'new-error', service: 'api', at: 15, duration: 30, detector: 'novelty', describe: (c) => `starts failing with an error it never logged before: "${apiNewErrorName(c)}…"` },
   { kind: 'brute-force', service: 'auth', at: 40, duration: 40, detector: 'rate', describe: () => `password guessing against sshd from ${ATTACKER} (~25 attempts/s)` },
   { kind: 'warning-trend', service: 'db', at: 50, duration: 80, detector: 'rate', describe: (c) => `"${WARNINGS[c % WARNINGS.length]}" warnings start rising (x2.5 every 20 s, for 80 s)` },
   { kind: 'latency', service: 'db', at: 90, duration: 12, detector: 'params', describe: () => `the orders query gets ~40x slower; volume and messages stay the same (${SLOW_STATEMENT.slice(0, 40)}…)` },
-  { kind: 'silence', service: 'web', at: 120, duration: 50, detector: 'rate', describe: () => 'nginx (web) stops logging for 50 s' },
+  { kind: 'silence', service: 'web', at: 120, duration: 50, detector: 'rate', describe: () => 'nginx stops logging for 50 s' },
 ];
 
 /** Extra lines an incident adds to a service: `rate` lines per second made by `line`. */
