@@ -181,6 +181,17 @@ describe('OpenAPI description (docs/openapi.yaml) against the running service', 
     }
   });
 
+  it('lists the active models of the registry as documented', async () => {
+    conforms('GET', '/api/models', await inject('GET', '/api/models'));
+    svc.store.saveModel({ id: 'model-detector:api:v1', kind: 'model-detector:api', version: 1, artifact: { big: 'not listed' } });
+    svc.store.saveModel({ id: 'model-detector:api:v2', kind: 'model-detector:api', version: 2, artifact: {} });
+    const res = await inject('GET', '/api/models');
+    expect(res.statusCode).toBe(200);
+    conforms('GET', '/api/models', res);
+    expect((JSON.parse(res.body) as { models: unknown[] }).models).toEqual([expect.objectContaining({ id: 'model-detector:api:v2', version: 2, active: true })]);
+    expect(res.body).not.toContain('not listed');
+  });
+
   it('catches a renamed or missing field (the check itself bites)', async () => {
     const a = JSON.parse((await inject('GET', '/api/anomalies/{id}', { url: '/api/anomalies/oa-1' })).body) as Record<string, unknown>;
     const schema = spec.components.schemas.Anomaly;

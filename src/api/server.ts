@@ -26,6 +26,8 @@ export interface ApiStore {
   queryAnomalies(q?: AnomalyQuery): AnomalyPage;
   getAnomaly(id: string): Anomaly | undefined;
   listTemplates(q?: TemplateQuery): TemplatePage;
+  /** The active model of every registry kind, without artifacts (`GET /api/models`). */
+  activeModels?(): { id: string; kind: string; version: number; createdAt: number; active: boolean }[];
 }
 
 export interface ApiOptions {
@@ -158,6 +160,9 @@ export function buildApi(opts: ApiOptions): Api {
     if (q === null) return reply;
     return opts.store.listTemplates(q);
   });
+
+  // The model registry: one active model per kind (the `model` detector's are `model-detector:<source>`).
+  app.get('/api/models', async () => ({ models: opts.store.activeModels?.() ?? [] }));
 
   app.get('/api/stats', async (req, reply) => {
     const q = parse(statsQuery, req.query, reply);
