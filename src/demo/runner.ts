@@ -157,8 +157,11 @@ class Feeder {
     if (!signal.aborted) this.deps.onLive?.({ historyLines, realMs: performance.now() - realStart });
     const end = this.cfg.duration_seconds === undefined ? Infinity : liveStart + this.cfg.duration_seconds * 1000;
     const wallStart = this.deps.clock.now();
+    // Sending the history took a while: catch up once, so that at speed 1 simulated time is the
+    // wall clock's (the dashboard's "2 s ago" is true). The catch-up lines keep their own spacing.
+    const lag = Math.max(0, wallStart - liveStart);
     while (!signal.aborted && t < end) {
-      const due = liveStart + (this.deps.clock.now() - wallStart) * this.cfg.speed;
+      const due = liveStart + lag + (this.deps.clock.now() - wallStart) * this.cfg.speed;
       if (t + 1000 > due) {
         await sleep(Math.min(250, Math.max(1, (t + 1000 - due) / this.cfg.speed)), signal);
         continue;
