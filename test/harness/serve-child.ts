@@ -26,6 +26,8 @@ const config = validate(
       novelty: { warmup_events: Number(warmup ?? 50), rare_count: 0 },
       rate: { enabled: false },
       params: { enabled: false },
+      // Novelty only: the test counts what novelty flags (the model detector has its own restart test).
+      model: { enabled: false },
     },
   },
   serveConfigSchema,
