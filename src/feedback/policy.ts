@@ -8,8 +8,9 @@
  *            the model detector the flagged window also joins its training reservoir as normal.
  * - `mute`:  suppressed until the mute ends (by the injected clock); then the rule is dropped.
  * - `learn`: the detector is told (`StreamDetector.learnAsNormal`) so it stops flagging it — novelty knows
- *            the template, rate/params accept the observed count/value. A detector without `learnAsNormal`
- *            (model) or that cannot use it gets the `noise` treatment instead.
+ *            the template, rate/params accept the observed count/value, the model detector adds the
+ *            window to its training reservoir and retrains. A detector without `learnAsNormal`, or one
+ *            that cannot use it (a model window no longer in memory), gets the `noise` treatment instead.
  * - `real`:  kept, and anomalies with the same fingerprint, or about the same source + template
  *            from any detector, get `real_severity_steps` more severity.
  *
