@@ -34,6 +34,9 @@ describe('anomalog demo (command line)', () => {
     expect(a.code).toBe(2);
     expect(a.err).toContain('ANOMALOG_ERR_CLI_USAGE');
     expect(cli(['demo', '--duration', '5 weeks', '--no-open']).code).toBe(2);
+    const h = cli(['demo', '--history', '1', '--no-open']);
+    expect(h.code).toBe(2);
+    expect(h.err).toMatch(/--history: .*>=2/);
   });
 
   it('parses speeds and durations', () => {

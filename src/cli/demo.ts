@@ -12,6 +12,7 @@ import { type Env, processEnv } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import { AnomalogError } from '../core/errors.js';
+import { demoConfigSchema, type DemoOptions } from '../demo/config.js';
 import { type Demo, startDemo } from '../demo/runner.js';
 import type { ScheduledIncident } from '../demo/scenario.js';
 import { SOURCE_PREFIX } from '../demo/runner.js';
@@ -72,7 +73,7 @@ async function runDemoCommand(flags: DemoFlags, version: string): Promise<void> 
   let dashboard = '';
   const reused = flags.dataDir !== undefined && existsSync(join(flags.dataDir, 'anomalog.db'));
   const demo = await startDemo(
-    {
+    checkedOptions({
       seed: intFlag('--seed', flags.seed),
       speed: parseSpeed(flags.speed),
       duration_seconds: flags.duration === undefined ? undefined : parseDuration(flags.duration),
@@ -81,7 +82,7 @@ async function runDemoCommand(flags: DemoFlags, version: string): Promise<void> 
       data_dir: flags.dataDir,
       history_minutes: numberFlag('--history', flags.history),
       incidents: flags.incidents,
-    },
+    }),
     {
       clock: systemClock,
       logger: quietLogger(),
@@ -176,6 +177,16 @@ function openBrowser(url: string, out: (s: string) => void): void {
 function quietLogger(): Logger {
   const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ level, msg, ...fields })}\n`);
   return { debug: () => {}, info: () => {}, warn: write('warn'), error: write('error') };
+}
+
+const FLAG_OF: Record<string, string> = { seed: '--seed', speed: '--speed', duration_seconds: '--duration', port: '--port', host: '--host', data_dir: '--data-dir', history_minutes: '--history' };
+
+/** Out-of-range flag values are usage errors that name the flag (the schema names the option key). */
+function checkedOptions(o: DemoOptions): DemoOptions {
+  const r = demoConfigSchema.safeParse(o);
+  if (r.success) return o;
+  const issues = r.error.issues.map((i) => `${FLAG_OF[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
+  throw usage(`Invalid option: ${issues.join('; ')}.`);
 }
 
 function usage(msg: string): AnomalogError {
