@@ -18,13 +18,14 @@ import { silentLogger } from '../../src/core/component.js';
 import type { Anomaly } from '../../src/core/event.js';
 import { buildService, type Service } from '../../src/topology/build.js';
 import { until } from '../harness/until.js';
+import { isCI } from '../harness/ci.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const PROVISION = 'scripts/provision-chromium.sh';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  if (process.env.CI === 'true') {
+  if (isCI()) {
     describe('web UI browser test provisioning', () => {
       it('has Debian Chromium at /usr/bin/chromium', () => {
         expect.fail(`Chromium is missing at ${CHROMIUM}: run ${PROVISION} (installs Debian's chromium package).`);
@@ -75,6 +76,9 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
         server: { port: 0 },
         sources: [{ type: 'http' }],
         detectors: { novelty: { warmup_events: 20, rare_count: 0 }, rate: { enabled: false }, params: { enabled: false } },
+        // A sink nobody listens to (port 9 on loopback): its dispatcher reports `failing` (health dots).
+        sinks: [{ type: 'webhook', name: 'dead-hook', url: 'http://127.0.0.1:9/hook' }],
+        alerts: { min_severity: 'info', group_wait_seconds: 0 },
       },
       serveConfigSchema,
     );
@@ -143,6 +147,20 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await page.goto(`${url}/#/`);
     await page.locator('section .chart canvas').first().waitFor();
     await page.locator('table th[scope="row"]', { hasText: 'http:web' }).waitFor();
+    // Health: the dead sink is red while failing, with why; a source is red only when its errors
+    // counter grew since the previous poll (every 5 s), not forever after one error.
+    const sink = page.locator('ul.health li', { hasText: 'dead-hook' });
+    await expect.poll(() => sink.getAttribute('class'), { timeout: 20_000 }).toBe('bad');
+    expect(await sink.locator('.why').textContent()).toMatch(/^Failing: \d+ failed deliver(y|ies) in a row; alerts wait in the outbox\. Last error: \S/);
+    const source = page.locator('ul.health li', { hasText: 'received' });
+    await expect.poll(() => source.locator('.why').textContent(), { timeout: 15_000 }).toBe('No errors.');
+    expect(await source.getAttribute('class')).toBe('ok');
+    const bad = await fetch(`${url}/ingest?source=web`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: '{not json\n' });
+    expect(bad.status).toBe(400);
+    await expect.poll(() => source.getAttribute('class'), { timeout: 15_000 }).toBe('bad');
+    expect(await source.locator('.why').textContent()).toMatch(/^1 new error since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(1 since start\)\.$/);
+    await expect.poll(() => source.getAttribute('class'), { timeout: 15_000 }).toBe('ok');
+    expect(await source.locator('.why').textContent()).toMatch(/^No new errors since .* \(1 since start\)\.$/);
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-dashboard.png'), fullPage: true });
 

@@ -13,6 +13,7 @@ import { alertmanagerConfigSchema } from './config.js';
 import { AlertmanagerSink, createAlertmanagerSink } from './index.js';
 import { LATE_FIRING_MS } from './alertmanager.js';
 import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
+import { isCI } from '../../../test/harness/ci.js';
 
 interface Listed {
   labels: Record<string, string>;
@@ -50,7 +51,7 @@ describe('alertmanager sink (payload)', () => {
 
 const present = hasAlertmanager();
 if (!present) {
-  if (process.env.CI === 'true') {
+  if (isCI()) {
     describe('alertmanager provisioning', () => {
       it('has the real Alertmanager', () => {
         expect.fail(`/usr/bin/prometheus-alertmanager is missing: run ${ALERTMANAGER_PROVISION}.`);
