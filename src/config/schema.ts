@@ -86,6 +86,8 @@ export const serveConfigSchema = z
          * state serialisation on the hot path.
          */
         checkpoint_interval_ms: z.number().int().min(50).max(600_000).default(1000),
+        /** Most record sources with a parser in memory; the least recently used is saved and dropped beyond it. */
+        max_sources: z.number().int().min(1).max(1_000_000).default(1000),
       })
       .strict()
       .prefault({}),

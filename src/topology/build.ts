@@ -94,6 +94,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     logger: deps.logger,
     // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
     checkpointMs: config.pipeline.checkpoint_interval_ms,
+    maxSources: config.pipeline.max_sources,
     parserOptions: (_sourceId, owner) => ({
       // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
       format: parsing.get(owner)?.format ?? config.parser.format ?? (parsing.get(owner)?.type === 'syslog' ? 'syslog' : undefined),

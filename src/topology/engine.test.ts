@@ -166,3 +166,32 @@ describe('Engine', () => {
     expect(store.parserStates.has('r')).toBe(true);
   });
 });
+
+describe('Engine: bounded record sources', () => {
+  it('saves and drops the least recently used parser beyond maxSources, emits what it held, and restores it when its source returns', async () => {
+    const store = new MemoryStore();
+    const src = new ScriptedSource('clients');
+    const engine = new Engine({ sources: [src], detectors: [], store, clock: new ManualClock(0), maxSources: 2, parserOptions: () => ({ format: 'plain' }) });
+    const send = (source: string, lines: string[]) => engine.process(src, { records: lines.map((text) => ({ source, text, arrivalTs: 0 })) });
+    const templates = (source: string) => [...store.templates.values()].filter((t) => t.source === source);
+    // Multi-line joining holds each source's last line until the next one shows it is complete.
+    await send('a', ['user 1 logged in', 'user 2 logged in']);
+    const tplA = templates('a').map((t) => t.templateId);
+    expect(tplA).toHaveLength(1);
+    await send('b', ['java.lang.IllegalStateException: boom']);
+    await send('a', ['user 3 logged in']);
+    await send('c', ['disk full on /data']); // third source: `b` is the least recently used
+    expect(engine.stats.evictedSources).toBe(1);
+    expect([...engine.streams()].map(([id]) => id).sort()).toEqual(['a', 'c']);
+    // What `b` held was emitted (not lost) and its state saved.
+    expect(templates('b').map((t) => t.count)).toEqual([1]);
+    expect(store.loadParserState('b')).toBeDefined();
+    // `a` goes next (its held line 3 is emitted), then `c`; `a` comes back with its saved miner.
+    await send('b', ['java.lang.IllegalStateException: boom again']);
+    await send('a', ['user 4 logged in', 'user 5 logged in']);
+    expect(engine.stats.evictedSources).toBe(3);
+    const after = templates('a');
+    expect(after.map((t) => t.templateId)).toEqual(tplA);
+    expect(after[0].count).toBe(4);
+  });
+});

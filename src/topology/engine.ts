@@ -56,6 +56,12 @@ export interface EngineOptions {
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
   /** Applied to what the detectors found before it is stored (the feedback policy: drops suppressed, may raise severity). */
   filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
+  /**
+   * Most record sources with a parser in memory (default 1000). Source ids come from clients (an
+   * ingest `?source=`, an Elasticsearch index, a Loki label), so the least recently used parser is
+   * flushed, saved and dropped beyond it; it is restored from the store if its source returns.
+   */
+  maxSources?: number;
   logger?: Logger;
 }
 
@@ -66,6 +72,8 @@ export interface EngineStats {
   anomalies: number;
   duplicates: number;
   errors: number;
+  /** Parsers dropped from memory because more than `maxSources` record sources were active. */
+  evictedSources: number;
 }
 
 interface SourceState {
@@ -75,7 +83,7 @@ interface SourceState {
 }
 
 export class Engine {
-  readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0 };
+  readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
   readonly errors: ComponentError[] = [];
   private readonly parsers = new Map<string, SourceState>();
   /** Per source: the cursor of processed batches not yet acknowledged (a record is still held open). */
@@ -265,7 +273,12 @@ export class Engine {
 
   private state(sourceId: string, owner: Source): SourceState {
     let st = this.parsers.get(sourceId);
-    if (st === undefined) {
+    if (st !== undefined) {
+      // Least recently used first in the map's order (once per run of records, not per line).
+      this.parsers.delete(sourceId);
+      this.parsers.set(sourceId, st);
+    } else {
+      if (this.parsers.size >= (this.opts.maxSources ?? 1000)) this.evictOldestParser();
       const parser = new LogParser({ ...this.opts.parserOptions(sourceId, owner), source: sourceId });
       const saved = this.opts.store.loadParserState(sourceId);
       if (saved !== undefined) parser.restore(saved);
@@ -273,6 +286,19 @@ export class Engine {
       this.parsers.set(sourceId, st);
     }
     return st;
+  }
+
+  /** Emits what the least recently used parser holds, saves its state and drops it from memory. */
+  private evictOldestParser(): void {
+    const oldest = this.parsers.keys().next();
+    if (oldest.done) return;
+    const id = oldest.value;
+    const st = this.parsers.get(id)!;
+    const events = st.parser.flush(this.opts.clock.now());
+    this.deliver(events, false);
+    this.opts.store.saveParserState(id, st.parser.snapshot());
+    this.parsers.delete(id);
+    this.stats.evictedSources++;
   }
 
   private deliver(events: LogEvent[], templatesChanged: boolean): void {

@@ -27,6 +27,15 @@ function recordText(v: unknown): string | null {
   return null;
 }
 
+/**
+ * A stream name from the client (an Elasticsearch index, a Loki label, an OTLP service.name) as part
+ * of a source id: characters outside `[\w.\-/:@]` become `_`, at most 128 of them; empty → fallback.
+ */
+export function streamName(raw: unknown, fallback: string): string {
+  if (typeof raw !== 'string' || raw.length === 0) return fallback;
+  return raw.slice(0, 512).replace(/[^\w.\-/:@]/g, '_').slice(0, 128);
+}
+
 /** `POST /ingest`: NDJSON (one JSON object or string per line) or plain text lines. */
 export function decodeNdjson(body: string, source: string, now: number): Decoded {
   const out: Decoded = { records: [], errors: [], rejected: 0 };
@@ -68,7 +77,7 @@ export function decodeEsBulk(body: string, prefix: string, now: number, defaultI
       note(out, `line ${i + 1}: unsupported bulk action ${JSON.stringify(op ?? null)}`);
       continue;
     }
-    const index = action[op]?._index ?? defaultIndex;
+    const index = streamName(action[op]?._index ?? defaultIndex, 'default');
     i++;
     if (i >= lines.length) {
       note(out, `line ${i}: action without a document`);
@@ -103,7 +112,7 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
       continue;
     }
     const name = LOKI_SOURCE_LABELS.map((k) => labels[k]).find((v) => typeof v === 'string') as string | undefined;
-    const source = `${prefix}:${name ?? 'loki'}`;
+    const source = `${prefix}:${streamName(name, 'loki')}`;
     for (const v of values) {
       if (!Array.isArray(v) || typeof v[1] !== 'string') {
         note(out, 'a value is not [timestamp, line]');
@@ -142,7 +151,7 @@ export function decodeOtlp(body: unknown, prefix: string, now: number): Decoded 
   }
   for (const rl of resourceLogs as { resource?: { attributes?: unknown }; scopeLogs?: unknown }[]) {
     const res = attrs(rl?.resource?.attributes);
-    const source = `${prefix}:${typeof res['service.name'] === 'string' ? res['service.name'] : 'otlp'}`;
+    const source = `${prefix}:${streamName(res['service.name'], 'otlp')}`;
     const scopes = Array.isArray(rl?.scopeLogs) ? (rl.scopeLogs as { logRecords?: unknown }[]) : [];
     for (const sl of scopes) {
       const recs = Array.isArray(sl?.logRecords) ? (sl.logRecords as Record<string, unknown>[]) : [];

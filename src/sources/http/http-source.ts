@@ -14,7 +14,7 @@ import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
-import { type Decoded, decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp } from './decode.js';
+import { type Decoded, decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp, streamName } from './decode.js';
 
 export class HttpSource implements Source {
   readonly id: string;
@@ -96,6 +96,5 @@ export class HttpSource implements Source {
 function sourceName(req: FastifyRequest, prefix: string): string {
   const q = (req.query as Record<string, unknown>)?.source;
   const h = req.headers['x-anomalog-source'];
-  const raw = typeof q === 'string' ? q : typeof h === 'string' ? h : 'ingest';
-  return `${prefix}:${raw.replace(/[^\w.\-/:@]/g, '_').slice(0, 128)}`;
+  return `${prefix}:${streamName(typeof q === 'string' ? q : h, 'ingest')}`;
 }
