@@ -5,6 +5,7 @@
  */
 import { parseRoute, type Route } from './route.js';
 import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
+import { baseline, type ErrorBaseline } from './health.js';
 
 /** Most anomalies kept in the list (live arrivals push the oldest out). */
 const MAX_LIST = 2000;
@@ -46,6 +47,8 @@ export class App {
   live: 'connecting' | 'open' | 'closed' = 'connecting';
   stats?: Stats;
   health?: Health;
+  /** The sources' error counters of the poll before `health` (a dot is red when they grew since). */
+  previousErrors?: ErrorBaseline;
   overviewError?: string;
   /** Newest anomalies seen (live feed or the first page), for the overview. */
   recent: Anomaly[] = [];
@@ -58,6 +61,8 @@ export class App {
   private feed?: EventSource;
   private poll?: ReturnType<typeof setInterval>;
   private searchTimer?: ReturnType<typeof setTimeout>;
+  /** When `health` was fetched (browser clock). */
+  private healthAt = 0;
 
   constructor(private readonly render: () => void) {}
 
@@ -96,7 +101,9 @@ export class App {
     try {
       const [stats, health] = await Promise.all([api.stats(), api.health()]);
       this.stats = stats;
+      if (this.health && Array.isArray(this.health.sources)) this.previousErrors = baseline(this.health.sources as Record<string, unknown>[], this.healthAt);
       this.health = health;
+      this.healthAt = Date.now();
       this.overviewError = undefined;
       if (this.recent.length === 0) this.recent = (await api.anomalies({}, 8)).anomalies;
     } catch (e) {

@@ -5,6 +5,7 @@ import type { App } from '../app.js';
 import { SEVERITIES, type Stats } from '../api.js';
 import { chart, PALETTE, SEVERITY_COLORS, xs } from '../charts.js';
 import { duration, num, time } from '../format.js';
+import { sinkVerdict, sourceVerdict } from '../health.js';
 import { anomalyRow } from './parts.js';
 
 /** Sources drawn as their own line; the rest are summed into "other sources". */
@@ -66,7 +67,7 @@ function filterBySource(e: Event, app: App, source: string): void {
   location.hash = '#/anomalies';
 }
 
-/** Health of sources (and sinks, when /api/health reports them): every field the service gives. */
+/** Health of sources (and sinks, when /api/health reports them): a dot (health.ts), why, and every field the service gives. */
 function health(app: App): TemplateResult {
   const h = app.health;
   if (!h) return html`<p class="empty">Loading…</p>`;
@@ -80,10 +81,11 @@ function health(app: App): TemplateResult {
           : html`<ul class="health">
               ${items.map((it) => {
                 const { id, name, ...rest } = it;
-                const bad = Number(rest.errors ?? 0) > 0 || rest.healthy === false || rest.status === 'down';
-                return html`<li class=${bad ? 'bad' : 'ok'}>
+                const v = g === 'sinks' ? sinkVerdict(it) : sourceVerdict(it, app.previousErrors, time);
+                return html`<li class=${v.bad ? 'bad' : 'ok'} title=${v.reason}>
                   <span class="dot" aria-hidden="true"></span><strong>${String(id ?? name ?? '?')}</strong>
-                  <span class="sr-only">${bad ? 'has errors' : 'healthy'}</span>
+                  <span class="sr-only">${v.bad ? 'needs attention:' : 'healthy:'}</span>
+                  <span class="why">${v.reason}</span>
                   <dl>${Object.entries(rest).map(([k, v]) => html`<div><dt>${k}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>`)}</dl>
                 </li>`;
               })}
