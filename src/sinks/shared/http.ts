@@ -25,15 +25,41 @@ export async function postJson(url: string, body: string, headers: Record<string
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     return { result: 'retry', error: `${(e as Error).name}: ${cause ?? (e as Error).message}` };
   }
-  let text = '';
-  try {
-    text = (await res.text()).slice(0, 200);
-  } catch {
-    // The status decides; a body cut off does not.
+  if (res.ok) {
+    await res.body?.cancel().catch(() => {});
+    return { result: 'ok' };
   }
-  if (res.ok) return { result: 'ok' };
+  const text = (await readPrefix(res, ERROR_BODY_BYTES)).slice(0, 200);
   const error = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
   return { result: retryable(res.status) ? 'retry' : 'reject', error };
+}
+
+/** Bytes of an error response's body read at most (its first 200 characters are kept). */
+export const ERROR_BODY_BYTES = 4096;
+
+/**
+ * The start of a response body: reads chunks until `maxBytes` (a receiver answering with a huge or
+ * endless body costs at most one more chunk), then cancels the rest. Never throws: the status
+ * decides, a body cut off or failing does not.
+ */
+async function readPrefix(res: Response, maxBytes: number): Promise<string> {
+  if (res.body === null) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  try {
+    while (n < maxBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.byteLength;
+    }
+  } catch {
+    // Keep what arrived.
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes));
 }
 
 export function retryable(status: number): boolean {
