@@ -30,4 +30,24 @@ describe('serve alert shortcuts', () => {
     addSinkShortcuts(raw, { slackWebhook: 'not a url' });
     expect(() => validate(raw, serveConfigSchema, 'command line')).toThrow(/command line: sinks\[0\]\.webhook_url/);
   });
+
+  it('signs the --webhook sink with --webhook-secret, else ANOMALOG_WEBHOOK_SECRET; unsigned without either', () => {
+    const secretOf = (flags: Parameters<typeof addSinkShortcuts>[1], env: Record<string, string> = {}) => {
+      const raw: Record<string, unknown> = {};
+      addSinkShortcuts(raw, flags, env);
+      return (validate(raw, serveConfigSchema) as ServeConfig).sinks.find((s) => s.type === 'webhook') as { secret?: string };
+    };
+    expect(secretOf({ webhook: 'http://b/' }, { ANOMALOG_WEBHOOK_SECRET: 'from-env' }).secret).toBe('from-env');
+    expect(secretOf({ webhook: 'http://b/', webhookSecret: 'from-flag' }, { ANOMALOG_WEBHOOK_SECRET: 'from-env' }).secret).toBe('from-flag');
+    expect(secretOf({ webhook: 'http://b/' }, { ANOMALOG_WEBHOOK_SECRET: '' }).secret).toBeUndefined();
+    expect(secretOf({ webhook: 'http://b/' }).secret).toBeUndefined();
+    // Only the --webhook sink: a Slack shortcut never gets it.
+    const raw: Record<string, unknown> = {};
+    addSinkShortcuts(raw, { slackWebhook: 'https://hooks.slack.com/services/T/B/X' }, { ANOMALOG_WEBHOOK_SECRET: 'from-env' });
+    expect(JSON.stringify(raw)).not.toContain('from-env');
+  });
+
+  it('--webhook-secret without --webhook is a usage error', () => {
+    expect(() => addSinkShortcuts({}, { webhookSecret: 's' })).toThrow(expect.objectContaining({ code: 'ANOMALOG_ERR_CLI_USAGE', message: '--webhook-secret needs --webhook <url>.' }));
+  });
 });

@@ -3,7 +3,7 @@
  * `anomalog serve`: the real-time service — sources, parser, streaming detectors, store, API.
  */
 import type { Command } from 'commander';
-import { loadConfigFile, validate } from '../config/load.js';
+import { loadConfigFile, processEnv, validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
@@ -31,7 +31,8 @@ export function registerServe(program: Command, version: string): void {
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
     .option('--alertmanager <url>', 'send alerts to this Alertmanager (POST <url>/api/v2/alerts)')
     .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook')
-    .option('--webhook <url>', 'POST alerts as JSON to this URL (sign them: webhook sink with a secret in --config)')
+    .option('--webhook <url>', 'POST alerts as JSON to this URL (signed when a secret is given)')
+    .option('--webhook-secret <secret>', 'HMAC-SHA256 key signing --webhook requests (default: $ANOMALOG_WEBHOOK_SECRET; the variable keeps it out of ps)')
     .addHelpText(
       'after',
       `
@@ -41,6 +42,7 @@ Examples:
   anomalog serve --config anomalog.yaml
   anomalog serve --file /var/log/app.log --alertmanager http://127.0.0.1:9093
   anomalog serve --file /var/log/app.log --slack-webhook "$SLACK_WEBHOOK_URL"
+  ANOMALOG_WEBHOOK_SECRET=… anomalog serve --file /var/log/app.log --webhook https://hooks.example/anomalog
   curl -s localhost:8080/api/anomalies | jq .
   curl -N localhost:8080/api/stream          # live feed (server-sent events)`,
     )
@@ -68,7 +70,7 @@ function resolveConfig(flags: ServeFlags): ServeConfig {
   if (flags.host !== undefined) raw.server.host = flags.host;
   if (flags.dataDir !== undefined) raw.data_dir = flags.dataDir;
   if (flags.format !== undefined) raw.parser.format = flags.format;
-  addSinkShortcuts(raw, flags);
+  addSinkShortcuts(raw, flags, processEnv());
   const config = validate(raw, serveConfigSchema, flags.config ?? 'command line') as ServeConfig;
   if (config.sources.length === 0) {
     return validate({ ...raw, sources: [{ type: 'stdin' }] }, serveConfigSchema, 'command line') as ServeConfig;
