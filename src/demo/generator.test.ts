@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFormat, detectFormat } from '../parsers/formats/index.js';
+import { decodeNdjson } from '../sources/http/decode.js';
 import { DemoGenerator, type Lines, SERVICES } from './generator.js';
+import { ndjson } from './runner.js';
 import { INCIDENTS, Scenario } from './scenario.js';
 import { SERVICE_NAMES } from './services/common.js';
 
@@ -107,5 +109,17 @@ describe('demo generator: reproducible and bounded', () => {
     const l = gen(1, true, ORIGIN, 15).second(LIVE + (bf.at + 1) * 1000);
     for (const s of SERVICE_NAMES) expect(l[s].length).toBeLessThanOrEqual(15);
     expect(l.auth.length).toBe(15); // 20 normal + 25 guesses per second, capped
+  });
+});
+
+describe('demo ingest bodies', () => {
+  it('every service line reaches the service unchanged through the real NDJSON decoder', () => {
+    const l = gen(2).second(LIVE + 20_000); // api's new-error burst included
+    for (const s of SERVICE_NAMES) {
+      const d = decodeNdjson(ndjson(l[s]), `demo:${s}`, 0);
+      expect(d.rejected).toBe(0);
+      expect(d.records.map((r) => r.text)).toEqual(l[s]);
+    }
+    expect(ndjson(['plain', '{"a":1}'])).toBe('"plain"\n{"a":1}');
   });
 });
