@@ -33,7 +33,11 @@ export class Alerting {
   readonly policy: AlertPolicy;
   readonly dispatchers: Dispatcher[];
 
-  constructor(config: AlertsConfig, sinks: readonly SinkEntry[], deps: AlertingDeps) {
+  constructor(
+    private readonly config: AlertsConfig,
+    sinks: readonly SinkEntry[],
+    private readonly deps: AlertingDeps,
+  ) {
     this.policy = new AlertPolicy(
       config,
       sinks.map((s) => ({ name: s.sink.name, sendResolved: s.delivery.send_resolved, maxPending: s.delivery.max_pending })),
@@ -67,8 +71,23 @@ export class Alerting {
 
   /** Restores the policy's state from the outbox and starts every dispatcher. */
   start(): void {
+    this.warnLoopbackLinks();
     this.policy.restore();
     for (const d of this.dispatchers) d.start();
+  }
+
+  /**
+   * Without `alerts.public_url` the links in alerts use the address the API listens on; when that
+   * is loopback (or the wildcard address) nobody reading the alert elsewhere can open them: say so once.
+   */
+  private warnLoopbackLinks(): void {
+    if (!this.enabled || this.config.public_url !== undefined) return;
+    const url = this.deps.publicUrl();
+    if (!localOnly(url)) return;
+    this.deps.logger.warn('Alert links point at a local address; set alerts.public_url to the address people open the UI at.', {
+      public_url: url,
+      sinks: this.dispatchers.map((d) => d.sink.name),
+    });
   }
 
   /** Stops delivering (pending alerts stay in the outbox for the next start). */
@@ -81,4 +100,16 @@ export class Alerting {
     for (const d of this.dispatchers) out[d.sink.name] = { ...this.policy.stats.get(d.sink.name)!, ...d.stats };
     return out;
   }
+}
+
+/** Whether the host of `url` is loopback (127/8, ::1, localhost) or the wildcard address (0.0.0.0, ::). */
+export function localOnly(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '0.0.0.0' || host === '::1' || host === '::';
 }
