@@ -51,6 +51,48 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 }
 
+/** The focused element's ring: outline, halo (box-shadow) and the background behind it (nearest ancestor's). */
+const FOCUS_RING = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const cs = getComputedStyle(el);
+  let bg = 'rgb(255, 255, 255)';
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const b = getComputedStyle(p).backgroundColor;
+    if (b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') { bg = b; break; }
+  }
+  const name = (el.getAttribute('aria-label') || el.getAttribute('name') || el.textContent || '').trim().slice(0, 40);
+  return { what: el.tagName.toLowerCase() + ' ' + name, style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), ring: cs.outlineColor, halo: cs.boxShadow, bg };
+})()`;
+type Ring = { what: string; style: string; width: number; ring: string; halo: string; bg: string };
+
+/** WCAG contrast ratio of two `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).slice(0, 3).map((x) => Number(x) / 255).map((x) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Tabs through the whole page; every focused element must show a ring with ≥ 3:1 contrast (ring or halo). */
+async function checkFocusRings(page: Page, label: string): Promise<number> {
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  const seen = new Set<string>();
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    const r = (await page.evaluate(FOCUS_RING)) as Ring | null;
+    if (r === null) continue;
+    if (seen.has(r.what) && i > 3) break;
+    seen.add(r.what);
+    const halo = r.halo.match(/rgba?\([^)]*\)/)?.[0];
+    const best = Math.max(contrast(r.ring, r.bg), halo ? contrast(halo, r.bg) : 0);
+    expect({ at: label, ...r, ok: r.style !== 'none' && r.width >= 2 && best >= 3 }).toMatchObject({ ok: true });
+  }
+  return seen.size;
+}
+
 const HOSTILE = ['<img src=x onerror=alert(1)>', '<script>window.__pwned=1</script>', '{{7*7}}'];
 
 describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedback, hostile log text)', () => {
@@ -232,6 +274,14 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await row.locator('td.n').textContent()).toBe('30');
     await row.locator('svg.spark').waitFor();
     await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-templates.png'), fullPage: true });
+
+    // Keyboard focus: a visible ring with ≥ 3:1 contrast on every focusable element of every view.
+    const views: [string, string][] = [['#/', 'ul.health li'], ['#/anomalies', 'li.anomaly'], [`#/anomalies/${encodeURIComponent(disk.id)}`, 'ul.similar li a'], ['#/templates', 'table.templates tbody tr']];
+    for (const [hash, loaded] of views) {
+      await page.goto(`${url}/${hash}`);
+      await page.locator(loaded).first().waitFor();
+      expect(await checkFocusRings(page, hash), hash).toBeGreaterThanOrEqual(6);
+    }
 
     // Phone width: no horizontal scrolling of the page.
     await page.setViewportSize({ width: 390, height: 844 });
