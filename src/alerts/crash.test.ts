@@ -1,28 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Anomaly } from '../core/event.js';
 import type { Alert } from '../core/sink.js';
 import { HttpReceiver } from '../../test/harness/http-receiver.js';
+import { killAll, killHard, startServiceChild } from '../../test/harness/service-child.js';
 import { until } from '../../test/harness/until.js';
 
 // Alerts survive kill -9: the real service (test/harness/alerts-child.ts) in a child process stores
 // anomalies while the receiver refuses (503), is SIGKILLed, restarted, SIGKILLed again right after
 // the first delivery, and restarted: every stored anomaly's alert arrives, duplicates only from the
 // one request that can be in flight at a kill (at least once).
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHILD = path.join(ROOT, 'test/harness/alerts-child.ts');
 const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-alerts-crash-'));
 const log = path.join(dir, 'app.log');
 const data = path.join(dir, 'data');
-const children: ChildProcess[] = [];
 const rx = new HttpReceiver();
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   await rx.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -30,26 +25,7 @@ afterAll(async () => {
 const NORMAL = '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_1 terminating';
 const NOVEL = ['Disk failure on volume', 'Checksum mismatch in replica', 'Heartbeat lost from namenode', 'Journal sync stalled for', 'Quota exceeded under directory', 'Lease recovery aborted for'];
 
-async function start(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, log, data, `${rx.url}/hook`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const rl = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('The service child did not start within 30 s.')), 30_000);
-    rl.once('line', (l) => {
-      clearTimeout(t);
-      resolve((JSON.parse(l) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`The service child exited (${code}) before listening.`)));
-  });
-  return { child, url };
-}
-
-async function killHard(child: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-}
+const start = () => startServiceChild('test/harness/alerts-child.ts', [log, data, `${rx.url}/hook`]);
 
 const stored = async (url: string) => ((await (await fetch(`${url}/api/anomalies?limit=1000`)).json()) as { anomalies: Anomaly[] }).anomalies;
 const receivedIds = () => rx.json<{ alerts: Alert[] }>().flatMap((b) => b.alerts.filter((a) => a.status === 'firing').flatMap((a) => a.anomalyIds));

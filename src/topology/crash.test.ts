@@ -1,23 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Anomaly } from '../core/event.js';
+import { killAll, killHard as killChild, type ServiceChild, startServiceChild } from '../../test/harness/service-child.js';
+import { until as poll } from '../../test/harness/until.js';
 
 // Service-level crash test: the real service (test/harness/serve-child.ts: buildService, file_tail,
 // novelty, SQLite) in a child process, SIGKILLed three times while a writer appends, restarted on
 // the same data dir each time. Normal lines are the HDFS sample of Loghub (test/fixtures/logs).
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHILD = path.join(ROOT, 'test/harness/serve-child.ts');
 const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-svc-crash-'));
 const log = path.join(dir, 'hdfs.log');
 const data = path.join(dir, 'data');
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,31 +47,10 @@ function line(i: number): string {
   return SAMPLE[i % SAMPLE.length].replace(/^\d+ \d+/, ts).replace(/blk_-?\d+/, `blk_${i}`);
 }
 
-interface Running {
-  child: ChildProcess;
-  url: string;
-}
+type Running = ServiceChild;
 
-async function start(): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, log, data, String(WARMUP)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  const rl = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('The service child did not start within 30 s.')), 30_000);
-    rl.once('line', (l) => {
-      clearTimeout(t);
-      resolve((JSON.parse(l) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`The service child exited (${code}) before listening.`)));
-  });
-  return { child, url };
-}
-
-async function killHard(r: Running): Promise<void> {
-  const exited = new Promise((res) => r.child.once('exit', res));
-  r.child.kill('SIGKILL');
-  await exited;
-}
+const start = (): Promise<Running> => startServiceChild('test/harness/serve-child.ts', [log, data, String(WARMUP)]);
+const killHard = (r: Running): Promise<void> => killChild(r.child);
 
 async function getJson<T>(url: string): Promise<T> {
   return (await (await fetch(url)).json()) as T;
@@ -90,13 +65,8 @@ async function records(r: Running): Promise<number> {
   return (await getJson<Health>(`${r.url}/api/health`)).pipeline.records;
 }
 
-async function until(what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await cond())) {
-    if (performance.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
+/** Polls until `cond` holds (30 s by default: three restarts on a loaded machine). */
+const until = (what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<true> => poll(what, async () => ((await cond()) ? true : undefined), ms);
 
 /**
  * Appends lines [from, to) in chunks of 10, ~8 ms apart. With `r`: SIGKILLs it once it has
