@@ -32,3 +32,26 @@ describe('stream names from clients', () => {
     }
   });
 });
+
+describe('plain-text NDJSON lines', () => {
+  it('do not keep their request body alive once kept downstream', async () => {
+    const { decodeNdjson } = await import('./decode.js');
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const keep: string[] = [];
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heap();
+    for (let b = 0; b < 40; b++) {
+      const body = Array.from({ length: 5000 }, (_, i) => `GET /item/${b}/${i} served in ${i % 97} ms by worker ${i % 7}`).join('\n');
+      keep.push(decodeNdjson(body, 'x', 0).records[10].text);
+    }
+    expect(keep[3]).toBe('GET /item/3/10 served in 10 ms by worker 3');
+    // 40 bodies of ~250 KB (one byte per ASCII character in V8): ~10 MB if the kept lines pinned them.
+    expect(heap() - before).toBeLessThan(5_000_000);
+  });
+});
