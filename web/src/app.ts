@@ -6,6 +6,7 @@
 import { parseRoute, type Route } from './route.js';
 import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
 import { baseline, type ErrorBaseline } from './health.js';
+import { arrive, pruneFresh } from './list.js';
 
 /** Most anomalies kept in the list (live arrivals push the oldest out). */
 const MAX_LIST = 2000;
@@ -18,7 +19,7 @@ export interface ListState {
   next: string | null;
   loading: boolean;
   error?: string;
-  /** Ids that arrived over the live feed since the list was loaded (highlighted). */
+  /** Ids that arrived over the live feed since the list was loaded (highlighted); only ids in `items` (list.ts). */
   fresh: Set<string>;
 }
 
@@ -140,10 +141,7 @@ export class App {
         return;
       }
       this.recent = [a, ...this.recent.filter((x) => x.id !== a.id)].slice(0, 8);
-      if (this.matches(a) && !this.list.items.some((x) => x.id === a.id)) {
-        this.list.items = [a, ...this.list.items].slice(0, MAX_LIST);
-        this.list.fresh.add(a.id);
-      }
+      if (this.matches(a) && !this.list.items.some((x) => x.id === a.id)) this.list.items = arrive(this.list.items, this.list.fresh, a, MAX_LIST);
       this.update();
     });
   }
@@ -169,7 +167,8 @@ export class App {
       const page = await api.anomalies(l.filters, 100, more ? (l.next ?? undefined) : undefined);
       l.items = more ? [...l.items, ...page.anomalies].slice(0, MAX_LIST) : page.anomalies;
       l.next = page.next;
-      if (!more) l.fresh = new Set();
+      if (more) pruneFresh(l.fresh, l.items);
+      else l.fresh = new Set();
     } catch (e) {
       l.error = message(e);
     }
@@ -222,6 +221,7 @@ export class App {
       this.detail.message = `Feedback saved: ${VERDICT_LABELS[verdict]}.`;
       // The list shows statuses: reload it next time it is opened.
       this.list.items = [];
+      this.list.fresh = new Set();
       await this.loadDetail(id);
     } catch (e) {
       this.detail.sending = false;
