@@ -3,6 +3,7 @@
  * playwright-core against a real service (buildService, HTTP ingest, SQLite in a temp dir).
  * The UI under test is the production build in dist/web/: it is (re)built here with `vite build`
  * when missing or older than any file in web/, so `npm test` never runs a stale bundle.
+ * Screenshots of each view go to .ci-artifacts/ui-*.png (the CI's artifact folder, gitignored).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +24,8 @@ import { isCI } from '../harness/ci.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const PROVISION = 'scripts/provision-chromium.sh';
+/** Screenshots for CI: the scaffold's artifact folder (gitignored), kept after the run. */
+const ARTIFACTS = join(ROOT, '.ci-artifacts');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   if (isCI()) {
@@ -108,6 +111,11 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     const res = await fetch(`${url}/ingest?source=web`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.join('\n') + '\n' });
     expect(res.status).toBe(200);
   };
+  const shot = async (name: string): Promise<void> => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+    expect(statSync(join(ARTIFACTS, name)).size, name).toBeGreaterThan(1000);
+  };
   const stored = async (): Promise<Anomaly[]> => ((await (await fetch(`${url}/api/anomalies?limit=100`)).json()) as { anomalies: Anomaly[] }).anomalies;
 
   beforeAll(async () => {
@@ -182,8 +190,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(1);
     await page.getByLabel('Search the loaded anomalies').fill('');
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(4);
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-anomalies.png'), fullPage: true });
+    await shot('ui-anomalies.png');
 
     // Overview: charts drawn from /api/stats, counts per source; the screenshot for CI's artifacts.
     await page.goto(`${url}/#/`);
@@ -203,8 +210,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await source.locator('.why').textContent()).toMatch(/^1 new error since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(1 since start\)\.$/);
     await expect.poll(() => source.getAttribute('class'), { timeout: 15_000 }).toBe('ok');
     expect(await source.locator('.why').textContent()).toMatch(/^No new errors since .* \(1 since start\)\.$/);
-    mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-dashboard.png'), fullPage: true });
+    await shot('ui-dashboard.png');
 
     // Detail, reached with the keyboard from the list.
     await page.goto(`${url}/#/anomalies`);
@@ -218,7 +224,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await page.getByText('new_template').waitFor();
     // The template's per-minute rate from /api/stats, drawn by uPlot.
     await page.locator('section[aria-labelledby="h-rate"] .chart canvas').waitFor();
-    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-anomaly.png'), fullPage: true });
+    await shot('ui-anomaly.png');
 
     // Feedback: "real issue" with a comment, then a reload shows it from the store.
     await page.getByLabel('Comment (optional)').fill('Disk <b>really</b> died');
@@ -273,7 +279,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await expect.poll(() => page.locator('table.templates tbody tr').count()).toBe(1);
     expect(await row.locator('td.n').textContent()).toBe('30');
     await row.locator('svg.spark').waitFor();
-    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-templates.png'), fullPage: true });
+    await shot('ui-templates.png');
 
     // Keyboard focus: a visible ring with ≥ 3:1 contrast on every focusable element of every view.
     const views: [string, string][] = [['#/', 'ul.health li'], ['#/anomalies', 'li.anomaly'], [`#/anomalies/${encodeURIComponent(disk.id)}`, 'ul.similar li a'], ['#/templates', 'table.templates tbody tr']];
@@ -290,7 +296,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
       await page.locator('main h1').waitFor();
       expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'), hash).toBeLessThanOrEqual(0);
     }
-    await page.screenshot({ path: join(ROOT, 'test-artifacts/ui-phone-anomaly.png'), fullPage: true });
+    await shot('ui-phone-anomaly.png');
     expect(pageErrors).toEqual([]);
   });
 });
