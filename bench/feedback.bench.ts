@@ -287,7 +287,9 @@ function score(r: RunResult, truth: Truth, from: number, to: number): Scores {
   let tp = 0;
   for (const a of inSlice) {
     const h = truth.hits(a, from, to);
-    const d = (byDetector[`${a.detector}/${a.explanation[0]?.feature ?? '?'}`] ??= { tp: 0, fp: 0 });
+    // Detector + kind (first explanation feature); the model's features are templates: one `model/window` row.
+    const kind = a.detector === 'model' ? 'window' : (a.explanation[0]?.feature ?? '?');
+    const d = (byDetector[`${a.detector}/${kind}`] ??= { tp: 0, fp: 0 });
     if (h.length > 0) {
       tp++;
       d.tp++;
