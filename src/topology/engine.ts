@@ -95,6 +95,12 @@ export class Engine {
   private readonly context: ContextRing;
   private readonly logger: Logger;
   private lastDetectorSave = 0;
+  /**
+   * Template count deltas not yet written (with `checkpointMs`): merged per batch and written at the
+   * checkpoint, so SQLite sees one upsert per template per checkpoint instead of one per batch.
+   */
+  private pendingTemplates = new Map<string, Map<number, TemplateDelta>>();
+  private pendingTemplateCount = 0;
   /** Arrival time of the batch being processed (for `onAnomalies`). */
   private arrival: number | undefined;
 
@@ -126,6 +132,7 @@ export class Engine {
 
   /** Saves detector state, then acknowledges what was processed before it (one consistent point). */
   checkpoint(): void {
+    this.flushTemplateCounts();
     this.saveDetectors();
     for (const [source, byId] of this.pendingAcks) for (const c of byId.values()) source.ack(c);
     this.pendingAcks.clear();
@@ -314,7 +321,7 @@ export class Engine {
         this.fail(d.kind, 'processing', e);
       }
     }
-    this.opts.store.upsertTemplates(templateDeltas(events));
+    this.countTemplates(templateDeltas(events));
     if (templatesChanged) this.saveParsers(events);
     this.store(found);
   }
@@ -338,6 +345,38 @@ export class Engine {
       const st = this.parsers.get(e.source);
       if (st) this.opts.store.saveParserState(e.source, st.parser.snapshot());
     }
+  }
+
+  private countTemplates(deltas: TemplateDelta[]): void {
+    if (this.opts.checkpointMs === undefined) {
+      this.opts.store.upsertTemplates(deltas);
+      return;
+    }
+    for (const d of deltas) {
+      let bySource = this.pendingTemplates.get(d.source);
+      if (bySource === undefined) this.pendingTemplates.set(d.source, (bySource = new Map()));
+      const p = bySource.get(d.templateId);
+      if (p === undefined) {
+        bySource.set(d.templateId, d);
+        this.pendingTemplateCount++;
+      } else {
+        p.count += d.count;
+        p.template = d.template;
+        if (d.firstSeen < p.firstSeen) p.firstSeen = d.firstSeen;
+        if (d.lastSeen > p.lastSeen) p.lastSeen = d.lastSeen;
+      }
+    }
+    // Bounded: a flood of distinct templates is written early rather than held.
+    if (this.pendingTemplateCount >= 10_000) this.flushTemplateCounts();
+  }
+
+  private flushTemplateCounts(): void {
+    if (this.pendingTemplateCount === 0) return;
+    const rows: TemplateDelta[] = [];
+    for (const bySource of this.pendingTemplates.values()) for (const d of bySource.values()) rows.push(d);
+    this.pendingTemplates = new Map();
+    this.pendingTemplateCount = 0;
+    this.opts.store.upsertTemplates(rows);
   }
 
   private flushAll(): void {

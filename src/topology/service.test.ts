@@ -91,7 +91,11 @@ describe('per-source parsing (format on a source entry overrides parser.format)'
     await svc.start();
     try {
       await until('both files', async () => (svc.engine.stats.events >= 7 ? true : undefined));
-      const templates = svc.store.listTemplates({ limit: 100 }).templates;
+      // Template counts are written at the next checkpoint (≤ 1 s).
+      const templates = await until('their templates', async () => {
+        const t = svc.store.listTemplates({ limit: 100 }).templates;
+        return t.reduce((n, x) => n + x.count, 0) >= 7 ? t : undefined;
+      });
       const of = (path: string) => templates.filter((t) => t.source === `file:${path}`).map((t) => t.template);
       // The layout strips date/time/pid/level/component: templates start at the content.
       expect(of(hdfs).length).toBeGreaterThan(0);
