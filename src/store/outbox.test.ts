@@ -67,6 +67,28 @@ describe('outbox', () => {
     expect(store.outbox.due('webhook', clock.now(), 100).map((d) => d.anomalyId)).toEqual(batch.slice(3).map((a) => a.id));
   });
 
+  it('deliveryBySink: pending rows, those due, those with a failed attempt, and the oldest due time', () => {
+    expect(store.outbox.deliveryBySink(clock.now())).toEqual({});
+    const now = clock.now();
+    store.outbox.insert('hook', 'due-a', { n: 1 }, now - 5_000);
+    store.outbox.insert('hook', 'due-b', { n: 2 }, now);
+    const failed = store.outbox.insert('hook', 'retry', { n: 3 }, now - 1_000)!;
+    store.outbox.markFailed(failed, 'HTTP 503', now + 30_000);
+    store.outbox.insert('hook', 'resolve:x', { n: 4 }, now + 600_000); // scheduled: a resolve, group wait…
+    const sent = store.outbox.insert('hook', 'sent', { n: 5 }, now - 60_000)!;
+    store.outbox.markSent([sent]);
+    store.outbox.insert('chat', 'later', { n: 6 }, now + 10_000);
+    expect(store.outbox.deliveryBySink(now)).toEqual({
+      hook: { pending: 4, due: 2, retrying: 1, oldestDueAt: now - 5_000 },
+      chat: { pending: 1, due: 0, retrying: 0, oldestDueAt: null },
+    });
+    // Time passes: the retry (still retrying until delivered) and the scheduled row of chat become due.
+    expect(store.outbox.deliveryBySink(now + 30_000)).toEqual({
+      hook: { pending: 4, due: 3, retrying: 1, oldestDueAt: now - 5_000 },
+      chat: { pending: 1, due: 1, retrying: 0, oldestDueAt: now + 10_000 },
+    });
+  });
+
   it('insert/reschedule: keyed rows rewritten only while waiting (pending, never attempted, not yet due)', () => {
     const id = store.outbox.insert('am', 'k1', { n: 1 }, clock.now() + 1_000)!;
     expect(store.outbox.insert('am', 'k1', { n: 9 }, clock.now())).toBeNull();

@@ -23,6 +23,17 @@ export interface OutboxItem {
   lastError: string | null;
 }
 
+/** One sink's pending rows at a time `now`, split by what they wait for (read by /metrics). */
+export interface OutboxDelivery {
+  /** Every pending row (including rows scheduled for later: group wait, cooldown, resolves). */
+  pending: number;
+  /** Rows due at `now` and not sent yet (next attempt at or before `now`). */
+  due: number;
+  /** Rows with a failed attempt, not delivered yet (waiting for their retry, or due for it). */
+  retrying: number;
+  /** The earliest next-attempt time among the due rows; null when none is due. */
+  oldestDueAt: number | null;
+}
 
 interface Raw {
   id: number;
@@ -41,6 +52,7 @@ export class Outbox {
   private readonly failed: Stmt;
   private readonly depthStmt: Stmt;
   private readonly depthBySinkStmt: Stmt;
+  private readonly deliveryStmt: Stmt;
   private readonly pruneStmt: Stmt;
   private readonly insertStmt: Stmt;
   private readonly rescheduleStmt: Stmt;
@@ -71,6 +83,13 @@ export class Outbox {
     );
     this.depthStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE sink = ? AND status = 'pending'`);
     this.depthBySinkStmt = db.prepare(`SELECT sink, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY sink`);
+    // One pass over the pending rows (the outbox_due index covers it): no row is read twice per scrape.
+    this.deliveryStmt = db.prepare(
+      `SELECT sink, COUNT(*) AS pending, SUM(next_attempt_at <= @now) AS due,
+         SUM(attempts > 0) AS retrying,
+         MIN(CASE WHEN next_attempt_at <= @now THEN next_attempt_at END) AS oldest
+       FROM outbox WHERE status = 'pending' GROUP BY sink`,
+    );
     this.pruneStmt = db.prepare(
       `DELETE FROM outbox WHERE status != 'pending' AND anomaly_id NOT IN (SELECT id FROM anomalies)`,
     );
@@ -179,6 +198,18 @@ export class Outbox {
   pendingBySink(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const r of this.depthBySinkStmt.all() as { sink: string; n: number }[]) out[r.sink] = r.n;
+    return out;
+  }
+
+  /**
+   * Pending rows per sink at `now`: how many are due (should be sent now), how many had a failed
+   * attempt (retrying, due or not), and the oldest due time: what tells a stuck receiver from
+   * alerts that are merely scheduled (read by /metrics).
+   */
+  deliveryBySink(now: number): Record<string, OutboxDelivery> {
+    const out: Record<string, OutboxDelivery> = {};
+    const rows = this.deliveryStmt.all({ now }) as { sink: string; pending: number; due: number; retrying: number; oldest: number | null }[];
+    for (const r of rows) out[r.sink] = { pending: r.pending, due: r.due, retrying: r.retrying, oldestDueAt: r.oldest };
     return out;
   }
 

@@ -103,6 +103,10 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
     s = await scrape(url);
     expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'webhook' })).toBe(1);
     expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'slack' })).toBe(1);
+    // Enqueued rows are due at once: due, not retrying, waiting for a moment.
+    expect(sampleValue(s, 'anomalog_outbox_due', { sink: 'webhook' })).toBe(1);
+    expect(sampleValue(s, 'anomalog_outbox_retrying', { sink: 'webhook' })).toBe(0);
+    expect(sampleValue(s, 'anomalog_outbox_oldest_due_age_seconds', { sink: 'webhook' })).toBeLessThan(60);
     expect(sampleValue(s, 'anomalog_model_version', { kind: 'model-detector' })).toBe(7);
     const age = sampleValue(s, 'anomalog_model_age_seconds', { kind: 'model-detector' }) as number;
     expect(age).toBeGreaterThanOrEqual(0);
@@ -111,6 +115,7 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
     svc.store.outbox.markSent([item.id]);
     s = await scrape(url);
     expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'webhook' })).toBeUndefined();
+    expect(sampleValue(s, 'anomalog_outbox_due', { sink: 'webhook' })).toBeUndefined();
     expect(sampleValue(s, 'anomalog_outbox_pending', { sink: 'slack' })).toBe(1);
   });
 
@@ -148,6 +153,28 @@ describe('createServiceMetrics', () => {
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_sum', { detector: 'rate' })).toBe(1.5);
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '1' })).toBe(0);
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_bucket', { detector: 'rate', le: '2.5' })).toBe(1);
+  });
+
+  it('splits the outbox per sink into pending, due, retrying and the oldest due age, from one read per scrape', async () => {
+    const clock = new ManualClock(1_000_000);
+    let reads = 0;
+    const outbox = () => {
+      reads++;
+      return {
+        // 60 firing fingerprints: each holds a resolve row for later, none due — a healthy receiver.
+        hook: { pending: 120, due: 0, retrying: 0, oldestDueAt: null },
+        // A receiver that is down: rows due for 90 s and rows waiting for a retry.
+        pager: { pending: 12, due: 4, retrying: 8, oldestDueAt: 1_000_000 - 90_000 },
+      };
+    };
+    const m = createServiceMetrics({ ...deps(clock), outbox });
+    const s = parseExposition((await m.scrape()).body).samples;
+    expect(reads).toBe(1);
+    const get = (name: string) => ['hook', 'pager'].map((sink) => sampleValue(s, name, { sink }));
+    expect(get('anomalog_outbox_pending')).toEqual([120, 12]);
+    expect(get('anomalog_outbox_due')).toEqual([0, 4]);
+    expect(get('anomalog_outbox_retrying')).toEqual([0, 8]);
+    expect(get('anomalog_outbox_oldest_due_age_seconds')).toEqual([0, 90]);
   });
 
   it('reads sink counters as given, and shows no sink series without sinks', async () => {

@@ -49,6 +49,18 @@ export interface SinkReading {
   errors: number;
 }
 
+/** One sink's pending outbox rows (`Outbox.deliveryBySink`). */
+export interface OutboxReading {
+  /** Every pending row, scheduled ones included (group wait, cooldown, resolves). */
+  pending: number;
+  /** Rows due now and not sent. */
+  due: number;
+  /** Rows with a failed attempt, not delivered yet. */
+  retrying: number;
+  /** Earliest next-attempt time of the due rows (epoch ms), null when none is due. */
+  oldestDueAt: number | null;
+}
+
 export interface EngineReading {
   batches: number;
   records: number;
@@ -64,8 +76,8 @@ export interface MetricsDeps {
   streams(): Iterable<StreamReading>;
   engine(): EngineReading;
   feed(): { clients: number; dropped: number };
-  /** Pending outbox items per sink. */
-  outbox(): Record<string, number>;
+  /** Pending outbox rows per sink (read once per scrape). */
+  outbox(): Record<string, OutboxReading>;
   /** Active models (one per kind). */
   models(): readonly { kind: string; version: number; createdAt: number }[];
   /** Alert sinks (none without `sinks:`). */
@@ -95,7 +107,9 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
   const registry = new Registry();
   const max = deps.maxLabelValues ?? 1000;
   const caps = { source: new LabelCap(max), component: new LabelCap(max), sink: new LabelCap(max), kind: new LabelCap(max), detector: new LabelCap(max) };
-  const def = { registry, caps, deps };
+  // The outbox is read once per scrape (one query) for its four gauges; a direct registry read queries per gauge.
+  const snap: Def['snap'] = { outbox: undefined };
+  const def = { registry, caps, deps, snap };
   defineSourceMetrics(def);
   defineStreamMetrics(def);
   defineServiceMetrics(def);
@@ -124,7 +138,12 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
       }
     },
     async scrape() {
-      return { contentType: registry.contentType, body: await registry.metrics() };
+      snap.outbox = deps.outbox();
+      try {
+        return { contentType: registry.contentType, body: await registry.metrics() };
+      } finally {
+        snap.outbox = undefined;
+      }
     },
   };
 }
@@ -133,6 +152,7 @@ interface Def {
   registry: Registry;
   caps: Record<'source' | 'component' | 'sink' | 'kind' | 'detector', LabelCap>;
   deps: MetricsDeps;
+  snap: { outbox: Record<string, OutboxReading> | undefined };
 }
 
 /** A counter or gauge whose values are read from the service when Prometheus scrapes. */
@@ -194,9 +214,7 @@ function defineServiceMetrics(def: Def): void {
   engine('anomalog_engine_duplicate_anomalies_total', 'Anomalies found again with an id already stored (not stored twice).', (e) => e.duplicates);
   scraped(def, 'gauge', 'anomalog_live_feed_clients', 'Clients connected to the live feed (/api/stream).', [], (add) => add({}, deps.feed().clients));
   scraped(def, 'counter', 'anomalog_live_feed_dropped_clients_total', 'Live-feed clients dropped because they did not read.', [], (add) => add({}, deps.feed().dropped));
-  scraped(def, 'gauge', 'anomalog_outbox_pending', 'Alerts waiting in the outbox for delivery, per sink.', ['sink'], (add) => {
-    for (const [sink, n] of Object.entries(deps.outbox())) add({ sink: caps.sink.get(sink) }, n);
-  });
+  defineOutboxMetrics(def);
   scraped(def, 'gauge', 'anomalog_model_version', 'Version of the active model of a kind (no series without an active model).', ['kind'], (add) => {
     for (const m of deps.models()) add({ kind: caps.kind.get(m.kind) }, m.version);
   });
@@ -207,6 +225,25 @@ function defineServiceMetrics(def: Def): void {
   const started = deps.clock.now() / 1000;
   scraped(def, 'gauge', 'anomalog_start_time_seconds', 'Start time of the service (Unix seconds).', [], (add) => add({}, started));
   scraped(def, 'gauge', 'anomalog_build_info', 'Always 1; the version of the running service.', ['version'], (add) => add({ version: deps.version }, 1));
+}
+
+/**
+ * Per sink with pending outbox rows: all of them, and those that tell a stuck receiver (due and not
+ * sent, failed at least once, how long the oldest due one waits) from alerts merely scheduled
+ * for later (group wait, cooldown, a resolve due `resolve_after` after the last repeat).
+ */
+function defineOutboxMetrics(def: Def): void {
+  const per = (name: string, help: string, pick: (o: OutboxReading, now: number) => number) =>
+    scraped(def, 'gauge', name, help, ['sink'], (add) => {
+      const now = def.deps.clock.now();
+      for (const [sink, o] of Object.entries(def.snap.outbox ?? def.deps.outbox())) add({ sink: def.caps.sink.get(sink) }, pick(o, now));
+    });
+  per('anomalog_outbox_pending', 'Alerts waiting in the outbox, per sink, including those scheduled for later (group wait, cooldown, pending resolves).', (o) => o.pending);
+  per('anomalog_outbox_due', 'Alerts in the outbox that are due now and not yet sent, per sink.', (o) => o.due);
+  per('anomalog_outbox_retrying', 'Alerts in the outbox whose delivery failed at least once and that are not delivered yet, per sink.', (o) => o.retrying);
+  per('anomalog_outbox_oldest_due_age_seconds', 'Seconds the oldest due alert of a sink has waited since it became due (0 when none is due).', (o, now) =>
+    o.oldestDueAt === null ? 0 : Math.max(0, now - o.oldestDueAt) / 1000,
+  );
 }
 
 /** Per alert sink: what the policy queued, grouped and dropped, what the dispatcher delivered. */

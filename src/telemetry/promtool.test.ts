@@ -60,7 +60,7 @@ describe.skipIf(promtool === null)('promtool (scripts/provision-prometheus.sh)',
     expect(r.stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
 
-  it('`promtool test rules` passes the rules\' unit tests (down, source silent, outbox backlog, drops)', () => {
+  it('`promtool test rules` passes the rules\' unit tests (down, source silent, alerts not delivered, drops)', () => {
     const r = run(['test', 'rules', RULE_TESTS]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SUCCESS/);
@@ -86,7 +86,7 @@ describe('docs reference only metrics anomalog exposes', () => {
     const exprs = dashboardExprs();
     const used = exprs.flatMap(namesIn);
     expect(used.filter((n) => !exposed.has(n))).toEqual([]);
-    for (const needed of ['anomalog_parser_lines_total', 'anomalog_anomalies_total', 'anomalog_anomaly_latency_seconds_bucket', 'anomalog_outbox_pending', 'anomalog_source_dropped_lines_total', 'anomalog_parser_unmatched_records_total']) {
+    for (const needed of ['anomalog_parser_lines_total', 'anomalog_anomalies_total', 'anomalog_anomaly_latency_seconds_bucket', 'anomalog_outbox_due', 'anomalog_outbox_retrying', 'anomalog_source_dropped_lines_total', 'anomalog_parser_unmatched_records_total']) {
       expect(used).toContain(needed);
     }
     expect(exprs.some((e) => e.includes('histogram_quantile(0.5,')) && exprs.some((e) => e.includes('histogram_quantile(0.99,'))).toBe(true);

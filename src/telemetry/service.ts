@@ -37,7 +37,7 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     streams: () => streams(p.engine),
     engine: () => p.engine.stats,
     feed: () => ({ clients: p.feed.clients, dropped: p.feed.dropped }),
-    outbox: () => p.store.outbox.pendingBySink(),
+    outbox: () => p.store.outbox.deliveryBySink(p.clock.now()),
     models: () => p.store.activeModels(),
     sinks: () => (p.alerting ? sinks(p.alerting) : []),
   });
