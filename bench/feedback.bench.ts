@@ -7,11 +7,12 @@
  * `<Label>`). It is replayed in event-time order through the real-time engine (src/topology/engine.ts)
  * with the detector set `anomalog serve` runs by default (`validate({}, serveConfigSchema).detectors`:
  * novelty, rate, params and model — the model detector with `train_in: 'inline'` so that training is
- * part of the replay and the run is deterministic; `--no-model` leaves it out), twice:
+ * part of the replay and the run is deterministic; `--no-model` leaves it out), once per run:
  *
  *  - without feedback;
- *  - with the feedback policy (src/feedback, frozen at its defaults), where a person answers every
- *    anomaly of the first `--feedback-share` (0.3) of the time span as it is stored: `real` when it
+ *  - with the feedback policy (src/feedback, frozen at its defaults), once per feedback part, where
+ *    a person answers every anomaly of the feedback part — the first `--feedback-share` (0.3), or
+ *    60% for protocol B — of the time span as it is stored: `real` when it
  *    hits an alert line, `noise` otherwise — through FeedbackService.give, the code path of the API.
  *
  * Rows (dataset, feedback part → scored slice of the time span):
@@ -29,7 +30,10 @@
  * in the slice; one that hits nothing is a false positive. Window recall: of the 1-hour windows
  * (fixed, epoch-aligned) in the slice that hold an alert line, the share in which some anomaly hits
  * an alert line; line recall: the share of the slice's alert lines hit. TP/FP per detector/kind are
- * printed and recorded. Nothing was tuned on any row's labels to reach the target.
+ * printed and recorded, and FPs without the rate detector's source silences (Loghub's files are
+ * samples: silences there are mostly the sampling). The policy is frozen at its defaults; nothing
+ * was tuned on any row's labels. Recall is a weak guard: the baselines' true positives all come from
+ * novelty (new templates), which feedback does not suppress (BENCHMARKS.md, Feedback).
  *
  * Usage: `npm run bench:feedback [-- --dataset DIR] [--feedback-share 0.3] [--kind-noise-min 5]
  * [--no-model] [--json] [--verbose]` (`--verbose`: every answer given, on stderr), or the environment
