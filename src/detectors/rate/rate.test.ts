@@ -83,6 +83,62 @@ describe('rate', () => {
     expect(found.every((x) => x.explanation[0].feature.endsWith('_spike'))).toBe(true);
   });
 
+  it('a template spike is at least as severe as its events\' level: ERROR → error, FATAL → critical (score alone: warning)', () => {
+    const run = (level: string, restart = false) => {
+      const f = new EventFactory();
+      const events = normalHour(f);
+      const top = events[0];
+      const perMinute = events.filter((e) => e.templateId === top.templateId).length / 60;
+      const at = T0 + 60 * MIN;
+      const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 2 * MIN);
+      // A modest spike (2×, score ≈ 25 against a threshold of 15): its score alone makes it a warning.
+      // One event of the burst carries the level.
+      const spike = burst(f, top, at, Math.round(perMinute)).map((e, i) => (i === 7 ? { ...e, level } : e));
+      const make = () => createRate({ tail_probability: 1e-15 });
+      let d = make();
+      d.observe(events);
+      const input = merge(tail, spike);
+      const cut = input.findIndex((e) => e.ts >= at + 40_000);
+      const found = d.observe(input.slice(0, cut));
+      if (restart) {
+        // The open interval's level survives a snapshot/restore.
+        const snap = JSON.parse(JSON.stringify(d.snapshot()));
+        d = make();
+        d.restore(snap);
+      }
+      found.push(...d.observe(input.slice(cut)), ...d.tick(at + 2 * MIN + LATE));
+      const hits = found.filter((a) => a.templateId === top.templateId && a.explanation[0].feature === 'template_spike');
+      expect(hits).toHaveLength(1);
+      return hits[0];
+    };
+    const plain = run('info');
+    expect(plain.severity).toBe('warning');
+    expect(run('warn').severity).toBe('warning');
+    const error = run('error');
+    expect(error.severity).toBe('error');
+    expect(error.score).toBe(plain.score);
+    expect(run('fatal').severity).toBe('critical');
+    expect(run('error', true).severity).toBe('error');
+  });
+
+  it('reads a version-1 snapshot (template entries without the level)', () => {
+    const f = new EventFactory();
+    const d = createRate();
+    d.observe(normalHour(f));
+    const v2 = d.snapshot() as { version: number; data: { sources: { templates: unknown[][] }[] } };
+    expect(v2.version).toBe(2);
+    const v1 = JSON.parse(JSON.stringify(v2)) as typeof v2;
+    v1.version = 1;
+    for (const s of v1.data.sources) s.templates = s.templates.map((t) => t.slice(0, 9));
+    const back = createRate();
+    back.restore(v1 as never);
+    const again = back.snapshot() as typeof v2;
+    expect(again.data.sources[0].templates.map((t) => t.slice(0, 9))).toEqual(v1.data.sources[0].templates);
+    expect(again.data.sources[0].templates.every((t) => t[9] === 0)).toBe(true);
+    // A v1 snapshot with v2 entries (or the reverse) is malformed.
+    expect(errorCode(() => createRate().restore({ ...v2, version: 1 } as never))).toBe('ANOMALOG_ERR_SNAPSHOT_INVALID');
+  });
+
   it('flags a template that stops while the source goes on, as a drop', () => {
     const f = new EventFactory();
     const events = normalHour(f);

@@ -8,6 +8,9 @@
  * an event of a later interval closes the open one; `tick(now)` closes every interval ending by
  * `now`, also when nothing arrives. Anomalous intervals are not learned until they last
  * `relearn_intervals` (then the new level is accepted); a silent source's baseline is frozen.
+ * Severity grows with the score (warning; error at twice the threshold), and a template's spike is
+ * at least as severe as the most severe log level among its events in that interval (an ERROR
+ * template's spike is `error`, a FATAL one's `critical`).
  *
  * @example
  * const d = new RateDetector(rateConfigSchema.parse({ interval_seconds: 60 }));
@@ -17,13 +20,19 @@
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import type { Severity } from '../../core/event.js';
+import { anomalyId, clip, expectShape, levelClass, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
 import { Season } from './season.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
-export const RATE_SNAPSHOT_VERSION = 1;
+/** 2: template entries carry the open interval's most severe level (version 1 is still read). */
+export const RATE_SNAPSHOT_VERSION = 2;
+
+/** Severity by rank: a level class's rank (other 0, warn 1, error 2, fatal 3) is the lowest severity of its template's spike. */
+const SEVERITY_BY_RANK: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+const LEVEL_RANK = { other: 0, warn: 1, error: 2, fatal: 3 } as const;
 
 interface TemplateSeries {
   count: number;
@@ -32,6 +41,8 @@ interface TemplateSeries {
   base: Baseline;
   template: string;
   sample: string;
+  /** Most severe level class among the open interval's events (LEVEL_RANK), reset when it closes. */
+  level: number;
 }
 
 interface SourceSeries {
@@ -113,7 +124,7 @@ export class RateDetector implements StreamDetector {
       if (t) s.templates.delete(tid);
       else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
-        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, 256), sample: '' };
+        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, 256), sample: '', level: 0 };
         if (s.templates.size >= this.config.max_templates) {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
@@ -121,6 +132,8 @@ export class RateDetector implements StreamDetector {
       }
       s.templates.set(tid, t);
       t.count++;
+      const rank = LEVEL_RANK[levelClass(e.level)];
+      if (rank > t.level) t.level = rank;
       t.sample = raw.length > cap ? raw.slice(0, cap) : raw;
     }
     return out;
@@ -231,6 +244,7 @@ export class RateDetector implements StreamDetector {
       s.fresh = false;
       for (const t of s.templates.values()) {
         t.count = 0;
+        t.level = 0;
         t.fresh = false;
       }
       return;
@@ -249,7 +263,10 @@ export class RateDetector implements StreamDetector {
       if (improbable) return; // frozen: a dead source must not teach its baseline that silence is normal
       s.season.learn(h, 0, perHour);
       s.base.learn(0, this.alpha);
-      for (const t of s.templates.values()) t.base.learn(0, this.alpha);
+      for (const t of s.templates.values()) {
+        t.base.learn(0, this.alpha);
+        t.level = 0;
+      }
       return;
     }
     s.silent = 0;
@@ -263,7 +280,9 @@ export class RateDetector implements StreamDetector {
     const drivers: Contribution[] = [];
     for (const [tid, t] of s.templates) {
       const tc = t.count;
+      const level = t.level;
       t.count = 0;
+      t.level = 0;
       if (t.fresh) {
         t.fresh = false;
         continue;
@@ -277,7 +296,7 @@ export class RateDetector implements StreamDetector {
       }
       let g = this.test(tc, tb, s.gate);
       if (g && this.accepts(name, tid, tc, g.kind)) g = undefined;
-      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, tb, g));
+      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, tb, g, level));
       this.learn(t.base, tc, g !== undefined);
     }
     if (f) {
@@ -294,7 +313,8 @@ export class RateDetector implements StreamDetector {
     return { start: s.interval * this.ms, end: (s.interval + 1) * this.ms };
   }
 
-  private change(name: string, s: SourceSeries, tpl: [number, TemplateSeries] | undefined, c: number, b: Baseline, f: NonNullable<Finding>): Anomaly {
+  /** `level`: the template's most severe level rank in the interval; a spike is at least that severe. */
+  private change(name: string, s: SourceSeries, tpl: [number, TemplateSeries] | undefined, c: number, b: Baseline, f: NonNullable<Finding>, level = 0): Anomaly {
     const score = -Math.log10(Math.max(f.p, 1e-300));
     const threshold = s.gate ? s.gate.threshold : -Math.log10(this.config.tail_probability);
     const expected = b.mean;
@@ -313,7 +333,7 @@ export class RateDetector implements StreamDetector {
       source: name,
       detector: 'rate',
       score,
-      severity: score >= 2 * threshold ? 'error' : 'warning',
+      severity: severityFor(score, threshold, f.kind === 'spike' ? level : 0),
       title: `${word} ${of}: ${c} events in ${this.config.interval_seconds} s, about ${fmt(expected)} expected.`,
       explanation: [contribution],
       context: tpl ? [tpl[1].sample] : s.ring.toArray(),
@@ -345,7 +365,7 @@ export class RateDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
-      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh]);
+      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh, t.level]);
       sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, season: s.season.toArray(), gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
@@ -353,6 +373,7 @@ export class RateDetector implements StreamDetector {
 
   restore(snap: Snapshot): void {
     const d = snapshotData(snap, 'rate', RATE_SNAPSHOT_VERSION);
+    const entryLength = snap.version === 1 ? 9 : 10;
     expectShape(Array.isArray(d.sources), 'rate', 'source list');
     const cap = this.config.max_line_chars;
     const sources = new Map<string, SourceSeries>();
@@ -360,8 +381,9 @@ export class RateDetector implements StreamDetector {
       expectShape(Boolean(r) && typeof r.name === 'string' && Number.isFinite(r.interval) && Array.isArray(r.templates), 'rate', 'source entry');
       const templates = new Map<number, TemplateSeries>();
       for (const t of r.templates as unknown[][]) {
-        expectShape(Array.isArray(t) && t.length === 9, 'rate', 'template entry');
-        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]), fresh: t[8] === true });
+        expectShape(Array.isArray(t) && t.length === entryLength, 'rate', 'template entry');
+        const level = Math.min(3, Math.max(0, Math.trunc(Number(t[9]) || 0)));
+        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]), fresh: t[8] === true, level });
       }
       sources.set(r.name as string, {
         interval: r.interval as number,
@@ -380,6 +402,12 @@ export class RateDetector implements StreamDetector {
     this.evictedTemplates = Number(d.evictedTemplates) || 0;
     this.evictedSources = Number(d.evictedSources) || 0;
   }
+}
+
+/** Warning, error from twice the threshold, and never below the severity of the events' level rank. */
+function severityFor(score: number, threshold: number, levelRank: number): Severity {
+  const byScore = score >= 2 * threshold ? 2 : 1;
+  return SEVERITY_BY_RANK[Math.max(byScore, levelRank)];
 }
 
 function fmt(x: number): string {
