@@ -184,11 +184,13 @@ describe('OpenAPI description (docs/openapi.yaml) against the running service', 
   it('lists the active models of the registry as documented', async () => {
     conforms('GET', '/api/models', await inject('GET', '/api/models'));
     svc.store.saveModel({ id: 'model-detector:api:v1', kind: 'model-detector:api', version: 1, artifact: { big: 'not listed' } });
-    svc.store.saveModel({ id: 'model-detector:api:v2', kind: 'model-detector:api', version: 2, artifact: {} });
+    svc.store.saveModel({ id: 'model-detector:api:v2', kind: 'model-detector:api', version: 2, artifact: { modelKind: 'if', threshold: { kind: 'quantile', version: 1, contamination: 0.01, threshold: 0.6 } } });
     const res = await inject('GET', '/api/models');
     expect(res.statusCode).toBe(200);
     conforms('GET', '/api/models', res);
-    expect((JSON.parse(res.body) as { models: unknown[] }).models).toEqual([expect.objectContaining({ id: 'model-detector:api:v2', version: 2, active: true })]);
+    expect((JSON.parse(res.body) as { models: unknown[] }).models).toEqual([
+      expect.objectContaining({ id: 'model-detector:api:v2', version: 2, active: true, modelKind: 'if', thresholdRule: 'quantile', threshold: 0.6 }),
+    ]);
     expect(res.body).not.toContain('not listed');
   });
 

@@ -14,7 +14,7 @@ export { openStore, Store, LATEST_VERSION, type StoreOptions, type StoreRetentio
 export { storeConfigSchema, DEFAULT_BUSY_TIMEOUT_MS, type StoreConfig } from './config.js';
 export type { TemplateRow, TemplateQuery, TemplatePage } from './templates.js';
 export type { AnomalyQuery, AnomalyPage, RetentionPolicy, RetentionResult } from './anomalies.js';
-export type { StoredModel, SaveModel } from './models.js';
+export type { ActiveModel, StoredModel, SaveModel } from './models.js';
 export type { OutboxItem } from './outbox.js';
 export { VERDICTS, type Verdict, type NewFeedback, type FeedbackRow, type FeedbackQuery, type FeedbackPage } from './feedback.js';
 export { MAX_PAGE } from './paging.js';

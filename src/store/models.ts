@@ -25,6 +25,20 @@ export interface SaveModel<A = unknown> {
   activate?: boolean;
 }
 
+/**
+ * An active model without its artifact, plus what `GET /api/models` shows of a model detector's
+ * artifact (src/detectors/model/training.ts) when it has them: the algorithm, the threshold rule and
+ * the threshold fixed at training (SPOT's initial `z`; it moves online afterwards).
+ */
+export interface ActiveModel extends Omit<StoredModel<never>, 'artifact'> {
+  modelKind?: string;
+  thresholdRule?: string;
+  threshold?: number;
+}
+
+/** SQL: the artifact's string (or number) at a constant JSON path, NULL when absent, another type or not JSON. */
+const text = (path: string) => `CASE WHEN json_valid(artifact) AND json_type(artifact, '${path}') = 'text' THEN json_extract(artifact, '${path}') END`;
+const real = (path: string) => `CASE WHEN json_valid(artifact) AND json_type(artifact, '${path}') IN ('real', 'integer') THEN json_extract(artifact, '${path}') END`;
 
 interface Raw {
   id: string;
@@ -55,16 +69,30 @@ export class Models {
     this.active = db.prepare(
       'SELECT * FROM models WHERE kind = ? AND active = 1 ORDER BY created_at DESC, id DESC LIMIT 1',
     );
-    this.activeAllStmt = db.prepare('SELECT id, kind, version, created_at FROM models WHERE active = 1 ORDER BY kind, created_at DESC, id DESC');
+    this.activeAllStmt = db.prepare(
+      `SELECT id, kind, version, created_at, ${text('$.modelKind')} AS model_kind, ${text('$.threshold.kind')} AS threshold_rule,
+         coalesce(${real('$.threshold.threshold')}, ${real('$.threshold.z')}) AS threshold
+       FROM models WHERE active = 1 ORDER BY kind, created_at DESC, id DESC`,
+    );
     this.pruneStmt = db.prepare(
       `DELETE FROM models WHERE kind = @kind AND active = 0
          AND id NOT IN (SELECT id FROM models WHERE kind = @kind ORDER BY created_at DESC, id DESC LIMIT @keep)`,
     );
   }
 
-  /** Every active model (one per kind) without its artifact: kind, id, version, creation time. */
-  activeAll(): Omit<StoredModel<never>, 'artifact'>[] {
-    return (this.activeAllStmt.all() as Omit<Raw, 'artifact'>[]).map((r) => ({ id: r.id, kind: r.kind, version: r.version, createdAt: r.created_at, active: true }));
+  /** Every active model (one per kind) without its artifact: kind, id, version, creation time (and ActiveModel's extras). */
+  activeAll(): ActiveModel[] {
+    type Row = Omit<Raw, 'artifact'> & { model_kind: unknown; threshold_rule: unknown; threshold: unknown };
+    return (this.activeAllStmt.all() as Row[]).map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      version: r.version,
+      createdAt: r.created_at,
+      active: true,
+      ...(typeof r.model_kind === 'string' ? { modelKind: r.model_kind } : {}),
+      ...(typeof r.threshold_rule === 'string' ? { thresholdRule: r.threshold_rule } : {}),
+      ...(typeof r.threshold === 'number' && Number.isFinite(r.threshold) ? { threshold: r.threshold } : {}),
+    }));
   }
 
   /** Stores (or replaces) a model; with `activate` (default) it becomes the active one of its kind atomically. */

@@ -166,4 +166,17 @@ describe('models', () => {
     expect(store.pruneModels('pruned', 1)).toBe(2);
     expect(store.activeModel('pruned')?.id).toBe('p4');
   });
+
+  it('lists a model detector artifact\'s algorithm, threshold rule and threshold with the active models, and nothing else of it', () => {
+    const base = { format: 'x', modelKind: 'if', model: { trees: ['big'] } };
+    store.saveModel({ id: 'md:a:v1', kind: 'model-detector:a', version: 1, artifact: { ...base, threshold: { kind: 'quantile', version: 1, contamination: 0.01, threshold: 0.61 } } });
+    store.saveModel({ id: 'md:b:v3', kind: 'model-detector:b', version: 3, artifact: { ...base, modelKind: 'pca', threshold: { kind: 'spot', version: 1, z: 12.5, t: 9 } } });
+    store.saveModel({ id: 'odd', kind: 'odd', version: 1, artifact: { modelKind: { not: 'a string' }, threshold: { threshold: 'high' } } });
+    store.saveModel({ id: 'arr', kind: 'arr', version: 1, artifact: [1, 2] });
+    const byKind = new Map(store.activeModels().map((m) => [m.kind, m]));
+    expect(byKind.get('model-detector:a')).toEqual({ id: 'md:a:v1', kind: 'model-detector:a', version: 1, createdAt: expect.any(Number), active: true, modelKind: 'if', thresholdRule: 'quantile', threshold: 0.61 });
+    expect(byKind.get('model-detector:b')).toMatchObject({ modelKind: 'pca', thresholdRule: 'spot', threshold: 12.5 });
+    expect(Object.keys(byKind.get('odd')!).sort()).toEqual(['active', 'createdAt', 'id', 'kind', 'version']);
+    expect(Object.keys(byKind.get('arr')!).sort()).toEqual(['active', 'createdAt', 'id', 'kind', 'version']);
+  });
 });

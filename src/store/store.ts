@@ -11,7 +11,7 @@ import { LATEST_VERSION, openDb, schemaVersion, type Db } from './db.js';
 import { ParserStates, SqliteCheckpoints } from './checkpoints.js';
 import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } from './templates.js';
 import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
-import { Models, type SaveModel, type StoredModel } from './models.js';
+import { type ActiveModel, Models, type SaveModel, type StoredModel } from './models.js';
 import { Outbox } from './outbox.js';
 import { FeedbackTable } from './feedback.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './config.js';
@@ -130,7 +130,7 @@ export class Store {
   }
 
   /** Every active model (one per kind), without artifacts. */
-  activeModels(): Omit<StoredModel<never>, 'artifact'>[] {
+  activeModels(): ActiveModel[] {
     return this.models.activeAll();
   }
 

@@ -271,6 +271,25 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await page.locator('main img, main script, #app img').count()).toBe(0);
     expect(dialogs).toEqual([]);
 
+    // A `model` anomaly shows its source's active model from /api/models: kind, version, trained at, threshold.
+    const modelSource = 'http:model-e2e';
+    svc.store.saveModel({ id: `model-detector:${modelSource}:v3`, kind: `model-detector:${modelSource}`, version: 3, artifact: { modelKind: 'if', threshold: { kind: 'quantile', version: 1, contamination: 0.01, threshold: 0.6125 } } });
+    const [trained] = (await (await fetch(`${url}/api/models`)).json() as { models: { kind: string; createdAt: number }[] }).models.filter((m) => m.kind === `model-detector:${modelSource}`);
+    const scored: Anomaly = { id: 'model-e2e-1', ts: trained.createdAt + 1000, source: modelSource, detector: 'model', score: 0.93, severity: 'warning', title: `Window on source ${modelSource} looks unusual (if model v3).`, explanation: [], context: ['x'], window: { start: trained.createdAt - 59_000, end: trained.createdAt + 1000 } };
+    svc.store.insertAnomalies([scored]);
+    await page.goto(`${url}/#/anomalies/${scored.id}`);
+    const facts = page.locator('dl.model-info');
+    await facts.waitFor();
+    const fact = (name: string) => facts.locator('div', { has: page.locator('dt', { hasText: name }) }).locator('dd').textContent();
+    expect(await fact('Model kind')).toBe('Isolation Forest (if)');
+    expect(await fact('Version')).toBe('3');
+    expect(await fact('Threshold')).toBe('0.6125 (quantile)');
+    expect(await fact('Trained at')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(await fact('Registry id')).toBe(`model-detector:${modelSource}:v3`);
+    await page.goto(`${url}/#/anomalies/${encodeURIComponent(disk.id)}`);
+    await page.locator('ul.similar li a').first().waitFor();
+    expect(await page.locator('dl.model-info').count()).toBe(0);
+
     // Templates: server-side search with counts and a sparkline.
     await page.goto(`${url}/#/templates`);
     await page.getByLabel('Search templates').fill('finished job');

@@ -74,6 +74,19 @@ export interface Stats {
   templates: { source: string; templateId: number; minuteMs: number; start: number; counts: number[] | null }[];
 }
 
+/** An active model of the registry (`GET /api/models`); the `model` detector's kind is `model-detector:<source>`. */
+export interface ModelInfo {
+  id: string;
+  kind: string;
+  version: number;
+  /** When it was trained and saved (epoch ms). */
+  createdAt: number;
+  active: boolean;
+  modelKind?: string;
+  thresholdRule?: string;
+  threshold?: number;
+}
+
 export type Health = { status: string; version: string; uptimeMs: number; streamClients: number } & Record<string, unknown>;
 
 export class ApiError extends Error {
@@ -127,6 +140,7 @@ export const api = {
   stats: (templates: readonly string[] = []) => call<Stats>(`/api/stats${query({ template: templates })}`),
   anomalies: (f: AnomalyFilters, limit = 100, next?: string) => call<AnomalyPage>(`/api/anomalies${query({ ...f, limit, next })}`),
   anomaly: (id: string) => call<Anomaly>(`/api/anomalies/${encodeURIComponent(id)}`),
+  models: () => call<{ models: ModelInfo[] }>('/api/models'),
   templates: (q: { search?: string; source?: string; limit?: number; offset?: number }) => call<TemplatePage>(`/api/templates${query(q)}`),
   feedback: (id: string, body: { verdict: Verdict; comment?: string; muteFor?: string; user?: string }) =>
     call<unknown>(`/api/anomalies/${encodeURIComponent(id)}/feedback`, {

@@ -4,7 +4,7 @@
  * so links from alerts (`/#/anomalies/<id>`) open the detail directly.
  */
 import { parseRoute, type Route } from './route.js';
-import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
+import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type ModelInfo, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
 import { baseline, type ErrorBaseline } from './health.js';
 import { arrive, pruneFresh } from './list.js';
 
@@ -28,6 +28,10 @@ export interface DetailState {
   anomaly?: Anomaly;
   similar?: Anomaly[];
   series?: Stats['templates'][number];
+  /** For a `model` anomaly: its source's active model (null: none in the registry; undefined: loading or unavailable). */
+  model?: ModelInfo | null;
+  /** Why the model could not be read from `GET /api/models`. */
+  modelError?: string;
   error?: string;
   sending: boolean;
   message?: string;
@@ -203,10 +207,21 @@ export class App {
       if (this.detail.id !== id) return;
       this.detail.similar = similar.anomalies.filter((x) => x.id !== a.id && x.templateId === a.templateId);
       this.detail.series = stats?.templates[0];
+      if (a.detector === 'model') await this.loadModel(id, a.source);
     } catch (e) {
       if (this.detail.id === id) this.detail.error = message(e);
     }
     this.update();
+  }
+
+  /** The active model of the anomaly's source (`model-detector:<source>`); an error here only hides the model facts. */
+  private async loadModel(id: string, source: string): Promise<void> {
+    try {
+      const { models } = await api.models();
+      if (this.detail.id === id) this.detail.model = models.find((m) => m.kind === `model-detector:${source}`) ?? null;
+    } catch (e) {
+      if (this.detail.id === id) this.detail.modelError = message(e);
+    }
   }
 
   async sendFeedback(verdict: Verdict, comment: string, muteFor: string, user: string): Promise<void> {

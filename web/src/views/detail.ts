@@ -1,4 +1,4 @@
-/** One anomaly: title, explanation, template rate, context lines, similar anomalies, detector, feedback. */
+/** One anomaly: title, explanation, template rate, context lines, similar anomalies, detector (and its model), feedback. */
 import { html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import type { App } from '../app.js';
@@ -14,6 +14,28 @@ const DETECTOR_INFO: Record<string, string> = {
   params: 'Learns the distribution of numeric parameters per template position (latencies, sizes) and flags outliers.',
   model: 'Scores windows or sessions of events with a trained model (Isolation Forest, PCA, autoencoder, One-Class SVM, ensemble) against its threshold.',
 };
+
+const MODEL_NAMES: Record<string, string> = { if: 'Isolation Forest', pca: 'PCA', ae: 'autoencoder', ocsvm: 'One-Class SVM' };
+
+/** The source's active model from `GET /api/models` (kind, version, training time, threshold), for `model` anomalies. */
+function modelInfo(app: App, a: Anomaly): TemplateResult | typeof nothing {
+  if (a.detector !== 'model') return nothing;
+  const d = app.detail;
+  if (d.modelError) return html`<p class="muted">Model details unavailable: ${d.modelError}</p>`;
+  const m = d.model;
+  if (m === undefined) return html`<p class="empty">Loading the model…</p>`;
+  if (m === null) return html`<p class="empty">No active model of source ${a.source} in the registry.</p>`;
+  const kind = m.modelKind === undefined ? undefined : `${MODEL_NAMES[m.modelKind] ?? m.modelKind} (${m.modelKind})`;
+  return html`<h3>Active model of this source</h3>
+    <dl class="facts model-info">
+      ${kind ? html`<div><dt>Model kind</dt><dd>${kind}</dd></div>` : nothing}
+      <div><dt>Version</dt><dd>${m.version}</dd></div>
+      <div><dt>Trained at</dt><dd><time datetime=${new Date(m.createdAt).toISOString()}>${time(m.createdAt)}</time></dd></div>
+      ${m.threshold !== undefined ? html`<div><dt>Threshold</dt><dd>${num(m.threshold, 4)}${m.thresholdRule ? ` (${m.thresholdRule}${m.thresholdRule === 'spot' ? ', at training; adapts online' : ''})` : ''}</dd></div>` : nothing}
+      <div><dt>Registry id</dt><dd><code>${m.id}</code></dd></div>
+    </dl>
+    ${m.createdAt > a.ts ? html`<p class="muted">Trained after this anomaly: an earlier version scored it (its title names the version).</p>` : nothing}`;
+}
 
 const MUTE_FOR: [string, string][] = [
   ['1h', '1 hour'],
@@ -121,5 +143,5 @@ export function detail(app: App): TemplateResult {
     <section aria-labelledby="h-rate"><h2 id="h-rate">Rate of this template</h2>${rate(app, a)}</section>
     <section aria-labelledby="h-ctx"><h2 id="h-ctx">Context</h2>${context(a)}</section>
     <section aria-labelledby="h-sim"><h2 id="h-sim">Similar past anomalies</h2>${similar(app)}</section>
-    <section aria-labelledby="h-det"><h2 id="h-det">Detector: ${a.detector}</h2><p>${DETECTOR_INFO[a.detector] ?? 'A detector of this service.'} Score ${num(a.score, 3)} (higher is more anomalous).</p></section>`;
+    <section aria-labelledby="h-det"><h2 id="h-det">Detector: ${a.detector}</h2><p>${DETECTOR_INFO[a.detector] ?? 'A detector of this service.'} Score ${num(a.score, 3)} (higher is more anomalous).</p>${modelInfo(app, a)}</section>`;
 }
