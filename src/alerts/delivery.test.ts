@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.js';
+import { ManualClock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import type { Anomaly } from '../core/event.js';
 import type { Alert } from '../core/sink.js';
@@ -99,3 +99,93 @@ describe('durable delivery (outbox + dispatcher + webhook against a local receiv
     await al.stop();
   });
 });
+
+describe('a 10-minute outage at the default settings (simulated time: ManualClock, dispatcher driven step by step)', () => {
+  it('the receiver refuses for 10 minutes while anomalies keep coming; then every alert arrives exactly once', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const sim = openStore(tmp.file('outage.db'), { clock });
+    let down = true;
+    rx.status = () => (down ? 503 : 200);
+    try {
+      // Defaults everywhere (group wait 10 s, cooldown 300 s, resolve after 600 s; retries 1 s → 60 s,
+      // 720 attempts, batches of 50) but the URL and the secret.
+      const d = webhookConfigSchema.parse({ url: `${rx.url}/hook`, secret: SECRET });
+      const al = new Alerting(alertsConfigSchema.parse({}), [{ sink: createWebhookSink(d, clock), delivery: d }], {
+        outbox: sim.outbox,
+        clock,
+        logger,
+        publicUrl: () => 'http://ui',
+        random: () => 0.5, // jitter: every back-off is 0.75 × its base
+      });
+      const [dispatcher] = al.dispatchers;
+      let attempts = 0;
+      /** One simulated second: the dispatcher delivers until nothing is due (as its poll loop would). */
+      const second = async () => {
+        clock.advance(1_000);
+        while ((await dispatcher.runOnce()) > 0) attempts++;
+      };
+      // 8 fingerprints (templates): every 10 s one of 0–3 and one of 4–5 repeat; 180 and 420 appear once.
+      const produced: Anomaly[] = [];
+      let n = 0;
+      const produce = (templateId: number) => {
+        const a: Anomaly = { id: `o-${n++}`, ts: clock.now(), source: 'app', detector: 'rate', score: 9, severity: 'error', title: `Spike of t${templateId}.`, explanation: [], context: [], templateId };
+        produced.push(a);
+        return a;
+      };
+      for (let t = 0; t < 600; t++) {
+        if (t % 10 === 0) {
+          const batch = [produce((t / 10) % 4), produce(4 + (t % 20 === 0 ? 0 : 1))];
+          if (t === 180 || t === 420) batch.push(produce(t));
+          sim.insertAnomalies(batch, (ins) => al.enqueue(ins));
+        }
+        await second();
+      }
+      expect(rx.requests).toEqual([]); // refused all along
+      const refused = attempts;
+      // Back-off: one probe per interval (0.75 s doubling to 45 s), not one per batch or per second:
+      // 6 probes in the first 48 s, then one every 45 s.
+      expect(al.stats().webhook.errors).toBeGreaterThanOrEqual(17);
+      expect(al.stats().webhook.errors).toBeLessThanOrEqual(20);
+      down = false;
+      // The receiver answers again: within the longest back-off the backlog is delivered.
+      for (let t = 0; t < 61 && firing().count < produced.length; t++) await second();
+      expect(firing().count).toBe(produced.length);
+      // Resolves follow once nothing repeats for resolve_after_seconds (each on its own timer).
+      for (let t = 0; t < 700; t++) await second();
+      const got = firing();
+      // Every anomaly is counted in exactly one delivered firing alert; no alert arrived twice.
+      expect(got.count).toBe(produced.length);
+      expect(got.ids.length).toBe(new Set(got.ids).size);
+      expect(got.keys.length).toBe(new Set(got.keys).size);
+      expect(new Set(got.ids).size).toBeLessThanOrEqual(produced.length);
+      // One resolve per fingerprint (8 templates), each once.
+      expect(got.resolved.sort()).toEqual(['0', '1', '180', '2', '3', '4', '420', '5']);
+      // Every notification the policy queued (firing and resolved) was delivered, none twice.
+      expect(got.keys.length + got.resolved.length).toBe(al.stats().webhook.queued);
+      expect(al.stats().webhook).toMatchObject({ dropped: 0, pending: 0, sent: al.stats().webhook.queued });
+      expect(attempts).toBeGreaterThan(refused);
+      await al.stop();
+    } finally {
+      sim.close();
+    }
+  });
+});
+
+/** Delivered alerts (signatures checked): firing ones summed by count, their ids and identities, and resolved templates. */
+function firing(): { count: number; ids: string[]; keys: string[]; resolved: string[] } {
+  const out = { count: 0, ids: [] as string[], keys: [] as string[], resolved: [] as string[] };
+  for (const r of rx.requests) {
+    expect(r.headers['x-anomalog-signature']).toBe(sign(SECRET, String(r.headers['x-anomalog-timestamp']), r.body));
+    for (const a of (JSON.parse(r.body.toString('utf8')) as { alerts: Alert[] }).alerts) {
+      if (a.status === 'resolved') {
+        out.resolved.push(String(a.templateId));
+        continue;
+      }
+      out.count += a.count;
+      out.ids.push(...a.anomalyIds);
+      out.keys.push(`${a.fingerprint}@${a.anomalyIds[0]}`);
+    }
+  }
+  return out;
+}
+
