@@ -64,6 +64,12 @@ describe('HTTP API', () => {
     expect(errors.anomalies.length).toBe(17);
   });
 
+  it('filters anomalies by a title substring (?q=, case-insensitive), bounded in length', async () => {
+    const body = (await api.app.inject({ url: '/api/anomalies?q=NUMBER%2012&limit=1000' })).json() as { anomalies: Anomaly[] };
+    expect(body.anomalies.map((a) => a.title).sort()).toEqual(['Anomaly number 12.', ...Array.from({ length: 10 }, (_, i) => `Anomaly number ${120 + i}.`)].sort());
+    expect((await api.app.inject({ url: `/api/anomalies?q=${'x'.repeat(201)}` })).statusCode).toBe(400);
+  });
+
   it('returns one anomaly with context verbatim, 404 for an unknown id', async () => {
     const a = (await api.app.inject({ url: '/api/anomalies/a0007' })).json() as Anomaly;
     expect(a.title).toBe('Anomaly number 7.');

@@ -57,6 +57,8 @@ const anomalyQuery = z
     detector: z.string().max(64).optional(),
     severity: z.enum(['info', 'warning', 'error', 'critical']).optional(),
     status: z.enum(['open', 'real', 'noise', 'mute', 'learn']).optional(),
+    /** Title substring (bound, LIKE wildcards escaped by the store). */
+    q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(512).optional(),
     next: z.string().max(512).optional(),

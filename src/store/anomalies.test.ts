@@ -128,6 +128,20 @@ describe('anomalies', () => {
     }
   });
 
+  it('filters by a title substring: case-insensitive, wildcards and quotes literal, combined with filters and paging', () => {
+    const titles = ['Disk FULL on /var', 'disk full on /tmp', '100% CPU on web-1', 'CPU at 100_% on web_2', "user 'x' OR 1=1 --", 'Connection refused'];
+    store.insertAnomalies(titles.map((title, i) => ({ ...makeAnomaly(i, 'q'), title, source: i % 2 ? 'b' : 'a' })));
+    const found = (q: Parameters<Store['queryAnomalies']>[0]) => pageAll({ ...q, limit: 1 }).map((a) => a.title).sort();
+    expect(found({ q: 'disk full' })).toEqual(['Disk FULL on /var', 'disk full on /tmp']);
+    expect(found({ q: 'disk full', source: 'b' })).toEqual(['disk full on /tmp']);
+    expect(found({ q: '100%' })).toEqual(['100% CPU on web-1']);
+    expect(found({ q: '_' })).toEqual(['CPU at 100_% on web_2']);
+    expect(found({ q: '%' })).toEqual(['100% CPU on web-1', 'CPU at 100_% on web_2']);
+    expect(found({ q: "'x' OR 1=1" })).toEqual(["user 'x' OR 1=1 --"]);
+    expect(found({ q: '\\' })).toEqual([]);
+    expect(found({ q: '' })).toHaveLength(titles.length);
+  });
+
   it('caps the page at 1000 and rejects bad limits, times and cursors', () => {
     store.insertAnomalies(makeAnomalies(MAX_PAGE + 5));
     const page = store.queryAnomalies({ limit: 5000 });

@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
-import { checkTime, decodeCursor, encodeCursor, pageSize } from './paging.js';
+import { checkTime, decodeCursor, encodeCursor, likePattern, pageSize } from './paging.js';
 
 export interface AnomalyQuery {
   /** Inclusive lower bound on `ts` (epoch ms). */
@@ -21,6 +21,8 @@ export interface AnomalyQuery {
   severity?: Severity;
   /** Latest feedback verdict, or `open` for anomalies without feedback. */
   status?: AnomalyStatus;
+  /** Substring of the title (case-insensitive for ASCII letters; `%` and `_` are plain characters). */
+  q?: string;
   /** Page size, default 100, capped at 1000. */
   limit?: number;
   /** The `next` of the previous page. */
@@ -73,6 +75,7 @@ const F_DETECTOR = 8;
 const F_SEVERITY = 16;
 const F_CURSOR = 32;
 const F_STATUS = 64;
+const F_TITLE = 128;
 const COLUMNS =
   'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id, status';
 
@@ -85,6 +88,7 @@ function whereOf(shape: number): string {
   if (shape & F_DETECTOR) w.push('detector = @detector');
   if (shape & F_SEVERITY) w.push('severity = @severity');
   if (shape & F_STATUS) w.push('status = @status');
+  if (shape & F_TITLE) w.push("title LIKE @q ESCAPE '\\'");
   if (shape & F_CURSOR) w.push('(ts, id) < (@cts, @cid)');
   return w.length ? `WHERE ${w.join(' AND ')}` : '';
 }
@@ -169,6 +173,7 @@ export class Anomalies {
       [q.detector, F_DETECTOR, 'detector'],
       [q.severity, F_SEVERITY, 'severity'],
       [q.status, F_STATUS, 'status'],
+      [q.q === undefined || q.q === '' ? undefined : likePattern(q.q), F_TITLE, 'q'],
     ];
     for (const [value, bit, key] of filters) {
       if (value === undefined) continue;

@@ -11,6 +11,11 @@ function queryError(message: string): AnomalogError {
   return new AnomalogError('ANOMALOG_ERR_STORE_QUERY', message);
 }
 
+/** Escapes LIKE wildcards so a search is a plain substring (bound as a parameter; use with `ESCAPE '\\'`). */
+export function likePattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** A page size: default when absent, capped at MAX_PAGE, an error when not a positive integer. */
 export function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE;

@@ -4,7 +4,7 @@
  */
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
-import { pageOffset, pageSize } from './paging.js';
+import { likePattern, pageOffset, pageSize } from './paging.js';
 
 /** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */
 export interface TemplateRow {
@@ -45,10 +45,6 @@ interface Raw {
 const SOURCE = 1;
 const SEARCH = 2;
 
-/** Escapes LIKE wildcards so a search is a plain substring (the value is still bound). */
-function likePattern(s: string): string {
-  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export class Templates {
   private readonly upsert;
