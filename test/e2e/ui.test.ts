@@ -190,6 +190,16 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(1);
     await page.getByLabel('Search the loaded anomalies').fill('');
     await expect.poll(() => page.locator('li.anomaly').count()).toBe(4);
+    // The page says what that search covers; the server-side title filter (?q=) covers every stored one.
+    expect(await page.locator('#search-scope').textContent()).toBe('Searching the 4 anomalies loaded in this browser (at most 2000: titles, sources, context lines).');
+    await page.getByLabel('Title contains').fill('READ-ONLY file');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('li.anomaly a.title').allTextContents()).toEqual([disk.title]);
+    await page.getByLabel('Title contains').fill('100%');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No anomalies match.').waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.locator('li.anomaly').count()).toBe(4);
     await shot('ui-anomalies.png');
 
     // Overview: charts drawn from /api/stats, counts per source; the screenshot for CI's artifacts.

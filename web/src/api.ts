@@ -131,6 +131,8 @@ export interface AnomalyFilters {
   detector?: string;
   severity?: string;
   status?: string;
+  /** Title substring, searched by the server over every stored anomaly. */
+  q?: string;
   since?: number;
   until?: number;
 }

@@ -8,8 +8,8 @@ import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type Mod
 import { baseline, type ErrorBaseline } from './health.js';
 import { arrive, pruneFresh } from './list.js';
 
-/** Most anomalies kept in the list (live arrivals push the oldest out). */
-const MAX_LIST = 2000;
+/** Most anomalies kept in the list (live arrivals push the oldest out); the text search covers only these. */
+export const MAX_LIST = 2000;
 
 export interface ListState {
   filters: AnomalyFilters;
@@ -157,6 +157,7 @@ export class App {
     if (f.detector && a.detector !== f.detector) return false;
     if (f.severity && a.severity !== f.severity) return false;
     if (f.status && (a.status ?? 'open') !== f.status) return false;
+    if (f.q && !a.title.toLowerCase().includes(f.q.toLowerCase())) return false;
     if (f.since !== undefined && a.ts < f.since) return false;
     if (f.until !== undefined && a.ts >= f.until) return false;
     return true;

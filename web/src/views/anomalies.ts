@@ -1,8 +1,8 @@
-/** Anomalies: filters (server-side), text search (client-side over the loaded pages), live arrivals. */
+/** Anomalies: filters and title search (server-side), text search (client-side over the loaded pages), live arrivals. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { App } from '../app.js';
 import { DETECTORS, SEVERITIES, STATUSES, type Anomaly, type AnomalyFilters } from '../api.js';
-import { VERDICT_LABELS } from '../app.js';
+import { MAX_LIST, VERDICT_LABELS } from '../app.js';
 import { fromLocalInput, toLocalInput } from '../format.js';
 import { anomalyRow } from './parts.js';
 
@@ -25,7 +25,7 @@ function found(a: Anomaly, words: string[]): boolean {
 function apply(app: App, form: HTMLFormElement): void {
   const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null)?.value.trim() ?? '';
   const range = v('range');
-  const f: AnomalyFilters = { source: v('source') || undefined, detector: v('detector') || undefined, severity: v('severity') || undefined, status: v('status') || undefined };
+  const f: AnomalyFilters = { source: v('source') || undefined, q: v('title') || undefined, detector: v('detector') || undefined, severity: v('severity') || undefined, status: v('status') || undefined };
   const preset = RANGES.find((r) => r[0] === range);
   if (range === 'custom') {
     f.since = fromLocalInput(v('since'));
@@ -55,6 +55,7 @@ function filters(app: App): TemplateResult {
     }}>
     <label>Source <input name="source" list="known-sources" .value=${f.source ?? ''} placeholder="exact source id" autocomplete="off" /></label>
     <datalist id="known-sources">${sources.map((s) => html`<option value=${s}></option>`)}</datalist>
+    <label>Title contains <input name="title" maxlength="200" .value=${f.q ?? ''} placeholder="all stored anomalies" autocomplete="off" /></label>
     ${select('detector', 'Detector', DETECTORS, f.detector)}
     ${select('severity', 'Severity', SEVERITIES, f.severity)}
     ${select('status', 'Status', STATUSES, f.status, VERDICT_LABELS)}
@@ -78,9 +79,10 @@ export function anomalies(app: App): TemplateResult {
     ${filters(app)}
     <div class="search">
       <label>Search the loaded anomalies
-        <input type="search" name="q" .value=${l.search} placeholder="words in title, source, context…" @input=${(e: Event) => app.setSearch((e.target as HTMLInputElement).value)} />
+        <input type="search" name="q" aria-describedby="search-scope" .value=${l.search} placeholder="words in title, source, context…" @input=${(e: Event) => app.setSearch((e.target as HTMLInputElement).value)} />
       </label>
-      <p class="muted" aria-live="polite">${shown.length} of ${l.items.length} loaded${l.next ? ' (more on the server)' : ''}; new ones appear live (${app.live}).</p>
+      <p class="muted" id="search-scope">Searching the ${l.items.length} anomalies loaded in this browser (at most ${MAX_LIST}: titles, sources, context lines)${l.next ? '; more are stored — “Title contains” above searches them all on the server' : ''}.</p>
+      <p class="muted" aria-live="polite">${shown.length} of ${l.items.length} loaded shown; new ones appear live (${app.live}).</p>
     </div>
     ${l.error ? html`<p class="error" role="alert">Could not load anomalies: ${l.error}</p>` : nothing}
     ${l.loading && l.items.length === 0 ? html`<p class="empty">Loading…</p>` : nothing}
