@@ -69,6 +69,17 @@ export class Alerting {
     this.policy.enqueue(anomalies);
   }
 
+  /**
+   * Withdraws the waiting notifications of anomalies like `a` (feedback `noise` or `mute`; see
+   * `AlertPolicy.withdraw`). Returns how many outbox rows were withdrawn.
+   */
+  withdraw(a: Anomaly, sameKind?: (first: Anomaly) => boolean): number {
+    if (!this.enabled) return 0;
+    const n = this.policy.withdraw(a, sameKind);
+    if (n > 0) this.deps.logger.info('Waiting alerts were withdrawn after feedback.', { anomaly: a.id, withdrawn: n });
+    return n;
+  }
+
   /** Restores the policy's state from the outbox and starts every dispatcher. */
   start(): void {
     this.warnLoopbackLinks();

@@ -125,6 +125,50 @@ describe('alert policy', () => {
     expect(due('am').map((a) => a.status)).toEqual(['firing', 'resolved']);
   });
 
+  it('withdraw (noise/mute feedback): a first notification still in group wait goes, with its resolve', () => {
+    const p = policy();
+    const first = anomaly();
+    ingest(p, [first, anomaly({ templateId: 8 })]);
+    clock.advance(3_000);
+    ingest(p, [anomaly()]);
+    expect(p.withdraw(anomaly({ templateId: 7 }), () => false)).toBe(0); // another kind under this fingerprint
+    expect(p.withdraw(first)).toBe(3); // am: firing + resolve; chat: firing (no resolves)
+    expect(p.stats.get('am')).toMatchObject({ withdrawn: 2 });
+    expect(p.stats.get('chat')).toMatchObject({ withdrawn: 1 });
+    clock.advance(400_000);
+    // Nothing of template 7 is ever sent; template 8 is untouched.
+    expect(due('am').map((a) => [a.templateId, a.status])).toEqual([[8, 'firing'], [8, 'resolved']]);
+    expect(due('chat').map((a) => a.templateId)).toEqual([8]);
+    expect(p.withdraw(first)).toBe(0); // nothing left waiting
+    // Later (a mute ended): a new episode, notified after group wait, not held back by a cooldown.
+    const again = anomaly();
+    ingest(p, [again]);
+    clock.advance(10_000);
+    expect(due('am', clock.now()).filter((a) => a.templateId === 7).map((a) => [a.status, a.anomalyIds])).toEqual([['firing', [again.id]]]);
+  });
+
+  it('withdraw: a follow-up waiting out the cooldown goes, the resolve of what was sent stays; rows being sent are never touched', () => {
+    const p = policy();
+    ingest(p, [anomaly()]);
+    clock.advance(10_000);
+    store.outbox.markSent(store.outbox.due('am', clock.now(), 10).filter((i) => (i.payload as Alert).status === 'firing').map((i) => i.id));
+    clock.advance(1_000);
+    const repeat = anomaly();
+    ingest(p, [repeat]); // a follow-up in each sink, due at the end of the cooldown
+    expect(p.withdraw(repeat)).toBe(2);
+    clock.set(1_000_000 + 10_000 + 60_000);
+    expect(due('am')).toEqual([]); // no follow-up
+    clock.advance(300_000);
+    expect(due('am').map((a) => a.status)).toEqual(['resolved']); // the sent alert is still resolved
+    // A due row (the dispatcher may be sending it) is not withdrawn.
+    const q = policy();
+    const x = anomaly({ templateId: 99 });
+    ingest(q, [x]);
+    clock.advance(10_000);
+    expect(q.withdraw(x)).toBe(0);
+    expect(due('chat').filter((a) => a.templateId === 99)).toHaveLength(1);
+  });
+
   it('severity rules and routes decide the sinks', () => {
     const p = policy({
       severity_rules: [

@@ -9,7 +9,9 @@
  * - cooldown: a new row is due no earlier than `cooldown` after the previous one, so repeats during
  *   the cooldown become one follow-up notification with their count;
  * - resolve: a `resolved` row due `resolve_after` after the last repeat, pushed back by each repeat;
- * - backlog: at most `max_pending` pending rows per sink; beyond it new rows are dropped, counted.
+ * - backlog: at most `max_pending` pending rows per sink; beyond it new rows are dropped, counted;
+ * - withdraw: `noise`/`mute` feedback withdraws the fingerprint's notification still waiting
+ *   (group wait, cooldown, retry), and its resolve when that was the episode's only notification.
  * Rows are only rewritten while pending, never attempted and not yet due, so never while a
  * dispatcher sends them. The in-memory index of open rows is bounded (LRU) and rebuilt from the
  * outbox at start; losing it only costs an extra notification, never a lost one.
@@ -47,6 +49,8 @@ export interface PolicyStats {
   grouped: number;
   /** Notifications dropped because the sink's backlog was full. */
   dropped: number;
+  /** Waiting notifications withdrawn by feedback (`noise`, `mute`). */
+  withdrawn: number;
 }
 
 interface Row {
@@ -58,6 +62,8 @@ interface Row {
 
 interface Track {
   lastFireAt: number;
+  /** `lastFireAt` before the open row was queued: restored when that row is withdrawn. */
+  prevFireAt: number;
   lastSeenAt: number;
   episodeStart: number;
   severity: Severity;
@@ -92,7 +98,7 @@ export class AlertPolicy {
     private readonly deps: PolicyDeps,
   ) {
     this.sinks = new Map(sinks.map((s) => [s.name, s]));
-    for (const s of sinks) this.stats.set(s.name, { queued: 0, grouped: 0, dropped: 0 });
+    for (const s of sinks) this.stats.set(s.name, { queued: 0, grouped: 0, dropped: 0, withdrawn: 0 });
     config.routes.forEach((r, i) => {
       for (const name of r.sinks) {
         if (!this.sinks.has(name)) {
@@ -126,7 +132,11 @@ export class AlertPolicy {
         const waiting = r.attempts === 0 && r.nextAttemptAt > now;
         if (alert.status === 'firing') {
           t.lastFireAt = Math.max(t.lastFireAt, r.nextAttemptAt);
-          if (waiting) t.open = row;
+          // Whether an earlier notification of the episode was sent is not known: keep its resolve.
+          if (waiting) {
+            t.open = row;
+            t.prevFireAt = t.episodeStart;
+          }
         } else {
           if (r.attempts === 0) t.lastSeenAt = Math.max(t.lastSeenAt, r.nextAttemptAt - this.resolveMs);
           if (t.resolve === undefined || t.resolve.id < r.id) t.resolve = row;
@@ -158,6 +168,40 @@ export class AlertPolicy {
       const fp = fingerprint(a);
       for (const name of targets) this.add(this.sinks.get(name)!, a, severity, fp, now);
     }
+  }
+
+  /**
+   * Feedback said anomalies like `a` are noise (or muted): withdraws, in every sink, the notification
+   * of `a`'s fingerprint that is still waiting (not due, so not being sent) when its first anomaly
+   * is `sameKind`; the episode's resolve too when that was its only notification (nothing to
+   * resolve then). Notifications already sent stay sent; their resolve still follows. Returns how
+   * many rows were withdrawn.
+   */
+  withdraw(a: Anomaly, sameKind: (first: Anomaly) => boolean = () => true): number {
+    const now = this.deps.clock.now();
+    const fp = fingerprint(a);
+    let n = 0;
+    for (const sink of this.sinks.values()) {
+      const t = this.tracks.get(`${sink.name}\u0000${fp}`);
+      if (t?.open === undefined || !sameKind(t.open.alert.anomaly)) continue;
+      if (!this.deps.outbox.supersede({ id: t.open.id, sink: sink.name, key: t.open.key }, now)) continue;
+      n += this.withdrawn(sink.name, 1);
+      t.open = undefined;
+      const only = t.prevFireAt < t.episodeStart;
+      t.lastFireAt = t.prevFireAt;
+      if (only && t.resolve !== undefined) {
+        if (this.deps.outbox.supersede({ id: t.resolve.id, sink: sink.name, key: t.resolve.key }, now)) n += this.withdrawn(sink.name, 1);
+        t.resolve = undefined;
+        t.count = 0; // the next anomaly opens a new episode
+      }
+    }
+    return n;
+  }
+
+  private withdrawn(sink: string, n: number): number {
+    this.backlogAdd(sink, -n);
+    this.stats.get(sink)!.withdrawn += n;
+    return n;
   }
 
   /** The dispatcher reports the sink's real backlog after each delivery. */
@@ -201,6 +245,7 @@ export class AlertPolicy {
       const id = this.insert(sink, a.id, firing, at);
       if (id !== null) {
         t.open = { id, key: a.id, at, alert: firing };
+        t.prevFireAt = t.lastFireAt;
         t.lastFireAt = at;
       }
     }
@@ -250,7 +295,7 @@ export class AlertPolicy {
     if (t !== undefined) {
       this.tracks.delete(k); // LRU: re-inserted as the newest
     } else {
-      t = { lastFireAt: -Infinity, lastSeenAt: -Infinity, episodeStart: start, severity, count: 0 };
+      t = { lastFireAt: -Infinity, prevFireAt: -Infinity, lastSeenAt: -Infinity, episodeStart: start, severity, count: 0 };
       const cap = this.deps.maxTracks ?? 10_000;
       if (this.tracks.size >= cap) this.tracks.delete(this.tracks.keys().next().value!);
     }

@@ -58,4 +58,39 @@ describe('anomalog serve with sinks (file tail → novelty → store + outbox �
       await rx.stop();
     }
   }, 30_000);
+
+  it('noise feedback through the API withdraws the alert still waiting (group wait): nothing is sent', async () => {
+    const rx = new HttpReceiver();
+    await rx.start();
+    const file = join(dir, 'withdraw.log');
+    const config = validate(
+      {
+        data_dir: join(dir, 'data-withdraw'),
+        server: { port: 0 },
+        parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+        sources: [{ type: 'file_tail', paths: [file], poll_interval_ms: 20 }],
+        detectors: { novelty: { warmup_events: 20, rare_count: 0 }, rate: { enabled: false }, params: { enabled: false } },
+        alerts: { group_wait_seconds: 3_600, poll_interval_ms: 20, public_url: 'https://anomalog.example' },
+        sinks: [{ type: 'webhook', name: 'hook', url: `${rx.url}/in` }],
+      },
+      serveConfigSchema,
+    ) as ServeConfig;
+    writeFileSync(file, Array.from({ length: 30 }, (_, i) => sample[i % sample.length]).join('\n') + '\n');
+    const svc = buildService(config, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await svc.start();
+    try {
+      await until('the normal lines', async () => (svc.engine.stats.events >= 30 ? true : undefined));
+      appendFileSync(file, '081109 214043 2561 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing blk_42\n');
+      const id = await until('the anomaly', async () => svc.store.queryAnomalies({}).anomalies[0]?.id);
+      expect(svc.store.outbox.depth('hook')).toBe(2); // firing (in group wait) + its resolve
+      const res = await fetch(`${url}/api/anomalies/${id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'noise' }) });
+      expect(res.status).toBe(201);
+      expect(svc.store.outbox.depth('hook')).toBe(0);
+      expect(svc.alerting.stats().hook).toMatchObject({ queued: 2, withdrawn: 2 });
+      expect(rx.requests).toEqual([]);
+    } finally {
+      await svc.stop();
+      await rx.stop();
+    }
+  }, 30_000);
 });

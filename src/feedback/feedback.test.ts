@@ -8,7 +8,8 @@ import { EventFactory, hdfsReplay } from '../../test/harness/log-streams.js';
 import { FeedbackPolicy, type PolicyFeedback } from './policy.js';
 import { fingerprintOf, titleShape } from './fingerprint.js';
 import { parseDuration } from './duration.js';
-import { feedbackBodySchema } from './service.js';
+import { feedbackConfigSchema } from './config.js';
+import { feedbackBodySchema, FeedbackService } from './service.js';
 
 const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
   id: 'a1',
@@ -269,3 +270,31 @@ describe('learnAsNormal in rate and params', () => {
     expect(params.observe([f.event(line(90_000), 300_000)])).toHaveLength(1);
   });
 });
+
+describe('feedback service → alerting', () => {
+  it('noise and mute withdraw waiting alerts of the anomaly\'s kind; real and learn do not', () => {
+    const a = anomaly({ templateId: undefined, title: 'Source api went silent: no events for 3 intervals of 60 s.' });
+    const calls: { id: string; same: boolean[] }[] = [];
+    const service = new FeedbackService({
+      store: {
+        getAnomaly: (id) => (id === a.id ? a : undefined),
+        feedback: { add: (f) => ({ ...f, id: 1, createdAt: 0 }) as never, forAnomaly: () => [], query: () => ({ feedback: [], next: null }) as never, latestPerFingerprint: () => [] },
+      },
+      clock: new ManualClock(0),
+      config: feedbackConfigSchema.parse({}),
+      withdrawAlerts: (x, sameKind) =>
+        calls.push({
+          id: x.id,
+          // Same kind: the title shape (no template here) decides, not the numbers in it.
+          same: [a, { ...a, title: 'Source api went silent: no events for 9 intervals of 60 s.' }, { ...a, title: 'Drop in volume on api.' }, { ...a, source: 'web' }].map(sameKind),
+        }),
+    });
+    for (const verdict of ['real', 'learn', 'noise', 'mute'] as const) service.give(a.id, { verdict });
+    expect(service.give('missing', { verdict: 'noise' })).toBeUndefined();
+    expect(calls).toEqual([
+      { id: 'a1', same: [true, true, false, false] },
+      { id: 'a1', same: [true, true, false, false] },
+    ]);
+  });
+});
+

@@ -13,7 +13,7 @@ import type { Clock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { FeedbackConfig } from './config.js';
 import { FeedbackPolicy } from './policy.js';
-import { FeedbackService, type FeedbackStore } from './service.js';
+import { FeedbackService, type FeedbackServiceOptions, type FeedbackStore } from './service.js';
 
 export { feedbackConfigSchema, type FeedbackConfig } from './config.js';
 export { FeedbackPolicy, type PolicyFeedback, type PolicyStats, type FeedbackPolicyOptions } from './policy.js';
@@ -26,6 +26,8 @@ export interface CreateFeedbackOptions {
   clock: Clock;
   detectors: readonly StreamDetector[];
   config: FeedbackConfig;
+  /** `noise`/`mute` feedback withdraws that kind's alerts still waiting (see FeedbackServiceOptions). */
+  withdrawAlerts?: FeedbackServiceOptions['withdrawAlerts'];
 }
 
 /**
@@ -43,6 +45,6 @@ export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPoli
     kindNoiseShare: o.config.kind_noise_share,
     kindDetectors: o.config.kind_detectors,
   });
-  const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy });
+  const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy, withdrawAlerts: o.withdrawAlerts });
   return { policy, service };
 }

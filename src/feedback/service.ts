@@ -2,7 +2,8 @@
  * @module feedback/service
  * Feedback given over the API: validates the body, stores it (with the anomaly's fingerprint and
  * the anomaly's new status, one transaction) and applies it to the running policy at once, so the
- * next batch the engine processes is already filtered by it.
+ * next batch the engine processes is already filtered by it; `noise` and `mute` also withdraw that
+ * kind's alerts still waiting in the outbox (`withdrawAlerts`).
  * @example
  * const fb = new FeedbackService({ store, policy, clock, config });
  * fb.give('3f2a…', { verdict: 'mute', muteFor: '2h', user: 'ana' });
@@ -46,6 +47,12 @@ export interface FeedbackServiceOptions {
   config: FeedbackConfig;
   /** The running policy; without one, feedback is only stored. */
   policy?: FeedbackPolicy;
+  /**
+   * Called after `noise` or `mute` feedback on `a`: withdraws alerts of that kind still waiting to be
+   * sent (the alerting stage's `withdraw`; `sameKind` tells a notification's first anomaly of the
+   * same feedback fingerprint).
+   */
+  withdrawAlerts?: (a: Anomaly, sameKind: (first: Anomaly) => boolean) => void;
 }
 
 export class FeedbackService {
@@ -75,6 +82,10 @@ export class FeedbackService {
     }
     const row = this.opts.store.feedback.add(f);
     this.opts.policy?.give(row);
+    if (body.verdict === 'noise' || body.verdict === 'mute') {
+      const fp = f.fingerprint;
+      this.opts.withdrawAlerts?.(a, (first) => fingerprintOf(first) === fp);
+    }
     return row;
   }
 

@@ -68,7 +68,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
   }
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
-  const feedback = createFeedback({ store, clock: deps.clock, detectors, config: config.feedback });
+  // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
+  const feedback = createFeedback({ store, clock: deps.clock, detectors, config: config.feedback, withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind) });
   // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
   const history = new RateHistory({ clock: deps.clock });
   const api = buildApi({
