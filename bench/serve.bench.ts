@@ -14,7 +14,7 @@
  * over the same lines (one parser per system, as the service has one per source), and the whole
  * pipeline in-process without I/O (`Engine` with the default detectors and a SQLite store).
  *
- * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE] [--cpu-prof DIR]
+ * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -359,9 +359,11 @@ async function main(): Promise<void> {
 
     // The default detector set (novelty, rate, params, model), as `anomalog serve` runs it.
     const detectors = {};
+    // --checkpoint-ms N: the service's pipeline.checkpoint_interval_ms (default: the schema's).
+    const pipelineCfg = arg('--checkpoint-ms') ? { pipeline: { checkpoint_interval_ms: Number(arg('--checkpoint-ms')) } } : {};
     // (a) HTTP NDJSON
     const httpDir = join(tmp, 'http');
-    let svc = await startService({ data_dir: join(httpDir, 'data'), server: { port: 0 }, sources: [{ type: 'http', max_body_bytes: 64 * 1024 * 1024 }], detectors }, tmp);
+    let svc = await startService({ data_dir: join(httpDir, 'data'), server: { port: 0 }, sources: [{ type: 'http', max_body_bytes: 64 * 1024 * 1024 }], detectors, ...pipelineCfg }, tmp);
     // Warm-up: every source past its novelty warm-up (1000 events) before novel lines are measured.
     await httpRun(svc.url, corpus, 2, undefined, 1_000_000);
     let k = 0;
@@ -382,7 +384,7 @@ async function main(): Promise<void> {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(fileDir, { recursive: true });
     for (const s of corpus.systems) writeFileSync(join(fileDir, `${s.name}.log`), '');
-    svc = await startService({ data_dir: join(tmp, 'file-data'), server: { port: 0 }, sources: [{ type: 'file_tail', paths: [join(fileDir, '*.log')], poll_interval_ms: 50 }], detectors }, tmp);
+    svc = await startService({ data_dir: join(tmp, 'file-data'), server: { port: 0 }, sources: [{ type: 'file_tail', paths: [join(fileDir, '*.log')], poll_interval_ms: 50 }], detectors, ...pipelineCfg }, tmp);
     await fileRun(svc.url, fileDir, corpus, 2, 20_000, 2_000_000);
     for (const rate of quick ? [25_000, 100_000] : [50_000, 100_000, 200_000, 300_000]) {
       const r = await fileRun(svc.url, fileDir, corpus, runSecs, rate, k);
