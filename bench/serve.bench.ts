@@ -14,7 +14,7 @@
  * over the same lines (one parser per system, as the service has one per source), and the whole
  * pipeline in-process without I/O (`Engine` with the default detectors and a SQLite store).
  *
- * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N]
+ * Usage: npm run bench:serve [-- --quick] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N] [--clients N] [--batch LINES]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,8 +36,8 @@ const arg = (name: string): string | undefined => {
 const flag = (name: string): boolean => process.argv.includes(name);
 const quick = flag('--quick');
 const SLO_MS = 250;
-const BATCH = 1000;
-const CLIENTS = 4;
+const BATCH = Number(arg('--batch') ?? 1000);
+const CLIENTS = Number(arg('--clients') ?? 4);
 const NOVEL_EVERY_MS = 200;
 
 // ---------------------------------------------------------------- the service (child mode)
@@ -155,7 +155,15 @@ interface RunResult {
   found: number;
   p50?: number;
   p99?: number;
+  /** CPU of this (the load-generating) process during the run, in cores: shows whether the client was the limit. */
+  clientCores: number;
 }
+
+/** Cores this process used since `from` over `secs` seconds of wall time. */
+const cores = (from: NodeJS.CpuUsage, secs: number): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6 / secs;
+};
 
 const pct = (xs: number[], p: number): number | undefined => {
   if (xs.length === 0) return undefined;
@@ -196,6 +204,7 @@ async function httpRun(url: string, corpus: Corpus, seconds: number, rate: numbe
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   const perClient = rate === undefined ? 0 : (BATCH * 1000 * CLIENTS) / rate; // ms between one client's batches
+  const cpu0 = process.cpuUsage();
   const cursors = corpus.systems.map(() => 0);
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
@@ -225,9 +234,10 @@ async function httpRun(url: string, corpus: Corpus, seconds: number, rate: numbe
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const clientCores = cores(cpu0, secs);
   const lat = await latencies(sent, seen);
   feed.close();
-  return { path: 'http', mode: rate === undefined ? 'max (closed loop)' : 'paced', offered: rate, lines: total, seconds: secs, linesPerSec: total / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), nextK: k };
+  return { path: 'http', mode: rate === undefined ? 'max (closed loop)' : 'paced', offered: rate, lines: total, seconds: secs, linesPerSec: total / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), clientCores, nextK: k };
 }
 
 async function processed(url: string): Promise<number> {
@@ -247,6 +257,7 @@ async function fileRun(url: string, dir: string, corpus: Corpus, seconds: number
   const before = await processed(url);
   let written = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const end = t0 + seconds * 1000;
   for (let tick = 1; performance.now() < end && tick < 100_000; tick++) {
     const due = Math.floor((rate * (performance.now() - t0)) / 1000) - written;
@@ -271,9 +282,10 @@ async function fileRun(url: string, dir: string, corpus: Corpus, seconds: number
   // Throughput: what the service processed during the writes (a backlog left over is not counted).
   const during = (await processed(url)) - before;
   const secs = (performance.now() - t0) / 1000;
+  const clientCores = cores(cpu0, secs);
   const lat = await latencies(sent, seen);
   feed.close();
-  return { path: 'file_tail', mode: 'paced', offered: rate, lines: during, seconds: secs, linesPerSec: during / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), nextK: k };
+  return { path: 'file_tail', mode: 'paced', offered: rate, lines: during, seconds: secs, linesPerSec: during / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), clientCores, nextK: k };
 }
 
 /** Baseline: LogParser alone over the same lines, one parser per system (as one per source in the service). */
@@ -340,7 +352,7 @@ async function pipelineOnly(corpus: Corpus, lines: number, dir: string): Promise
 const fmt = (x: number | undefined): string => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
 
 function row(r: RunResult): string {
-  return `| ${r.path} | ${r.mode} | ${fmt(r.offered)} | ${fmt(r.lines)} | ${r.seconds.toFixed(1)} | ${fmt(r.linesPerSec)} | ${r.found}/${r.novel} | ${fmt(r.p50)} | ${fmt(r.p99)} |`;
+  return `| ${r.path} | ${r.mode} | ${fmt(r.offered)} | ${fmt(r.lines)} | ${r.seconds.toFixed(1)} | ${fmt(r.linesPerSec)} | ${r.found}/${r.novel} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.clientCores.toFixed(2)} |`;
 }
 
 async function main(): Promise<void> {
@@ -399,8 +411,9 @@ async function main(): Promise<void> {
     console.log(`Machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.versions.node}`);
     console.log(`Parse-only baseline (LogParser per system, same lines, this process): ${fmt(parseRate)} lines/s`);
     console.log(`Pipeline-only baseline (Engine: parse + default detectors + SQLite store, same batches, no I/O, this process): ${fmt(pipeline.linesPerSec)} lines/s`);
-    console.log('\n| path | mode | offered lines/s | lines | s | lines/s | novel seen | p50 ms | p99 ms |');
-    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`\nHTTP: ${CLIENTS} concurrent clients, ${BATCH} lines per request. "client cores": CPU of the load-generating process (this one) during the run.`);
+    console.log('\n| path | mode | offered lines/s | lines | s | lines/s | novel seen | p50 ms | p99 ms | client cores |');
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of results) console.log(row(r));
     console.log(`\nPeak RSS of the service child (through tsx, ~40 MiB of it the TypeScript loader): HTTP ${(rss.http / 1024).toFixed(0)} MiB, file tail ${(rss.file_tail / 1024).toFixed(0)} MiB`);
     for (const p of ['http', 'file_tail']) {
