@@ -28,6 +28,12 @@ export const paramsConfigSchema = z
     max_templates: z.number().int().min(1).default(5000),
     /** Sources whose recent lines are kept for context (LRU). */
     max_sources: z.number().int().min(1).default(200),
+    /**
+     * An exact value beyond the learned range that has alerted in this many time buckets is taken
+     * into the range when it comes again (a recurring value, e.g. an HTTP 503 status; continuous
+     * values such as latencies rarely repeat exactly); 0 = alert in every bucket.
+     */
+    accept_after_alerts: z.number().int().min(0).default(3),
     /** Time bucket of the anomaly id: one anomaly per series and direction per bucket. */
     bucket_seconds: z.number().positive().default(60),
     context_lines: z.number().int().min(0).max(100).default(5),

@@ -102,3 +102,49 @@ describe('params', () => {
     expect(paramsConfigSchema.parse({}).min_samples).toBe(30);
   });
 });
+
+describe('params: recurring values beyond the range', () => {
+  // An access log's status code position: 200 nearly always, then a 503 once a minute.
+  const ev = (i: number, ts: number, status: string): LogEvent => ({
+    ts, source: 'web', message: `GET /cart ${status}`, raw: `GET /cart ${status}`, templateId: 7, template: 'GET /cart <NUM>', params: [status],
+  });
+
+  it('alerts in accept_after_alerts buckets, then takes the value into the range; a higher one still alerts', () => {
+    const d = createParams({ min_samples: 30 });
+    const minute = 60_000;
+    const normal = Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200'));
+    expect(d.observe(normal)).toEqual([]);
+    const alertsByMinute: number[] = [];
+    for (let m = 1; m <= 6; m++) {
+      const batch = [ev(0, T0 + m * minute, '503'), ...Array.from({ length: 20 }, (_, i) => ev(i, T0 + m * minute + 1000 + i * 100, '200'))];
+      alertsByMinute.push(d.observe(batch).length);
+    }
+    expect(alertsByMinute).toEqual([1, 1, 1, 0, 0, 0]);
+    expect(d.observe([ev(0, T0 + 7 * minute, '599')])).toHaveLength(1);
+  });
+
+  it('keeps alerting on a recurring slowdown whose values vary (latencies rarely repeat exactly)', () => {
+    const d = createParams({ min_samples: 30 });
+    const lat = (ts: number, ms: number): LogEvent => ({ ts, source: 'db', message: `query took ${ms} ms`, raw: `query took ${ms} ms`, templateId: 3, template: 'query took <NUM> ms', params: [String(ms)] });
+    d.observe(Array.from({ length: 200 }, (_, i) => lat(T0 + i * 100, 5 + (i % 3))));
+    const slow = [250, 243, 247, 241, 249, 244];
+    const counts = slow.map((ms, m) => d.observe([lat(T0 + (m + 1) * 300_000, ms)]).length);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('keeps alerting every bucket with accept_after_alerts: 0', () => {
+    const d = createParams({ min_samples: 30, accept_after_alerts: 0 });
+    d.observe(Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200')));
+    const counts = [1, 2, 3, 4, 5].map((m) => d.observe([ev(0, T0 + m * 60_000, '503')]).length);
+    expect(counts).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('carries the alert counts through a snapshot', () => {
+    const d = createParams({ min_samples: 30 });
+    d.observe(Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200')));
+    for (const m of [1, 2]) d.observe([ev(0, T0 + m * 60_000, '503')]);
+    const r = createParams({ min_samples: 30 });
+    r.restore(JSON.parse(JSON.stringify(d.snapshot())));
+    expect([3, 4].map((m) => r.observe([ev(0, T0 + m * 60_000, '503')]).length)).toEqual([1, 0]);
+  });
+});

@@ -21,8 +21,8 @@ import type { ParamsConfig } from './config.js';
 import { fromScale, normalUpperQuantile, parseNumeric, toScale } from './numbers.js';
 import { Series } from './series.js';
 
-/** 2: series values as base64 float64 (version 1, JSON number lists, is still read). */
-export const PARAMS_SNAPSHOT_VERSION = 2;
+/** 2: series values as base64 float64; 3: alerted values per series (versions 1 and 2 are still read). */
+export const PARAMS_SNAPSHOT_VERSION = 3;
 
 interface TemplateParams {
   source: string;
@@ -169,7 +169,7 @@ export class ParamsDetector implements StreamDetector {
         const z = (y - s.median) / Math.max(1.4826 * s.mad, cfg.min_spread);
         const high = z > this.z && cfg.direction !== 'low' && (!cfg.outside_range || y > s.max);
         const low = z < -this.z && cfg.direction !== 'high' && (!cfg.outside_range || y < s.min);
-        if ((high || low) && !this.accepts(source, t.templateId, pos, y, high)) {
+        if ((high || low) && !this.accepts(source, t.templateId, pos, y, high) && !this.recurring(s, y)) {
           anomalous = true;
           const a = this.anomaly(e, source, t, pos, s, x, z, high ? 'high' : 'low');
           if (a) out.push(a);
@@ -179,6 +179,19 @@ export class ParamsDetector implements StreamDetector {
     }
   }
 
+  /**
+   * An exact value beyond the range that has already alerted in `accept_after_alerts` time buckets
+   * recurs: it is taken into the range (pushed as normal) instead of alerting once a bucket forever —
+   * the status code 503 of an access log. Continuous values (latencies) rarely repeat exactly, so a
+   * recurring slowdown keeps alerting; values beyond the new range still alert.
+   */
+  private recurring(s: Series, y: number): boolean {
+    const limit = this.config.accept_after_alerts;
+    if (limit === 0 || s.alertsOf(y) < limit) return false;
+    s.forgetAlerts(y);
+    return true;
+  }
+
   private anomaly(e: LogEvent, source: string, t: TemplateParams, pos: number, s: Series, x: number, z: number, dir: 'high' | 'low'): Anomaly | undefined {
     const bucketMs = this.config.bucket_seconds * 1000;
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
@@ -186,6 +199,7 @@ export class ParamsDetector implements StreamDetector {
     if ((dir === 'high' ? s.lastHigh : s.lastLow) === bucket) return undefined;
     if (dir === 'high') s.lastHigh = bucket;
     else s.lastLow = bucket;
+    s.noteAlert(toScale(x, this.config.log_scale));
     const template = typeof e.template === 'string' && e.template !== '' ? e.template : rawOf(e);
     const expected = fromScale(s.median, this.config.log_scale);
     const score = Math.abs(z);

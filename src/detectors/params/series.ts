@@ -27,6 +27,43 @@ export class Series {
   /** Bucket of the last alert per direction: [high, low] (NaN: none). */
   lastHigh = Number.NaN;
   lastLow = Number.NaN;
+  /**
+   * Values (compared scale) that alerted, with the number of time buckets each alerted in: an exact
+   * value that keeps coming back (an HTTP 503, an enum) is recurring, a continuous one (a latency)
+   * almost never repeats exactly. At most 8, the least seen replaced.
+   */
+  readonly alerted: number[] = [];
+  readonly alertedBuckets: number[] = [];
+
+  /** Counts one more alerting bucket for `y`; returns how many it has now. */
+  noteAlert(y: number): number {
+    const i = this.alerted.indexOf(y);
+    if (i >= 0) return ++this.alertedBuckets[i];
+    if (this.alerted.length < 8) {
+      this.alerted.push(y);
+      this.alertedBuckets.push(1);
+      return 1;
+    }
+    let min = 0;
+    for (let k = 1; k < this.alertedBuckets.length; k++) if (this.alertedBuckets[k] < this.alertedBuckets[min]) min = k;
+    this.alerted[min] = y;
+    this.alertedBuckets[min] = 1;
+    return 1;
+  }
+
+  /** Buckets `y` has alerted in so far (0: never). */
+  alertsOf(y: number): number {
+    const i = this.alerted.indexOf(y);
+    return i >= 0 ? this.alertedBuckets[i] : 0;
+  }
+
+  /** `y` is now part of the range: forget its alert count. */
+  forgetAlerts(y: number): void {
+    const i = this.alerted.indexOf(y);
+    if (i < 0) return;
+    this.alerted.splice(i, 1);
+    this.alertedBuckets.splice(i, 1);
+  }
 
   constructor(window: number) {
     this.window = window;
@@ -148,11 +185,12 @@ export class Series {
     const ordered = new Float64Array(this.filled);
     for (let i = 0; i < this.filled; i++) ordered[i] = this.values[(this.next - this.filled + i + w) % w];
     const b64 = Buffer.from(ordered.buffer, ordered.byteOffset, ordered.byteLength).toString('base64');
-    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), b64];
+    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), b64, this.alerted, this.alertedBuckets];
   }
 
   static from(a: unknown, window: number): Series | undefined {
-    if (!Array.isArray(a) || a.length !== 9 || !(Array.isArray(a[8]) || typeof a[8] === 'string')) return undefined;
+    // 9 fields up to snapshot version 2; 11 with the alerted values and their counts (version 3).
+    if (!Array.isArray(a) || (a.length !== 9 && a.length !== 11) || !(Array.isArray(a[8]) || typeof a[8] === 'string')) return undefined;
     const s = new Series(window);
     const num = (x: unknown, dflt: number) => (typeof x === 'number' && Number.isFinite(x) ? x : dflt);
     const vals = (typeof a[8] === 'string' ? decodeValues(a[8]) : (a[8] as unknown[])).slice(-window);
@@ -172,6 +210,14 @@ export class Series {
     s.max = num(a[5], Number.NEGATIVE_INFINITY);
     s.lastHigh = num(a[6], Number.NaN);
     s.lastLow = num(a[7], Number.NaN);
+    if (Array.isArray(a[9]) && Array.isArray(a[10])) {
+      for (let k = 0; k < Math.min(8, a[9].length, a[10].length); k++) {
+        if (typeof a[9][k] === 'number' && typeof a[10][k] === 'number') {
+          s.alerted.push(a[9][k] as number);
+          s.alertedBuckets.push(a[10][k] as number);
+        }
+      }
+    }
     return s;
   }
 }
