@@ -94,23 +94,26 @@ export class Series {
     if (k === 0) return;
     const med = k % 2 ? a[k >> 1] : (a[k / 2 - 1] + a[k / 2]) / 2;
     this.median = med;
-    this.mad = k % 2 ? this.deviationAt(med, k >> 1) : (this.deviationAt(med, k / 2 - 1) + this.deviationAt(med, k / 2)) / 2;
+    this.mad = this.middleDeviation(med);
     this.since = 0;
   }
 
   /**
-   * The `rank`-th smallest |x − med| (0-based): the deviations below and above the median are two
-   * ascending runs walking outward from it, merged until `rank` is reached.
+   * The median of |x − med|: the deviations below and above the median are two ascending runs
+   * walking outward from it, merged up to the middle rank (both middle ranks when the count is even).
    */
-  private deviationAt(med: number, rank: number): number {
+  private middleDeviation(med: number): number {
     const a = this.sorted;
     const k = this.filled;
+    const rank = k >> 1;
     let hi = lowerBound(a, k, med);
     let lo = hi - 1;
+    let prev = 0;
     let d = 0;
     for (let r = 0; r <= rank; r++) {
       const dl = lo >= 0 ? med - a[lo] : Number.POSITIVE_INFINITY;
       const dh = hi < k ? a[hi] - med : Number.POSITIVE_INFINITY;
+      prev = d;
       if (dl <= dh) {
         d = dl;
         lo--;
@@ -119,7 +122,7 @@ export class Series {
         hi++;
       }
     }
-    return d;
+    return k % 2 ? d : (prev + d) / 2;
   }
 
   /** Before the window is full the ring has not wrapped (`next === filled`), so growing is a copy. */
@@ -142,7 +145,10 @@ export class Series {
     a[at] = y;
   }
 
-  /** Full window: the oldest value `old` leaves the sorted copy and `y` enters, with one shift. */
+  /**
+   * Full window: the oldest value `old` leaves the sorted copy and `y` enters, with one shift. A plain
+   * loop: shifts are short when values are alike, and `copyWithin` was slower here (measured).
+   */
   private replace(old: number, y: number): void {
     const a = this.sorted;
     const k = this.filled;
