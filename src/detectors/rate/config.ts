@@ -33,6 +33,12 @@ export const rateConfigSchema = z
     utc_offset_minutes: z.number().int().min(-1440).max(1440).default(0),
     /** Consecutive empty intervals of a source before it is reported silent (if its baseline makes that improbable). */
     silence_intervals: z.number().int().min(1).default(3),
+    /**
+     * Share of recent intervals (EWMA over `baseline_intervals`) that had events, needed before a
+     * silence is reported: steady sources only — a bursty or sampled source goes quiet as a matter
+     * of course (0 = report any source).
+     */
+    silence_min_occupancy: z.number().min(0).max(1).default(0.5),
     /** After this many consecutive anomalous intervals a series learns its new level. */
     relearn_intervals: z.number().int().min(1).default(10),
     /** Intervals closed one by one when time jumps; the rest of a longer gap counts as silence without learning. */

@@ -195,6 +195,23 @@ describe('rate', () => {
     expect(again[0].id).not.toBe(silent[0].id);
   });
 
+  it('does not report the quiet gaps of a bursty source as silence (silence_min_occupancy)', () => {
+    // 3 minutes of events, then 7 quiet minutes, for 6 hours: a batch job's log, or a sampled one.
+    const f = new EventFactory();
+    const events: LogEvent[] = [];
+    for (let b = 0; b < 36; b++) {
+      const start = T0 + b * 10 * MIN;
+      events.push(...hdfsReplay(f, { count: 1800, meanGapMs: 100, start, seed: b + 1 }).filter((e) => e.ts < start + 3 * MIN));
+    }
+    const silences = (d: ReturnType<typeof createRate>) => {
+      const found = batches(events, 500).flatMap((batch) => [...d.observe(batch), ...d.tick(batch[batch.length - 1].ts)]);
+      return found.filter((a) => a.explanation[0].feature === 'source_silence').length;
+    };
+    expect(silences(createRate())).toBe(0);
+    // The same stream with the guard off: the gaps are improbable under the bursts' baseline.
+    expect(silences(createRate({ silence_min_occupancy: 0 }))).toBeGreaterThan(3);
+  });
+
   it('with the SPOT rule: calibrates on normal tail scores, stays quiet on normal data, flags the burst', () => {
     const f = new EventFactory();
     const events = [...normalHour(f), ...normalHour(f, T0 + 60 * MIN, 8)];

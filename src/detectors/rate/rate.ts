@@ -53,6 +53,11 @@ interface SourceSeries {
   /** Consecutive empty intervals. */
   silent: number;
   silenceReported: boolean;
+  /** EWMA of "the interval had events" (1 = never empty), and its value when the current silence began. */
+  occupancy: number;
+  occupancyBefore: number;
+  /** Intervals learned into `occupancy` (a plain mean until the EWMA's span is reached). */
+  occupancyN: number;
   /** True until the first interval closes (the detector started mid-interval): not learned. */
   fresh: boolean;
   /** Hour-of-day profile of the count. */
@@ -182,7 +187,7 @@ export class RateDetector implements StreamDetector {
   }
 
   private addSource(name: string, k: number): SourceSeries {
-    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, fresh: true, season: new Season(), gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, occupancy: 1, occupancyBefore: 1, occupancyN: 0, fresh: true, season: new Season(), gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -237,6 +242,12 @@ export class RateDetector implements StreamDetector {
     b.learn(c, this.alpha);
   }
 
+  /** EWMA of "the interval had events", a plain mean over the first intervals (no start-value bias). */
+  private learnOccupancy(s: SourceSeries, had: 0 | 1): void {
+    s.occupancyN++;
+    s.occupancy += Math.max(this.alpha, 1 / s.occupancyN) * (had - s.occupancy);
+  }
+
   private close(name: string, s: SourceSeries, out: Anomaly[]): void {
     const c = s.count;
     s.count = 0;
@@ -253,10 +264,15 @@ export class RateDetector implements StreamDetector {
     const perHour = 3_600_000 / this.ms;
     const sb = s.season.baseline(h, perHour, this.config.seasonal_min_days, s.base.n) ?? s.base;
     if (c === 0) {
+      if (s.silent === 0) s.occupancyBefore = s.occupancy;
       s.silent++;
+      // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
+      // during a silence already reported: a steady source's outage must not make it look bursty.
+      if (!s.silenceReported) this.learnOccupancy(s, 0);
       const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
       const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
-      if (improbable && s.silent >= this.config.silence_intervals && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
+      const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
+      if (improbable && steady && s.silent >= this.config.silence_intervals && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
         out.push(this.silence(name, s, p, sb.mean));
       }
@@ -271,6 +287,7 @@ export class RateDetector implements StreamDetector {
     }
     s.silent = 0;
     s.silenceReported = false;
+    this.learnOccupancy(s, 1);
     let f = this.test(c, sb, s.gate);
     if (f && this.accepts(name, '*', c, f.kind)) f = undefined;
     // With a time-of-day profile, a template expects its recent share of what the source expects now.
@@ -366,7 +383,7 @@ export class RateDetector implements StreamDetector {
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
       for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh, t.level]);
-      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, fresh: s.fresh, season: s.season.toArray(), gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
+      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, occupancy: s.occupancy, occupancyBefore: s.occupancyBefore, occupancyN: s.occupancyN, fresh: s.fresh, season: s.season.toArray(), gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
   }
@@ -391,6 +408,10 @@ export class RateDetector implements StreamDetector {
         base: Baseline.from(r.base),
         silent: Number(r.silent) || 0,
         silenceReported: r.silenceReported === true,
+        // Absent in snapshots written before occupancy existed: a steady source until shown otherwise.
+        occupancy: unit(r.occupancy),
+        occupancyBefore: unit(r.occupancyBefore),
+        occupancyN: Number.isInteger(r.occupancyN) && (r.occupancyN as number) >= 0 ? (r.occupancyN as number) : 0,
         fresh: r.fresh === true,
         season: Season.from(r.season),
         gate: this.config.threshold === 'spot' ? SpotGate.from(this.gate, r.gate) : undefined,
@@ -412,4 +433,9 @@ function severityFor(score: number, threshold: number, levelRank: number): Sever
 
 function fmt(x: number): string {
   return x >= 10 ? String(Math.round(x)) : x.toFixed(1);
+}
+
+/** A share in [0, 1] from a snapshot; 1 when missing or malformed. */
+function unit(v: unknown): number {
+  return typeof v === 'number' && v >= 0 && v <= 1 ? v : 1;
 }
