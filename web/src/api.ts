@@ -3,20 +3,13 @@
  * Every value read here is untrusted text: it is only ever rendered through lit templates.
  */
 
-export type Severity = 'info' | 'warning' | 'error' | 'critical';
+import type { Anomaly as CoreAnomaly, Severity } from '../../src/core/event.js';
+
+export type { Contribution, Severity } from '../../src/core/event.js';
 export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
 export type Verdict = 'real' | 'noise' | 'mute' | 'learn';
 export const STATUSES = ['open', 'real', 'noise', 'mute', 'learn'] as const;
 export const DETECTORS = ['novelty', 'rate', 'params', 'model'] as const;
-
-export interface Contribution {
-  feature: string;
-  templateId?: number;
-  template?: string;
-  observed: number;
-  expected: number;
-  contribution: number;
-}
 
 export interface Feedback {
   verdict: Verdict;
@@ -27,19 +20,8 @@ export interface Feedback {
   muteUntil?: number | null;
 }
 
-export interface Anomaly {
-  id: string;
-  ts: number;
-  source: string;
-  detector: string;
-  score: number;
-  severity: Severity;
-  title: string;
-  explanation: Contribution[];
-  context: string[];
-  window?: { start: number; end: number };
-  sessionKey?: string;
-  templateId?: number;
+/** An anomaly as the API returns it: the core type plus its feedback (detail) and status (list). */
+export interface Anomaly extends Omit<CoreAnomaly, 'status'> {
   status?: string;
   feedback?: Feedback[];
 }
