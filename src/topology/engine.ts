@@ -18,7 +18,8 @@ import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
-import type { EngineStore, TemplateDelta } from './ports.js';
+import type { EngineStore } from './ports.js';
+import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
 
 export interface EngineOptions {
@@ -95,17 +96,14 @@ export class Engine {
   private readonly context: ContextRing;
   private readonly logger: Logger;
   private lastDetectorSave = 0;
-  /**
-   * Template count deltas not yet written (with `checkpointMs`): merged per batch and written at the
-   * checkpoint, so SQLite sees one upsert per template per checkpoint instead of one per batch.
-   */
-  private pendingTemplates = new Map<string, Map<number, TemplateDelta>>();
-  private pendingTemplateCount = 0;
+  /** Template counts merged between checkpoints (written at once with `checkpointMs`, else per batch). */
+  private readonly templateCounts: TemplateCounts;
   /** Arrival time of the batch being processed (for `onAnomalies`). */
   private arrival: number | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
+    this.templateCounts = new TemplateCounts(opts.store, opts.checkpointMs !== undefined);
     this.logger = opts.logger ?? silentLogger;
     for (const d of opts.detectors) {
       const saved = opts.store.loadParserState(detectorKey(d));
@@ -132,7 +130,7 @@ export class Engine {
 
   /** Saves detector state, then acknowledges what was processed before it (one consistent point). */
   checkpoint(): void {
-    this.flushTemplateCounts();
+    this.templateCounts.flush();
     this.saveDetectors();
     for (const [source, byId] of this.pendingAcks) for (const c of byId.values()) source.ack(c);
     this.pendingAcks.clear();
@@ -321,7 +319,7 @@ export class Engine {
         this.fail(d.kind, 'processing', e);
       }
     }
-    this.countTemplates(templateDeltas(events));
+    this.templateCounts.add(events);
     if (templatesChanged) this.saveParsers(events);
     this.store(found);
   }
@@ -345,38 +343,6 @@ export class Engine {
       const st = this.parsers.get(e.source);
       if (st) this.opts.store.saveParserState(e.source, st.parser.snapshot());
     }
-  }
-
-  private countTemplates(deltas: TemplateDelta[]): void {
-    if (this.opts.checkpointMs === undefined) {
-      this.opts.store.upsertTemplates(deltas);
-      return;
-    }
-    for (const d of deltas) {
-      let bySource = this.pendingTemplates.get(d.source);
-      if (bySource === undefined) this.pendingTemplates.set(d.source, (bySource = new Map()));
-      const p = bySource.get(d.templateId);
-      if (p === undefined) {
-        bySource.set(d.templateId, d);
-        this.pendingTemplateCount++;
-      } else {
-        p.count += d.count;
-        p.template = d.template;
-        if (d.firstSeen < p.firstSeen) p.firstSeen = d.firstSeen;
-        if (d.lastSeen > p.lastSeen) p.lastSeen = d.lastSeen;
-      }
-    }
-    // Bounded: a flood of distinct templates is written early rather than held.
-    if (this.pendingTemplateCount >= 10_000) this.flushTemplateCounts();
-  }
-
-  private flushTemplateCounts(): void {
-    if (this.pendingTemplateCount === 0) return;
-    const rows: TemplateDelta[] = [];
-    for (const bySource of this.pendingTemplates.values()) for (const d of bySource.values()) rows.push(d);
-    this.pendingTemplates = new Map();
-    this.pendingTemplateCount = 0;
-    this.opts.store.upsertTemplates(rows);
   }
 
   private flushAll(): void {
@@ -431,31 +397,3 @@ function detectorKey(d: StreamDetector): string {
   return `detector:${d.kind}`;
 }
 
-/** Per-template counts of a batch, for the store's template table. */
-function templateDeltas(events: LogEvent[]): TemplateDelta[] {
-  // source → template id → delta: no key string is built per event.
-  const by = new Map<string, Map<number, TemplateDelta>>();
-  const out: TemplateDelta[] = [];
-  let lastSource: string | undefined;
-  let bySource: Map<number, TemplateDelta> | undefined;
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    if (e.source !== lastSource || bySource === undefined) {
-      lastSource = e.source;
-      bySource = by.get(e.source);
-      if (bySource === undefined) by.set(e.source, (bySource = new Map()));
-    }
-    const d = bySource.get(e.templateId);
-    if (d === undefined) {
-      const nd = { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params };
-      bySource.set(e.templateId, nd);
-      out.push(nd);
-    } else {
-      d.count++;
-      d.template = e.template;
-      if (e.ts < d.firstSeen) d.firstSeen = e.ts;
-      if (e.ts > d.lastSeen) d.lastSeen = e.ts;
-    }
-  }
-  return out;
-}

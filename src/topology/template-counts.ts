@@ -1,0 +1,84 @@
+/**
+ * @module topology/template-counts
+ * Template counts for the store's template table: per batch, one delta per (source, template); with
+ * checkpoints, deltas are merged in memory and written at the checkpoint, so SQLite sees one upsert
+ * per template per checkpoint instead of one per batch, and counts are saved with the acks.
+ */
+import type { LogEvent } from '../core/event.js';
+import type { EngineStore, TemplateDelta } from './ports.js';
+
+/** Pending deltas beyond which a flood of distinct templates is written early rather than held. */
+const MAX_PENDING = 10_000;
+
+export class TemplateCounts {
+  private pending = new Map<string, Map<number, TemplateDelta>>();
+  private count = 0;
+
+  /** `deferred`: hold deltas until `flush` (the engine's checkpoint); otherwise write each batch. */
+  constructor(
+    private readonly store: Pick<EngineStore, 'upsertTemplates'>,
+    private readonly deferred: boolean,
+  ) {}
+
+  add(events: LogEvent[]): void {
+    const deltas = templateDeltas(events);
+    if (!this.deferred) {
+      this.store.upsertTemplates(deltas);
+      return;
+    }
+    for (const d of deltas) {
+      let bySource = this.pending.get(d.source);
+      if (bySource === undefined) this.pending.set(d.source, (bySource = new Map()));
+      const p = bySource.get(d.templateId);
+      if (p === undefined) {
+        bySource.set(d.templateId, d);
+        this.count++;
+      } else {
+        p.count += d.count;
+        p.template = d.template;
+        if (d.firstSeen < p.firstSeen) p.firstSeen = d.firstSeen;
+        if (d.lastSeen > p.lastSeen) p.lastSeen = d.lastSeen;
+      }
+    }
+    if (this.count >= MAX_PENDING) this.flush();
+  }
+
+  /** Writes what is held (one upsert per template). */
+  flush(): void {
+    if (this.count === 0) return;
+    const rows: TemplateDelta[] = [];
+    for (const bySource of this.pending.values()) for (const d of bySource.values()) rows.push(d);
+    this.pending = new Map();
+    this.count = 0;
+    this.store.upsertTemplates(rows);
+  }
+}
+
+/** Per-template counts of a batch, for the store's template table. */
+export function templateDeltas(events: LogEvent[]): TemplateDelta[] {
+  // source → template id → delta: no key string is built per event.
+  const by = new Map<string, Map<number, TemplateDelta>>();
+  const out: TemplateDelta[] = [];
+  let lastSource: string | undefined;
+  let bySource: Map<number, TemplateDelta> | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.source !== lastSource || bySource === undefined) {
+      lastSource = e.source;
+      bySource = by.get(e.source);
+      if (bySource === undefined) by.set(e.source, (bySource = new Map()));
+    }
+    const d = bySource.get(e.templateId);
+    if (d === undefined) {
+      const nd = { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params };
+      bySource.set(e.templateId, nd);
+      out.push(nd);
+    } else {
+      d.count++;
+      d.template = e.template;
+      if (e.ts < d.firstSeen) d.firstSeen = e.ts;
+      if (e.ts > d.lastSeen) d.lastSeen = e.ts;
+    }
+  }
+  return out;
+}
