@@ -8,7 +8,7 @@ export const noveltyConfigSchema = z
   .object({
     /** Events per source before a template counts as new (the source's vocabulary is learned first). */
     warmup_events: z.number().int().min(0).default(1000),
-    /** A known template is rare when it occurred fewer than this many times in about the last `rare_half_life_events` events (0 disables). */
+    /** A known template is rare when it occurred fewer than this many times in about the last `rare_half_life_events` events, judged once the source has seen that many events (0 disables). */
     rare_count: z.number().min(0).default(3),
     /** Half-life, in events of the source, of the decayed per-template counts; also the quiet time after an alert for a template. */
     rare_half_life_events: z.number().int().min(1).default(10_000),

@@ -85,6 +85,18 @@ describe('novelty', () => {
     expect(again[0].explanation[0].expected).toBeLessThan(1);
   });
 
+  it('does not call a template rare before the source has a half-life of history', () => {
+    const f = new EventFactory();
+    const lines = hdfsLines();
+    const deleting = lines.find((l) => l.startsWith('Deleting block'))!;
+    const others = hdfsReplay(f, { count: 1500, meanGapMs: 100 }).filter((e) => !e.message.startsWith('Deleting block'));
+    // Seen once at the start, then again after the warm-up but within the first 2,000 events.
+    const d = createNovelty({ warmup_events: 1000, rare_half_life_events: 2000 });
+    d.observe([f.event(deleting, others[0].ts - 1, 'hdfs', 'info'), ...others]);
+    const t = others[others.length - 1].ts;
+    expect(d.observe([f.event(deleting, t + 1)])).toEqual([]);
+  });
+
   it('tracks sources separately and caps templates per source with counted LRU eviction', () => {
     const f = new EventFactory();
     const d = createNovelty({ warmup_events: 0, max_templates: 4 });

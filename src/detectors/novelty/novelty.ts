@@ -134,7 +134,9 @@ export class NoveltyDetector implements StreamDetector {
     const prior = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events);
     t.count = prior + 1;
     t.at = idx;
-    if (!warm || cfg.rare_count <= 0 || prior >= cfg.rare_count) return undefined;
+    // "Rare in about the last rare_half_life_events events" means something only once the source has
+    // that much history: before, a template seen twice in the first 2,000 events is merely young.
+    if (!warm || cfg.rare_count <= 0 || prior >= cfg.rare_count || idx < cfg.rare_half_life_events) return undefined;
     if (t.lastAlert >= 0 && idx - t.lastAlert < cfg.rare_half_life_events) return undefined;
     if (this.isLearned(source, tid)) return undefined;
     t.lastAlert = idx;
