@@ -31,21 +31,11 @@
 import type { Clock } from '../core/clock.js';
 import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
 import type { Anomaly, Severity } from '../core/event.js';
-import type { Verdict } from '../store/feedback.js';
+import type { NewFeedback, Verdict } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 
 /** One piece of feedback as the policy needs it (a stored row fits). */
-export interface PolicyFeedback {
-  verdict: Verdict;
-  fingerprint: string;
-  detector: string;
-  source: string;
-  templateId?: number;
-  feature?: string;
-  observed?: number;
-  /** Epoch ms when a mute ends. */
-  muteUntil?: number;
-}
+export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil'>;
 
 interface Rule {
   verdict: Verdict;

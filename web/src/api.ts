@@ -3,6 +3,7 @@
  * Every value read here is untrusted text: it is only ever rendered through lit templates.
  */
 
+import type { StatsSnapshot } from '../../src/api/rate-history.js';
 import type { Anomaly as CoreAnomaly, Severity } from '../../src/core/event.js';
 
 export type { Contribution, Severity } from '../../src/core/event.js';
@@ -46,15 +47,8 @@ export interface TemplatePage {
   total: number;
 }
 
-export interface Stats {
-  now: number;
-  bucketMs: number;
-  start: number;
-  sources: { source: string; lines: number[]; totalLines: number; anomalies: number; bySeverity: Record<Severity, number> }[];
-  anomalies: Record<Severity, number[]>;
-  totals: { lines: number; anomalies: number; bySeverity: Record<Severity, number> };
-  templates: { source: string; templateId: number; minuteMs: number; start: number; counts: number[] | null }[];
-}
+/** `GET /api/stats`: the service's in-memory rate history. */
+export type Stats = StatsSnapshot;
 
 /** An active model of the registry (`GET /api/models`); the `model` detector's kind is `model-detector:<source>`. */
 export interface ModelInfo {
