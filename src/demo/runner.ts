@@ -223,9 +223,9 @@ class Feeder {
 
 /**
  * NDJSON body: JSON lines as they are, every other line as a JSON string (the service gets the same
- * text either way). Not plain text: the ingest decoder splits a plain body into slices of it, and a
- * line kept anywhere (template caches, samples, context rings) then keeps its whole request body
- * alive — measured +0.8 MB per simulated minute, 533 db bodies (47 MB) held after 80 minutes.
+ * text either way). Written when plain-text lines pinned their request bodies in memory (measured
+ * here: 47 MB after 80 minutes); the ingest decoder now copies plain lines out of the body
+ * (src/sources/http/decode.ts), so a plain body would be as safe — this encoding is kept as is.
  */
 export function ndjson(lines: readonly string[]): string {
   let out = '';
