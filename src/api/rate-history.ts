@@ -16,6 +16,38 @@
 import type { Clock } from '../core/clock.js';
 import type { Anomaly, LogEvent, Severity } from '../core/event.js';
 
+/** One run of a batch's events with the same source: its size and its runs of equal template id. */
+export interface EventRun {
+  source: string;
+  lines: number;
+  templateIds: number[];
+  counts: number[];
+}
+
+/** A batch of events as runs per source and template (plain data: it crosses threads cheaply). */
+export function eventRuns(events: readonly LogEvent[]): EventRun[] {
+  const runs: EventRun[] = [];
+  const n = events.length;
+  let i = 0;
+  while (i < n) {
+    const source = events[i].source;
+    const run: EventRun = { source, lines: 0, templateIds: [], counts: [] };
+    let j = i;
+    while (j < n && events[j].source === source) {
+      const id = events[j].templateId;
+      let k = j + 1;
+      while (k < n && events[k].source === source && events[k].templateId === id) k++;
+      run.templateIds.push(id);
+      run.counts.push(k - j);
+      j = k;
+    }
+    run.lines = j - i;
+    runs.push(run);
+    i = j;
+  }
+  return runs;
+}
+
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
 
 export interface RateHistoryOptions {
@@ -122,19 +154,18 @@ export class RateHistory {
 
   /** One batch of mined events: one clock read, counters per run of equal source and template. */
   addEvents(events: readonly LogEvent[]): void {
-    const n = events.length;
-    if (n === 0) return;
+    this.addRuns(eventRuns(events));
+  }
+
+  /** A batch already summarised (`eventRuns`; what the engine's worker thread sends). */
+  addRuns(runs: readonly EventRun[]): void {
+    if (runs.length === 0) return;
     const now = this.clock.now();
     const bucket = Math.floor(now / this.bucketMs);
     const minute = Math.floor(now / MINUTE);
-    let i = 0;
-    while (i < n) {
-      const source = events[i].source;
-      let j = i + 1;
-      while (j < n && events[j].source === source) j++;
-      this.source(source).lines.add(bucket, j - i);
-      this.countTemplates(events, i, j, source, minute);
-      i = j;
+    for (const r of runs) {
+      this.source(r.source).lines.add(bucket, r.lines);
+      this.countTemplates(r, minute);
     }
   }
 
@@ -194,18 +225,16 @@ export class RateHistory {
     return s;
   }
 
-  /** Per-minute counts of events[from, to) (all of `source`), per run of equal template id. */
-  private countTemplates(events: readonly LogEvent[], from: number, to: number, source: string, minute: number): void {
+  /** Per-minute counts of one run's templates. */
+  private countTemplates(run: EventRun, minute: number): void {
+    const source = run.source;
     let bySource = this.templates.get(source);
     if (bySource === undefined) {
       bySource = new Map();
       this.templates.set(source, bySource);
     }
-    let i = from;
-    while (i < to) {
-      const id = events[i].templateId;
-      let j = i + 1;
-      while (j < to && events[j].templateId === id) j++;
+    for (let k = 0; k < run.templateIds.length; k++) {
+      const id = run.templateIds[k];
       let t = bySource.get(id);
       if (t === undefined) {
         if (this.templateCount >= this.maxTemplates) {
@@ -217,8 +246,7 @@ export class RateHistory {
         this.templateCount++;
       }
       t.lastSeen = minute;
-      t.ring.add(minute, j - i);
-      i = j;
+      t.ring.add(minute, run.counts[k]);
     }
   }
 

@@ -112,7 +112,11 @@ export interface Api {
 export function buildApi(opts: ApiOptions): Api {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
   const feed = new LiveFeed(opts.maxStreamClients ?? 100);
-  const started = opts.clock.now();
+  // Uptime counts from listening (the engine's worker thread starts before that).
+  let started = opts.clock.now();
+  app.addHook('onReady', async () => {
+    started = opts.clock.now();
+  });
   const history = opts.history ?? new RateHistory({ clock: opts.clock });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {

@@ -88,6 +88,12 @@ export const serveConfigSchema = z
         checkpoint_interval_ms: z.number().int().min(50).max(600_000).default(1000),
         /** Most record sources with a parser in memory; the least recently used is saved and dropped beyond it. */
         max_sources: z.number().int().min(1).max(1_000_000).default(1000),
+        /**
+         * Where parsing and the detectors run: `worker` (a worker thread: the main thread keeps
+         * HTTP, file reads, the API and alert delivery, so ingest uses two cores) or `main` (one
+         * thread). A service built with a simulated clock (the demo, tests) always uses `main`.
+         */
+        engine_thread: z.enum(['worker', 'main']).default('worker'),
       })
       .strict()
       .prefault({}),

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_STORE_SCHEMA: 'The store was written by a newer anomalog (schema version higher than this build knows).',
   ANOMALOG_ERR_STORE_QUERY: 'A store call argument is invalid (malformed paging cursor, bad limit or time, malformed anomaly).',
   ANOMALOG_ERR_DEMO_INGEST: 'The demo could not hand its generated lines to the service (ingest request failed or was refused).',
+  ANOMALOG_ERR_ENGINE_THREAD: "The engine's worker thread failed to start or stopped unexpectedly; batches in flight are not acknowledged and are read again after a restart.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

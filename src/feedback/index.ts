@@ -10,13 +10,12 @@
  * const api = buildApi({ store, clock, version, feedback: service });
  */
 import type { Clock } from '../core/clock.js';
-import type { StreamDetector } from '../core/detector.js';
 import type { FeedbackConfig } from './config.js';
-import { FeedbackPolicy } from './policy.js';
+import { FeedbackPolicy, type LearningDetector } from './policy.js';
 import { FeedbackService, type FeedbackServiceOptions, type FeedbackStore } from './service.js';
 
 export { feedbackConfigSchema, type FeedbackConfig } from './config.js';
-export { FeedbackPolicy, type PolicyFeedback, type PolicyStats, type FeedbackPolicyOptions } from './policy.js';
+export { FeedbackPolicy, type LearningDetector, type PolicyFeedback, type PolicyStats, type FeedbackPolicyOptions } from './policy.js';
 export { FeedbackService, feedbackBodySchema, type FeedbackBody, type FeedbackStore } from './service.js';
 export { fingerprintOf, titleShape, templateKeyOf } from './fingerprint.js';
 export { parseDuration, DURATION_PATTERN } from './duration.js';
@@ -24,7 +23,7 @@ export { parseDuration, DURATION_PATTERN } from './duration.js';
 export interface CreateFeedbackOptions {
   store: FeedbackStore;
   clock: Clock;
-  detectors: readonly StreamDetector[];
+  detectors: readonly LearningDetector[];
   config: FeedbackConfig;
   /** `noise`/`mute` feedback withdraws that kind's alerts still waiting (see FeedbackServiceOptions). */
   withdrawAlerts?: FeedbackServiceOptions['withdrawAlerts'];

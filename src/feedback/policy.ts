@@ -34,6 +34,9 @@ import type { Anomaly, Severity } from '../core/event.js';
 import type { NewFeedback, Verdict } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 
+/** What `learn` needs of a detector. */
+export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal'>;
+
 /** One piece of feedback as the policy needs it (a stored row fits). */
 export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil'>;
 
@@ -59,8 +62,8 @@ export interface PolicyStats {
 
 export interface FeedbackPolicyOptions {
   clock: Clock;
-  /** The running detectors (for `learn`). */
-  detectors?: readonly StreamDetector[];
+  /** The running detectors (for `learn`), or stand-ins that forward to them in the engine's thread. */
+  detectors?: readonly LearningDetector[];
   maxRules?: number;
   realSeveritySteps?: number;
   /** Distinct noise fingerprints of a kind before the kind is suppressed; 0 disables. */

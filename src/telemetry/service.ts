@@ -9,8 +9,8 @@ import type { Clock } from '../core/clock.js';
 import type { Source } from '../core/source.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import type { Store } from '../store/index.js';
-import type { Engine } from '../topology/engine.js';
-import { createServiceMetrics, type ServiceMetrics, type SinkReading, type StreamReading } from './metrics.js';
+import type { PipelineView } from '../topology/engine.js';
+import { createServiceMetrics, type ServiceMetrics, type SinkReading } from './metrics.js';
 
 /** What the metrics read of the alerting stage (alerts/alerting.ts), structurally. */
 export interface AlertingView {
@@ -23,7 +23,7 @@ export interface ServiceParts {
   clock: Clock;
   /** The configured source components with their config `type`. */
   sources: readonly { source: Source; type: string }[];
-  engine: Engine;
+  engine: PipelineView;
   feed: LiveFeed;
   store: Pick<Store, 'outbox' | 'activeModels'>;
   alerting?: AlertingView;
@@ -34,20 +34,13 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     version: p.version,
     clock: p.clock,
     components: () => p.sources.map(({ source, type }) => ({ id: source.id, type, stats: source.stats() })),
-    streams: () => streams(p.engine),
+    streams: () => p.engine.streamCounters(),
     engine: () => p.engine.stats,
     feed: () => ({ clients: p.feed.clients, dropped: p.feed.dropped }),
     outbox: () => p.store.outbox.deliveryBySink(p.clock.now()),
     models: () => p.store.activeModels(),
     sinks: () => (p.alerting ? sinks(p.alerting) : []),
   });
-}
-
-function* streams(engine: Engine): Iterable<StreamReading> {
-  for (const [source, parser] of engine.streams()) {
-    const { lines, events, unmatched } = parser.stats;
-    yield { source, lines, events, unmatched, templates: parser.miner.stats.clusters, evictedTemplates: parser.miner.stats.evicted };
-  }
 }
 
 function sinks(a: AlertingView): SinkReading[] {

@@ -10,7 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
-import type { Clock } from '../core/clock.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
@@ -21,7 +22,10 @@ import { openStore, type Store } from '../store/index.js';
 import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
-import { Engine } from './engine.js';
+import { Engine, type PipelineView } from './engine.js';
+import { EngineThread } from './engine-thread.js';
+import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
+import type { EngineStore } from './ports.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -31,7 +35,8 @@ export interface ServiceDeps {
 
 export interface Service {
   readonly store: Store;
-  readonly engine: Engine;
+  /** The pipeline: in a worker thread by default (`pipeline.engine_thread`), else on this one. */
+  readonly engine: PipelineView;
   readonly api: Api;
   /** The alerting stage (policy + one dispatcher per configured sink). */
   readonly alerting: Alerting;
@@ -43,7 +48,8 @@ export interface Service {
 
 export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   mkdirSync(config.data_dir, { recursive: true });
-  const store = openStore(join(config.data_dir, 'anomalog.db'), { clock: deps.clock });
+  const dbPath = join(config.data_dir, 'anomalog.db');
+  const store = openStore(dbPath, { clock: deps.clock });
   const abort = new AbortController();
   const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
     id,
@@ -54,63 +60,60 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
   });
-  // Per-source parsing overrides (`format`, `multiline` on a source entry), by source component.
-  const parsing = new Map<Source, { type: SourceType; format?: string; multiline?: boolean }>();
   const sources: Source[] = config.sources.map((s, i) => {
-    const { type, format, multiline, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
-    const source = SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
-    parsing.set(source, { type, format, multiline });
-    return source;
+    const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
+    return SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
   });
+  // The worker thread has its own wall clock: a simulated one (demo, tests) keeps the engine here.
+  const threaded = config.pipeline.engine_thread === 'worker' && deps.clock === systemClock;
   const detectors: StreamDetector[] = [];
-  for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
-    const { enabled, ...cfg } = section;
-    if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
+  if (!threaded) {
+    for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
+      const { enabled, ...cfg } = section;
+      if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
+    }
   }
-  // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
-  // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
-  const feedback = createFeedback({ store, clock: deps.clock, detectors, config: config.feedback, withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind) });
   // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
   const history = new RateHistory({ clock: deps.clock });
+  // Alert links: alerts.public_url, else the address the API listens on (known after listen).
+  let publicUrl = config.alerts.public_url ?? `http://${config.server.host}:${config.server.port}`;
+  const alerting = buildAlerting(config, { outbox: store.outbox, clock: deps.clock, logger: deps.logger, publicUrl: () => publicUrl }, ctx);
+  // With sinks, alerts are queued in the same transaction as the anomalies (at least once).
+  const anomalyStore = alerting.enabled ? withAlerts(store, alerting) : store;
+  const onAnomalies = (a: Anomaly[], arrivalTs?: number) => {
+    api.feed.publish(a);
+    metrics.anomaliesStored(a, arrivalTs);
+    history.addAnomalies(a);
+  };
+  const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
+  const engine = threaded
+    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
+    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
+  // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
+  // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
+  const feedback = createFeedback({
+    store,
+    clock: deps.clock,
+    detectors: engine instanceof EngineThread ? engine.detectorProxies() : detectors,
+    config: config.feedback,
+    withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind),
+  });
   const api = buildApi({
     history,
     feedback: feedback.service,
     store,
     clock: deps.clock,
     version: deps.version,
-    metrics: () => metrics.scrape(),
+    metrics: async () => {
+      if (engine instanceof EngineThread) await engine.refresh();
+      return metrics.scrape();
+    },
     health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), sinks: alerting.dispatchers.map((d) => d.health()), pipeline: engine.stats, feedback: { ...feedback.policy.stats } }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
-  // Alert links: alerts.public_url, else the address the API listens on (known after listen).
-  let publicUrl = config.alerts.public_url ?? `http://${config.server.host}:${config.server.port}`;
-  const alerting = buildAlerting(config, { outbox: store.outbox, clock: deps.clock, logger: deps.logger, publicUrl: () => publicUrl }, ctx);
-  const engine = new Engine({
-    sources,
-    detectors,
-    // With sinks, alerts are queued in the same transaction as the anomalies (at least once).
-    store: alerting.enabled ? withAlerts(store, alerting) : store,
-    clock: deps.clock,
-    logger: deps.logger,
-    // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
-    checkpointMs: config.pipeline.checkpoint_interval_ms,
-    maxSources: config.pipeline.max_sources,
-    parserOptions: (_sourceId, owner) => ({
-      // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
-      format: parsing.get(owner)?.format ?? config.parser.format ?? (parsing.get(owner)?.type === 'syslog' ? 'syslog' : undefined),
-      multiline: parsing.get(owner)?.multiline ?? config.parser.multiline,
-      miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
-    }),
-    filterAnomalies: (a) => feedback.policy.apply(a),
-    onEvents: (e) => history.addEvents(e),
-    onAnomalies: (a, arrivalTs) => {
-      api.feed.publish(a);
-      metrics.anomaliesStored(a, arrivalTs);
-      history.addAnomalies(a);
-    },
-  });
-  // The engine restored the detectors' state: re-apply stored feedback (learn) to them, rebuild the rules.
+  // The engine restored the detectors' state (in the worker: messages wait for it): re-apply stored
+  // feedback (learn) to them, rebuild the rules.
   feedback.service.loadPolicy();
   // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
   const types = config.sources.map((s) => (s as { type: string }).type);
@@ -126,6 +129,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     api,
     alerting,
     async start() {
+      if (engine instanceof EngineThread) await engine.ready;
       const url = await api.app.listen({ host: config.server.host, port: config.server.port });
       if (config.alerts.public_url === undefined) publicUrl = url;
       alerting.start();
@@ -144,4 +148,32 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       store.close();
     },
   };
+}
+
+interface InProcessParts {
+  sources: Source[];
+  detectors: StreamDetector[];
+  store: EngineStore;
+  filterAnomalies: (a: Anomaly[]) => Anomaly[];
+  onAnomalies: (a: Anomaly[], arrivalTs?: number) => void;
+  onEvents: (events: readonly LogEvent[]) => void;
+}
+
+/** The engine on this thread (`pipeline.engine_thread: main`, or a simulated clock). */
+function inProcessEngine(config: ServeConfig, deps: ServiceDeps, p: InProcessParts): Engine {
+  const parsing = new Map<Source, SourceParsing>(p.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
+  return new Engine({
+    sources: p.sources,
+    detectors: p.detectors,
+    store: p.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
+    checkpointMs: config.pipeline.checkpoint_interval_ms,
+    maxSources: config.pipeline.max_sources,
+    parserOptions: (_sourceId, owner) => parserOptionsFor(config, parsing.get(owner)),
+    filterAnomalies: p.filterAnomalies,
+    onEvents: p.onEvents,
+    onAnomalies: p.onAnomalies,
+  });
 }

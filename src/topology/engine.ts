@@ -77,13 +77,30 @@ export interface EngineStats {
   evictedSources: number;
 }
 
+/** One record source's parser counters. */
+export interface StreamCounters {
+  source: string;
+  lines: number;
+  events: number;
+  unmatched: number;
+  templates: number;
+  evictedTemplates: number;
+}
+
+/** What the rest of the service reads of a running pipeline, in this thread or in a worker. */
+export interface PipelineView {
+  readonly stats: EngineStats;
+  readonly errors: readonly ComponentError[];
+  streamCounters(): StreamCounters[];
+}
+
 interface SourceState {
   parser: LogParser;
   owner: Source;
   lastInput: number;
 }
 
-export class Engine {
+export class Engine implements PipelineView {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
   readonly errors: ComponentError[] = [];
   private readonly parsers = new Map<string, SourceState>();
@@ -139,6 +156,17 @@ export class Engine {
   /** Each record source's parser (its counters are read at scrape time by /metrics). */
   *streams(): IterableIterator<[string, LogParser]> {
     for (const [id, st] of this.parsers) yield [id, st.parser];
+  }
+
+  /** Each record source's parser counters (what /metrics reads; plain data, so it crosses threads). */
+  streamCounters(): StreamCounters[] {
+    const out: StreamCounters[] = [];
+    for (const [source, st] of this.parsers) {
+      const { lines, events, unmatched } = st.parser.stats;
+      const m = st.parser.miner.stats;
+      out.push({ source, lines, events, unmatched, templates: m.clusters, evictedTemplates: m.evicted });
+    }
+    return out;
   }
 
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */

@@ -5,18 +5,13 @@
  * copies the reservoir out and the artifact back. `InlineTrainer` trains synchronously on the
  * calling thread (deterministic; tests and tiny setups).
  *
- * Under tsx/vitest (sources are `.ts`) the worker registers tsx's loader before importing its
- * entry; the built package (`dist/`) runs `train-worker.js` directly.
- *
  * @example
  * const t = new WorkerTrainer(600_000);
  * const { artifact, ms } = await t.train(job); // resolves when the worker is done
  * t.close();
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../../core/spawn-worker.js';
 import { AnomalogError } from '../../core/errors.js';
 import { timedTraining, type TrainJob, type TrainResult } from './training.js';
 
@@ -76,7 +71,7 @@ export class WorkerTrainer implements Trainer {
 
   private ensure(): Worker {
     if (this.worker) return this.worker;
-    const w = spawnWorker();
+    const w = spawnTrainWorker();
     w.unref();
     w.on('message', (m: { id: number; result?: TrainResult; error?: string }) => {
       const p = this.pending.get(m.id);
@@ -113,13 +108,6 @@ export class WorkerTrainer implements Trainer {
   }
 }
 
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./train-worker.js', here));
-  // Running from sources (tsx, vitest): register tsx's ESM loader inside the worker first.
-  const require = createRequire(here);
-  const tsx = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./train-worker.ts', here).href;
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true });
+function spawnTrainWorker(): Worker {
+  return spawnWorker(import.meta.url, './train-worker');
 }

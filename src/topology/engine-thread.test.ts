@@ -1,0 +1,165 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validate } from '../config/load.js';
+import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
+import { systemClock } from '../core/clock.js';
+import { silentLogger } from '../core/component.js';
+import { DETECTORS } from '../config/registry.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { Anomaly, Cursor } from '../core/event.js';
+import type { RawBatch, Source } from '../core/source.js';
+import { openStore } from '../store/index.js';
+import { Engine } from './engine.js';
+import { EngineThread } from './engine-thread.js';
+import { decodeBatch, encodeBatch } from './engine-wire.js';
+import { parserOptionsFor, sourceParsing } from './parser-options.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'anomalog-engine-thread-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sample = readFileSync(new URL('../../test/fixtures/logs/loghub-samples/HDFS.log', import.meta.url), 'utf8').split(/\r?\n/).filter(Boolean);
+
+function config(): ServeConfig {
+  return validate(
+    {
+      data_dir: dir,
+      parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+      // Only the type matters here: the test hands its own source component to the engine.
+      sources: [{ type: 'stdin' }],
+      detectors: { novelty: { warmup_events: 20, rare_count: 0 }, model: { enabled: false } },
+    },
+    serveConfigSchema,
+  );
+}
+
+/** Batches of HDFS lines with a cursor each; two new message types after the warm-up. */
+function batches(): RawBatch[] {
+  const out: RawBatch[] = [];
+  let offset = 0;
+  for (let b = 0; b < 6; b++) {
+    const records = [];
+    for (let i = 0; i < 10; i++) {
+      const n = b * 10 + i;
+      let text = sample[n % sample.length];
+      if (n === 35) text = '081109 203615 148 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing';
+      if (n === 52) text = '081109 203615 148 ERROR dfs.DataNode: Journal sync stalled for segment after retries';
+      records.push({ source: 'hdfs', text, arrivalTs: 1_000 + b, line: n + 1, offset });
+      offset += text.length + 1;
+    }
+    out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
+  }
+  return out;
+}
+
+/** A source that emits the given batches in order, then waits for the abort; records its acks. */
+class ListSource implements Source {
+  readonly id = 'stdin#0';
+  readonly acked: Cursor[] = [];
+  constructor(private readonly list: RawBatch[]) {}
+  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    for (const b of this.list) await emit(b);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  ack(cursor: Cursor): void {
+    this.acked.push(cursor);
+  }
+  stats() {
+    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
+  }
+}
+
+const until = async (cond: () => boolean, ms = 20_000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('engine wire format', () => {
+  it('carries text, source, arrival time, line, offset and cursor as columns, runs of source and time kept apart', () => {
+    const batch: RawBatch = {
+      records: [
+        { source: 'a', text: 'one', arrivalTs: 5, line: 1, offset: 0 },
+        { source: 'a', text: 'two\nwith a newline', arrivalTs: 5, line: 2, offset: 4 },
+        { source: 'b', text: '', arrivalTs: 5 },
+        { source: 'b', text: 'late', arrivalTs: 6, attrs: { host: 'x' } },
+      ],
+      cursor: { kind: 'stream', id: 's', offset: 9 },
+    };
+    const w = encodeBatch(batch);
+    expect(w.runs).toEqual(['a', 5, 2, 'b', 5, 3, 'b', 6, 4]);
+    expect(decodeBatch(structuredClone(w))).toEqual({
+      records: [
+        { source: 'a', text: 'one', arrivalTs: 5, line: 1, offset: 0 },
+        { source: 'a', text: 'two\nwith a newline', arrivalTs: 5, line: 2, offset: 4 },
+        { source: 'b', text: '', arrivalTs: 5 },
+        { source: 'b', text: 'late', arrivalTs: 6 },
+      ],
+      cursor: { kind: 'stream', id: 's', offset: 9 },
+    });
+    expect(decodeBatch(encodeBatch({ records: [] }))).toEqual({ records: [] });
+  });
+});
+
+describe('EngineThread (the engine in a worker thread)', () => {
+  it('finds what the in-process engine finds, stores it on this thread, and acknowledges with the source’s own cursor', async () => {
+    const cfg = config();
+    // In-process reference over the same batches.
+    const refStore = openStore(join(dir, 'ref.db'), { clock: systemClock });
+    const detectors = Object.entries(cfg.detectors)
+      .filter(([, d]) => d.enabled)
+      .map(([type, { enabled: _e, ...c }]) => DETECTORS[type as keyof typeof DETECTORS].build(c as never, { id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }) as StreamDetector);
+    const ref = new ListSource(batches());
+    const engine = new Engine({ sources: [ref], detectors, store: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
+    const refAbort = new AbortController();
+    const refRun = engine.run(refAbort.signal);
+    await until(() => engine.stats.events === 60);
+    refAbort.abort();
+    await refRun;
+    const refFound = refStore.queryAnomalies({ limit: 100 }).anomalies;
+    refStore.close();
+    expect(refFound.filter((a) => a.detector === 'novelty')).toHaveLength(2);
+
+    const dbPath = join(dir, 'thread.db');
+    const store = openStore(dbPath, { clock: systemClock });
+    const input = batches();
+    const source = new ListSource(input);
+    const emitted = input.map((b) => b.cursor);
+    const live: Anomaly[] = [];
+    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, logger: silentLogger, onAnomalies: (a) => live.push(...a) });
+    await thread.ready;
+    const abort = new AbortController();
+    const running = thread.run(abort.signal);
+    await until(() => thread.stats.events === 60 && live.length >= 2);
+    await thread.refresh();
+    expect(thread.streamCounters()).toEqual([expect.objectContaining({ source: 'hdfs', lines: 60, events: 60 })]);
+    abort.abort();
+    await running;
+
+    expect(live.map((a) => a.id).sort()).toEqual(refFound.map((a) => a.id).sort());
+    expect(store.queryAnomalies({ limit: 100 }).anomalies.map((a) => a.id).sort()).toEqual(refFound.map((a) => a.id).sort());
+    expect(thread.errors).toEqual([]);
+    expect(thread.stats).toMatchObject({ batches: 6, records: 60, events: 60, anomalies: refFound.length, duplicates: 0, errors: 0 });
+    // The last acknowledgement covers the whole input; file cursors come back as the objects the source emitted.
+    expect(source.acked.at(-1)?.offset).toBe(emitted.at(-1)?.offset);
+    expect(source.acked.length).toBeGreaterThan(0);
+    for (const c of source.acked) expect(emitted.includes(c)).toBe(true);
+    // The detectors' state was saved by the worker, in the same file.
+    expect(store.loadParserState('detector:novelty')).toBeDefined();
+    store.close();
+  }, 60_000);
+
+  it('reports a worker that cannot start as ANOMALOG_ERR_ENGINE_THREAD, and its sources are not run', async () => {
+    const bad = join(dir, 'not-a-db');
+    writeFileSync(bad, 'this is not a SQLite file, '.repeat(200));
+    const source = new ListSource(batches());
+    const thread = new EngineThread({ config: config(), dbPath: bad, sources: [source], store: { insertAnomalies: (a) => [...a] }, logger: silentLogger });
+    await expect(thread.ready).rejects.toMatchObject({ code: 'ANOMALOG_ERR_ENGINE_THREAD' });
+    await thread.run(new AbortController().signal);
+    expect(source.acked).toEqual([]);
+    expect(thread.errors[0]).toMatchObject({ component: 'engine', errorType: 'AnomalogError' });
+    expect(thread.stats.errors).toBe(1);
+  }, 30_000);
+});

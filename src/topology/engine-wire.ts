@@ -1,0 +1,84 @@
+/**
+ * @module topology/engine-wire
+ * The messages between the service's main thread and the engine's worker thread
+ * (topology/engine-thread.ts ↔ topology/engine-worker.ts). Batches travel as columns — one string
+ * array and typed arrays, no object per record — so the structured clone costs a copy of the
+ * text and little else.
+ */
+import type { ComponentError } from '../core/component.js';
+import type { LearnAsNormal } from '../core/detector.js';
+import type { Anomaly, Cursor } from '../core/event.js';
+import type { RawBatch, RawRecord } from '../core/source.js';
+import type { EventRun } from '../api/rate-history.js';
+import type { EngineStats, StreamCounters } from './engine.js';
+
+/** A batch as columns. `runs` holds [source, arrivalTs, end index) triples; NaN = no line/offset. */
+export interface WireBatch {
+  texts: string[];
+  runs: (string | number)[];
+  lines?: Float64Array;
+  offsets?: Float64Array;
+  cursor?: Cursor;
+}
+
+export type ToWorker =
+  | { t: 'batch'; id: number; src: number; batch: WireBatch }
+  | { t: 'learn'; kind: string; what: LearnAsNormal }
+  /** Asks for a `counters` message now (a /metrics scrape). */
+  | { t: 'counters' }
+  | { t: 'stop' };
+
+export type FromWorker =
+  | { t: 'ready' }
+  | { t: 'done'; id: number; stats: EngineStats; runs: EventRun[] }
+  | { t: 'anomalies'; anomalies: Anomaly[]; arrival?: number }
+  /** `batch`: the batch whose cursor this is, when it is that cursor (not a partial one). */
+  | { t: 'ack'; src: number; cursor: Cursor; batch?: number }
+  | { t: 'counters'; streams: StreamCounters[]; stats: EngineStats; errors: ComponentError[] }
+  | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
+  | { t: 'failed'; message: string }
+  | { t: 'stopped'; stats: EngineStats; errors: ComponentError[] };
+
+export function encodeBatch(batch: RawBatch): WireBatch {
+  const recs = batch.records;
+  const n = recs.length;
+  const texts = new Array<string>(n);
+  const runs: (string | number)[] = [];
+  let lines: Float64Array | undefined;
+  let offsets: Float64Array | undefined;
+  for (let i = 0; i < n; i++) {
+    const r = recs[i];
+    texts[i] = r.text;
+    const last = runs.length - 3;
+    if (last < 0 || runs[last] !== r.source || runs[last + 1] !== r.arrivalTs) runs.push(r.source, r.arrivalTs, i + 1);
+    else runs[last + 2] = i + 1;
+    if (r.line !== undefined) (lines ??= new Float64Array(n).fill(Number.NaN))[i] = r.line;
+    if (r.offset !== undefined) (offsets ??= new Float64Array(n).fill(Number.NaN))[i] = r.offset;
+  }
+  const w: WireBatch = { texts, runs };
+  if (lines) w.lines = lines;
+  if (offsets) w.offsets = offsets;
+  if (batch.cursor) w.cursor = batch.cursor;
+  return w;
+}
+
+/** Transport fields (`attrs`) do not cross: the engine reads text, source, time, line and offset only. */
+export function decodeBatch(w: WireBatch): RawBatch {
+  const records: RawRecord[] = new Array(w.texts.length);
+  let start = 0;
+  for (let k = 0; k < w.runs.length; k += 3) {
+    const source = w.runs[k] as string;
+    const arrivalTs = w.runs[k + 1] as number;
+    const end = w.runs[k + 2] as number;
+    for (let i = start; i < end; i++) {
+      const r: RawRecord = { source, text: w.texts[i], arrivalTs };
+      const line = w.lines?.[i];
+      if (line !== undefined && !Number.isNaN(line)) r.line = line;
+      const offset = w.offsets?.[i];
+      if (offset !== undefined && !Number.isNaN(offset)) r.offset = offset;
+      records[i] = r;
+    }
+    start = end;
+  }
+  return w.cursor ? { records, cursor: w.cursor } : { records };
+}

@@ -1,0 +1,138 @@
+/**
+ * @module topology/engine-worker
+ * The engine's worker thread (started by topology/engine-thread.ts): parsers, streaming detectors
+ * and their state writes (its own connection to the service's SQLite file) run here, so parsing and
+ * detection use the second core while the main thread does HTTP, file reads, the API and alerts.
+ *
+ * Sources stay on the main thread; here each is a stand-in that receives its batches and sends its
+ * acknowledgements back. What the detectors find is sent to the main thread, which applies the
+ * feedback policy and stores it with its alerts in one transaction — before any acknowledgement
+ * that follows it on the same port, so the at-least-once order of the in-process engine holds.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ComponentContext, Logger } from '../core/component.js';
+import { systemClock } from '../core/clock.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { Anomaly, Cursor } from '../core/event.js';
+import type { RawBatch, Source } from '../core/source.js';
+import { eventRuns, type EventRun } from '../api/rate-history.js';
+import { DETECTORS, type DetectorType } from '../config/registry.js';
+import type { ServeConfig } from '../config/schema.js';
+import { openStore } from '../store/index.js';
+import { Engine } from './engine.js';
+import { decodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
+import { parserOptionsFor, sourceParsing } from './parser-options.js';
+
+export interface EngineWorkerData {
+  config: ServeConfig;
+  dbPath: string;
+}
+
+const port = parentPort;
+if (port === null) throw new Error('topology/engine-worker runs as a worker thread');
+const send = (m: FromWorker): void => port.postMessage(m);
+
+const logger: Logger = {
+  debug: (msg, fields) => send({ t: 'log', level: 'debug', msg, fields }),
+  info: (msg, fields) => send({ t: 'log', level: 'info', msg, fields }),
+  warn: (msg, fields) => send({ t: 'log', level: 'warn', msg, fields }),
+  error: (msg, fields) => send({ t: 'log', level: 'error', msg, fields }),
+};
+
+/** Which batch a (decoded) cursor came with: the main thread acks the source's own cursor object. */
+const cursorBatch = new WeakMap<Cursor, number>();
+
+/** A main-thread source as the engine sees it: batches arrive by message, acks go back. */
+class RemoteSource implements Source {
+  emit: ((batch: RawBatch) => Promise<void>) | null = null;
+  constructor(
+    readonly id: string,
+    private readonly index: number,
+  ) {}
+  run(emit: (batch: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    this.emit = emit;
+    return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  }
+  ack(cursor: Cursor): void {
+    send({ t: 'ack', src: this.index, cursor, batch: cursorBatch.get(cursor) });
+  }
+  stats() {
+    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
+  }
+}
+
+function start(data: EngineWorkerData): void {
+  const { config } = data;
+  const store = openStore(data.dbPath, { clock: systemClock });
+  const abort = new AbortController();
+  const ctx = (id: string): ComponentContext & { checkpoints: typeof store.checkpoints; models: typeof store } => ({
+    id,
+    logger,
+    clock: systemClock,
+    signal: abort.signal,
+    checkpoints: store.checkpoints,
+    models: store,
+  });
+  const sources = config.sources.map((s, i) => new RemoteSource(`${(s as { type: string }).type}#${i}`, i));
+  const detectors: StreamDetector[] = [];
+  for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
+    const { enabled, ...cfg } = section;
+    if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
+  }
+  const parsing = config.sources.map(sourceParsing);
+  let runs: EventRun[] = [];
+  const engine = new Engine({
+    sources,
+    detectors,
+    store: {
+      loadParserState: (s) => store.loadParserState(s),
+      saveParserState: (s, snap) => store.saveParserState(s, snap),
+      upsertTemplates: (rows) => store.upsertTemplates(rows),
+      // Stored by the main thread (feedback policy, alerts in the same transaction, live feed): `onAnomalies`.
+      insertAnomalies: (found: readonly Anomaly[]) => [...found],
+    },
+    clock: systemClock,
+    logger,
+    checkpointMs: config.pipeline.checkpoint_interval_ms,
+    maxSources: config.pipeline.max_sources,
+    parserOptions: (_id, owner) => parserOptionsFor(config, parsing[sources.indexOf(owner as RemoteSource)]),
+    onAnomalies: (anomalies, arrival) => send({ t: 'anomalies', anomalies, arrival }),
+    onEvents: (events) => {
+      for (const r of eventRuns(events)) runs.push(r);
+    },
+  });
+  const running = engine.run(abort.signal);
+  // Parser counters for /metrics, at most a second old.
+  const sendCounters = () => send({ t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors] });
+  const counters = setInterval(sendCounters, 1000);
+  port!.on('message', (m: ToWorker) => {
+    if (m.t === 'batch') {
+      const source = sources[m.src];
+      const batch = decodeBatch(m.batch);
+      if (batch.cursor) cursorBatch.set(batch.cursor, m.id);
+      void source.emit!(batch).then(() => {
+        send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs });
+        runs = [];
+      });
+    } else if (m.t === 'counters') {
+      sendCounters();
+    } else if (m.t === 'learn') {
+      detectors.find((d) => d.kind === m.kind)?.learnAsNormal?.(m.what);
+    } else if (m.t === 'stop') {
+      clearInterval(counters);
+      abort.abort();
+      // The model detector's training thread ends with this one (terminated by the main thread).
+      void running.then(() => {
+        store.close();
+        send({ t: 'stopped', stats: { ...engine.stats }, errors: [...engine.errors] });
+      });
+    }
+  });
+  send({ t: 'ready' });
+}
+
+try {
+  start(workerData as EngineWorkerData);
+} catch (e) {
+  send({ t: 'failed', message: e instanceof Error ? e.message : String(e) });
+}
