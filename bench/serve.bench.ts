@@ -423,7 +423,7 @@ async function main(): Promise<void> {
       for (const s of corpus.systems) writeFileSync(join(fileDir, `${s.name}.log`), '');
       svc = await startService({ data_dir: join(tmp, 'file-data'), server: { port: 0 }, sources: [{ type: 'file_tail', paths: [join(fileDir, '*.log')], poll_interval_ms: 50 }], detectors, ...pipelineCfg }, tmp);
       await fileRun(svc.url, fileDir, corpus, 2, 20_000, 2_000_000);
-      for (const rate of quick ? [25_000, 100_000] : [50_000, 100_000, 200_000, 300_000]) {
+      for (const rate of quick ? [25_000, 100_000] : [50_000, 100_000, 200_000, 250_000, 300_000]) {
         const r = await fileRun(svc.url, fileDir, corpus, runSecs, rate, k);
         k = r.nextK;
         results.push(r);

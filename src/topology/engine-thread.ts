@@ -40,13 +40,18 @@ export interface EngineThreadOptions {
 }
 
 interface Pending {
-  src: number;
+  /** Taken early (a batch with a cursor): counts against `EARLY`. */
+  early: boolean;
   resolve: () => void;
   reject: (e: Error) => void;
 }
 
-/** Batches with a cursor a source may have in the worker before its `emit` waits. */
-const IN_FLIGHT = 4;
+/**
+ * Batches with a cursor that may wait in the worker, all sources together, before an `emit` waits:
+ * enough that the next read overlaps processing, few enough that a new line is not queued behind
+ * many (12 files × a deeper window measured as hundreds of ms of queue at 200k lines/s).
+ */
+const EARLY = 2;
 
 export class EngineThread implements PipelineView {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
@@ -55,9 +60,9 @@ export class EngineThread implements PipelineView {
   readonly ready: Promise<void>;
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
-  /** Per source: its batches handed over and not processed yet, and emits waiting for room. */
-  private readonly inFlight: number[] = [];
-  private readonly slots: Pick<Pending, 'resolve' | 'reject'>[][] = [];
+  /** Batches with a cursor handed over and not processed yet, and emits waiting for room. */
+  private early = 0;
+  private readonly slots: Pick<Pending, 'resolve' | 'reject'>[] = [];
   private nextId = 0;
   /** Per source and file id: cursors of batches in flight or not yet acknowledged, oldest first. */
   private readonly cursors = new Map<string, [number, Cursor][]>();
@@ -136,7 +141,7 @@ export class EngineThread implements PipelineView {
 
   /**
    * Hands a batch to the worker. A batch with a cursor (a file: its position is saved only on ack)
-   * is taken as soon as fewer than `IN_FLIGHT` of its source's batches wait in the worker, so the
+   * is taken as soon as fewer than `EARLY` such batches wait in the worker, so the
    * next read overlaps this one's processing; a batch without one (HTTP, syslog, stdin: nothing to
    * resume from) resolves when processed, so a 2xx still means the lines went through the detectors.
    */
@@ -148,22 +153,22 @@ export class EngineThread implements PipelineView {
     if (wire.lines) transfer.push(wire.lines.buffer as ArrayBuffer);
     if (wire.offsets) transfer.push(wire.offsets.buffer as ArrayBuffer);
     if (batch.cursor) this.remember(src, id, batch.cursor);
+    const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { src, resolve, reject });
+      this.pending.set(id, { early, resolve, reject });
       this.worker.postMessage({ t: 'batch', id, src, batch: wire } satisfies ToWorker, transfer);
     });
-    const n = (this.inFlight[src] = (this.inFlight[src] ?? 0) + 1);
-    if (batch.cursor === undefined) return processed;
+    if (!early) return processed;
     // Early-taken batches report a failure through `fail` (and stay unacknowledged), not here.
     processed.catch(() => undefined);
-    if (n <= IN_FLIGHT) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => (this.slots[src] ??= []).push({ resolve, reject }));
+    if (++this.early <= EARLY) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.slots.push({ resolve, reject }));
   }
 
-  /** One of `src`'s batches is processed: a source waiting for room may hand over its next one. */
-  private settled(src: number): void {
-    this.inFlight[src]--;
-    this.slots[src]?.shift()?.resolve();
+  /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
+  private settled(): void {
+    this.early--;
+    this.slots.shift()?.resolve();
   }
 
   /** Sources may know their cursors by identity (file tail: which rotation epoch it belongs to). */
@@ -214,7 +219,7 @@ export class EngineThread implements PipelineView {
         this.pending.delete(m.id);
         if (p) {
           p.resolve();
-          this.settled(p.src);
+          if (p.early) this.settled();
         }
         return;
       }
@@ -288,6 +293,6 @@ export class EngineThread implements PipelineView {
     this.onReady?.reject(this.failure);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
-    for (const q of this.slots) for (const w of q?.splice(0) ?? []) w.reject(this.failure);
+    for (const w of this.slots.splice(0)) w.reject(this.failure);
   }
 }
