@@ -15,14 +15,16 @@ function reference(window: number[]): { median: number; mad: number } {
 }
 
 describe('Series (incrementally sorted window)', () => {
-  it('median and MAD equal a full sort at every refresh, through wrap-around, ties and restores', () => {
+  it('median and MAD equal a full sort at every refresh, through wrap-around, ties, trends and restores', () => {
     const next = rng(11);
     for (const window of [8, 9, 128]) {
       let s = new Series(window);
       const seen: number[] = [];
       for (let i = 0; i < 2000; i++) {
-        // Ties on purpose: a few distinct values half of the time.
-        const y = next() < 0.5 ? Math.floor(next() * 4) : Math.log1p(next() * 1000);
+        // Ties on purpose: a few distinct values half of the time; then a counter going up (every
+        // value the largest: long shifts) and one going down (every value the smallest).
+        const mixed = next() < 0.5 ? Math.floor(next() * 4) : Math.log1p(next() * 1000);
+        const y = i >= 600 && i < 1100 ? i / 100 : i >= 1100 && i < 1500 ? -i / 100 : mixed;
         seen.push(y);
         s.push(y, true, 1, 3);
         const ref = reference(seen.slice(-window));

@@ -146,8 +146,10 @@ export class Series {
   }
 
   /**
-   * Full window: the oldest value `old` leaves the sorted copy and `y` enters, with one shift. A plain
-   * loop: shifts are short when values are alike, and `copyWithin` was slower here (measured).
+   * Full window: the oldest value `old` leaves the sorted copy and `y` enters, with one shift. Short
+   * shifts (alike values) are a plain loop; long ones (a counter-like parameter: each new value is
+   * the largest, so the whole window moves) one `copyWithin` after a binary search — the loop was
+   * most of the params detector's time on such series (profiled).
    */
   private replace(old: number, y: number): void {
     const a = this.sorted;
@@ -156,7 +158,13 @@ export class Series {
     // NaN never enters (callers pass finite values), but keep the array consistent regardless.
     if (r >= k || a[r] !== old) r = k - 1;
     if (y >= old) {
-      // y goes after the elements < y that follow r: shift (r, p) left by one.
+      // y goes after the elements < y that follow r: shift (r, p] left by one.
+      if (r + SHORT_SHIFT < k && a[r + SHORT_SHIFT] < y) {
+        const p = lowerBound(a, k, y) - 1;
+        a.copyWithin(r, r + 1, p + 1);
+        a[p] = y;
+        return;
+      }
       let p = r;
       while (p + 1 < k && a[p + 1] < y) {
         a[p] = a[p + 1];
@@ -164,6 +172,12 @@ export class Series {
       }
       a[p] = y;
     } else {
+      if (r - SHORT_SHIFT >= 0 && a[r - SHORT_SHIFT] > y) {
+        const p = upperBound(a, r, y);
+        a.copyWithin(p + 1, p, r);
+        a[p] = y;
+        return;
+      }
       let p = r;
       while (p > 0 && a[p - 1] > y) {
         a[p] = a[p - 1];
@@ -234,6 +248,21 @@ function decodeValues(b64: string): number[] {
   const aligned = new Float64Array(bytes.length >> 3);
   new Uint8Array(aligned.buffer).set(bytes.subarray(0, aligned.byteLength));
   return Array.from(aligned);
+}
+
+/** Shifts up to this long are a loop; longer ones a binary search and `copyWithin`. */
+const SHORT_SHIFT = 8;
+
+/** First index in the ascending `a[0..k)` whose value is > `y`. */
+function upperBound(a: Float64Array, k: number, y: number): number {
+  let lo = 0;
+  let hi = k;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index in the ascending `a[0..k)` whose value is ≥ `y`. */
