@@ -14,7 +14,7 @@
  * over the same lines (one parser per system, as the service has one per source), and the whole
  * pipeline in-process without I/O (`Engine` with the default detectors and a SQLite store).
  *
- * Usage: npm run bench:serve [-- --quick] [--only http|file_tail] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N] [--clients N] [--batch LINES]
+ * Usage: npm run bench:serve [-- --quick] [--only http|file_tail] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N] [--engine-threads N] [--clients N] [--batch LINES]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -390,7 +390,10 @@ async function main(): Promise<void> {
     // The default detector set (novelty, rate, params, model), as `anomalog serve` runs it.
     const detectors = {};
     // --checkpoint-ms N: the service's pipeline.checkpoint_interval_ms (default: the schema's).
-    const pipelineCfg = arg('--checkpoint-ms') ? { pipeline: { checkpoint_interval_ms: Number(arg('--checkpoint-ms')) } } : {};
+    // --engine-threads N: the service's pipeline.engine_threads (default: the schema's, 1).
+    const pipelineCfg: { pipeline?: Record<string, unknown> } = {};
+    if (arg('--checkpoint-ms')) pipelineCfg.pipeline = { checkpoint_interval_ms: Number(arg('--checkpoint-ms')) };
+    if (arg('--engine-threads')) pipelineCfg.pipeline = { ...pipelineCfg.pipeline, engine_threads: Number(arg('--engine-threads')) };
     // --only http|file_tail: one path (the other's summary line then says "none of the steps").
     const only = arg('--only');
     // (a) HTTP NDJSON
@@ -412,6 +415,14 @@ async function main(): Promise<void> {
       const httpEnd = await stopService(svc);
       rss.http = httpEnd.maxRssKiB;
       loop.http = httpEnd.loopDelayMs;
+      // Same-run baseline: the engine on the main thread (`pipeline.engine_thread: main`), closed loop.
+      const mainDir = join(tmp, 'http-main');
+      svc = await startService({ data_dir: join(mainDir, 'data'), server: { port: 0 }, sources: [{ type: 'http', max_body_bytes: 64 * 1024 * 1024 }], detectors, pipeline: { ...(pipelineCfg.pipeline ?? {}), engine_thread: 'main' } }, tmp);
+      await httpRun(svc.url, corpus, 2, undefined, 1_000_000);
+      const one = await httpRun(svc.url, corpus, runSecs, undefined, k);
+      k = one.nextK;
+      results.push({ ...one, path: 'http (engine on main thread)' });
+      await stopService(svc);
     }
 
     // (b) file tail
@@ -445,6 +456,9 @@ async function main(): Promise<void> {
     console.log(`\nPeak RSS of the service child (through tsx, ~40 MiB of it the TypeScript loader): HTTP ${((rss.http ?? 0) / 1024).toFixed(0)} MiB, file tail ${((rss.file_tail ?? 0) / 1024).toFixed(0)} MiB`);
     const ms = (d?: ServiceEnd['loopDelayMs']) => (d === undefined ? 'not run' : `p99 ${d.p99.toFixed(0)} ms, max ${d.max.toFixed(0)} ms`);
     console.log(`Event-loop delay of the service's main thread: HTTP ${ms(loop.http)}; file tail ${ms(loop.file_tail)}`);
+    const worker = results.find((r) => r.path === 'http' && r.offered === undefined);
+    const onMain = results.find((r) => r.path === 'http (engine on main thread)');
+    if (worker && onMain) console.log(`HTTP closed loop, engine in its worker thread vs on the main thread (same run): ${(worker.linesPerSec / onMain.linesPerSec).toFixed(2)}×`);
     for (const p of ['http', 'file_tail']) {
       const ok = results.filter((r) => r.path === p && (r.p99 ?? Infinity) < SLO_MS && r.found === r.novel);
       const best = ok.sort((a, b) => b.linesPerSec - a.linesPerSec)[0];

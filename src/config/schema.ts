@@ -94,6 +94,14 @@ export const serveConfigSchema = z
          * thread). A service built with a simulated clock (the demo, tests) always uses `main`.
          */
         engine_thread: z.enum(['worker', 'main']).default('worker'),
+        /**
+         * Engine worker threads (with `engine_thread: worker`). Each record source belongs to one
+         * (the one with the fewest sources when it first appears; kept in the store) with its parser,
+         * detector state and models; more threads use more cores when there are many sources.
+         * Changing it reassigns sources: their detectors start learning again (warm-up), their
+         * templates are kept.
+         */
+        engine_threads: z.number().int().min(1).max(16).default(1),
       })
       .strict()
       .prefault({}),

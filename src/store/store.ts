@@ -9,6 +9,7 @@ import type { Snapshot } from '../core/parser.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { LATEST_VERSION, openDb, schemaVersion, type Db } from './db.js';
 import { ParserStates, SqliteCheckpoints } from './checkpoints.js';
+import { SourceLanes } from './lanes.js';
 import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } from './templates.js';
 import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
 import { type ActiveModel, Models, type SaveModel, type StoredModel } from './models.js';
@@ -29,6 +30,8 @@ export interface StoreRetentionResult extends RetentionResult {
 
 export class Store {
   readonly checkpoints: SqliteCheckpoints;
+  /** The engine worker thread of each record source (`pipeline.engine_threads` > 1). */
+  readonly lanes: SourceLanes;
   readonly outbox: Outbox;
   /** Feedback on anomalies; adding one also sets the anomaly's `status`. */
   readonly feedback: FeedbackTable;
@@ -43,6 +46,7 @@ export class Store {
     private readonly clock: Clock,
   ) {
     this.checkpoints = new SqliteCheckpoints(db, clock);
+    this.lanes = new SourceLanes(db);
     this.parserStates = new ParserStates(db, clock);
     this.templates = new Templates(db);
     this.anomalies = new Anomalies(db, clock);

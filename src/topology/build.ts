@@ -87,7 +87,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   };
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
   const engine = threaded
-    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
+    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
     : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).

@@ -20,10 +20,11 @@ const dir = mkdtempSync(join(tmpdir(), 'anomalog-engine-thread-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sample = readFileSync(new URL('../../test/fixtures/logs/loghub-samples/HDFS.log', import.meta.url), 'utf8').split(/\r?\n/).filter(Boolean);
 
-function config(): ServeConfig {
+function config(threads = 1): ServeConfig {
   return validate(
     {
       data_dir: dir,
+      pipeline: { engine_threads: threads },
       parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
       // Only the type matters here: the test hands its own source component to the engine.
       sources: [{ type: 'stdin' }],
@@ -34,7 +35,7 @@ function config(): ServeConfig {
 }
 
 /** Batches of HDFS lines with a cursor each; two new message types after the warm-up. */
-function batches(): RawBatch[] {
+function batches(sources = ['hdfs']): RawBatch[] {
   const out: RawBatch[] = [];
   let offset = 0;
   for (let b = 0; b < 6; b++) {
@@ -42,9 +43,9 @@ function batches(): RawBatch[] {
     for (let i = 0; i < 10; i++) {
       const n = b * 10 + i;
       let text = sample[n % sample.length];
-      if (n === 35) text = '081109 203615 148 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing';
+      if (n === 45) text = '081109 203615 148 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing';
       if (n === 52) text = '081109 203615 148 ERROR dfs.DataNode: Journal sync stalled for segment after retries';
-      records.push({ source: 'hdfs', text, arrivalTs: 1_000 + b, line: n + 1, offset });
+      records.push({ source: sources[n % sources.length], text, arrivalTs: 1_000 + b, line: n + 1, offset });
       offset += text.length + 1;
     }
     out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
@@ -103,23 +104,27 @@ describe('engine wire format', () => {
   });
 });
 
+/** The in-process engine over the same batches, run and stopped like the threaded one: what it stored. */
+async function reference(cfg: ServeConfig, input: RawBatch[], name: string): Promise<Anomaly[]> {
+  const refStore = openStore(join(dir, name), { clock: systemClock });
+  const detectors = Object.entries(cfg.detectors)
+    .filter(([, d]) => d.enabled)
+    .map(([type, { enabled: _e, ...c }]) => DETECTORS[type as keyof typeof DETECTORS].build(c as never, { id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }) as StreamDetector);
+  const engine = new Engine({ sources: [new ListSource(input)], detectors, store: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
+  const abort = new AbortController();
+  const run = engine.run(abort.signal);
+  await until(() => engine.stats.records === input.reduce((n, b) => n + b.records.length, 0));
+  abort.abort();
+  await run;
+  const found = refStore.queryAnomalies({ limit: 100 }).anomalies;
+  refStore.close();
+  return found;
+}
+
 describe('EngineThread (the engine in a worker thread)', () => {
   it('finds what the in-process engine finds, stores it on this thread, and acknowledges with the source’s own cursor', async () => {
     const cfg = config();
-    // In-process reference over the same batches.
-    const refStore = openStore(join(dir, 'ref.db'), { clock: systemClock });
-    const detectors = Object.entries(cfg.detectors)
-      .filter(([, d]) => d.enabled)
-      .map(([type, { enabled: _e, ...c }]) => DETECTORS[type as keyof typeof DETECTORS].build(c as never, { id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }) as StreamDetector);
-    const ref = new ListSource(batches());
-    const engine = new Engine({ sources: [ref], detectors, store: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
-    const refAbort = new AbortController();
-    const refRun = engine.run(refAbort.signal);
-    await until(() => engine.stats.events === 60);
-    refAbort.abort();
-    await refRun;
-    const refFound = refStore.queryAnomalies({ limit: 100 }).anomalies;
-    refStore.close();
+    const refFound = await reference(cfg, batches(), 'ref.db');
     expect(refFound.filter((a) => a.detector === 'novelty')).toHaveLength(2);
 
     const dbPath = join(dir, 'thread.db');
@@ -148,6 +153,46 @@ describe('EngineThread (the engine in a worker thread)', () => {
     for (const c of source.acked) expect(emitted.includes(c)).toBe(true);
     // The detectors' state was saved by the worker, in the same file.
     expect(store.loadParserState('detector:novelty')).toBeDefined();
+    store.close();
+  }, 60_000);
+
+  it('with two worker threads, splits sources between them and finds and acknowledges the same as one engine', async () => {
+    const cfg = config(2);
+    // Two record sources interleaved in every batch: each batch is split between the workers.
+    const names = ['app-1', 'app-2'];
+    const refFound = await reference(cfg, batches(names), 'ref2.db');
+    expect(refFound.filter((a) => a.detector === 'novelty')).toHaveLength(2);
+
+    const dbPath = join(dir, 'two.db');
+    const store = openStore(dbPath, { clock: systemClock });
+    const input = batches(names);
+    const source = new ListSource(input);
+    const live: Anomaly[] = [];
+    // app-0 was seen by an earlier run on thread 0: it stays there; a new source goes to the thread
+    // with the fewest (app-1 → 1), ties to the first (app-2 → 0).
+    store.lanes.assign('app-0', 2, 0);
+    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, lanes: store.lanes, logger: silentLogger, onAnomalies: (a) => live.push(...a) });
+    await thread.ready;
+    const abort = new AbortController();
+    const running = thread.run(abort.signal);
+    await until(() => thread.stats.events === 60 && live.length >= 2);
+    await thread.refresh();
+    expect(thread.streamCounters().map((c) => [c.source, c.lines]).sort()).toEqual([['app-1', 30], ['app-2', 30]]);
+    expect([store.lanes.get('app-1', 2), store.lanes.get('app-2', 2), store.lanes.get('app-0', 2)]).toEqual([1, 0, 0]);
+    expect(store.lanes.counts(2)).toEqual([2, 1]);
+    expect(store.lanes.get('app-1', 3)).toBeUndefined();
+    abort.abort();
+    await running;
+
+    expect(thread.errors).toEqual([]);
+    expect(live.map((a) => a.id).sort()).toEqual(refFound.map((a) => a.id).sort());
+    expect(thread.stats).toMatchObject({ records: 60, events: 60, anomalies: refFound.length, duplicates: 0 });
+    // Each worker saved its own detector state.
+    expect(store.loadParserState('detector:novelty@0/2')).toBeDefined();
+    expect(store.loadParserState('detector:novelty@1/2')).toBeDefined();
+    // Acks reach the source only once both workers acknowledged: the last one covers all input.
+    expect(source.acked.at(-1)).toBe(input.at(-1)?.cursor);
+    for (const c of source.acked) expect(input.map((b) => b.cursor).includes(c)).toBe(true);
     store.close();
   }, 60_000);
 

@@ -1,33 +1,36 @@
 /**
  * @module topology/engine-thread
- * The engine in a worker thread (topology/engine-worker.ts), driven from the main thread: the
+ * The engine in worker threads (topology/engine-worker.ts), driven from the main thread: the
  * sources run here and hand their batches over as columns (topology/engine-wire.ts); parsing,
- * detection and the detectors' state writes run there, on the second core. What the detectors find
- * comes back and is stored here — feedback policy, then anomalies and their alerts in one
- * transaction, then the live feed — before the acknowledgements that follow it on the same port.
- * `emit` resolves when the worker has processed the batch, so back-pressure is unchanged.
+ * detection and the detectors' state writes run there. With `pipeline.engine_threads` > 1 each
+ * record source belongs to one worker (assigned least-loaded at first sight and kept in the store),
+ * like a Kafka partition: its parser, its detector state and its models live only there. What the detectors find comes back and is
+ * stored here — feedback policy, then anomalies and their alerts in one transaction, then the live
+ * feed — before the acknowledgements that follow it on the same port.
  * @example
  * const engine = new EngineThread({ config, dbPath, sources, store, logger });
- * await engine.ready;                     // detectors restored in the worker
- * await engine.run(abortController.signal); // until aborted; then drains and stops the worker
+ * await engine.ready;                       // detectors restored in the workers
+ * await engine.run(abortController.signal); // until aborted; then drains and stops the workers
  */
 import type { Worker } from 'node:worker_threads';
 import type { ComponentError, Logger } from '../core/component.js';
 import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
-import type { Anomaly, Cursor } from '../core/event.js';
-import type { RawBatch, Source } from '../core/source.js';
+import type { Anomaly } from '../core/event.js';
+import type { RawBatch, RawRecord, Source } from '../core/source.js';
 import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../api/rate-history.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { EngineStats, PipelineView, StreamCounters } from './engine.js';
+import { AckLedger } from './engine-acks.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { EngineStore } from './ports.js';
+import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
 
 export interface EngineThreadOptions {
   config: ServeConfig;
-  /** The service's SQLite file (the worker opens its own connection for detector and parser state). */
+  /** The service's SQLite file (each worker opens its own connection for detector and parser state). */
   dbPath: string;
   sources: Source[];
   /** Where found anomalies are stored (with alerts: `withAlerts(store, alerting)`). */
@@ -37,70 +40,94 @@ export interface EngineThreadOptions {
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
   /** Every processed batch's events, summarised (the UI's rate charts). */
   onRuns?: (runs: readonly EventRun[]) => void;
+  /** Where each record source's worker is kept (the store's `lanes`); in memory only without it. */
+  lanes?: Pick<SourceLanes, 'get' | 'assign' | 'counts'>;
 }
 
 interface Pending {
+  /** Parts still in workers (a batch is split when its records belong to several). */
+  parts: number;
   /** Taken early (a batch with a cursor): counts against `EARLY`. */
   early: boolean;
   resolve: () => void;
   reject: (e: Error) => void;
 }
 
+interface Lane {
+  worker: Worker;
+  ready: boolean;
+  exited: boolean;
+  stats: EngineStats;
+  counters: StreamCounters[];
+  errors: ComponentError[];
+}
+
 /**
- * Batches with a cursor that may wait in the worker, all sources together, before an `emit` waits:
+ * Batches with a cursor that may wait in the workers, all sources together, before an `emit` waits:
  * enough that the next read overlaps processing, few enough that a new line is not queued behind
- * many (12 files × a deeper window measured as hundreds of ms of queue at 200k lines/s).
+ * many (12 files × a per-file window of 4 measured as hundreds of ms of queue at 200k lines/s).
  */
-const EARLY = 2;
+const EARLY_PER_WORKER = 2;
+
+const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
 export class EngineThread implements PipelineView {
-  readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
+  readonly stats: EngineStats = zeroStats();
   readonly errors: ComponentError[] = [];
-  /** Resolves once the worker restored its detectors; rejects when it cannot start. */
+  /** Resolves once every worker restored its detectors; rejects when one cannot start. */
   readonly ready: Promise<void>;
-  private readonly worker: Worker;
+  private readonly lanes: Lane[] = [];
   private readonly pending = new Map<number, Pending>();
+  private readonly acks = new AckLedger();
   /** Batches with a cursor handed over and not processed yet, and emits waiting for room. */
   private early = 0;
   private readonly slots: Pick<Pending, 'resolve' | 'reject'>[] = [];
   private nextId = 0;
-  /** Per source and file id: cursors of batches in flight or not yet acknowledged, oldest first. */
-  private readonly cursors = new Map<string, [number, Cursor][]>();
-  private counters: StreamCounters[] = [];
   private readonly countersWaiting: (() => void)[] = [];
-  private workerErrors: ComponentError[] = [];
+  private countersDue = 0;
   private failure: AnomalogError | null = null;
   private stopping = false;
   private onStopped: (() => void) | null = null;
   private onReady: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  /** Counted here: the worker reports what it found, this thread what it stored. */
+  /** Counted here: the workers report what they found, this thread what it stored. */
   private readonly stored = { anomalies: 0, duplicates: 0 };
-  private workerStats: EngineStats = { ...this.stats };
-  /** Failures seen on this thread (sources, the store, the worker itself). */
+  /** Failures seen on this thread (sources, the store, a worker itself). */
   private readonly local: ComponentError[] = [];
   private localErrors = 0;
+  /** The worker of the last record source seen (batches mostly come from one source). */
+  private last = { source: '', lane: 0 };
+  /** Record source → worker (a cache of `opts.lanes`), and how many sources each worker has. */
+  private readonly assigned = new Map<string, number>();
+  private readonly laneCounts: number[];
 
   constructor(private readonly opts: EngineThreadOptions) {
     this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
     // Unhandled until someone awaits it: a start failure is also reported by `run` and the logger.
     this.ready.catch(() => undefined);
-    const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath };
-    this.worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data });
-    this.worker.on('message', (m: FromWorker) => this.receive(m));
-    this.worker.on('error', (e) => this.fail(`The engine's worker thread failed: ${e.message}`));
-    this.worker.on('exit', (code) => {
-      if (!this.stopping) this.fail(`The engine's worker thread exited (code ${code}).`);
-      this.onStopped?.();
-    });
+    const n = opts.config.pipeline.engine_threads;
+    this.laneCounts = opts.lanes?.counts(n) ?? new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
+      const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data });
+      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [] };
+      this.lanes.push(lane);
+      worker.on('message', (m: FromWorker) => this.receive(i, m));
+      worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
+      worker.on('exit', (code) => {
+        lane.exited = true;
+        if (!this.stopping) this.fail(`An engine worker thread exited (code ${code}).`);
+        if (this.lanes.every((l) => l.exited)) this.onStopped?.();
+      });
+    }
   }
 
-  /** Stand-ins for the worker's detectors, for the feedback policy (`learn` is sent over). */
+  /** Stand-ins for the workers' detectors, for the feedback policy (`learn` goes to the source's worker). */
   detectorProxies(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[] {
     const kinds = Object.entries(this.opts.config.detectors).filter(([, d]) => (d as { enabled: boolean }).enabled);
     return kinds.map(([kind]) => ({
       kind,
       learnAsNormal: (what: LearnAsNormal) => {
-        this.post({ t: 'learn', kind, what });
+        if (!this.failure && !this.stopping) this.lanes[this.laneOf(what.source)].worker.postMessage({ t: 'learn', kind, what } satisfies ToWorker);
         // Applied in the worker; whether that detector could use it is not waited for.
         return true;
       },
@@ -108,7 +135,7 @@ export class EngineThread implements PipelineView {
   }
 
   streamCounters(): StreamCounters[] {
-    return this.counters;
+    return this.lanes.flatMap((l) => l.counters);
   }
 
   /** Fresh `streamCounters` (they are otherwise up to a second old): one round trip, at most 2 s. */
@@ -120,11 +147,13 @@ export class EngineThread implements PipelineView {
         clearTimeout(timer);
         resolve();
       });
-      if (this.countersWaiting.length === 1) this.worker.postMessage({ t: 'counters' } satisfies ToWorker);
+      if (this.countersWaiting.length > 1) return;
+      this.countersDue = this.lanes.length;
+      for (const l of this.lanes) l.worker.postMessage({ t: 'counters' } satisfies ToWorker);
     });
   }
 
-  /** Runs every source until `signal` aborts, then lets the worker drain, flush, save and acknowledge. */
+  /** Runs every source until `signal` aborts, then lets the workers drain, flush, save and acknowledge. */
   async run(signal: AbortSignal): Promise<void> {
     try {
       await this.ready;
@@ -140,84 +169,100 @@ export class EngineThread implements PipelineView {
   }
 
   /**
-   * Hands a batch to the worker. A batch with a cursor (a file: its position is saved only on ack)
-   * is taken as soon as fewer than `EARLY` such batches wait in the worker, so the
-   * next read overlaps this one's processing; a batch without one (HTTP, syslog, stdin: nothing to
-   * resume from) resolves when processed, so a 2xx still means the lines went through the detectors.
+   * Hands a batch to the workers. A batch with a cursor (a file: its position is saved only on ack)
+   * is taken as soon as fewer than `EARLY_PER_WORKER` × workers such batches wait, so the next read
+   * overlaps processing; a batch without one (HTTP, syslog, stdin: nothing to resume from) resolves
+   * when processed, so a 2xx still means the lines went through the detectors.
    */
   private emit(src: number, batch: RawBatch): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
-    const wire = encodeBatch(batch);
-    const transfer: ArrayBuffer[] = [];
-    if (wire.lines) transfer.push(wire.lines.buffer as ArrayBuffer);
-    if (wire.offsets) transfer.push(wire.offsets.buffer as ArrayBuffer);
-    if (batch.cursor) this.remember(src, id, batch.cursor);
+    const parts = this.split(batch);
+    if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { early, resolve, reject });
-      this.worker.postMessage({ t: 'batch', id, src, batch: wire } satisfies ToWorker, transfer);
+      this.pending.set(id, { parts: parts.length, early, resolve, reject });
+      for (const [lane, part] of parts) {
+        const wire = encodeBatch(part);
+        const transfer: ArrayBuffer[] = [];
+        if (wire.lines) transfer.push(wire.lines.buffer as ArrayBuffer);
+        if (wire.offsets) transfer.push(wire.offsets.buffer as ArrayBuffer);
+        this.lanes[lane].worker.postMessage({ t: 'batch', id, src, batch: wire } satisfies ToWorker, transfer);
+      }
     });
     if (!early) return processed;
     // Early-taken batches report a failure through `fail` (and stay unacknowledged), not here.
     processed.catch(() => undefined);
-    if (++this.early <= EARLY) return Promise.resolve();
+    if (++this.early <= EARLY_PER_WORKER * this.lanes.length) return Promise.resolve();
     return new Promise<void>((resolve, reject) => this.slots.push({ resolve, reject }));
   }
 
-  /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
-  private settled(): void {
-    this.early--;
-    this.slots.shift()?.resolve();
+  /** The batch per worker: whole when its records all belong to one (the usual case), else in parts. */
+  private split(batch: RawBatch): [number, RawBatch][] {
+    const recs = batch.records;
+    if (this.lanes.length === 1 || recs.length === 0) return [[0, batch]];
+    const first = this.laneOf(recs[0].source);
+    let i = 1;
+    while (i < recs.length && this.laneOf(recs[i].source) === first) i++;
+    if (i === recs.length) return [[first, batch]];
+    const by = new Map<number, RawRecord[]>();
+    for (const r of recs) {
+      const lane = this.laneOf(r.source);
+      let list = by.get(lane);
+      if (list === undefined) by.set(lane, (list = []));
+      list.push(r);
+    }
+    return [...by].map(([lane, records]) => [lane, batch.cursor ? { records, cursor: batch.cursor } : { records }]);
   }
 
-  /** Sources may know their cursors by identity (file tail: which rotation epoch it belongs to). */
-  private remember(src: number, id: number, cursor: Cursor): void {
-    const key = `${src}\0${cursor.id}`;
-    let q = this.cursors.get(key);
-    if (q === undefined) this.cursors.set(key, (q = []));
-    q.push([id, cursor]);
-    // Acks come at checkpoints for the latest cursor; without acks (a failure) keep a bounded tail.
-    if (q.length > 100_000) q.splice(0, q.length - 100_000);
-  }
-
-  /** The source's own cursor object for an ack of batch `batch`'s cursor; a partial ack stays a copy. */
-  private original(src: number, cursor: Cursor, batch: number | undefined): Cursor {
-    const q = this.cursors.get(`${src}\0${cursor.id}`);
-    if (q === undefined || batch === undefined) return cursor;
-    let k = 0;
-    while (k < q.length && q[k][0] < batch) k++;
-    const hit = k < q.length && q[k][0] === batch ? q[k][1] : undefined;
-    // Earlier cursors of this file are covered by this ack: never acknowledged on their own.
-    q.splice(0, hit ? k + 1 : k);
-    return hit ?? cursor;
-  }
-
-  private post(m: ToWorker): void {
-    if (!this.failure && !this.stopping) this.worker.postMessage(m);
+  /**
+   * A record source's worker: assigned at its first batch to the thread with the fewest sources and
+   * kept in the store (`source_lanes`), so after a restart it is where its detector state was saved.
+   */
+  private laneOf(source: string): number {
+    const n = this.lanes.length;
+    if (n === 1) return 0;
+    if (source === this.last.source) return this.last.lane;
+    let lane = this.assigned.get(source);
+    if (lane === undefined) {
+      lane = this.opts.lanes?.get(source, n);
+      if (lane === undefined) {
+        lane = this.laneCounts.indexOf(Math.min(...this.laneCounts));
+        this.opts.lanes?.assign(source, n, lane);
+        this.laneCounts[lane]++;
+      }
+      // Bounded like the engine's parsers: client-chosen source ids must not grow memory.
+      if (this.assigned.size >= 100_000) this.assigned.delete(this.assigned.keys().next().value as string);
+      this.assigned.set(source, lane);
+    }
+    this.last = { source, lane };
+    return lane;
   }
 
   private stop(): Promise<void> {
     if (this.stopping) return Promise.resolve();
     this.stopping = true;
-    if (this.failure) return this.worker.terminate().then(() => undefined);
+    if (this.failure) return Promise.all(this.lanes.map((l) => l.worker.terminate())).then(() => undefined);
     return new Promise<void>((resolve) => {
       this.onStopped = resolve;
-      this.worker.postMessage({ t: 'stop' } satisfies ToWorker);
+      for (const l of this.lanes) l.worker.postMessage({ t: 'stop' } satisfies ToWorker);
     });
   }
 
-  private receive(m: FromWorker): void {
+  private receive(lane: number, m: FromWorker): void {
+    const l = this.lanes[lane];
     switch (m.t) {
       case 'ready':
-        this.onReady?.resolve();
+        l.ready = true;
+        if (this.lanes.every((x) => x.ready)) this.onReady?.resolve();
         return;
       case 'done': {
-        this.mirror(m.stats);
+        l.stats = m.stats;
+        this.mirror();
         if (m.runs.length > 0) this.opts.onRuns?.(m.runs);
         const p = this.pending.get(m.id);
-        this.pending.delete(m.id);
-        if (p) {
+        if (p && --p.parts === 0) {
+          this.pending.delete(m.id);
           p.resolve();
           if (p.early) this.settled();
         }
@@ -226,30 +271,40 @@ export class EngineThread implements PipelineView {
       case 'anomalies':
         this.store(m.anomalies, m.arrival);
         return;
-      case 'ack':
-        this.opts.sources[m.src]?.ack(this.original(m.src, m.cursor, m.batch));
+      case 'ack': {
+        const cursor = this.acks.ack(m.src, lane, m.cursor, m.batch);
+        if (cursor) this.opts.sources[m.src]?.ack(cursor);
         return;
+      }
       case 'counters':
-        this.counters = m.streams;
-        this.workerErrors = m.errors;
-        this.mirror(m.stats);
-        for (const w of this.countersWaiting.splice(0)) w();
+        l.counters = m.streams;
+        l.errors = m.errors;
+        l.stats = m.stats;
+        this.mirror();
+        if (--this.countersDue <= 0) for (const w of this.countersWaiting.splice(0)) w();
         return;
       case 'log':
         this.opts.logger[m.level](m.msg, m.fields);
         return;
       case 'failed':
-        this.fail(`The engine's worker thread could not start: ${m.message}`);
+        this.fail(`An engine worker thread could not start: ${m.message}`);
         return;
       case 'stopped':
-        this.workerErrors = m.errors;
-        this.mirror(m.stats);
-        void this.worker.terminate();
+        l.errors = m.errors;
+        l.stats = m.stats;
+        this.mirror();
+        void l.worker.terminate();
         return;
     }
   }
 
-  /** What the in-process engine's `store` does after the detectors, on this side of the thread. */
+  /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
+  private settled(): void {
+    this.early--;
+    this.slots.shift()?.resolve();
+  }
+
+  /** What the in-process engine's `store` does after the detectors, on this side of the threads. */
   private store(found: Anomaly[], arrival: number | undefined): void {
     if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return;
@@ -264,13 +319,13 @@ export class EngineThread implements PipelineView {
     this.mirror();
   }
 
-  /** `stats`: the worker's counters, with what this thread stored and the failures it saw itself. */
-  private mirror(worker?: EngineStats): void {
-    if (worker) this.workerStats = worker;
-    const w = this.workerStats;
-    Object.assign(this.stats, w, { anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: w.errors + this.localErrors });
+  /** `stats`: the workers' counters summed, with what this thread stored and the failures it saw itself. */
+  private mirror(): void {
+    const s = zeroStats();
+    for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
+    Object.assign(this.stats, s, { anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: s.errors + this.localErrors });
     this.errors.length = 0;
-    for (const e of this.workerErrors) this.errors.push(e);
+    for (const l of this.lanes) for (const e of l.errors) if (this.errors.length < 100) this.errors.push(e);
     for (const e of this.local) if (this.errors.length < 100) this.errors.push(e);
   }
 
@@ -281,7 +336,7 @@ export class EngineThread implements PipelineView {
     this.opts.logger.error('A component failed; the pipeline goes on.', { component: err.component, stage: err.stage, error: err.message });
   }
 
-  /** The worker is gone: batches in flight fail (unacknowledged: read again after a restart). */
+  /** A worker is gone: batches in flight fail (unacknowledged: read again after a restart). */
   private fail(message: string, component = 'engine'): void {
     if (component !== 'engine') {
       this.error({ component, stage: 'receiving', errorType: 'Error', message });
@@ -294,5 +349,7 @@ export class EngineThread implements PipelineView {
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
     for (const w of this.slots.splice(0)) w.reject(this.failure);
+    // The other workers stop too: the service cannot go on with part of its sources.
+    for (const l of this.lanes) void l.worker.terminate();
   }
 }

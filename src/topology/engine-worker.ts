@@ -26,6 +26,8 @@ import { parserOptionsFor, sourceParsing } from './parser-options.js';
 export interface EngineWorkerData {
   config: ServeConfig;
   dbPath: string;
+  /** `i/n` when there are n workers: this one's detector state is saved under its own keys. */
+  partition?: string;
 }
 
 const port = parentPort;
@@ -93,6 +95,7 @@ function start(data: EngineWorkerData): void {
     },
     clock: systemClock,
     logger,
+    partition: data.partition,
     checkpointMs: config.pipeline.checkpoint_interval_ms,
     maxSources: config.pipeline.max_sources,
     parserOptions: (_id, owner) => parserOptionsFor(config, parsing[sources.indexOf(owner as RemoteSource)]),

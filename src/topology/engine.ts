@@ -55,6 +55,11 @@ export interface EngineOptions {
    * detectors' `tick` (intervals closing, silence).
    */
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
+  /**
+   * Set when this engine is one of several (worker threads, each with its own record sources): its
+   * detectors' state is saved under keys of its own (`detector:<kind>@<partition>`).
+   */
+  partition?: string;
   /** Applied to what the detectors found before it is stored (the feedback policy: drops suppressed, may raise severity). */
   filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
   /**
@@ -123,7 +128,7 @@ export class Engine implements PipelineView {
     this.templateCounts = new TemplateCounts(opts.store, opts.checkpointMs !== undefined);
     this.logger = opts.logger ?? silentLogger;
     for (const d of opts.detectors) {
-      const saved = opts.store.loadParserState(detectorKey(d));
+      const saved = opts.store.loadParserState(detectorKey(d, opts.partition));
       if (saved === undefined) continue;
       try {
         d.restore(saved);
@@ -137,7 +142,7 @@ export class Engine implements PipelineView {
   saveDetectors(): void {
     for (const d of this.opts.detectors) {
       try {
-        this.opts.store.saveParserState(detectorKey(d), d.snapshot());
+        this.opts.store.saveParserState(detectorKey(d, this.opts.partition), d.snapshot());
       } catch (e) {
         this.fail(d.kind, 'processing', e);
       }
@@ -421,7 +426,7 @@ export class Engine implements PipelineView {
 }
 
 /** Detector snapshots share the store's state table with parsers, under their own keys. */
-function detectorKey(d: StreamDetector): string {
-  return `detector:${d.kind}`;
+function detectorKey(d: StreamDetector, partition: string | undefined): string {
+  return partition === undefined ? `detector:${d.kind}` : `detector:${d.kind}@${partition}`;
 }
 
