@@ -26,6 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOGHUB_DIR, splitLogLines } from '../src/eval/loghub.js';
 import { LogParser } from '../src/parsers/pipeline.js';
+import { engineThreads } from '../src/topology/engine-thread.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -390,7 +391,7 @@ async function main(): Promise<void> {
     // The default detector set (novelty, rate, params, model), as `anomalog serve` runs it.
     const detectors = {};
     // --checkpoint-ms N: the service's pipeline.checkpoint_interval_ms (default: the schema's).
-    // --engine-threads N: the service's pipeline.engine_threads (default: the schema's, 1).
+    // --engine-threads N: the service's pipeline.engine_threads (default: the schema's, auto).
     const pipelineCfg: { pipeline?: Record<string, unknown> } = {};
     if (arg('--checkpoint-ms')) pipelineCfg.pipeline = { checkpoint_interval_ms: Number(arg('--checkpoint-ms')) };
     if (arg('--engine-threads')) pipelineCfg.pipeline = { ...pipelineCfg.pipeline, engine_threads: Number(arg('--engine-threads')) };
@@ -449,6 +450,8 @@ async function main(): Promise<void> {
     console.log(`Machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; node ${process.versions.node}`);
     console.log(`Parse-only baseline (LogParser per system, same lines, this process): ${fmt(parseRate)} lines/s`);
     console.log(`Pipeline-only baseline (Engine: parse + default detectors + SQLite store, same batches, no I/O, this process): ${fmt(pipeline.linesPerSec)} lines/s`);
+    const threads = engineThreads((pipelineCfg.pipeline?.engine_threads as number | undefined) ?? 'auto');
+    console.log(`Engine worker threads of the service: ${threads} (pipeline.engine_threads${arg('--engine-threads') ? '' : ' auto'})`);
     console.log(`\nHTTP: ${CLIENTS} concurrent clients, ${BATCH} lines per request. "client cores": CPU of the load-generating process (this one) during the run.`);
     console.log('\n| path | mode | offered lines/s | lines | s | lines/s | novel seen | p50 ms | p99 ms | client cores |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -95,13 +95,13 @@ export const serveConfigSchema = z
          */
         engine_thread: z.enum(['worker', 'main']).default('worker'),
         /**
-         * Engine worker threads (with `engine_thread: worker`). Each record source belongs to one
-         * (the one with the fewest sources when it first appears; kept in the store) with its parser,
-         * detector state and models; more threads use more cores when there are many sources.
-         * Changing it reassigns sources: their detectors start learning again (warm-up), their
-         * templates are kept.
+         * Engine worker threads (with `engine_thread: worker`); `auto`: one per core, 1 to 4. Each
+         * record source belongs to one (the one with the fewest sources when it first appears; kept
+         * in the store) with its parser, detector state and models, so more threads use more cores
+         * when there are several sources. Changing it reassigns sources: their detectors start
+         * learning again (warm-up), their templates are kept.
          */
-        engine_threads: z.number().int().min(1).max(16).default(1),
+        engine_threads: z.union([z.literal('auto'), z.number().int().min(1).max(16)]).default('auto'),
       })
       .strict()
       .prefault({}),

@@ -12,6 +12,7 @@
  * await engine.ready;                       // detectors restored in the workers
  * await engine.run(abortController.signal); // until aborted; then drains and stops the workers
  */
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ComponentError, Logger } from '../core/component.js';
 import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
@@ -69,6 +70,11 @@ interface Lane {
  */
 const EARLY_PER_WORKER = 2;
 
+/** `pipeline.engine_threads`: `auto` is one per core, 1 to 4 (the main thread is mostly I/O). */
+export function engineThreads(setting: number | 'auto'): number {
+  return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
+}
+
 const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
 export class EngineThread implements PipelineView {
@@ -104,7 +110,7 @@ export class EngineThread implements PipelineView {
     this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
     // Unhandled until someone awaits it: a start failure is also reported by `run` and the logger.
     this.ready.catch(() => undefined);
-    const n = opts.config.pipeline.engine_threads;
+    const n = engineThreads(opts.config.pipeline.engine_threads);
     this.laneCounts = opts.lanes?.counts(n) ?? new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
