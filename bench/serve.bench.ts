@@ -416,14 +416,18 @@ async function main(): Promise<void> {
       const httpEnd = await stopService(svc);
       rss.http = httpEnd.maxRssKiB;
       loop.http = httpEnd.loopDelayMs;
-      // Same-run baseline: the engine on the main thread (`pipeline.engine_thread: main`), closed loop.
-      const mainDir = join(tmp, 'http-main');
-      svc = await startService({ data_dir: join(mainDir, 'data'), server: { port: 0 }, sources: [{ type: 'http', max_body_bytes: 64 * 1024 * 1024 }], detectors, pipeline: { ...(pipelineCfg.pipeline ?? {}), engine_thread: 'main' } }, tmp);
-      await httpRun(svc.url, corpus, 2, undefined, 1_000_000);
-      const one = await httpRun(svc.url, corpus, runSecs, undefined, k);
-      k = one.nextK;
-      results.push({ ...one, path: 'http (engine on main thread)' });
-      await stopService(svc);
+      // Same-run baselines, closed loop: one engine worker thread, and the engine on the main thread.
+      for (const [label, extra] of [
+        ['http (1 engine thread)', { engine_threads: 1 }],
+        ['http (engine on main thread)', { engine_thread: 'main' }],
+      ] as const) {
+        svc = await startService({ data_dir: join(tmp, label.replace(/\W+/g, '-'), 'data'), server: { port: 0 }, sources: [{ type: 'http', max_body_bytes: 64 * 1024 * 1024 }], detectors, pipeline: { ...(pipelineCfg.pipeline ?? {}), ...extra } }, tmp);
+        await httpRun(svc.url, corpus, 2, undefined, 1_000_000);
+        const one = await httpRun(svc.url, corpus, runSecs, undefined, k);
+        k = one.nextK;
+        results.push({ ...one, path: label });
+        await stopService(svc);
+      }
     }
 
     // (b) file tail
@@ -461,7 +465,8 @@ async function main(): Promise<void> {
     console.log(`Event-loop delay of the service's main thread: HTTP ${ms(loop.http)}; file tail ${ms(loop.file_tail)}`);
     const worker = results.find((r) => r.path === 'http' && r.offered === undefined);
     const onMain = results.find((r) => r.path === 'http (engine on main thread)');
-    if (worker && onMain) console.log(`HTTP closed loop, engine in its worker thread vs on the main thread (same run): ${(worker.linesPerSec / onMain.linesPerSec).toFixed(2)}×`);
+    const oneThread = results.find((r) => r.path === 'http (1 engine thread)');
+    if (worker && onMain && oneThread) console.log(`HTTP closed loop vs the engine on the main thread (same run): ${threads} engine threads ${(worker.linesPerSec / onMain.linesPerSec).toFixed(2)}×, 1 engine thread ${(oneThread.linesPerSec / onMain.linesPerSec).toFixed(2)}×`);
     for (const p of ['http', 'file_tail']) {
       const ok = results.filter((r) => r.path === p && (r.p99 ?? Infinity) < SLO_MS && r.found === r.novel);
       const best = ok.sort((a, b) => b.linesPerSec - a.linesPerSec)[0];
