@@ -70,6 +70,27 @@ class ListSource implements Source {
   }
 }
 
+/** A source the test feeds batch by batch (no cursor: `push` resolves when the batch is processed). */
+class QueueSource implements Source {
+  readonly id = 'stdin#0';
+  private emit: ((b: RawBatch) => Promise<void>) | null = null;
+  private started: () => void = () => undefined;
+  private readonly ready = new Promise<void>((resolve) => (this.started = resolve));
+  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    this.emit = emit;
+    this.started();
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  async push(records: RawBatch['records']): Promise<void> {
+    await this.ready;
+    await this.emit!({ records });
+  }
+  ack(): void {}
+  stats() {
+    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
+  }
+}
+
 const until = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -193,6 +214,46 @@ describe('EngineThread (the engine in a worker thread)', () => {
     // Acks reach the source only once both workers acknowledged: the last one covers all input.
     expect(source.acked.at(-1)).toBe(input.at(-1)?.cursor);
     for (const c of source.acked) expect(input.map((b) => b.cursor).includes(c)).toBe(true);
+    store.close();
+  }, 60_000);
+
+  it('sends `learn` feedback to the worker that owns the source, and that detector stops flagging it', async () => {
+    const cfg = validate(
+      {
+        data_dir: dir,
+        pipeline: { engine_threads: 2 },
+        parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+        sources: [{ type: 'stdin' }],
+        detectors: { novelty: { enabled: false }, rate: { enabled: false }, model: { enabled: false }, params: { min_samples: 10 } },
+      },
+      serveConfigSchema,
+    );
+    const at = (minute: number, second: number) => `081109 20${String(minute).padStart(2, '0')}${String(second).padStart(2, '0')}`;
+    const line = (source: string, minute: number, second: number, ms: number) => ({ source, text: `${at(minute, second)} 148 INFO dfs.DataNode: Served block in ${ms} ms`, arrivalTs: 1 });
+    const source = new QueueSource();
+    const dbPath = join(dir, 'learn.db');
+    const store = openStore(dbPath, { clock: systemClock });
+    const live: Anomaly[] = [];
+    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, logger: silentLogger, onAnomalies: (a) => live.push(...a) });
+    await thread.ready;
+    const abort = new AbortController();
+    const running = thread.run(abort.signal);
+    const names = ['svc-a', 'svc-b'];
+    // 40 normal latencies (10–14 ms) per source, then one of 5 s each: flagged on both.
+    await source.push(names.flatMap((n) => Array.from({ length: 40 }, (_, i) => line(n, 10, i, 10 + (i % 5)))));
+    await source.push(names.map((n) => line(n, 21, 0, 5000)));
+    expect(live.map((a) => [a.source, a.detector]).sort()).toEqual([['svc-a', 'params'], ['svc-b', 'params']]);
+    // "Expected change — learn as normal" on svc-b's anomaly, as the feedback policy sends it.
+    const b = live.find((a) => a.source === 'svc-b')!;
+    const top = b.explanation[0];
+    const params = thread.detectorProxies().find((d) => d.kind === 'params')!;
+    expect(params.learnAsNormal?.({ source: 'svc-b', templateId: b.templateId, feature: top.feature, observed: top.observed })).toBe(true);
+    // Five minutes later (a new time bucket) the same slowness again: svc-a is flagged again, svc-b is not.
+    await source.push(names.map((n) => line(n, 26, 0, 5000)));
+    abort.abort();
+    await running;
+    expect(live.map((a) => a.source).sort()).toEqual(['svc-a', 'svc-a', 'svc-b']);
+    expect(thread.errors).toEqual([]);
     store.close();
   }, 60_000);
 
