@@ -136,13 +136,12 @@ export function buildApi(opts: ApiOptions): Api {
     return reply.type('application/yaml; charset=utf-8').send(openApi);
   });
 
-  app.get('/api/health', async () => ({
-    status: 'ok',
-    version: opts.version,
-    uptimeMs: opts.clock.now() - started,
-    streamClients: feed.clients,
-    ...(opts.health?.() ?? {}),
-  }));
+  app.get('/api/health', async (_req, reply) => {
+    const body = { status: 'ok', version: opts.version, uptimeMs: opts.clock.now() - started, streamClients: feed.clients, ...(opts.health?.() ?? {}) };
+    // A pipeline that stopped processing is not healthy: 503 for load balancers and liveness probes.
+    if (body.status !== 'ok') void reply.status(503);
+    return body;
+  });
 
   app.get('/api/anomalies', async (req, reply) => {
     const q = parse(anomalyQuery, req.query, reply);

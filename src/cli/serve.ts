@@ -49,16 +49,28 @@ Examples:
     .action(async (flags: ServeFlags) => {
       const config = resolveConfig(flags);
       const logger = stderrLogger();
-      const svc = buildService(config, { clock: systemClock, logger, version });
+      let fatal: Error | null = null;
+      let stop = () => {};
+      const svc = buildService(config, {
+        clock: systemClock,
+        logger,
+        version,
+        // The pipeline stopped processing: stop and exit non-zero, so a supervisor restarts it (from the last checkpoint).
+        onFatal: (e) => {
+          fatal = e;
+          stop();
+        },
+      });
       const { url } = await svc.start();
       process.stderr.write(`anomalog: serving ${url} (API ${url}/api/anomalies, live feed ${url}/api/stream); data in ${config.data_dir}. Ctrl-C stops.\n`);
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
+        stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
       process.stderr.write('anomalog: stopping (draining and saving positions)…\n');
       await svc.stop();
+      if (fatal) throw fatal;
     });
 }
 

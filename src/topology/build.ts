@@ -31,6 +31,11 @@ export interface ServiceDeps {
   clock: Clock;
   logger: Logger;
   version: string;
+  /**
+   * Called when the pipeline can no longer process (an engine worker thread failed or died): the
+   * CLI stops and exits non-zero, so a supervisor restarts it from the last checkpoint.
+   */
+  onFatal?: (e: Error) => void;
 }
 
 export interface Service {
@@ -87,7 +92,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   };
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
   const engine = threaded
-    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
+    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, onFailure: (e) => deps.onFatal?.(e), logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
     : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
@@ -108,7 +113,10 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       if (engine instanceof EngineThread) await engine.refresh();
       return metrics.scrape();
     },
-    health: () => ({ sources: sources.map((s) => ({ id: s.id, ...s.stats() })), sinks: alerting.dispatchers.map((d) => d.health()), pipeline: engine.stats, feedback: { ...feedback.policy.stats } }),
+    health: () => ({
+      ...(engine instanceof EngineThread && engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
+      sources: sources.map((s) => ({ id: s.id, ...s.stats() })), sinks: alerting.dispatchers.map((d) => d.health()), pipeline: engine.stats, feedback: { ...feedback.policy.stats },
+    }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);

@@ -41,6 +41,8 @@ export interface EngineThreadOptions {
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
   /** Every processed batch's events, summarised (the UI's rate charts). */
   onRuns?: (runs: readonly EventRun[]) => void;
+  /** Called once when a worker thread fails or dies: the pipeline has stopped processing. */
+  onFailure?: (e: AnomalogError) => void;
   /** Where each record source's worker is kept (the store's `lanes`); in memory only without it. */
   lanes?: Pick<SourceLanes, 'get' | 'assign' | 'counts'>;
 }
@@ -142,6 +144,11 @@ export class EngineThread implements PipelineView {
 
   streamCounters(): StreamCounters[] {
     return this.lanes.flatMap((l) => l.counters);
+  }
+
+  /** Set once a worker thread failed: nothing is processed any more (a restart resumes from the last checkpoint). */
+  get failed(): AnomalogError | null {
+    return this.failure;
   }
 
   /** Fresh `streamCounters` (they are otherwise up to a second old): one round trip, at most 2 s. */
@@ -357,5 +364,6 @@ export class EngineThread implements PipelineView {
     for (const w of this.slots.splice(0)) w.reject(this.failure);
     // The other workers stop too: the service cannot go on with part of its sources.
     for (const l of this.lanes) void l.worker.terminate();
+    this.opts.onFailure?.(this.failure);
   }
 }

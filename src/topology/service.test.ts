@@ -111,3 +111,39 @@ describe('per-source parsing (format on a source entry overrides parser.format)'
     expect(() => validate({ sources: [{ type: 'stdin', formatt: 'json' }] }, serveConfigSchema)).toThrow(/sources\[0\].*formatt/);
   });
 });
+
+describe('an engine worker thread that dies', () => {
+  it('is reported: onFatal, /api/health 503 "failing" with the reason, and the service still stops cleanly', async () => {
+    const log2 = join(dir, 'dies.log');
+    writeFileSync(log2, sample.slice(0, 5).join('\n') + '\n');
+    const cfg = validate(
+      {
+        data_dir: join(dir, 'data-dies'),
+        server: { port: 0 },
+        parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+        sources: [{ type: 'file_tail', paths: [log2], poll_interval_ms: 20 }],
+        pipeline: { engine_threads: 1 },
+        detectors: { rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+      },
+      serveConfigSchema,
+    );
+    const fatal: Error[] = [];
+    const svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test', onFatal: (e) => fatal.push(e) });
+    const { url } = await svc.start();
+    try {
+      await until('the lines', async () => (svc.engine.stats.events >= 5 ? true : undefined));
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      // What an out-of-memory or a bug outside the engine's own error handling does to the thread.
+      const lanes = (svc.engine as unknown as { lanes: { worker: { terminate(): Promise<number> } }[] }).lanes;
+      await lanes[0].worker.terminate();
+      await until('the failure', async () => (fatal.length > 0 ? true : undefined));
+      expect(fatal[0]).toMatchObject({ code: 'ANOMALOG_ERR_ENGINE_THREAD' });
+      const res = await fetch(`${url}/api/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ status: 'failing', error: expect.stringMatching(/engine worker thread exited/) });
+      expect(svc.engine.errors.map((e) => e.component)).toContain('engine');
+    } finally {
+      await svc.stop();
+    }
+  }, 30_000);
+});
