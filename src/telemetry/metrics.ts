@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { SourceStats } from '../core/source.js';
 import { LabelCap } from './labels.js';
+import type { StreamCounters } from '../topology/engine.js';
 
 /** A configured source component and its counters (`Source.stats()`, with type-specific extras). */
 export interface ComponentReading {
@@ -24,14 +25,7 @@ export interface ComponentReading {
 }
 
 /** One record source (`file:/var/log/app.log`, `http:ingest`…): its parser's and miner's counters. */
-export interface StreamReading {
-  source: string;
-  lines: number;
-  events: number;
-  unmatched: number;
-  templates: number;
-  evictedTemplates: number;
-}
+export type StreamReading = StreamCounters;
 
 /** One alert sink: the policy's counts for it and its dispatcher's. */
 export interface SinkReading {
