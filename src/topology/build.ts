@@ -115,7 +115,10 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     },
     health: () => ({
       ...(engine instanceof EngineThread && engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
-      sources: sources.map((s) => ({ id: s.id, ...s.stats() })), sinks: alerting.dispatchers.map((d) => d.health()), pipeline: engine.stats, feedback: { ...feedback.policy.stats },
+      sources: sources.map((s) => ({ id: s.id, ...s.stats() })),
+      sinks: alerting.dispatchers.map((d) => d.health()),
+      pipeline: engine.stats,
+      feedback: { ...feedback.policy.stats },
     }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.

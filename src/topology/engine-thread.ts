@@ -300,7 +300,7 @@ export class EngineThread implements PipelineView {
         this.opts.logger[m.level](m.msg, m.fields);
         return;
       case 'failed':
-        this.fail(`An engine worker thread could not start: ${m.message}`);
+        this.fail(l.ready ? `An engine worker thread failed: ${m.message}` : `An engine worker thread could not start: ${m.message}`);
         return;
       case 'stopped':
         l.errors = m.errors;

@@ -36,6 +36,7 @@ export type FromWorker =
   | { t: 'ack'; src: number; cursor: Cursor; batch?: number }
   | { t: 'counters'; streams: StreamCounters[]; stats: EngineStats; errors: ComponentError[] }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
+  /** Could not start, or a batch failed: the pipeline stops (a restart resumes from the last checkpoint). */
   | { t: 'failed'; message: string }
   | { t: 'stopped'; stats: EngineStats; errors: ComponentError[] };
 

@@ -12,6 +12,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ComponentContext, Logger } from '../core/component.js';
 import { systemClock } from '../core/clock.js';
+import { AnomalogError } from '../core/errors.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
@@ -31,15 +32,18 @@ export interface EngineWorkerData {
 }
 
 const port = parentPort;
-if (port === null) throw new Error('topology/engine-worker runs as a worker thread');
+if (port === null) throw new AnomalogError('ANOMALOG_ERR_ENGINE_THREAD', 'topology/engine-worker runs as a worker thread, not on its own.');
 const send = (m: FromWorker): void => port.postMessage(m);
 
-const logger: Logger = {
-  debug: (msg, fields) => send({ t: 'log', level: 'debug', msg, fields }),
-  info: (msg, fields) => send({ t: 'log', level: 'info', msg, fields }),
-  warn: (msg, fields) => send({ t: 'log', level: 'warn', msg, fields }),
-  error: (msg, fields) => send({ t: 'log', level: 'error', msg, fields }),
+/** Log fields that cannot be cloned (a function, a socket) are sent as text rather than lost. */
+const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+  try {
+    send({ t: 'log', level, msg, fields });
+  } catch {
+    send({ t: 'log', level, msg, fields: { fields: String(fields) } });
+  }
 };
+const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 
 /** Which batch a (decoded) cursor came with: the main thread acks the source's own cursor object. */
 const cursorBatch = new WeakMap<Cursor, number>();
@@ -113,10 +117,14 @@ function start(data: EngineWorkerData): void {
       const source = sources[m.src];
       const batch = decodeBatch(m.batch);
       if (batch.cursor) cursorBatch.set(batch.cursor, m.id);
-      void source.emit!(batch).then(() => {
-        send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs });
-        runs = [];
-      });
+      void source.emit!(batch).then(
+        () => {
+          send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs });
+          runs = [];
+        },
+        // A batch the engine could not take (its store refused a write): nothing after it may be acknowledged.
+        (e: unknown) => send({ t: 'failed', message: `A batch could not be processed: ${e instanceof Error ? e.message : String(e)}` }),
+      );
     } else if (m.t === 'counters') {
       sendCounters();
     } else if (m.t === 'learn') {
