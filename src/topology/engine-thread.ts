@@ -294,7 +294,7 @@ export class EngineThread implements PipelineView {
         l.errors = m.errors;
         l.stats = m.stats;
         this.mirror();
-        if (--this.countersDue <= 0) for (const w of this.countersWaiting.splice(0)) w();
+        if (m.reply && --this.countersDue <= 0) for (const w of this.countersWaiting.splice(0)) w();
         return;
       case 'log':
         this.opts.logger[m.level](m.msg, m.fields);

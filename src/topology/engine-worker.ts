@@ -110,8 +110,8 @@ function start(data: EngineWorkerData): void {
   });
   const running = engine.run(abort.signal);
   // Parser counters for /metrics, at most a second old.
-  const sendCounters = () => send({ t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors] });
-  const counters = setInterval(sendCounters, 1000);
+  const sendCounters = (reply?: true) => send({ t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], reply });
+  const counters = setInterval(() => sendCounters(), 1000);
   port!.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
       const source = sources[m.src];
@@ -126,7 +126,7 @@ function start(data: EngineWorkerData): void {
         (e: unknown) => send({ t: 'failed', message: `A batch could not be processed: ${e instanceof Error ? e.message : String(e)}` }),
       );
     } else if (m.t === 'counters') {
-      sendCounters();
+      sendCounters(true);
     } else if (m.t === 'learn') {
       detectors.find((d) => d.kind === m.kind)?.learnAsNormal?.(m.what);
     } else if (m.t === 'stop') {
