@@ -23,6 +23,13 @@ export const feedbackConfigSchema = z
     kind_noise_share: z.number().min(0).max(1).default(0.8),
     /** Detectors whose kinds may be generalised that way (never novelty or model: a new template is news). */
     kind_detectors: z.array(z.enum(['rate', 'params'])).default(['rate', 'params']),
+    /**
+     * A new message type (novelty) close to one marked noise on the same source — same number of
+     * tokens, at least this share of positions equal (the Y/Z/T variants of one message) — is
+     * suppressed too; close to one marked real, its severity is raised. 0 disables. Set before any
+     * measurement (not tuned on the benchmark's labels).
+     */
+    similar_template_share: z.number().min(0).max(1).default(0.8),
   })
   .strict();
 

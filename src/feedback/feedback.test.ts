@@ -165,6 +165,29 @@ describe('FeedbackPolicy', () => {
     expect(q.apply([anomaly({ detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', observed: 1, expected: 0, contribution: 1 }] })])).toHaveLength(1);
   });
 
+  it('a new template close to one marked noise is suppressed, close to one marked real raised; others kept', () => {
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), similarShare: 0.8 });
+    const novel = (t: number, template: string, over: Partial<Anomaly> = {}) =>
+      anomaly({ id: `n${t}`, detector: 'novelty', templateId: t, severity: 'warning', explanation: [{ feature: 'new_template', templateId: t, template, observed: 1, expected: 0, contribution: 5 }], ...over });
+    const coord = (axis: string) => `ciod: ${axis} coordinate <NUM> exceeds physical dimension <NUM> at line <NUM> of node map file <PATH>`;
+    const header = (what: string) => `rts: kernel terminated for reason <ID>: bad message header: ${what} <NUM>`;
+    p.give({ ...fb(novel(1, coord('Y')), 'noise'), template: coord('Y') });
+    p.give({ ...fb(novel(2, header('invalid cpu')), 'real'), template: header('invalid cpu') });
+    const kept = p.apply([novel(3, coord('Z')), novel(4, header('invalid type')), novel(5, 'Power deactivated: <ID>'), novel(6, coord('Z'), { source: 'web' })]);
+    expect(kept.map((a) => [a.id, a.severity])).toEqual([
+      ['n4', 'error'],
+      ['n5', 'warning'],
+      ['n6', 'warning'],
+    ]);
+    expect(p.stats).toMatchObject({ suppressedBySimilar: 1, suppressed: 1, raised: 1 });
+    // Rare templates and other detectors are judged by their own fingerprints only.
+    expect(p.apply([novel(7, coord('T'), { explanation: [{ feature: 'rare_template', templateId: 7, template: coord('T'), observed: 1, expected: 3, contribution: 2 }] })])).toHaveLength(1);
+    // Off with share 0.
+    const off = new FeedbackPolicy({ clock: new ManualClock(0) });
+    off.give({ ...fb(novel(1, coord('Y')), 'noise'), template: coord('Y') });
+    expect(off.apply([novel(3, coord('Z'))])).toHaveLength(1);
+  });
+
   it('learn makes novelty stop flagging the template (new and rare), other templates still flagged', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 300, meanGapMs: 100 });
@@ -298,3 +321,35 @@ describe('feedback service → alerting', () => {
   });
 });
 
+
+describe('feedback service → close variants of new templates', () => {
+  it('passes the template text on give, and finds it again with the anomaly after a restart', () => {
+    const template = 'ciod: Y coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
+    const variant = 'ciod: Z coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
+    const a = anomaly({ id: 'y', detector: 'novelty', templateId: 3, explanation: [{ feature: 'new_template', templateId: 3, template, observed: 1, expected: 0, contribution: 5 }] });
+    const z = anomaly({ id: 'z', detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', templateId: 4, template: variant, observed: 1, expected: 0, contribution: 5 }] });
+    const rows: never[] = [];
+    const store = {
+      getAnomaly: (id: string) => (id === a.id ? a : undefined),
+      feedback: {
+        add: (f: object) => {
+          const row = { ...f, id: rows.length + 1, createdAt: 0 } as never;
+          rows.unshift(row);
+          return row;
+        },
+        forAnomaly: () => [],
+        query: () => ({ feedback: [], next: null }) as never,
+        latestPerFingerprint: () => rows,
+      },
+    };
+    const config = feedbackConfigSchema.parse({});
+    const policy = new FeedbackPolicy({ clock: new ManualClock(0), similarShare: config.similar_template_share });
+    new FeedbackService({ store, clock: new ManualClock(0), config, policy }).give(a.id, { verdict: 'noise' });
+    expect(policy.apply([z])).toEqual([]);
+    // Restart: the stored row has no template text; loadPolicy reads it from the anomaly.
+    const restarted = new FeedbackPolicy({ clock: new ManualClock(0), similarShare: config.similar_template_share });
+    new FeedbackService({ store, clock: new ManualClock(0), config, policy: restarted }).loadPolicy();
+    expect(restarted.apply([z])).toEqual([]);
+    expect(restarted.stats.suppressedBySimilar).toBe(1);
+  });
+});

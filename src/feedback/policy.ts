@@ -33,12 +33,16 @@ import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
 import type { Anomaly, Severity } from '../core/event.js';
 import type { NewFeedback, Verdict } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
+import { SimilarTemplates } from './similar.js';
 
 /** What `learn` needs of a detector. */
 export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal'>;
 
 /** One piece of feedback as the policy needs it (a stored row fits). */
-export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil'>;
+export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil'> & {
+  /** The anomaly's template text (novelty new templates: judges their close variants, `similar.ts`). */
+  template?: string;
+};
 
 interface Rule {
   verdict: Verdict;
@@ -54,6 +58,8 @@ export interface PolicyStats {
   suppressed: number;
   /** Of those, dropped because their kind was marked noise (`kind_noise_min`). */
   suppressedByKind: number;
+  /** Of those, new templates dropped as close variants of one marked noise (`similar_template_share`). */
+  suppressedBySimilar: number;
   /** Anomalies whose severity was raised by `real`. */
   raised: number;
   /** `learn` feedback a detector took. */
@@ -72,6 +78,8 @@ export interface FeedbackPolicyOptions {
   kindNoiseShare?: number;
   /** Detectors whose kinds may be generalised (default rate, params). */
   kindDetectors?: readonly string[];
+  /** `similar_template_share` (0: off). */
+  similarShare?: number;
 }
 
 interface Kind {
@@ -85,7 +93,7 @@ const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical']
 const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
 
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, raised: 0, learned: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
@@ -95,6 +103,7 @@ export class FeedbackPolicy {
   private readonly kindMin: number;
   private readonly kindShare: number;
   private readonly kindDetectors: ReadonlySet<string>;
+  private readonly similar: SimilarTemplates;
 
   constructor(private readonly opts: FeedbackPolicyOptions) {
     this.maxRules = opts.maxRules ?? 10_000;
@@ -102,6 +111,7 @@ export class FeedbackPolicy {
     this.kindMin = opts.kindNoiseMin ?? 5;
     this.kindShare = opts.kindNoiseShare ?? 0.8;
     this.kindDetectors = new Set(opts.kindDetectors ?? ['rate', 'params']);
+    this.similar = new SimilarTemplates(opts.similarShare ?? 0, 500);
   }
 
   /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
@@ -123,6 +133,7 @@ export class FeedbackPolicy {
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
     this.countKind(f, verdict);
+    if (f.template !== undefined && isNewTemplate(f.detector, f.feature) && (f.verdict === 'noise' || f.verdict === 'real')) this.similar.add(f.source, f.template, f.verdict);
     const tk = templateKeyOf(f);
     if (tk !== undefined) {
       this.realTemplates.delete(tk);
@@ -134,7 +145,7 @@ export class FeedbackPolicy {
 
   /** The engine hook: drops suppressed anomalies, raises the severity of ones like those marked real. */
   apply(found: Anomaly[]): Anomaly[] {
-    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0) return found;
+    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0 && this.similar.empty) return found;
     const now = this.opts.clock.now();
     const kept: Anomaly[] = [];
     for (const a of found) {
@@ -149,12 +160,20 @@ export class FeedbackPolicy {
         continue;
       }
       const tk = templateKeyOf(a);
-      if (rule?.verdict !== 'real' && !(tk !== undefined && this.realTemplates.has(tk)) && this.kindSuppressed(a)) {
+      const real = rule?.verdict === 'real' || (tk !== undefined && this.realTemplates.has(tk));
+      if (!real && this.kindSuppressed(a)) {
         this.stats.suppressed++;
         this.stats.suppressedByKind++;
         continue;
       }
-      if (this.steps > 0 && (rule?.verdict === 'real' || (tk !== undefined && this.realTemplates.has(tk)))) {
+      const top = a.explanation[0];
+      const like = !real && top?.template !== undefined && isNewTemplate(a.detector, top.feature) ? this.similar.judge(a.source, top.template) : undefined;
+      if (like === 'noise') {
+        this.stats.suppressed++;
+        this.stats.suppressedBySimilar++;
+        continue;
+      }
+      if (this.steps > 0 && (real || like === 'real')) {
         const from = SEVERITIES.indexOf(a.severity);
         const to = SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, from) + this.steps)];
         if (to !== a.severity) {
@@ -216,4 +235,9 @@ export class FeedbackPolicy {
     if (ok) this.stats.learned++;
     return ok;
   }
+}
+
+/** A novelty "new message type" anomaly (the only kind judged by its close variants). */
+function isNewTemplate(detector: string, feature: string | undefined): boolean {
+  return detector === 'novelty' && feature === 'new_template';
 }

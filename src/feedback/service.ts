@@ -15,7 +15,7 @@ import type { FeedbackPage, FeedbackQuery, FeedbackRow, NewFeedback } from '../s
 import type { FeedbackConfig } from './config.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { fingerprintOf } from './fingerprint.js';
-import type { FeedbackPolicy } from './policy.js';
+import type { FeedbackPolicy, PolicyFeedback } from './policy.js';
 
 /** `POST /api/anomalies/:id/feedback` body: strict, unknown keys are refused. */
 export const feedbackBodySchema = z
@@ -60,7 +60,14 @@ export class FeedbackService {
 
   /** Rebuilds the policy from the store (call once at start, after the detectors restored their state). */
   loadPolicy(): void {
-    this.opts.policy?.load(this.opts.store.feedback.latestPerFingerprint(this.opts.config.max_rules));
+    const rows = this.opts.store.feedback.latestPerFingerprint(this.opts.config.max_rules);
+    // New-template verdicts judge their close variants by template text, which lives with the anomaly.
+    const withText = rows.map((r): PolicyFeedback => {
+      if (r.detector !== 'novelty' || r.feature !== 'new_template') return r;
+      const template = this.opts.store.getAnomaly(r.anomalyId)?.explanation[0]?.template;
+      return template === undefined ? r : { ...r, template };
+    });
+    this.opts.policy?.load(withText);
   }
 
   /** Stores and applies feedback on an anomaly; undefined when there is no such anomaly. */
@@ -81,7 +88,7 @@ export class FeedbackService {
       f.muteUntil = this.opts.clock.now() + ms;
     }
     const row = this.opts.store.feedback.add(f);
-    this.opts.policy?.give(row);
+    this.opts.policy?.give(top?.template !== undefined ? { ...row, template: top.template } : row);
     if (body.verdict === 'noise' || body.verdict === 'mute') {
       const fp = f.fingerprint;
       this.opts.withdrawAlerts?.(a, (first) => fingerprintOf(first) === fp);
