@@ -146,4 +146,31 @@ describe('an engine worker thread that dies', () => {
       await svc.stop();
     }
   }, 30_000);
+
+  it('an HTTP ingest after the engine died is answered 503 (retry), not 500', async () => {
+    const cfg = validate(
+      {
+        data_dir: join(dir, 'data-dies-http'),
+        server: { port: 0 },
+        sources: [{ type: 'http' }],
+        pipeline: { engine_threads: 1 },
+        detectors: { rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+      },
+      serveConfigSchema,
+    );
+    const svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await svc.start();
+    const ingest = () => fetch(`${url}/ingest?source=app`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello world 1\nhello world 2\n' });
+    try {
+      expect((await ingest()).status).toBe(200);
+      const lanes = (svc.engine as unknown as { lanes: { worker: { terminate(): Promise<number> } }[] }).lanes;
+      await lanes[0].worker.terminate();
+      await until('the failure', async () => (svc.engine.errors.length > 0 ? true : undefined));
+      const res = await ingest();
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BUSY' });
+    } finally {
+      await svc.stop();
+    }
+  }, 30_000);
 });

@@ -72,7 +72,15 @@ export class HttpSource implements Source {
     this.st.bytes += Number(req.headers['content-length'] ?? 0);
     this.st.received += d.records.length;
     this.st.dropped += d.rejected;
-    if (d.records.length > 0) await this.emit({ records: d.records });
+    if (d.records.length > 0) {
+      try {
+        await this.emit({ records: d.records });
+      } catch (e) {
+        // The pipeline stopped (an engine thread died): nothing was taken; the shipper retries on 503.
+        if ((e as { code?: string }).code !== 'ANOMALOG_ERR_ENGINE_THREAD') throw e;
+        return reply.status(503).send({ error: `The pipeline is not processing; retry later. ${(e as Error).message}`, code: 'ANOMALOG_ERR_API_BUSY' });
+      }
+    }
     const body = { accepted: d.records.length, rejected: d.rejected, ...(d.errors.length ? { errors: d.errors } : {}) };
     if (d.rejected > 0) {
       this.st.errors++;
