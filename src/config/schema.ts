@@ -102,6 +102,11 @@ export const serveConfigSchema = z
          * learning again (warm-up), their templates are kept.
          */
         engine_threads: z.union([z.literal('auto'), z.number().int().min(1).max(16)]).default('auto'),
+        /**
+         * Lines handed to the engine threads and not processed yet beyond which the pipeline is busy:
+         * HTTP ingest answers 429 (`Retry-After: 1`) before reading bodies; other sources wait.
+         */
+        max_pending_lines: z.number().int().min(1000).default(200_000),
       })
       .strict()
       .prefault({}),

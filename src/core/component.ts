@@ -29,6 +29,11 @@ export interface ComponentContext {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly signal: AbortSignal;
+  /**
+   * True while the pipeline has more work waiting than it should queue (`pipeline.max_pending_lines`):
+   * a source that can refuse input (HTTP ingest: 429, the shipper retries) does so; others just wait.
+   */
+  readonly busy?: () => boolean;
 }
 
 export interface ComponentDefinition<C, T> {

@@ -64,6 +64,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     checkpoints: store.checkpoints,
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
+    // Read at request time, once the engine exists: the in-process engine is never behind (it runs in the emit).
+    busy: () => engine instanceof EngineThread && engine.busy,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;

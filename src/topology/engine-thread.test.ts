@@ -81,6 +81,11 @@ class QueueSource implements Source {
     this.started();
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   }
+  /** The engine's emit, to hand batches over without waiting. */
+  async emitter(): Promise<(b: RawBatch) => Promise<void>> {
+    await this.ready;
+    return this.emit!;
+  }
   async push(records: RawBatch['records']): Promise<void> {
     await this.ready;
     await this.emit!({ records });
@@ -254,6 +259,30 @@ describe('EngineThread (the engine in a worker thread)', () => {
     await running;
     expect(live.map((a) => a.source).sort()).toEqual(['svc-a', 'svc-a', 'svc-b']);
     expect(thread.errors).toEqual([]);
+    store.close();
+  }, 60_000);
+
+  it('is busy while more than max_pending_lines wait in the threads, and not once they are processed', async () => {
+    const cfg = validate({ ...config(1), pipeline: { engine_threads: 1, max_pending_lines: 1000 } }, serveConfigSchema);
+    const source = new QueueSource();
+    const dbPath = join(dir, 'busy.db');
+    const store = openStore(dbPath, { clock: systemClock });
+    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, logger: silentLogger });
+    await thread.ready;
+    const abort = new AbortController();
+    const running = thread.run(abort.signal);
+    const emit = await source.emitter();
+    const batch = () => ({ records: Array.from({ length: 600 }, (_, i) => ({ source: 'hdfs', text: sample[i % sample.length], arrivalTs: 1 })) });
+    expect(thread.busy).toBe(false);
+    // Handed over synchronously: 600 waiting is not busy yet, 1,200 is.
+    const first = emit(batch());
+    expect(thread.busy).toBe(false);
+    const second = emit(batch());
+    expect(thread.busy).toBe(true);
+    await Promise.all([first, second]);
+    expect(thread.busy).toBe(false);
+    abort.abort();
+    await running;
     store.close();
   }, 60_000);
 

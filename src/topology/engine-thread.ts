@@ -50,6 +50,7 @@ export interface EngineThreadOptions {
 interface Pending {
   /** Parts still in workers (a batch is split when its records belong to several). */
   parts: number;
+  lines: number;
   /** Taken early (a batch with a cursor): counts against `EARLY`. */
   early: boolean;
   resolve: () => void;
@@ -91,6 +92,8 @@ export class EngineThread implements PipelineView {
   private early = 0;
   private readonly slots: Pick<Pending, 'resolve' | 'reject'>[] = [];
   private nextId = 0;
+  /** Lines of the batches in `pending`. */
+  private pendingLines = 0;
   private readonly countersWaiting: (() => void)[] = [];
   private countersDue = 0;
   private failure: AnomalogError | null = null;
@@ -146,6 +149,11 @@ export class EngineThread implements PipelineView {
     return this.lanes.flatMap((l) => l.counters);
   }
 
+  /** More than `pipeline.max_pending_lines` handed over and not processed yet (HTTP ingest answers 429). */
+  get busy(): boolean {
+    return this.pendingLines > this.opts.config.pipeline.max_pending_lines;
+  }
+
   /** Set once a worker thread failed: nothing is processed any more (a restart resumes from the last checkpoint). */
   get failed(): AnomalogError | null {
     return this.failure;
@@ -194,7 +202,8 @@ export class EngineThread implements PipelineView {
     if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { parts: parts.length, early, resolve, reject });
+      this.pending.set(id, { parts: parts.length, lines: batch.records.length, early, resolve, reject });
+      this.pendingLines += batch.records.length;
       for (const [lane, part] of parts) {
         const wire = encodeBatch(part);
         const transfer: ArrayBuffer[] = [];
@@ -276,6 +285,7 @@ export class EngineThread implements PipelineView {
         const p = this.pending.get(m.id);
         if (p && --p.parts === 0) {
           this.pending.delete(m.id);
+          this.pendingLines -= p.lines;
           p.resolve();
           if (p.early) this.settled();
         }
@@ -361,6 +371,7 @@ export class EngineThread implements PipelineView {
     this.onReady?.reject(this.failure);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
+    this.pendingLines = 0;
     for (const w of this.slots.splice(0)) w.reject(this.failure);
     // The other workers stop too: the service cannot go on with part of its sources.
     for (const l of this.lanes) void l.worker.terminate();

@@ -91,3 +91,30 @@ describe('HTTP ingest', () => {
     expect(big.statusCode).toBe(413);
   });
 });
+
+describe('HTTP ingest under load', () => {
+  it('answers 429 with Retry-After while the pipeline is busy, before reading the body, and counts it', async () => {
+    let busy = true;
+    const app2 = Fastify();
+    const src = new HttpSource(httpSourceConfigSchema.parse({}), new ManualClock(1), 'http#1', () => busy);
+    src.register(app2);
+    await app2.ready();
+    const emitted: number[] = [];
+    const ac2 = new AbortController();
+    const run = src.run(async (b) => void emitted.push(b.records.length), ac2.signal);
+    for (const url of ['/ingest?source=a', '/_bulk', '/loki/api/v1/push', '/v1/logs']) {
+      const r = await app2.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'x\n' });
+      expect(r.statusCode).toBe(429);
+      expect(r.headers['retry-after']).toBe('1');
+      expect(r.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BUSY' });
+    }
+    expect(src.stats()).toMatchObject({ throttled: 4, received: 0 });
+    busy = false;
+    const ok = await app2.inject({ method: 'POST', url: '/ingest?source=a', headers: { 'content-type': 'text/plain' }, payload: 'one\ntwo\n' });
+    expect(ok.statusCode).toBe(200);
+    expect(emitted).toEqual([2]);
+    ac2.abort();
+    await run;
+    await app2.close();
+  });
+});

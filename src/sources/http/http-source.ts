@@ -4,8 +4,10 @@
  * the Elasticsearch bulk API (`POST /_bulk`: Filebeat, Logstash, Fluent Bit, Vector), Loki push
  * JSON (`POST /loki/api/v1/push`: Promtail/Alloy with JSON encoding) and OTLP/HTTP JSON logs
  * (`POST /v1/logs`: OpenTelemetry collectors). A request is answered after its records were taken by
- * the pipeline (back-pressure reaches the shipper as latency). Valid records of a partly bad body
- * are taken; the answer is then a 400 that says what was rejected.
+ * the pipeline (back-pressure reaches the shipper as latency); while the pipeline has more than
+ * `pipeline.max_pending_lines` waiting, requests are refused with 429 + `Retry-After` before their
+ * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
+ * what was rejected.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,20 +18,27 @@ import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
 import { type Decoded, decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp, streamName } from './decode.js';
 
+export interface HttpSourceStats extends SourceStats {
+  /** Requests refused with 429 because the pipeline was busy (before their bodies were read). */
+  throttled: number;
+}
+
 export class HttpSource implements Source {
   readonly id: string;
   private emit: ((b: RawBatch) => Promise<void>) | null = null;
-  private readonly st: SourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0 };
+  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0 };
 
   constructor(
     private readonly cfg: HttpSourceConfig,
     private readonly clock: Clock = systemClock,
     id = 'http',
+    /** The pipeline's overload signal (`ComponentContext.busy`). */
+    private readonly busy: () => boolean = () => false,
   ) {
     this.id = id;
   }
 
-  stats(): SourceStats {
+  stats(): HttpSourceStats {
     return { ...this.st };
   }
 
@@ -49,7 +58,13 @@ export class HttpSource implements Source {
   register(app: FastifyInstance): void {
     const p = this.cfg.source_prefix;
     app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
-    const opts = { bodyLimit: this.cfg.max_body_bytes };
+    // A busy pipeline refuses before the body is read: memory stays bounded however many shippers push.
+    const onRequest = (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (!this.busy()) return done();
+      this.st.throttled++;
+      void reply.status(429).header('retry-after', '1').send({ error: 'The pipeline is behind; retry in a second.', code: 'ANOMALOG_ERR_API_BUSY' });
+    };
+    const opts = { bodyLimit: this.cfg.max_body_bytes, onRequest };
     const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
     app.post('/ingest', opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
     // Elasticsearch accepts bulk bodies labelled application/json too: in this scope JSON is read as text.

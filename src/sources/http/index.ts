@@ -11,7 +11,7 @@ import type { Source } from '../../core/source.js';
 import { type HttpSourceConfig, httpSourceConfigSchema } from './config.js';
 import { HttpSource } from './http-source.js';
 
-export { HttpSource } from './http-source.js';
+export { HttpSource, type HttpSourceStats } from './http-source.js';
 export { httpSourceConfigSchema, type HttpSourceConfig } from './config.js';
 export { decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp } from './decode.js';
 
@@ -19,5 +19,5 @@ export const definition: ComponentDefinition<HttpSourceConfig, Source> = {
   kind: 'source',
   type: 'http',
   configSchema: httpSourceConfigSchema,
-  build: (config: HttpSourceConfig, ctx: ComponentContext) => new HttpSource(config, ctx.clock, ctx.id),
+  build: (config: HttpSourceConfig, ctx: ComponentContext) => new HttpSource(config, ctx.clock, ctx.id, ctx.busy),
 };
