@@ -19,6 +19,9 @@ import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
 import type { EngineStore } from './ports.js';
+import type { EngineStats, PipelineView, StreamCounters } from './pipeline-view.js';
+
+export type { EngineStats, PipelineView, StreamCounters } from './pipeline-view.js';
 import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
 
@@ -69,34 +72,6 @@ export interface EngineOptions {
    */
   maxSources?: number;
   logger?: Logger;
-}
-
-export interface EngineStats {
-  batches: number;
-  records: number;
-  events: number;
-  anomalies: number;
-  duplicates: number;
-  errors: number;
-  /** Parsers dropped from memory because more than `maxSources` record sources were active. */
-  evictedSources: number;
-}
-
-/** One record source's parser counters. */
-export interface StreamCounters {
-  source: string;
-  lines: number;
-  events: number;
-  unmatched: number;
-  templates: number;
-  evictedTemplates: number;
-}
-
-/** What the rest of the service reads of a running pipeline, in this thread or in a worker. */
-export interface PipelineView {
-  readonly stats: EngineStats;
-  readonly errors: readonly ComponentError[];
-  streamCounters(): StreamCounters[];
 }
 
 interface SourceState {
