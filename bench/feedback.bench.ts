@@ -43,10 +43,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { processEnv, validate } from '../src/config/load.js';
-import { DETECTORS } from '../src/config/registry.js';
+import { buildDetectors } from '../src/config/registry.js';
 import { serveConfigSchema } from '../src/config/schema.js';
 import { ManualClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/component.js';
+import { type ComponentContext, silentLogger } from '../src/core/component.js';
 import type { StreamDetector } from '../src/core/detector.js';
 import type { Anomaly, LogEvent } from '../src/core/event.js';
 import type { RawRecord, Source } from '../src/core/source.js';
@@ -199,17 +199,11 @@ function lowerBound(xs: readonly number[], x: number): number {
 }
 
 /** The detectors `anomalog serve` builds by default, as topology/build.ts builds them (model: inline training). */
-async function defaultDetectors(store: Store, clock: ManualClock, signal: AbortSignal): Promise<StreamDetector[]> {
-  const config = validate({}, serveConfigSchema).detectors as Record<string, { enabled: boolean } & Record<string, unknown>>;
-  const detectors: StreamDetector[] = [];
-  for (const [type, section] of Object.entries(config)) {
-    const { enabled, ...cfg } = section;
-    if (!enabled || (type === 'model' && !withModel)) continue;
-    if (type === 'model') cfg.train_in = 'inline';
-    const ctx = { id: type, logger: silentLogger, clock, signal, checkpoints: store.checkpoints, models: store };
-    detectors.push((await (DETECTORS as Record<string, { build(c: never, x: never): unknown }>)[type].build(cfg as never, ctx as never)) as StreamDetector);
-  }
-  return detectors;
+function defaultDetectors(store: Store, clock: ManualClock, signal: AbortSignal): StreamDetector[] {
+  const config = validate({}, serveConfigSchema).detectors;
+  // The model detector trains inline (inside `tick`, at event time): the replay is deterministic.
+  const section = { ...config, model: { ...config.model, enabled: config.model.enabled && withModel, train_in: 'inline' } };
+  return buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal, checkpoints: store.checkpoints, models: store }) as ComponentContext);
 }
 
 interface RunResult {
@@ -226,7 +220,7 @@ async function replay(ds: Dataset, lines: Line[], withFeedback: { truth: Truth; 
   const clock = new ManualClock(0);
   const store = openStore(':memory:', { clock });
   const abort = new AbortController();
-  const detectors = await defaultDetectors(store, clock, abort.signal);
+  const detectors = defaultDetectors(store, clock, abort.signal);
   const fb = withFeedback ? createFeedback({ store, clock, detectors, config: feedbackConfig }) : undefined;
   const anomalies: Anomaly[] = [];
   const events: LogEvent[] = [];

@@ -335,7 +335,7 @@ function parseOnly(corpus: Corpus, lines: number): { linesPerSec: number; lines:
 async function pipelineOnly(corpus: Corpus, lines: number, dir: string): Promise<{ linesPerSec: number; lines: number }> {
   const { validate } = await import('../src/config/load.js');
   const { serveConfigSchema } = await import('../src/config/schema.js');
-  const { DETECTORS } = await import('../src/config/registry.js');
+  const { buildDetectors } = await import('../src/config/registry.js');
   const { systemClock } = await import('../src/core/clock.js');
   const { silentLogger } = await import('../src/core/component.js');
   const { openStore } = await import('../src/store/index.js');
@@ -344,13 +344,9 @@ async function pipelineOnly(corpus: Corpus, lines: number, dir: string): Promise
   const store = openStore(join(dir, 'pipeline.db'), { clock: systemClock });
   const abort = new AbortController();
   const ctx = (id: string) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store });
-  const detectors = [];
-  for (const [type, section] of Object.entries(config.detectors)) {
-    const { enabled, ...cfg } = section;
-    if (enabled) detectors.push(await (DETECTORS as Record<string, { build(c: never, x: never): unknown }>)[type].build(cfg as never, ctx(type) as never));
-  }
+  const detectors = buildDetectors(config.detectors, ctx);
   const source = { id: 'bench', stats: () => ({}), ack() {}, async run() {} };
-  const engine = new Engine({ sources: [source as never], detectors: detectors as never, store, clock: systemClock, checkpointMs: config.pipeline.checkpoint_interval_ms, parserOptions: () => ({}) });
+  const engine = new Engine({ sources: [source as never], detectors, store, clock: systemClock, checkpointMs: config.pipeline.checkpoint_interval_ms, parserOptions: () => ({}) });
   let done = 0;
   const t0 = performance.now();
   for (let b = 0; done < lines; b++) {

@@ -9,11 +9,10 @@ import { validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { ManualClock } from '../core/clock.js';
-import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { RawBatch, Source } from '../core/source.js';
-import { DETECTORS, type DetectorType } from '../config/registry.js';
+import { buildDetectors } from '../config/registry.js';
 import { LineSplitter } from '../parsers/lines/index.js';
 import { openStore } from '../store/index.js';
 import { Engine } from '../topology/engine.js';
@@ -53,11 +52,7 @@ Examples:
       const base = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : validate({}, serveConfigSchema);
       const clock = new ManualClock(0);
       const store = openStore(flags.dataDir ? `${flags.dataDir}/anomalog.db` : ':memory:', { clock });
-      const detectors: StreamDetector[] = [];
-      for (const [type, section] of Object.entries(base.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
-        const { enabled, ...cfg } = section;
-        if (enabled) detectors.push(DETECTORS[type].build(cfg as never, { id: type, logger: silentLogger, clock, signal: new AbortController().signal }) as StreamDetector);
-      }
+      const detectors = buildDetectors(base.detectors, (type) => ({ id: type, logger: silentLogger, clock, signal: new AbortController().signal }));
       let count = 0;
       const print = (list: Anomaly[]) => {
         count += list.length;

@@ -3,7 +3,7 @@
  * The one explicit map from component `type` to its definition. Adding a component means one folder
  * and one line here (STYLE.md §2).
  */
-import type { ComponentDefinition } from '../core/component.js';
+import type { ComponentContext, ComponentDefinition } from '../core/component.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
@@ -48,3 +48,16 @@ export const SINKS = {
 export type SourceType = keyof typeof SOURCES;
 export type DetectorType = keyof typeof DETECTORS;
 export type SinkType = keyof typeof SINKS;
+
+/**
+ * The enabled detectors of a `detectors` config section, built through the registry in its order
+ * (`ctx` gives each its build context). Detector builds are synchronous.
+ */
+export function buildDetectors(section: Readonly<Record<string, { enabled: boolean }>>, ctx: (type: DetectorType) => ComponentContext): StreamDetector[] {
+  const out: StreamDetector[] = [];
+  for (const [type, entry] of Object.entries(section) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
+    const { enabled, ...cfg } = entry;
+    if (enabled) out.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
+  }
+  return out;
+}

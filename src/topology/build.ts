@@ -16,7 +16,7 @@ import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
 import { RateHistory } from '../api/rate-history.js';
-import { DETECTORS, type DetectorType, SOURCES, type SourceType } from '../config/registry.js';
+import { buildDetectors, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
 import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
@@ -73,13 +73,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   });
   // The worker thread has its own wall clock: a simulated one (demo, tests) keeps the engine here.
   const threaded = config.pipeline.engine_thread === 'worker' && deps.clock === systemClock;
-  const detectors: StreamDetector[] = [];
-  if (!threaded) {
-    for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
-      const { enabled, ...cfg } = section;
-      if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
-    }
-  }
+  const detectors: StreamDetector[] = threaded ? [] : buildDetectors(config.detectors, ctx);
   // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
   const history = new RateHistory({ clock: deps.clock });
   // Alert links: alerts.public_url, else the address the API listens on (known after listen).

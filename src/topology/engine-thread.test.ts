@@ -6,8 +6,7 @@ import { validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { silentLogger } from '../core/component.js';
-import { DETECTORS } from '../config/registry.js';
-import type { StreamDetector } from '../core/detector.js';
+import { buildDetectors } from '../config/registry.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { openStore } from '../store/index.js';
@@ -133,9 +132,7 @@ describe('engine wire format', () => {
 /** The in-process engine over the same batches, run and stopped like the threaded one: what it stored. */
 async function reference(cfg: ServeConfig, input: RawBatch[], name: string): Promise<Anomaly[]> {
   const refStore = openStore(join(dir, name), { clock: systemClock });
-  const detectors = Object.entries(cfg.detectors)
-    .filter(([, d]) => d.enabled)
-    .map(([type, { enabled: _e, ...c }]) => DETECTORS[type as keyof typeof DETECTORS].build(c as never, { id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }) as StreamDetector);
+  const detectors = buildDetectors(cfg.detectors, (type) => ({ id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }));
   const engine = new Engine({ sources: [new ListSource(input)], detectors, store: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
   const abort = new AbortController();
   const run = engine.run(abort.signal);

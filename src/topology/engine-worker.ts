@@ -13,11 +13,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ComponentContext, Logger } from '../core/component.js';
 import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
-import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { eventRuns, type EventRun } from '../api/rate-history.js';
-import { DETECTORS, type DetectorType } from '../config/registry.js';
+import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore } from '../store/index.js';
 import { Engine } from './engine.js';
@@ -80,11 +79,7 @@ function start(data: EngineWorkerData): void {
     models: store,
   });
   const sources = config.sources.map((s, i) => new RemoteSource(`${(s as { type: string }).type}#${i}`, i));
-  const detectors: StreamDetector[] = [];
-  for (const [type, section] of Object.entries(config.detectors) as [DetectorType, { enabled: boolean } & Record<string, unknown>][]) {
-    const { enabled, ...cfg } = section;
-    if (enabled) detectors.push(DETECTORS[type].build(cfg as never, ctx(type)) as StreamDetector);
-  }
+  const detectors = buildDetectors(config.detectors, ctx);
   const parsing = config.sources.map(sourceParsing);
   let runs: EventRun[] = [];
   const engine = new Engine({
