@@ -65,7 +65,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
     // Read at request time, once the engine exists: the in-process engine is never behind (it runs in the emit).
-    busy: () => engine instanceof EngineThread && engine.busy,
+    busy: () => engine.busy,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
@@ -95,7 +95,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const feedback = createFeedback({
     store,
     clock: deps.clock,
-    detectors: engine instanceof EngineThread ? engine.detectorProxies() : detectors,
+    detectors: engine.learners(),
     config: config.feedback,
     withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind),
   });
@@ -106,11 +106,11 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     clock: deps.clock,
     version: deps.version,
     metrics: async () => {
-      if (engine instanceof EngineThread) await engine.refresh();
+      await engine.refresh();
       return metrics.scrape();
     },
     health: () => ({
-      ...(engine instanceof EngineThread && engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
+      ...(engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
       sources: sources.map((s) => ({ id: s.id, ...s.stats() })),
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
@@ -136,7 +136,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     api,
     alerting,
     async start() {
-      if (engine instanceof EngineThread) await engine.ready;
+      await engine.ready;
       const url = await api.app.listen({ host: config.server.host, port: config.server.port });
       if (config.alerts.public_url === undefined) publicUrl = url;
       alerting.start();

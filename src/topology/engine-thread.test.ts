@@ -248,7 +248,7 @@ describe('EngineThread (the engine in a worker thread)', () => {
     // "Expected change — learn as normal" on svc-b's anomaly, as the feedback policy sends it.
     const b = live.find((a) => a.source === 'svc-b')!;
     const top = b.explanation[0];
-    const params = thread.detectorProxies().find((d) => d.kind === 'params')!;
+    const params = thread.learners().find((d) => d.kind === 'params')!;
     expect(params.learnAsNormal?.({ source: 'svc-b', templateId: b.templateId, feature: top.feature, observed: top.observed })).toBe(true);
     // Five minutes later (a new time bucket) the same slowness again: svc-a is flagged again, svc-b is not.
     await source.push(names.map((n) => line(n, 26, 0, 5000)));

@@ -133,7 +133,7 @@ export class EngineThread implements PipelineView {
   }
 
   /** Stand-ins for the workers' detectors, for the feedback policy (`learn` goes to the source's worker). */
-  detectorProxies(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[] {
+  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[] {
     const kinds = Object.entries(this.opts.config.detectors).filter(([, d]) => (d as { enabled: boolean }).enabled);
     return kinds.map(([kind]) => ({
       kind,

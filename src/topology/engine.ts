@@ -138,6 +138,21 @@ export class Engine implements PipelineView {
     for (const [id, st] of this.parsers) yield [id, st.parser];
   }
 
+  /** Detector state is restored in the constructor. */
+  readonly ready: Promise<void> = Promise.resolve();
+  /** Batches run inside `emit`: this engine is never behind its sources. */
+  readonly busy = false;
+  readonly failed: Error | null = null;
+
+  /** The counters are read live on this thread. */
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  learners(): StreamDetector[] {
+    return this.opts.detectors;
+  }
+
   /** Each record source's parser counters (what /metrics reads; plain data, so it crosses threads). */
   streamCounters(): StreamCounters[] {
     const out: StreamCounters[] = [];

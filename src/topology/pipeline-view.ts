@@ -4,6 +4,7 @@
  * engine runs on this thread (`Engine`) or in worker threads (`EngineThread`).
  */
 import type { ComponentError } from '../core/component.js';
+import type { StreamDetector } from '../core/detector.js';
 
 export interface EngineStats {
   batches: number;
@@ -31,4 +32,14 @@ export interface PipelineView {
   readonly stats: EngineStats;
   readonly errors: readonly ComponentError[];
   streamCounters(): StreamCounters[];
+  /** Resolves once the detectors restored their state; rejects when the pipeline cannot start. */
+  readonly ready: Promise<void>;
+  /** More work waiting than it should queue (`pipeline.max_pending_lines`): HTTP ingest answers 429. */
+  readonly busy: boolean;
+  /** Set once the pipeline stopped processing for good (a restart resumes from the last checkpoint). */
+  readonly failed: Error | null;
+  /** Makes `streamCounters` current (a round trip to worker threads; nothing on this thread). */
+  refresh(): Promise<void>;
+  /** The detectors, or stand-ins that forward to them, for feedback's `learn`. */
+  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[];
 }
