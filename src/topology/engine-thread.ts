@@ -82,7 +82,6 @@ const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anoma
 
 export class EngineThread implements PipelineView {
   readonly stats: EngineStats = zeroStats();
-  readonly errors: ComponentError[] = [];
   /** Resolves once every worker restored its detectors; rejects when one cannot start. */
   readonly ready: Promise<void>;
   private readonly lanes: Lane[] = [];
@@ -159,7 +158,7 @@ export class EngineThread implements PipelineView {
     return this.failure;
   }
 
-  /** Fresh `streamCounters` (they are otherwise up to a second old): one round trip, at most 2 s. */
+  /** Fresh `streamCounters` (as of the last refresh otherwise): one round trip, at most 2 s. */
   refresh(): Promise<void> {
     if (this.failure || this.stopping) return Promise.resolve();
     return new Promise<void>((resolve) => {
@@ -300,7 +299,7 @@ export class EngineThread implements PipelineView {
         return;
       }
       case 'counters':
-        l.counters = m.streams;
+        if (m.streams) l.counters = m.streams;
         l.errors = m.errors;
         l.stats = m.stats;
         this.mirror();
@@ -347,9 +346,11 @@ export class EngineThread implements PipelineView {
     const s = zeroStats();
     for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
     Object.assign(this.stats, s, { anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: s.errors + this.localErrors });
-    this.errors.length = 0;
-    for (const l of this.lanes) for (const e of l.errors) if (this.errors.length < 100) this.errors.push(e);
-    for (const e of this.local) if (this.errors.length < 100) this.errors.push(e);
+  }
+
+  /** The workers' failures (as of their last report) and this thread's, at most 100; built when read. */
+  get errors(): ComponentError[] {
+    return [...this.lanes.flatMap((l) => l.errors), ...this.local].slice(0, 100);
   }
 
   private error(err: ComponentError): void {

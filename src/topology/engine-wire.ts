@@ -34,8 +34,8 @@ export type FromWorker =
   | { t: 'anomalies'; anomalies: Anomaly[]; arrival?: number }
   /** `batch`: the batch whose cursor this is, when it is that cursor (not a partial one). */
   | { t: 'ack'; src: number; cursor: Cursor; batch?: number }
-  /** Every second, and as the `reply` to a `counters` request. */
-  | { t: 'counters'; streams: StreamCounters[]; stats: EngineStats; errors: ComponentError[]; reply?: true }
+  /** Every second (stats and errors), and as the `reply` to a `counters` request (with the parser counters). */
+  | { t: 'counters'; streams?: StreamCounters[]; stats: EngineStats; errors: ComponentError[]; reply?: true }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   /** Could not start, or a batch failed: the pipeline stops (a restart resumes from the last checkpoint). */
   | { t: 'failed'; message: string }

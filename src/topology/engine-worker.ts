@@ -52,7 +52,7 @@ class RemoteSource implements Source {
   emit: ((batch: RawBatch) => Promise<void>) | null = null;
   constructor(
     readonly id: string,
-    private readonly index: number,
+    readonly index: number,
   ) {}
   run(emit: (batch: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
     this.emit = emit;
@@ -97,15 +97,16 @@ function start(data: EngineWorkerData): void {
     partition: data.partition,
     checkpointMs: config.pipeline.checkpoint_interval_ms,
     maxSources: config.pipeline.max_sources,
-    parserOptions: (_id, owner) => parserOptionsFor(config, parsing[sources.indexOf(owner as RemoteSource)]),
+    parserOptions: (_id, owner) => parserOptionsFor(config, parsing[(owner as RemoteSource).index]),
     onAnomalies: (anomalies, arrival) => send({ t: 'anomalies', anomalies, arrival }),
     onEvents: (events) => {
       for (const r of eventRuns(events)) runs.push(r);
     },
   });
   const running = engine.run(abort.signal);
-  // Parser counters for /metrics, at most a second old.
-  const sendCounters = (reply?: true) => send({ t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], reply });
+  // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
+  const sendCounters = (reply?: true) =>
+    send(reply ? { t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], reply } : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors] });
   const counters = setInterval(() => sendCounters(), 1000);
   port!.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
