@@ -23,8 +23,9 @@ import { AnomalogError } from '../core/errors.js';
 import type { Anomaly, Severity } from '../core/event.js';
 import type { Alert } from '../core/sink.js';
 import type { Outbox } from '../store/outbox.js';
+import { truncate } from '../sinks/shared/http.js';
 import type { AlertsConfig } from './config.js';
-import { compileRoute, compileRule, type CompiledRoute, type CompiledRule, maxSeverity, SEVERITY_RANK } from './match.js';
+import { compileRoute, compileRule, type CompiledRoute, type CompiledRule, maxSeverity } from './match.js';
 
 export interface PolicySink {
   name: string;
@@ -328,7 +329,7 @@ export class AlertPolicy {
     return {
       ...prev,
       count: prev.count + 1,
-      severity: SEVERITY_RANK[severity] > SEVERITY_RANK[prev.severity] ? severity : prev.severity,
+      severity: maxSeverity(prev.severity, severity),
       anomalyIds: prev.anomalyIds.length < MAX_IDS ? [...prev.anomalyIds, a.id] : prev.anomalyIds,
       firstSeen: Math.min(prev.firstSeen, a.ts),
       lastSeen: Math.max(prev.lastSeen, a.ts),
@@ -349,7 +350,7 @@ export function fingerprint(a: Pick<Anomaly, 'detector' | 'source' | 'templateId
 function bounded(a: Anomaly): Anomaly {
   return {
     ...a,
-    context: a.context.slice(0, MAX_CONTEXT).map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 1)}…` : l)),
+    context: a.context.slice(0, MAX_CONTEXT).map((l) => truncate(l, MAX_LINE)),
     explanation: a.explanation.slice(0, 5),
   };
 }

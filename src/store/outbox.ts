@@ -51,7 +51,6 @@ export class Outbox {
   private readonly sent: Stmt;
   private readonly failed: Stmt;
   private readonly depthStmt: Stmt;
-  private readonly depthBySinkStmt: Stmt;
   private readonly deliveryStmt: Stmt;
   private readonly pruneStmt: Stmt;
   private readonly insertStmt: Stmt;
@@ -82,7 +81,6 @@ export class Outbox {
        WHERE id = @id AND status = 'pending'`,
     );
     this.depthStmt = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE sink = ? AND status = 'pending'`);
-    this.depthBySinkStmt = db.prepare(`SELECT sink, COUNT(*) AS n FROM outbox WHERE status = 'pending' GROUP BY sink`);
     // One pass over the pending rows (the outbox_due index covers it): no row is read twice per scrape.
     this.deliveryStmt = db.prepare(
       `SELECT sink, COUNT(*) AS pending, SUM(next_attempt_at <= @now) AS due,
@@ -192,13 +190,6 @@ export class Outbox {
   /** Pending items of `sink` (the alerting backlog). */
   depth(sink: string): number {
     return (this.depthStmt.get(sink) as { n: number }).n;
-  }
-
-  /** Pending items per sink (the backlog of every sink with one; read by /metrics). */
-  pendingBySink(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const r of this.depthBySinkStmt.all() as { sink: string; n: number }[]) out[r.sink] = r.n;
-    return out;
   }
 
   /**

@@ -17,8 +17,6 @@ export class Reservoir<T> {
   private readonly slots: T[] = [];
   /** Windows offered so far. */
   seen = 0;
-  /** Bumped on every change (lets a snapshot reuse its last serialisation). */
-  changes = 0;
 
   constructor(
     readonly capacity: number,
@@ -37,7 +35,6 @@ export class Reservoir<T> {
 
   add(item: T): void {
     this.seen++;
-    this.changes++;
     if (this.slots.length < this.capacity) this.slots.push(item);
     else this.slots[Math.floor(this.random() * this.capacity)] = item;
   }

@@ -16,14 +16,12 @@ import { AnomalogError } from '../../core/errors.js';
 import { timedTraining, type TrainJob, type TrainResult } from './training.js';
 
 export interface Trainer {
-  readonly mode: 'worker' | 'inline';
   /** Inline trainers return the artifact itself; worker trainers a promise of it. */
   train(job: TrainJob): TrainResult | Promise<TrainResult>;
   close(): void;
 }
 
 export class InlineTrainer implements Trainer {
-  readonly mode = 'inline';
   train(job: TrainJob): TrainResult {
     return timedTraining(job);
   }
@@ -37,7 +35,6 @@ interface Pending {
 }
 
 export class WorkerTrainer implements Trainer {
-  readonly mode = 'worker';
   private worker: Worker | null = null;
   private next = 1;
   private readonly pending = new Map<number, Pending>();

@@ -16,7 +16,7 @@
  * const late = w.tick(clock.now());  // windows closed by the passing of time
  */
 import type { LogEvent } from '../../core/event.js';
-import { levelClass } from '../shared/common.js';
+import { levelClass, rawOf } from '../shared/common.js';
 
 export type WindowSpec =
   | { mode: 'time'; size_ms: number }
@@ -137,7 +137,7 @@ export class SourceWindows {
     if (lc === 'error' || lc === 'fatal') w.errors++;
     else if (lc === 'warn') w.warns++;
     if (w.samples.length < this.sampleLines) {
-      const raw = typeof e.raw === 'string' ? e.raw : typeof e.message === 'string' ? e.message : '';
+      const raw = rawOf(e);
       w.samples.push(raw.length > this.maxLineChars ? raw.slice(0, this.maxLineChars) : raw);
     }
   }
