@@ -4,8 +4,9 @@
  * resolution. Sinks themselves are the `sinks:` list (each with its own schema, config/registry.ts).
  */
 import { z } from 'zod';
+import { SEVERITIES } from '../core/event.js';
 
-const severity = z.enum(['info', 'warning', 'error', 'critical']);
+const severity = z.enum(SEVERITIES);
 /** Exact names, or globs where `*` matches any run of characters. */
 const names = z.array(z.string().min(1)).min(1).optional();
 

@@ -14,7 +14,7 @@
  * history.snapshot({ templates: [{ source: 'http:ingest', templateId: 3 }] });
  */
 import type { Clock } from '../core/clock.js';
-import type { Anomaly, LogEvent, Severity } from '../core/event.js';
+import { type Anomaly, type LogEvent, SEVERITIES, type Severity } from '../core/event.js';
 
 /** One run of a batch's events with the same source: its size and its runs of equal template id. */
 export interface EventRun {
@@ -48,7 +48,7 @@ export function eventRuns(events: readonly LogEvent[]): EventRun[] {
   return runs;
 }
 
-export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
+export { SEVERITIES };
 
 export interface RateHistoryOptions {
   clock: Clock;

@@ -40,7 +40,9 @@ export interface LogEvent extends LogRecord {
   change?: TemplateChange;
 }
 
-export type Severity = 'info' | 'warning' | 'error' | 'critical';
+/** Severities, lowest first (a rank is an index here). */
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Contribution {
   feature: string;

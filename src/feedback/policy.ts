@@ -30,7 +30,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
-import type { Anomaly, Severity } from '../core/event.js';
+import { type Anomaly, SEVERITIES } from '../core/event.js';
 import type { NewFeedback, Verdict } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 import { SimilarTemplates } from './similar.js';
@@ -88,7 +88,6 @@ interface Kind {
   real: Set<string>;
 }
 
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
 /** Detectors whose `learnAsNormal` also takes `noise` (the window joins the training reservoir). */
 const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
 

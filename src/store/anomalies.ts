@@ -4,7 +4,7 @@
  * (id) DO NOTHING), filtered
  * keyset paging on (ts DESC, id DESC), and retention by age and by row count.
  */
-import type { Anomaly, AnomalyStatus, Contribution, Severity } from '../core/event.js';
+import { type Anomaly, type AnomalyStatus, type Contribution, SEVERITIES, type Severity } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Db, Stmt } from './db.js';
@@ -226,7 +226,7 @@ export class Anomalies {
   }
 }
 
-const SEVERITIES = new Set<string>(['info', 'warning', 'error', 'critical']);
+const SEVERITY_SET = new Set<string>(SEVERITIES);
 
 /**
  * Only a duplicate id is skipped silently (ON CONFLICT (id) DO NOTHING, unlike INSERT OR IGNORE,
@@ -237,7 +237,7 @@ function checkAnomaly(a: Anomaly): void {
   if (typeof a.id !== 'string' || a.id === '') bad = 'id';
   else if (!Number.isFinite(a.ts)) bad = 'ts';
   else if (typeof a.score !== 'number' || Number.isNaN(a.score)) bad = 'score';
-  else if (!SEVERITIES.has(a.severity)) bad = 'severity';
+  else if (!SEVERITY_SET.has(a.severity)) bad = 'severity';
   else if (typeof a.source !== 'string' || typeof a.detector !== 'string' || typeof a.title !== 'string') bad = 'source/detector/title';
   if (bad !== undefined) {
     throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `Anomaly ${String(a.id)} has an invalid ${bad}; the batch was not stored.`);

@@ -20,7 +20,7 @@
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import type { Severity } from '../../core/event.js';
+import { SEVERITIES, type Severity } from '../../core/event.js';
 import { anomalyId, clip, expectShape, levelClass, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
@@ -31,7 +31,6 @@ import { Baseline, lowerTail, upperTail } from './tail.js';
 export const RATE_SNAPSHOT_VERSION = 2;
 
 /** Severity by rank: a level class's rank (other 0, warn 1, error 2, fatal 3) is the lowest severity of its template's spike. */
-const SEVERITY_BY_RANK: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
 const LEVEL_RANK = { other: 0, warn: 1, error: 2, fatal: 3 } as const;
 
 interface TemplateSeries {
@@ -428,7 +427,7 @@ export class RateDetector implements StreamDetector {
 /** Warning, error from twice the threshold, and never below the severity of the events' level rank. */
 function severityFor(score: number, threshold: number, levelRank: number): Severity {
   const byScore = score >= 2 * threshold ? 2 : 1;
-  return SEVERITY_BY_RANK[Math.max(byScore, levelRank)];
+  return SEVERITIES[Math.max(byScore, levelRank)];
 }
 
 function fmt(x: number): string {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AnomalogError } from '../../core/errors.js';
-import type { Severity } from '../../core/event.js';
+import { SEVERITIES, type Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 
 /** sha1(detector, source, key, bucket) as 20 hex chars: the same event data always gives the same id. */
@@ -51,7 +51,6 @@ export function levelClass(level: string | undefined): LevelClass {
   }
 }
 
-const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error', 'critical'];
 
 /** Severity of a finding from the event level, `shift` steps down (rare vs new). */
 export function severityOf(level: string | undefined, shift = 0): Severity {
