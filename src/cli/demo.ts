@@ -10,12 +10,12 @@ import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { type Env, processEnv } from '../config/load.js';
 import { systemClock } from '../core/clock.js';
-import type { Logger } from '../core/component.js';
 import { AnomalogError } from '../core/errors.js';
 import { demoConfigSchema, type DemoOptions } from '../demo/config.js';
 import { type Demo, startDemo } from '../demo/runner.js';
 import type { ScheduledIncident } from '../demo/scenario.js';
 import { SOURCE_PREFIX } from '../demo/runner.js';
+import { stderrLogger } from './serve.js';
 
 interface DemoFlags {
   seed: string;
@@ -85,7 +85,7 @@ async function runDemoCommand(flags: DemoFlags, version: string): Promise<void> 
     }),
     {
       clock: systemClock,
-      logger: quietLogger(),
+      logger: stderrLogger('warn'),
       version,
       onLive: ({ historyLines, realMs }) =>
         out(`anomalog demo: learned from ${historyLines.toLocaleString('en-US')} lines of history in ${(realMs / 1000).toFixed(1)} s; live now${flags.incidents ? ', first incident in 15 s of simulated time' : ' (no incidents)'}. Ctrl-C stops.`),
@@ -174,11 +174,6 @@ function openBrowser(url: string, out: (s: string) => void): void {
 }
 
 /** Service logs: warnings and errors only (the demo's own lines are the interesting output). */
-function quietLogger(): Logger {
-  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ level, msg, ...fields })}\n`);
-  return { debug: () => {}, info: () => {}, warn: write('warn'), error: write('error') };
-}
-
 const FLAG_OF: Record<string, string> = { seed: '--seed', speed: '--speed', duration_seconds: '--duration', port: '--port', host: '--host', data_dir: '--data-dir', history_minutes: '--history' };
 
 /** Out-of-range flag values are usage errors that name the flag (the schema names the option key). */

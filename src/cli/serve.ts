@@ -90,8 +90,9 @@ function resolveConfig(flags: ServeFlags): ServeConfig {
   return config;
 }
 
-function stderrLogger(): Logger {
+/** One JSON line per message on stderr, from `min` up (debug is never written). */
+export function stderrLogger(min: 'info' | 'warn' = 'info'): Logger {
   const write = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
     process.stderr.write(`${JSON.stringify({ level, msg, ...fields })}\n`);
-  return { debug: () => {}, info: write('info'), warn: write('warn'), error: write('error') };
+  return { debug: () => {}, info: min === 'info' ? write('info') : () => {}, warn: write('warn'), error: write('error') };
 }

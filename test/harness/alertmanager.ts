@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './prometheus.js';
 import { until } from './until.js';
 
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -27,14 +27,6 @@ const CONFIG = `route:
 receivers:
   - name: nowhere
 `;
-
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 export interface RunningAlertmanager {
   url: string;
