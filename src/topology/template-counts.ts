@@ -21,25 +21,11 @@ export class TemplateCounts {
   ) {}
 
   add(events: LogEvent[]): void {
-    const deltas = templateDeltas(events);
     if (!this.deferred) {
-      this.store.upsertTemplates(deltas);
+      this.store.upsertTemplates(templateDeltas(events));
       return;
     }
-    for (const d of deltas) {
-      let bySource = this.pending.get(d.source);
-      if (bySource === undefined) this.pending.set(d.source, (bySource = new Map()));
-      const p = bySource.get(d.templateId);
-      if (p === undefined) {
-        bySource.set(d.templateId, d);
-        this.count++;
-      } else {
-        p.count += d.count;
-        p.template = d.template;
-        if (d.firstSeen < p.firstSeen) p.firstSeen = d.firstSeen;
-        if (d.lastSeen > p.lastSeen) p.lastSeen = d.lastSeen;
-      }
-    }
+    this.count += templateDeltas(events, this.pending).length;
     if (this.count >= MAX_PENDING) this.flush();
   }
 
@@ -54,10 +40,11 @@ export class TemplateCounts {
   }
 }
 
-/** Per-template counts of a batch, for the store's template table. */
-export function templateDeltas(events: LogEvent[]): TemplateDelta[] {
-  // source → template id → delta: no key string is built per event.
-  const by = new Map<string, Map<number, TemplateDelta>>();
+/**
+ * Per-template counts of a batch, for the store's template table, merged into `by` (source →
+ * template id → delta: no key string is built per event); returns the deltas it created.
+ */
+export function templateDeltas(events: LogEvent[], by = new Map<string, Map<number, TemplateDelta>>()): TemplateDelta[] {
   const out: TemplateDelta[] = [];
   let lastSource: string | undefined;
   let bySource: Map<number, TemplateDelta> | undefined;
