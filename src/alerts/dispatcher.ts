@@ -137,11 +137,12 @@ export class Dispatcher {
     this.stats.errors++;
     const error = this.sink.lastError ?? result;
     let given = 0;
-    for (const it of items) {
+    const rows = items.map((it) => {
       const last = result === 'reject' || it.attempts + 1 >= this.opts.maxAttempts;
-      this.deps.outbox.markFailed(it.id, error, last ? null : at + this.backoff(it.attempts));
       if (last) given++;
-    }
+      return { id: it.id, next: last ? null : at + this.backoff(it.attempts) };
+    });
+    this.deps.outbox.markFailedMany(rows, error);
     this.stats.dropped += given;
     this.stats.retries += items.length - given;
     const fields = { sink: this.sink.name, alerts: items.length, attempts: items[0].attempts + 1, error };

@@ -61,6 +61,7 @@ export class Outbox {
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
   private readonly sentTxn: (ids: readonly number[]) => number;
+  private readonly failedTxn: (rows: readonly { id: number; next: number | null }[], error: string) => void;
 
   constructor(
     db: Db,
@@ -121,6 +122,9 @@ export class Outbox {
       let n = 0;
       for (let i = 0; i < ids.length; i++) n += this.sent.run(ids[i]).changes;
       return n;
+    });
+    this.failedTxn = db.transaction((rows: readonly { id: number; next: number | null }[], error: string) => {
+      for (const r of rows) this.markFailed(r.id, error, r.next);
     });
   }
 
@@ -185,6 +189,11 @@ export class Outbox {
       throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `nextAttemptAt must be a finite time or null, got ${String(nextAttemptAt)}.`);
     }
     return this.failed.run({ id, error, next: nextAttemptAt }).changes === 1;
+  }
+
+  /** `markFailed` for a whole failed batch, in one transaction (one write lock, not one per row). */
+  markFailedMany(rows: readonly { id: number; next: number | null }[], error: string): void {
+    this.failedTxn(rows, error);
   }
 
   /** Pending items of `sink` (the alerting backlog). */
