@@ -75,15 +75,24 @@ describe('params', () => {
     expect(low.observe(slow)).toEqual([]);
   });
 
-  it('learns a lasting shift as the new normal', () => {
-    const f = new EventFactory();
-    const d = createParams();
-    d.observe(requests(f, 500, T0, 50, 6));
-    const shifted = requests(f, 600, T0 + 500_000, 900, 7);
-    const found = d.observe(shifted);
-    expect(found.length).toBeGreaterThan(0);
-    const lastAlert = Math.max(...found.map((a) => a.ts));
-    expect(lastAlert).toBeLessThan(shifted[200].ts);
+  it('learns a lasting shift as the new normal once it fills half the window (window_samples × window_stride values)', () => {
+    // One value a second, one anomaly per 60 s bucket: the last alert says when the shift became normal.
+    const lastAlertIndex = (cfg: Parameters<typeof createParams>[0]): number => {
+      const f = new EventFactory();
+      const d = createParams(cfg);
+      d.observe(requests(f, 1500, T0, 50, 6));
+      const shifted = requests(f, 1200, T0 + 1_500_000, 900, 7);
+      const found = d.observe(shifted);
+      expect(found.length).toBeGreaterThan(0);
+      const last = Math.max(...found.map((a) => a.ts));
+      return shifted.findIndex((e) => e.ts === last);
+    };
+    // Every value enters: half of a 128-value window is 64 values.
+    expect(lastAlertIndex({ window_stride: 1 })).toBeLessThan(128);
+    // The default stride 4: the window spans 512 values, half of it 256.
+    const strided = lastAlertIndex({});
+    expect(strided).toBeGreaterThanOrEqual(128);
+    expect(strided).toBeLessThan(128 * 4);
   });
 
   it('parses numbers with units and refuses ids, addresses and hex', () => {

@@ -3,11 +3,12 @@
  * The `params` streaming detector: numeric parameters (latency, sizes, status codes…) per
  * (source, template, position) against their learned distribution. Values are parsed with units
  * (`160ms`, `5KB`), compared on a log scale by default, and scored with a robust z-score
- * (x − median) / max(1.4826·MAD, `min_spread`) over the last `window_samples` values. A value is
- * anomalous when the z-score's one-sided normal tail is below `tail_probability`, in an allowed
- * `direction`, after `min_samples`, and (by default) beyond every value learned as normal; one
- * anomaly per series and direction per time bucket. Median and MAD resist contamination, so a
- * lasting shift becomes the new normal once it fills half the window.
+ * (x − median) / max(1.4826·MAD, `min_spread`) over a window of `window_samples` recent values (once
+ * full, every `window_stride`-th value enters it). A value is anomalous when the z-score's one-sided
+ * normal tail is below `tail_probability`, in an allowed `direction`, after `min_samples`, and (by
+ * default) beyond every value learned as normal; one anomaly per series and direction per time
+ * bucket. Median and MAD resist contamination, so a lasting shift becomes the new normal once it
+ * fills half the window (window_samples × window_stride / 2 values).
  *
  * @example
  * const d = new ParamsDetector(paramsConfigSchema.parse({ direction: 'high' }));
@@ -21,8 +22,8 @@ import type { ParamsConfig } from './config.js';
 import { fromScale, normalUpperQuantile, parseNumeric, toScale } from './numbers.js';
 import { Series } from './series.js';
 
-/** 2: series values as base64 float64; 3: alerted values per series (versions 1 and 2 are still read). */
-export const PARAMS_SNAPSHOT_VERSION = 3;
+/** 2: series values as base64 float64; 3: alerted values per series; 4: the window stride's phase (1–3 are still read). */
+export const PARAMS_SNAPSHOT_VERSION = 4;
 
 interface TemplateParams {
   source: string;
@@ -175,7 +176,7 @@ export class ParamsDetector implements StreamDetector {
           if (a) out.push(a);
         }
       }
-      s.push(y, !anomalous, cfg.refresh_samples, cfg.min_samples);
+      s.push(y, !anomalous, cfg.refresh_samples, cfg.min_samples, cfg.window_stride);
     }
   }
 

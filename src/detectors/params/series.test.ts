@@ -50,6 +50,21 @@ describe('Series (incrementally sorted window)', () => {
     }
   });
 
+  it('with a stride, a full window takes one value in `stride` and still counts the others and widens the range', () => {
+    const s = new Series(8);
+    for (let i = 1; i <= 8; i++) s.push(i, true, 1, 3, 3);
+    expect(s.ordered()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const y of [100, 101, 102, 103, 104, 105, -7]) s.push(y, true, 1, 3, 3);
+    // 100 and 101 pass over, 102 enters (oldest 1 leaves), 103 104 pass over, 105 enters, -7 passes over.
+    expect(s.ordered()).toEqual([3, 4, 5, 6, 7, 8, 102, 105]);
+    expect([s.n, s.min, s.max]).toEqual([15, -7, 105]);
+    expect(s.median).toBe(6.5);
+    // The phase survives a snapshot: -7 passed over before it, so 200 passes over and 201 enters.
+    const r = Series.from(JSON.parse(JSON.stringify(s.toArray())), 8)!;
+    for (const y of [200, 201, 202]) r.push(y, true, 1, 3, 3);
+    expect(r.ordered()).toEqual([4, 5, 6, 7, 8, 102, 105, 201]);
+  });
+
   it('keeps the statistics until the next refresh', () => {
     const s = new Series(16);
     for (let i = 1; i <= 16; i++) s.push(i, true, 16, 100);

@@ -1,7 +1,7 @@
 /**
  * @module detectors/params/series
- * One (source, template, position) series: a ring of the last `window` values (compared scale),
- * median and MAD recomputed every `refresh` values, the range of values learned as normal, and
+ * One (source, template, position) series: a ring of the last `window` values (compared scale) —
+ * once full, of every `stride`-th value — median and MAD recomputed every `refresh` values entered, the range of values learned as normal, and
  * the time bucket of its last alert.
  *
  * The window is also kept sorted incrementally (binary search + one `copyWithin` per value), so a
@@ -19,6 +19,8 @@ export class Series {
   filled = 0;
   /** Values seen. */
   n = 0;
+  /** Values passed over since the last one that entered the full window. */
+  private skipped = 0;
   since = 0;
   median = 0;
   mad = 0;
@@ -72,7 +74,20 @@ export class Series {
     this.sorted = new Float64Array(initial);
   }
 
-  push(y: number, normal: boolean, refresh: number, minSamples: number): void {
+  /**
+   * Scores are the caller's; this only learns. Once the window is full, one value in `stride`
+   * enters it (the others still count and widen the normal range): see `window_stride`.
+   */
+  push(y: number, normal: boolean, refresh: number, minSamples: number, stride = 1): void {
+    if (stride > 1 && this.filled === this.window && ++this.skipped < stride) {
+      this.n++;
+      if (normal) {
+        if (y < this.min) this.min = y;
+        if (y > this.max) this.max = y;
+      }
+      return;
+    }
+    this.skipped = 0;
     if (this.filled === this.values.length && this.filled < this.window) this.grow();
     const w = this.values.length;
     if (this.filled === w) this.replace(this.values[this.next], y);
@@ -205,12 +220,12 @@ export class Series {
     const ordered = new Float64Array(this.filled);
     for (let i = 0; i < this.filled; i++) ordered[i] = this.values[(this.next - this.filled + i + w) % w];
     const b64 = Buffer.from(ordered.buffer, ordered.byteOffset, ordered.byteLength).toString('base64');
-    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), b64, this.alerted, this.alertedBuckets];
+    return [this.n, this.since, this.median, this.mad, f(this.min), f(this.max), f(this.lastHigh), f(this.lastLow), b64, this.alerted, this.alertedBuckets, this.skipped];
   }
 
   static from(a: unknown, window: number): Series | undefined {
-    // 9 fields up to snapshot version 2; 11 with the alerted values and their counts (version 3).
-    if (!Array.isArray(a) || (a.length !== 9 && a.length !== 11) || !(Array.isArray(a[8]) || typeof a[8] === 'string')) return undefined;
+    // 9 fields up to snapshot version 2; 11 with the alerted values and their counts (version 3); 12 with the stride phase (4).
+    if (!Array.isArray(a) || a.length < 9 || a.length > 12 || a.length === 10 || !(Array.isArray(a[8]) || typeof a[8] === 'string')) return undefined;
     const s = new Series(window);
     const num = (x: unknown, dflt: number) => (typeof x === 'number' && Number.isFinite(x) ? x : dflt);
     const vals = (typeof a[8] === 'string' ? decodeValues(a[8]) : (a[8] as unknown[])).slice(-window);
@@ -230,6 +245,7 @@ export class Series {
     s.max = num(a[5], Number.NEGATIVE_INFINITY);
     s.lastHigh = num(a[6], Number.NaN);
     s.lastLow = num(a[7], Number.NaN);
+    s.skipped = num(a[11], 0);
     if (Array.isArray(a[9]) && Array.isArray(a[10])) {
       for (let k = 0; k < Math.min(8, a[9].length, a[10].length); k++) {
         if (typeof a[9][k] === 'number' && typeof a[10][k] === 'number') {
