@@ -30,4 +30,43 @@ describe('anomalog replay', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--speed must be like 100x or max/);
   });
+
+  it('trains the model detector at event time and gives the same anomalies on every run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-replay-model-'));
+    // Two hours of a quiet HDFS DataNode (the shapes of the Loghub HDFS sample), four lines a minute,
+    // then one minute with a burst of 300 lines of one of its own templates: no new template, so
+    // only a count model (or a rate detector) can tell.
+    const lines: string[] = [];
+    const stamp = (min: number, sec: number) => {
+      const t = new Date(Date.UTC(2008, 10, 9, 20, 0, 0) + (min * 60 + sec) * 1000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `081109 ${p(t.getUTCHours())}${p(t.getUTCMinutes())}${p(t.getUTCSeconds())}`;
+    };
+    const shapes = [
+      (i: number) => `INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_${3886504906413966 + i} terminating`,
+      (i: number) => `INFO dfs.DataNode$PacketResponder: Received block blk_${-907399258668773 - i} of size 67108864 from /10.250.${i % 200}.${i % 97}`,
+      (i: number) => `INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated: 10.251.${i % 90}.${i % 71}:50010 is added to blk_${7128370237687728 + i} size 67108864`,
+      (i: number) => `INFO dfs.DataNode$DataXceiver: Receiving block blk_${1717858812220360 + i} src: /10.251.${i % 80}.${i % 60}:${40000 + i} dest: /10.251.${i % 80}.${i % 60}:50010`,
+    ];
+    for (let m = 0; m < 120; m++) for (let k = 0; k < 4; k++) lines.push(`${stamp(m, k * 15)} ${143 + k} ${shapes[k](m * 4 + k)}`);
+    for (let k = 0; k < 300; k++) lines.push(`${stamp(120, Math.floor(k / 5))} 145 ${shapes[1](100_000 + k)}`);
+    for (let m = 121; m < 125; m++) for (let k = 0; k < 4; k++) lines.push(`${stamp(m, k * 15)} ${143 + k} ${shapes[k](m * 4 + k)}`);
+    writeFileSync(join(dir, 'hdfs.log'), lines.join('\n') + '\n');
+    // Rate off: the model alone must see the burst.
+    writeFileSync(join(dir, 'anomalog.yaml'), 'detectors:\n  rate:\n    enabled: false\n');
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'replay', '--json', '--config', join(dir, 'anomalog.yaml'), '--format', '<Date> <Time> <Pid> <Level> <Component>: <Content>', join(dir, 'hdfs.log')],
+        { cwd: root, encoding: 'utf8', timeout: 60_000 },
+      );
+    const a = run();
+    const b = run();
+    expect(a.status).toBe(0);
+    const found = a.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const model = found.filter((x) => x.detector === 'model');
+    expect(model.length).toBeGreaterThan(0);
+    expect(model.map((x) => x.window?.start)).toContain(Date.UTC(2008, 10, 9, 22, 0, 0));
+    expect(b.stdout).toBe(a.stdout);
+  });
 });

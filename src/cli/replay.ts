@@ -52,7 +52,11 @@ Examples:
       const base = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : validate({}, serveConfigSchema);
       const clock = new ManualClock(0);
       const store = openStore(flags.dataDir ? `${flags.dataDir}/anomalog.db` : ':memory:', { clock });
-      const detectors = buildDetectors(base.detectors, (type) => ({ id: type, logger: silentLogger, clock, signal: new AbortController().signal }));
+      // A backtest must give the same answer twice: models train inside `tick` at event time (as
+      // bench:feedback does), not in a worker whose timing depends on the machine.
+      const section = { ...base.detectors, model: { ...base.detectors.model, train_in: 'inline' as const } };
+      const stop = new AbortController();
+      const detectors = buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal: stop.signal }));
       let count = 0;
       const print = (list: Anomaly[]) => {
         count += list.length;
@@ -76,22 +80,29 @@ Examples:
       let firstTs = 0;
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
         const lines = splitter.push(chunk as Buffer);
-        await replayBatch(engine, source, lines, file);
-        if (firstTs === 0) firstTs = eventTime;
-        clock.set(Math.max(clock.now(), eventTime));
-        engine.tick();
-        if (speed !== Infinity && eventTime > firstTs) {
-          const due = (eventTime - firstTs) / speed - (performance.now() - started);
-          if (due > 5) await new Promise((r) => setTimeout(r, Math.min(due, 60_000)));
+        // Ticks every TICK_LINES lines, as the service ticks every second: training and time-driven
+        // detection happen at their event time, not once per megabyte read.
+        for (let i = 0; i < lines.length; i += TICK_LINES) {
+          await replayBatch(engine, source, lines.slice(i, i + TICK_LINES), file);
+          if (firstTs === 0) firstTs = eventTime;
+          clock.set(Math.max(clock.now(), eventTime));
+          engine.tick();
+          if (speed !== Infinity && eventTime > firstTs) {
+            const due = (eventTime - firstTs) / speed - (performance.now() - started);
+            if (due > 5) await new Promise((r) => setTimeout(r, Math.min(due, 60_000)));
+          }
         }
       }
       await replayBatch(engine, source, splitter.end(), file);
       clock.set(Math.max(clock.now(), eventTime) + 3_600_000);
       engine.tick();
       process.stderr.write(`anomalog: replayed ${engine.stats.events.toLocaleString('en-US')} events, ${count} anomalies.\n`);
+      stop.abort();
       store.close();
     });
 }
+
+const TICK_LINES = 500;
 
 async function replayBatch(engine: Engine, source: Source, lines: { text: string; line: number }[], file: string): Promise<void> {
   if (lines.length === 0) return;

@@ -34,7 +34,7 @@ export const definition: ComponentDefinition<ModelDetectorConfig, StreamDetector
   type: 'model',
   configSchema: modelDetectorConfigSchema,
   build: (config, ctx) => {
-    // The service context carries the store's model registry (topology/build.ts); replay's does not.
+    // The service context carries the store's model registry (topology/build.ts); replay's does not (a backtest leaves no model behind).
     const registry = (ctx as ComponentContext & { models?: ModelRegistry }).models;
     const d = new StreamModelDetector(config, { registry, logger: ctx.logger });
     ctx.signal.addEventListener('abort', () => d.close(), { once: true });
