@@ -10,6 +10,7 @@ import { fingerprintOf, titleShape } from './fingerprint.js';
 import { parseDuration } from './duration.js';
 import { feedbackConfigSchema } from './config.js';
 import { feedbackBodySchema, FeedbackService } from './service.js';
+import { openStore } from '../store/index.js';
 
 const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
   id: 'a1',
@@ -323,7 +324,7 @@ describe('feedback service → alerting', () => {
 
 
 describe('feedback service → close variants of new templates', () => {
-  it('passes the template text on give, and finds it again with the anomaly after a restart', () => {
+  it('passes the template text on give; a row stored without it (before migration 0006) finds it with its anomaly after a restart', () => {
     const template = 'ciod: Y coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
     const variant = 'ciod: Z coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
     const a = anomaly({ id: 'y', detector: 'novelty', templateId: 3, explanation: [{ feature: 'new_template', templateId: 3, template, observed: 1, expected: 0, contribution: 5 }] });
@@ -333,9 +334,10 @@ describe('feedback service → close variants of new templates', () => {
       getAnomaly: (id: string) => (id === a.id ? a : undefined),
       feedback: {
         add: (f: object) => {
-          const row = { ...f, id: rows.length + 1, createdAt: 0 } as never;
-          rows.unshift(row);
-          return row;
+          // A row as stored before migration 0006: no template text.
+          const { template: _t, ...stored } = f as { template?: string };
+          rows.unshift({ ...stored, id: rows.length + 1, createdAt: 0 } as never);
+          return { ...f, id: rows.length, createdAt: 0 } as never;
         },
         forAnomaly: () => [],
         query: () => ({ feedback: [], next: null }) as never,
@@ -351,5 +353,25 @@ describe('feedback service → close variants of new templates', () => {
     new FeedbackService({ store, clock: new ManualClock(0), config, policy: restarted }).loadPolicy();
     expect(restarted.apply([z])).toEqual([]);
     expect(restarted.stats.suppressedBySimilar).toBe(1);
+  });
+
+  it('keeps the close-variant rule across a restart after retention deleted the judged anomaly (real store)', () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 30));
+    const store = openStore(':memory:', { clock });
+    const template = 'ciod: Y coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
+    const variant = 'ciod: Z coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
+    const a = anomaly({ id: 'y', ts: clock.now(), detector: 'novelty', templateId: 3, explanation: [{ feature: 'new_template', templateId: 3, template, observed: 1, expected: 0, contribution: 5 }] });
+    const z = anomaly({ id: 'z', ts: clock.now(), detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', templateId: 4, template: variant, observed: 1, expected: 0, contribution: 5 }] });
+    store.insertAnomalies([a]);
+    const config = feedbackConfigSchema.parse({});
+    new FeedbackService({ store, clock, config, policy: new FeedbackPolicy({ clock, similarShare: config.similar_template_share }) }).give(a.id, { verdict: 'noise' });
+    clock.advance(8 * 86_400_000);
+    expect(store.applyRetention({ maxAgeMs: 7 * 86_400_000 }).byAge).toBe(1);
+    expect(store.getAnomaly(a.id)).toBeUndefined();
+    const restarted = new FeedbackPolicy({ clock, similarShare: config.similar_template_share });
+    new FeedbackService({ store, clock, config, policy: restarted }).loadPolicy();
+    expect(restarted.apply([z])).toEqual([]);
+    expect(restarted.stats.suppressedBySimilar).toBe(1);
+    store.close();
   });
 });

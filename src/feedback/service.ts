@@ -61,9 +61,10 @@ export class FeedbackService {
   /** Rebuilds the policy from the store (call once at start, after the detectors restored their state). */
   loadPolicy(): void {
     const rows = this.opts.store.feedback.latestPerFingerprint(this.opts.config.max_rules);
-    // New-template verdicts judge their close variants by template text, which lives with the anomaly.
+    // New-template verdicts judge their close variants by template text: in the row since migration
+    // 0006; older rows find it with their anomaly while retention has not deleted it.
     const withText = rows.map((r): PolicyFeedback => {
-      if (r.detector !== 'novelty' || r.feature !== 'new_template') return r;
+      if (r.template !== undefined || r.detector !== 'novelty' || r.feature !== 'new_template') return r;
       const template = this.opts.store.getAnomaly(r.anomalyId)?.explanation[0]?.template;
       return template === undefined ? r : { ...r, template };
     });
@@ -82,13 +83,14 @@ export class FeedbackService {
     if (top !== undefined) {
       f.feature = top.feature;
       if (Number.isFinite(top.observed)) f.observed = top.observed;
+      if (top.template !== undefined) f.template = top.template;
     }
     if (body.verdict === 'mute') {
       const ms = parseDuration(body.muteFor ?? this.opts.config.default_mute) ?? 86_400_000;
       f.muteUntil = this.opts.clock.now() + ms;
     }
     const row = this.opts.store.feedback.add(f);
-    this.opts.policy?.give(top?.template !== undefined ? { ...row, template: top.template } : row);
+    this.opts.policy?.give(row);
     if (body.verdict === 'noise' || body.verdict === 'mute') {
       const fp = f.fingerprint;
       this.opts.withdrawAlerts?.(a, (first) => fingerprintOf(first) === fp);

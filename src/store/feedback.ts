@@ -27,6 +27,8 @@ export interface NewFeedback {
   /** The anomaly's first explanation feature and observed value (what "learn" widens to). */
   feature?: string;
   observed?: number;
+  /** The anomaly's template text (its first explanation's), kept for the policy after the anomaly ages out. */
+  template?: string;
 }
 
 export interface FeedbackRow extends NewFeedback {
@@ -63,9 +65,10 @@ interface Raw {
   template_id: number | null;
   feature: string | null;
   observed: number | null;
+  template: string | null;
 }
 
-const COLUMNS = 'id, anomaly_id, verdict, comment, user, mute_until, created_at, fingerprint, detector, source, template_id, feature, observed';
+const COLUMNS = 'id, anomaly_id, verdict, comment, user, mute_until, created_at, fingerprint, detector, source, template_id, feature, observed, template';
 
 export class FeedbackTable {
   private readonly insert: Stmt;
@@ -80,14 +83,14 @@ export class FeedbackTable {
     private readonly clock: Clock,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO feedback (anomaly_id, verdict, comment, user, mute_until, created_at, fingerprint, detector, source, template_id, feature, observed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO feedback (anomaly_id, verdict, comment, user, mute_until, created_at, fingerprint, detector, source, template_id, feature, observed, template)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.setStatus = db.prepare('UPDATE anomalies SET status = ? WHERE id = ?');
     this.ofAnomaly = db.prepare(`SELECT ${COLUMNS} FROM feedback WHERE anomaly_id = ? ORDER BY id DESC LIMIT 1000`);
     this.latest = db.prepare(`SELECT ${COLUMNS} FROM feedback WHERE id IN (SELECT MAX(id) FROM feedback GROUP BY fingerprint) ORDER BY id DESC LIMIT ?`);
     this.addTxn = db.transaction((f: NewFeedback, at: number): FeedbackRow => {
-      const info = this.insert.run(f.anomalyId, f.verdict, f.comment ?? null, f.user ?? null, f.muteUntil ?? null, at, f.fingerprint, f.detector, f.source, f.templateId ?? null, f.feature ?? null, f.observed ?? null);
+      const info = this.insert.run(f.anomalyId, f.verdict, f.comment ?? null, f.user ?? null, f.muteUntil ?? null, at, f.fingerprint, f.detector, f.source, f.templateId ?? null, f.feature ?? null, f.observed ?? null, f.template ?? null);
       this.setStatus.run(f.verdict, f.anomalyId);
       return { ...f, id: Number(info.lastInsertRowid), createdAt: at };
     });
@@ -157,5 +160,6 @@ function toRow(r: Raw): FeedbackRow {
   if (r.template_id !== null) f.templateId = r.template_id;
   if (r.feature !== null) f.feature = r.feature;
   if (r.observed !== null) f.observed = r.observed;
+  if (r.template !== null) f.template = r.template;
   return f;
 }
