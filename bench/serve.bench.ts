@@ -276,7 +276,9 @@ async function fileRun(url: string, dir: string, corpus: Corpus, seconds: number
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const end = t0 + seconds * 1000;
-  for (let tick = 1; performance.now() < end && tick < 100_000; tick++) {
+  // The last pass runs at or after `end`, so what is written matches the offered rate over the whole time.
+  for (let tick = 1, last = false; !last && tick < 100_000; tick++) {
+    last = performance.now() >= end;
     const due = Math.floor((rate * (performance.now() - t0)) / 1000) - written;
     for (let s = 0; s < corpus.systems.length && due > 0; s++) {
       const sys = corpus.systems[s];
@@ -294,18 +296,28 @@ async function fileRun(url: string, dir: string, corpus: Corpus, seconds: number
       if (marker) sent.set(marker, performance.now());
       written += n;
     }
-    await new Promise((r) => setTimeout(r, 20));
+    if (!last) await new Promise((r) => setTimeout(r, 20));
   }
-  // Throughput: what the service processed during the writes (a backlog left over is not counted).
+  // Throughput: a step whose backlog is processed within the latency bound after the writes stop
+  // kept up with what was written (lines written / write time); otherwise only what was processed
+  // during the writes counts. (Counting only the latter under-reads a kept-up step by what is in flight.)
+  const writeEnd = performance.now();
+  const secs = (writeEnd - t0) / 1000;
   const during = (await processed(url)) - before;
-  const secs = (performance.now() - t0) / 1000;
+  let done = during;
+  while (done < written && performance.now() - writeEnd < SLO_MS) {
+    await new Promise((r) => setTimeout(r, 10));
+    done = (await processed(url)) - before;
+  }
+  const keptUp = done >= written;
   // One more line per file, as a live log goes on: a novel line written last would otherwise wait
   // for multi-line joining's idle timeout (its record could still get continuation lines).
   for (let s = 0; s < corpus.systems.length; s++) appendFileSync(join(dir, `${corpus.systems[s].name}.log`), `${corpus.systems[s].lines[cursors[s]++ % corpus.systems[s].lines.length]}\n`);
   const clientCores = cores(cpu0, secs);
   const lat = await latencies(sent, seen, warmup);
   feed.close();
-  return { path: 'file_tail', mode: 'paced', offered: rate, lines: during, seconds: secs, linesPerSec: during / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), clientCores, nextK: k };
+  const lines = keptUp ? written : during;
+  return { path: 'file_tail', mode: keptUp ? 'paced' : 'paced (fell behind)', offered: rate, lines, seconds: secs, linesPerSec: lines / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), clientCores, nextK: k };
 }
 
 /** Baseline: LogParser alone over the same lines, one parser per system (as one per source in the service). */
@@ -466,7 +478,7 @@ async function main(): Promise<void> {
     const oneThread = results.find((r) => r.path === 'http (1 engine thread)');
     if (worker && onMain && oneThread) console.log(`HTTP closed loop vs the engine on the main thread (same run): ${threads} engine threads ${(worker.linesPerSec / onMain.linesPerSec).toFixed(2)}×, 1 engine thread ${(oneThread.linesPerSec / onMain.linesPerSec).toFixed(2)}×`);
     for (const p of ['http', 'file_tail']) {
-      const ok = results.filter((r) => r.path === p && (r.p99 ?? Infinity) < SLO_MS && r.found === r.novel);
+      const ok = results.filter((r) => r.path === p && r.mode !== 'paced (fell behind)' && (r.p99 ?? Infinity) < SLO_MS && r.found === r.novel);
       const best = ok.sort((a, b) => b.linesPerSec - a.linesPerSec)[0];
       console.log(`${p}: sustained with p99 < ${SLO_MS} ms: ${best ? `${fmt(best.linesPerSec)} lines/s` : 'none of the steps'} — target ≥ 200,000 lines/s: ${best && best.linesPerSec >= 200_000 ? 'met' : 'NOT met'}; ${((100 * (best?.linesPerSec ?? 0)) / parseRate).toFixed(0)}% of parse-only, ${((100 * (best?.linesPerSec ?? 0)) / pipeline.linesPerSec).toFixed(0)}% of pipeline-only`);
     }
