@@ -15,10 +15,26 @@ const RANGES: [string, string, number][] = [
   ['custom', 'Custom range', 0],
 ];
 
+/**
+ * Each loaded anomaly's searchable text, built once: the list re-renders on every keystroke and every
+ * live arrival, over up to MAX_LIST anomalies with their context lines. Loaded anomalies are never
+ * mutated (after a verdict the list is reloaded: new objects), so an entry never goes stale.
+ */
+const haystacks = new WeakMap<Anomaly, string>();
+
+function haystack(a: Anomaly): string {
+  let hay = haystacks.get(a);
+  if (hay === undefined) {
+    hay = [a.title, a.source, a.detector, a.severity, a.status ?? 'open', ...a.context, ...a.explanation.map((c) => c.template ?? c.feature)].join('\n').toLowerCase();
+    haystacks.set(a, hay);
+  }
+  return hay;
+}
+
 /** Whether the anomaly's text contains every word of the search (case-insensitive). */
 function found(a: Anomaly, words: string[]): boolean {
   if (words.length === 0) return true;
-  const hay = [a.title, a.source, a.detector, a.severity, a.status ?? 'open', ...a.context, ...a.explanation.map((c) => c.template ?? c.feature)].join('\n').toLowerCase();
+  const hay = haystack(a);
   return words.every((w) => hay.includes(w));
 }
 
