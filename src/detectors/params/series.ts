@@ -1,8 +1,8 @@
 /**
  * @module detectors/params/series
  * One (source, template, position) series: a ring of the last `window` values (compared scale) —
- * once full, of every `stride`-th value — median and MAD recomputed every `refresh` values entered, the range of values learned as normal, and
- * the time bucket of its last alert.
+ * once full, of every `stride`-th value — median and MAD recomputed every `refresh` values entered,
+ * the range of values learned as normal, and the time bucket of its last alert.
  *
  * The window is also kept sorted incrementally (binary search + one `copyWithin` per value), so a
  * refresh is a median lookup plus an O(window) merge walk for the MAD instead of two sorts — this
