@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
@@ -173,4 +174,55 @@ describe('an engine worker thread that dies', () => {
       await svc.stop();
     }
   }, 30_000);
+
+  it('a store that refuses the engine thread a write stops the pipeline; a restart resumes from the last good checkpoint without loss or duplicates', async () => {
+    const log3 = join(dir, 'refused.log');
+    const dataDir = join(dir, 'data-refused');
+    const normal = (n: number) => Array.from({ length: n }, (_, i) => sample[i % sample.length]);
+    writeFileSync(log3, normal(30).join('\n') + '\n');
+    const cfg = validate(
+      {
+        data_dir: dataDir,
+        server: { port: 0 },
+        parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+        sources: [{ type: 'file_tail', paths: [log3], poll_interval_ms: 20 }],
+        pipeline: { engine_threads: 1, checkpoint_interval_ms: 100 },
+        detectors: { novelty: { warmup_events: 20, rare_count: 0 }, rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+      },
+      serveConfigSchema,
+    );
+    const novel = ['081111 101011 99 ERROR dfs.DataNode: Disk failure on volume /data/3', '081111 101012 99 ERROR dfs.DataNode: Checksum mismatch in block blk_43'];
+    const fatal: Error[] = [];
+    const svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test', onFatal: (e) => fatal.push(e) });
+    const { url } = await svc.start();
+    const db = new Database(join(dataDir, 'anomalog.db'));
+    try {
+      await until('the first lines', async () => (svc.engine.stats.events >= 30 ? true : undefined));
+      appendFileSync(log3, novel[0] + '\n');
+      await until('the first anomaly', async () => ((await anomalies(url)).length === 1 ? true : undefined));
+      // Only the engine thread writes parser state: from now on its checkpoint is refused by SQLite itself.
+      db.exec("CREATE TRIGGER refuse BEFORE INSERT ON parser_state BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+      appendFileSync(log3, [...normal(10), novel[1]].join('\n') + '\n');
+      await until('the failure', async () => (fatal.length > 0 ? true : undefined), 10_000);
+      expect(fatal[0]).toMatchObject({ code: 'ANOMALOG_ERR_ENGINE_THREAD', message: expect.stringMatching(/refused by the test/) });
+      expect((await fetch(`${url}/api/health`)).status).toBe(503);
+    } finally {
+      await svc.stop();
+    }
+    db.exec('DROP TRIGGER refuse');
+    db.close();
+    // What a supervisor does: start again on the same data dir.
+    const again = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const second = await again.start();
+    try {
+      await until('both anomalies', async () => ((await anomalies(second.url)).length >= 2 ? true : undefined), 10_000);
+      const found = await anomalies(second.url);
+      expect(found.map((a) => a.title).filter((t) => /Disk failure|Checksum mismatch/.test(t))).toHaveLength(2);
+      expect(new Set(found.map((a) => a.id)).size).toBe(found.length);
+      // The lines after the last checkpoint that held were read again (at least the ten and the novel one).
+      await until('the lines read again', async () => (again.engine.stats.events >= 11 ? true : undefined), 5_000);
+    } finally {
+      await again.stop();
+    }
+  }, 60_000);
 });
