@@ -19,23 +19,14 @@ import { silentLogger } from '../../src/core/component.js';
 import type { Anomaly } from '../../src/core/event.js';
 import { buildService, type Service } from '../../src/topology/build.js';
 import { until } from '../harness/until.js';
-import { isCI } from '../harness/ci.js';
+import { requireComponent } from '../harness/ci.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const PROVISION = 'scripts/provision-chromium.sh';
 /** Screenshots for CI: the scaffold's artifact folder (gitignored), kept after the run. */
 const ARTIFACTS = join(ROOT, '.ci-artifacts');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (isCI()) {
-    describe('web UI browser test provisioning', () => {
-      it('has Debian Chromium at /usr/bin/chromium', () => {
-        expect.fail(`Chromium is missing at ${CHROMIUM}: run ${PROVISION} (installs Debian's chromium package).`);
-      });
-    });
-  } else console.warn(`Skipping the web UI browser test: ${CHROMIUM} is missing; run ${PROVISION} to provision it.`);
-}
+const hasChromium = requireComponent(existsSync(CHROMIUM), 'Debian Chromium at /usr/bin/chromium', `Chromium is missing at ${CHROMIUM}: run ${PROVISION} (installs Debian's chromium package).`);
 
 /** Newest modification time of the files under `dir` (recursively). */
 function newest(dir: string): number {

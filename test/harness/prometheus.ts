@@ -9,9 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, it, expect } from 'vitest';
 import { until } from './until.js';
-import { isCI } from './ci.js';
+import { requireComponent } from './ci.js';
 
 export const PROVISION_PROMETHEUS = 'scripts/provision-prometheus.sh';
 
@@ -26,20 +25,13 @@ export function findBinary(name: string): string | null {
 }
 
 /**
- * Whether `name` is there; when it is not, under CI (`isCI`, harness/ci.ts) a failing test says so, elsewhere a
+ * Whether `name` is there; when it is not, under CI (`requireComponent`, harness/ci.ts) a failing test says so, elsewhere a
  * warning names the provisioning script (the caller then skips).
  */
 export function requireBinary(name: 'prometheus' | 'promtool'): string | null {
   const path = findBinary(name);
   if (path !== null) return path;
-  const msg = `\`${name}\` is missing: run ${PROVISION_PROMETHEUS} (Debian package prometheus).`;
-  if (isCI()) {
-    describe(`${name} provisioning`, () => {
-      it(`has ${name}`, () => {
-        expect.fail(msg);
-      });
-    });
-  } else console.warn(`Skipping the tests that need ${name}: ${msg}`);
+  requireComponent(false, name, `\`${name}\` is missing: run ${PROVISION_PROMETHEUS} (Debian package prometheus).`);
   return null;
 }
 

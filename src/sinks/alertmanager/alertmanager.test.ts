@@ -13,7 +13,7 @@ import { alertmanagerConfigSchema } from './config.js';
 import { AlertmanagerSink, createAlertmanagerSink } from './index.js';
 import { LATE_FIRING_MS } from './alertmanager.js';
 import { httpSinkFixture, sinkContract } from '../../../test/contract/sink.contract.js';
-import { isCI } from '../../../test/harness/ci.js';
+import { requireComponent } from '../../../test/harness/ci.js';
 
 interface Listed {
   labels: Record<string, string>;
@@ -49,16 +49,7 @@ describe('alertmanager sink (payload)', () => {
   });
 });
 
-const present = hasAlertmanager();
-if (!present) {
-  if (isCI()) {
-    describe('alertmanager provisioning', () => {
-      it('has the real Alertmanager', () => {
-        expect.fail(`/usr/bin/prometheus-alertmanager is missing: run ${ALERTMANAGER_PROVISION}.`);
-      });
-    });
-  } else console.warn(`Skipping the Alertmanager tests: /usr/bin/prometheus-alertmanager is missing; run ${ALERTMANAGER_PROVISION} to provision it.`);
-}
+const present = requireComponent(hasAlertmanager(), 'the real Alertmanager', `/usr/bin/prometheus-alertmanager is missing: run ${ALERTMANAGER_PROVISION}.`);
 
 describe.skipIf(!present)('alertmanager sink against the real Alertmanager', () => {
   let am: RunningAlertmanager;

@@ -13,21 +13,16 @@ import { SyslogFormat } from '../../parsers/formats/syslog.js';
 import { createSyslogSource } from './index.js';
 import type { SyslogOptions } from './config.js';
 import type { SyslogSource } from './syslog-source.js';
-import { isCI } from '../../../test/harness/ci.js';
+import { requireComponent } from '../../../test/harness/ci.js';
 
 const run = promisify(execFile);
 const PROVISION = 'scripts/provision-syslog.sh';
 const probe = spawnSync('logger', ['--help'], { encoding: 'utf8' });
-const hasLogger = probe.status === 0 && `${probe.stdout}${probe.stderr}`.includes('--octet-count');
-if (!hasLogger) {
-  if (isCI()) {
-    describe('syslog source provisioning', () => {
-      it('has util-linux logger (the real syslog sender)', () => {
-        expect.fail(`util-linux \`logger\` with --octet-count is missing: run ${PROVISION} (installs Debian bsdutils).`);
-      });
-    });
-  } else console.warn(`Skipping the syslog tests that use a real sender: util-linux \`logger\` is missing; run ${PROVISION} to provision it.`);
-}
+const hasLogger = requireComponent(
+  probe.status === 0 && `${probe.stdout}${probe.stderr}`.includes('--octet-count'),
+  'util-linux logger (the real syslog sender)',
+  `util-linux \`logger\` with --octet-count is missing: run ${PROVISION} (installs Debian bsdutils).`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'anomalog-syslog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
