@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AnomalyStatus } from '../core/event.js';
+import { type AnomalyStatus, VERDICTS } from '../core/event.js';
 import { feedbackBodySchema, type FeedbackBody } from '../feedback/service.js';
 import type { FeedbackPage, FeedbackQuery, FeedbackRow } from '../store/feedback.js';
 
@@ -47,7 +47,7 @@ const exportQuery = z
   .object({
     since: time.optional(),
     until: time.optional(),
-    verdict: z.enum(['real', 'noise', 'mute', 'learn']).optional(),
+    verdict: z.enum(VERDICTS).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(512).optional(),
     next: z.string().max(512).optional(),

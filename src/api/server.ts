@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
-import { type Anomaly, SEVERITIES } from '../core/event.js';
+import { type Anomaly, SEVERITIES, STATUSES } from '../core/event.js';
 import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
 import { RateHistory, type TemplateKey } from './rate-history.js';
@@ -56,7 +56,7 @@ const anomalyQuery = z
     source: z.string().max(512).optional(),
     detector: z.string().max(64).optional(),
     severity: z.enum(SEVERITIES).optional(),
-    status: z.enum(['open', 'real', 'noise', 'mute', 'learn']).optional(),
+    status: z.enum(STATUSES).optional(),
     /** Title substring (bound, LIKE wildcards escaped by the store). */
     q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),

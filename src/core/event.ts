@@ -73,5 +73,10 @@ export interface Anomaly {
   status?: AnomalyStatus;
 }
 
-/** `open` (no feedback yet) or the latest verdict given (src/feedback). */
-export type AnomalyStatus = 'open' | 'real' | 'noise' | 'mute' | 'learn';
+/** What a person can say of an anomaly (src/feedback): the one list the API, the store and the policy use. */
+export const VERDICTS = ['real', 'noise', 'mute', 'learn'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** `open` (no feedback yet) or the latest verdict given. */
+export const STATUSES = ['open', ...VERDICTS] as const;
+export type AnomalyStatus = (typeof STATUSES)[number];

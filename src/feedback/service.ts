@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
-import type { Anomaly } from '../core/event.js';
+import { type Anomaly, VERDICTS } from '../core/event.js';
 import type { FeedbackPage, FeedbackQuery, FeedbackRow, NewFeedback } from '../store/feedback.js';
 import type { FeedbackConfig } from './config.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
@@ -20,7 +20,7 @@ import type { FeedbackPolicy, PolicyFeedback } from './policy.js';
 /** `POST /api/anomalies/:id/feedback` body: strict, unknown keys are refused. */
 export const feedbackBodySchema = z
   .object({
-    verdict: z.enum(['real', 'noise', 'mute', 'learn']),
+    verdict: z.enum(VERDICTS),
     comment: z.string().max(2000).optional(),
     muteFor: z.string().regex(DURATION_PATTERN, 'must be a duration such as 30m, 2h or 7d').optional(),
     user: z.string().min(1).max(200).optional(),

@@ -6,11 +6,11 @@
  * the latest row per fingerprint — the state the feedback policy is rebuilt from at start.
  */
 import type { Clock } from '../core/clock.js';
+import type { Verdict } from '../core/event.js';
 import type { Db, Stmt } from './db.js';
 import { checkTime, decodeCursor, encodeCursor, pageSize } from './paging.js';
 
-export type Verdict = 'real' | 'noise' | 'mute' | 'learn';
-export const VERDICTS: readonly Verdict[] = ['real', 'noise', 'mute', 'learn'];
+export { VERDICTS, type Verdict } from '../core/event.js';
 
 /** What is stored with one piece of feedback (the caller computes the fingerprint). */
 export interface NewFeedback {

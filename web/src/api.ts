@@ -4,12 +4,12 @@
  */
 
 import type { StatsSnapshot } from '../../src/api/rate-history.js';
-import type { Anomaly as CoreAnomaly, Severity } from '../../src/core/event.js';
+import type { Anomaly as CoreAnomaly, Severity, Verdict } from '../../src/core/event.js';
 
-export type { Contribution, Severity } from '../../src/core/event.js';
+export type { Contribution, Severity, Verdict } from '../../src/core/event.js';
+export { STATUSES } from '../../src/core/event.js';
+/** Most severe first, for menus and legends (src/core/event.ts keeps the ladder's order). */
 export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
-export type Verdict = 'real' | 'noise' | 'mute' | 'learn';
-export const STATUSES = ['open', 'real', 'noise', 'mute', 'learn'] as const;
 export const DETECTORS = ['novelty', 'rate', 'params', 'model'] as const;
 
 export interface Feedback {
