@@ -13,6 +13,18 @@ export class Rng {
     this.state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
   }
 
+  /** A generator continuing from `state` (as read from `stateNow`), for samplers whose state is persisted. */
+  static fromState(state: number): Rng {
+    const r = new Rng(0);
+    r.state = state >>> 0;
+    return r;
+  }
+
+  /** The 32-bit state: `Rng.fromState(r.stateNow)` continues r's sequence (of `nextUint32`/`float`). */
+  get stateNow(): number {
+    return this.state;
+  }
+
   /** Next unsigned 32-bit integer. */
   nextUint32(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

@@ -4,25 +4,28 @@
  * in the presence of stream evolution", VLDB 2006, with λ = 1/capacity): every new window enters;
  * once full, it replaces a uniformly chosen slot. A window then survives k later insertions with
  * probability (1 − 1/capacity)^k, so the sample leans to recent behaviour (mean age ≈ capacity
- * windows) while keeping some older ones. The PRNG (mulberry32) is seeded and its state is part of
- * the snapshot, so a restored detector samples exactly as the original would have.
+ * windows) while keeping some older ones. The PRNG (models/random.ts, mulberry32) is seeded and its
+ * state is part of the snapshot, so a restored detector samples exactly as the original would have.
  *
  * @example
  * const r = new Reservoir<ClosedCounts>(2000, 42);
  * r.add(window);         // O(1)
  * const train = r.items; // at most 2000 windows
  */
+import { Rng } from '../../models/random.js';
 
 export class Reservoir<T> {
   private readonly slots: T[] = [];
+  private readonly rng: Rng;
   /** Windows offered so far. */
   seen = 0;
 
+  /** `state`: the seed of a new reservoir, or `rngState` of the one being restored. */
   constructor(
     readonly capacity: number,
-    private state: number,
+    state: number,
   ) {
-    this.state = state >>> 0;
+    this.rng = Rng.fromState(state);
   }
 
   get size(): number {
@@ -36,7 +39,7 @@ export class Reservoir<T> {
   add(item: T): void {
     this.seen++;
     if (this.slots.length < this.capacity) this.slots.push(item);
-    else this.slots[Math.floor(this.random() * this.capacity)] = item;
+    else this.slots[this.rng.int(this.capacity)] = item;
   }
 
   /** Evenly spaced slots, at most `max` (what a snapshot keeps). */
@@ -49,7 +52,7 @@ export class Reservoir<T> {
   }
 
   get rngState(): number {
-    return this.state;
+    return this.rng.stateNow;
   }
 
   static restore<T>(capacity: number, rngState: number, seen: number, items: readonly T[]): Reservoir<T> {
@@ -57,14 +60,5 @@ export class Reservoir<T> {
     for (const it of items.slice(-capacity)) r.slots.push(it);
     r.seen = Math.max(seen, r.slots.length);
     return r;
-  }
-
-  /** mulberry32: a 32-bit state, uniform in [0, 1). */
-  private random(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 }
