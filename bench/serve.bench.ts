@@ -17,16 +17,17 @@
  * Usage: npm run bench:serve [-- --quick] [--only http|file_tail] [--dataset DIR] [--json FILE] [--cpu-prof DIR] [--checkpoint-ms N] [--engine-threads N] [--clients N] [--batch LINES]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_LOGHUB_DIR, splitLogLines } from '../src/eval/loghub.js';
-import { LogParser } from '../src/parsers/pipeline.js';
+import { DEFAULT_LOGHUB_DIR } from '../src/eval/loghub.js';
 import { engineThreads } from '../src/topology/engine-thread.js';
+import { parseOnly, pipelineOnly } from './serve/baselines.js';
+import { type Corpus, letters, loadCorpus, novelLine, watchFeed } from './serve/corpus.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -93,67 +94,6 @@ async function stopService(s: Service): Promise<ServiceEnd> {
   s.proc.kill('SIGTERM');
   const last = await s.lines.next();
   return JSON.parse(last.value as string) as ServiceEnd;
-}
-
-// ---------------------------------------------------------------- corpus and novel lines
-
-interface Corpus {
-  systems: { name: string; lines: string[] }[];
-  origin: string;
-}
-
-function loadCorpus(dataset: string): Corpus {
-  const systems: Corpus['systems'] = [];
-  if (existsSync(dataset)) {
-    for (const name of readdirSync(dataset).sort()) {
-      const f = join(dataset, name, `${name}_2k.log`);
-      if (existsSync(f)) systems.push({ name, lines: splitLogLines(readFileSync(f, 'utf8')) });
-    }
-  }
-  if (systems.length > 0) return { systems, origin: `${dataset} (Loghub 2k raw lines, ${systems.length} systems)` };
-  const dir = join(root, 'test/fixtures/logs/loghub-samples');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.log')).sort()) {
-    systems.push({ name: f.replace(/\.log$/, ''), lines: splitLogLines(readFileSync(join(dir, f), 'utf8')) });
-  }
-  return { systems, origin: `test/fixtures/logs/loghub-samples (dataset absent: ${systems.length} systems, 4–6 lines each)` };
-}
-
-const letters = (n: number): string => {
-  let s = '';
-  do {
-    s = String.fromCharCode(97 + (n % 26)) + s;
-    n = Math.floor(n / 26);
-  } while (n > 0);
-  return s;
-};
-
-/** A real line of the system followed by 12 words no log has: a new template for its source. */
-function novelLine(base: string, k: number): string {
-  const words = [`zqid${letters(k)}x`];
-  for (let j = 1; j < 12; j++) words.push(`zq${letters(k * 13 + j)}w`);
-  return `${base} ${words.join(' ')}`;
-}
-const MARK = /zqid([a-z]+)x/;
-
-/** SSE client: records when each novel marker is first seen on the feed. */
-function watchFeed(url: string, seen: Map<string, number>): { close(): void } {
-  const req = request(`${url}/api/stream`, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const now = performance.now();
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const msg = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const m = MARK.exec(msg);
-        if (m && !seen.has(m[1])) seen.set(m[1], now);
-      }
-    });
-  });
-  req.end();
-  return { close: () => req.destroy() };
 }
 
 // ---------------------------------------------------------------- measurement
@@ -320,61 +260,6 @@ async function fileRun(url: string, dir: string, corpus: Corpus, seconds: number
   return { path: 'file_tail', mode: keptUp ? 'paced' : 'paced (fell behind)', offered: rate, lines, seconds: secs, linesPerSec: lines / secs, novel: sent.size, found: lat.filter((x) => x <= 1500).length, p50: pct(lat, 50), p99: pct(lat, 99), clientCores, nextK: k };
 }
 
-/** Baseline: LogParser alone over the same lines, one parser per system (as one per source in the service). */
-function parseOnly(corpus: Corpus, lines: number): { linesPerSec: number; lines: number } {
-  const parsers = corpus.systems.map((s) => new LogParser({ source: s.name }));
-  let sink = 0;
-  let done = 0;
-  const t0 = performance.now();
-  for (let b = 0; done < lines; b++) {
-    const si = b % corpus.systems.length;
-    const sys = corpus.systems[si];
-    const batch = [];
-    for (let i = 0; i < BATCH; i++) batch.push({ text: sys.lines[(b * BATCH + i) % sys.lines.length], line: done + i + 1 });
-    sink += parsers[si].pushLines(batch, 0).length;
-    done += BATCH;
-  }
-  for (const p of parsers) sink += p.flush(0).length;
-  if (sink < 0) console.error('unreachable');
-  return { lines: done, linesPerSec: done / ((performance.now() - t0) / 1000) };
-}
-
-/**
- * Second baseline: the whole per-line pipeline in this process, without I/O — the service's
- * Engine (parse, every detector of the default config, SQLite store in `dir`) fed the same batches.
- * The gap between this and the service is the cost of HTTP / file reading and the API.
- */
-async function pipelineOnly(corpus: Corpus, lines: number, dir: string): Promise<{ linesPerSec: number; lines: number }> {
-  const { validate } = await import('../src/config/load.js');
-  const { serveConfigSchema } = await import('../src/config/schema.js');
-  const { buildDetectors } = await import('../src/config/registry.js');
-  const { systemClock } = await import('../src/core/clock.js');
-  const { silentLogger } = await import('../src/core/component.js');
-  const { openStore } = await import('../src/store/index.js');
-  const { Engine } = await import('../src/topology/engine.js');
-  const config = validate({}, serveConfigSchema) as { detectors: Record<string, { enabled: boolean } & Record<string, unknown>>; pipeline: { checkpoint_interval_ms: number } };
-  const store = openStore(join(dir, 'pipeline.db'), { clock: systemClock });
-  const abort = new AbortController();
-  const ctx = (id: string) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store });
-  const detectors = buildDetectors(config.detectors, ctx);
-  const source = { id: 'bench', stats: () => ({}), ack() {}, async run() {} };
-  const engine = new Engine({ sources: [source as never], detectors, store, clock: systemClock, checkpointMs: config.pipeline.checkpoint_interval_ms, parserOptions: () => ({}) });
-  let done = 0;
-  const t0 = performance.now();
-  for (let b = 0; done < lines; b++) {
-    const sys = corpus.systems[b % corpus.systems.length];
-    const now = Date.now();
-    const records = [];
-    for (let i = 0; i < BATCH; i++) records.push({ source: sys.name, text: sys.lines[(b * BATCH + i) % sys.lines.length], arrivalTs: now });
-    await engine.process(source as never, { records, cursor: { kind: 'stream', id: 'bench', offset: done } });
-    done += BATCH;
-  }
-  const linesPerSec = done / ((performance.now() - t0) / 1000);
-  abort.abort();
-  store.close();
-  return { lines: done, linesPerSec };
-}
-
 // ---------------------------------------------------------------- parent
 
 const fmt = (x: number | undefined): string => (x === undefined ? '–' : Math.round(x).toLocaleString('en-US'));
@@ -393,10 +278,10 @@ async function main(): Promise<void> {
   const loop: Record<string, ServiceEnd['loopDelayMs']> = {};
   try {
     // Baseline first, in this process (the service children are idle then).
-    const base = parseOnly(corpus, quick ? 200_000 : 600_000);
-    const baseAfter = parseOnly(corpus, quick ? 200_000 : 600_000);
+    const base = parseOnly(corpus, quick ? 200_000 : 600_000, BATCH);
+    const baseAfter = parseOnly(corpus, quick ? 200_000 : 600_000, BATCH);
     const parseRate = Math.max(base.linesPerSec, baseAfter.linesPerSec);
-    const pipeline = await pipelineOnly(corpus, quick ? 200_000 : 600_000, tmp);
+    const pipeline = await pipelineOnly(corpus, quick ? 200_000 : 600_000, tmp, BATCH);
 
     // The default detector set (novelty, rate, params, model), as `anomalog serve` runs it.
     const detectors = {};
