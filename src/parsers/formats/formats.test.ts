@@ -9,6 +9,7 @@ import { JsonFormat } from './json.js';
 import { normalizeLevel } from './level.js';
 import { LogfmtFormat, parseLogfmt } from './logfmt.js';
 import { PlainFormat } from './plain.js';
+import { LogParser } from '../pipeline.js';
 import { SyslogFormat } from './syslog.js';
 
 const DIR = fileURLToPath(new URL('../../../test/fixtures/logs/', import.meta.url));
@@ -198,16 +199,34 @@ describe('AccessLogFormat', () => {
 });
 
 describe('PlainFormat', () => {
-  it('keeps the whole line as message, and reads a leading timestamp and level', () => {
+  it('reads a leading timestamp and level; the message is the rest of the line, raw the whole line', () => {
     const f = new PlainFormat();
     const py = read('other/python-traceback.log')[0];
     const r = f.extract(py, 1, ARRIVAL, 's');
-    expect(r).toMatchObject({ message: py, level: 'info', tsFromArrival: false, ts: Date.UTC(2026, 10, 24, 1, 14, 8, 506) });
+    expect(r).toMatchObject({ message: 'billing: Starting batch 17', raw: py, level: 'info', tsFromArrival: false, ts: Date.UTC(2026, 10, 24, 1, 14, 8, 506) });
     const apache = read('loghub-samples/Apache.log')[1];
-    expect(f.extract(apache, 2, ARRIVAL, 's')).toMatchObject({ level: 'error', ts: Date.UTC(2005, 11, 4, 4, 47, 44) });
-    expect(f.extract('ERROR: disk full', 3, ARRIVAL, 's')).toMatchObject({ level: 'error', ts: ARRIVAL, tsFromArrival: true });
-    expect(f.extract('Connection reset by peer', 4, ARRIVAL, 's')).toMatchObject({ level: undefined, tsFromArrival: true });
+    expect(f.extract(apache, 2, ARRIVAL, 's')).toMatchObject({ message: 'mod_jk child workerEnv in error state 6', level: 'error', ts: Date.UTC(2005, 11, 4, 4, 47, 44) });
+    // No level right after the time (HDFS's pid comes first): only the timestamp goes.
+    const hdfs = read('loghub-samples/HDFS.log')[0];
+    expect(f.extract(hdfs, 3, ARRIVAL, 's')).toMatchObject({ message: hdfs.slice('081109 203615 '.length), level: undefined, tsFromArrival: false });
+    // Separators around the level, and a header alone (still a message).
+    expect(f.extract('2024-01-02 03:04:05 | WARN | worker slow', 4, ARRIVAL, 's')).toMatchObject({ message: 'worker slow', level: 'warn' });
+    expect(f.extract('2024-01-02 03:04:05 - ERROR - -5 degrees', 5, ARRIVAL, 's')).toMatchObject({ message: '-5 degrees', level: 'error' });
+    expect(f.extract('2024-01-02T03:04:05Z', 6, ARRIVAL, 's')).toMatchObject({ message: '2024-01-02T03:04:05Z', tsFromArrival: false });
+    // Without a leading timestamp the line is its own message (a level word is read, not cut).
+    expect(f.extract('ERROR: disk full', 7, ARRIVAL, 's')).toMatchObject({ message: 'ERROR: disk full', level: 'error', ts: ARRIVAL, tsFromArrival: true });
+    expect(f.extract('Connection reset by peer', 8, ARRIVAL, 's')).toMatchObject({ message: 'Connection reset by peer', level: undefined, tsFromArrival: true });
     expect(f.stats.unmatched).toBe(0);
+  });
+
+  it('gives lines that differ only in their time and level one template', () => {
+    const parser = new LogParser({ source: 's' });
+    const lines = ['2026-11-30 08:00:01 INFO worker done job 17 in 12 ms', '2026-11-30 08:00:02 WARN worker done job 18 in 950 ms', '2026-11-30 09:13:44 INFO worker done job 19 in 14 ms'];
+    const events = [...parser.pushLines(lines.map((text, i) => ({ text, line: i + 1 })), ARRIVAL), ...parser.flush(ARRIVAL)];
+    expect(events).toHaveLength(3);
+    expect(new Set(events.map((e) => e.templateId)).size).toBe(1);
+    expect(events[0].template).not.toMatch(/2026|08|<ID> <NUM>:/);
+    expect(events.map((e) => e.level)).toEqual(['info', 'warn', 'info']);
   });
 });
 

@@ -1,10 +1,14 @@
 /**
  * @module parsers/formats/plain
- * Plain text: the whole record is the message. When a line starts with a timestamp (1–5 tokens,
- * or a `[bracketed]` one) it becomes the record's time, and a level word right after it (`INFO`,
- * `[error]`, `WARN:`) — or at the very start of the line — becomes its level. Otherwise the time
- * is the arrival time. After 64 lines in a row without a leading timestamp it looks only on every
- * 1024th line (a file either has them or not), so free text costs almost nothing extra.
+ * Plain text. When a line starts with a timestamp (1–5 tokens, or a `[bracketed]` one) it becomes
+ * the record's time, and a level word right after it (`INFO`, `[error]`, `WARN:`) — or at the very
+ * start of the line — becomes its level. The message is the rest of the line: without the leading
+ * timestamp and the level word after it (and the separators around them: spaces, `|`, `:`, a lone
+ * `-`), as a header layout would split it — otherwise every date and time of day would be a template
+ * position and a numeric parameter. `raw` keeps the whole line. A line without a leading timestamp is
+ * its own message, and its time is the arrival time. After 64 lines in a row without a leading
+ * timestamp it looks only on every 1024th line (a file either has them or not), so free text costs
+ * almost nothing extra.
  */
 import type { LogRecord } from '../../core/event.js';
 import { normalizeLevel } from './level.js';
@@ -24,6 +28,8 @@ export class PlainFormat implements RecordFormat {
   private readonly ends = new Int32Array(MAX_TOKENS);
   /** Where the timestamp ended in the last line (0: none). */
   private after = 0;
+  /** Where the level word found by `levelWord` ended (after a closing `]`). */
+  private levelEnd = 0;
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {
     this.stats.matched++;
@@ -32,9 +38,10 @@ export class PlainFormat implements RecordFormat {
     let t = NaN;
     if (look) t = this.leadingTime(text, arrivalTs);
     else this.misses++;
-    const level = levelWord(text, Number.isNaN(t) ? 0 : this.after);
     const fromArrival = Number.isNaN(t);
-    return { ts: fromArrival ? arrivalTs : t, source, level, message: text, fields: undefined, raw: text, line, tsFromArrival: fromArrival };
+    const level = this.levelWord(text, fromArrival ? 0 : this.after);
+    const message = fromArrival ? text : afterHeader(text, level === undefined ? this.after : this.levelEnd);
+    return { ts: fromArrival ? arrivalTs : t, source, level, message, fields: undefined, raw: text, line, tsFromArrival: fromArrival };
   }
 
   private leadingTime(text: string, refMs: number): number {
@@ -86,6 +93,29 @@ export class PlainFormat implements RecordFormat {
     return count;
   }
 
+  /** A level word at `from` (after spaces, `[`, `|` or a lone `-`), ended by a non-letter: `INFO`, `[error]`, `WARN:`. */
+  private levelWord(text: string, from: number): string | undefined {
+    let p = from;
+    for (;;) {
+      const c = text.charCodeAt(p);
+      // Spaces, `[`, `|`, and a lone `-` (`… 10:00:00 - ERROR - …`).
+      if (c === 32 || c === 91 || c === 124 || (c === 45 && text.charCodeAt(p + 1) === 32)) p++;
+      else break;
+    }
+    const s = p;
+    while (p < text.length && p - s <= 13) {
+      const c = text.charCodeAt(p) | 32;
+      if (c < 97 || c > 122) break;
+      p++;
+    }
+    if (p - s < 3 || p - s > 13) return undefined;
+    const next = text.charCodeAt(p);
+    if (next === next && ((next | 32) >= 97 && (next | 32) <= 122 || (next >= 48 && next <= 57))) return undefined;
+    const level = normalizeLevel(text.slice(s, p));
+    this.levelEnd = next === 93 ? p + 1 : p;
+    return level;
+  }
+
   private hit(t: number, after: number, plan: number): number {
     this.plan = plan;
     this.misses = 0;
@@ -105,18 +135,17 @@ function trimPunct(text: string, end: number): string {
   return text.slice(0, c === 44 || c === 58 || c === 124 ? end - 1 : end);
 }
 
-/** A level word at `from` (after spaces/`[`), ended by a non-letter: `INFO`, `[error]`, `WARN:`. */
-function levelWord(text: string, from: number): string | undefined {
+/**
+ * The message after a header ending at `from`: separators skipped (spaces, `|`, `:`, `,`, a lone `-`);
+ * the whole line when nothing would be left (a header alone is still a message).
+ */
+function afterHeader(text: string, from: number): string {
   let p = from;
-  while (p < text.length && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 91 || text.charCodeAt(p) === 124)) p++;
-  const s = p;
-  while (p < text.length && p - s <= 13) {
-    const c = text.charCodeAt(p) | 32;
-    if (c < 97 || c > 122) break;
-    p++;
+  for (;;) {
+    const c = text.charCodeAt(p);
+    if (c === 32 || c === 9 || c === 124 || c === 58 || c === 44) p++;
+    else if (c === 45 && (text.charCodeAt(p + 1) === 32 || p + 1 === text.length)) p++;
+    else break;
   }
-  if (p - s < 3 || p - s > 13) return undefined;
-  const next = text.charCodeAt(p);
-  if (next === next && ((next | 32) >= 97 && (next | 32) <= 122 || (next >= 48 && next <= 57))) return undefined;
-  return normalizeLevel(text.slice(s, p));
+  return p >= text.length ? text : p === 0 ? text : text.slice(p);
 }
