@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INCIDENTS } from '../demo/scenario.js';
-import { browserCommand, incidentLine, parseDuration, parseSpeed } from './demo.js';
+import { browserCommand, incidentLine, parseDuration } from './demo.js';
+import { parseSpeed } from './speed.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'anomalog-demo-cli-'));

@@ -16,6 +16,7 @@ import { type Demo, startDemo } from '../demo/runner.js';
 import type { ScheduledIncident } from '../demo/scenario.js';
 import { SOURCE_PREFIX } from '../demo/runner.js';
 import { stderrLogger } from './serve.js';
+import { parseSpeed } from './speed.js';
 
 interface DemoFlags {
   seed: string;
@@ -198,13 +199,6 @@ function intFlag(name: string, v: string): number {
   const n = numberFlag(name, v);
   if (!Number.isInteger(n) || n < 0) throw usage(`${name} must be a whole number ≥ 0, got '${v}'.`);
   return n;
-}
-
-/** `10`, `10x`, `0.5x` → 10, 10, 0.5. */
-export function parseSpeed(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)x?$/i.exec(v.trim());
-  if (!m || !(Number(m[1]) > 0)) throw usage(`--speed must be a positive factor like 10 or 10x, got '${v}'.`);
-  return Number(m[1]);
 }
 
 /** `90`, `90s`, `10m`, `1.5h` → seconds. */

@@ -28,7 +28,17 @@ describe('anomalog replay', () => {
     expect(r.stderr).toMatch(/replayed \d+ events, 1 anomalies/);
     const bad = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'replay', '--speed', 'fast', join(dir, 'hdfs.log')], { cwd: root, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--speed must be like 100x or max/);
+    expect(bad.stderr).toMatch(/--speed must be a positive factor like 10 or 10x, or max, got 'fast'/);
+    // Standard input, and a bare speed factor as `demo` takes it.
+    const piped = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'replay', '--json', '--speed', '100000', '--config', join(dir, 'anomalog.yaml'), '--format', '<Date> <Time> <Pid> <Level> <Component>: <Content>', '-'],
+      { cwd: root, encoding: 'utf8', timeout: 60_000, input: readFileSync(join(dir, 'hdfs.log'), 'utf8') },
+    );
+    expect(piped.status).toBe(0);
+    const fromStdin = piped.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(fromStdin).toHaveLength(1);
+    expect(fromStdin[0]).toMatchObject({ source: 'stdin', detector: 'novelty', ts: found[0].ts, title: expect.stringMatching(/Disk failure/) });
   });
 
   it('trains the model detector at event time and gives the same anomalies on every run', () => {

@@ -10,7 +10,6 @@ import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { loadConfigFile } from '../config/load.js';
 import { ManualClock } from '../core/clock.js';
 import type { Anomaly, Cursor } from '../core/event.js';
-import { AnomalogError } from '../core/errors.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { buildDetectors } from '../config/registry.js';
 import { LineSplitter } from '../parsers/lines/index.js';
@@ -19,6 +18,7 @@ import { Engine } from '../topology/engine.js';
 import { silentLogger } from '../core/component.js';
 import { assertReadable } from './input.js';
 import { writeOut } from './output.js';
+import { parseSpeed } from './speed.js';
 
 interface ReplayFlags {
   speed: string;
@@ -32,7 +32,7 @@ export function registerReplay(program: Command): void {
   program
     .command('replay')
     .description('Run the real-time pipeline over a historical log by its timestamps (backtesting).')
-    .argument('<file>', 'log file')
+    .argument('<file>', 'log file, or - for standard input')
     .option('--speed <factor>', "replay speed: '100x', '1x', or 'max' (as fast as possible)", 'max')
     .option('-c, --config <file>', 'serve configuration to take detectors and parser settings from')
     .option('-f, --format <layout>', 'record format (default: auto-detect)')
@@ -44,11 +44,12 @@ export function registerReplay(program: Command): void {
 Examples:
   anomalog replay yesterday.log
   anomalog replay --speed 100x --config anomalog.yaml app.log
-  anomalog replay --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' --json HDFS.log`,
+  anomalog replay --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' --json HDFS.log
+  zcat app.log.gz | anomalog replay -`,
     )
     .action(async (file: string, flags: ReplayFlags) => {
       assertReadable(file);
-      const speed = parseSpeed(flags.speed);
+      const speed = parseSpeed(flags.speed, true);
       const base = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : validate({}, serveConfigSchema);
       const clock = new ManualClock(0);
       const store = openStore(flags.dataDir ? `${flags.dataDir}/anomalog.db` : ':memory:', { clock });
@@ -63,6 +64,8 @@ Examples:
         writeOut(list.map((a) => (flags.json ? JSON.stringify(a) : `${new Date(a.ts).toISOString()}  ${a.severity.padEnd(8)} ${a.detector.padEnd(8)} ${a.title}`)).join('\n') + '\n');
       };
       let eventTime = 0;
+      /** Event time of the first timestamped event: the paced replay's time zero. */
+      let firstTs = Number.NaN;
       const engine = new Engine({
         sources: [],
         detectors,
@@ -70,21 +73,26 @@ Examples:
         clock,
         parserOptions: () => ({ format: flags.format ?? base.parser.format, multiline: base.parser.multiline }),
         onEvents: (events) => {
-          for (const e of events) if (!e.tsFromArrival && e.ts > eventTime) eventTime = e.ts;
+          for (const e of events) {
+            if (e.tsFromArrival) continue;
+            if (Number.isNaN(firstTs)) firstTs = e.ts;
+            if (e.ts > eventTime) eventTime = e.ts;
+          }
         },
         onAnomalies: print,
       });
-      const source: Source = { id: `file:${file}`, run: async () => {}, ack: (_c: Cursor) => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
+      const source: Source = { id: sourceId(file), run: async () => {}, ack: (_c: Cursor) => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
       const splitter = new LineSplitter();
       const started = performance.now();
-      let firstTs = 0;
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+      // Paced, a batch is a few lines, so the wait between them follows the log's own gaps.
+      const step = speed === Infinity ? TICK_LINES : PACED_LINES;
+      const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      for await (const chunk of input) {
         const lines = splitter.push(chunk as Buffer);
-        // Ticks every TICK_LINES lines, as the service ticks every second: training and time-driven
+        // Ticks every few hundred lines, as the service ticks every second: training and time-driven
         // detection happen at their event time, not once per megabyte read.
-        for (let i = 0; i < lines.length; i += TICK_LINES) {
-          await replayBatch(engine, source, lines.slice(i, i + TICK_LINES), file);
-          if (firstTs === 0) firstTs = eventTime;
+        for (let i = 0; i < lines.length; i += step) {
+          await replayBatch(engine, source, lines.slice(i, i + step), file);
           clock.set(Math.max(clock.now(), eventTime));
           engine.tick();
           if (speed !== Infinity && eventTime > firstTs) {
@@ -103,16 +111,14 @@ Examples:
 }
 
 const TICK_LINES = 500;
+const PACED_LINES = 20;
+
+/** The replayed source's id, as `serve` names the same input: `file:<path>`, or `stdin`. */
+const sourceId = (file: string): string => (file === '-' ? 'stdin' : `file:${file}`);
 
 async function replayBatch(engine: Engine, source: Source, lines: { text: string; line: number }[], file: string): Promise<void> {
   if (lines.length === 0) return;
-  const batch: RawBatch = { records: lines.map((l) => ({ source: `file:${file}`, text: l.text, line: l.line, arrivalTs: 0 })) };
+  const batch: RawBatch = { records: lines.map((l) => ({ source: sourceId(file), text: l.text, line: l.line, arrivalTs: 0 })) };
   await engine.process(source, batch);
 }
 
-function parseSpeed(v: string): number {
-  if (v === 'max') return Infinity;
-  const m = /^(\d+(?:\.\d+)?)x$/.exec(v);
-  if (!m || Number(m[1]) <= 0) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--speed must be like 100x or max, got '${v}'.`);
-  return Number(m[1]);
-}
