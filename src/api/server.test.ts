@@ -4,6 +4,8 @@ import { ManualClock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import { openStore, type Store } from '../store/index.js';
 import { type Api, buildApi } from './server.js';
+import { httpSourceConfigSchema } from '../sources/http/config.js';
+import { HttpSource } from '../sources/http/http-source.js';
 
 const anomaly = (i: number, over: Partial<Anomaly> = {}): Anomaly => ({
   id: `a${String(i).padStart(4, '0')}`,
@@ -120,5 +122,35 @@ describe('HTTP API', () => {
     const data = got.split('\n').filter((l) => l.startsWith('data: '));
     expect(data).toHaveLength(1);
     expect(JSON.parse(data[0].slice(6)).title).toBe('Line one.\n\ndata: forged');
+  });
+
+  it('says how to turn HTTP ingest on when a shipper posts to a service without it', async () => {
+    for (const url of ['/ingest?source=x', '/_bulk', '/web/_bulk', '/loki/api/v1/push', '/v1/logs']) {
+      const r = await api.app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+      expect(r.statusCode).toBe(404);
+      expect(r.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_NOT_FOUND', error: expect.stringMatching(/HTTP ingest is off: add a source `- type: http`/) });
+    }
+    const other = await api.app.inject({ method: 'POST', url: '/nothing' });
+    expect(other.json().error).toBe('No route POST /nothing.');
+  });
+});
+
+describe('HTTP ingest body errors through the API', () => {
+  it('names the accepted content types (415) and says when JSON is malformed (400), with our code', async () => {
+    const store = openStore(':memory:', { clock: new ManualClock(0) });
+    const api = buildApi({ store, clock: new ManualClock(0), version: 'test' });
+    new HttpSource(httpSourceConfigSchema.parse({})).register(api.app);
+    await api.app.ready();
+    try {
+      const form = await api.app.inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'x' });
+      expect(form.statusCode).toBe(415);
+      expect(form.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BODY', error: expect.stringMatching(/^Unsupported Content-Type "application\/x-www-form-urlencoded": send text\/plain or application\/x-ndjson \(POST \/ingest\)/) });
+      const bad = await api.app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { 'content-type': 'application/json' }, payload: '{"streams": [' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BODY', error: expect.stringMatching(/^The body is not valid JSON/) });
+    } finally {
+      await api.app.close();
+      store.close();
+    }
   });
 });

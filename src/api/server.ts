@@ -119,15 +119,21 @@ export function buildApi(opts: ApiOptions): Api {
   });
   const history = opts.history ?? new RateHistory({ clock: opts.clock });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _req, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, req, reply) => {
     // A store refusing a query (bad cursor, limit, time) is the client's mistake.
     const clientError = error.code === 'ANOMALOG_ERR_STORE_QUERY' ? 400 : error.statusCode;
     const status = clientError && clientError >= 400 && clientError < 500 ? clientError : 500;
+    // Fastify's own body errors (content type, JSON syntax, size) in our words and code.
+    const body = error.code?.startsWith('FST_ERR_CTP_') ? bodyError(error.code, req.headers['content-type'], error.message) : undefined;
+    if (body !== undefined) return void reply.status(status).send({ error: body, code: 'ANOMALOG_ERR_API_BODY' });
     void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send({ error: `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}.`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
+    const path = req.url.split('?')[0].slice(0, 200);
+    // An ingest route that is not there: the service runs without an HTTP source.
+    const hint = req.method === 'POST' && INGEST_PATH.test(path) ? ' HTTP ingest is off: add a source `- type: http` under `sources` in the configuration (README, HTTP ingest).' : '';
+    void reply.status(404).send({ error: `No route ${req.method} ${path}.${hint}`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
   });
 
   const openApi = readOpenApi();
@@ -212,4 +218,18 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, reply: FastifyReply): T | 
   const where = issue.path.length ? issue.path.join('.') : (issue as { keys?: string[] }).keys?.join(', ') ?? 'query';
   void reply.status(400).send({ error: `Bad query parameter ${where}: ${issue.message}.`, code: 'ANOMALOG_ERR_API_QUERY' });
   return null;
+}
+
+/** The routes of HTTP ingest (sources/http): NDJSON, Elasticsearch bulk, Loki push, OTLP logs. */
+const INGEST_PATH = /^\/(?:ingest|_bulk|[^/]+\/_bulk|loki\/api\/v1\/push|v1\/logs)$/;
+
+/** A request body Fastify could not take, said so that the client knows what to send instead. */
+function bodyError(code: string, contentType: string | undefined, message: string): string {
+  const sent = JSON.stringify((contentType ?? '(none)').slice(0, 100));
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return `Unsupported Content-Type ${sent}: send text/plain or application/x-ndjson (POST /ingest), application/json or application/x-ndjson (/_bulk), application/json (Loki push, OTLP logs, the API).`;
+  }
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return `The body is not valid JSON (Content-Type ${sent}): ${message}`;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The body is larger than this route accepts (HTTP ingest: `max_body_bytes` of the http source); send smaller batches.';
+  return message;
 }

@@ -153,6 +153,26 @@ describe('file tail: reading', () => {
     expect(t.records().filter((r) => r.source.endsWith('old.log')).map((r) => [r.text, r.line])).toEqual([['o1', 2]]);
   });
 
+  it('says once when no file matches at start (a mistyped path looks like a file not there yet), and not when one does', async () => {
+    const dir = tmp();
+    const warned = (paths: string[]) => {
+      const said: string[] = [];
+      const logger = { debug() {}, info() {}, error() {}, warn: (msg: string) => void said.push(msg) };
+      const source = createFileTailSource({ paths, ...FAST }, { checkpoints: new MemoryCheckpoints(), logger });
+      const ac = new AbortController();
+      const done = source.run(async () => {}, ac.signal);
+      return { said, stop: async () => (ac.abort(), await done) };
+    };
+    const missing = warned([path.join(dir, 'typo.log')]);
+    writeFileSync(path.join(dir, 'there.log'), 'x\n');
+    const present = warned([path.join(dir, 'there.log')]);
+    await new Promise((r) => setTimeout(r, 80));
+    await missing.stop();
+    await present.stop();
+    expect(missing.said).toEqual(['No file matches the configured paths yet; tailing starts when one appears.']);
+    expect(present.said).toEqual([]);
+  });
+
   it('expands globs with *, ? and ** (nested directories, non-matching and excluded names left out)', async () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'svc', 'a', 'deep'), { recursive: true });

@@ -163,6 +163,8 @@ export class FileTailSource implements Source {
     }
     const startup = !this.started;
     this.started = true;
+    // A mistyped path looks exactly like a file that does not exist yet: say so once.
+    if (startup && ids.size === 0) this.logger.warn('No file matches the configured paths yet; tailing starts when one appears.', { paths: this.cfg.paths });
     if (startup) await this.claimRotatedWhileDown(ids);
     for (const s of this.streams.values()) await this.refresh(s, startup);
     let progress = false;
