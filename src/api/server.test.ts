@@ -132,6 +132,10 @@ describe('HTTP API', () => {
     }
     const other = await api.app.inject({ method: 'POST', url: '/nothing' });
     expect(other.json().error).toBe('No route POST /nothing.');
+    // curl's Accept: */* at the root: where the UI and the API are.
+    const root = await api.app.inject({ method: 'GET', url: '/', headers: { accept: '*/*' } });
+    expect(root.statusCode).toBe(404);
+    expect(root.json().error).toMatch(/web UI answers browsers \(Accept: text\/html\).*\/api\//);
   });
 });
 

@@ -132,7 +132,12 @@ export function buildApi(opts: ApiOptions): Api {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0].slice(0, 200);
     // An ingest route that is not there: the service runs without an HTTP source.
-    const hint = req.method === 'POST' && INGEST_PATH.test(path) ? ' HTTP ingest is off: add a source `- type: http` under `sources` in the configuration (README, HTTP ingest).' : '';
+    const hint =
+      req.method === 'POST' && INGEST_PATH.test(path)
+        ? ' HTTP ingest is off: add a source `- type: http` under `sources` in the configuration (README, HTTP ingest).'
+        : req.method === 'GET' && path === '/'
+          ? ' The web UI answers browsers (Accept: text/html): open this address in a browser; the JSON API is under /api/.'
+          : '';
     void reply.status(404).send({ error: `No route ${req.method} ${path}.${hint}`, code: 'ANOMALOG_ERR_API_NOT_FOUND' });
   });
 
