@@ -91,6 +91,12 @@ describe('anomalog train → detect', () => {
     const noInput = await run(['train', '--model', 'if', '-o', join(dir, 'x.json')]);
     expect(noInput.code).toBe(2);
     expect(noInput.err).toMatch(/--session-key|--sequences/);
+    // Too little log for the window: said in the user's terms, not the model's.
+    const tiny = join(dir, 'tiny.log');
+    writeFileSync(tiny, '081109 203615 148 INFO dfs.DataNode: PacketResponder 1 terminating\n081109 203616 148 INFO dfs.DataNode: PacketResponder 2 terminating\n');
+    const short = await run(['train', tiny, '--window', '5m', '--model', 'pca', '-o', join(dir, 'tiny.json')]);
+    expect(short.code).toBe(1);
+    expect(short.err).toMatch(/holds only one closed window of 5m; a model needs at least two.*Use a shorter --window.*\[ANOMALOG_ERR_MODEL_INVALID\]/);
   });
 
   it('has --help with examples on every command', async () => {

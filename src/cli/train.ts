@@ -97,7 +97,13 @@ Examples:
       if (!w) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', 'Log files need --session-key, --session-field or --window.', { hint: "e.g. --session-key 'blk_-?\\d+' or --window 1h" });
       const parsed = await parseFiles(files, o);
       const windows = await collectWindows(parsed.batches, w);
-      if (windows.length === 0) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'No session or window closed in the training input.');
+      // A model learns from many normal examples; two is the least any of them can fit.
+      if (windows.length < 2) {
+        const what = o.window ? `window of ${o.window}` : 'session';
+        throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', `The training input holds ${windows.length === 0 ? 'no' : 'only one'} closed ${what}; a model needs at least two (dozens to be useful).`, {
+          hint: o.window ? 'Use a shorter --window, or train on more log.' : 'Check --session-key/--session-field against the lines, or train on more log.',
+        });
+      }
       det = SequenceDetector.train(windows, { ...opts, windowing: { ...w, format: o.format ?? null, multiline: o.multiline } });
       parser = parsed.minerState;
     }
