@@ -39,6 +39,13 @@ describe('anomalog CLI', () => {
     expect(rows.map((x) => x.templateId)).toEqual([1, 1, 2]);
   });
 
+  it('says how many records did not match the layout and where the first one is', () => {
+    const lines = readFileSync(HDFS, 'utf8').trim().split('\n');
+    const r = cli(['parse', '--no-multiline', '--format', LAYOUT, '-'], [lines[0], lines[1], 'not a header line', lines[2], 'nor this'].join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/2 records did not match the format \(the first at line 3\)/);
+  });
+
   it('templates --json counts every event, most frequent first', () => {
     const r = cli(['templates', '--json', '--format', LAYOUT, HDFS]);
     const rows = r.out.trim().split('\n').map((l) => JSON.parse(l));

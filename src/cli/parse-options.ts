@@ -121,7 +121,7 @@ export function reportInputStats(r: ParseRunResult): void {
   if (s?.truncated) notes.push(`${s.truncated} lines truncated`);
   if (s?.invalidUtf8) notes.push(`${s.invalidUtf8} lines with invalid UTF-8`);
   if (s?.nulBytes) notes.push(`${s.nulBytes} NUL bytes replaced`);
-  if (p.unmatched) notes.push(`${p.unmatched} records did not match the format`);
+  if (p.unmatched) notes.push(`${p.unmatched} record${p.unmatched === 1 ? '' : 's'} did not match the format (the first at line ${p.firstUnmatchedLine ?? '?'})`);
   if (r.parser.miner.stats.evicted) notes.push(`${r.parser.miner.stats.evicted} templates evicted`);
   if (notes.length) process.stderr.write(`anomalog: ${notes.join(', ')}.\n`);
 }

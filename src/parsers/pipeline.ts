@@ -31,6 +31,8 @@ export interface LogParserStats {
   emptyLines: number;
   events: number;
   unmatched: number;
+  /** Line number of the first record that did not match the format (where to look first). */
+  firstUnmatchedLine?: number;
 }
 
 export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
@@ -150,6 +152,7 @@ export class LogParser implements Parser {
         continue;
       }
       const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
     }
     this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
