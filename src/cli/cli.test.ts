@@ -76,6 +76,10 @@ describe('anomalog CLI', () => {
     expect(bad.err).toMatch(/--similarity must be a number within 0..1/);
     const unknown = cli(['nope']);
     expect(unknown.code).toBe(2);
+    // Commander's usage errors carry the stable code too.
+    const noFile = cli(['parse']);
+    expect(noFile.code).toBe(2);
+    expect(noFile.err.split('\n')[0]).toBe("anomalog: missing required argument 'file' [ANOMALOG_ERR_CLI_USAGE]");
   });
 });
 

@@ -14,6 +14,8 @@ export function buildProgram(): Command {
     .description('Real-time, unsupervised anomaly detection for application logs.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // Commander's own usage errors in the shape of ours: one line, the stable code in brackets.
+    .configureOutput({ outputError: (str, write) => write(`anomalog: ${str.replace(/^error: /, '').trimEnd()} [ANOMALOG_ERR_CLI_USAGE]\n`) })
     .exitOverride();
   registerCommands(program);
   return program;
