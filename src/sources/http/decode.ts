@@ -5,6 +5,7 @@
  * records are still taken). Decoders never throw on hostile input.
  */
 import type { RawRecord } from '../../core/source.js';
+import { decodeLokiProtobuf } from './loki-proto.js';
 
 export interface Decoded {
   records: RawRecord[];
@@ -132,6 +133,22 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
     }
   }
   return out;
+}
+
+/**
+ * `POST /loki/api/v1/push` in either encoding: a Buffer is Loki's protobuf (Snappy-compressed, the
+ * default of Promtail and Alloy; at most `maxUncompressed` bytes once uncompressed), anything else
+ * the JSON push.
+ */
+export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number): Decoded {
+  if (!(body instanceof Uint8Array)) return decodeLoki(body, prefix, now);
+  try {
+    return decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now);
+  } catch (e) {
+    const out: Decoded = { records: [], errors: [], rejected: 0 };
+    note(out, (e as Error).message);
+    return out;
+  }
 }
 
 interface OtlpAttr {

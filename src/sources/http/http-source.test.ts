@@ -5,6 +5,7 @@ import { Engine } from '../../topology/engine.js';
 import { MemoryStore } from '../../../test/harness/memory-store.js';
 import { httpSourceConfigSchema } from './config.js';
 import { HttpSource } from './http-source.js';
+import { lokiProtobuf } from '../../../test/harness/loki-push.js';
 
 const app = Fastify();
 const store = new MemoryStore();
@@ -64,6 +65,17 @@ describe('HTTP ingest', () => {
     const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: auth, payload });
     expect(r.statusCode).toBe(200);
     expect(await templatesOf('http:api')).toContain('connection from <IP> closed');
+  });
+
+  it('speaks Loki protobuf push (Snappy, as Promtail and Alloy send it), and refuses a corrupt one with a 400', async () => {
+    const payload = Buffer.from(lokiProtobuf([{ labels: '{service_name="promtail-app", job="x"}', entries: [{ s: 1_700_000_000, ns: 0, line: 'worker 3 finished batch 17' }, { s: 1_700_000_001, ns: 0, line: 'worker 4 finished batch 18' }] }]));
+    const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { ...auth, 'content-type': 'application/x-protobuf' }, payload });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(await templatesOf('http:promtail-app')).toContain('worker <NUM> finished batch <NUM>');
+    const bad = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { ...auth, 'content-type': 'application/x-protobuf' }, payload: Buffer.from([1, 2, 3, 4]) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ accepted: 0, rejected: 1, code: 'ANOMALOG_ERR_API_BODY', error: expect.stringMatching(/not a Snappy-compressed Loki push/) });
   });
 
   it('speaks OTLP/HTTP JSON logs with severity and service.name', async () => {

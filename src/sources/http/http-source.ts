@@ -2,7 +2,7 @@
  * @module sources/http/http-source
  * HTTP ingest on the service port, in the formats shippers already speak: NDJSON (`POST /ingest`),
  * the Elasticsearch bulk API (`POST /_bulk`: Filebeat, Logstash, Fluent Bit, Vector), Loki push
- * JSON (`POST /loki/api/v1/push`: Promtail/Alloy with JSON encoding) and OTLP/HTTP JSON logs
+ * (`POST /loki/api/v1/push`: protobuf from Promtail/Alloy, JSON from Fluent Bit/Vector) and OTLP/HTTP JSON logs
  * (`POST /v1/logs`: OpenTelemetry collectors). A request is answered after its records were taken by
  * the pipeline (back-pressure reaches the shipper as latency); while the pipeline has more than
  * `pipeline.max_pending_lines` waiting, requests are refused with 429 + `Retry-After` before their
@@ -16,7 +16,10 @@ import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
-import { type Decoded, decodeEsBulk, decodeLoki, decodeNdjson, decodeOtlp, streamName } from './decode.js';
+import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlp, streamName } from './decode.js';
+
+/** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
+const LOKI_INFLATION = 4;
 
 export interface HttpSourceStats extends SourceStats {
   /** Requests refused with 429 because the pipeline was busy (before their bodies were read). */
@@ -74,7 +77,12 @@ export class HttpSource implements Source {
       bulk.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
       bulk.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
     });
-    app.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLoki(req.body, p, now)));
+    // Loki's protobuf push (Promtail, Alloy) comes as application/x-protobuf: raw bytes in this scope.
+    void app.register(async (loki) => {
+      loki.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+      const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
+      loki.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
+    });
     app.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlp(req.body, p, now)));
     // Elasticsearch clients probe the root before bulk requests.
     app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
