@@ -6,6 +6,7 @@
  */
 import type { RawRecord } from '../../core/source.js';
 import { decodeLokiProtobuf } from './loki-proto.js';
+import { decodeOtlpProtobuf } from './otlp-proto.js';
 
 export interface Decoded {
   records: RawRecord[];
@@ -151,6 +152,39 @@ export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUn
   }
 }
 
+/** `POST /v1/logs` in either encoding (`application/x-protobuf` or JSON), as raw bytes. */
+export function decodeOtlpPush(body: unknown, contentType: string, prefix: string, now: number): Decoded {
+  const bad = (why: string): Decoded => {
+    const out: Decoded = { records: [], errors: [], rejected: 0 };
+    note(out, why);
+    return out;
+  };
+  if (!(body instanceof Uint8Array)) return decodeOtlp(body, prefix, now);
+  if (contentType.toLowerCase().startsWith('application/x-protobuf')) {
+    try {
+      return decodeOtlp(decodeOtlpProtobuf(body), prefix, now);
+    } catch (e) {
+      return bad((e as Error).message);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch (e) {
+    return bad(`body is not valid JSON (${(e as Error).message})`);
+  }
+  return decodeOtlp(parsed, prefix, now);
+}
+
+/** OTLP SeverityNumber ranges (1–4 trace … 21–24 fatal), for records without a severityText. */
+const SEVERITY_BANDS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+function severityOfNumber(n: unknown): string | undefined {
+  const v = typeof n === 'number' ? n : typeof n === 'string' ? /^SEVERITY_NUMBER_([A-Z]+)/.exec(n)?.[1]?.toLowerCase() : undefined;
+  if (typeof v === 'string') return SEVERITY_BANDS.includes(v) ? v : undefined;
+  return typeof v === 'number' && v >= 1 && v <= 24 ? SEVERITY_BANDS[Math.floor((v - 1) / 4)] : undefined;
+}
+
 interface OtlpAttr {
   key?: string;
   value?: Record<string, unknown>;
@@ -193,7 +227,8 @@ export function decodeOtlp(body: unknown, prefix: string, now: number): Decoded 
         const fields = { ...res, ...attrs(r.attributes) };
         // As a JSON line, so the per-source parser reads time, level and message like any JSON log.
         const line: Record<string, unknown> = { ...fields, ts, message: text };
-        if (typeof r.severityText === 'string') line.level = r.severityText;
+        const level = typeof r.severityText === 'string' && r.severityText !== '' ? r.severityText : severityOfNumber(r.severityNumber);
+        if (level !== undefined) line.level = level;
         out.records.push({ source, text: JSON.stringify(line), arrivalTs: ts, attrs: fields });
       }
     }

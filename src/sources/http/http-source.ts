@@ -10,13 +10,14 @@
  * what was rejected.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createGunzip, createInflate } from 'node:zlib';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
-import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlp, streamName } from './decode.js';
+import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
 const LOKI_INFLATION = 4;
@@ -67,7 +68,25 @@ export class HttpSource implements Source {
       this.st.throttled++;
       void reply.status(429).header('retry-after', '1').send({ error: 'The pipeline is behind; retry in a second.', code: 'ANOMALOG_ERR_API_BUSY' });
     };
-    const opts = { bodyLimit: this.cfg.max_body_bytes, onRequest };
+    // Compressed bodies (the OTel Collector's otlphttp and Beats send gzip): inflated as they are read,
+    // so `max_body_bytes` bounds the inflated size.
+    const preParsing: preParsingHookHandler = (req, _reply, payload, done) => {
+      const enc = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+      if (enc === '' || enc === 'identity') return done(null, payload);
+      if (enc !== 'gzip' && enc !== 'deflate') return done(Object.assign(new Error(`Unsupported Content-Encoding ${JSON.stringify(enc.slice(0, 40))}: send gzip, deflate or none.`), { statusCode: 415, code: 'ANOMALOG_ERR_API_BODY' }));
+      const inflate = enc === 'gzip' ? createGunzip() : createInflate();
+      // Registered before Fastify's own listener: a corrupt stream is the client's 400, not our 500.
+      inflate.once('error', (e: Error & { statusCode?: number; code?: string }) => {
+        e.message = `The body is not valid ${enc} (${e.message}).`;
+        e.statusCode = 400;
+        e.code = 'ANOMALOG_ERR_API_BODY';
+      });
+      // Fastify checks Content-Length against the bytes received, which only the wire stream knows.
+      const counted = Object.assign(inflate, { receivedEncodedLength: 0 });
+      payload.on('data', (chunk: Buffer) => void (counted.receivedEncodedLength += chunk.length));
+      done(null, payload.pipe(counted));
+    };
+    const opts = { bodyLimit: this.cfg.max_body_bytes, onRequest, preParsing };
     const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
     app.post('/ingest', opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
     // Elasticsearch accepts bulk bodies labelled application/json too: in this scope JSON is read as text.
@@ -83,7 +102,12 @@ export class HttpSource implements Source {
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
       loki.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
     });
-    app.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlp(req.body, p, now)));
+    // OTLP/HTTP logs in JSON or protobuf (the Collector's and the SDKs' default): raw bytes in this scope.
+    void app.register(async (otlp) => {
+      otlp.removeContentTypeParser('application/json');
+      otlp.addContentTypeParser(['application/json', 'application/x-protobuf'], { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+      otlp.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, String(req.headers['content-type'] ?? ''), p, now)));
+    });
     // Elasticsearch clients probe the root before bulk requests.
     app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
   }
