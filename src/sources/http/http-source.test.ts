@@ -119,6 +119,11 @@ describe('HTTP ingest', () => {
     expect(corrupt.statusCode).toBe(400);
     // (This bare server answers errors in Fastify's shape; the service's API says `error` instead of `message`.)
     expect(corrupt.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BODY', message: expect.stringMatching(/^The body is not valid gzip/) });
+    // A gzip bomb: 20 KiB on the wire, 20 MiB inflated — stopped at max_body_bytes (10 MiB) of inflated data.
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x61));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const big = await app.inject({ method: 'POST', url: '/ingest?source=zipped', headers: { ...auth, 'content-type': 'text/plain', 'content-encoding': 'gzip' }, payload: bomb });
+    expect(big.statusCode).toBe(413);
     const br = await app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth, 'content-type': 'application/x-ndjson', 'content-encoding': 'br' }, payload: 'x' });
     expect(br.statusCode).toBe(415);
     expect(br.json()).toMatchObject({ code: 'ANOMALOG_ERR_API_BODY', message: expect.stringMatching(/Unsupported Content-Encoding "br"/) });
