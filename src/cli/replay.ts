@@ -3,7 +3,6 @@
  * `anomalog replay`: the real-time pipeline over a historical log, driven by the log's own
  * timestamps — at a chosen speed or as fast as possible — to backtest detectors before going live.
  */
-import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
@@ -12,11 +11,10 @@ import { ManualClock } from '../core/clock.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { buildDetectors } from '../config/registry.js';
-import { LineSplitter } from '../parsers/lines/index.js';
 import { openStore } from '../store/index.js';
 import { Engine } from '../topology/engine.js';
 import { silentLogger } from '../core/component.js';
-import { assertReadable } from './input.js';
+import { assertReadable, readLineBatches } from './input.js';
 import { writeOut } from './output.js';
 import { parseSpeed } from './speed.js';
 
@@ -81,18 +79,16 @@ Examples:
         },
         onAnomalies: print,
       });
-      const source: Source = { id: sourceId(file), run: async () => {}, ack: (_c: Cursor) => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
-      const splitter = new LineSplitter();
+      const id = file === '-' ? 'stdin' : `file:${file}`;
+      const source: Source = { id, run: async () => {}, ack: (_c: Cursor) => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
       const started = performance.now();
       // Paced, a batch is a few lines, so the wait between them follows the log's own gaps.
       const step = speed === Infinity ? TICK_LINES : PACED_LINES;
-      const input = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-      for await (const chunk of input) {
-        const lines = splitter.push(chunk as Buffer);
+      for await (const { lines } of readLineBatches(file)) {
         // Ticks every few hundred lines, as the service ticks every second: training and time-driven
         // detection happen at their event time, not once per megabyte read.
         for (let i = 0; i < lines.length; i += step) {
-          await replayBatch(engine, source, lines.slice(i, i + step), file);
+          await replayBatch(engine, source, lines.slice(i, i + step));
           clock.set(Math.max(clock.now(), eventTime));
           engine.tick();
           if (speed !== Infinity && eventTime > firstTs) {
@@ -101,7 +97,6 @@ Examples:
           }
         }
       }
-      await replayBatch(engine, source, splitter.end(), file);
       clock.set(Math.max(clock.now(), eventTime) + 3_600_000);
       engine.tick();
       process.stderr.write(`anomalog: replayed ${engine.stats.events.toLocaleString('en-US')} events, ${count} anomalies.\n`);
@@ -113,12 +108,10 @@ Examples:
 const TICK_LINES = 500;
 const PACED_LINES = 20;
 
-/** The replayed source's id, as `serve` names the same input: `file:<path>`, or `stdin`. */
-const sourceId = (file: string): string => (file === '-' ? 'stdin' : `file:${file}`);
-
-async function replayBatch(engine: Engine, source: Source, lines: { text: string; line: number }[], file: string): Promise<void> {
+/** The source id (as `serve` names the same input: `file:<path>`, or `stdin`) is the source's. */
+async function replayBatch(engine: Engine, source: Source, lines: { text: string; line: number }[]): Promise<void> {
   if (lines.length === 0) return;
-  const batch: RawBatch = { records: lines.map((l) => ({ source: sourceId(file), text: l.text, line: l.line, arrivalTs: 0 })) };
+  const batch: RawBatch = { records: lines.map((l) => ({ source: source.id, text: l.text, line: l.line, arrivalTs: 0 })) };
   await engine.process(source, batch);
 }
 
