@@ -79,14 +79,12 @@ export class Series {
    * enters it (the others still count and widen the normal range): see `window_stride`.
    */
   push(y: number, normal: boolean, refresh: number, minSamples: number, stride = 1): void {
-    if (stride > 1 && this.filled === this.window && ++this.skipped < stride) {
-      this.n++;
-      if (normal) {
-        if (y < this.min) this.min = y;
-        if (y > this.max) this.max = y;
-      }
-      return;
+    this.n++;
+    if (normal) {
+      if (y < this.min) this.min = y;
+      if (y > this.max) this.max = y;
     }
+    if (stride > 1 && this.filled === this.window && ++this.skipped < stride) return;
     this.skipped = 0;
     if (this.filled === this.values.length && this.filled < this.window) this.grow();
     const w = this.values.length;
@@ -95,11 +93,6 @@ export class Series {
     this.values[this.next] = y;
     this.next = (this.next + 1) % w;
     if (this.filled < w) this.filled++;
-    this.n++;
-    if (normal) {
-      if (y < this.min) this.min = y;
-      if (y > this.max) this.max = y;
-    }
     if (++this.since >= refresh || this.n === minSamples) this.refresh();
   }
 
