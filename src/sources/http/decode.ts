@@ -142,38 +142,23 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
  * the JSON push.
  */
 export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number): Decoded {
-  if (!(body instanceof Uint8Array)) return decodeLoki(body, prefix, now);
+  return body instanceof Uint8Array ? fromProtobuf(() => decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now)) : decodeLoki(body, prefix, now);
+}
+
+/** `POST /v1/logs` in either encoding: a Buffer is OTLP protobuf (the Collector's and SDKs' default), anything else the JSON export. */
+export function decodeOtlpPush(body: unknown, prefix: string, now: number): Decoded {
+  return body instanceof Uint8Array ? fromProtobuf(() => decodeOtlp(decodeOtlpProtobuf(body), prefix, now)) : decodeOtlp(body, prefix, now);
+}
+
+/** A protobuf decoder's refusal (it throws with a reason) as one rejected part. */
+function fromProtobuf(decode: () => Decoded): Decoded {
   try {
-    return decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now);
+    return decode();
   } catch (e) {
     const out: Decoded = { records: [], errors: [], rejected: 0 };
     note(out, (e as Error).message);
     return out;
   }
-}
-
-/** `POST /v1/logs` in either encoding (`application/x-protobuf` or JSON), as raw bytes. */
-export function decodeOtlpPush(body: unknown, contentType: string, prefix: string, now: number): Decoded {
-  const bad = (why: string): Decoded => {
-    const out: Decoded = { records: [], errors: [], rejected: 0 };
-    note(out, why);
-    return out;
-  };
-  if (!(body instanceof Uint8Array)) return decodeOtlp(body, prefix, now);
-  if (contentType.toLowerCase().startsWith('application/x-protobuf')) {
-    try {
-      return decodeOtlp(decodeOtlpProtobuf(body), prefix, now);
-    } catch (e) {
-      return bad((e as Error).message);
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-  } catch (e) {
-    return bad(`body is not valid JSON (${(e as Error).message})`);
-  }
-  return decodeOtlp(parsed, prefix, now);
 }
 
 /** OTLP SeverityNumber ranges (1–4 trace … 21–24 fatal), for records without a severityText. */

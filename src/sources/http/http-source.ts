@@ -96,17 +96,13 @@ export class HttpSource implements Source {
       bulk.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
       bulk.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
     });
-    // Loki's protobuf push (Promtail, Alloy) comes as application/x-protobuf: raw bytes in this scope.
-    void app.register(async (loki) => {
-      loki.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+    // Protobuf pushes (Loki from Promtail/Alloy, OTLP from the Collector and SDKs) come as
+    // application/x-protobuf: raw bytes in this scope; JSON stays with Fastify's parser.
+    void app.register(async (proto) => {
+      proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
-      loki.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
-    });
-    // OTLP/HTTP logs in JSON or protobuf (the Collector's and the SDKs' default): raw bytes in this scope.
-    void app.register(async (otlp) => {
-      otlp.removeContentTypeParser('application/json');
-      otlp.addContentTypeParser(['application/json', 'application/x-protobuf'], { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
-      otlp.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, String(req.headers['content-type'] ?? ''), p, now)));
+      proto.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
+      proto.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, p, now)));
     });
     // Elasticsearch clients probe the root before bulk requests.
     app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
