@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { type Anomaly, SEVERITIES, STATUSES } from '../core/event.js';
+import { isIngestPath } from '../sources/http/routes.js';
 import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
 import { RateHistory, type TemplateKey } from './rate-history.js';
@@ -124,7 +125,7 @@ export function buildApi(opts: ApiOptions): Api {
     const clientError = error.code === 'ANOMALOG_ERR_STORE_QUERY' ? 400 : error.statusCode;
     const status = clientError && clientError >= 400 && clientError < 500 ? clientError : 500;
     // Fastify's own body errors (content type, JSON syntax, size) in our words and code.
-    const body = error.code?.startsWith('FST_ERR_CTP_') ? bodyError(error.code, req.headers['content-type'], error.message) : undefined;
+    const body = error.code?.startsWith('FST_ERR_CTP_') ? bodyError(error.code, req.headers['content-type'], error.message, isIngestPath(req.url.split('?')[0])) : undefined;
     if (body !== undefined) return void reply.status(status).send({ error: body, code: 'ANOMALOG_ERR_API_BODY' });
     void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
   });
@@ -133,7 +134,7 @@ export function buildApi(opts: ApiOptions): Api {
     const path = req.url.split('?')[0].slice(0, 200);
     // An ingest route that is not there: the service runs without an HTTP source.
     const hint =
-      req.method === 'POST' && INGEST_PATH.test(path)
+      req.method === 'POST' && isIngestPath(path)
         ? ' HTTP ingest is off: add a source `- type: http` under `sources` in the configuration (README, HTTP ingest).'
         : req.method === 'GET' && path === '/'
           ? ' The web UI answers browsers (Accept: text/html): open this address in a browser; the JSON API is under /api/.'
@@ -225,16 +226,18 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, reply: FastifyReply): T | 
   return null;
 }
 
-/** The routes of HTTP ingest (sources/http): NDJSON, Elasticsearch bulk, Loki push, OTLP logs. */
-const INGEST_PATH = /^\/(?:ingest|_bulk|[^/]+\/_bulk|loki\/api\/v1\/push|v1\/logs)$/;
-
-/** A request body Fastify could not take, said so that the client knows what to send instead. */
-function bodyError(code: string, contentType: string | undefined, message: string): string {
+/**
+ * A request body Fastify could not take, said so that the client knows what to send instead; on the
+ * ingest routes the hints name the shippers' content types and the http source's size limit.
+ */
+function bodyError(code: string, contentType: string | undefined, message: string, ingest: boolean): string {
   const sent = JSON.stringify((contentType ?? '(none)').slice(0, 100));
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return `Unsupported Content-Type ${sent}: send text/plain or application/x-ndjson (POST /ingest), application/json or application/x-ndjson (/_bulk), application/json (Loki push, OTLP logs, the API).`;
+    return ingest
+      ? `Unsupported Content-Type ${sent}: send text/plain or application/x-ndjson (POST /ingest), application/json or application/x-ndjson (/_bulk), application/json or application/x-protobuf (Loki push, OTLP logs).`
+      : `Unsupported Content-Type ${sent}: send application/json.`;
   }
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return `The body is not valid JSON (Content-Type ${sent}): ${message}`;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The body is larger than this route accepts (HTTP ingest: `max_body_bytes` of the http source); send smaller batches.';
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return ingest ? 'The body is larger than this route accepts (`max_body_bytes` of the http source); send smaller batches.' : 'The body is larger than this route accepts.';
   return message;
 }

@@ -17,6 +17,7 @@ import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
+import { INGEST_ROUTES } from './routes.js';
 import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
@@ -88,21 +89,21 @@ export class HttpSource implements Source {
     };
     const opts = { bodyLimit: this.cfg.max_body_bytes, onRequest, preParsing };
     const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
-    app.post('/ingest', opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
+    app.post(INGEST_ROUTES.ndjson, opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
     // Elasticsearch accepts bulk bodies labelled application/json too: in this scope JSON is read as text.
     void app.register(async (bulk) => {
       bulk.removeContentTypeParser('application/json');
       bulk.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
-      bulk.post('/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
-      bulk.post<{ Params: { index: string } }>('/:index/_bulk', opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
+      bulk.post(INGEST_ROUTES.bulk, opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
+      bulk.post<{ Params: { index: string } }>(INGEST_ROUTES.indexBulk, opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
     });
     // Protobuf pushes (Loki from Promtail/Alloy, OTLP from the Collector and SDKs) come as
     // application/x-protobuf: raw bytes in this scope; JSON stays with Fastify's parser.
     void app.register(async (proto) => {
       proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
-      proto.post('/loki/api/v1/push', opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
-      proto.post('/v1/logs', opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, p, now)));
+      proto.post(INGEST_ROUTES.loki, opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
+      proto.post(INGEST_ROUTES.otlp, opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, p, now)));
     });
     // Elasticsearch clients probe the root before bulk requests.
     app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
