@@ -30,19 +30,16 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
-import { type Anomaly, SEVERITIES } from '../core/event.js';
-import type { NewFeedback, Verdict } from '../store/feedback.js';
+import { type Anomaly, SEVERITIES, type Verdict } from '../core/event.js';
+import type { NewFeedback } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 import { SimilarTemplates } from './similar.js';
 
 /** What `learn` needs of a detector. */
 export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal'>;
 
-/** One piece of feedback as the policy needs it (a stored row fits). */
-export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil'> & {
-  /** The anomaly's template text (novelty new templates: judges their close variants, `similar.ts`). */
-  template?: string;
-};
+/** One piece of feedback as the policy needs it (a stored row fits; `template` judges close variants of new templates, `similar.ts`). */
+export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil' | 'template'>;
 
 interface Rule {
   verdict: Verdict;

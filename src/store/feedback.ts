@@ -10,7 +10,7 @@ import type { Verdict } from '../core/event.js';
 import type { Db, Stmt } from './db.js';
 import { checkTime, decodeCursor, encodeCursor, pageSize } from './paging.js';
 
-export { VERDICTS, type Verdict } from '../core/event.js';
+export type { Verdict } from '../core/event.js';
 
 /** What is stored with one piece of feedback (the caller computes the fingerprint). */
 export interface NewFeedback {

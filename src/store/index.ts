@@ -16,5 +16,5 @@ export type { TemplateRow, TemplateQuery, TemplatePage } from './templates.js';
 export type { AnomalyQuery, AnomalyPage, RetentionPolicy, RetentionResult } from './anomalies.js';
 export type { ActiveModel, StoredModel, SaveModel } from './models.js';
 export type { OutboxItem } from './outbox.js';
-export { VERDICTS, type Verdict, type NewFeedback, type FeedbackRow, type FeedbackQuery, type FeedbackPage } from './feedback.js';
+export { type Verdict, type NewFeedback, type FeedbackRow, type FeedbackQuery, type FeedbackPage } from './feedback.js';
 export { MAX_PAGE } from './paging.js';

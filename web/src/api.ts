@@ -4,12 +4,12 @@
  */
 
 import type { StatsSnapshot } from '../../src/api/rate-history.js';
-import type { Anomaly as CoreAnomaly, Severity, Verdict } from '../../src/core/event.js';
+import { type Anomaly as CoreAnomaly, SEVERITIES as CORE_SEVERITIES, type Severity, type Verdict } from '../../src/core/event.js';
 
 export type { Contribution, Severity, Verdict } from '../../src/core/event.js';
 export { STATUSES } from '../../src/core/event.js';
-/** Most severe first, for menus and legends (src/core/event.ts keeps the ladder's order). */
-export const SEVERITIES: readonly Severity[] = ['critical', 'error', 'warning', 'info'];
+/** Most severe first, for menus and tables: src/core/event.ts's ladder (least severe first) reversed. */
+export const SEVERITIES: readonly Severity[] = [...CORE_SEVERITIES].reverse();
 export const DETECTORS = ['novelty', 'rate', 'params', 'model'] as const;
 
 export interface Feedback {

@@ -147,5 +147,5 @@ function afterHeader(text: string, from: number): string {
     else if (c === 45 && (text.charCodeAt(p + 1) === 32 || p + 1 === text.length)) p++;
     else break;
   }
-  return p >= text.length ? text : p === 0 ? text : text.slice(p);
+  return p >= text.length ? text : text.slice(p);
 }

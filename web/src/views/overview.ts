@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import type { App } from '../app.js';
+import { SEVERITIES as CORE_SEVERITIES } from '../../../src/core/event.js';
 import { SEVERITIES, type Stats } from '../api.js';
 import { chart, PALETTE, SEVERITY_COLORS, xs } from '../charts.js';
 import { duration, num, time } from '../format.js';
@@ -30,9 +31,9 @@ function ingestChart(s: Stats): TemplateResult {
 
 function anomalyChart(s: Stats): TemplateResult {
   const n = s.anomalies.info.length;
-  const sev = [...SEVERITIES].reverse();
-  const series = sev.map((k) => ({ label: k, stroke: SEVERITY_COLORS[k], fill: `${SEVERITY_COLORS[k]}33` }));
-  const data = sev.map((k) => s.anomalies[k]);
+  // Least severe first: stacked bars build up towards critical.
+  const series = CORE_SEVERITIES.map((k) => ({ label: k, stroke: SEVERITY_COLORS[k], fill: `${SEVERITY_COLORS[k]}33` }));
+  const data = CORE_SEVERITIES.map((k) => s.anomalies[k]);
   return html`<div class="chart" role="img" aria-label="Anomalies per 10 seconds by severity, last hour" ${ref(chart({ key: 'anomalies', height: 180, series, unit: `per ${s.bucketMs / 1000} s`, bars: true, stepMs: s.bucketMs }, [xs(s.start, s.bucketMs, n), ...data]))}></div>`;
 }
 
