@@ -2,9 +2,11 @@
  * @module sources/http/otlp-proto
  * OTLP/HTTP logs in protobuf — the OpenTelemetry Collector's `otlphttp` exporter and the SDKs'
  * default encoding — decoded into the OTLP JSON shape (`decodeOtlp` takes it from there), so both
- * encodings become the same records. Field numbers from opentelemetry-proto (logs/v1, common/v1,
- * resource/v1, collector/logs/v1); unknown fields are read past. Nested values (kvlist, array) are
- * rendered as JSON text; bytes as base64; nesting deeper than 16 is cut (hostile bodies).
+ * encodings become the same records for string, number and bool values. Nested values (kvlist,
+ * array) are rendered as JSON text here and bytes as base64 — the JSON path does not read those
+ * yet (rendering them belongs in decode.ts's `attrValue`, for both). Field numbers from
+ * opentelemetry-proto (logs/v1, common/v1, resource/v1, collector/logs/v1); unknown fields are read
+ * past; nesting deeper than 16 is refused (hostile bodies).
  *
  *   ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
  *   ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; }
