@@ -38,6 +38,14 @@ export interface LogEvent extends LogRecord {
   template: string;
   params: string[];
   change?: TemplateChange;
+  /**
+   * Set when the message was absorbed into an existing template although, as a message, it was never
+   * seen before: the miner turned a constant word of the template into a wildcard for it
+   * (`generalised`), or it put a never-seen value into a wildcard position that had only ever held a
+   * handful of values (`new-value`). `words` are the message's words at those positions (bounded).
+   * The novelty detector reports such events as first seen (issue 13: no silent generalisation).
+   */
+  novel?: { kind: 'generalised' | 'new-value'; words: string[] };
 }
 
 /** Severities, lowest first (a rank is an index here). */
