@@ -113,7 +113,16 @@ export const serveConfigSchema = z
     retention: z
       .object({
         max_age_days: z.number().positive().default(30),
-        max_anomalies: z.number().int().positive().default(1_000_000),
+        /**
+         * Hard cap on stored anomalies, applied as they are stored: beyond it the oldest of the lowest
+         * severity are deleted first (counted in `anomalog_anomalies_capped_total`).
+         */
+        max_anomalies: z.number().int().positive().default(100_000),
+        /**
+         * Most anomalies stored per record source per hour: once full, a new one replaces the oldest of a
+         * lower severity, else it is dropped (counted). A flood of novel input cannot fill the store.
+         */
+        max_anomalies_per_source_hour: z.number().int().positive().default(500),
       })
       .strict()
       .prefault({}),

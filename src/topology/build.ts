@@ -54,7 +54,10 @@ export interface Service {
 export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   mkdirSync(config.data_dir, { recursive: true });
   const dbPath = join(config.data_dir, 'anomalog.db');
-  const store = openStore(dbPath, { clock: deps.clock });
+  const store = openStore(dbPath, {
+    clock: deps.clock,
+    anomalyCaps: { maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
+  });
   const abort = new AbortController();
   const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
     id,

@@ -18,7 +18,7 @@ import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
 import { INGEST_ROUTES } from './routes.js';
-import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
+import { boundRecords, type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
 const LOKI_INFLATION = 4;
@@ -26,12 +26,14 @@ const LOKI_INFLATION = 4;
 export interface HttpSourceStats extends SourceStats {
   /** Requests refused with 429 because the pipeline was busy (before their bodies were read). */
   throttled: number;
+  /** Records cut at `max_line_bytes`. */
+  truncated_lines: number;
 }
 
 export class HttpSource implements Source {
   readonly id: string;
   private emit: ((b: RawBatch) => Promise<void>) | null = null;
-  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0 };
+  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0, truncated_lines: 0 };
 
   constructor(
     private readonly cfg: HttpSourceConfig,
@@ -113,6 +115,7 @@ export class HttpSource implements Source {
     if (!this.authorized(req)) return reply.status(401).send({ error: 'Missing or wrong bearer token.', code: 'ANOMALOG_ERR_API_AUTH' });
     if (this.emit === null) return reply.status(503).send({ error: 'The pipeline is not running yet; retry.', code: 'ANOMALOG_ERR_API_BUSY' });
     const d = decode(this.clock.now());
+    this.st.truncated_lines += boundRecords(d, this.cfg.max_line_bytes, this.cfg.max_records);
     this.st.bytes += Number(req.headers['content-length'] ?? 0);
     this.st.received += d.records.length;
     this.st.dropped += d.rejected;
