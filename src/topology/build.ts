@@ -7,7 +7,6 @@
  * await svc.start();            // listening, sources running
  * await svc.stop();             // drain, flush, acknowledge, close
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -26,6 +25,8 @@ import { Engine, type PipelineView } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
 import type { EngineStore } from './ports.js';
+import { ingestTokens, listenError, prepareDataDir } from './serve-checks.js';
+import { serverSecurity } from '../api/security.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -36,6 +37,8 @@ export interface ServiceDeps {
    * CLI stops and exits non-zero, so a supervisor restarts it from the last checkpoint.
    */
   onFatal?: (e: Error) => void;
+  /** ANOMALOG_AUTH_TOKEN of the environment (read by config/load), when set. */
+  authTokenEnv?: string;
 }
 
 export interface Service {
@@ -52,7 +55,9 @@ export interface Service {
 }
 
 export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
-  mkdirSync(config.data_dir, { recursive: true });
+  // Token, Host names, TLS; refuses a public bind without a token before anything starts.
+  const security = serverSecurity(config.server, deps.authTokenEnv, ingestTokens(config));
+  prepareDataDir(config.data_dir);
   const dbPath = join(config.data_dir, 'anomalog.db');
   const store = openStore(dbPath, {
     clock: deps.clock,
@@ -108,6 +113,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     clock: deps.clock,
     version: deps.version,
+    guard: security.guard,
+    https: security.https,
     metrics: async () => {
       await engine.refresh();
       return metrics.scrape();
@@ -140,7 +147,17 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     alerting,
     async start() {
       await engine.ready;
-      const url = await api.app.listen({ host: config.server.host, port: config.server.port });
+      let url: string;
+      try {
+        url = await api.app.listen({ host: config.server.host, port: config.server.port });
+      } catch (e) {
+        // Nothing may keep running (engine threads, the store): stop as after a normal run, then say why.
+        abort.abort();
+        await engine.run(abort.signal).catch(() => undefined);
+        await api.app.close().catch(() => undefined);
+        store.close();
+        throw listenError(e, config.server.host, config.server.port);
+      }
       if (config.alerts.public_url === undefined) publicUrl = url;
       alerting.start();
       applyRetention();

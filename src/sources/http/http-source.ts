@@ -9,9 +9,9 @@
  * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
  * what was rejected.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
+import { bearerToken, sameSecret, SERVER_AUTHORIZED } from '../../core/bearer.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
@@ -138,12 +138,11 @@ export class HttpSource implements Source {
     return body;
   }
 
+  /** This source's token (scheme Bearer or Splunk, any case; constant time), or the service's own `server.auth_token`. */
   private authorized(req: FastifyRequest): boolean {
-    if (this.cfg.token === undefined) return true;
-    const h = req.headers.authorization ?? '';
-    const want = Buffer.from(`Bearer ${this.cfg.token}`);
-    const got = Buffer.from(h);
-    return got.length === want.length && timingSafeEqual(got, want);
+    if (this.cfg.token === undefined || SERVER_AUTHORIZED.has(req.raw)) return true;
+    const got = bearerToken(req.headers.authorization);
+    return got !== undefined && sameSecret(got, this.cfg.token);
   }
 }
 
