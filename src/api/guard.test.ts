@@ -89,7 +89,7 @@ describe('guard with a token', () => {
     expect(foreign.json().code).toBe('ANOMALOG_ERR_API_FORBIDDEN');
     expect((await inject({ url: '/api/health', headers: { host: 'localhost:8080' } })).statusCode).toBe(200);
     expect((await inject({ url: '/api/health', headers: { host: '127.0.0.2' } })).statusCode).toBe(200);
-    for (const h of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }]) {
+    for (const h of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'null' }] as Record<string, string>[]) {
       const r = await inject({ method: 'POST', url: '/ingest', headers: { ...auth, 'content-type': 'text/plain', ...h }, payload: 'injected\n' });
       expect(r.statusCode, JSON.stringify(h)).toBe(403);
     }

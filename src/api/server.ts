@@ -158,7 +158,8 @@ export function buildApi(opts: ApiOptions): Api {
   app.get('/api/health', async (_req, reply) => {
     const body = { status: 'ok', version: opts.version, uptimeMs: opts.clock.now() - started, streamClients: feed.clients, ...(opts.health?.() ?? {}) };
     // A pipeline that stopped processing is not healthy: 503 for load balancers and liveness probes.
-    if (body.status !== 'ok') void reply.status(503);
+    // `degraded` (running, with `warnings`: a tailed path matching no file) stays 200.
+    if (body.status === 'failing') void reply.status(503);
     return body;
   });
 

@@ -25,7 +25,7 @@ import { Engine, type PipelineView } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
 import type { EngineStore } from './ports.js';
-import { ingestTokens, listenError, prepareDataDir } from './serve-checks.js';
+import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
 
 export interface ServiceDeps {
@@ -119,13 +119,17 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       await engine.refresh();
       return metrics.scrape();
     },
-    health: () => ({
-      ...(engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
-      sources: sources.map((s) => ({ id: s.id, ...s.stats() })),
+    health: () => {
+      const stats = sources.map((s) => ({ id: s.id, ...s.stats() }));
+      const warnings = sourceWarnings(config.sources, stats.map((st) => ({ id: st.id, stats: st as unknown as Record<string, unknown> })));
+      return {
+      ...(engine.failed ? { status: 'failing', error: engine.failed.message } : warnings.length > 0 ? { status: 'degraded', warnings } : {}),
+      sources: stats,
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
-    }),
+      };
+    },
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);

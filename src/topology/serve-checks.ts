@@ -44,3 +44,18 @@ export function ingestTokens(config: ServeConfig): string[] {
   for (const s of config.sources as { type: string; token?: unknown }[]) if (s.type === 'http' && typeof s.token === 'string') out.push(s.token);
   return out;
 }
+
+/**
+ * Why the service is degraded though running: a file source whose paths match no file (a typo, or
+ * a log not created yet: it keeps watching). Empty when all is well.
+ */
+export function sourceWarnings(configs: readonly unknown[], stats: readonly { id: string; stats: Record<string, unknown> }[]): string[] {
+  const out: string[] = [];
+  stats.forEach((s, i) => {
+    const cfg = configs[i] as { type?: string; paths?: string[] } | undefined;
+    if (cfg?.type === 'file_tail' && s.stats.matched_files === 0) {
+      out.push(`${s.id}: no file matches ${(cfg.paths ?? []).map((p) => JSON.stringify(p)).join(', ')}; watching for it to appear (check the path).`);
+    }
+  });
+  return out;
+}
