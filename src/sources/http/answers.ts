@@ -6,9 +6,10 @@
  * Splunk HEC's `{"text", "code"}`. The http source decodes and hands records to the pipeline; a
  * dialect only says who may send (the `Authorization` schemes) and what to answer.
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Decoded } from './decode.js';
 import { HEC, type HecAnswer, type HecDecoded } from './hec.js';
+import { encodeOtlpLogsResponse } from './otlp-proto.js';
 
 /**
  * The Elasticsearch version the probe (`GET /`) reports: the last 8.x minor. The 8.x clients check
@@ -27,7 +28,7 @@ export interface Dialect {
   /** `Authorization` schemes that carry the ingest token (`Bearer`, `Splunk`), lowercase. */
   schemes: readonly string[];
   refuse(reply: FastifyReply, why: Refusal, detail?: string): unknown;
-  answer(reply: FastifyReply, d: Decoded): unknown;
+  answer(reply: FastifyReply, d: Decoded, req: FastifyRequest): unknown;
 }
 
 function anomalogRefusal(reply: FastifyReply, why: Refusal, detail = ''): unknown {
@@ -42,11 +43,27 @@ function partly(reply: FastifyReply, d: Decoded): unknown {
   return reply.status(400).send({ accepted: d.records.length, rejected: d.rejected, errors: d.errors, error: `${d.rejected} record(s) rejected: ${d.errors.join('; ')}.`, code: 'ANOMALOG_ERR_API_BODY' });
 }
 
-/** `POST /ingest`, OTLP: `{accepted, rejected}`. */
+/** `POST /ingest`: `{accepted, rejected}`. */
 export const anomalogDialect: Dialect = {
   schemes: ['bearer'],
   refuse: anomalogRefusal,
   answer: (reply, d) => (d.rejected > 0 ? partly(reply, d) : reply.send({ accepted: d.records.length, rejected: 0 })),
+};
+
+/**
+ * `POST /v1/logs`: OTLP/HTTP answers an `ExportLogsServiceResponse` in the request's encoding (the
+ * SDKs' protobuf exporters fail to read anything else): empty when all was taken, `partial_success`
+ * with the number rejected and why when some records were not; nothing readable is a 400.
+ */
+export const otlpDialect: Dialect = {
+  schemes: ['bearer'],
+  refuse: anomalogRefusal,
+  answer(reply, d, req) {
+    if (d.records.length === 0 && d.rejected > 0) return partly(reply, d);
+    const why = d.errors.join('; ');
+    if (req.body instanceof Uint8Array) return reply.header('content-type', 'application/x-protobuf').send(Buffer.from(encodeOtlpLogsResponse(d.rejected, why)));
+    return reply.send(d.rejected > 0 ? { partialSuccess: { rejectedLogRecords: String(d.rejected), errorMessage: why } } : {});
+  },
 };
 
 /** `PUT|POST /_bulk`: Elasticsearch's bulk answer, one item per document, and its product header. */

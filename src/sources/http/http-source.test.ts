@@ -110,6 +110,11 @@ describe('HTTP ingest', () => {
     };
     const r = await app.inject({ method: 'POST', url: '/v1/logs', headers: auth, payload });
     expect(r.statusCode).toBe(200);
+    // OTLP's ExportLogsServiceResponse: empty when all was taken; partialSuccess when some was not.
+    expect(r.json()).toEqual({});
+    const some = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'payment 43 declined' } }, { severityText: 'INFO' }] }] }] };
+    const partial = await app.inject({ method: 'POST', url: '/v1/logs', headers: auth, payload: some });
+    expect([partial.statusCode, partial.json()]).toEqual([200, { partialSuccess: { rejectedLogRecords: '1', errorMessage: 'a logRecord has no body value' } }]);
     expect(await templatesOf('http:checkout')).toContain('payment <NUM> declined');
   });
 
@@ -120,7 +125,8 @@ describe('HTTP ingest', () => {
     ]);
     const r = await app.inject({ method: 'POST', url: '/v1/logs', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, payload: gzipSync(body) });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    // An empty ExportLogsServiceResponse, in protobuf like the request.
+    expect([r.headers['content-type'], r.rawPayload.length]).toEqual(['application/x-protobuf', 0]);
     const templates = await templatesOf('http:billing');
     expect(templates).toContain('charge <NUM> failed for order <NUM>');
     const events = [...store.templates.values()].filter((t) => t.source === 'http:billing');

@@ -18,7 +18,7 @@ import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
 import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
-import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect } from './answers.js';
+import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
 import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
@@ -86,7 +86,7 @@ export class HttpSource implements Source {
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
       const labels = this.cfg.loki_source_labels;
       proto.post(INGEST_ROUTES.loki, opts(lokiDialect), (req, reply) => this.handle(req, reply, lokiDialect, (now) => decodeLokiPush(req.body, p, now, maxUncompressed, labels)));
-      proto.post(INGEST_ROUTES.otlp, opts(anomalogDialect), (req, reply) => this.handle(req, reply, anomalogDialect, (now) => decodeOtlpPush(req.body, p, now)));
+      proto.post(INGEST_ROUTES.otlp, opts(otlpDialect), (req, reply) => this.handle(req, reply, otlpDialect, (now) => decodeOtlpPush(req.body, p, now)));
     });
     // Splunk HEC ignores the content type (splunk-logging sends application/x-www-form-urlencoded).
     void app.register(async (hec) => {
@@ -140,7 +140,7 @@ export class HttpSource implements Source {
       }
     }
     if (d.rejected > 0) this.st.errors++;
-    return dialect.answer(reply, d);
+    return dialect.answer(reply, d, req);
   }
 
   /** The ingest token (when one is set) under one of `schemes`, compared in constant time. */
