@@ -179,7 +179,7 @@ export class LogParser implements Parser {
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
     const m = this.miner.process(rec.message, mode);
     // One object literal with every field: adding fields to the record would change its hidden class per line.
-    return {
+    const ev: LogEvent = {
       ts: rec.ts,
       source: rec.source,
       level: rec.level,
@@ -194,6 +194,9 @@ export class LogParser implements Parser {
       params: m.params,
       change: m.change,
     };
+    // Rare (a never-seen message absorbed into a template): set only then.
+    if (m.novel !== undefined) ev.novel = m.novel;
+    return ev;
   }
 }
 
