@@ -76,8 +76,11 @@ describe('guard with a token', () => {
     }
   });
 
-  it('opens the ingest routes (only) to the ingest token, Splunk scheme included', async () => {
-    expect((await inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain', authorization: `Splunk ${INGEST}` }, payload: 'x\n' })).statusCode).toBe(200);
+  it('opens the ingest routes (only) to the ingest token; the server token works under the Splunk scheme too', async () => {
+    expect((await inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain', authorization: `bearer ${INGEST}` }, payload: 'x\n' })).statusCode).toBe(200);
+    expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: `Splunk ${INGEST}` }, payload: 'x\n' })).statusCode).not.toBe(401);
+    expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: `splunk ${TOKEN}` }, payload: 'x\n' })).statusCode).not.toBe(401);
+    expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: 'Splunk wrong-token-xyz' }, payload: 'x\n' })).statusCode).toBe(401);
     expect((await inject({ url: '/api/anomalies', headers: { authorization: `Bearer ${INGEST}` } })).statusCode).toBe(401);
     expect((await inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain', authorization: 'Bearer wrong-token-xyz' }, payload: 'x\n' })).statusCode).toBe(401);
   });

@@ -18,13 +18,13 @@ import { RateHistory } from '../api/rate-history.js';
 import { buildDetectors, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
-import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
+import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { Engine, type PipelineView } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
-import type { EngineStore } from './ports.js';
+import type { EngineStore } from '../core/engine.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
 
@@ -39,6 +39,11 @@ export interface ServiceDeps {
   onFatal?: (e: Error) => void;
   /** ANOMALOG_AUTH_TOKEN of the environment (read by config/load), when set. */
   authTokenEnv?: string;
+  /**
+   * A tap on the parsed events, with the engine on this thread only (`pipeline.engine_thread: main`
+   * or a simulated clock): what embedding code and the interop tests observe arriving.
+   */
+  onEvents?: (events: readonly LogEvent[]) => void;
 }
 
 export interface Service {
@@ -97,7 +102,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
   const engine = threaded
     ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, onFailure: (e) => deps.onFatal?.(e), logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
-    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
+    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => (history.addEvents(e), deps.onEvents?.(e)) });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
