@@ -14,9 +14,11 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import { parseDuration } from '../detectors/model/events.js';
 import { findStreamDatasets, loadLineLabelled, type StreamDatasetEntry } from '../eval/stream/datasets.js';
-import { demoDatasetEntry } from '../eval/stream/demo-dataset.js';
 import { evaluateStream, type FeedbackMode, type StreamEvalResult } from '../eval/stream/evaluate.js';
+import type { StreamReplay } from '../eval/stream/port.js';
 import { formatStreamReport } from '../eval/stream/report.js';
+import { demoDatasetEntry } from '../demo/labelled.js';
+import { replayLabelled } from '../topology/replay-labelled.js';
 import { writeOut } from './output.js';
 import { VERSION } from './version.js';
 
@@ -71,10 +73,12 @@ Examples:
       if (!Number.isInteger(flags.demoCycles) || flags.demoCycles < 1) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--demo-cycles must be a positive integer, got '${flags.demoCycles}'.`);
       const entries: StreamDatasetEntry[] = flags.file ? [{ name: flags.file, load: () => loadLineLabelled(flags.file as string) }] : selectDatasets(resolve(flags.dataset), flags.only, flags.demoCycles);
       const results: StreamEvalResult[] = [];
+      // The pipeline `serve` runs, replayed by event time (topology/replay.ts).
+      const replay: StreamReplay = (lines, operator, progress) => replayLabelled({ lines, operator, config, onProgress: progress });
       for (const entry of entries) {
         const ds = entry.load();
         const onProgress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r${ds.name}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} lines   `) : undefined;
-        results.push(await evaluateStream(ds, { feedback: flags.feedback, feedbackDelayMs: delayMs, config, onProgress }));
+        results.push(await evaluateStream(ds, { feedback: flags.feedback, feedbackDelayMs: delayMs, replay, onProgress }));
         if (onProgress) process.stderr.write('\r\u001b[K');
       }
       const date = new Date(systemClock.now()).toISOString();

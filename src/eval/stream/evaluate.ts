@@ -1,12 +1,11 @@
 /**
  * @module eval/stream/evaluate
  * `eval stream` for one dataset: replay its lines (labels stripped) through the pipeline `serve`
- * runs, with or without a simulated operator, and score the stored anomalies by the dataset's rule
- * and by the strict `lines` rule (score.ts).
+ * runs (`replay`, from topology/replay-labelled.ts), with or without a simulated operator, and score
+ * the stored anomalies by the dataset's rule and by the strict `lines` rule (score.ts).
  */
-import type { ServeConfig } from '../../config/schema.js';
 import type { StreamDataset } from './datasets.js';
-import { replayLabelled } from './run.js';
+import type { StreamReplay } from './port.js';
 import { hits, scoreStream, type StreamScore, truthStats } from './score.js';
 
 export type FeedbackMode = 'none' | 'simulated';
@@ -17,8 +16,8 @@ export const DEFAULT_FEEDBACK_DELAY_MS = 3_600_000;
 export interface StreamEvalOptions {
   feedback: FeedbackMode;
   feedbackDelayMs?: number;
-  /** Serve configuration (default: zero config, as `serve` runs without one). */
-  config?: ServeConfig;
+  /** The replay: `(lines, operator) => replayLabelled({ lines, operator, config })`. */
+  replay: StreamReplay;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -50,19 +49,17 @@ export interface StreamEvalResult {
 export async function evaluateStream(ds: StreamDataset, opts: StreamEvalOptions): Promise<StreamEvalResult> {
   const truth = { lines: ds.lines, episodes: ds.episodes };
   const delayMs = opts.feedbackDelayMs ?? DEFAULT_FEEDBACK_DELAY_MS;
-  const run = await replayLabelled({
-    lines: ds.lines,
-    config: opts.config,
-    onProgress: opts.onProgress ? (done) => opts.onProgress?.(done, ds.lines.length) : undefined,
-    operator:
-      opts.feedback === 'simulated'
-        ? {
-            delayMs,
-            // Confirms what lies inside an alert episode (the dataset's rule), dismisses the rest.
-            verdict: (a, mined) => (ds.episodes.some((e) => hits(a, e, ds.rule, mined)) ? 'real' : 'noise'),
-          }
-        : undefined,
-  });
+  const run = await opts.replay(
+    ds.lines,
+    opts.feedback === 'simulated'
+      ? {
+          delayMs,
+          // Confirms what lies inside an alert episode (the dataset's rule), dismisses the rest.
+          verdict: (a, mined) => (ds.episodes.some((e) => hits(a, e, ds.rule, mined)) ? 'real' : 'noise'),
+        }
+      : undefined,
+    opts.onProgress ? (done) => opts.onProgress?.(done, ds.lines.length) : undefined,
+  );
   const stats = truthStats(ds.lines);
   const score = scoreStream(run.anomalies, truth, ds.rule, run.mined);
   const strict = ds.rule === 'lines' ? null : scoreStream(run.anomalies, truth, 'lines', run.mined);

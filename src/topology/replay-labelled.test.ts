@@ -5,19 +5,21 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validate } from '../../config/load.js';
-import { serveConfigSchema } from '../../config/schema.js';
-import { loadLineLabelled } from './datasets.js';
-import { evaluateStream } from './evaluate.js';
-import { replayLabelled } from './run.js';
+import { validate } from '../config/load.js';
+import { serveConfigSchema } from '../config/schema.js';
+import { loadLineLabelled } from '../eval/stream/datasets.js';
+import { evaluateStream as evaluate, type StreamEvalOptions } from '../eval/stream/evaluate.js';
+import type { StreamDataset } from '../eval/stream/datasets.js';
+import { replayLabelled } from './replay-labelled.js';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const ds = loadLineLabelled(join(root, 'test/fixtures/eval-stream/BGL_2k.head400.log'), 'cut');
 // 400 lines are too few for novelty's default warm-up (1,000 events): a shorter one, so there is something to score.
 const YAML = 'detectors:\n  novelty:\n    warmup_events: 100\n';
 const config = validate(parse(YAML), serveConfigSchema);
+const evaluateStream = (d: StreamDataset, o: Omit<StreamEvalOptions, 'replay'>) => evaluate(d, { ...o, replay: (lines, operator) => replayLabelled({ lines, operator, config }) });
 
-describe('eval stream on a cut of BGL_2k', () => {
+describe('replayLabelled (eval stream) on a cut of BGL_2k', () => {
   it('stores exactly what `anomalog replay` stores for the same lines, label stripped', async () => {
     // The file a user would hold: the cut without its label tokens; its source id as replay names it.
     const dir = mkdtempSync(join(tmpdir(), 'anomalog-eval-stream-'));
@@ -37,8 +39,8 @@ describe('eval stream on a cut of BGL_2k', () => {
   }, 60_000);
 
   it('scores the run: hits and false alarms add up, the same on a second run', async () => {
-    const a = await evaluateStream(ds, { feedback: 'none', config });
-    const b = await evaluateStream(ds, { feedback: 'none', config });
+    const a = await evaluateStream(ds, { feedback: 'none' });
+    const b = await evaluateStream(ds, { feedback: 'none' });
     expect(b.score).toEqual(a.score);
     const s = a.score;
     expect(a).toMatchObject({ lines: 400, normalLines: 306, alertLines: 94, categories: 4, tsMismatches: 0 });
@@ -75,7 +77,7 @@ describe('eval stream on a cut of BGL_2k', () => {
     const plain = await replayLabelled({ lines: ds.lines, config });
     expect(never.anomalies.map((a) => a.id)).toEqual(plain.anomalies.map((a) => a.id));
     // eval stream's operator: real for what hits an episode, noise for the rest.
-    const sim = await evaluateStream(ds, { feedback: 'simulated', config });
+    const sim = await evaluateStream(ds, { feedback: 'simulated' });
     const answers = sim.feedback.answers ?? { real: 0, noise: 0 };
     const hits = Object.values(sim.score.byDetector).reduce((n, d) => n + d.hits, 0);
     expect(answers.real + answers.noise).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoDataset } from './demo-dataset.js';
+import { demoDataset } from './labelled.js';
 
 describe('the demo as a labelled dataset', () => {
   const ds = demoDataset({ cycles: 1, historyMinutes: 0.5 });

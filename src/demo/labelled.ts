@@ -1,5 +1,5 @@
 /**
- * @module eval/stream/demo-dataset
+ * @module demo/labelled
  * The demo's scripted incidents as a labelled dataset: the demo's own generator and scenario
  * (src/demo, seeded and deterministic) write `historyMinutes` of normal traffic and then `cycles`
  * incident cycles for its four services (`demo:web`, `demo:api`, `demo:db`, `demo:auth`, as the
@@ -8,11 +8,11 @@
  * an alert line (to the second: the generator draws each line's time within its second), every other
  * line is normal. A silence has no line: only the `source` rule (time and source) can find it.
  */
-import { DemoGenerator } from '../../demo/generator.js';
-import { Scenario } from '../../demo/scenario.js';
-import { SERVICE_NAMES } from '../../demo/services/common.js';
-import type { StreamDatasetEntry, StreamDataset } from './datasets.js';
-import type { Episode, LabelledLine } from './episodes.js';
+import type { StreamDataset, StreamDatasetEntry } from '../eval/stream/datasets.js';
+import type { Episode, LabelledLine } from '../eval/stream/episodes.js';
+import { DemoGenerator } from './generator.js';
+import { Scenario } from './scenario.js';
+import { SERVICE_NAMES } from './services/common.js';
 
 export interface DemoDatasetOptions {
   cycles: number;

@@ -1,5 +1,5 @@
 /**
- * @module eval/stream/run
+ * @module topology/replay-labelled
  * One replay of labelled lines (labels already stripped) through the pipeline `serve` runs
  * (topology/replay.ts), recording what was stored and what each line was mined to — optionally with
  * a simulated operator who answers each stored anomaly through the feedback service (the code path
@@ -8,23 +8,16 @@
  * @example
  * const run = await replayLabelled({ lines, operator: { delayMs: 3_600_000, verdict: (a) => (isInEpisode(a) ? 'real' : 'noise') } });
  */
-import { validate } from '../../config/load.js';
-import { type ServeConfig, serveConfigSchema } from '../../config/schema.js';
-import { ManualClock } from '../../core/clock.js';
-import type { Anomaly, LogEvent } from '../../core/event.js';
-import { openStore } from '../../store/index.js';
-import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from '../../topology/replay.js';
-import type { MinedLines } from './score.js';
+import { validate } from '../config/load.js';
+import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
+import { ManualClock } from '../core/clock.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
+import type { LabelledRun, MinedLine, Operator } from '../eval/stream/port.js';
+import type { MinedLines } from '../eval/stream/score.js';
+import { openStore } from '../store/index.js';
+import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from './replay.js';
 
-/** A simulated person answering anomalies as they are stored (bench:feedback's operator). */
-export interface Operator {
-  /** The answer to a stored anomaly (`mined`: the lines mined so far), or undefined to leave it open. */
-  verdict(a: Anomaly, mined: MinedLines): 'real' | 'noise' | undefined;
-  /** Event time between an anomaly's ts and the answer (0: at once). */
-  delayMs: number;
-  /** Called for every answer given, with the event time it is given at (verbose output). */
-  onAnswer?(a: Anomaly, verdict: 'real' | 'noise', now: number): void;
-}
+export type { LabelledRun, MinedLine, Operator } from '../eval/stream/port.js';
 
 export interface ReplayLabelledOptions {
   lines: readonly ReplayLine[];
@@ -37,26 +30,6 @@ export interface ReplayLabelledOptions {
   chunkLines?: number;
   /** Called after every batch with the lines done so far (progress). */
   onProgress?: (done: number) => void;
-}
-
-/** A mined line: its event time and template. */
-export interface MinedLine {
-  source: string;
-  line: number;
-  ts: number;
-  templateId: number;
-}
-
-export interface LabelledRun {
-  anomalies: Anomaly[];
-  /** Every event, in the order mined. */
-  events: MinedLine[];
-  mined: MinedLines;
-  detectors: string[];
-  answers: { real: number; noise: number };
-  suppressed: number;
-  suppressedByKind: number;
-  seconds: number;
 }
 
 /** Index of mined lines by source and line number. */
