@@ -36,6 +36,11 @@ export interface ServiceDeps {
    * CLI stops and exits non-zero, so a supervisor restarts it from the last checkpoint.
    */
   onFatal?: (e: Error) => void;
+  /**
+   * A tap on the parsed events, with the engine on this thread only (`pipeline.engine_thread: main`
+   * or a simulated clock): what embedding code and the interop tests observe arriving.
+   */
+  onEvents?: (events: readonly LogEvent[]) => void;
 }
 
 export interface Service {
@@ -89,7 +94,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
   const engine = threaded
     ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, onFailure: (e) => deps.onFatal?.(e), logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
-    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
+    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => (history.addEvents(e), deps.onEvents?.(e)) });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
