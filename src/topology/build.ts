@@ -61,7 +61,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const dbPath = join(config.data_dir, 'anomalog.db');
   const store = openStore(dbPath, { clock: deps.clock });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger: deps.logger,
     clock: deps.clock,
@@ -123,7 +123,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
-  for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
+  for (const s of sources) s.register?.(api.app);
   // The engine restored the detectors' state (in the worker: messages wait for it): re-apply stored
   // feedback (learn) to them, rebuild the rules.
   feedback.service.loadPolicy();
