@@ -10,7 +10,7 @@ import type { LogEvent, LogRecord } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
 import { TemplateMiner, type MinerOptions } from './drain/index.js';
-import { createFormat, detectFormat } from './formats/index.js';
+import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange } from './formats/index.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
 import type { RawLine } from './lines/index.js';
 import { MultilineJoiner } from './multiline/index.js';
@@ -24,6 +24,8 @@ export interface LogParserOptions {
   miner?: MinerOptions;
   /** Lines looked at to auto-detect the format. */
   detectSample?: number;
+  /** Called when an inferred layout is revised while running (a new header after a deploy). */
+  onLayoutChange?: (change: LayoutChange & { source: string }) => void;
 }
 
 export interface LogParserStats {
@@ -33,6 +35,8 @@ export interface LogParserStats {
   unmatched: number;
   /** Line number of the first record that did not match the format (where to look first). */
   firstUnmatchedLine?: number;
+  /** Times an inferred layout was revised while running. */
+  layoutChanges: number;
 }
 
 export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
@@ -48,15 +52,17 @@ export class LogParser implements Parser {
   private joiner: MultilineJoiner | null = null;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
+  private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
   /** Lines held until the format is auto-detected. */
   private undetected: RawLine[] = [];
-  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0 };
+  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0, layoutChanges: 0 };
 
   constructor(opts: LogParserOptions = {}) {
     this.source = opts.source ?? 'default';
     this.miner = new TemplateMiner(opts.miner);
     this.multilineOpt = opts.multiline;
     this.detectSample = opts.detectSample ?? 50;
+    this.onLayoutChange = opts.onLayoutChange;
     this.spec = typeof opts.format === 'string' ? { kind: 'header', layout: opts.format } : (opts.format ?? null);
     if (this.spec && typeof opts.format === 'string' && !opts.format.includes('<')) {
       this.spec = { kind: opts.format as FormatSpec['kind'] };
@@ -74,8 +80,10 @@ export class LogParser implements Parser {
     return this.undetected.length > 0 ? this.undetected[0].line : this.joiner?.pendingLine;
   }
 
-  /** The format in use (null until auto-detection has seen enough lines). */
+  /** The format in use (null until auto-detection has seen enough lines); an inferred layout as it is now. */
   get formatSpec(): FormatSpec | null {
+    const f = this.format;
+    if (f instanceof InferredFormat) return f.layout === null ? { kind: 'inferred' } : { kind: 'inferred', layout: f.layout };
     return this.spec;
   }
 
@@ -104,7 +112,7 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.spec, miner: this.miner.snapshot() } };
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() } };
   }
 
   restore(s: Snapshot): void {
@@ -119,7 +127,13 @@ export class LogParser implements Parser {
 
   private setFormat(spec: FormatSpec): void {
     this.spec = spec;
-    this.format = createFormat(spec);
+    this.format =
+      spec.kind === 'inferred'
+        ? new InferredFormat(spec.layout ?? null, (c) => {
+            this.stats.layoutChanges++;
+            this.onLayoutChange?.({ ...c, source: this.source });
+          })
+        : createFormat(spec);
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
@@ -128,7 +142,9 @@ export class LogParser implements Parser {
   private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
     const sample: string[] = [];
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
-    this.setFormat(detectFormat(sample));
+    const spec = detectFormat(sample);
+    // Plain text: infer the header layout from the same sample (none found: read as plain, retried while running).
+    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
     return this.process(lines, arrivalTs, mode, end);
@@ -163,7 +179,7 @@ export class LogParser implements Parser {
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
     const m = this.miner.process(rec.message, mode);
     // One object literal with every field: adding fields to the record would change its hidden class per line.
-    return {
+    const ev: LogEvent = {
       ts: rec.ts,
       source: rec.source,
       level: rec.level,
@@ -178,6 +194,9 @@ export class LogParser implements Parser {
       params: m.params,
       change: m.change,
     };
+    // Rare (a never-seen message absorbed into a template): set only then.
+    if (m.novel !== undefined) ev.novel = m.novel;
+    return ev;
   }
 }
 
