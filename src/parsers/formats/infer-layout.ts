@@ -18,7 +18,7 @@
  * - The layout must fit (match) at least {@link MIN_FIT} of the sample, else its last field is
  *   dropped until it does.
  */
-import { classify, isLevelWord, type Column, majoritySep, MAX_COLS, SEP_PIPE, SEP_PIPE_SPACED, tokenize, tokenText, type LineTokens } from './header-columns.js';
+import { classify, isLevelWord, type Column, majoritySep, MAX_COLS, SEP_PIPE, SEP_PIPE_SPACED, SEP_SPACE, tokenize, tokenText, type LineTokens } from './header-columns.js';
 import { HeaderPatternFormat } from './header-pattern.js';
 import { TimestampParser } from './timestamp.js';
 
@@ -95,8 +95,11 @@ function headerColumns(lines: readonly LineTokens[]): Column[] | null {
   let tok = 0;
   let weak = 0;
   while (tok < MAX_COLS) {
-    const c = classify(lines, tok, ts);
+    let c = classify(lines, tok, ts);
     if (c === null) break;
+    // A number right after a weak field is a value of the message (`user 7 logged in`), not a pid —
+    // unless `|` delimits the fields.
+    if (c.kind === 'number' && c.sep === SEP_SPACE && cols.length > 0 && cols[cols.length - 1].kind === 'weak') c = { ...c, kind: 'weak' };
     cols.push(c);
     tok += c.width;
     if (c.kind === 'component') break;
@@ -213,8 +216,10 @@ function timeFields(width: number, nth: number, name: (b: string) => string): st
   if (width === 1) return name(nth === 0 ? 'Timestamp' : 'Time');
   if (width === 2) return `${name('Date')} ${name('Time')}`;
   if (width === 3) return `${name('Month')} ${name('Day')} ${name('Time')}`;
-  if (width === 4) return `${name('Month')} ${name('Day')} ${name('Time')} ${name('Year')}`;
-  return `${name('Weekday')} ${name('Month')} ${name('Day')} ${name('Time')} ${name('Year')}`;
+  // 4–5 tokens (asctime, RFC 2822): the order differs by shape; time-like names, read together.
+  let s = name('Date');
+  for (let k = 1; k < width - 1; k++) s += ` ${name('Date')}`;
+  return `${s} ${name('Time')}`;
 }
 
 function countFit(layout: string, lines: readonly LineTokens[]): number {
