@@ -69,7 +69,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     anomalyCaps: { maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
   });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger: deps.logger,
     clock: deps.clock,
@@ -137,7 +137,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     },
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
-  for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
+  for (const s of sources) s.register?.(api.app);
   // The engine restored the detectors' state (in the worker: messages wait for it): re-apply stored
   // feedback (learn) to them, rebuild the rules.
   feedback.service.loadPolicy();
