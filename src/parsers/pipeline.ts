@@ -13,6 +13,8 @@ import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
 // (about 100 modules, a sizeable share of the CLI's start-up) and the parser never needs them.
 import { TemplateMiner, type MinerOptions } from './drain/miner.js';
 import { createFormat, detectFormat } from './formats/detect.js';
+import { inferLayout } from './formats/infer-layout.js';
+import { InferredFormat, type LayoutChange } from './formats/inferred.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
 import type { RawLine } from './lines/line-splitter.js';
 import { MultilineJoiner } from './multiline/multiline.js';
@@ -26,6 +28,8 @@ export interface LogParserOptions {
   miner?: MinerOptions;
   /** Lines looked at to auto-detect the format. */
   detectSample?: number;
+  /** Called when an inferred layout is revised while running (a new header after a deploy). */
+  onLayoutChange?: (change: LayoutChange & { source: string }) => void;
 }
 
 export interface LogParserStats {
@@ -35,6 +39,8 @@ export interface LogParserStats {
   unmatched: number;
   /** Line number of the first record that did not match the format (where to look first). */
   firstUnmatchedLine?: number;
+  /** Times an inferred layout was revised while running. */
+  layoutChanges: number;
 }
 
 export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
@@ -50,15 +56,17 @@ export class LogParser implements Parser {
   private joiner: MultilineJoiner | null = null;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
+  private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
   /** Lines held until the format is auto-detected. */
   private undetected: RawLine[] = [];
-  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0 };
+  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0, layoutChanges: 0 };
 
   constructor(opts: LogParserOptions = {}) {
     this.source = opts.source ?? 'default';
     this.miner = new TemplateMiner(opts.miner);
     this.multilineOpt = opts.multiline;
     this.detectSample = opts.detectSample ?? 50;
+    this.onLayoutChange = opts.onLayoutChange;
     this.spec = typeof opts.format === 'string' ? { kind: 'header', layout: opts.format } : (opts.format ?? null);
     if (this.spec && typeof opts.format === 'string' && !opts.format.includes('<')) {
       this.spec = { kind: opts.format as FormatSpec['kind'] };
@@ -76,8 +84,10 @@ export class LogParser implements Parser {
     return this.undetected.length > 0 ? this.undetected[0].line : this.joiner?.pendingLine;
   }
 
-  /** The format in use (null until auto-detection has seen enough lines). */
+  /** The format in use (null until auto-detection has seen enough lines); an inferred layout as it is now. */
   get formatSpec(): FormatSpec | null {
+    const f = this.format;
+    if (f instanceof InferredFormat) return f.layout === null ? { kind: 'inferred' } : { kind: 'inferred', layout: f.layout };
     return this.spec;
   }
 
@@ -117,7 +127,7 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.spec, miner: this.miner.snapshot() } };
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() } };
   }
 
   restore(s: Snapshot): void {
@@ -132,7 +142,13 @@ export class LogParser implements Parser {
 
   private setFormat(spec: FormatSpec): void {
     this.spec = spec;
-    this.format = createFormat(spec);
+    this.format =
+      spec.kind === 'inferred'
+        ? new InferredFormat(spec.layout ?? null, (c) => {
+            this.stats.layoutChanges++;
+            this.onLayoutChange?.({ ...c, source: this.source });
+          })
+        : createFormat(spec);
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
@@ -151,7 +167,9 @@ export class LogParser implements Parser {
   private detectAndDrain(arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
     const sample: string[] = [];
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
-    this.setFormat(detectFormat(sample));
+    const spec = detectFormat(sample);
+    // Plain text: infer the header layout from the same sample (none found: read as plain, retried while running).
+    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
     return this.process(lines, arrivalTs, mode, end, out);
@@ -217,7 +235,7 @@ export class LogParser implements Parser {
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
     const m = this.miner.process(rec.message, mode);
     // One object literal with every field: adding fields to the record would change its hidden class per line.
-    return {
+    const ev: LogEvent = {
       ts: rec.ts,
       source: rec.source,
       level: rec.level,
@@ -232,6 +250,9 @@ export class LogParser implements Parser {
       params: m.params,
       change: m.change,
     };
+    // Rare (a never-seen message absorbed into a template): set only then.
+    if (m.novel !== undefined) ev.novel = m.novel;
+    return ev;
   }
 }
 

@@ -19,13 +19,13 @@ import { RateHistory } from '../api/rate-history.js';
 import { buildDetectors, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
-import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
+import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { Engine, type PipelineView } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
-import type { EngineStore } from './ports.js';
+import type { EngineStore } from '../core/engine.js';
 
 export interface ServiceDeps {
   clock: Clock;

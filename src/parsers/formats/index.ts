@@ -7,6 +7,8 @@ export { HeaderPatternFormat } from './header-pattern.js';
 export { compileLayout, MAX_FIELD } from './layout.js';
 export type { CompiledLayout } from './layout.js';
 export { PlainFormat } from './plain.js';
+export { InferredFormat, type LayoutChange } from './inferred.js';
+export { inferLayout, type InferredLayout } from './infer-layout.js';
 export { TimestampParser, epochToMs, daysFromCivil } from './timestamp.js';
 export { normalizeLevel } from './level.js';
 export { createFormat, detectFormat } from './detect.js';
