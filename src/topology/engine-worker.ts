@@ -70,7 +70,7 @@ function start(data: EngineWorkerData): void {
   const { config } = data;
   const store = openStore(data.dbPath, { clock: systemClock });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: typeof store.checkpoints; models: typeof store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger,
     clock: systemClock,
