@@ -18,6 +18,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   parse: async () => (await import('./parse.js')).registerParse,
   templates: async () => (await import('./templates.js')).registerTemplates,
+  layout: async () => (await import('./layout.js')).registerLayout,
   train: async () => (await import('./train.js')).registerTrain,
   detect: async () => (await import('./detect.js')).registerDetect,
   eval: async () => (await import('./eval.js')).registerEval,

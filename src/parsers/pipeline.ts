@@ -15,6 +15,7 @@ import { TemplateMiner, type MinerOptions } from './drain/miner.js';
 import { createFormat, detectFormat } from './formats/detect.js';
 import { inferLayout } from './formats/infer-layout.js';
 import { InferredFormat, type LayoutChange } from './formats/inferred.js';
+import { MessageLayout } from './formats/message-layout.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
 import type { RawLine } from './lines/line-splitter.js';
 import { MultilineJoiner } from './multiline/multiline.js';
@@ -47,6 +48,8 @@ export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
 export const PARSER_SNAPSHOT_VERSION = 1;
 
 const STRUCTURED = new Set(['json', 'logfmt', 'syslog', 'access-log']);
+/** Structured formats whose message may hold a whole raw line (relays): its header is inferred too. */
+const MESSAGE_LAYOUT = new Set(['json', 'logfmt', 'syslog']);
 
 export class LogParser implements Parser {
   readonly source: string;
@@ -54,6 +57,9 @@ export class LogParser implements Parser {
   private spec: FormatSpec | null;
   private format: RecordFormat | null = null;
   private joiner: MultilineJoiner | null = null;
+  /** Header layout of the messages of a structured format (null for text formats). */
+  private messageLayout: MessageLayout | null = null;
+  private textLayoutChanges = 0;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
   private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
@@ -89,6 +95,11 @@ export class LogParser implements Parser {
     const f = this.format;
     if (f instanceof InferredFormat) return f.layout === null ? { kind: 'inferred' } : { kind: 'inferred', layout: f.layout };
     return this.spec;
+  }
+
+  /** The header layout inferred on the messages of a structured format (null: none, or a text format). */
+  get messageLayoutText(): string | null {
+    return this.messageLayout?.layout ?? null;
   }
 
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
@@ -127,7 +138,9 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() } };
+    const data: Record<string, unknown> = { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() };
+    if (this.messageLayout !== null) data.messageLayout = this.messageLayout.layout;
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data };
   }
 
   restore(s: Snapshot): void {
@@ -135,9 +148,10 @@ export class LogParser implements Parser {
     if (s.version > PARSER_SNAPSHOT_VERSION) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
     }
-    const d = s.data as { format: FormatSpec | null; miner: Snapshot };
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null };
     this.miner.restore(d.miner);
     if (d.format) this.setFormat(d.format);
+    if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
   }
 
   private setFormat(spec: FormatSpec): void {
@@ -145,10 +159,11 @@ export class LogParser implements Parser {
     this.format =
       spec.kind === 'inferred'
         ? new InferredFormat(spec.layout ?? null, (c) => {
-            this.stats.layoutChanges++;
+            this.textLayoutChanges++;
             this.onLayoutChange?.({ ...c, source: this.source });
           })
         : createFormat(spec);
+    this.messageLayout = MESSAGE_LAYOUT.has(spec.kind) ? new MessageLayout() : null;
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
@@ -185,13 +200,15 @@ export class LogParser implements Parser {
       if (end) records = records.concat(joiner.flush());
     }
     const unmatchedBefore = format.stats.unmatched;
-    const mined = out === null ? this.mineMessages(format, records, arrivalTs, mode) : this.mineEvents(format, records, arrivalTs, mode, out);
+    const ml = this.messageLayout;
+    const mined = out === null ? this.mineMessages(format, ml, records, arrivalTs, mode) : this.mineEvents(format, ml, records, arrivalTs, mode, out);
     this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
     this.stats.events += mined;
     return mined;
   }
 
-  private mineEvents(format: RecordFormat, records: RawLine[], arrivalTs: number, mode: MinerMode, out: LogEvent[]): number {
+  private mineEvents(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode, out: LogEvent[]): number {
     const unmatchedBefore = format.stats.unmatched;
     let mined = 0;
     for (let i = 0; i < records.length; i++) {
@@ -200,7 +217,8 @@ export class LogParser implements Parser {
         this.stats.emptyLines++;
         continue;
       }
-      const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      let rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
       mined++;
@@ -213,7 +231,7 @@ export class LogParser implements Parser {
    * miner (the format's `message` when it has one, else `extract(…).message`), and the miner's
    * result is dropped unread (so its params are never cut). Far less garbage per line.
    */
-  private mineMessages(format: RecordFormat, records: RawLine[], arrivalTs: number, mode: MinerMode): number {
+  private mineMessages(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode): number {
     const unmatchedBefore = format.stats.unmatched;
     const miner = this.miner;
     let mined = 0;
@@ -224,7 +242,10 @@ export class LogParser implements Parser {
         this.stats.emptyLines++;
         continue;
       }
-      const message = format.message !== undefined ? format.message(text, arrivalTs) : format.extract(text, r.line, arrivalTs, this.source).message;
+      let message: string;
+      if (ml !== null) message = ml.apply(format.extract(text, r.line, arrivalTs, this.source)).message;
+      else if (format.message !== undefined) message = format.message(text, arrivalTs);
+      else message = format.extract(text, r.line, arrivalTs, this.source).message;
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       miner.process(message, mode);
       mined++;
