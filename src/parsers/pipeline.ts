@@ -9,11 +9,16 @@
 import type { LogEvent, LogRecord } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
-import { TemplateMiner, type MinerOptions } from './drain/index.js';
-import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange } from './formats/index.js';
+// Modules, not the folders' index files: those also export the config schemas, which load zod
+// (about 100 modules, a sizeable share of the CLI's start-up) and the parser never needs them.
+import { TemplateMiner, type MinerOptions } from './drain/miner.js';
+import { createFormat, detectFormat } from './formats/detect.js';
+import { inferLayout } from './formats/infer-layout.js';
+import { InferredFormat, type LayoutChange } from './formats/inferred.js';
+import { MessageLayout } from './formats/message-layout.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
-import type { RawLine } from './lines/index.js';
-import { MultilineJoiner } from './multiline/index.js';
+import type { RawLine } from './lines/line-splitter.js';
+import { MultilineJoiner } from './multiline/multiline.js';
 
 export interface LogParserOptions {
   source?: string;
@@ -43,6 +48,8 @@ export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
 export const PARSER_SNAPSHOT_VERSION = 1;
 
 const STRUCTURED = new Set(['json', 'logfmt', 'syslog', 'access-log']);
+/** Structured formats whose message may hold a whole raw line (relays): its header is inferred too. */
+const MESSAGE_LAYOUT = new Set(['json', 'logfmt', 'syslog']);
 
 export class LogParser implements Parser {
   readonly source: string;
@@ -50,6 +57,9 @@ export class LogParser implements Parser {
   private spec: FormatSpec | null;
   private format: RecordFormat | null = null;
   private joiner: MultilineJoiner | null = null;
+  /** Header layout of the messages of a structured format (null for text formats). */
+  private messageLayout: MessageLayout | null = null;
+  private textLayoutChanges = 0;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
   private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
@@ -87,20 +97,36 @@ export class LogParser implements Parser {
     return this.spec;
   }
 
+  /** The header layout inferred on the messages of a structured format (null: none, or a text format). */
+  get messageLayoutText(): string | null {
+    return this.messageLayout?.layout ?? null;
+  }
+
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
   pushLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
-    if (this.format === null) {
-      for (const l of lines) this.undetected.push(l);
-      if (this.undetected.length < this.detectSample) return [];
-      return this.detectAndDrain(arrivalTs, mode);
-    }
-    return this.process(lines, arrivalTs, mode, false);
+    const out: LogEvent[] = [];
+    this.run(lines, arrivalTs, mode, false, out);
+    return out;
   }
 
   /** Emits what is still buffered (end of input). */
   flush(arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
-    if (this.format === null) return this.detectAndDrain(arrivalTs, mode, true);
-    return this.process([], arrivalTs, mode, true);
+    const out: LogEvent[] = [];
+    this.run([], arrivalTs, mode, true, out);
+    return out;
+  }
+
+  /**
+   * `pushLines` for callers that need only the miner's state (`anomalog templates`): the same
+   * records are mined in the same order, but no event is built. Returns the number of records mined.
+   */
+  feedLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): number {
+    return this.run(lines, arrivalTs, mode, false, null);
+  }
+
+  /** `flush` without events (see `feedLines`); returns the number of records mined. */
+  feedEnd(arrivalTs: number, mode: MinerMode = 'learn'): number {
+    return this.run([], arrivalTs, mode, true, null);
   }
 
   /** Parser contract: records already extracted by a source → events. */
@@ -112,7 +138,9 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() } };
+    const data: Record<string, unknown> = { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() };
+    if (this.messageLayout !== null) data.messageLayout = this.messageLayout.layout;
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data };
   }
 
   restore(s: Snapshot): void {
@@ -120,9 +148,10 @@ export class LogParser implements Parser {
     if (s.version > PARSER_SNAPSHOT_VERSION) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
     }
-    const d = s.data as { format: FormatSpec | null; miner: Snapshot };
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null };
     this.miner.restore(d.miner);
     if (d.format) this.setFormat(d.format);
+    if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
   }
 
   private setFormat(spec: FormatSpec): void {
@@ -130,16 +159,27 @@ export class LogParser implements Parser {
     this.format =
       spec.kind === 'inferred'
         ? new InferredFormat(spec.layout ?? null, (c) => {
-            this.stats.layoutChanges++;
+            this.textLayoutChanges++;
             this.onLayoutChange?.({ ...c, source: this.source });
           })
         : createFormat(spec);
+    this.messageLayout = MESSAGE_LAYOUT.has(spec.kind) ? new MessageLayout() : null;
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
   }
 
-  private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
+  /** Lines in → records mined; events appended to `out`, or none built when `out` is null. */
+  private run(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
+    if (this.format === null) {
+      for (const l of lines) this.undetected.push(l);
+      if (!end && this.undetected.length < this.detectSample) return 0;
+      return this.detectAndDrain(arrivalTs, mode, end, out);
+    }
+    return this.process(lines, arrivalTs, mode, end, out);
+  }
+
+  private detectAndDrain(arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
     const sample: string[] = [];
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
     const spec = detectFormat(sample);
@@ -147,10 +187,10 @@ export class LogParser implements Parser {
     this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
-    return this.process(lines, arrivalTs, mode, end);
+    return this.process(lines, arrivalTs, mode, end, out);
   }
 
-  private process(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean): LogEvent[] {
+  private process(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
     const format = this.format as RecordFormat;
     this.stats.lines += lines.length;
     let records: RawLine[] = lines;
@@ -159,21 +199,58 @@ export class LogParser implements Parser {
       records = joiner.push(lines);
       if (end) records = records.concat(joiner.flush());
     }
-    const out: LogEvent[] = [];
     const unmatchedBefore = format.stats.unmatched;
+    const ml = this.messageLayout;
+    const mined = out === null ? this.mineMessages(format, ml, records, arrivalTs, mode) : this.mineEvents(format, ml, records, arrivalTs, mode, out);
+    this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
+    this.stats.events += mined;
+    return mined;
+  }
+
+  private mineEvents(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode, out: LogEvent[]): number {
+    const unmatchedBefore = format.stats.unmatched;
+    let mined = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r.text.length === 0 || isBlank(r.text)) {
         this.stats.emptyLines++;
         continue;
       }
-      const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      let rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
+      mined++;
     }
-    this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
-    this.stats.events += out.length;
-    return out;
+    return mined;
+  }
+
+  /**
+   * The loop of `mineEvents` without records or events: only each record's message goes to the
+   * miner (the format's `message` when it has one, else `extract(…).message`), and the miner's
+   * result is dropped unread (so its params are never cut). Far less garbage per line.
+   */
+  private mineMessages(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode): number {
+    const unmatchedBefore = format.stats.unmatched;
+    const miner = this.miner;
+    let mined = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const text = r.text;
+      if (text.length === 0 || isBlank(text)) {
+        this.stats.emptyLines++;
+        continue;
+      }
+      let message: string;
+      if (ml !== null) message = ml.apply(format.extract(text, r.line, arrivalTs, this.source)).message;
+      else if (format.message !== undefined) message = format.message(text, arrivalTs);
+      else message = format.extract(text, r.line, arrivalTs, this.source).message;
+      if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
+      miner.process(message, mode);
+      mined++;
+    }
+    return mined;
   }
 
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {

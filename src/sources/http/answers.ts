@@ -15,8 +15,7 @@ import { encodeOtlpLogsResponse } from './otlp-proto.js';
  * The Elasticsearch version the probe (`GET /`) reports: the last 8.x minor. The 8.x clients check
  * only the product header (their requests say `compatible-with=8`); Beats and Logstash read the
  * version and refuse an Elasticsearch older than themselves (Beats: `allow_older_versions`), so the
- * newest 8.x is the one every 8.x shipper accepts. A 9.x number would make 8.x Logstash pick 9's
- * templates and 8.x Beats warn about a newer major.
+ * newest 8.x is the one every 8.x shipper accepts (README, shipper paragraph).
  */
 export const ES_VERSION = '8.19.0';
 export const ES_PRODUCT_HEADER = ['x-elastic-product', 'Elasticsearch'] as const;
@@ -66,14 +65,28 @@ export const otlpDialect: Dialect = {
   },
 };
 
-/** `PUT|POST /_bulk`: Elasticsearch's bulk answer, one item per document, and its product header. */
+/**
+ * `PUT|POST /_bulk`: Elasticsearch's bulk answer, one item per action in order (clients match them by
+ * position), with its product header. A refused document fails its item (400, `errors: true`) and
+ * the others are taken, as in Elasticsearch; an unreadable action line fails the request (400).
+ */
 export const esBulkDialect: Dialect = {
   schemes: ['bearer'],
   refuse: anomalogRefusal,
   answer(reply, d) {
-    if (d.rejected > 0) return partly(reply, d);
-    const items = (d.bulkItems ?? []).map(({ op, index }) => ({ [op]: { _index: index, result: 'created', status: 201 } }));
-    return reply.header(...ES_PRODUCT_HEADER).send({ took: 0, errors: false, items });
+    const list = d.bulkItems ?? [];
+    let failed = 0;
+    for (const it of list) if (it.error !== undefined) failed++;
+    if (d.rejected > failed) return partly(reply, d);
+    const items = list.map(({ op, index, error }) => ({
+      [op]:
+        error !== undefined
+          ? { _index: index, status: 400, error: { type: 'document_parsing_exception', reason: error } }
+          : op === 'delete'
+            ? { _index: index, result: 'not_found', status: 404 }
+            : { _index: index, result: 'created', status: 201 },
+    }));
+    return reply.header(...ES_PRODUCT_HEADER).send({ took: 0, errors: failed > 0, items });
   },
 };
 
