@@ -29,12 +29,13 @@ export function formatStreamReport(results: readonly StreamEvalResult[], header:
   out.push('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     out.push(summaryRow(r, r.score));
-    if (r.strict) out.push(summaryRow(r, r.strict, `${r.dataset} (strict)`));
+    // The strict rule only differs where there is an episode to name.
+    if (r.strict && r.score.episodes.total > 0) out.push(summaryRow(r, r.strict, `${r.dataset} (strict)`));
   }
   for (const r of results) {
     out.push('', `### ${r.dataset}`, '');
     out.push(
-      `${r.lines} lines (${r.alertLines} alert lines, ${r.score.episodes.total} episodes in ${r.categories} categories), ${r.spanHours.toFixed(1)} h of log time; ` +
+      `${r.lines} lines (${r.alertLines} alert lines, ${r.score.episodes.total} episodes in ${r.categories} ${r.categories === 1 ? 'category' : 'categories'}), ${r.spanHours.toFixed(1)} h of log time; ` +
         `detectors ${r.detectors.join(', ')}; ${r.seconds.toFixed(1)} s.` +
         (r.tsMismatches > 0 ? ` ${r.tsMismatches} lines were dated differently by the pipeline than by the label file.` : ''),
     );
