@@ -52,6 +52,15 @@ describe('Elasticsearch client 8.x', () => {
     }
   });
 
+  it('bulk helper: a refused document is dropped alone (onDrop, status 400) and the rest arrives', async () => {
+    const dropped: { status: number; document: unknown }[] = [];
+    const docs: unknown[] = [doc(500), 42, doc(501)];
+    const result = await client.helpers.bulk({ datasource: docs, onDocument: () => ({ create: { _index: 'mixed' } }), onDrop: (d) => void dropped.push(d) });
+    expect(result).toMatchObject({ total: 3, failed: 1, successful: 2 });
+    expect(dropped).toMatchObject([{ status: 400, document: 42, error: { type: 'document_parsing_exception' } }]);
+    expect((await svc.waitFor('http:mixed', 2)).map((e) => e.message).sort()).toEqual([doc(500).message, doc(501).message]);
+  });
+
   it('bulk API with PUT (as Elasticsearch takes it) and create actions', async () => {
     const body = await client.transport.request<{ errors: boolean; items: unknown[] }>({
       method: 'PUT',
