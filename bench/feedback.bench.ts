@@ -230,6 +230,7 @@ async function replay(ds: Dataset, lines: Line[], withFeedback: { truth: Truth; 
     sources: [],
     detectors,
     store,
+    anomalies: store,
     clock,
     detectorSaveMs: Number.MAX_SAFE_INTEGER,
     parserOptions: () => ({ format: ds.layout, multiline: false }),

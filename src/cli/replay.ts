@@ -68,6 +68,7 @@ Examples:
         sources: [],
         detectors,
         store,
+        anomalies: store,
         clock,
         parserOptions: () => ({ format: flags.format ?? base.parser.format, multiline: base.parser.multiline }),
         onEvents: (events) => {
