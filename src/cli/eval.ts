@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { evaluateParser, formatParseReport } from '../eval/parsing-eval.js';
 import { LogParser } from '../parsers/pipeline.js';
 import { registerEvalDetect } from './eval-detect.js';
+import { registerEvalStream } from './eval-stream.js';
 import { writeOut } from './output.js';
 
 /** Where the Loghub 2k copy is expected when --dataset is not given (the project's shared/ folder). */
@@ -59,6 +60,7 @@ Examples:
       writeOut(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatParseReport(report) + '\n');
     });
   registerEvalDetect(ev);
+  registerEvalStream(ev);
   return ev;
 }
 

@@ -10,7 +10,7 @@ import type { LogEvent, LogRecord } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
 import { TemplateMiner, type MinerOptions } from './drain/index.js';
-import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange } from './formats/index.js';
+import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange, MessageLayout } from './formats/index.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
 import type { RawLine } from './lines/index.js';
 import { MultilineJoiner } from './multiline/index.js';
@@ -43,6 +43,8 @@ export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
 export const PARSER_SNAPSHOT_VERSION = 1;
 
 const STRUCTURED = new Set(['json', 'logfmt', 'syslog', 'access-log']);
+/** Structured formats whose message may hold a whole raw line (relays): its header is inferred too. */
+const MESSAGE_LAYOUT = new Set(['json', 'logfmt', 'syslog']);
 
 export class LogParser implements Parser {
   readonly source: string;
@@ -50,6 +52,9 @@ export class LogParser implements Parser {
   private spec: FormatSpec | null;
   private format: RecordFormat | null = null;
   private joiner: MultilineJoiner | null = null;
+  /** Header layout of the messages of a structured format (null for text formats). */
+  private messageLayout: MessageLayout | null = null;
+  private textLayoutChanges = 0;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
   private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
@@ -87,6 +92,11 @@ export class LogParser implements Parser {
     return this.spec;
   }
 
+  /** The header layout inferred on the messages of a structured format (null: none, or a text format). */
+  get messageLayoutText(): string | null {
+    return this.messageLayout?.layout ?? null;
+  }
+
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
   pushLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
     if (this.format === null) {
@@ -112,7 +122,9 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() } };
+    const data: Record<string, unknown> = { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() };
+    if (this.messageLayout !== null) data.messageLayout = this.messageLayout.layout;
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data };
   }
 
   restore(s: Snapshot): void {
@@ -120,9 +132,10 @@ export class LogParser implements Parser {
     if (s.version > PARSER_SNAPSHOT_VERSION) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
     }
-    const d = s.data as { format: FormatSpec | null; miner: Snapshot };
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null };
     this.miner.restore(d.miner);
     if (d.format) this.setFormat(d.format);
+    if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
   }
 
   private setFormat(spec: FormatSpec): void {
@@ -130,10 +143,11 @@ export class LogParser implements Parser {
     this.format =
       spec.kind === 'inferred'
         ? new InferredFormat(spec.layout ?? null, (c) => {
-            this.stats.layoutChanges++;
+            this.textLayoutChanges++;
             this.onLayoutChange?.({ ...c, source: this.source });
           })
         : createFormat(spec);
+    this.messageLayout = MESSAGE_LAYOUT.has(spec.kind) ? new MessageLayout() : null;
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
@@ -161,17 +175,20 @@ export class LogParser implements Parser {
     }
     const out: LogEvent[] = [];
     const unmatchedBefore = format.stats.unmatched;
+    const ml = this.messageLayout;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r.text.length === 0 || isBlank(r.text)) {
         this.stats.emptyLines++;
         continue;
       }
-      const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      let rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
     }
     this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
     this.stats.events += out.length;
     return out;
   }

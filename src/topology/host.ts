@@ -11,7 +11,9 @@
  */
 import type { ComponentContext, Logger } from '../core/component.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import type { StreamDetector } from '../core/detector.js';
 import type { AnomalyStore, EngineHost } from '../core/engine.js';
+import type { RawBatch } from '../core/source.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
 import { eventRuns, type EventRun } from '../core/event-runs.js';
 import type { AnomalogError } from '../core/errors.js';
@@ -32,7 +34,7 @@ export interface EngineHostSpec {
   /** The configured source components, in config order. */
   sources: Source[];
   /** The service's store: parser and detector state, template counts, source lanes. */
-  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates' | 'lanes'>;
+  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes'>>;
   /** Where found anomalies are stored (with their alerts). */
   anomalies: AnomalyStore;
   clock: Clock;
@@ -77,7 +79,45 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
     });
   }
   const parsing = new Map<Source, SourceParsing>(spec.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
-  const { onRuns, onEvents } = spec;
+  // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
+  return inProcess(spec, { checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) });
+}
+
+/**
+ * The in-process host driven step by step (`topology/replay.ts`: replay and `eval stream`): the
+ * caller hands batches over (`process`) and moves time (`tick`) on an event-time clock, so a backtest
+ * gives the same answer twice. Only this thread's host can follow a simulated clock.
+ */
+export interface SteppedEngineHost extends EngineHost {
+  process(owner: Source, batch: RawBatch): Promise<void>;
+  /** Time passes: idle multi-line records, detector intervals, silence, due trainings; returns what was stored. */
+  tick(): Anomaly[];
+  saveDetectors(): void;
+  /** The detectors themselves (feedback's `learn` reaches them directly on this thread). */
+  learners(): StreamDetector[];
+}
+
+export interface SteppedOptions {
+  /** Record format of every input (default `config.parser.format`, else detected per source). */
+  format?: string;
+  /** Detector state saved this often (clock ms); default: as `serve` without checkpoints (30 s). */
+  detectorSaveMs?: number;
+}
+
+/** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
+export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
+  const parsing: SourceParsing = { type: 'file_tail', format: o.format };
+  return inProcess(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
+}
+
+interface InProcessOptions {
+  checkpointMs?: number;
+  detectorSaveMs?: number;
+  parsing: (owner: Source) => SourceParsing | undefined;
+}
+
+function inProcess(spec: EngineHostSpec, o: InProcessOptions): Engine {
+  const { config, onRuns, onEvents } = spec;
   return new Engine({
     sources: spec.sources,
     detectors: buildDetectors(config.detectors, spec.context),
@@ -85,10 +125,10 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
     anomalies: spec.anomalies,
     clock: spec.clock,
     logger: spec.logger,
-    // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
-    checkpointMs: config.pipeline.checkpoint_interval_ms,
+    checkpointMs: o.checkpointMs,
+    detectorSaveMs: o.detectorSaveMs,
     maxSources: config.pipeline.max_sources,
-    parserOptions: (_sourceId, owner) => parserOptionsFor(config, parsing.get(owner)),
+    parserOptions: (_sourceId, owner) => parserOptionsFor(config, o.parsing(owner)),
     filterAnomalies: spec.filterAnomalies,
     onEvents:
       onRuns || onEvents

@@ -22,7 +22,7 @@ export const SEP_SPACE = 0;
 export const SEP_PIPE = 1;
 export const SEP_PIPE_SPACED = 2;
 
-export type ColumnKind = 'time' | 'level' | 'number' | 'bracket' | 'separator' | 'component' | 'weak';
+export type ColumnKind = 'time' | 'level' | 'number' | 'bracket' | 'separator' | 'component' | 'padded' | 'weak';
 
 /** One sample line's leading tokens. */
 export interface LineTokens {

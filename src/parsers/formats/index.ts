@@ -9,6 +9,7 @@ export type { CompiledLayout } from './layout.js';
 export { PlainFormat } from './plain.js';
 export { InferredFormat, type LayoutChange } from './inferred.js';
 export { inferLayout, type InferredLayout } from './infer-layout.js';
+export { MessageLayout } from './message-layout.js';
 export { TimestampParser, epochToMs, daysFromCivil } from './timestamp.js';
 export { normalizeLevel } from './level.js';
 export { createFormat, detectFormat } from './detect.js';

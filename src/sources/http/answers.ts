@@ -15,8 +15,7 @@ import { encodeOtlpLogsResponse } from './otlp-proto.js';
  * The Elasticsearch version the probe (`GET /`) reports: the last 8.x minor. The 8.x clients check
  * only the product header (their requests say `compatible-with=8`); Beats and Logstash read the
  * version and refuse an Elasticsearch older than themselves (Beats: `allow_older_versions`), so the
- * newest 8.x is the one every 8.x shipper accepts. A 9.x number would make 8.x Logstash pick 9's
- * templates and 8.x Beats warn about a newer major.
+ * newest 8.x is the one every 8.x shipper accepts (README, shipper paragraph).
  */
 export const ES_VERSION = '8.19.0';
 export const ES_PRODUCT_HEADER = ['x-elastic-product', 'Elasticsearch'] as const;

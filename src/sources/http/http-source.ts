@@ -2,8 +2,9 @@
  * @module sources/http/http-source
  * HTTP ingest on the service port, in the formats shippers already speak: NDJSON (`POST /ingest`),
  * the Elasticsearch bulk API (`POST /_bulk`: Filebeat, Logstash, Fluent Bit, Vector), Loki push
- * (`POST /loki/api/v1/push`: protobuf from Promtail/Alloy, JSON from Fluent Bit/Vector) and OTLP/HTTP JSON logs
- * (`POST /v1/logs`: OpenTelemetry collectors). A request is answered after its records were taken by
+ * (`POST /loki/api/v1/push`: protobuf from Promtail/Alloy, JSON from Fluent Bit/Vector), OTLP/HTTP logs
+ * (`POST /v1/logs`: OpenTelemetry collectors and SDKs) and Splunk HEC (`/services/collector/…`).
+ * Each protocol answers in the shape its clients check (answers.ts). A request is answered after its records were taken by
  * the pipeline (back-pressure reaches the shipper as latency); while the pipeline has more than
  * `pipeline.max_pending_lines` waiting, requests are refused with 429 + `Retry-After` before their
  * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
