@@ -18,7 +18,7 @@ export const noveltyConfigSchema = z
      * fatal level or wording, 3 for an error, 1 for a warning. 9 bits: an info message type is news
      * once fewer than about 1 event in 500 is a new type; an error-like one from 1 in 64.
      */
-    min_surprise_bits: z.number().min(0).default(9),
+    min_surprise_bits: z.number().min(0).default(10),
     /** Half-life, in events of the source, of its measured discovery rate (new types / events). */
     discovery_half_life_events: z.number().int().min(1).default(1000),
     /**

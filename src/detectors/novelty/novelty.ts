@@ -50,8 +50,8 @@ interface SourceState {
   events: number;
   /** Decayed total of events (rare half-life). */
   total: number;
-  /** Decayed new message types and events (discovery half-life). */
-  found: number;
+  /** Decayed new message types per level class (other, warn, error, fatal) and events (discovery half-life). */
+  found: number[];
   seen: number;
   /** Open group of first-seen types: until (event time, ms) and the most severe rank reported in it (-1: none yet). */
   groupUntil: number;
@@ -88,8 +88,8 @@ export class NoveltyDetector implements StreamDetector {
   private readonly discoveryDecay: number;
   /** Template text (or text + novel words) → sources that logged it (LRU, `max_fleet_templates`). */
   private fleet = new Map<string, number>();
-  /** Decayed new-to-the-fleet types and events, over all sources. */
-  private fleetFound = 0;
+  /** Decayed new-to-the-fleet types per level class, and events, over all sources. */
+  private fleetFound = [0, 0, 0, 0];
   private fleetSeen = 0;
   /** source + template ids learned as normal by feedback (re-applied at start, not snapshotted). */
   private readonly learned = new Set<string>();
@@ -142,7 +142,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, found: 0, seen: 0, groupUntil: Number.NEGATIVE_INFINITY, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupUntil: Number.NEGATIVE_INFINITY, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -184,7 +184,7 @@ export class NoveltyDetector implements StreamDetector {
         return this.firstSeen(e, source, s, tid, this.fleetKey(e, words), 'message');
       }
     }
-    this.learnEvent(s, false);
+    this.learnEvent(s, -1);
     // "Rare in about the last rare_half_life_events events" means something only once the source has
     // that much history: before, a template seen twice in the first 2,000 events is merely young.
     if (idx < cfg.warmup_events || cfg.rare_count <= 0 || prior >= cfg.rare_count || idx < cfg.rare_half_life_events) return undefined;
@@ -201,22 +201,27 @@ export class NoveltyDetector implements StreamDetector {
     return words === undefined ? key : `${key}\u0000${words}`;
   }
 
-  /** Counts one event into the source's (and the fleet's) discovery rate. */
-  private learnEvent(s: SourceState, found: boolean, fleetFound = found): void {
-    s.found = s.found * this.discoveryDecay + (found ? 1 : 0);
-    s.seen = s.seen * this.discoveryDecay + 1;
+  /** Counts one event into the source's (and the fleet's) discovery rates; `rank`: class of a new type, -1 for none. */
+  private learnEvent(s: SourceState, rank: number): void {
+    const k = this.discoveryDecay;
+    for (let c = 0; c < 4; c++) s.found[c] = s.found[c] * k + (c === rank ? 1 : 0);
+    s.seen = s.seen * k + 1;
     if (this.config.max_fleet_templates > 0) {
-      this.fleetFound = this.fleetFound * this.discoveryDecay + (fleetFound ? 1 : 0);
-      this.fleetSeen = this.fleetSeen * this.discoveryDecay + 1;
+      for (let c = 0; c < 4; c++) this.fleetFound[c] = this.fleetFound[c] * k + (c === rank ? 1 : 0);
+      this.fleetSeen = this.fleetSeen * k + 1;
     }
   }
 
   /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
   private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message'): Anomaly | undefined {
     const cfg = this.config;
-    // Rates before this event: how likely a new type was, given what the source (and fleet) did lately.
-    const pSource = (s.found + 1) / (s.seen + 2);
-    const pFleet = (this.fleetFound + 1) / (this.fleetSeen + 2);
+    const message = typeof e.message === 'string' ? e.message : rawOf(e);
+    const cls = worseClass(levelClass(e.level), textClass(message));
+    const rank = CLASS_RANK[cls];
+    // Rates before this event: how likely a new type of this class was, given what the source (and
+    // fleet) did lately — a source that often logs new fatal-looking types makes one more less news.
+    const pSource = (s.found[0] + s.found[1] + s.found[2] + s.found[3] + 1) / (s.seen + 2);
+    const pFleet = (this.fleetFound[0] + this.fleetFound[1] + this.fleetFound[2] + this.fleetFound[3] + 1) / (this.fleetSeen + 2);
     const member = s.fromFleet > 0 && s.fromFleet >= s.own;
     if (key !== undefined) {
       const known = this.fleet.get(key);
@@ -225,27 +230,25 @@ export class NoveltyDetector implements StreamDetector {
       if (this.fleet.size > cfg.max_fleet_templates) this.fleet.delete(this.fleet.keys().next().value as string);
       if (known !== undefined) {
         s.fromFleet++;
-        this.learnEvent(s, false);
+        this.learnEvent(s, -1);
         return undefined;
       }
     }
     s.own++;
-    this.learnEvent(s, true);
+    this.learnEvent(s, rank);
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
     const inGroup = ts <= s.groupUntil;
     s.groupUntil = Math.max(s.groupUntil, ts + cfg.group_seconds * 1000);
     if (!inGroup) s.groupRank = -1;
     if (s.events <= cfg.warmup_events || this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
-    const message = typeof e.message === 'string' ? e.message : rawOf(e);
-    const cls = worseClass(levelClass(e.level), textClass(message));
     const score = bits + CLASS_BITS[cls];
     if (score < cfg.min_surprise_bits) return undefined;
     // Severity from level and wording; one step lower while the source itself has not settled.
-    const rank = Math.max(1, CLASS_RANK[cls] - (bits >= cfg.min_surprise_bits ? 0 : 1));
-    if (rank <= s.groupRank) return undefined;
-    s.groupRank = rank;
-    return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[rank], score, bits, cls);
+    const sev = Math.max(1, rank - (bits >= cfg.min_surprise_bits ? 0 : 1));
+    if (sev <= s.groupRank) return undefined;
+    s.groupRank = sev;
+    return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[sev], score, bits, cls);
   }
 
   private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'message' | 'rare', prior: number, severity: Severity, score: number, bits = score, cls: LevelClass = 'other'): Anomaly {
@@ -287,7 +290,7 @@ export class NoveltyDetector implements StreamDetector {
         name,
         events: s.events,
         total: s.total,
-        found: s.found,
+        found: [...s.found],
         seen: s.seen,
         group: [Number.isFinite(s.groupUntil) ? s.groupUntil : null, s.groupRank],
         fleet: [s.fromFleet, s.own],
@@ -300,7 +303,7 @@ export class NoveltyDetector implements StreamDetector {
     return {
       kind: 'novelty',
       version: NOVELTY_SNAPSHOT_VERSION,
-      data: { sources, fleet: [...this.fleet], fleetRate: [this.fleetFound, this.fleetSeen], evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources },
+      data: { sources, fleet: [...this.fleet], fleetRate: [[...this.fleetFound], this.fleetSeen], evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources },
     };
   }
 
@@ -326,7 +329,7 @@ export class NoveltyDetector implements StreamDetector {
       sources.set(raw.name as string, {
         events,
         total: raw.total as number,
-        found: num(raw.found, 0),
+        found: Array.isArray(raw.found) && raw.found.length === 4 ? (raw.found as unknown[]).map((x) => num(x, 0)) : [0, 0, 0, 0],
         seen: num(raw.seen, seenV1),
         groupUntil: num(group[0], Number.NEGATIVE_INFINITY),
         groupRank: num(group[1], -1),
@@ -342,7 +345,7 @@ export class NoveltyDetector implements StreamDetector {
     const rate = Array.isArray(d.fleetRate) ? (d.fleetRate as unknown[]) : [];
     this.sources = sources;
     this.fleet = fleet;
-    this.fleetFound = num(rate[0], 0);
+    this.fleetFound = Array.isArray(rate[0]) && rate[0].length === 4 ? (rate[0] as unknown[]).map((x) => num(x, 0)) : [0, 0, 0, 0];
     this.fleetSeen = num(rate[1], 0);
     this.evictedTemplates = typeof d.evictedTemplates === 'number' ? d.evictedTemplates : 0;
     this.evictedSources = typeof d.evictedSources === 'number' ? d.evictedSources : 0;

@@ -110,6 +110,8 @@ export class RateDetector implements StreamDetector {
   private evictedSources = 0;
   private readonly ms: number;
   private readonly alpha: number;
+  /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
+  private readonly occAlpha: number;
   private readonly gate: GateOptions;
   /** Per `source\0template` (or `source\0*`): accepted by feedback, re-applied at start, not snapshotted. */
   private readonly accepted = new Map<string, Accepted>();
@@ -117,6 +119,7 @@ export class RateDetector implements StreamDetector {
   constructor(private readonly config: RateConfig) {
     this.ms = config.interval_seconds * 1000;
     this.alpha = 2 / (config.baseline_intervals + 1);
+    this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.gate = { q: config.spot_q, level: 0.98, calibration: config.spot_calibration, maxPeaks: 1000 };
   }
 
@@ -305,7 +308,7 @@ export class RateDetector implements StreamDetector {
 
   /** Learns a closed interval into a series' shape: occupancy, and the burst size when it had events. */
   private learnShape(shape: SeriesShape, c: number, anomalous: boolean): void {
-    shape.learnOccupancy(c > 0, this.alpha);
+    shape.learnOccupancy(c > 0, this.occAlpha);
     if (c > 0) this.learn(shape.bursts, c, anomalous);
   }
 
@@ -342,7 +345,8 @@ export class RateDetector implements StreamDetector {
       // during a silence already reported: a steady source's outage must not make it look bursty.
       if (!s.silenceReported) {
         this.learnOccupancy(s, 0);
-        s.shape.learnOccupancy(false, this.alpha);
+        s.shape.learnOccupancy(false, this.occAlpha);
+        for (const t of s.templates.values()) t.shape.learnOccupancy(false, this.occAlpha);
       }
       const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
       const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
@@ -356,7 +360,6 @@ export class RateDetector implements StreamDetector {
       s.base.learn(0, this.alpha);
       for (const t of s.templates.values()) {
         t.base.learn(0, this.alpha);
-        t.shape.learnOccupancy(false, this.alpha);
         t.level = 0;
       }
       return;
