@@ -53,8 +53,8 @@ interface SourceState {
   /** Decayed new message types per level class (other, warn, error, fatal) and events (discovery half-life). */
   found: number[];
   seen: number;
-  /** Open group of first-seen types: until (event time, ms) and the most severe rank reported in it (-1: none yet). */
-  groupUntil: number;
+  /** Event time of the last first-seen type (the group is open within `group_seconds` of it, either side: lines may arrive out of order) and the most severe rank reported in the group (-1: none yet). */
+  groupAt: number;
   groupRank: number;
   /** First-seen types this source took from the fleet, and those it discovered itself. */
   fromFleet: number;
@@ -142,7 +142,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupUntil: Number.NEGATIVE_INFINITY, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -237,8 +237,8 @@ export class NoveltyDetector implements StreamDetector {
     s.own++;
     this.learnEvent(s, rank);
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
-    const inGroup = ts <= s.groupUntil;
-    s.groupUntil = Math.max(s.groupUntil, ts + cfg.group_seconds * 1000);
+    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    s.groupAt = ts;
     if (!inGroup) s.groupRank = -1;
     if (s.events <= cfg.warmup_events || this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
@@ -292,7 +292,7 @@ export class NoveltyDetector implements StreamDetector {
         total: s.total,
         found: [...s.found],
         seen: s.seen,
-        group: [Number.isFinite(s.groupUntil) ? s.groupUntil : null, s.groupRank],
+        group: [Number.isFinite(s.groupAt) ? s.groupAt : null, s.groupRank],
         fleet: [s.fromFleet, s.own],
         messages: [...s.messages.keys()],
         lines: s.ring.toArray(),
@@ -331,7 +331,7 @@ export class NoveltyDetector implements StreamDetector {
         total: raw.total as number,
         found: Array.isArray(raw.found) && raw.found.length === 4 ? (raw.found as unknown[]).map((x) => num(x, 0)) : [0, 0, 0, 0],
         seen: num(raw.seen, seenV1),
-        groupUntil: num(group[0], Number.NEGATIVE_INFINITY),
+        groupAt: num(group[0], Number.NaN),
         groupRank: num(group[1], -1),
         fromFleet: num(fleet[0], 0),
         own: num(fleet[1], 0),

@@ -405,11 +405,17 @@ export class RateDetector implements StreamDetector {
       this.learnShape(t.shape, tc, g !== undefined);
     }
     if (f) {
-      const ref = this.sparse(s.shape) ?? sb;
-      const a = this.change(name, s, undefined, c, ref, f);
-      drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
-      for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
-      this.emit(s, s.shape, a, surpriseRank(c, ref.mean, f.kind, ref.streak + 1), 0, out);
+      const sparse = this.sparse(s.shape);
+      const ref = sparse ?? sb;
+      const rank = surpriseRank(c, ref.mean, f.kind, ref.streak + 1);
+      // A sparse source's volume is the sum of its templates' bursts: a bigger burst than usual is
+      // reported by the templates that made it; the volume alone only when critical (100× its bursts).
+      if (!sparse || rank >= 3) {
+        const a = this.change(name, s, undefined, c, ref, f);
+        drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
+        for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
+        this.emit(s, s.shape, a, rank, 0, out);
+      }
     } else s.shape.normal(s.interval);
     this.learn(s.base, c, f !== undefined);
     this.learnShape(s.shape, c, f !== undefined);
