@@ -25,4 +25,9 @@ export default tseslint.config(
     files: ['src/core/clock.ts', 'src/config/load.ts', 'bench/**', 'test/**', 'scripts/**', '**/*.test.ts', 'src/cli/progress.ts', 'web/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // CommonJS tool configs (dependency-cruiser reads .dependency-cruiser.cjs with require).
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -46,7 +46,7 @@ import { processEnv, validate } from '../src/config/load.js';
 import { buildDetectors } from '../src/config/registry.js';
 import { serveConfigSchema } from '../src/config/schema.js';
 import { ManualClock } from '../src/core/clock.js';
-import { type ComponentContext, silentLogger } from '../src/core/component.js';
+import { silentLogger } from '../src/core/component.js';
 import type { StreamDetector } from '../src/core/detector.js';
 import type { Anomaly, LogEvent } from '../src/core/event.js';
 import type { RawRecord, Source } from '../src/core/source.js';
@@ -203,7 +203,7 @@ function defaultDetectors(store: Store, clock: ManualClock, signal: AbortSignal)
   const config = validate({}, serveConfigSchema).detectors;
   // The model detector trains inline (inside `tick`, at event time): the replay is deterministic.
   const section = { ...config, model: { ...config.model, enabled: config.model.enabled && withModel, train_in: 'inline' } };
-  return buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal, checkpoints: store.checkpoints, models: store }) as ComponentContext);
+  return buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal, checkpoints: store.checkpoints, models: store }));
 }
 
 interface RunResult {

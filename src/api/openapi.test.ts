@@ -218,15 +218,28 @@ describe('OpenAPI description (docs/openapi.yaml) against the running service', 
     const bulk = '{"index":{"_index":"nginx"}}\n{"message":"GET /a 200"}\n';
     conforms('POST', '/_bulk', await inject('POST', '/_bulk', { headers: nd, payload: bulk }));
     conforms('POST', '/{index}/_bulk', await inject('POST', '/nginx/_bulk', { headers: nd, payload: bulk }));
+    for (const [path, url] of [['/_bulk', '/_bulk'], ['/{index}/_bulk', '/nginx/_bulk']]) {
+      const put = await app.inject({ method: 'PUT', url, headers: nd, payload: bulk });
+      conforms('PUT', path, put as unknown as Injected);
+    }
+    const splunk = { authorization: `Splunk ${TOKEN}` };
+    conforms('POST', '/services/collector/event', await inject('POST', '/services/collector/event', { headers: splunk, payload: '{"event":"a"}{"event":"b"}' }));
+    conforms('POST', '/services/collector/event', await inject('POST', '/services/collector/event', { headers: splunk, payload: '{"event":"a"}{"time":1}' }));
+    conforms('POST', '/services/collector/event', await inject('POST', '/services/collector/event', { headers: { authorization: 'Splunk wrong-token' }, payload: '{"event":"a"}' }));
+    conforms('POST', '/services/collector/raw', await inject('POST', '/services/collector/raw', { headers: splunk, payload: 'a line' }));
+    conforms('POST', '/services/collector/raw', await inject('POST', '/services/collector/raw', { url: '/services/collector/raw?channel=0f6a3b2c-1d4e-4f5a-8b9c-0123456789ab', headers: splunk, payload: 'a line' }));
+    conforms('GET', '/services/collector/health', await inject('GET', '/services/collector/health'));
     const loki = { streams: [{ stream: { job: 'api' }, values: [['1700000000000000000', 'connection closed']] }] };
-    conforms('POST', '/loki/api/v1/push', await inject('POST', '/loki/api/v1/push', { headers: auth, payload: loki }));
+    const pushed = await inject('POST', '/loki/api/v1/push', { headers: auth, payload: loki });
+    expect([pushed.statusCode, pushed.body]).toEqual([204, '']);
+    expect(spec.paths['/loki/api/v1/push'].post.responses['204']).toBeDefined();
     conforms('POST', '/loki/api/v1/push', await inject('POST', '/loki/api/v1/push', { headers: auth, payload: { nope: 1 } }));
     const otlp = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'payment 42 declined' } }] }] }] };
     conforms('POST', '/v1/logs', await inject('POST', '/v1/logs', { headers: auth, payload: otlp }));
     const notJson = await inject('POST', '/v1/logs', { headers: { ...auth, 'content-type': 'application/json' }, payload: '{"resourceLogs": [' });
     expect(notJson.statusCode).toBe(400);
     conforms('POST', '/v1/logs', notJson);
-    for (const path of ['/ingest', '/_bulk', '/loki/api/v1/push', '/v1/logs']) {
+    for (const path of ['/ingest', '/_bulk', '/loki/api/v1/push', '/v1/logs', '/services/collector/event']) {
       const res = await inject('POST', path, { headers: { 'content-type': 'text/plain' }, payload: 'x' });
       expect(res.statusCode).toBe(401);
       conforms('POST', path, res);

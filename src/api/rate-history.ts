@@ -15,38 +15,9 @@
  */
 import type { Clock } from '../core/clock.js';
 import { type Anomaly, type LogEvent, SEVERITIES, type Severity } from '../core/event.js';
+import { eventRuns, type EventRun } from '../core/event-runs.js';
 
-/** One run of a batch's events with the same source: its size and its runs of equal template id. */
-export interface EventRun {
-  source: string;
-  lines: number;
-  templateIds: number[];
-  counts: number[];
-}
-
-/** A batch of events as runs per source and template (plain data: it crosses threads cheaply). */
-export function eventRuns(events: readonly LogEvent[]): EventRun[] {
-  const runs: EventRun[] = [];
-  const n = events.length;
-  let i = 0;
-  while (i < n) {
-    const source = events[i].source;
-    const run: EventRun = { source, lines: 0, templateIds: [], counts: [] };
-    let j = i;
-    while (j < n && events[j].source === source) {
-      const id = events[j].templateId;
-      let k = j + 1;
-      while (k < n && events[k].source === source && events[k].templateId === id) k++;
-      run.templateIds.push(id);
-      run.counts.push(k - j);
-      j = k;
-    }
-    run.lines = j - i;
-    runs.push(run);
-    i = j;
-  }
-  return runs;
-}
+export { eventRuns, type EventRun } from '../core/event-runs.js';
 
 export { SEVERITIES };
 

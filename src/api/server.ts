@@ -134,7 +134,7 @@ export function buildApi(opts: ApiOptions): Api {
     const path = req.url.split('?')[0].slice(0, 200);
     // An ingest route that is not there: the service runs without an HTTP source.
     const hint =
-      req.method === 'POST' && isIngestPath(path)
+      (req.method === 'POST' || req.method === 'PUT') && isIngestPath(path)
         ? ' HTTP ingest is off: add a source `- type: http` under `sources` in the configuration (README, HTTP ingest).'
         : req.method === 'GET' && path === '/'
           ? ' The web UI answers browsers (Accept: text/html): open this address in a browser; the JSON API is under /api/.'

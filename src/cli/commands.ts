@@ -7,6 +7,7 @@ import { VERSION } from './version.js';
 import { registerDemo } from './demo.js';
 import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
+import { registerLayout } from './layout.js';
 import { registerParse } from './parse.js';
 import { registerReplay } from './replay.js';
 import { registerServe } from './serve.js';
@@ -16,6 +17,7 @@ import { registerTrain } from './train.js';
 export function registerCommands(program: Command): void {
   registerParse(program);
   registerTemplates(program);
+  registerLayout(program);
   registerTrain(program);
   registerDetect(program);
   registerEval(program);

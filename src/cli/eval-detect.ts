@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { AnomalogError } from '../core/errors.js';
 import type { ThresholdRule } from '../detectors/model/detector.js';
+import { noveltyFrom } from './train.js';
 import { isModelKind, MODEL_KINDS, type ModelKind } from '../detectors/model/models.js';
 import { runBglEval } from '../eval/bgl-eval.js';
 import { formatDetectReport, formatRows, runDetectEval, type DetectEvalReport, type Protocol } from '../eval/detect-eval.js';
@@ -29,7 +30,7 @@ interface EvalDetectOptions {
   scaling: VectorizerOptions['scaling'];
   transitions: VectorizerOptions['bigrams'];
   markov?: boolean;
-  novelty?: boolean;
+  novelty?: boolean | string;
   bgl: boolean;
   window: string;
   trainShare: number;
@@ -46,14 +47,14 @@ export function registerEvalDetect(ev: Command): void {
     .option('--dataset <dir>', 'directory with hdfs/*.sessions.csv (or the CSV itself): BlockId,Split,Label,EventSequence', DEFAULT_DETECT_DATASET)
     .option('--models <list>', `comma-separated, from ${MODEL_KINDS.join(', ')}`, MODEL_KINDS.join(','))
     .option('--protocols <list>', 'unsupervised, semi-supervised', 'unsupervised,semi-supervised')
-    .option('--thresholds <list>', 'label-free rules to report: spot, contamination, model', 'spot,contamination,model')
+    .option('--thresholds <list>', 'label-free rules to report: auto, spot, contamination, model', 'auto,spot,contamination,model')
     .addOption(new Option('--risk <q>', 'SPOT false-alarm risk').default(1e-3).argParser(Number))
     .addOption(new Option('--contamination <c>', 'contamination quantile').default(0.03).argParser(Number))
     .option('--tfidf', 'TF-IDF weighting of template counts')
     .addOption(new Option('--scaling <kind>', 'column scaling').choices(['standard', 'minmax', 'none']).default('standard'))
     .addOption(new Option('--transitions <mode>', 'order features').choices(['unseen', 'columns', 'off']).default('unseen'))
     .option('--markov', 'add Markov transition-surprisal features')
-    .option('--novelty', 'novelty gate: a session/window holding a template unseen at fit is anomalous whatever its score')
+    .option('--novelty [mode]', 'novelty gate: a session/window holding a template unseen at fit is anomalous whatever its score (any, severe: only unseen templates at error severity or worse, off)')
     .option('--no-bgl', 'skip the BGL raw-log evaluation (DIR/bgl/BGL_20k.log)')
     .option('--window <size>', 'BGL time-window size', '1h')
     .addOption(new Option('--train-share <x>', 'BGL time-ordered split: share of lines (earliest first) for training').default(0.8).argParser(Number))
@@ -80,10 +81,11 @@ Examples:
       const protocols = list(o.protocols) as Protocol[];
       for (const p of protocols) if (p !== 'unsupervised' && p !== 'semi-supervised') throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown protocol '${p}'.`);
       const thresholds: ThresholdRule[] = list(o.thresholds).map((t) => {
+        if (t === 'auto') return { rule: 'auto', q: o.risk, level: 0.98, contamination: o.contamination };
         if (t === 'spot') return { rule: 'spot', q: o.risk, level: 0.98 };
         if (t === 'contamination') return { rule: 'contamination', contamination: o.contamination };
         if (t === 'model') return { rule: 'model' };
-        throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown threshold rule '${t}'.`, { hint: 'Use spot, contamination or model.' });
+        throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown threshold rule '${t}'.`, { hint: 'Use auto, spot, contamination or model.' });
       });
       const svmEngine = models.some((m) => m === 'ocsvm' || m === 'ensemble') ? await loadLibsvmWasm() : undefined;
       const common = {
@@ -92,7 +94,7 @@ Examples:
         thresholds,
         features: { tfidf: Boolean(o.tfidf), scaling: o.scaling, bigrams: o.transitions, markov: Boolean(o.markov) },
         modelDeps: { svmEngine },
-        novelty: Boolean(o.novelty),
+        novelty: noveltyFrom(o.novelty),
         onRow: (r: { dataset: string; protocol: string; model: string; threshold: string; f1: number }) => {
           if (process.stderr.isTTY) process.stderr.write(`${r.dataset} ${r.protocol} ${r.model} ${r.threshold}: F1 ${r.f1.toFixed(3)}\n`);
         },

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { evaluateParser, formatParseReport } from '../eval/parsing-eval.js';
 import { LogParser } from '../parsers/pipeline.js';
 import { registerEvalDetect } from './eval-detect.js';
+import { registerEvalStream } from './eval-stream.js';
 import { writeOut } from './output.js';
 
 /** Where the Loghub 2k copy is expected when --dataset is not given (the project's shared/ folder). */
@@ -19,6 +20,7 @@ export function registerEval(program: Command): Command {
     .option('--dataset <dir>', 'Loghub 2k directory holding settings.json', DEFAULT_PARSE_DATASET)
     .option('--systems <list>', 'comma-separated systems (default: all in settings.json)')
     .option('--input <kind>', "'raw' lines through the system's log_format, or the truth's 'content' column", 'raw')
+    .option('--zero-config', 'no layout: the raw lines as `anomalog parse FILE` reads them (format detected, multi-line at its default)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -30,17 +32,26 @@ Examples:
   anomalog eval parse --dataset ../shared/datasets/loghub
   anomalog eval parse --systems HDFS,BGL --json`,
     )
-    .action(async (opts: { dataset: string; systems?: string; input: string; json?: boolean }) => {
+    .action(async (opts: { dataset: string; systems?: string; input: string; json?: boolean; zeroConfig?: boolean }) => {
       const input = opts.input === 'content' ? 'content' : 'raw';
+      const zero = opts.zeroConfig === true && input === 'raw';
       const report = await evaluateParser(
         (lines, _system, info) => {
-          const parser = new LogParser({ source: _system, format: input === 'raw' ? info.logFormat : 'plain', multiline: false });
+          // Zero config: what `anomalog parse FILE` does (format detected, multi-line at its default).
+          const parser = zero
+            ? new LogParser({ source: _system })
+            : new LogParser({ source: _system, format: input === 'raw' ? info.logFormat : 'plain', multiline: false });
           const ids = new Int32Array(lines.length);
           const events = parser.pushLines(
             lines.map((text, i) => ({ text, line: i + 1 })),
             0,
           ).concat(parser.flush(0));
-          for (const e of events) ids[(e.line ?? 1) - 1] = e.templateId;
+          // A joined multi-line event stands for all its raw lines: each of them is scored with its template.
+          for (const e of events) {
+            const first = (e.line ?? 1) - 1;
+            const span = zero ? countNewlines(e.raw ?? e.message) : 0;
+            for (let k = first; k <= first + span && k < ids.length; k++) ids[k] = e.templateId;
+          }
           const templates = Array.from(ids, (id) => parser.miner.template(id) ?? '');
           return { groupIds: ids, templates };
         },
@@ -49,5 +60,12 @@ Examples:
       writeOut(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatParseReport(report) + '\n');
     });
   registerEvalDetect(ev);
+  registerEvalStream(ev);
   return ev;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }

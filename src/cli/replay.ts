@@ -4,16 +4,12 @@
  * timestamps — at a chosen speed or as fast as possible — to backtest detectors before going live.
  */
 import type { Command } from 'commander';
-import { validate } from '../config/load.js';
+import { loadConfigFile, validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
-import { loadConfigFile } from '../config/load.js';
 import { ManualClock } from '../core/clock.js';
-import type { Anomaly, Cursor } from '../core/event.js';
-import type { RawBatch, Source } from '../core/source.js';
-import { buildDetectors } from '../config/registry.js';
+import type { Anomaly } from '../core/event.js';
 import { openStore } from '../store/index.js';
-import { Engine } from '../topology/engine.js';
-import { silentLogger } from '../core/component.js';
+import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from '../topology/replay.js';
 import { assertReadable, readLineBatches } from './input.js';
 import { writeOut } from './output.js';
 import { parseSpeed } from './speed.js';
@@ -48,70 +44,44 @@ Examples:
     .action(async (file: string, flags: ReplayFlags) => {
       assertReadable(file);
       const speed = parseSpeed(flags.speed, true);
-      const base = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : validate({}, serveConfigSchema);
+      const config = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : validate({}, serveConfigSchema);
       const clock = new ManualClock(0);
       const store = openStore(flags.dataDir ? `${flags.dataDir}/anomalog.db` : ':memory:', { clock });
-      // A backtest must give the same answer twice: models train inside `tick` at event time (as
-      // bench:feedback does), not in a worker whose timing depends on the machine.
-      const section = { ...base.detectors, model: { ...base.detectors.model, train_in: 'inline' as const } };
-      const stop = new AbortController();
-      const detectors = buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal: stop.signal }));
       let count = 0;
       const print = (list: Anomaly[]) => {
         count += list.length;
         writeOut(list.map((a) => (flags.json ? JSON.stringify(a) : `${new Date(a.ts).toISOString()}  ${a.severity.padEnd(8)} ${a.detector.padEnd(8)} ${a.title}`)).join('\n') + '\n');
       };
-      let eventTime = 0;
-      /** Event time of the first timestamped event: the paced replay's time zero. */
-      let firstTs = Number.NaN;
-      const engine = new Engine({
-        sources: [],
-        detectors,
-        store,
-        clock,
-        parserOptions: () => ({ format: flags.format ?? base.parser.format, multiline: base.parser.multiline }),
-        onEvents: (events) => {
-          for (const e of events) {
-            if (e.tsFromArrival) continue;
-            if (Number.isNaN(firstTs)) firstTs = e.ts;
-            if (e.ts > eventTime) eventTime = e.ts;
-          }
-        },
-        onAnomalies: print,
-      });
-      const id = file === '-' ? 'stdin' : `file:${file}`;
-      const source: Source = { id, run: async () => {}, ack: (_c: Cursor) => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
+      const replay = createReplay({ config, store, clock, format: flags.format, onAnomalies: print, saveState: flags.dataDir !== undefined });
+      // The source id as `serve` names the same input: `file:<path>`, or `stdin`.
+      const source = file === '-' ? 'stdin' : `file:${file}`;
       const started = performance.now();
       // Paced, a batch is a few lines, so the wait between them follows the log's own gaps.
-      const step = speed === Infinity ? TICK_LINES : PACED_LINES;
+      const step = speed === Infinity ? REPLAY_TICK_LINES : PACED_LINES;
+      // Batches of `step` lines whatever the reads' sizes: the ticks fall on the same lines in every
+      // run (and in `eval stream`, which replays the same way), so the results are the same.
+      let pending: ReplayLine[] = [];
+      const run = async (batch: ReplayLine[]) => {
+        await replay.step(batch);
+        const first = replay.firstEventTime;
+        if (speed !== Infinity && replay.eventTime > first) {
+          const due = (replay.eventTime - first) / speed - (performance.now() - started);
+          if (due > 5) await new Promise((r) => setTimeout(r, Math.min(due, 60_000)));
+        }
+      };
       for await (const { lines } of readLineBatches(file)) {
         // Ticks every few hundred lines, as the service ticks every second: training and time-driven
         // detection happen at their event time, not once per megabyte read.
-        for (let i = 0; i < lines.length; i += step) {
-          await replayBatch(engine, source, lines.slice(i, i + step));
-          clock.set(Math.max(clock.now(), eventTime));
-          engine.tick();
-          if (speed !== Infinity && eventTime > firstTs) {
-            const due = (eventTime - firstTs) / speed - (performance.now() - started);
-            if (due > 5) await new Promise((r) => setTimeout(r, Math.min(due, 60_000)));
-          }
-        }
+        for (const l of lines) pending.push({ source, text: l.text, line: l.line });
+        let i = 0;
+        for (; pending.length - i >= step; i += step) await run(pending.slice(i, i + step));
+        pending = pending.slice(i);
       }
-      clock.set(Math.max(clock.now(), eventTime) + 3_600_000);
-      engine.tick();
-      process.stderr.write(`anomalog: replayed ${engine.stats.events.toLocaleString('en-US')} events, ${count} anomalies.\n`);
-      stop.abort();
+      if (pending.length > 0) await run(pending);
+      replay.finish();
+      process.stderr.write(`anomalog: replayed ${replay.engine.stats.events.toLocaleString('en-US')} events, ${count} anomalies.\n`);
       store.close();
     });
 }
 
-const TICK_LINES = 500;
 const PACED_LINES = 20;
-
-/** The source id (as `serve` names the same input: `file:<path>`, or `stdin`) is the source's. */
-async function replayBatch(engine: Engine, source: Source, lines: { text: string; line: number }[]): Promise<void> {
-  if (lines.length === 0) return;
-  const batch: RawBatch = { records: lines.map((l) => ({ source: source.id, text: l.text, line: l.line, arrivalTs: 0 })) };
-  await engine.process(source, batch);
-}
-

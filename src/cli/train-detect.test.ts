@@ -49,6 +49,26 @@ describe('anomalog train → detect', () => {
     expect(all.out.trim().split('\n')).toHaveLength(320);
   });
 
+  it('without --model and --threshold: the autoencoder, the severe novelty gate and the auto threshold', async () => {
+    const model = join(dir, 'default.json');
+    const t = await run(['train', '--sequences', FIXTURE, '-o', model]);
+    expect(t.code).toBe(0);
+    expect(t.err).toMatch(/trained ae with the severe novelty gate on 320 .* threshold auto → (quantile|spot)/);
+    const art = JSON.parse(readFileSync(model, 'utf8'));
+    expect(art.modelKind).toBe('ae');
+    expect(art.hyperParameters).toMatchObject({ novelty: 'severe', threshold: { rule: 'auto' } });
+    const d = await run(['detect', '--sequences', FIXTURE, '--model', model, '--json']);
+    const flagged = d.out.trim().split('\n').map((l) => JSON.parse(l).sessionKey);
+    // It flags something, at most about the 3 % contamination share, and only sessions labelled Anomaly (labels never fitted on).
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.length).toBeLessThan(320 * 0.05);
+    const anomalies = new Set(readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => /,Anomaly\b/.test(l)).map((l) => l.split(',')[0]));
+    for (const k of flagged) expect(anomalies.has(k)).toBe(true);
+    const bad = await run(['train', '--sequences', FIXTURE, '--novelty', 'sometimes', '-o', model]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--novelty takes any, severe or off/);
+  });
+
   it('trains on raw log lines grouped by a session key and detects with the stored miner state', async () => {
     const layout = '<Date> <Time> <Pid> <Level> <Component>: <Content>';
     const lines = (blocks: number, offset: number, odd = false) => {

@@ -6,16 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { AnomalogError } from '../core/errors.js';
-import { SequenceDetector, type ThresholdRule } from '../detectors/model/detector.js';
+import { DEFAULT_MODEL, SequenceDetector, type NoveltyGate, type ThresholdRule } from '../detectors/model/detector.js';
 import { collectWindows } from '../detectors/model/events.js';
 import { isModelKind, MODEL_KINDS, type ModelKind, type ModelOptions } from '../detectors/model/models.js';
 import type { VectorizerOptions } from '../features/vectorize.js';
 import { addModelInputOptions, parseFiles, sequencesFrom, windowingFrom, type ModelInputOptions } from './model-input.js';
 
 export interface TrainCliOptions extends ModelInputOptions {
-  model: string;
+  model?: string;
   output: string;
-  threshold: 'spot' | 'contamination' | 'model';
+  threshold: 'auto' | 'spot' | 'contamination' | 'model';
   risk: number;
   contamination: number;
   tfidf?: boolean;
@@ -23,7 +23,7 @@ export interface TrainCliOptions extends ModelInputOptions {
   scaling: VectorizerOptions['scaling'];
   transitions: VectorizerOptions['bigrams'];
   markov?: boolean;
-  novelty?: boolean;
+  novelty?: boolean | string;
   modelOptions?: string;
 }
 
@@ -36,6 +36,7 @@ function num(flag: string, lo: number, hi: number) {
 }
 
 export function thresholdRuleFrom(o: Pick<TrainCliOptions, 'threshold' | 'risk' | 'contamination'>): ThresholdRule {
+  if (o.threshold === 'auto') return { rule: 'auto', q: o.risk, level: 0.98, contamination: o.contamination };
   if (o.threshold === 'contamination') return { rule: 'contamination', contamination: o.contamination };
   if (o.threshold === 'model') return { rule: 'model' };
   return { rule: 'spot', q: o.risk, level: 0.98 };
@@ -43,6 +44,15 @@ export function thresholdRuleFrom(o: Pick<TrainCliOptions, 'threshold' | 'risk' 
 
 export function featureOptionsFrom(o: TrainCliOptions): Partial<VectorizerOptions> {
   return { tfidf: Boolean(o.tfidf), sublinear: Boolean(o.sublinear), scaling: o.scaling, bigrams: o.transitions, markov: Boolean(o.markov) };
+}
+
+/** `--novelty` alone = any unseen template; `--novelty severe`; `--novelty off`. */
+export function noveltyFrom(v: boolean | string | undefined, fallback: NoveltyGate = false): NoveltyGate {
+  if (v === undefined) return fallback;
+  if (v === true || v === 'any') return 'any';
+  if (v === 'severe') return 'severe';
+  if (v === false || v === 'off') return false;
+  throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--novelty takes any, severe or off, got '${String(v)}'.`);
 }
 
 function modelOptionsFrom(text: string | undefined): ModelOptions {
@@ -59,25 +69,31 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Learn what normal looks like from unlabeled logs or sessions and save the model.')
     .argument('[files...]', 'log files (with --session-key, --session-field or --window)')
-    .addOption(new Option('-m, --model <kind>', 'model').choices([...MODEL_KINDS]).makeOptionMandatory())
+    .addOption(new Option('-m, --model <kind>', `model (default: ${DEFAULT_MODEL.model} with --novelty ${DEFAULT_MODEL.novelty})`).choices([...MODEL_KINDS]))
     .requiredOption('-o, --output <file>', 'where to write the model artifact (JSON)')
-    .addOption(new Option('--threshold <rule>', 'label-free threshold: EVT/SPOT for a false-alarm risk, a contamination quantile, or the model’s own (PCA Q-statistic, IF 0.5, OCSVM 0)').choices(['spot', 'contamination', 'model']).default('spot'))
-    .addOption(new Option('--risk <q>', 'SPOT false-alarm risk per session/window').default(1e-3).argParser(num('--risk', 0, 0.02)))
-    .addOption(new Option('--contamination <c>', 'expected share of anomalies for --threshold contamination').default(0.03).argParser(num('--contamination', 0, 0.5)))
+    .addOption(
+      new Option('--threshold <rule>', 'label-free threshold: auto (SPOT on a continuous score tail, the contamination quantile on a tied one), EVT/SPOT for a false-alarm risk, a contamination quantile, or the model’s own (PCA Q-statistic, IF 0.5, OCSVM 0)')
+        .choices(['auto', 'spot', 'contamination', 'model'])
+        .default('auto'),
+    )
+    .addOption(new Option('--risk <q>', 'SPOT false-alarm risk per session/window (spot, auto)').default(1e-3).argParser(num('--risk', 0, 0.02)))
+    .addOption(new Option('--contamination <c>', 'expected share of anomalies (contamination, auto on tied scores)').default(0.03).argParser(num('--contamination', 0, 0.5)))
     .option('--tfidf', 'weight template counts by inverse document frequency')
     .option('--sublinear', 'log1p template counts')
     .addOption(new Option('--scaling <kind>', 'column scaling learned at fit').choices(['standard', 'minmax', 'none']).default('standard'))
     .addOption(new Option('--transitions <mode>', 'order features: count of transitions unseen at fit, one column per transition, or none').choices(['unseen', 'columns', 'off']).default('unseen'))
     .option('--markov', 'add max/mean transition surprisal under a Markov model of template order')
-    .option('--novelty', 'novelty gate: a session/window holding a template unseen at training is anomalous whatever its score')
+    .option('--novelty [mode]', 'novelty gate: a session/window holding a template unseen at training is anomalous whatever its score; mode any (the default of the flag), severe (only unseen templates logged at error or worse; any when the input has no levels) or off')
     .option('--model-options <json>', 'per-model options, e.g. \'{"if":{"n_trees":200,"seed":7},"ocsvm":{"nu":0.05}}\'');
   addModelInputOptions(cmd);
   cmd.addHelpText(
     'after',
     `
 Labels are never used: a Label column in --sequences is ignored for fitting.
+Without --model: the autoencoder with --novelty severe; without --threshold: auto.
 
 Examples:
+  anomalog train --sequences ../shared/datasets/hdfs/HDFS_100k.sessions.csv --split train -o model.json
   anomalog train --sequences ../shared/datasets/hdfs/HDFS_100k.sessions.csv --split train --model if -o model.json
   anomalog train --sequences sessions.csv --model ensemble --threshold contamination --contamination 0.03 -o model.json
   anomalog train HDFS.log --format '<Date> <Time> <Pid> <Level> <Component>: <Content>' --session-key 'blk_-?\\d+' --model pca -o model.json
@@ -85,8 +101,10 @@ Examples:
   anomalog train bgl.log --window 1h --model pca --novelty -o model.json`,
   );
   cmd.action(async (files: string[], o: TrainCliOptions) => {
-    if (!isModelKind(o.model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${o.model}.`);
-    const opts = { model: o.model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions), novelty: Boolean(o.novelty) };
+    const model = o.model ?? DEFAULT_MODEL.model;
+    if (!isModelKind(model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${model}.`);
+    const novelty = noveltyFrom(o.novelty, o.model === undefined ? DEFAULT_MODEL.novelty : false);
+    const opts = { model: model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions), novelty };
     let det: SequenceDetector;
     let parser: unknown;
     if (o.sequences) {
@@ -111,8 +129,8 @@ Examples:
     writeFileSync(o.output, JSON.stringify(artifact));
     const t = det.training;
     process.stderr.write(
-      `anomalog: trained ${det.kind} on ${t.sessions} sessions/windows (${t.templates} templates, ${t.columns} features); ` +
-        `threshold ${det.threshold.kind} ${det.threshold.threshold.toPrecision(4)} flags ${t.flagged} of them. Wrote ${o.output}.\n`,
+      `anomalog: trained ${det.kind}${novelty ? ` with the ${novelty === 'severe' ? 'severe ' : ''}novelty gate` : ''} on ${t.sessions} sessions/windows (${t.templates} templates, ${t.columns} features); ` +
+        `threshold ${o.threshold === 'auto' ? `auto → ${det.threshold.kind}` : det.threshold.kind} ${det.threshold.threshold.toPrecision(4)} flags ${t.flagged} of them. Wrote ${o.output}.\n`,
     );
   });
 }

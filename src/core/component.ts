@@ -5,6 +5,7 @@
  */
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
+import type { CheckpointStore, ModelRegistry } from './ports.js';
 
 export type ComponentKind = 'source' | 'parser' | 'feature' | 'detector' | 'sink';
 
@@ -34,6 +35,10 @@ export interface ComponentContext {
    * a source that can refuse input (HTTP ingest: 429, the shipper retries) does so; others just wait.
    */
   readonly busy?: () => boolean;
+  /** Where sources keep resume points; without one a source keeps them in memory (no resume after a restart). */
+  readonly checkpoints?: CheckpointStore;
+  /** The store's model registry; without one (replay: a backtest leaves no model behind) trained models are not kept. */
+  readonly models?: ModelRegistry;
 }
 
 export interface ComponentDefinition<C, T> {

@@ -4,6 +4,7 @@
  * the pipeline acknowledges that a batch was durably processed (at-least-once; downstream is
  * idempotent by anomaly id).
  */
+import type { FastifyInstance } from 'fastify';
 import type { Cursor } from './event.js';
 
 /** One line or message as received, before record extraction and mining. */
@@ -44,10 +45,11 @@ export interface Source {
   /** Everything up to `cursor` is durably processed: persist it (resume point after a restart). */
   ack(cursor: Cursor): void;
   stats(): SourceStats;
+  /**
+   * A source that serves on the API's port (HTTP ingest) adds its routes here, before the port opens;
+   * called once by the service (`topology/build.ts`) with the API's fastify instance.
+   */
+  register?(app: FastifyInstance): void;
 }
 
-/** Where sources keep their resume points (the SQLite store implements it). */
-export interface CheckpointStore {
-  load(sourceId: string): Cursor | undefined;
-  save(sourceId: string, cursor: Cursor): void;
-}
+export type { CheckpointStore } from './ports.js';

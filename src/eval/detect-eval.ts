@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnomalogError } from '../core/errors.js';
-import { SequenceDetector, type ThresholdRule } from '../detectors/model/detector.js';
+import { SequenceDetector, type NoveltyGate, type ThresholdRule } from '../detectors/model/detector.js';
 import type { ModelKind, ModelOptions } from '../detectors/model/models.js';
 import type { ModelDeps } from '../models/index.js';
 import { loadSequences, selectSplit, subset, type SequenceDataset } from '../features/sequences.js';
@@ -30,8 +30,8 @@ export interface DetectEvalOptions {
   features?: Partial<VectorizerOptions>;
   modelOptions?: ModelOptions;
   modelDeps?: ModelDeps;
-  /** Novelty gate (a session with a template unseen at fit is anomalous). */
-  novelty?: boolean;
+  /** Novelty gate (a session with a template unseen at fit is anomalous; 'severe': at error severity or worse). */
+  novelty?: NoveltyGate;
   /** Called after each model is evaluated (progress). */
   onRow?: (row: DetectEvalRow) => void;
 }
@@ -66,8 +66,9 @@ export function resolveSessionsFile(path: string): string {
   });
 }
 
-export function thresholdName(t: ThresholdRule, novelty = false): string {
-  const gate = novelty ? ' + novelty' : '';
+export function thresholdName(t: ThresholdRule, novelty: NoveltyGate = false): string {
+  const gate = novelty === 'severe' ? ' + severe novelty' : novelty ? ' + novelty' : '';
+  if (t.rule === 'auto') return `auto${gate}`;
   if (t.rule === 'spot') return `spot(q=${t.q ?? 1e-3})${gate}`;
   if (t.rule === 'contamination') return `contamination(${t.contamination})${gate}`;
   return `model${gate}`;

@@ -4,8 +4,16 @@
  * min-max scaling over sparse rows.
  */
 import type { Sequence } from './sequences.js';
-import type { SparseRows } from './vectorize.js';
 import type { Vocabulary } from './vocabulary.js';
+
+/** Compressed sparse rows. */
+export interface SparseRows {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
 
 export function learnBigrams(seqs: readonly Sequence[], vocab: Vocabulary, max: number): [number[], number[]] {
   const V = vocab.size;

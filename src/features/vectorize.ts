@@ -16,7 +16,7 @@
 import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
 import type { Sequence } from './sequences.js';
-import { learnBigrams, minMaxStats, standardStats } from './column-stats.js';
+import { learnBigrams, minMaxStats, type SparseRows, standardStats } from './column-stats.js';
 import { TransitionModel, type MarkovJSON } from './markov.js';
 import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
 
@@ -65,14 +65,7 @@ export interface VectorizerJSON {
   levels?: boolean;
 }
 
-/** Compressed sparse rows. */
-export interface SparseRows {
-  rows: number;
-  cols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float64Array;
-}
+export type { SparseRows } from './column-stats.js';
 
 /** What a column means, for explanations. */
 export interface ColumnInfo {

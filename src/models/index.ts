@@ -11,68 +11,20 @@
  * const again = modelFromJSON(JSON.parse(json)); // same scores
  */
 import { AnomalogError } from '../core/errors.js';
-import type { Model } from '../core/model.js';
-import type { TrainingStats } from './artifact.js';
-import { Autoencoder, autoencoderFromJSON } from './autoencoder/index.js';
-import type { AutoencoderOptions } from './autoencoder/index.js';
-import { IsolationForest, isolationForestFromJSON } from './isolation-forest/index.js';
-import type { IsolationForestOptions } from './isolation-forest/index.js';
-import { OneClassSvm, oneClassSvmFromJSON } from './one-class-svm/index.js';
-import type { OneClassSvmOptions, SvmEngine } from './one-class-svm/index.js';
-import { Pca, pcaFromJSON } from './pca/index.js';
-import type { PcaOptions } from './pca/index.js';
+import type { ModelDeps, ScoringModel } from './definition.js';
+import { MODEL_KINDS, MODELS, type ModelByKind, type ModelKind, type ModelOptionsByKind } from './registry.js';
 
-export * from './isolation-forest/index.js';
-export * from './pca/index.js';
-export * from './one-class-svm/index.js';
-export * from './autoencoder/index.js';
+export { IsolationForest, averagePathLength, ISOLATION_FOREST_KIND, ISOLATION_FOREST_VERSION, isolationForestFromJSON, isolationForestConfigSchema, type Forest, type IsolationForestParams, type IsolationForestConfig, type IsolationForestOptions } from './isolation-forest/index.js';
+export { Pca, PCA_KIND, PCA_VERSION, pcaFromJSON, pcaConfigSchema, normalQuantile, qStatisticThreshold, type PcaParams, type PcaConfig, type PcaOptions } from './pca/index.js';
+export { OneClassSvm, resolveGamma, ONE_CLASS_SVM_KIND, ONE_CLASS_SVM_VERSION, oneClassSvmFromJSON, oneClassSvmConfigSchema, loadLibsvmAsm, loadLibsvmWasm, parseModelText, type OneClassSvmParams, type OneClassSvmConfig, type OneClassSvmOptions, type SvmEngine } from './one-class-svm/index.js';
+export { Autoencoder, AUTOENCODER_KIND, AUTOENCODER_VERSION, autoencoderFromJSON, autoencoderConfigSchema, DenseNetwork, type AutoencoderParams, type TrainingLog, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder/index.js';
 export { Rng } from './random.js';
 export { matrixFromRows, quantileSorted, trainingStats } from './artifact.js';
 export type { TrainingStats } from './artifact.js';
+export type { ModelDefinition, ModelDeps, ScoringModel } from './definition.js';
+export { MODEL_KINDS, MODELS, type ModelByKind, type ModelKind, type ModelOptionsByKind } from './registry.js';
 
-/** A fitted or fittable scoring model with its own decision threshold. */
-export interface ScoringModel extends Model {
-  /** The model's own threshold on score(): above it the row is anomalous. */
-  readonly threshold: number;
-  /** Statistics of the scores of the rows the model was fitted on (null before fit). */
-  readonly trainingStats: TrainingStats | null;
-}
-
-export type ModelKind = 'if' | 'pca' | 'ae' | 'ocsvm';
-
-export interface ModelOptionsByKind {
-  if: IsolationForestOptions;
-  pca: PcaOptions;
-  ae: AutoencoderOptions;
-  ocsvm: OneClassSvmOptions;
-}
-
-export interface ModelByKind {
-  if: IsolationForest;
-  pca: Pca;
-  ae: Autoencoder;
-  ocsvm: OneClassSvm;
-}
-
-/** Optional collaborators: a preloaded libsvm engine (e.g. `await loadLibsvmWasm()`) for 'ocsvm'. */
-export interface ModelDeps {
-  svmEngine?: SvmEngine;
-}
-
-interface ModelEntry<K extends ModelKind> {
-  create(options: ModelOptionsByKind[K] | undefined, deps: ModelDeps): ModelByKind[K];
-  fromJSON(artifact: unknown): ModelByKind[K];
-}
-
-/** The one explicit kind → implementation map. */
-const MODELS: { readonly [K in ModelKind]: ModelEntry<K> } = Object.freeze({
-  if: { create: (o) => new IsolationForest(o), fromJSON: isolationForestFromJSON },
-  pca: { create: (o) => new Pca(o), fromJSON: pcaFromJSON },
-  ae: { create: (o) => new Autoencoder(o), fromJSON: autoencoderFromJSON },
-  ocsvm: { create: (o, deps) => new OneClassSvm(o, deps.svmEngine), fromJSON: oneClassSvmFromJSON },
-});
-
-export const MODEL_KINDS: readonly ModelKind[] = Object.freeze(['if', 'pca', 'ae', 'ocsvm']);
+type Create<K extends ModelKind> = (options: ModelOptionsByKind[K] | undefined, deps: ModelDeps) => ModelByKind[K];
 
 export function isModelKind(kind: unknown): kind is ModelKind {
   return typeof kind === 'string' && (MODEL_KINDS as readonly string[]).includes(kind);
@@ -88,7 +40,7 @@ export function createModel<K extends ModelKind>(kind: K, options?: ModelOptions
       hint: `Use one of ${MODEL_KINDS.join(', ')}.`,
     });
   }
-  return (MODELS[kind] as ModelEntry<K>).create(options, deps);
+  return (MODELS[kind].create as unknown as Create<K>)(options, deps);
 }
 
 /**

@@ -10,7 +10,7 @@ import type { LogEvent, LogRecord } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
 import { TemplateMiner, type MinerOptions } from './drain/index.js';
-import { createFormat, detectFormat } from './formats/index.js';
+import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange, MessageLayout } from './formats/index.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
 import type { RawLine } from './lines/index.js';
 import { MultilineJoiner } from './multiline/index.js';
@@ -24,6 +24,8 @@ export interface LogParserOptions {
   miner?: MinerOptions;
   /** Lines looked at to auto-detect the format. */
   detectSample?: number;
+  /** Called when an inferred layout is revised while running (a new header after a deploy). */
+  onLayoutChange?: (change: LayoutChange & { source: string }) => void;
 }
 
 export interface LogParserStats {
@@ -33,12 +35,16 @@ export interface LogParserStats {
   unmatched: number;
   /** Line number of the first record that did not match the format (where to look first). */
   firstUnmatchedLine?: number;
+  /** Times an inferred layout was revised while running. */
+  layoutChanges: number;
 }
 
 export const PARSER_SNAPSHOT_KIND = 'anomalog.parser';
 export const PARSER_SNAPSHOT_VERSION = 1;
 
 const STRUCTURED = new Set(['json', 'logfmt', 'syslog', 'access-log']);
+/** Structured formats whose message may hold a whole raw line (relays): its header is inferred too. */
+const MESSAGE_LAYOUT = new Set(['json', 'logfmt', 'syslog']);
 
 export class LogParser implements Parser {
   readonly source: string;
@@ -46,17 +52,22 @@ export class LogParser implements Parser {
   private spec: FormatSpec | null;
   private format: RecordFormat | null = null;
   private joiner: MultilineJoiner | null = null;
+  /** Header layout of the messages of a structured format (null for text formats). */
+  private messageLayout: MessageLayout | null = null;
+  private textLayoutChanges = 0;
   private readonly multilineOpt: boolean | undefined;
   private readonly detectSample: number;
+  private readonly onLayoutChange: LogParserOptions['onLayoutChange'];
   /** Lines held until the format is auto-detected. */
   private undetected: RawLine[] = [];
-  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0 };
+  readonly stats: LogParserStats = { lines: 0, emptyLines: 0, events: 0, unmatched: 0, layoutChanges: 0 };
 
   constructor(opts: LogParserOptions = {}) {
     this.source = opts.source ?? 'default';
     this.miner = new TemplateMiner(opts.miner);
     this.multilineOpt = opts.multiline;
     this.detectSample = opts.detectSample ?? 50;
+    this.onLayoutChange = opts.onLayoutChange;
     this.spec = typeof opts.format === 'string' ? { kind: 'header', layout: opts.format } : (opts.format ?? null);
     if (this.spec && typeof opts.format === 'string' && !opts.format.includes('<')) {
       this.spec = { kind: opts.format as FormatSpec['kind'] };
@@ -74,9 +85,16 @@ export class LogParser implements Parser {
     return this.undetected.length > 0 ? this.undetected[0].line : this.joiner?.pendingLine;
   }
 
-  /** The format in use (null until auto-detection has seen enough lines). */
+  /** The format in use (null until auto-detection has seen enough lines); an inferred layout as it is now. */
   get formatSpec(): FormatSpec | null {
+    const f = this.format;
+    if (f instanceof InferredFormat) return f.layout === null ? { kind: 'inferred' } : { kind: 'inferred', layout: f.layout };
     return this.spec;
+  }
+
+  /** The header layout inferred on the messages of a structured format (null: none, or a text format). */
+  get messageLayoutText(): string | null {
+    return this.messageLayout?.layout ?? null;
   }
 
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
@@ -104,7 +122,9 @@ export class LogParser implements Parser {
   }
 
   snapshot(): Snapshot {
-    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data: { source: this.source, format: this.spec, miner: this.miner.snapshot() } };
+    const data: Record<string, unknown> = { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() };
+    if (this.messageLayout !== null) data.messageLayout = this.messageLayout.layout;
+    return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data };
   }
 
   restore(s: Snapshot): void {
@@ -112,14 +132,22 @@ export class LogParser implements Parser {
     if (s.version > PARSER_SNAPSHOT_VERSION) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
     }
-    const d = s.data as { format: FormatSpec | null; miner: Snapshot };
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null };
     this.miner.restore(d.miner);
     if (d.format) this.setFormat(d.format);
+    if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
   }
 
   private setFormat(spec: FormatSpec): void {
     this.spec = spec;
-    this.format = createFormat(spec);
+    this.format =
+      spec.kind === 'inferred'
+        ? new InferredFormat(spec.layout ?? null, (c) => {
+            this.textLayoutChanges++;
+            this.onLayoutChange?.({ ...c, source: this.source });
+          })
+        : createFormat(spec);
+    this.messageLayout = MESSAGE_LAYOUT.has(spec.kind) ? new MessageLayout() : null;
     const multiline = this.multilineOpt ?? !STRUCTURED.has(spec.kind);
     const start = this.format.isRecordStart?.bind(this.format);
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
@@ -128,7 +156,9 @@ export class LogParser implements Parser {
   private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
     const sample: string[] = [];
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
-    this.setFormat(detectFormat(sample));
+    const spec = detectFormat(sample);
+    // Plain text: infer the header layout from the same sample (none found: read as plain, retried while running).
+    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
     return this.process(lines, arrivalTs, mode, end);
@@ -145,17 +175,20 @@ export class LogParser implements Parser {
     }
     const out: LogEvent[] = [];
     const unmatchedBefore = format.stats.unmatched;
+    const ml = this.messageLayout;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r.text.length === 0 || isBlank(r.text)) {
         this.stats.emptyLines++;
         continue;
       }
-      const rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      let rec = format.extract(r.text, r.line, arrivalTs, this.source);
+      if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
     }
     this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
     this.stats.events += out.length;
     return out;
   }
@@ -163,7 +196,7 @@ export class LogParser implements Parser {
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
     const m = this.miner.process(rec.message, mode);
     // One object literal with every field: adding fields to the record would change its hidden class per line.
-    return {
+    const ev: LogEvent = {
       ts: rec.ts,
       source: rec.source,
       level: rec.level,
@@ -178,6 +211,9 @@ export class LogParser implements Parser {
       params: m.params,
       change: m.change,
     };
+    // Rare (a never-seen message absorbed into a template): set only then.
+    if (m.novel !== undefined) ev.novel = m.novel;
+    return ev;
   }
 }
 

@@ -3,27 +3,11 @@
  * The model registry: versioned artifacts (JSON) per kind, at most one active per kind.
  */
 import type { Clock } from '../core/clock.js';
+import type { SaveModel, StoredModel } from '../core/ports.js';
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
 
-export interface StoredModel<A = unknown> {
-  id: string;
-  /** What the model is for (`model-detector`, `novelty`…); one active model per kind. */
-  kind: string;
-  version: number;
-  artifact: A;
-  createdAt: number;
-  active: boolean;
-}
-
-export interface SaveModel<A = unknown> {
-  id: string;
-  kind: string;
-  version: number;
-  artifact: A;
-  /** Make it the active model of its kind (the previous active one is deactivated). Default true. */
-  activate?: boolean;
-}
+export type { SaveModel, StoredModel } from '../core/ports.js';
 
 /**
  * An active model without its artifact, plus what `GET /api/models` shows of a model detector's

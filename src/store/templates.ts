@@ -2,21 +2,13 @@
  * @module store/templates
  * Mined templates per source with their running counts and first/last seen times.
  */
+import type { TemplateDelta } from '../core/engine.js';
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
 import { likePattern, pageOffset, pageSize } from './paging.js';
 
-/** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */
-export interface TemplateRow {
-  source: string;
-  templateId: number;
-  template: string;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** Parameters of one example event; the first example stored is kept. */
-  exampleParams?: string[];
-}
+/** A batch delta for one template (`core/engine.ts`), as stored. */
+export type TemplateRow = TemplateDelta;
 
 export interface TemplateQuery {
   source?: string;

@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { SourceStats } from '../core/source.js';
 import { LabelCap } from './labels.js';
-import type { StreamCounters } from '../topology/engine.js';
+import type { StreamCounters } from '../core/engine.js';
 
 /** A configured source component and its counters (`Source.stats()`, with type-specific extras). */
 export interface ComponentReading {

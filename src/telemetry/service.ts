@@ -9,7 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { Source } from '../core/source.js';
 import type { LiveFeed } from '../api/live-feed.js';
 import type { Store } from '../store/index.js';
-import type { PipelineView } from '../topology/engine.js';
+import type { PipelineView } from '../core/engine.js';
 import { createServiceMetrics, type ServiceMetrics, type SinkReading } from './metrics.js';
 
 /** What the metrics read of the alerting stage (alerts/alerting.ts), structurally. */

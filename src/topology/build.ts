@@ -19,13 +19,13 @@ import { RateHistory } from '../api/rate-history.js';
 import { buildDetectors, SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
-import { type Alerting, buildAlerting, withAlerts } from '../alerts/build.js';
+import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { Engine, type PipelineView } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
-import type { EngineStore } from './ports.js';
+import type { EngineStore } from '../core/engine.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -36,6 +36,11 @@ export interface ServiceDeps {
    * CLI stops and exits non-zero, so a supervisor restarts it from the last checkpoint.
    */
   onFatal?: (e: Error) => void;
+  /**
+   * A tap on the parsed events, with the engine on this thread only (`pipeline.engine_thread: main`
+   * or a simulated clock): what embedding code and the interop tests observe arriving.
+   */
+  onEvents?: (events: readonly LogEvent[]) => void;
 }
 
 export interface Service {
@@ -56,7 +61,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const dbPath = join(config.data_dir, 'anomalog.db');
   const store = openStore(dbPath, { clock: deps.clock });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger: deps.logger,
     clock: deps.clock,
@@ -89,7 +94,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
   const engine = threaded
     ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, onFailure: (e) => deps.onFatal?.(e), logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
-    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => history.addEvents(e) });
+    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => (history.addEvents(e), deps.onEvents?.(e)) });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
@@ -118,7 +123,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     }),
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
-  for (const s of sources) (s as Partial<{ register(app: Api['app']): void }>).register?.(api.app);
+  for (const s of sources) s.register?.(api.app);
   // The engine restored the detectors' state (in the worker: messages wait for it): re-apply stored
   // feedback (learn) to them, rebuild the rules.
   feedback.service.loadPolicy();

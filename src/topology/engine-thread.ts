@@ -20,12 +20,12 @@ import type { Anomaly } from '../core/event.js';
 import type { RawBatch, RawRecord, Source } from '../core/source.js';
 import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
-import type { EventRun } from '../api/rate-history.js';
+import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { EngineStats, PipelineView, StreamCounters } from './engine.js';
 import { AckLedger } from './engine-acks.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
-import type { EngineStore } from './ports.js';
+import type { EngineStore } from '../core/engine.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
 

@@ -9,7 +9,7 @@ import type { ComponentError } from '../core/component.js';
 import type { LearnAsNormal } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, RawRecord } from '../core/source.js';
-import type { EventRun } from '../api/rate-history.js';
+import type { EventRun } from '../core/event-runs.js';
 import type { EngineStats, StreamCounters } from './engine.js';
 
 /** A batch as columns. `runs` holds [source, arrivalTs, end index) triples; NaN = no line/offset. */

@@ -15,7 +15,7 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
-import { eventRuns, type EventRun } from '../api/rate-history.js';
+import { eventRuns, type EventRun } from '../core/event-runs.js';
 import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore } from '../store/index.js';
@@ -70,7 +70,7 @@ function start(data: EngineWorkerData): void {
   const { config } = data;
   const store = openStore(data.dbPath, { clock: systemClock });
   const abort = new AbortController();
-  const ctx = (id: string): ComponentContext & { checkpoints: typeof store.checkpoints; models: typeof store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger,
     clock: systemClock,

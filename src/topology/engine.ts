@@ -18,10 +18,9 @@ import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
-import type { EngineStore } from './ports.js';
-import type { EngineStats, PipelineView, StreamCounters } from './pipeline-view.js';
+import type { EngineStats, EngineStore, PipelineView, StreamCounters } from '../core/engine.js';
 
-export type { EngineStats, PipelineView, StreamCounters } from './pipeline-view.js';
+export type { EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../core/event.js';
-import type { TemplateDelta } from './ports.js';
+import type { TemplateDelta } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 
 const ev = (source: string, templateId: number, ts: number): LogEvent => ({ ts, source, message: 'm', raw: 'm', templateId, template: `t${templateId}`, params: [] });

@@ -5,7 +5,7 @@
 import type { Anomaly, Cursor } from '../../src/core/event.js';
 import type { Snapshot } from '../../src/core/parser.js';
 import type { CheckpointStore } from '../../src/core/source.js';
-import type { EngineStore, TemplateDelta } from '../../src/topology/ports.js';
+import type { EngineStore, TemplateDelta } from '../../src/core/engine.js';
 
 export class MemoryStore implements EngineStore, CheckpointStore {
   readonly anomalies = new Map<string, Anomaly>();

@@ -4,6 +4,7 @@
  * default lives here.
  */
 import { z } from 'zod';
+import { MODEL_KINDS } from './models.js';
 
 const sessionSchema = z
   .object({
@@ -38,7 +39,7 @@ export const modelDetectorConfigSchema = z
     /** Score sessions (events grouped by a key) instead of time windows. */
     session: sessionSchema.optional(),
     /** Model kind: Isolation Forest, PCA residual, autoencoder, One-Class SVM or the rank-averaged ensemble. */
-    model: z.enum(['if', 'pca', 'ae', 'ocsvm', 'ensemble']).default('if'),
+    model: z.enum(MODEL_KINDS).default('if'),
     /** Windows kept per source for (re)training; the newest always enters, a random one leaves (recency-biased reservoir). */
     reservoir_size: z.number().int().min(10).max(100_000).default(2000),
     /** Windows of a source collected before its first model is trained (no alerts before); at most `reservoir_size`. */

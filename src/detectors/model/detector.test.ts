@@ -71,6 +71,40 @@ describe('threshold rules and the novelty gate', () => {
     expect(gated.detect([seq('usual', [1, 2, 3])])[0].anomalous).toBe(false);
     expect(SequenceDetector.fromJSON(JSON.parse(JSON.stringify(gated.toJSON()))).detect(fresh)[0].anomalous).toBe(true);
   });
+
+  it('severe gate: an unseen error-level template flags the window, an unseen info-level one does not move the count model', () => {
+    const lv = (key: string, ids: number[], levels: number[]) => ({ key, templates: Int32Array.from(ids), levels: Uint8Array.from(levels) });
+    const fit = Array.from({ length: 80 }, (_, i) => lv(`w${i}`, i % 4 === 0 ? [1, 2, 3, 3, 4] : [1, 2, 3, 4], i % 4 === 0 ? [0, 0, 1, 1, 2] : [0, 0, 1, 2]));
+    const det = SequenceDetector.train(fit, { model: 'pca', novelty: 'severe' });
+    const usual = lv('usual', [1, 2, 3, 4], [0, 0, 1, 2]);
+    const newError = lv('err', [1, 2, 3, 4, 50, 50], [0, 0, 1, 2, 2, 2]);
+    const newInfo = lv('info', [1, 2, 3, 4, 60, 60, 60], [0, 0, 1, 2, 0, 0, 0]);
+    const [u, e, i] = det.detect([usual, newError, newInfo]);
+    expect(u.anomalous).toBe(false);
+    expect(e.anomalous).toBe(true);
+    expect(e.explanation[0]).toMatchObject({ feature: '<unseen template>', templateId: 50, observed: 2, expected: 0 });
+    expect(i.anomalous).toBe(false);
+    // The model scores the known part of the window: the info-level newcomer leaves the score as it was.
+    expect(i.score).toBeCloseTo(u.score, 12);
+    // Without severities (e.g. --sequences input) the severe gate takes any unseen template.
+    const bare = SequenceDetector.train(fit.map((w) => ({ key: w.key, templates: w.templates })), { model: 'pca', novelty: 'severe' });
+    expect(bare.detect([{ key: 'info', templates: newInfo.templates }])[0].anomalous).toBe(true);
+  });
+
+  it('the auto threshold (the default rule) takes the contamination quantile on tied session scores', () => {
+    const tied = [
+      ...Array.from({ length: 400 }, (_, i) => seq(`a${i}`, [1, 2, 3])),
+      ...Array.from({ length: 100 }, (_, i) => seq(`b${i}`, [1, 2, 3, 3])),
+      ...Array.from({ length: 12 }, (_, i) => seq(`c${i}`, [1, 2])),
+    ];
+    const det = SequenceDetector.train(tied, { model: 'pca' });
+    expect(det.toJSON().hyperParameters.threshold.rule).toBe('auto');
+    expect(det.threshold.kind).toBe('quantile');
+    // SPOT puts its threshold beyond the 12 tied outliers; auto flags them (2.3 % < 3 %) and nothing else.
+    expect(SequenceDetector.train(tied, { model: 'pca', threshold: { rule: 'spot' } }).detect([seq('odd', [1, 2])])[0].anomalous).toBe(false);
+    expect(det.detect([seq('odd', [1, 2])])[0].anomalous).toBe(true);
+    expect(det.detect([seq('usual', [1, 2, 3]), seq('usual2', [1, 2, 3, 3])]).map((d) => d.anomalous)).toEqual([false, false]);
+  });
 });
 
 describe('training and detection over LogEvent batches', () => {

@@ -16,6 +16,7 @@ import { Vectorizer, type VectorizerJSON, type VectorizerOptions } from '../../f
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
 import type { ModelDeps } from '../../models/index.js';
 import {
+  autoThreshold,
   FixedThreshold,
   QuantileThreshold,
   SpotThreshold,
@@ -29,6 +30,7 @@ export const DETECTOR_FORMAT = 'anomalog-detector';
 export const DETECTOR_VERSION = 1;
 
 export type ThresholdRule =
+  | { rule: 'auto'; q?: number; level?: number; contamination?: number }
   | { rule: 'spot'; q?: number; level?: number }
   | { rule: 'contamination'; contamination: number }
   | { rule: 'model' };
@@ -42,9 +44,11 @@ export interface TrainOptions {
   threshold?: ThresholdRule;
   /**
    * Novelty gate: a session/window holding a template never seen at fit time is anomalous
-   * whatever its score (DESIGN's `novelty` detector folded into the model decision).
+   * whatever its score (DESIGN's `novelty` detector folded into the model decision). `true` or
+   * `'any'`: any unseen template; `'severe'`: an unseen template logged at error severity or worse
+   * (any unseen template when the input carries no severities, e.g. `--sequences`).
    */
-  novelty?: boolean;
+  novelty?: NoveltyGate;
   /** How the training sequences were made (stored for `detect` to redo it). */
   windowing?: Record<string, unknown>;
 }
@@ -54,7 +58,23 @@ export interface FittedModel {
   withThreshold(rule: ThresholdRule): SequenceDetector;
 }
 
-export const DEFAULT_THRESHOLD: ThresholdRule = { rule: 'spot', q: 1e-3, level: 0.98 };
+export type NoveltyGate = boolean | 'any' | 'severe';
+
+/** The rule used when none is given: SPOT on a continuous score tail, the 0.03 quantile on a tied one (threshold/auto.ts). */
+export const DEFAULT_THRESHOLD: ThresholdRule = { rule: 'auto', q: 1e-3, level: 0.98, contamination: 0.03 };
+
+/**
+ * What `anomalog train` fits without `--model`: the autoencoder with the severe-novelty gate and the
+ * `auto` threshold. Chosen on development splits cut from the *training* data only (BENCHMARKS.md,
+ * "Batch defaults"): the autoencoder had the best F1 of the four models on the HDFS development split
+ * and tied PCA on the BGL one; the gate adds the unseen-error signal count models are blind to.
+ */
+export const DEFAULT_MODEL = { model: 'ae', novelty: 'severe' } as const satisfies Pick<TrainOptions, 'model' | 'novelty'>;
+
+function gateMode(g: NoveltyGate | undefined): 'off' | 'any' | 'severe' {
+  if (g === 'severe') return 'severe';
+  return g === true || g === 'any' ? 'any' : 'off';
+}
 
 export interface DetectorArtifact {
   format: typeof DETECTOR_FORMAT;
@@ -63,8 +83,9 @@ export interface DetectorArtifact {
   model: ModelArtifact;
   features: VectorizerJSON;
   threshold: ThresholdJSON;
-  hyperParameters: { model: ModelOptions; features: VectorizerOptions; threshold: ThresholdRule; novelty?: boolean };
-  training: { sessions: number; templates: number; columns: number; flagged: number; scores: TrainingStats };
+  hyperParameters: { model: ModelOptions; features: VectorizerOptions; threshold: ThresholdRule; novelty?: NoveltyGate };
+  /** `severities`: some training event was logged at warning severity or worse (the input carries levels). */
+  training: { sessions: number; templates: number; columns: number; flagged: number; scores: TrainingStats; severities?: boolean };
   windowing?: Record<string, unknown>;
 }
 
@@ -81,6 +102,7 @@ export interface Detection {
 }
 
 function buildThreshold(rule: ThresholdRule, model: Model, scores: Float64Array): Threshold {
+  if (rule.rule === 'auto') return autoThreshold(scores, { q: rule.q ?? 1e-3, level: rule.level ?? 0.98, contamination: rule.contamination ?? 0.03 });
   if (rule.rule === 'contamination') return QuantileThreshold.fit(scores, rule.contamination);
   if (rule.rule === 'spot') return SpotThreshold.fit(scores, { q: rule.q ?? 1e-3, level: rule.level ?? 0.98 });
   const own = ownThreshold(model);
@@ -110,6 +132,7 @@ export class SequenceDetector {
     const model = createModel(opts.model, opts.modelOptions, opts.modelDeps);
     model.fit(X);
     const scores = model.score(X);
+    const severities = seqs.some((q) => q.levels !== undefined && q.levels.some((l) => l > 0));
     return {
       withThreshold(rule: ThresholdRule): SequenceDetector {
         const threshold = buildThreshold(rule, model, scores);
@@ -117,8 +140,8 @@ export class SequenceDetector {
         for (const s of scores) if (threshold.isAnomalous(s)) flagged++;
         return new SequenceDetector(vectorizer, model, threshold, {
           modelKind: opts.model,
-          hyperParameters: { model: opts.modelOptions ?? {}, features: { ...vectorizer.options }, threshold: rule, novelty: Boolean(opts.novelty) },
-          training: { sessions: seqs.length, templates: vectorizer.vocabulary.size, columns: X.cols, flagged, scores: trainingStats(scores) },
+          hyperParameters: { model: opts.modelOptions ?? {}, features: { ...vectorizer.options }, threshold: rule, novelty: gateMode(opts.novelty) === 'off' ? false : (opts.novelty as NoveltyGate) },
+          training: { sessions: seqs.length, templates: vectorizer.vocabulary.size, columns: X.cols, flagged, scores: trainingStats(scores), severities },
           windowing: opts.windowing,
         });
       },
@@ -158,33 +181,72 @@ export class SequenceDetector {
     return this.meta.windowing;
   }
 
+  /** Model scores (with the severe gate, of each sequence's known part: see `modelInput`). */
   score(seqs: readonly Sequence[]): Float64Array {
-    return this.model.score(this.vectorizer.transform(seqs));
+    return this.model.score(this.vectorizer.transform(this.modelInput(seqs)));
+  }
+
+  /**
+   * What the model scores. With the severe gate, templates unseen at fit are the gate's business
+   * (judged by their severity), so the model scores the rest of the sequence: otherwise every
+   * unseen info-level template (a new message variant, a parser split) would raise the count model's
+   * score through the unknown-template columns and undo the gate's severity filter.
+   */
+  private modelInput(seqs: readonly Sequence[]): readonly Sequence[] {
+    if (gateMode(this.meta.hyperParameters.novelty) !== 'severe') return seqs;
+    const known = this.vectorizer.vocabulary;
+    return seqs.map((s) => {
+      let all = true;
+      for (const t of s.templates) if (!known.has(t)) all = false;
+      if (all) return s;
+      const keep: number[] = [];
+      for (let j = 0; j < s.templates.length; j++) if (known.has(s.templates[j])) keep.push(j);
+      const out: Sequence = { ...s, templates: Int32Array.from(keep, (j) => s.templates[j]) };
+      if (s.levels) out.levels = Uint8Array.from(keep, (j) => s.levels?.[j] ?? 0);
+      return out;
+    });
   }
 
   /** Scores and decides every sequence; explanations for anomalous ones (all with `explainAll`). */
   detect(seqs: readonly Sequence[], opts: { explainAll?: boolean; top?: number; online?: boolean } = {}): Detection[] {
-    const raw = this.vectorizer.rawSparse(seqs);
+    const raw = this.vectorizer.rawSparse(this.modelInput(seqs));
     const X = this.vectorizer.transformRaw(raw);
     const scores = this.model.score(X);
     const out: Detection[] = new Array(seqs.length);
-    const novelty = Boolean(this.meta.hyperParameters.novelty);
-    const unknownCol = this.vectorizer.vocabulary.size;
+    const gate = gateMode(this.meta.hyperParameters.novelty);
     for (let i = 0; i < seqs.length; i++) {
       const s = seqs[i];
       let anomalous = opts.online ? this.threshold.observe(scores[i]) : this.threshold.isAnomalous(scores[i]);
-      if (novelty && !anomalous) {
-        for (let p = raw.indptr[i]; p < raw.indptr[i + 1]; p++) if (raw.indices[p] === unknownCol && raw.values[p] > 0) anomalous = true;
-      }
+      const unseen = gate !== 'off' && !anomalous ? this.unseenTemplate(s, gate === 'severe') : undefined;
+      if (unseen) anomalous = true;
       const d: Detection = { sessionKey: s.key, score: scores[i], anomalous, threshold: this.threshold.threshold, explanation: [] };
       if (s.window) d.window = s.window;
       if (s.source) d.source = s.source;
       const samples = (s as { samples?: string[] }).samples;
       if (anomalous && samples) d.context = samples;
       if (anomalous || opts.explainAll) d.explanation = this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
+      if (unseen) d.explanation = [{ feature: '<unseen template>', templateId: unseen.id, observed: unseen.count, expected: 0, contribution: 0 }, ...d.explanation].slice(0, Math.max(1, opts.top ?? 5));
       out[i] = d;
     }
     return out;
+  }
+
+  /**
+   * The first template of the sequence unseen at fit (with `severe`: logged at error severity or
+   * worse, unless severities are unknown — no levels on the sequence, none above info at training),
+   * with its number of events in the sequence.
+   */
+  private unseenTemplate(s: Sequence, severe: boolean): { id: number; count: number } | undefined {
+    const known = this.vectorizer.vocabulary;
+    const levels = severe && this.meta.training.severities ? s.levels : undefined;
+    let id: number | undefined;
+    let count = 0;
+    for (let j = 0; j < s.templates.length; j++) {
+      const t = s.templates[j];
+      if (id === undefined && !known.has(t) && (levels === undefined || levels[j] === 2)) id = t;
+      if (t === id) count++;
+    }
+    return id === undefined ? undefined : { id, count };
   }
 
   /**

@@ -9,11 +9,11 @@
  * const live = new ModelDetector(det, { mode: 'time', size_ms: 3_600_000 });
  * const serve = createModelDetector({ window_seconds: 60, model: 'if' }, { registry: store });
  */
-import type { ComponentContext, ComponentDefinition } from '../../core/component.js';
+import type { ComponentDefinition } from '../../core/component.js';
 import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type ModelDetectorConfig, type ModelDetectorInput, modelDetectorConfigSchema } from './config.js';
-import { type ModelRegistry, StreamModelDetector, type StreamModelDeps } from './stream.js';
+import { StreamModelDetector, type StreamModelDeps } from './stream.js';
 
 export * from './detector.js';
 export * from './events.js';
@@ -35,7 +35,7 @@ export const definition: ComponentDefinition<ModelDetectorConfig, StreamDetector
   configSchema: modelDetectorConfigSchema,
   build: (config, ctx) => {
     // The service context carries the store's model registry (topology/build.ts); replay's does not (a backtest leaves no model behind).
-    const registry = (ctx as ComponentContext & { models?: ModelRegistry }).models;
+    const registry = ctx.models;
     const d = new StreamModelDetector(config, { registry, logger: ctx.logger });
     ctx.signal.addEventListener('abort', () => d.close(), { once: true });
     return d;

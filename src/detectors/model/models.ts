@@ -7,12 +7,13 @@
 import { AnomalogError } from '../../core/errors.js';
 import type { Model, ModelArtifact } from '../../core/model.js';
 import { Ensemble, ENSEMBLE_KIND } from '../../models/ensemble/index.js';
-import { createModel as createBase, modelFromJSON, type ModelDeps, type ModelOptionsByKind } from '../../models/index.js';
+import { createModel as createBase, MODEL_KINDS as BASE_MODEL_KINDS, modelFromJSON, type ModelDeps, type ModelKind as BaseModelKind, type ModelOptionsByKind } from '../../models/index.js';
 
-export const MODEL_KINDS = ['if', 'pca', 'ae', 'ocsvm', 'ensemble'] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
-export type BaseKind = Exclude<ModelKind, 'ensemble'>;
-export const BASE_KINDS: readonly BaseKind[] = ['if', 'pca', 'ae', 'ocsvm'];
+/** The base kinds of the model registry (`models/registry.ts`), then `ensemble` of them. */
+export const BASE_KINDS = BASE_MODEL_KINDS;
+export type BaseKind = BaseModelKind;
+export const MODEL_KINDS = Object.freeze([...BASE_KINDS, ENSEMBLE_KIND] as const);
+export type ModelKind = BaseKind | typeof ENSEMBLE_KIND;
 
 /** Per-kind options (each validated by the model's own strict schema) and ensemble members. */
 export type ModelOptions = { [K in BaseKind]?: ModelOptionsByKind[K] } & { members?: BaseKind[] };

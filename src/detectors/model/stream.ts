@@ -21,7 +21,7 @@ import { silentLogger } from '../../core/component.js';
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import type { SaveModel, StoredModel } from '../../store/index.js';
+import type { ModelRegistry } from '../../core/ports.js';
 import { expectShape, snapshotData, sourceOf } from '../shared/common.js';
 import type { ModelDetectorConfig } from './config.js';
 import { toAnomaly } from './describe.js';
@@ -36,13 +36,8 @@ const MAX_SOURCE_CHARS = 200;
 /** After a failed training, the next attempt waits this long (clock time). */
 const RETRY_MS = 60_000;
 
-/** What the detector needs from the store: the model registry. */
-export interface ModelRegistry {
-  saveModel<A>(m: SaveModel<A>): StoredModel<A>;
-  activeModel<A = unknown>(kind: string): StoredModel<A> | undefined;
-  /** Deletes inactive versions beyond the newest `keep`. */
-  pruneModels?(kind: string, keep: number): number;
-}
+/** What the detector needs from the store: the model registry (`ctx.models`). */
+export type { ModelRegistry } from '../../core/ports.js';
 
 export interface StreamModelDeps {
   registry?: ModelRegistry;

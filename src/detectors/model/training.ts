@@ -17,7 +17,7 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
 import { DEFAULT_SPOT_OPTIONS, FixedThreshold, quantile, QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
 import type { ModelDetectorConfig } from './config.js';
-import { CountFeatures, type CountFeaturesJSON } from './count-features.js';
+import { CountFeatures, type CountFeaturesJSON } from '../../features/count-features.js';
 import { createModel, restoreModel, type ModelKind } from './models.js';
 import type { ClosedCounts } from './windows.js';
 

@@ -16,6 +16,7 @@
  * const late = w.tick(clock.now());  // windows closed by the passing of time
  */
 import type { LogEvent } from '../../core/event.js';
+import type { ClosedCounts } from '../../features/count-features.js';
 import { levelClass, rawOf } from '../shared/common.js';
 
 export type WindowSpec =
@@ -36,18 +37,7 @@ export interface OpenWindow {
   samples: string[];
 }
 
-/** A closed window: what the reservoir keeps and the model scores. */
-export interface ClosedCounts {
-  key: string;
-  start: number;
-  end: number;
-  /** Template ids (ascending) and their counts. */
-  ids: number[];
-  counts: number[];
-  events: number;
-  errors: number;
-  warns: number;
-}
+export type { ClosedCounts } from '../../features/count-features.js';
 
 export interface Closed {
   counts: ClosedCounts;

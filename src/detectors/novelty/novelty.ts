@@ -171,6 +171,13 @@ export class NoveltyDetector implements StreamDetector {
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
+    // --- issue 13 (parser side, minimal): a never-seen message absorbed into a known template. ---
+    if (e.novel !== undefined && warm && !this.isLearned(source, tid)) {
+      t.count = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events) + 1;
+      t.at = idx;
+      return this.novelAnomaly(e, source, s, tid, e.novel);
+    }
+    // --- end issue 13 ---
     const prior = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events);
     t.count = prior + 1;
     t.at = idx;
@@ -279,6 +286,16 @@ export class NoveltyDetector implements StreamDetector {
       window: { start: bucket * bucketMs, end: (bucket + 1) * bucketMs },
       templateId: tid,
     };
+  }
+
+  /** Issue 13: `event.novel` reported as first time seen (one id per source, template and words). */
+  private novelAnomaly(e: LogEvent, source: string, s: SourceState, tid: number, novel: NonNullable<LogEvent['novel']>): Anomaly {
+    const a = this.anomaly(e, source, s, tid, 'new', 0);
+    const words = novel.words.join(' ');
+    a.id = anomalyId('novelty', source, `${tid}:novel:${words}`, 0);
+    a.title = `First time seen on ${source}: '${clip(e.message)}' (${novel.kind === 'generalised' ? 'new words' : 'new value'} '${clip(words)}' in '${clip(a.explanation[0]?.template ?? '')}').`;
+    a.explanation = [{ feature: 'new_template', templateId: tid, template: e.template, observed: 1, expected: 0, contribution: a.score }];
+    return a;
   }
 
   snapshot(): Snapshot {

@@ -8,6 +8,7 @@ import { SpotThreshold, type SpotThresholdJSON } from './spot.js';
 
 export { FixedThreshold, QuantileThreshold, quantile, type FixedThresholdJSON, type QuantileThresholdJSON } from './quantile.js';
 export { SpotThreshold, DEFAULT_SPOT_OPTIONS, type SpotOptions, type SpotThresholdJSON } from './spot.js';
+export { autoThreshold, isTiedTail, tailShape, DEFAULT_AUTO_OPTIONS, type AutoThresholdOptions } from './auto.js';
 export { fitGpd, gpdLogLikelihood, type GpdFit } from './gpd.js';
 export { thresholdConfigSchema, type ThresholdConfig } from './config.js';
 

@@ -7,3 +7,4 @@
  */
 export { TemplateMiner, DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION } from './miner.js';
 export type { MineResult, MinerOptions, MinerStats } from './miner.js';
+export type { Novel } from './novel.js';

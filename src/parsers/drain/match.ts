@@ -37,6 +37,7 @@ export function conflictsWithStable(tmpl: string[], tokens: string[], shapes: st
 export function similarity(tmpl: string[], tokens: string[], shapes: string[]): number {
   let same = 0;
   let counted = 0;
+  let wild = 0;
   for (let i = 0; i < tokens.length; i++) {
     const a = tmpl[i];
     const b = tokens[i];
@@ -50,10 +51,16 @@ export function similarity(tmpl: string[], tokens: string[], shapes: string[]): 
     const sa = tokenShape(a);
     if (sa === WILDCARD && shapes[i] === WILDCARD) continue;
     counted++;
-    if (a === WILDCARD || sa === shapes[i]) same++;
+    if (a === WILDCARD) {
+      same++;
+      wild++;
+    } else if (sa === shapes[i]) same++;
     else if (sameKey(a, b)) same += 0.5;
   }
-  return counted === 0 ? 1 : same / counted;
+  if (counted === 0) return 1;
+  // Agreement only through wildcards is no evidence: a template of wildcards absorbs nothing.
+  if (wild === same && wild > 0) return 0;
+  return same / counted;
 }
 
 function sameKey(a: string, b: string): boolean {

@@ -8,7 +8,9 @@
  * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`) and keeps shared punctuation;
  * - a word a cluster kept constant for `stableAfter` lines stays constant (match.ts);
  * - a new cluster that only adds units after values to an existing one reports that one (optional.ts);
- * - clusters are bounded with least-recently-used eviction, and counted.
+ * - clusters are bounded with least-recently-used eviction, and counted;
+ * - a never-seen message absorbed into a cluster that turns a long-constant word into a wildcard,
+ *   or puts a new value where only a handful were ever seen, is marked `novel` (novel.ts).
  * Two caches make the common case cheap: lines equal to a seen line but for digits inside masked
  * values skip masking (shape-cache.ts), and masked lines seen before skip the tree.
  * @example
@@ -20,6 +22,7 @@ import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
 import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
+import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
 import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
@@ -46,6 +49,8 @@ export interface MineResult {
   change: TemplateChange;
   template: string;
   params: string[];
+  /** Set when a never-seen message was absorbed into an existing template (see novel.ts). */
+  novel?: Novel;
 }
 
 interface Cluster {
@@ -63,6 +68,8 @@ interface Cluster {
   size: number;
   lastSeen: number;
   leaf: string;
+  /** Values seen at wildcard positions (novel.ts); created on first use. */
+  values?: PositionValues;
 }
 
 interface CacheEntry {
@@ -85,7 +92,7 @@ interface DrainSnapshotData {
   nextId: number;
   tick: number;
   evicted: number;
-  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number }[];
+  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number; values?: [number, string[] | null][] }[];
 }
 
 const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000, stableAfter: 100 };
@@ -193,11 +200,13 @@ export class TemplateMiner {
     }
     let change: TemplateChange;
     let c: Cluster;
+    let novel: Novel | null = null;
     if (best === null) {
       c = this.create(leafKey, tokens.slice());
       change = 'created';
     } else {
       c = best;
+      novel = noticeNovel(c.tokens, tokens, c.size, (c.values ??= new Map()));
       change = this.generalize(c, tokens) ? 'updated' : 'none';
       c.size++;
       c.lastSeen = ++this.tick;
@@ -207,6 +216,7 @@ export class TemplateMiner {
     this.cache.set(key, { id: c.id, version: c.version, plan });
     const k = this.canonical(c);
     const result: MineResult = { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
+    if (novel !== null) result.novel = novel;
     return { result, cluster: c, spans: paramSpans(plan, m) };
   }
 
@@ -241,7 +251,11 @@ export class TemplateMiner {
         nextId: this.nextId,
         tick: this.tick,
         evicted: this.stats.evicted,
-        clusters: [...this.clusters.values()].map((c) => ({ id: c.id, canon: c.canon, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen })),
+        clusters: [...this.clusters.values()].map((c) => {
+          const row: DrainSnapshotData['clusters'][number] = { id: c.id, canon: c.canon, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen };
+          if (c.values !== undefined && c.values.size > 0) row.values = [...c.values].map(([i, v]) => [i, v === null ? null : v.slice()]);
+          return row;
+        }),
       },
     };
   }
@@ -258,7 +272,8 @@ export class TemplateMiner {
     this.stats.evicted = data.evicted;
     for (const c of data.clusters) {
       const leaf = this.leafKey(c.tokens);
-      this.insert({ id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf });
+      const values: PositionValues | undefined = Array.isArray(c.values) ? new Map(c.values.map(([i, v]) => [i, Array.isArray(v) ? v.slice() : null])) : undefined;
+      this.insert({ id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf, values });
     }
     this.stats.clusters = this.clusters.size;
   }

@@ -5,13 +5,14 @@
 import { AnomalogError } from '../../core/errors.js';
 import { AccessLogFormat, parseAccessLine } from './access-log.js';
 import { HeaderPatternFormat } from './header-pattern.js';
+import { InferredFormat } from './inferred.js';
 import { JsonFormat, parseObject } from './json.js';
 import { LogfmtFormat, parseLogfmt } from './logfmt.js';
 import { PlainFormat } from './plain.js';
 import { SyslogFormat } from './syslog.js';
 import type { FormatKind, FormatSpec, RecordFormat } from './types.js';
 
-const KINDS: readonly FormatKind[] = ['json', 'logfmt', 'syslog', 'access-log', 'plain', 'header'];
+const KINDS: readonly FormatKind[] = ['json', 'logfmt', 'syslog', 'access-log', 'plain', 'header', 'inferred'];
 
 /** A spec, a format name, or a layout string (one holding `<Content>` or `<Message>`) → a format. */
 export function createFormat(spec: FormatSpec | string): RecordFormat {
@@ -23,6 +24,8 @@ export function createFormat(spec: FormatSpec | string): RecordFormat {
       return new HeaderPatternFormat(s.layout);
     case 'plain':
       return new PlainFormat();
+    case 'inferred':
+      return new InferredFormat(s.layout ?? null);
     case 'json':
       return new JsonFormat();
     case 'logfmt':
@@ -42,7 +45,7 @@ export function parseSpec(text: string): FormatSpec {
   const name = text.trim().toLowerCase();
   if (name === 'access' || name === 'apache' || name === 'nginx') return { kind: 'access-log' };
   if (name === 'jsonl' || name === 'ndjson') return { kind: 'json' };
-  if ((KINDS as readonly string[]).includes(name) && name !== 'header') return { kind: name as FormatKind };
+  if ((KINDS as readonly string[]).includes(name) && name !== 'header' && name !== 'inferred') return { kind: name as FormatKind };
   throw invalid(`Unknown format "${text}".`);
 }
 

@@ -37,6 +37,8 @@ export class HeaderPatternFormat implements RecordFormat {
   readonly name = 'header';
   readonly stats: FormatStats = { matched: 0, unmatched: 0 };
   readonly layout: CompiledLayout;
+  /** The layout text it was built from. */
+  readonly layoutText: string;
   private readonly levelSlot: number;
   private readonly time: TimeFieldPlan;
   /** Field values of the last successful match. */
@@ -47,6 +49,7 @@ export class HeaderPatternFormat implements RecordFormat {
 
   constructor(layout: string) {
     this.layout = compileLayout(layout);
+    this.layoutText = layout;
     const { names, content } = this.layout;
     this.levelSlot = names.findIndex((n, i) => i !== content && LEVEL_NAMES.test(n));
     const slots: number[] = [];

@@ -2,7 +2,7 @@
  * @module parsers/formats/time-fields
  * A record's time from the fields a layout splits it into (Date, Time, Month, Day, Timestamp, …).
  *
- * Candidates are the time-like fields alone and runs of 2–3 consecutive ones joined by a space
+ * Candidates are the time-like fields alone and runs of 2–5 consecutive ones joined by a space
  * (`Date Time`, `Month Day Time`, …). On the first record every candidate is parsed and the most
  * complete result wins (date, time, year, zone, fraction: see {@link TimestampParser.lastScore});
  * that choice is remembered and reused, and re-made only when it stops parsing. So Loghub's
@@ -27,7 +27,7 @@ export class TimeFieldPlan {
   /** `slots`: positions (in the values array) of time-like fields, in layout order. */
   constructor(slots: readonly number[]) {
     const c: number[][] = [];
-    for (let len = 1; len <= 3; len++) {
+    for (let len = 1; len <= 5; len++) {
       for (let i = 0; i + len <= slots.length; i++) c.push(slots.slice(i, i + len));
     }
     this.candidates = c;

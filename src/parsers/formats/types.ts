@@ -12,13 +12,16 @@ export interface FormatStats {
   unmatched: number;
 }
 
-/** Names of the built-in formats (`header` = a Loghub-style layout string). */
-export type FormatKind = 'json' | 'logfmt' | 'syslog' | 'access-log' | 'plain' | 'header';
+/**
+ * Names of the built-in formats (`header` = a Loghub-style layout string; `inferred` = a layout
+ * inferred from the source's lines, revised while it runs).
+ */
+export type FormatKind = 'json' | 'logfmt' | 'syslog' | 'access-log' | 'plain' | 'header' | 'inferred';
 
 /** Which format to use, as detected or as given by `--format`. */
 export interface FormatSpec {
   kind: FormatKind;
-  /** The layout string, for kind `header` (e.g. `<Date> <Time> <Level> <Component>: <Content>`). */
+  /** The layout string, for kind `header` (e.g. `<Date> <Time> <Level> <Component>: <Content>`) and `inferred` (none: no header found). */
   layout?: string;
 }
 

@@ -21,12 +21,6 @@ export function createFileTailSource(options: FileTailOptions, deps: FileTailDep
   return new FileTailSource(fileTailConfigSchema.parse(options), deps);
 }
 
-/** Context of a source build: the component context plus where checkpoints live. */
-export interface SourceBuildContext extends ComponentContext {
-  /** Without one, positions are kept in memory only (no resume after a restart). */
-  checkpoints?: CheckpointStore;
-}
-
 /** Volatile checkpoints, for a build context that has no store. */
 function volatileCheckpoints(): CheckpointStore {
   const m = new Map<string, ReturnType<CheckpointStore['load']>>();
@@ -37,7 +31,8 @@ export const definition: ComponentDefinition<FileTailConfig, Source> = {
   kind: 'source',
   type: 'file_tail',
   configSchema: fileTailConfigSchema,
-  build(config: FileTailConfig, ctx: SourceBuildContext): Source {
+  build(config: FileTailConfig, ctx: ComponentContext): Source {
+    // Without `ctx.checkpoints`, positions are kept in memory only (no resume after a restart).
     return new FileTailSource(config, {
       checkpoints: ctx.checkpoints ?? volatileCheckpoints(),
       clock: ctx.clock,

@@ -4,14 +4,29 @@
  */
 import { z } from 'zod';
 
+/** Loki stream labels whose value names the source, first present wins (Grafana's `service_name` first). */
+export const DEFAULT_LOKI_SOURCE_LABELS = ['service_name', 'application', 'service', 'app', 'job', 'container', 'filename'] as const;
+/** Splunk HEC event metadata fields (or raw query parameters) that name the source, first present wins. */
+export const DEFAULT_HEC_SOURCE_FIELDS = ['source', 'sourcetype', 'host'] as const;
+const HEC_FIELDS = ['source', 'sourcetype', 'host', 'index'] as const;
+
+const labelName = z.string().min(1).max(128);
+
 export const httpSourceConfigSchema = z
   .object({
-    /** Source ids become `<prefix>:<stream>` (index, Loki service label, OTLP service.name). */
+    /** Source ids become `<prefix>:<stream>` (index, Loki label, OTLP service.name, HEC source). */
     source_prefix: z.string().min(1).max(64).default('http'),
     /** Largest request body accepted (413 beyond it). */
     max_body_bytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
-    /** When set, requests must carry `Authorization: Bearer <token>` (write `${ENV_VAR}` in YAML). */
+    /**
+     * When set, requests must carry `Authorization: Bearer <token>` (write `${ENV_VAR}` in YAML); the
+     * Splunk HEC routes take the same token as `Authorization: Splunk <token>`.
+     */
     token: z.string().min(8).optional(),
+    /** Loki push: the stream labels that name the source, in order; the first one a stream has wins. */
+    loki_source_labels: z.array(labelName).min(1).max(32).default(() => [...DEFAULT_LOKI_SOURCE_LABELS]),
+    /** Splunk HEC: the event fields (raw: query parameters) that name the source, in order. */
+    hec_source_fields: z.array(z.enum(HEC_FIELDS)).min(1).max(4).default(() => [...DEFAULT_HEC_SOURCE_FIELDS]),
   })
   .strict();
 

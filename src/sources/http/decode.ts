@@ -5,6 +5,7 @@
  * records are still taken). Decoders never throw on hostile input.
  */
 import type { RawRecord } from '../../core/source.js';
+import { DEFAULT_LOKI_SOURCE_LABELS } from './config.js';
 import { decodeLokiProtobuf } from './loki-proto.js';
 import { decodeOtlpProtobuf } from './otlp-proto.js';
 
@@ -13,6 +14,8 @@ export interface Decoded {
   /** Parts that could not be read, with why (at most a few kept). */
   errors: string[];
   rejected: number;
+  /** Elasticsearch bulk: the action and index of each record (for the per-item answer). */
+  bulkItems?: { op: 'index' | 'create'; index: string }[];
 }
 
 const MAX_ERRORS = 5;
@@ -34,7 +37,7 @@ function recordText(v: unknown): string | null {
  * slices of the request body; a line kept downstream (miner caches, template samples, context
  * rings) would otherwise keep its whole body alive (measured: a demo run held 47 MB of bodies).
  */
-function detach(s: string): string {
+export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
@@ -72,7 +75,8 @@ export function decodeNdjson(body: string, source: string, now: number): Decoded
 
 /** `POST /_bulk` (Elasticsearch bulk API: action line, then document line); `index` from `/{index}/_bulk`. */
 export function decodeEsBulk(body: string, prefix: string, now: number, defaultIndex = 'default'): Decoded {
-  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  const items: NonNullable<Decoded['bulkItems']> = [];
+  const out: Decoded = { records: [], errors: [], rejected: 0, bulkItems: items };
   const lines = body.split('\n').filter((l) => l.trim() !== '');
   for (let i = 0; i < lines.length; i++) {
     let action: Record<string, { _index?: string } | undefined>;
@@ -97,7 +101,10 @@ export function decodeEsBulk(body: string, prefix: string, now: number, defaultI
     try {
       const text = recordText(JSON.parse(lines[i]));
       if (text === null) note(out, `line ${i + 1}: document is not an object`);
-      else out.records.push({ source: `${prefix}:${index}`, text, arrivalTs: now });
+      else {
+        out.records.push({ source: `${prefix}:${index}`, text, arrivalTs: now });
+        items.push({ op, index });
+      }
     } catch {
       note(out, `line ${i + 1}: invalid JSON document`);
     }
@@ -105,10 +112,11 @@ export function decodeEsBulk(body: string, prefix: string, now: number, defaultI
   return out;
 }
 
-const LOKI_SOURCE_LABELS = ['service_name', 'service', 'app', 'job', 'container', 'filename'];
-
-/** `POST /loki/api/v1/push` (JSON): streams of labels with [nanosecond timestamp, line] values. */
-export function decodeLoki(body: unknown, prefix: string, now: number): Decoded {
+/**
+ * `POST /loki/api/v1/push` (JSON): streams of labels with [nanosecond timestamp, line, structured
+ * metadata?] values. The source is named by the first of `sourceLabels` the stream has.
+ */
+export function decodeLoki(body: unknown, prefix: string, now: number, sourceLabels: readonly string[] = DEFAULT_LOKI_SOURCE_LABELS): Decoded {
   const out: Decoded = { records: [], errors: [], rejected: 0 };
   const streams = (body as { streams?: unknown })?.streams;
   if (!Array.isArray(streams)) {
@@ -122,7 +130,7 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
       note(out, 'a stream has no "values" array');
       continue;
     }
-    const name = LOKI_SOURCE_LABELS.map((k) => labels[k]).find((v) => typeof v === 'string') as string | undefined;
+    const name = sourceLabels.map((k) => labels[k]).find((v) => typeof v === 'string' && v !== '') as string | undefined;
     const source = `${prefix}:${streamName(name, 'loki')}`;
     for (const v of values) {
       if (!Array.isArray(v) || typeof v[1] !== 'string') {
@@ -130,7 +138,9 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
         continue;
       }
       const ns = Number(v[0]);
-      out.records.push({ source, text: v[1], arrivalTs: Number.isFinite(ns) && ns > 0 ? Math.floor(ns / 1e6) : now, attrs: { ...labels } });
+      // Structured metadata (Loki 3, pino-loki's `meta`): string pairs next to the labels.
+      const meta = v[2] !== null && typeof v[2] === 'object' && !Array.isArray(v[2]) ? (v[2] as Record<string, unknown>) : undefined;
+      out.records.push({ source, text: v[1], arrivalTs: Number.isFinite(ns) && ns > 0 ? Math.floor(ns / 1e6) : now, attrs: meta ? { ...meta, ...labels } : { ...labels } });
     }
   }
   return out;
@@ -141,8 +151,8 @@ export function decodeLoki(body: unknown, prefix: string, now: number): Decoded 
  * default of Promtail and Alloy; at most `maxUncompressed` bytes once uncompressed), anything else
  * the JSON push.
  */
-export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number): Decoded {
-  return body instanceof Uint8Array ? fromProtobuf(() => decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now)) : decodeLoki(body, prefix, now);
+export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number, sourceLabels: readonly string[] = DEFAULT_LOKI_SOURCE_LABELS): Decoded {
+  return body instanceof Uint8Array ? fromProtobuf(() => decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now, sourceLabels)) : decodeLoki(body, prefix, now, sourceLabels);
 }
 
 /** `POST /v1/logs` in either encoding: a Buffer is OTLP protobuf (the Collector's and SDKs' default), anything else the JSON export. */

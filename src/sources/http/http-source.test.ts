@@ -61,18 +61,38 @@ describe('HTTP ingest', () => {
     expect(await templatesOf('http:web')).toContain('GET /c <NUM> <DURATION>');
   });
 
+  it('takes PUT as well as POST on every bulk route, the 8.x clients\' content type, and answers with the product header', async () => {
+    const body = '{"create":{"_index":"put-idx"}}\n{"message":"job 4 started"}\n';
+    for (const url of ['/_bulk', '/put-idx/_bulk']) {
+      const r = await app.inject({ method: 'PUT', url: `${url}?refresh=false`, headers: { ...auth, 'content-type': 'application/vnd.elasticsearch+x-ndjson; compatible-with=8' }, payload: body });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['x-elastic-product']).toBe('Elasticsearch');
+      expect(r.json()).toEqual({ took: 0, errors: false, items: [{ create: { _index: 'put-idx', result: 'created', status: 201 } }] });
+    }
+    const probe = await app.inject({ method: 'GET', url: '/' });
+    expect(probe.headers['x-elastic-product']).toBe('Elasticsearch');
+    expect(probe.json()).toMatchObject({ version: { number: '8.19.0', build_flavor: 'default' } });
+  });
+
   it('speaks Loki push JSON with nanosecond timestamps and labels', async () => {
     const payload = { streams: [{ stream: { job: 'api', env: 'prod' }, values: [['1700000000000000000', 'connection from 10.0.0.1 closed'], ['1700000001000000000', 'connection from 10.0.0.2 closed']] }] };
     const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: auth, payload });
-    expect(r.statusCode).toBe(200);
+    // Loki's answer: 204 without a body (clients that check it log an error for anything else).
+    expect(r.statusCode).toBe(204);
+    expect(r.body).toBe('');
     expect(await templatesOf('http:api')).toContain('connection from <IP> closed');
+  });
+
+  it('names a Loki stream by the first of loki_source_labels it has (application before job)', async () => {
+    const payload = { streams: [{ stream: { application: 'shop', logger: 'root', severity: 'error', job: 'other' }, values: [['1700000000000000000', 'cart 5 emptied']] }] };
+    expect((await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: auth, payload })).statusCode).toBe(204);
+    expect(await templatesOf('http:shop')).toContain('cart <NUM> emptied');
   });
 
   it('speaks Loki protobuf push (Snappy, as Promtail and Alloy send it), and refuses a corrupt one with a 400', async () => {
     const payload = Buffer.from(lokiProtobuf([{ labels: '{service_name="promtail-app", job="x"}', entries: [{ s: 1_700_000_000, ns: 0, line: 'worker 3 finished batch 17' }, { s: 1_700_000_001, ns: 0, line: 'worker 4 finished batch 18' }] }]));
     const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { ...auth, 'content-type': 'application/x-protobuf' }, payload });
-    expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(r.statusCode).toBe(204);
     expect(await templatesOf('http:promtail-app')).toContain('worker <NUM> finished batch <NUM>');
     const bad = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { ...auth, 'content-type': 'application/x-protobuf' }, payload: Buffer.from([1, 2, 3, 4]) });
     expect(bad.statusCode).toBe(400);
@@ -90,6 +110,11 @@ describe('HTTP ingest', () => {
     };
     const r = await app.inject({ method: 'POST', url: '/v1/logs', headers: auth, payload });
     expect(r.statusCode).toBe(200);
+    // OTLP's ExportLogsServiceResponse: empty when all was taken; partialSuccess when some was not.
+    expect(r.json()).toEqual({});
+    const some = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'payment 43 declined' } }, { severityText: 'INFO' }] }] }] };
+    const partial = await app.inject({ method: 'POST', url: '/v1/logs', headers: auth, payload: some });
+    expect([partial.statusCode, partial.json()]).toEqual([200, { partialSuccess: { rejectedLogRecords: '1', errorMessage: 'a logRecord has no body value' } }]);
     expect(await templatesOf('http:checkout')).toContain('payment <NUM> declined');
   });
 
@@ -100,7 +125,8 @@ describe('HTTP ingest', () => {
     ]);
     const r = await app.inject({ method: 'POST', url: '/v1/logs', headers: { ...auth, 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }, payload: gzipSync(body) });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    // An empty ExportLogsServiceResponse, in protobuf like the request.
+    expect([r.headers['content-type'], r.rawPayload.length]).toEqual(['application/x-protobuf', 0]);
     const templates = await templatesOf('http:billing');
     expect(templates).toContain('charge <NUM> failed for order <NUM>');
     const events = [...store.templates.values()].filter((t) => t.source === 'http:billing');

@@ -2,8 +2,9 @@
  * @module sources/http/http-source
  * HTTP ingest on the service port, in the formats shippers already speak: NDJSON (`POST /ingest`),
  * the Elasticsearch bulk API (`POST /_bulk`: Filebeat, Logstash, Fluent Bit, Vector), Loki push
- * (`POST /loki/api/v1/push`: protobuf from Promtail/Alloy, JSON from Fluent Bit/Vector) and OTLP/HTTP JSON logs
- * (`POST /v1/logs`: OpenTelemetry collectors). A request is answered after its records were taken by
+ * (`POST /loki/api/v1/push`: protobuf from Promtail/Alloy, JSON from Fluent Bit/Vector), OTLP/HTTP logs
+ * (`POST /v1/logs`: OpenTelemetry collectors and SDKs) and Splunk HEC (`/services/collector/…`).
+ * Each protocol answers in the shape its clients check (answers.ts). A request is answered after its records were taken by
  * the pipeline (back-pressure reaches the shipper as latency); while the pipeline has more than
  * `pipeline.max_pending_lines` waiting, requests are refused with 429 + `Retry-After` before their
  * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
@@ -17,7 +18,9 @@ import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../../core/source.js';
 import type { HttpSourceConfig } from './config.js';
-import { INGEST_ROUTES } from './routes.js';
+import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
+import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
+import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
 import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
@@ -62,56 +65,68 @@ export class HttpSource implements Source {
   /** Adds the ingest routes to the service's HTTP server. */
   register(app: FastifyInstance): void {
     const p = this.cfg.source_prefix;
-    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
-    // A busy pipeline refuses before the body is read: memory stays bounded however many shippers push.
-    const onRequest = (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
-      if (!this.busy()) return done();
-      this.st.throttled++;
-      void reply.status(429).header('retry-after', '1').send({ error: 'The pipeline is behind; retry in a second.', code: 'ANOMALOG_ERR_API_BUSY' });
-    };
-    // Compressed bodies (the OTel Collector's otlphttp and Beats send gzip): inflated as they are read,
-    // so `max_body_bytes` bounds the inflated size.
-    const preParsing: preParsingHookHandler = (req, _reply, payload, done) => {
-      const enc = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
-      if (enc === '' || enc === 'identity') return done(null, payload);
-      if (enc !== 'gzip' && enc !== 'deflate') return done(Object.assign(new Error(`Unsupported Content-Encoding ${JSON.stringify(enc.slice(0, 40))}: send gzip, deflate or none.`), { statusCode: 415, code: 'ANOMALOG_ERR_API_BODY' }));
-      const inflate = enc === 'gzip' ? createGunzip() : createInflate();
-      // Registered before Fastify's own listener: a corrupt stream is the client's 400, not our 500.
-      inflate.once('error', (e: Error & { statusCode?: number; code?: string }) => {
-        e.message = `The body is not valid ${enc} (${e.message}).`;
-        e.statusCode = 400;
-        e.code = 'ANOMALOG_ERR_API_BODY';
-      });
-      // Fastify checks Content-Length against the bytes received, which only the wire stream knows.
-      const counted = Object.assign(inflate, { receivedEncodedLength: 0 });
-      payload.on('data', (chunk: Buffer) => void (counted.receivedEncodedLength += chunk.length));
-      done(null, payload.pipe(counted));
-    };
-    const opts = { bodyLimit: this.cfg.max_body_bytes, onRequest, preParsing };
+    const limit = { bodyLimit: this.cfg.max_body_bytes };
+    const asText = (_req: FastifyRequest, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => done(null, body);
+    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'string', ...limit }, asText);
+    const opts = (dialect: Dialect) => ({ ...limit, onRequest: this.throttle(dialect), preParsing: inflate });
     const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
-    app.post(INGEST_ROUTES.ndjson, opts, (req, reply) => this.handle(req, reply, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
-    // Elasticsearch accepts bulk bodies labelled application/json too: in this scope JSON is read as text.
+    app.post(INGEST_ROUTES.ndjson, opts(anomalogDialect), (req, reply) => this.handle(req, reply, anomalogDialect, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
+    // Elasticsearch takes PUT and POST on every bulk route, bodies labelled application/json or its
+    // own vendor types (the 8.x clients send application/vnd.elasticsearch+x-ndjson): read as text.
     void app.register(async (bulk) => {
       bulk.removeContentTypeParser('application/json');
-      bulk.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
-      bulk.post(INGEST_ROUTES.bulk, opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now)));
-      bulk.post<{ Params: { index: string } }>(INGEST_ROUTES.indexBulk, opts, (req, reply) => this.handle(req, reply, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)));
+      bulk.addContentTypeParser(['application/json', 'application/vnd.elasticsearch+x-ndjson', 'application/vnd.elasticsearch+json'], { parseAs: 'string', ...limit }, asText);
+      const methods: ('POST' | 'PUT')[] = ['POST', 'PUT'];
+      bulk.route({ method: methods, url: INGEST_ROUTES.bulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(text(req.body), p, now)) });
+      bulk.route<{ Params: { index: string } }>({ method: methods, url: INGEST_ROUTES.indexBulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)) });
     });
     // Protobuf pushes (Loki from Promtail/Alloy, OTLP from the Collector and SDKs) come as
     // application/x-protobuf: raw bytes in this scope; JSON stays with Fastify's parser.
     void app.register(async (proto) => {
-      proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: this.cfg.max_body_bytes }, (_req, body, done) => done(null, body));
+      proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', ...limit }, asText);
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
-      proto.post(INGEST_ROUTES.loki, opts, (req, reply) => this.handle(req, reply, (now) => decodeLokiPush(req.body, p, now, maxUncompressed)));
-      proto.post(INGEST_ROUTES.otlp, opts, (req, reply) => this.handle(req, reply, (now) => decodeOtlpPush(req.body, p, now)));
+      const labels = this.cfg.loki_source_labels;
+      proto.post(INGEST_ROUTES.loki, opts(lokiDialect), (req, reply) => this.handle(req, reply, lokiDialect, (now) => decodeLokiPush(req.body, p, now, maxUncompressed, labels)));
+      proto.post(INGEST_ROUTES.otlp, opts(otlpDialect), (req, reply) => this.handle(req, reply, otlpDialect, (now) => decodeOtlpPush(req.body, p, now)));
     });
-    // Elasticsearch clients probe the root before bulk requests.
-    app.get('/', async () => ({ name: 'anomalog', cluster_name: 'anomalog', version: { number: '8.0.0', build_flavor: 'default' }, tagline: 'anomalog ingest' }));
+    // Splunk HEC ignores the content type (splunk-logging sends application/x-www-form-urlencoded).
+    void app.register(async (hec) => {
+      hec.removeAllContentTypeParsers();
+      hec.addContentTypeParser('*', { parseAs: 'string', ...limit }, asText);
+      const fields = this.cfg.hec_source_fields;
+      for (const url of HEC_ROUTES.event) hec.post(url, opts(hecDialect), (req, reply) => this.handle(req, reply, hecDialect, (now) => decodeHecEvents(text(req.body), p, now, fields)));
+      for (const url of HEC_ROUTES.raw)
+        hec.post(url, opts(hecDialect), (req, reply) => {
+          const q = (req.query ?? {}) as Record<string, unknown>;
+          return this.handle(req, reply, hecDialect, (now) => decodeHecRaw(text(req.body), q, req.headers['x-splunk-request-channel'] ?? q.channel, p, now, fields));
+        });
+      for (const url of HEC_ROUTES.health) hec.get(url, async (_req, reply) => (this.emit !== null && !this.busy() ? reply.send({ text: HEC.healthy.text, code: HEC.healthy.code }) : reply.status(HEC.unhealthy.status).send({ text: HEC.unhealthy.text, code: HEC.unhealthy.code })));
+    });
+    // Elasticsearch clients, Beats and Logstash probe the root: version and product header (answers.ts).
+    app.get('/', async (_req, reply) =>
+      reply.header(...ES_PRODUCT_HEADER).send({
+        name: 'anomalog',
+        cluster_name: 'anomalog',
+        cluster_uuid: '_na_',
+        version: { number: ES_VERSION, build_flavor: 'default', build_type: 'tar', lucene_version: '9.12.0', minimum_wire_compatibility_version: '7.17.0', minimum_index_compatibility_version: '7.0.0' },
+        tagline: 'You Know, for Search',
+      }),
+    );
   }
 
-  private async handle(req: FastifyRequest, reply: FastifyReply, decode: (now: number) => Decoded): Promise<unknown> {
-    if (!this.authorized(req)) return reply.status(401).send({ error: 'Missing or wrong bearer token.', code: 'ANOMALOG_ERR_API_AUTH' });
-    if (this.emit === null) return reply.status(503).send({ error: 'The pipeline is not running yet; retry.', code: 'ANOMALOG_ERR_API_BUSY' });
+  /** A busy pipeline refuses before the body is read: memory stays bounded however many shippers push. */
+  private throttle(dialect: Dialect) {
+    return (_req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (!this.busy()) return done();
+      this.st.throttled++;
+      void dialect.refuse(reply, 'busy');
+    };
+  }
+
+  private async handle(req: FastifyRequest, reply: FastifyReply, dialect: Dialect, decode: (now: number) => Decoded): Promise<unknown> {
+    const auth = this.authorize(req, dialect.schemes);
+    if (auth !== 'ok') return dialect.refuse(reply, auth);
+    if (this.emit === null) return dialect.refuse(reply, 'not-running');
     const d = decode(this.clock.now());
     this.st.bytes += Number(req.headers['content-length'] ?? 0);
     this.st.received += d.records.length;
@@ -122,27 +137,46 @@ export class HttpSource implements Source {
       } catch (e) {
         // The pipeline stopped (an engine thread died): nothing was taken; the shipper retries on 503.
         if ((e as { code?: string }).code !== 'ANOMALOG_ERR_ENGINE_THREAD') throw e;
-        return reply.status(503).send({ error: `The pipeline is not processing; retry later. ${(e as Error).message}`, code: 'ANOMALOG_ERR_API_BUSY' });
+        return dialect.refuse(reply, 'stopped', (e as Error).message);
       }
     }
-    const body = { accepted: d.records.length, rejected: d.rejected, ...(d.errors.length ? { errors: d.errors } : {}) };
-    if (d.rejected > 0) {
-      this.st.errors++;
-      return reply.status(400).send({ ...body, error: `${d.rejected} record(s) rejected: ${d.errors.join('; ')}.`, code: 'ANOMALOG_ERR_API_BODY' });
-    }
-    // Elasticsearch bulk clients expect this shape.
-    if (req.url.endsWith('/_bulk')) return { took: 0, errors: false, items: d.records.map(() => ({ index: { status: 201 } })) };
-    return body;
+    if (d.rejected > 0) this.st.errors++;
+    return dialect.answer(reply, d, req);
   }
 
-  private authorized(req: FastifyRequest): boolean {
-    if (this.cfg.token === undefined) return true;
+  /** The ingest token (when one is set) under one of `schemes`, compared in constant time. */
+  private authorize(req: FastifyRequest, schemes: readonly string[]): 'ok' | 'no-token' | 'bad-scheme' | 'wrong-token' {
+    if (this.cfg.token === undefined) return 'ok';
     const h = req.headers.authorization ?? '';
-    const want = Buffer.from(`Bearer ${this.cfg.token}`);
-    const got = Buffer.from(h);
-    return got.length === want.length && timingSafeEqual(got, want);
+    if (h === '') return 'no-token';
+    const sp = h.indexOf(' ');
+    if (sp < 0 || !schemes.includes(h.slice(0, sp).toLowerCase())) return 'bad-scheme';
+    const want = Buffer.from(this.cfg.token);
+    const got = Buffer.from(h.slice(sp + 1).trim());
+    return got.length === want.length && timingSafeEqual(got, want) ? 'ok' : 'wrong-token';
   }
 }
+
+/**
+ * Compressed bodies (the OTel Collector's otlphttp and Beats send gzip): inflated as they are read,
+ * so `max_body_bytes` bounds the inflated size.
+ */
+const inflate: preParsingHookHandler = (req, _reply, payload, done) => {
+  const enc = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (enc === '' || enc === 'identity') return done(null, payload);
+  if (enc !== 'gzip' && enc !== 'deflate') return done(Object.assign(new Error(`Unsupported Content-Encoding ${JSON.stringify(enc.slice(0, 40))}: send gzip, deflate or none.`), { statusCode: 415, code: 'ANOMALOG_ERR_API_BODY' }));
+  const stream = enc === 'gzip' ? createGunzip() : createInflate();
+  // Registered before Fastify's own listener: a corrupt stream is the client's 400, not our 500.
+  stream.once('error', (e: Error & { statusCode?: number; code?: string }) => {
+    e.message = `The body is not valid ${enc} (${e.message}).`;
+    e.statusCode = 400;
+    e.code = 'ANOMALOG_ERR_API_BODY';
+  });
+  // Fastify checks Content-Length against the bytes received, which only the wire stream knows.
+  const counted = Object.assign(stream, { receivedEncodedLength: 0 });
+  payload.on('data', (chunk: Buffer) => void (counted.receivedEncodedLength += chunk.length));
+  done(null, payload.pipe(counted));
+};
 
 /** NDJSON source name: `?source=` or the `X-Anomalog-Source` header, sanitised. */
 function sourceName(req: FastifyRequest, prefix: string): string {

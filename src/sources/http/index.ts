@@ -1,6 +1,6 @@
 /**
  * @module sources/http
- * The `http` source: NDJSON, Elasticsearch bulk, Loki push JSON and OTLP/HTTP JSON on the API port.
+ * The `http` source: NDJSON, Elasticsearch bulk, Loki push, OTLP/HTTP and Splunk HEC on the API port.
  * @example
  * sources:
  *   - type: http

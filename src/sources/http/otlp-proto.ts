@@ -19,7 +19,7 @@
  *              ArrayValue array_value = 5; KeyValueList kvlist_value = 6; bytes bytes_value = 7; } }
  *   ArrayValue { repeated AnyValue values = 1; }   KeyValueList { repeated KeyValue values = 1; }
  */
-import { PbfReader } from 'pbf';
+import { PbfReader, PbfWriter } from 'pbf';
 
 /** A decoded AnyValue in OTLP JSON's shape (one key set). */
 export type OtlpJsonValue = { stringValue?: string; boolValue?: boolean; intValue?: number; doubleValue?: number };
@@ -112,4 +112,14 @@ function plainOf(pbf: PbfReader, depth: number): unknown {
     }
   }, holder);
   return holder.v;
+}
+
+/**
+ * The `ExportLogsServiceResponse` OTLP/HTTP answers with, in protobuf: empty when every record was
+ * taken, else `partial_success { rejected_log_records = 1; error_message = 2; }` (field 1).
+ */
+export function encodeOtlpLogsResponse(rejected: number, errorMessage: string): Uint8Array {
+  const w = new PbfWriter();
+  if (rejected > 0) w.writeMessage(1, (_: unknown, pw: PbfWriter) => (pw.writeVarintField(1, rejected), pw.writeStringField(2, errorMessage)), null);
+  return w.finish();
 }

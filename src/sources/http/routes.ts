@@ -11,7 +11,14 @@ export const INGEST_ROUTES = {
   otlp: '/v1/logs',
 } as const;
 
-const ROUTE_SHAPES = Object.values(INGEST_ROUTES).map((r) => r.split('/'));
+/** Splunk HTTP Event Collector routes, with the aliases Splunk serves (`/services/collector` is the event route). */
+export const HEC_ROUTES = {
+  event: ['/services/collector', '/services/collector/event', '/services/collector/event/1.0'],
+  raw: ['/services/collector/raw', '/services/collector/raw/1.0'],
+  health: ['/services/collector/health', '/services/collector/health/1.0'],
+} as const;
+
+const ROUTE_SHAPES = [...Object.values(INGEST_ROUTES), ...HEC_ROUTES.event, ...HEC_ROUTES.raw].map((r) => r.split('/'));
 
 /** Whether `path` (no query string) is one of the ingest routes; a `:param` matches one segment. */
 export function isIngestPath(path: string): boolean {

@@ -28,6 +28,12 @@ describe('TcpFramer', () => {
     }
   });
 
+  it("drops the LF (CR, NUL) that ends an octet-counted frame, as rsyslog's RFC 5424 templates send it", () => {
+    const msgs = ['<132>1 2026-11-24T10:00:00Z h billing - - - invoice 1 paid\n', '<132>1 2026-11-24T10:00:01Z h billing - - - invoice 2 paid\r\n', '<132>1 - h a - - - x\n\n'];
+    const r = feed(new TcpFramer(1024), Buffer.from(msgs.map((m) => `${Buffer.byteLength(m)} ${m}`).join('')), 7);
+    expect(r).toMatchObject({ err: null, out: ['<132>1 2026-11-24T10:00:00Z h billing - - - invoice 1 paid', '<132>1 2026-11-24T10:00:01Z h billing - - - invoice 2 paid', '<132>1 - h a - - - x'] });
+  });
+
   it('frames byte by byte the same as in one chunk', () => {
     const stream = Buffer.from('3 abc<13>x y\r\n\n\u00002 ok11 <14>ümlaut\n<15>last');
     const whole = feed(new TcpFramer(256), stream, stream.length);

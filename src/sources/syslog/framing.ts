@@ -3,7 +3,8 @@
  * RFC 6587 framing of a syslog TCP stream, detected per message: a frame that starts with a digit
  * is octet-counted (`<len> <msg>`, len without leading zero, at most 10 digits); any other
  * printable start is newline-framed (up to LF, a CR before it is dropped). LF, CR and NUL between
- * frames are skipped. A frame that starts with a control byte, or a malformed count (`12x`, `0 `,
+ * frames, and at the end of an octet-counted frame (rsyslog counts its template's LF in), are
+ * skipped. A frame that starts with a control byte, or a malformed count (`12x`, `0 `,
  * 11+ digits), is garbage: the caller closes the connection. Memory per connection is bounded: a
  * message longer than `maxMessageBytes` is cut there (counted in `truncated`) and the rest of it
  * is skipped without being buffered.
@@ -84,7 +85,10 @@ export class TcpFramer {
           this.keep(buf, p);
           return null;
         }
-        out.push(buf.toString('utf8', start, start + take));
+        // rsyslog's RFC 5424 templates end in LF, counted in the frame: trailing LF/CR/NUL dropped.
+        let end = start + take;
+        if (take === len) while (end > start && (buf[end - 1] === LF || buf[end - 1] === CR || buf[end - 1] === 0)) end--;
+        out.push(buf.toString('utf8', start, end));
         p = start + take;
         if (len > max) {
           this.truncated++;

@@ -1,10 +1,13 @@
 /**
- * @module topology/pipeline-view
- * What the rest of the service reads of a running pipeline — counters and errors — whether the
- * engine runs on this thread (`Engine`) or in worker threads (`EngineThread`).
+ * @module core/engine
+ * The engine's seams (contracts only, no I/O): what the engine needs from the store
+ * (`EngineStore`), and what the rest of the service reads of a running pipeline (`PipelineView`),
+ * whichever host runs it — this thread (`Engine`) or worker threads (`EngineThread`).
  */
-import type { ComponentError } from '../core/component.js';
-import type { StreamDetector } from '../core/detector.js';
+import type { ComponentError } from './component.js';
+import type { StreamDetector } from './detector.js';
+import type { Anomaly } from './event.js';
+import type { Snapshot } from './parser.js';
 
 export interface EngineStats {
   batches: number;
@@ -42,4 +45,25 @@ export interface PipelineView {
   refresh(): Promise<void>;
   /** The detectors, or stand-ins that forward to them, for feedback's `learn`. */
   learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[];
+}
+
+/** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */
+export interface TemplateDelta {
+  source: string;
+  templateId: number;
+  template: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Parameters of one example event; the first example stored is kept. */
+  exampleParams?: string[];
+}
+
+/** What the engine needs from the store (the SQLite store implements it; tests use a memory one). */
+export interface EngineStore {
+  loadParserState(source: string): Snapshot | undefined;
+  saveParserState(source: string, snapshot: Snapshot): void;
+  upsertTemplates(rows: readonly TemplateDelta[]): void;
+  /** Stores anomalies not stored before (same id = same anomaly) and returns those it stored. */
+  insertAnomalies(batch: readonly Anomaly[]): Anomaly[];
 }

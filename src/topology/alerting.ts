@@ -1,5 +1,5 @@
 /**
- * @module alerts/build
+ * @module topology/alerting
  * Configuration → alerting stage: the sinks from the registry (`sinks:`), the policy (`alerts:`),
  * and the store the engine writes through so that alerts are queued in the anomalies' transaction.
  */
@@ -9,10 +9,10 @@ import { SINKS, type SinkType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { DeliveryConfig } from '../sinks/shared/delivery.js';
 import type { Store } from '../store/index.js';
-import type { EngineStore } from '../topology/ports.js';
-import { Alerting, type AlertingDeps } from './alerting.js';
+import type { EngineStore } from '../core/engine.js';
+import { Alerting, type AlertingDeps } from '../alerts/alerting.js';
 
-export type { Alerting } from './alerting.js';
+export type { Alerting } from '../alerts/alerting.js';
 
 /** Builds every configured sink (not started). */
 export function buildAlerting(config: Pick<ServeConfig, 'alerts' | 'sinks'>, deps: AlertingDeps, ctx: (id: string) => ComponentContext): Alerting {

@@ -1,22 +1,35 @@
 /**
- * @module detectors/model/count-features
- * Count windows → feature vectors for the streaming model detector. Columns: one per template of
+ * @module features/count-features
+ * Count windows → feature vectors for the streaming model detector (`serve`; the windows are counted
+ * by detectors/model/windows.ts). Columns: one per template of
  * the vocabulary (the `max_vocabulary` templates present in most reservoir windows), one shared
  * unknown-template column, then log event count, distinct templates, distinct unknown templates,
  * error share and warn share. Template counts are log1p'd; every column is standardised with the
  * training mean and deviation. Raw (unlogged) means and deviations are kept for explanations
  * ("seen 340 times, about 2 expected"). Everything learned serialises to JSON with the model.
  *
- * Unlike features/vectorize.ts (which takes the ordered event list of a session), this works from
+ * Unlike vectorize.ts (which takes the ordered event list of a session), this works from
  * counters, so a window of a million events costs as much as one of ten.
  *
  * @example
  * const f = CountFeatures.fit(reservoir.items, 300);
  * const X = f.transform([closed.counts]); // Matrix with one row
  */
-import { AnomalogError } from '../../core/errors.js';
-import type { Matrix } from '../../core/model.js';
-import type { ClosedCounts } from './windows.js';
+import { AnomalogError } from '../core/errors.js';
+import type { Matrix } from '../core/model.js';
+
+/** A closed window: what the reservoir keeps and the model scores. */
+export interface ClosedCounts {
+  key: string;
+  start: number;
+  end: number;
+  /** Template ids (ascending) and their counts. */
+  ids: number[];
+  counts: number[];
+  events: number;
+  errors: number;
+  warns: number;
+}
 
 export interface CountFeaturesJSON {
   version: 1;

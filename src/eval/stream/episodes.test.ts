@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseLineLabelled } from './datasets.js';
+import { type LabelledLine, segmentEpisodes } from './episodes.js';
+
+const HOUR = 3_600_000;
+const line = (n: number, ts: number, label: string | null, source = 's'): LabelledLine => ({ source, text: `t${n}`, line: n, ts, label });
+
+describe('segmentEpisodes', () => {
+  it('joins alert lines of one category with gaps up to one hour, per category, and marks the first of each', () => {
+    const eps = segmentEpisodes([
+      line(1, 0, 'A'),
+      line(2, 10, null),
+      line(3, HOUR, 'A'), // gap of exactly 1 h: same episode
+      line(4, HOUR + 5, 'B'), // another category interleaved
+      line(5, 2 * HOUR + 1, 'A'), // 1 h + 1 ms after the last A: a new episode
+      line(6, 2 * HOUR + 2, 'B'), // 1 h − 3 ms after the last B: same episode
+    ]);
+    expect(eps.map((e) => [e.category, e.start, e.end, e.first, e.lines])).toEqual([
+      ['A', 0, HOUR, true, [1, 3]],
+      ['B', HOUR + 5, 2 * HOUR + 2, true, [4, 6]],
+      ['A', 2 * HOUR + 1, 2 * HOUR + 1, false, [5]],
+    ]);
+    expect(eps.map((e) => e.index)).toEqual([0, 1, 2]);
+  });
+
+  it('keeps sources apart', () => {
+    const eps = segmentEpisodes([line(1, 0, 'A', 'x'), line(1, 1, 'A', 'y')]);
+    expect(eps).toHaveLength(2);
+    expect(eps.every((e) => e.first)).toBe(true);
+  });
+
+  it('finds the episodes the check finds on a cut of BGL_2k (computed with its Python code)', () => {
+    const text = readFileSync(fileURLToPath(new URL('../../../test/fixtures/eval-stream/BGL_2k.head400.log', import.meta.url)), 'utf8');
+    const eps = segmentEpisodes(parseLineLabelled(text, 'bgl'));
+    expect(eps.map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]])).toEqual([
+      ['APPREAD', 1117869872000, 1117869876000, true, 2, 9],
+      ['KERNDTLB', 1118536327000, 1118557583000, true, 60, 104],
+      ['KERNSTOR', 1118709403000, 1118709851000, true, 8, 166],
+      ['KERNSTOR', 1118765205000, 1118769444000, false, 22, 186],
+      ['APPREAD', 1118958902000, 1118958902000, false, 1, 346],
+      ['APPCHILD', 1119319455000, 1119319455000, true, 1, 363],
+    ]);
+  });
+});

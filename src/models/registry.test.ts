@@ -1,0 +1,25 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ensembleConfigSchema } from './ensemble/index.js';
+import { MODEL_KINDS, MODELS } from './registry.js';
+import { BASE_KINDS, MODEL_KINDS as DETECTOR_KINDS } from '../detectors/model/models.js';
+import { modelDetectorConfigSchema } from '../detectors/model/config.js';
+
+describe('model registry (models/registry.ts)', () => {
+  it('has one entry per model folder, keyed by the kind its definition declares', () => {
+    const folders = readdirSync(new URL('.', import.meta.url), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !['threshold', 'ensemble'].includes(d.name))
+      .map((d) => d.name);
+    expect(Object.keys(MODELS)).toHaveLength(folders.length);
+    for (const [kind, def] of Object.entries(MODELS)) expect(def.kind).toBe(kind);
+  });
+
+  it('is where every list of kinds comes from, in its order', () => {
+    expect(MODEL_KINDS).toEqual(['if', 'pca', 'ae', 'ocsvm']);
+    expect(BASE_KINDS).toEqual(MODEL_KINDS);
+    expect(DETECTOR_KINDS).toEqual([...MODEL_KINDS, 'ensemble']);
+    expect(ensembleConfigSchema.parse({}).members).toEqual(MODEL_KINDS);
+    for (const kind of DETECTOR_KINDS) expect(modelDetectorConfigSchema.parse({ model: kind }).model).toBe(kind);
+    expect(() => modelDetectorConfigSchema.parse({ model: 'nope' })).toThrow();
+  });
+});

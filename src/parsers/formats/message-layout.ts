@@ -1,0 +1,96 @@
+/**
+ * @module parsers/formats/message-layout
+ * Layout inference on the message of structured records (syslog, JSON, logfmt — OTLP and Loki
+ * bodies arrive as these): relays put whole raw lines there (`Dec 10 06:55:46 LabSZ sshd[24200]:
+ * …` inside an RFC 5424 message), whose own header would otherwise start every template and feed
+ * the clock's seconds to the params detector.
+ *
+ * The layout is inferred from the first messages as they come — on 1, 2, 4, … 64 of them, since
+ * a source that emits records cannot hold them back; a header must show a time, a level or a
+ * leading bracketed field ({@link inferLayout}), so short samples do not invent one. After 64 the
+ * layout is kept; when most of the last 256 messages stop fitting it is dropped and learned again
+ * (counted in `changes`); while there is none, learning restarts every 1024 messages. A message
+ * that fits loses its header; the record keeps its own time, and takes the header's level when it
+ * has none.
+ */
+import type { LogRecord } from '../../core/event.js';
+import { HeaderPatternFormat } from './header-pattern.js';
+import { inferLayout } from './infer-layout.js';
+
+const LEARN = 64;
+const CHECK_EVERY = 256;
+const RETRY_EVERY = 1024;
+
+export class MessageLayout {
+  private header: HeaderPatternFormat | null = null;
+  /** Messages collected while learning (null: not learning). */
+  private sample: string[] | null = [];
+  private seen = 0;
+  private misfits = 0;
+  private checked = 0;
+  /** Layouts dropped or replaced after learning. */
+  changes = 0;
+
+  /** The layout in use, if any. */
+  get layout(): string | null {
+    return this.header === null ? null : this.header.layoutText;
+  }
+
+  /** Restores a layout (from parser state): no learning. */
+  set(layout: string | null): void {
+    this.header = layout === null ? null : new HeaderPatternFormat(layout);
+    this.sample = null;
+  }
+
+  apply(rec: LogRecord): LogRecord {
+    const msg = rec.message;
+    this.seen++;
+    const sample = this.sample;
+    if (sample !== null) this.learn(sample, msg);
+    else if (this.header === null && this.seen % RETRY_EVERY === 0) this.sample = [];
+    const h = this.header;
+    if (h === null) return rec;
+    const before = h.stats.unmatched;
+    const r = h.extract(msg, rec.line ?? 0, rec.ts, rec.source);
+    if (++this.checked % CHECK_EVERY === 0) this.check();
+    if (h.stats.unmatched !== before) {
+      this.misfits++;
+      return rec;
+    }
+    return {
+      ts: rec.ts,
+      source: rec.source,
+      level: rec.level ?? r.level,
+      message: r.message,
+      fields: rec.fields,
+      raw: rec.raw,
+      cursor: rec.cursor,
+      line: rec.line,
+      tsFromArrival: rec.tsFromArrival,
+    };
+  }
+
+  private learn(sample: string[], msg: string): void {
+    const nl = msg.indexOf('\n');
+    sample.push(nl === -1 ? msg : msg.slice(0, nl));
+    const n = sample.length;
+    if ((n & (n - 1)) !== 0 && n !== LEARN) return;
+    const before = this.layout;
+    const to = inferLayout(sample)?.layout ?? null;
+    if (to !== before) this.header = to === null ? null : new HeaderPatternFormat(to);
+    if (n >= LEARN) {
+      this.sample = null;
+      if (this.seen > LEARN && to !== null) this.changes++;
+    }
+  }
+
+  private check(): void {
+    const misfits = this.misfits;
+    this.misfits = 0;
+    if (misfits <= CHECK_EVERY / 2) return;
+    // Most messages stopped fitting: forget the layout and learn again.
+    this.header = null;
+    this.sample = [];
+    this.changes++;
+  }
+}

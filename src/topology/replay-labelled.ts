@@ -1,0 +1,117 @@
+/**
+ * @module topology/replay-labelled
+ * One replay of labelled lines (labels already stripped) through the pipeline `serve` runs
+ * (topology/replay.ts), recording what was stored and what each line was mined to — optionally with
+ * a simulated operator who answers each stored anomaly through the feedback service (the code path
+ * of the API's feedback route) once `delayMs` of event time has passed since it. `eval stream
+ * --feedback simulated` and `bench:feedback` both replay through here.
+ * @example
+ * const run = await replayLabelled({ lines, operator: { delayMs: 3_600_000, verdict: (a) => (isInEpisode(a) ? 'real' : 'noise') } });
+ */
+import { validate } from '../config/load.js';
+import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
+import { ManualClock } from '../core/clock.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
+import type { LabelledRun, MinedLine, Operator } from '../eval/stream/port.js';
+import type { MinedLines } from '../eval/stream/score.js';
+import { openStore } from '../store/index.js';
+import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from './replay.js';
+
+export type { LabelledRun, MinedLine, Operator } from '../eval/stream/port.js';
+
+export interface ReplayLabelledOptions {
+  lines: readonly ReplayLine[];
+  /** Serve configuration (default: zero config). */
+  config?: ServeConfig;
+  /** Record format for every source (default: the configuration's, else auto-detect). */
+  format?: string;
+  operator?: Operator;
+  /** Lines per batch, each followed by a tick at event time (default: `anomalog replay`'s). */
+  chunkLines?: number;
+  /** Called after every batch with the lines done so far (progress). */
+  onProgress?: (done: number) => void;
+}
+
+/** Index of mined lines by source and line number. */
+class MinedIndex implements MinedLines {
+  private readonly bySource = new Map<string, Map<number, MinedLine>>();
+  add(e: LogEvent): MinedLine {
+    const m: MinedLine = { source: e.source, line: e.line ?? 0, ts: e.ts, templateId: e.templateId };
+    let s = this.bySource.get(e.source);
+    if (!s) this.bySource.set(e.source, (s = new Map()));
+    s.set(m.line, m);
+    return m;
+  }
+  get(source: string, line: number): MinedLine | undefined {
+    return this.bySource.get(source)?.get(line);
+  }
+}
+
+export async function replayLabelled(o: ReplayLabelledOptions): Promise<LabelledRun> {
+  const started = performance.now();
+  const config = o.config ?? validate({}, serveConfigSchema);
+  const clock = new ManualClock(0);
+  const store = openStore(':memory:', { clock });
+  const anomalies: Anomaly[] = [];
+  const events: MinedLine[] = [];
+  const mined = new MinedIndex();
+  const answers = { real: 0, noise: 0 };
+  /** Stored anomalies waiting for the operator, oldest ts first (they are stored roughly in ts order). */
+  let waiting: Anomaly[] = [];
+  const answerDue = () => {
+    const op = o.operator;
+    if (!op || waiting.length === 0) return;
+    const now = Math.max(clock.now(), replay.eventTime);
+    const later: Anomaly[] = [];
+    for (const a of waiting) {
+      if (a.ts + op.delayMs > now) {
+        later.push(a);
+        continue;
+      }
+      const v = op.verdict(a, mined);
+      if (v === undefined) continue;
+      answers[v]++;
+      op.onAnswer?.(a, v, now);
+      replay.feedback.service.give(a.id, { verdict: v, user: 'eval' });
+    }
+    waiting = later;
+  };
+  const replay = createReplay({
+    config,
+    store,
+    clock,
+    format: o.format,
+    onEvents: (batch) => {
+      for (const e of batch) events.push(mined.add(e));
+    },
+    onAnomalies: (stored) => {
+      for (const a of stored) anomalies.push(a);
+      if (o.operator) {
+        waiting.push(...stored);
+        answerDue();
+      }
+    },
+  });
+  const chunk = o.chunkLines ?? REPLAY_TICK_LINES;
+  try {
+    for (let i = 0; i < o.lines.length; i += chunk) {
+      await replay.step(o.lines.slice(i, i + chunk));
+      answerDue();
+      o.onProgress?.(Math.min(o.lines.length, i + chunk));
+    }
+    replay.finish();
+  } finally {
+    store.close();
+  }
+  const stats = replay.feedback.policy.stats;
+  return {
+    anomalies,
+    events,
+    mined,
+    detectors: replay.detectors.map((d) => d.kind),
+    answers,
+    suppressed: stats.suppressed,
+    suppressedByKind: stats.suppressedByKind,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

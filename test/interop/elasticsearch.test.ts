@@ -1,0 +1,65 @@
+/**
+ * Elasticsearch's official Node.js client 8.x (its product check, `info()`, and the bulk helper),
+ * used as its documentation shows, against `anomalog serve` with one `http` source.
+ */
+import { Client } from '@elastic/elasticsearch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type IngestService, startIngestService } from '../harness/ingest-service.js';
+
+const TOKEN = 'es-interop-token';
+let svc: IngestService;
+let client: Client;
+beforeAll(async () => {
+  svc = await startIngestService([{ type: 'http', token: TOKEN }]);
+  client = new Client({ node: svc.url, auth: { bearer: TOKEN } });
+});
+afterAll(async () => {
+  await client?.close();
+  await svc?.stop();
+});
+
+const BASE = Date.parse('2026-11-21T08:00:00.000Z');
+const doc = (i: number) => ({
+  '@timestamp': new Date(BASE + i * 1000).toISOString(),
+  'log.level': i % 5 === 0 ? 'warn' : 'info',
+  message: i % 5 === 0 ? `cache ${i} evicted after ${i * 3} ms` : `request ${i} served in ${i * 2} ms`,
+  'http.method': 'GET',
+});
+
+describe('Elasticsearch client 8.x', () => {
+  it('accepts the cluster (product header, version 8.19.0)', async () => {
+    const info = await client.info();
+    expect(info.version.number).toBe('8.19.0');
+  });
+
+  it('bulk helper: every document arrives as http:<index> with its level, @timestamp, message and fields', async () => {
+    const n = 50;
+    const dropped: unknown[] = [];
+    const result = await client.helpers.bulk({
+      datasource: Array.from({ length: n }, (_, i) => doc(i)),
+      onDocument: () => ({ index: { _index: 'app-logs' } }),
+      onDrop: (d) => void dropped.push(d),
+      flushBytes: 2000,
+    });
+    expect(dropped).toEqual([]);
+    expect(result).toMatchObject({ total: n, failed: 0, retry: 0, successful: n, aborted: false });
+    const got = await svc.waitFor('http:app-logs', n);
+    expect(got).toHaveLength(n);
+    const byTs = new Map(got.map((e) => [e.ts, e]));
+    for (let i = 0; i < n; i++) {
+      const d = doc(i);
+      expect(byTs.get(BASE + i * 1000), `document ${i}`).toMatchObject({ level: d['log.level'], message: d.message, fields: { 'http.method': 'GET' } });
+    }
+  });
+
+  it('bulk API with PUT (as Elasticsearch takes it) and create actions', async () => {
+    const body = await client.transport.request<{ errors: boolean; items: unknown[] }>({
+      method: 'PUT',
+      path: '/audit/_bulk',
+      bulkBody: [{ create: {} }, doc(1000), { create: { _index: 'audit' } }, doc(1001)],
+    });
+    expect(body).toMatchObject({ errors: false, items: [{ create: { status: 201 } }, { create: { status: 201 } }] });
+    const got = await svc.waitFor('http:audit', 2);
+    expect(got.map((e) => e.ts).sort()).toEqual([BASE + 1_000_000, BASE + 1_001_000]);
+  });
+});
