@@ -7,9 +7,11 @@ import { z } from 'zod';
 export const noveltyConfigSchema = z
   .object({
     /**
-     * Optional fixed floor: events per source before anything can be new. 0 by default — the source's
-     * measured discovery rate decides when its vocabulary has settled (a source still producing new
-     * message types makes one more little news).
+     * A fixed warm-up instead of the measured surprise: with N > 0, every message type first seen by
+     * a source after its first N events is reported (no surprise threshold, no groups, no fleet
+     * knowledge — the behaviour before 0.27). 0 (default): the source's measured discovery rate
+     * decides when its vocabulary has settled, and a source still producing new message types makes
+     * one more little news.
      */
     warmup_events: z.number().int().min(0).default(0),
     /**

@@ -171,13 +171,6 @@ export class NoveltyDetector implements StreamDetector {
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
-    // --- issue 13 (parser side, minimal): a never-seen message absorbed into a known template. ---
-    if (e.novel !== undefined && warm && !this.isLearned(source, tid)) {
-      t.count = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events) + 1;
-      t.at = idx;
-      return this.novelAnomaly(e, source, s, tid, e.novel);
-    }
-    // --- end issue 13 ---
     const prior = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events);
     t.count = prior + 1;
     t.at = idx;
@@ -185,7 +178,7 @@ export class NoveltyDetector implements StreamDetector {
     if (novel && typeof novel === 'object' && Array.isArray(novel.words)) {
       const words = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64)).join(' ');
       const key = `${tid}\u0000${words}`;
-      if (!s.messages.has(key)) {
+      if (cfg.warmup_events === 0 && !s.messages.has(key)) {
         s.messages.set(key, true);
         if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
         return this.firstSeen(e, source, s, tid, this.fleetKey(e, words), 'message');
@@ -235,7 +228,7 @@ export class NoveltyDetector implements StreamDetector {
       this.fleet.delete(key);
       this.fleet.set(key, Math.min((known ?? 0) + 1, 1e9));
       if (this.fleet.size > cfg.max_fleet_templates) this.fleet.delete(this.fleet.keys().next().value as string);
-      if (known !== undefined) {
+      if (known !== undefined && cfg.warmup_events === 0) {
         s.fromFleet++;
         this.learnEvent(s, -1);
         return undefined;
@@ -243,11 +236,16 @@ export class NoveltyDetector implements StreamDetector {
     }
     s.own++;
     this.learnEvent(s, rank);
+    if (cfg.warmup_events > 0) {
+      // A fixed warm-up (the behaviour before surprise): every type first seen after it is news.
+      if (s.events <= cfg.warmup_events || this.isLearned(source, tid)) return undefined;
+      return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[Math.max(1, CLASS_RANK[levelClass(e.level)])], cfg.min_surprise_bits, Number.POSITIVE_INFINITY, cls);
+    }
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
     const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
     s.groupAt = ts;
     if (!inGroup) s.groupRank = -1;
-    if (s.events <= cfg.warmup_events || this.isLearned(source, tid)) return undefined;
+    if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     const score = bits + CLASS_BITS[cls];
     if (score < cfg.min_surprise_bits) return undefined;
@@ -274,7 +272,7 @@ export class NoveltyDetector implements StreamDetector {
     } else title = `Rare message type on ${source}: '${clip(template)}' seen about ${Math.round(prior)} times in the last ${this.config.rare_half_life_events} events${lvl}.`;
     const feature = what === 'new' ? 'new_template' : what === 'message' ? 'new_message' : 'rare_template';
     return {
-      id: anomalyId('novelty', source, `${tid}:${what}`, bucket),
+      id: anomalyId('novelty', source, what === 'message' ? `${tid}:message:${(e.novel?.words ?? []).join(' ')}` : `${tid}:${what}`, bucket),
       ts,
       source,
       detector: 'novelty',
@@ -286,16 +284,6 @@ export class NoveltyDetector implements StreamDetector {
       window: { start: bucket * bucketMs, end: (bucket + 1) * bucketMs },
       templateId: tid,
     };
-  }
-
-  /** Issue 13: `event.novel` reported as first time seen (one id per source, template and words). */
-  private novelAnomaly(e: LogEvent, source: string, s: SourceState, tid: number, novel: NonNullable<LogEvent['novel']>): Anomaly {
-    const a = this.anomaly(e, source, s, tid, 'new', 0);
-    const words = novel.words.join(' ');
-    a.id = anomalyId('novelty', source, `${tid}:novel:${words}`, 0);
-    a.title = `First time seen on ${source}: '${clip(e.message)}' (${novel.kind === 'generalised' ? 'new words' : 'new value'} '${clip(words)}' in '${clip(a.explanation[0]?.template ?? '')}').`;
-    a.explanation = [{ feature: 'new_template', templateId: tid, template: e.template, observed: 1, expected: 0, contribution: a.score }];
-    return a;
   }
 
   snapshot(): Snapshot {
