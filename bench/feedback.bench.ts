@@ -4,9 +4,9 @@
  * nobody looked at while developing it. Each dataset is a Loghub log with one label per line (first
  * token: `-` = normal, anything else = an alert category; the token is stripped before the line
  * enters anomalog) parsed with its Loghub header layout (../shared/datasets/loghub/settings.json minus
- * `<Label>`). It is replayed in event-time order through the real-time engine (src/topology/engine.ts)
- * with the detector set `anomalog serve` runs by default (`validate({}, serveConfigSchema).detectors`:
- * novelty, rate, params and model — the model detector with `train_in: 'inline'` so that training is
+ * `<Label>`). It is replayed in event-time order through the pipeline `serve` runs, as `eval stream`
+ * replays (src/topology/replay-labelled.ts, one implementation for both), with the detector set
+ * `anomalog serve` runs by default (`validate({}, serveConfigSchema).detectors`: novelty, rate, params and model — the model detector with `train_in: 'inline'` so that training is
  * part of the replay and the run is deterministic; `--no-model` leaves it out), once per run:
  *
  *  - without feedback;
@@ -43,17 +43,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { processEnv, validate } from '../src/config/load.js';
-import { buildDetectors } from '../src/config/registry.js';
 import { serveConfigSchema } from '../src/config/schema.js';
-import { ManualClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/component.js';
-import type { StreamDetector } from '../src/core/detector.js';
-import type { Anomaly, LogEvent } from '../src/core/event.js';
-import type { RawRecord, Source } from '../src/core/source.js';
+import type { Anomaly } from '../src/core/event.js';
 import { BGL_LAYOUT } from '../src/eval/bgl-eval.js';
-import { createFeedback, feedbackConfigSchema } from '../src/feedback/index.js';
-import { openStore, type Store } from '../src/store/index.js';
-import { Engine } from '../src/topology/engine.js';
+import { feedbackConfigSchema } from '../src/feedback/index.js';
+import { type MinedLine, replayLabelled } from '../src/topology/replay-labelled.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt?: string): string | undefined => {
@@ -161,11 +155,11 @@ class Truth {
   readonly byTemplate = new Map<number, number[]>();
   constructor(
     readonly source: string,
-    events: readonly LogEvent[],
+    events: readonly MinedLine[],
     alertByLine: Map<number, boolean>,
   ) {
     for (const e of events) {
-      if (!alertByLine.get(e.line ?? -1)) continue;
+      if (!alertByLine.get(e.line)) continue;
       this.all.push(e.ts);
       let t = this.byTemplate.get(e.templateId);
       if (!t) this.byTemplate.set(e.templateId, (t = []));
@@ -198,72 +192,37 @@ function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
-/** The detectors `anomalog serve` builds by default, as topology/build.ts builds them (model: inline training). */
-function defaultDetectors(store: Store, clock: ManualClock, signal: AbortSignal): StreamDetector[] {
-  const config = validate({}, serveConfigSchema).detectors;
-  // The model detector trains inline (inside `tick`, at event time): the replay is deterministic.
-  const section = { ...config, model: { ...config.model, enabled: config.model.enabled && withModel, train_in: 'inline' } };
-  return buildDetectors(section, (type) => ({ id: type, logger: silentLogger, clock, signal, checkpoints: store.checkpoints, models: store }));
-}
-
 interface RunResult {
   anomalies: Anomaly[];
-  events: LogEvent[];
+  events: MinedLine[];
   detectors: string[];
   feedback: { real: number; noise: number };
   suppressed: number;
   suppressedByKind: number;
 }
 
-/** One replay through the engine; with `truth` and `cut`, feedback is given on anomalies before the cut. */
+/**
+ * One replay through the pipeline `serve` runs (topology/replay-labelled.ts, shared with `eval
+ * stream`); with `truth` and `cut`, an operator answers every anomaly before the cut at once.
+ */
 async function replay(ds: Dataset, lines: Line[], withFeedback: { truth: Truth; cut: number } | undefined): Promise<RunResult> {
-  const clock = new ManualClock(0);
-  const store = openStore(':memory:', { clock });
-  const abort = new AbortController();
-  const detectors = defaultDetectors(store, clock, abort.signal);
-  const fb = withFeedback ? createFeedback({ store, clock, detectors, config: feedbackConfig }) : undefined;
-  const anomalies: Anomaly[] = [];
-  const events: LogEvent[] = [];
-  const given = { real: 0, noise: 0 };
-  let eventTime = 0;
-  const engine = new Engine({
-    sources: [],
-    detectors,
-    store,
-    clock,
-    detectorSaveMs: Number.MAX_SAFE_INTEGER,
-    parserOptions: () => ({ format: ds.layout, multiline: false }),
-    onEvents: (batch) => {
-      for (const e of batch) {
-        events.push(e);
-        if (e.ts > eventTime) eventTime = e.ts;
-      }
-    },
-    filterAnomalies: fb ? (a) => fb.policy.apply(a) : undefined,
-    onAnomalies: (stored) => {
-      for (const a of stored) {
-        anomalies.push(a);
-        if (!fb || !withFeedback || a.ts >= withFeedback.cut) continue;
-        const verdict = withFeedback.truth.hits(a).length > 0 ? 'real' : 'noise';
-        given[verdict]++;
+  const config = validate({}, serveConfigSchema);
+  // The model detector trains inline (replayLabelled sees to it); `--no-model` leaves it out.
+  const section = { ...config.detectors, model: { ...config.detectors.model, enabled: config.detectors.model.enabled && withModel } };
+  const run = await replayLabelled({
+    lines: lines.map((l) => ({ source: ds.name, text: l.text, line: l.line })),
+    config: { ...config, detectors: section, feedback: feedbackConfig },
+    format: ds.layout,
+    chunkLines: 200,
+    operator: withFeedback && {
+      delayMs: 0,
+      verdict: (a) => (a.ts >= withFeedback.cut ? undefined : withFeedback.truth.hits(a).length > 0 ? 'real' : 'noise'),
+      onAnswer: (a, verdict) => {
         if (args.includes('--verbose')) console.error(`${ds.name}\t${verdict}\t${a.detector}/${a.explanation[0]?.feature}\t${a.templateId}\t${a.title.slice(0, 100)}`);
-        fb.service.give(a.id, { verdict, user: 'bench' });
-      }
+      },
     },
   });
-  const source: Source = { id: ds.name, run: async () => {}, ack: () => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
-  for (let i = 0; i < lines.length; i += 200) {
-    const records: RawRecord[] = lines.slice(i, i + 200).map((l) => ({ source: ds.name, text: l.text, line: l.line, arrivalTs: l.sec * 1000 }));
-    await engine.process(source, { records });
-    clock.set(Math.max(clock.now(), eventTime));
-    engine.tick();
-  }
-  clock.set(eventTime + HOUR);
-  engine.tick();
-  abort.abort();
-  store.close();
-  const stats = fb?.policy.stats;
-  return { anomalies, events, detectors: detectors.map((d) => d.kind), feedback: given, suppressed: stats?.suppressed ?? 0, suppressedByKind: stats?.suppressedByKind ?? 0 };
+  return { anomalies: run.anomalies, events: run.events, detectors: run.detectors, feedback: run.answers, suppressed: run.suppressed, suppressedByKind: run.suppressedByKind };
 }
 
 interface Scores {

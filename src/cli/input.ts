@@ -4,7 +4,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { AnomalogError } from '../core/errors.js';
-import { LineSplitter, type LineSplitterStats, type RawLine } from '../parsers/lines/index.js';
+// The module, not the folder's index (which also loads zod for the config schema).
+import { LineSplitter, type LineSplitterStats, type RawLine } from '../parsers/lines/line-splitter.js';
 
 export interface LineBatch {
   lines: RawLine[];

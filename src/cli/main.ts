@@ -7,7 +7,8 @@ import { AnomalogError, isAnomalogError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them without `argv`; see commands.ts). */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('anomalog')
@@ -17,14 +18,14 @@ export function buildProgram(): Command {
     // Commander's own usage errors in the shape of ours: one line, the stable code in brackets.
     .configureOutput({ outputError: (str, write) => write(`anomalog: ${str.replace(/^error: /, '').trimEnd()} [ANOMALOG_ERR_CLI_USAGE]\n`) })
     .exitOverride();
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. Errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {

@@ -76,8 +76,11 @@ export interface ParseRunResult {
   lines: LineSplitterStats | null;
 }
 
-/** Streams FILE through a parser, handing each batch of events to `onEvents`. */
-export async function runParser(file: string, opts: ParseCliOptions, onEvents: (events: LogEvent[]) => void, clock: Clock = systemClock): Promise<ParseRunResult> {
+/**
+ * Streams FILE through a parser, handing each batch of events to `onEvents`. With `onEvents` null
+ * no event is built at all (the caller needs only the miner's templates: `anomalog templates`).
+ */
+export async function runParser(file: string, opts: ParseCliOptions, onEvents: ((events: LogEvent[]) => void) | null, clock: Clock = systemClock): Promise<ParseRunResult> {
   const parser = new LogParser({
     source: opts.source ?? (file === '-' ? 'stdin' : file),
     format: opts.format,
@@ -93,13 +96,19 @@ export async function runParser(file: string, opts: ParseCliOptions, onEvents: (
   let lineStats: LineSplitterStats | null = null;
   let count = 0;
   for await (const batch of readLineBatches(file, { maxLineBytes: opts.maxLineBytes, onEnd: (s) => (lineStats = s) })) {
-    const events = parser.pushLines(batch.lines, clock.now(), mode);
-    if (events.length) onEvents(events);
+    if (onEvents === null) parser.feedLines(batch.lines, clock.now(), mode);
+    else {
+      const events = parser.pushLines(batch.lines, clock.now(), mode);
+      if (events.length) onEvents(events);
+    }
     count += batch.lines.length;
     progress.update(count, batch.bytes);
   }
-  const rest = parser.flush(clock.now(), mode);
-  if (rest.length) onEvents(rest);
+  if (onEvents === null) parser.feedEnd(clock.now(), mode);
+  else {
+    const rest = parser.flush(clock.now(), mode);
+    if (rest.length) onEvents(rest);
+  }
   progress.done();
   if (opts.state && !opts.matchOnly) writeFileSync(opts.state, JSON.stringify(parser.snapshot()));
   return { parser, lines: lineStats };

@@ -22,7 +22,8 @@ Examples:
   anomalog templates --format '<Date> <Time> <Level> <Component>: <Content>' Spark.log`,
   );
   cmd.action(async (file: string, opts: ParseCliOptions & { json?: boolean }) => {
-    const r = await runParser(file, opts, () => {});
+    // Only the miner's table is printed: no events are built (null), which halves the run time.
+    const r = await runParser(file, opts, null);
     const rows = r.parser.miner.templates();
     if (opts.json) {
       writeOut(rows.map((t) => JSON.stringify({ templateId: t.templateId, count: t.count, template: t.template })).join('\n') + (rows.length ? '\n' : ''));

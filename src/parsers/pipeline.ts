@@ -9,11 +9,16 @@
 import type { LogEvent, LogRecord } from '../core/event.js';
 import { AnomalogError } from '../core/errors.js';
 import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
-import { TemplateMiner, type MinerOptions } from './drain/index.js';
-import { createFormat, detectFormat, InferredFormat, inferLayout, type LayoutChange, MessageLayout } from './formats/index.js';
+// Modules, not the folders' index files: those also export the config schemas, which load zod
+// (about 100 modules, a sizeable share of the CLI's start-up) and the parser never needs them.
+import { TemplateMiner, type MinerOptions } from './drain/miner.js';
+import { createFormat, detectFormat } from './formats/detect.js';
+import { inferLayout } from './formats/infer-layout.js';
+import { InferredFormat, type LayoutChange } from './formats/inferred.js';
+import { MessageLayout } from './formats/message-layout.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
-import type { RawLine } from './lines/index.js';
-import { MultilineJoiner } from './multiline/index.js';
+import type { RawLine } from './lines/line-splitter.js';
+import { MultilineJoiner } from './multiline/multiline.js';
 
 export interface LogParserOptions {
   source?: string;
@@ -99,18 +104,29 @@ export class LogParser implements Parser {
 
   /** Parses numbered lines; events of a multi-line record come out when the record is complete. */
   pushLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
-    if (this.format === null) {
-      for (const l of lines) this.undetected.push(l);
-      if (this.undetected.length < this.detectSample) return [];
-      return this.detectAndDrain(arrivalTs, mode);
-    }
-    return this.process(lines, arrivalTs, mode, false);
+    const out: LogEvent[] = [];
+    this.run(lines, arrivalTs, mode, false, out);
+    return out;
   }
 
   /** Emits what is still buffered (end of input). */
   flush(arrivalTs: number, mode: MinerMode = 'learn'): LogEvent[] {
-    if (this.format === null) return this.detectAndDrain(arrivalTs, mode, true);
-    return this.process([], arrivalTs, mode, true);
+    const out: LogEvent[] = [];
+    this.run([], arrivalTs, mode, true, out);
+    return out;
+  }
+
+  /**
+   * `pushLines` for callers that need only the miner's state (`anomalog templates`): the same
+   * records are mined in the same order, but no event is built. Returns the number of records mined.
+   */
+  feedLines(lines: RawLine[], arrivalTs: number, mode: MinerMode = 'learn'): number {
+    return this.run(lines, arrivalTs, mode, false, null);
+  }
+
+  /** `flush` without events (see `feedLines`); returns the number of records mined. */
+  feedEnd(arrivalTs: number, mode: MinerMode = 'learn'): number {
+    return this.run([], arrivalTs, mode, true, null);
   }
 
   /** Parser contract: records already extracted by a source → events. */
@@ -153,18 +169,28 @@ export class LogParser implements Parser {
     this.joiner = multiline ? new MultilineJoiner({ isRecordStart: start }) : null;
   }
 
-  private detectAndDrain(arrivalTs: number, mode: MinerMode, end = false): LogEvent[] {
+  /** Lines in → records mined; events appended to `out`, or none built when `out` is null. */
+  private run(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
+    if (this.format === null) {
+      for (const l of lines) this.undetected.push(l);
+      if (!end && this.undetected.length < this.detectSample) return 0;
+      return this.detectAndDrain(arrivalTs, mode, end, out);
+    }
+    return this.process(lines, arrivalTs, mode, end, out);
+  }
+
+  private detectAndDrain(arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
     const sample: string[] = [];
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
     const spec = detectFormat(sample);
     // Plain text: infer the header layout from the same sample (none found: read as plain, retried while running).
-    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
+    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(recordStarts(this.undetected))?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
-    return this.process(lines, arrivalTs, mode, end);
+    return this.process(lines, arrivalTs, mode, end, out);
   }
 
-  private process(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean): LogEvent[] {
+  private process(lines: RawLine[], arrivalTs: number, mode: MinerMode, end: boolean, out: LogEvent[] | null): number {
     const format = this.format as RecordFormat;
     this.stats.lines += lines.length;
     let records: RawLine[] = lines;
@@ -173,9 +199,18 @@ export class LogParser implements Parser {
       records = joiner.push(lines);
       if (end) records = records.concat(joiner.flush());
     }
-    const out: LogEvent[] = [];
     const unmatchedBefore = format.stats.unmatched;
     const ml = this.messageLayout;
+    const mined = out === null ? this.mineMessages(format, ml, records, arrivalTs, mode) : this.mineEvents(format, ml, records, arrivalTs, mode, out);
+    this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
+    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
+    this.stats.events += mined;
+    return mined;
+  }
+
+  private mineEvents(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode, out: LogEvent[]): number {
+    const unmatchedBefore = format.stats.unmatched;
+    let mined = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       if (r.text.length === 0 || isBlank(r.text)) {
@@ -186,11 +221,36 @@ export class LogParser implements Parser {
       if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       out.push(this.mine(rec, mode));
+      mined++;
     }
-    this.stats.unmatched += format.stats.unmatched - unmatchedBefore;
-    this.stats.layoutChanges = this.textLayoutChanges + (ml?.changes ?? 0);
-    this.stats.events += out.length;
-    return out;
+    return mined;
+  }
+
+  /**
+   * The loop of `mineEvents` without records or events: only each record's message goes to the
+   * miner (the format's `message` when it has one, else `extract(…).message`), and the miner's
+   * result is dropped unread (so its params are never cut). Far less garbage per line.
+   */
+  private mineMessages(format: RecordFormat, ml: MessageLayout | null, records: RawLine[], arrivalTs: number, mode: MinerMode): number {
+    const unmatchedBefore = format.stats.unmatched;
+    const miner = this.miner;
+    let mined = 0;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const text = r.text;
+      if (text.length === 0 || isBlank(text)) {
+        this.stats.emptyLines++;
+        continue;
+      }
+      let message: string;
+      if (ml !== null) message = ml.apply(format.extract(text, r.line, arrivalTs, this.source)).message;
+      else if (format.message !== undefined) message = format.message(text, arrivalTs);
+      else message = format.extract(text, r.line, arrivalTs, this.source).message;
+      if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
+      miner.process(message, mode);
+      mined++;
+    }
+    return mined;
   }
 
   private mine(rec: LogRecord, mode: MinerMode): LogEvent {
@@ -215,6 +275,21 @@ export class LogParser implements Parser {
     if (m.novel !== undefined) ev.novel = m.novel;
     return ev;
   }
+}
+
+/**
+ * The first lines of the records the built-in multi-line rules make of `lines`: stack traces,
+ * `Caused by:` and a panic's lines are not header candidates.
+ */
+function recordStarts(lines: readonly RawLine[]): string[] {
+  const j = new MultilineJoiner({});
+  const out: string[] = [];
+  for (const r of j.push(lines).concat(j.flush())) {
+    if (r.text.length === 0) continue;
+    const nl = r.text.indexOf('\n');
+    out.push(nl === -1 ? r.text : r.text.slice(0, nl));
+  }
+  return out;
 }
 
 function isBlank(s: string): boolean {

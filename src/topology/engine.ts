@@ -306,7 +306,12 @@ export class Engine implements PipelineView {
       this.parsers.set(sourceId, st);
     } else {
       if (this.parsers.size >= (this.opts.maxSources ?? 1000)) this.evictOldestParser();
-      const parser = new LogParser({ ...this.opts.parserOptions(sourceId, owner), source: sourceId });
+      const parser = new LogParser({
+        ...this.opts.parserOptions(sourceId, owner),
+        source: sourceId,
+        // An inferred layout that stopped fitting (a new header after a deploy) is revised: say so.
+        onLayoutChange: (c) => this.logger.warn('The log layout of a source changed; parsing follows it.', { source: c.source, from: c.from, to: c.to, line: c.line }),
+      });
       const saved = this.opts.store.loadParserState(sourceId);
       if (saved !== undefined) parser.restore(saved);
       st = { parser, owner, lastInput: this.opts.clock.now() };

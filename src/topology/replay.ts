@@ -78,7 +78,7 @@ export function createReplay(o: ReplayOptions): Replay {
   const stop = new AbortController();
   // A backtest must give the same answer twice: models train inside `tick` at event time.
   const section = { ...config.detectors, model: { ...config.detectors.model, train_in: 'inline' as const } };
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger: silentLogger,
     clock,

@@ -29,20 +29,24 @@ export function formatStreamReport(results: readonly StreamEvalResult[], header:
   out.push('|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     out.push(summaryRow(r, r.score));
-    if (r.strict) out.push(summaryRow(r, r.strict, `${r.dataset} (strict)`));
+    // The strict rule only differs where there is an episode to name.
+    if (r.strict && r.score.episodes.total > 0) out.push(summaryRow(r, r.strict, `${r.dataset} (strict)`));
   }
   for (const r of results) {
     out.push('', `### ${r.dataset}`, '');
     out.push(
-      `${r.lines} lines (${r.alertLines} alert lines, ${r.score.episodes.total} episodes in ${r.categories} categories), ${r.spanHours.toFixed(1)} h of log time; ` +
+      `${r.lines} lines (${r.alertLines} alert lines, ${r.score.episodes.total} episodes in ${r.categories} ${r.categories === 1 ? 'category' : 'categories'}), ${r.spanHours.toFixed(1)} h of log time; ` +
         `detectors ${r.detectors.join(', ')}; ${r.seconds.toFixed(1)} s.` +
         (r.tsMismatches > 0 ? ` ${r.tsMismatches} lines were dated differently by the pipeline than by the label file.` : ''),
     );
     const fb = r.feedback;
     if (fb.mode === 'simulated') out.push(`Simulated operator (answers ${formatDuration(fb.delayMs ?? 0)} of log time after each anomaly): ${fb.answers?.real ?? 0} real, ${fb.answers?.noise ?? 0} noise; suppressed by the feedback policy ${fb.suppressed ?? 0} (${fb.suppressedByKind ?? 0} by the kind rule).`);
-    out.push('', '| detector | anomalies | hits | false alarms | per 1,000 normal lines | episodes | first of category |', '|---|---:|---:|---:|---:|---:|---:|');
+    const f = r.score.firsts.timeToDetect;
+    if (f) out.push(`Time to detect the first episode of a category: median ${formatDuration(f.medianMs)}, p90 ${formatDuration(f.p90Ms)}.`);
+    out.push('', '| detector | anomalies | hits | false alarms | per 1,000 normal lines | episodes | first of category | time to detect (median) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, d] of Object.entries(r.score.byDetector).sort()) {
-      out.push(`| ${name} | ${d.anomalies} | ${d.hits} | ${d.falseAlarms} | ${d.falseAlarmsPer1kNormal.toFixed(2)} | ${d.episodesDetected} | ${d.firstsDetected} |`);
+      const t = d.timeToDetectMedianMs === null ? 'n/a' : formatDuration(d.timeToDetectMedianMs);
+      out.push(`| ${name} | ${d.anomalies} | ${d.hits} | ${d.falseAlarms} | ${d.falseAlarmsPer1kNormal.toFixed(2)} | ${d.episodesDetected} | ${d.firstsDetected} | ${t} |`);
     }
     const kinds = Object.entries(r.score.falseAlarmsByKind).sort((a, b) => b[1] - a[1]);
     if (kinds.length > 0) out.push('', `False alarms by detector/kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}.`);

@@ -46,6 +46,11 @@ export class HeaderPatternFormat implements RecordFormat {
   private readonly bounds: Int32Array;
   /** Builds the `fields` object (header fields but Content) from the values. */
   private readonly makeFields: (values: readonly (string | undefined)[]) => Record<string, unknown>;
+  /**
+   * The layout is `<Content>` alone (message = the whole text, trimmed): it matches every text
+   * (the scanner would take all of it, the regex is `^([\s\S]*)$`), so no scan is run.
+   */
+  private readonly contentOnly: boolean;
 
   constructor(layout: string) {
     this.layout = compileLayout(layout);
@@ -60,10 +65,12 @@ export class HeaderPatternFormat implements RecordFormat {
     this.values = new Array<string | undefined>(names.length).fill(undefined);
     this.makeFields = fieldsFactory(names, content);
     this.bounds = new Int32Array(2 * names.length);
+    this.contentOnly = names.length === 1 && this.layout.regex.source === '^([\\s\\S]*)$';
   }
 
   /** A record starts with a line that matches the layout (checked without extracting fields). */
   isRecordStart(text: string): boolean {
+    if (this.contentOnly) return true;
     const s = trimmed(text);
     const { steps, regex } = this.layout;
     if (steps !== null && scanLayout(steps, s, this.bounds)) return true;
@@ -106,6 +113,21 @@ export class HeaderPatternFormat implements RecordFormat {
     };
   }
 
+  /** `extract(text, …).message` without the record (see RecordFormat.message). */
+  message(text: string): string {
+    if (this.contentOnly) {
+      // `<Content>` alone: every text matches, and the message is the text trimmed (as below).
+      this.stats.matched++;
+      return trimStart(trimmed(text));
+    }
+    if (!this.match(text) && !this.matchEmptyContent(trimmed(text))) {
+      this.stats.unmatched++;
+      return text;
+    }
+    this.stats.matched++;
+    return trimStart(this.values[this.layout.content] ?? '');
+  }
+
   /** Matches `text` (surrounding whitespace ignored, like logpai); fills `values`. */
   private match(text: string): boolean {
     return this.matchExact(trimmed(text));
@@ -114,6 +136,10 @@ export class HeaderPatternFormat implements RecordFormat {
   private matchExact(s: string): boolean {
     const { steps, regex, groups } = this.layout;
     const values = this.values;
+    if (this.contentOnly) {
+      values[0] = s;
+      return true;
+    }
     if (steps !== null && scanLayout(steps, s, this.bounds)) {
       const bounds = this.bounds;
       for (let i = 0; i < values.length; i++) values[i] = s.slice(bounds[2 * i], bounds[2 * i + 1]);

@@ -35,6 +35,11 @@ export interface RecordFormat {
    * reference year for timestamps without one.
    */
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord;
+  /**
+   * Optional fast path: exactly `extract(text, …, arrivalTs, …).message`, with the same effect on
+   * `stats`, without building the record (callers that only mine templates use it).
+   */
+  message?(text: string, arrivalTs: number): string;
   /** True when `text` can begin a new record; used to join multi-line events. */
   isRecordStart?(text: string): boolean;
 }

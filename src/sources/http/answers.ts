@@ -65,14 +65,28 @@ export const otlpDialect: Dialect = {
   },
 };
 
-/** `PUT|POST /_bulk`: Elasticsearch's bulk answer, one item per document, and its product header. */
+/**
+ * `PUT|POST /_bulk`: Elasticsearch's bulk answer, one item per action in order (clients match them by
+ * position), with its product header. A refused document fails its item (400, `errors: true`) and
+ * the others are taken, as in Elasticsearch; an unreadable action line fails the request (400).
+ */
 export const esBulkDialect: Dialect = {
   schemes: ['bearer'],
   refuse: anomalogRefusal,
   answer(reply, d) {
-    if (d.rejected > 0) return partly(reply, d);
-    const items = (d.bulkItems ?? []).map(({ op, index }) => ({ [op]: { _index: index, result: 'created', status: 201 } }));
-    return reply.header(...ES_PRODUCT_HEADER).send({ took: 0, errors: false, items });
+    const list = d.bulkItems ?? [];
+    let failed = 0;
+    for (const it of list) if (it.error !== undefined) failed++;
+    if (d.rejected > failed) return partly(reply, d);
+    const items = list.map(({ op, index, error }) => ({
+      [op]:
+        error !== undefined
+          ? { _index: index, status: 400, error: { type: 'document_parsing_exception', reason: error } }
+          : op === 'delete'
+            ? { _index: index, result: 'not_found', status: 404 }
+            : { _index: index, result: 'created', status: 201 },
+    }));
+    return reply.header(...ES_PRODUCT_HEADER).send({ took: 0, errors: failed > 0, items });
   },
 };
 

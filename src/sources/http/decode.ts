@@ -14,8 +14,8 @@ export interface Decoded {
   /** Parts that could not be read, with why (at most a few kept). */
   errors: string[];
   rejected: number;
-  /** Elasticsearch bulk: the action and index of each record (for the per-item answer). */
-  bulkItems?: { op: 'index' | 'create'; index: string }[];
+  /** Elasticsearch bulk: one per action, in order (for the per-item answer). */
+  bulkItems?: BulkItem[];
 }
 
 const MAX_ERRORS = 5;
@@ -73,11 +73,28 @@ export function decodeNdjson(body: string, source: string, now: number): Decoded
   return out;
 }
 
-/** `POST /_bulk` (Elasticsearch bulk API: action line, then document line); `index` from `/{index}/_bulk`. */
+/** Elasticsearch bulk: what became of one action, for the per-item answer (one item per action, in order). */
+export interface BulkItem {
+  op: 'index' | 'create' | 'update' | 'delete';
+  index: string;
+  /** Why the document was refused (answered as that item's 400); absent when it was taken. */
+  error?: string;
+}
+
+/**
+ * `POST /_bulk` (Elasticsearch bulk API: action line, then document line); `index` from
+ * `/{index}/_bulk`. As in Elasticsearch, a bad document fails its own item (`bulkItems`), while an
+ * unreadable action line is the request's error (counted in `rejected` without an item).
+ */
 export function decodeEsBulk(body: string, prefix: string, now: number, defaultIndex = 'default'): Decoded {
-  const items: NonNullable<Decoded['bulkItems']> = [];
+  const items: BulkItem[] = [];
   const out: Decoded = { records: [], errors: [], rejected: 0, bulkItems: items };
   const lines = body.split('\n').filter((l) => l.trim() !== '');
+  const refuse = (item: BulkItem, why: string) => {
+    item.error = why;
+    items.push(item);
+    note(out, why);
+  };
   for (let i = 0; i < lines.length; i++) {
     let action: Record<string, { _index?: string } | undefined>;
     try {
@@ -87,26 +104,34 @@ export function decodeEsBulk(body: string, prefix: string, now: number, defaultI
       continue;
     }
     const op = action && typeof action === 'object' ? Object.keys(action)[0] : undefined;
-    if (op === 'delete') continue;
-    if (op !== 'index' && op !== 'create') {
+    if (op !== 'index' && op !== 'create' && op !== 'update' && op !== 'delete') {
       note(out, `line ${i + 1}: unsupported bulk action ${JSON.stringify(op ?? null)}`);
       continue;
     }
     const index = streamName(action[op]?._index ?? defaultIndex, 'default');
+    // A log sink has nothing to delete: answered like a delete of a missing document.
+    if (op === 'delete') {
+      items.push({ op, index });
+      continue;
+    }
     i++;
     if (i >= lines.length) {
       note(out, `line ${i}: action without a document`);
       break;
     }
+    if (op === 'update') {
+      refuse({ op, index }, `line ${i}: update actions are not taken (send index or create)`);
+      continue;
+    }
     try {
       const text = recordText(JSON.parse(lines[i]));
-      if (text === null) note(out, `line ${i + 1}: document is not an object`);
+      if (text === null) refuse({ op, index }, `line ${i + 1}: document is not an object`);
       else {
         out.records.push({ source: `${prefix}:${index}`, text, arrivalTs: now });
         items.push({ op, index });
       }
     } catch {
-      note(out, `line ${i + 1}: invalid JSON document`);
+      refuse({ op, index }, `line ${i + 1}: invalid JSON document`);
     }
   }
   return out;

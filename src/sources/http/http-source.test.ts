@@ -69,6 +69,23 @@ describe('HTTP ingest', () => {
       expect(r.headers['x-elastic-product']).toBe('Elasticsearch');
       expect(r.json()).toEqual({ took: 0, errors: false, items: [{ create: { _index: 'put-idx', result: 'created', status: 201 } }] });
     }
+    // One item per action, in order: a bad document fails its own item (the rest is taken), a delete is not_found.
+    const mixed = '{"index":{"_index":"put-idx"}}\n{"message":"job 5 started"}\n{"delete":{"_index":"put-idx","_id":"1"}}\n{"create":{"_index":"put-idx"}}\n{broken\n{"update":{"_index":"put-idx","_id":"2"}}\n{"doc":{}}\n{"index":{"_index":"put-idx"}}\n{"message":"job 6 started"}\n';
+    const m = await app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload: mixed });
+    expect(m.statusCode).toBe(200);
+    expect(m.json()).toMatchObject({
+      errors: true,
+      items: [
+        { index: { status: 201 } },
+        { delete: { status: 404, result: 'not_found' } },
+        { create: { status: 400, error: { type: 'document_parsing_exception', reason: 'line 5: invalid JSON document' } } },
+        { update: { status: 400 } },
+        { index: { status: 201 } },
+      ],
+    });
+    // An unreadable action line is the request's error, as in Elasticsearch.
+    const badAction = await app.inject({ method: 'POST', url: '/_bulk', headers: { ...auth, 'content-type': 'application/x-ndjson' }, payload: '{oops\n' });
+    expect(badAction.statusCode).toBe(400);
     const probe = await app.inject({ method: 'GET', url: '/' });
     expect(probe.headers['x-elastic-product']).toBe('Elasticsearch');
     expect(probe.json()).toMatchObject({ version: { number: '8.19.0', build_flavor: 'default' } });
