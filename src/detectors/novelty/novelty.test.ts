@@ -172,7 +172,9 @@ describe('novelty', () => {
     d.observe(normal);
     const v2 = d.snapshot() as { version: number; data: { sources: Record<string, unknown>[] } };
     expect(v2.version).toBe(2);
-    const v1 = { kind: 'novelty', version: 1, data: { sources: v2.data.sources.map((s) => ({ name: s.name, events: s.events, total: s.total, lines: s.lines, templates: s.templates })), evictedTemplates: 0, evictedSources: 0 } };
+    // Version 1 kept [id, count, at, lastAlert] per template (version 2 adds the pending first sighting).
+    const four = (flat: number[]) => flat.flatMap((x, i) => (i % 6 < 4 ? [x] : []));
+    const v1 = { kind: 'novelty', version: 1, data: { sources: v2.data.sources.map((s) => ({ name: s.name, events: s.events, total: s.total, lines: s.lines, templates: four(s.templates as number[]) })), evictedTemplates: 0, evictedSources: 0 } };
     const back = createNovelty();
     back.restore(v1);
     const t = normal[normal.length - 1].ts + 10;

@@ -43,6 +43,9 @@ interface TemplateState {
   at: number;
   /** Event index of the last alert for this template (-1: none). */
   lastAlert: number;
+  /** A first sighting not reported yet: its score (NaN: none pending), event time, and sightings since. */
+  pending: number;
+  firstTs: number;
 }
 
 interface SourceState {
@@ -162,18 +165,23 @@ export class NoveltyDetector implements StreamDetector {
     const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
     const t = s.templates.get(tid);
     if (!t) {
-      s.templates.set(tid, { count: 1, at: idx, lastAlert: -1 });
+      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0 };
+      s.templates.set(tid, fresh);
       if (s.templates.size > cfg.max_templates) {
         s.templates.delete(s.templates.keys().next().value as number);
         this.evictedTemplates++;
       }
-      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new');
+      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', fresh);
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
     const prior = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events);
     t.count = prior + 1;
     t.at = idx;
+    if (t.pending === t.pending) {
+      const a = this.repeated(e, source, s, tid, t);
+      if (a) return a;
+    }
     const novel = e.novel;
     if (novel && typeof novel === 'object' && Array.isArray(novel.words)) {
       const words = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64)).join(' ');
@@ -212,8 +220,34 @@ export class NoveltyDetector implements StreamDetector {
     }
   }
 
+  /**
+   * A new type not reported at first sight that comes back promptly (within `bucket_seconds` of its
+   * first sighting): a one-off is the common case of a type first seen, so a prompt second sighting
+   * adds a bit of surprise; after that it is just known.
+   */
+  private repeated(e: LogEvent, source: string, s: SourceState, tid: number, t: TemplateState): Anomaly | undefined {
+    const cfg = this.config;
+    const ts = Number.isFinite(e.ts) ? e.ts : 0;
+    const k = Math.round(t.count);
+    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || k > 2) {
+      t.pending = Number.NaN;
+      return undefined;
+    }
+    const score = t.pending + (k - 1);
+    if (score < cfg.min_surprise_bits || this.isLearned(source, tid)) return undefined;
+    t.pending = Number.NaN;
+    const message = typeof e.message === 'string' ? e.message : rawOf(e);
+    const cls = worseClass(levelClass(e.level), textClass(message));
+    const sev = Math.max(1, CLASS_RANK[cls] - 1);
+    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    if (inGroup && sev <= s.groupRank) return undefined;
+    s.groupRank = inGroup ? Math.max(s.groupRank, sev) : sev;
+    s.groupAt = ts;
+    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, k);
+  }
+
   /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
-  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message'): Anomaly | undefined {
+  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', fresh?: TemplateState): Anomaly | undefined {
     const cfg = this.config;
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
     const cls = worseClass(levelClass(e.level), textClass(message));
@@ -248,7 +282,11 @@ export class NoveltyDetector implements StreamDetector {
     if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     const score = bits + CLASS_BITS[cls];
-    if (score < cfg.min_surprise_bits) return undefined;
+    if (score < cfg.min_surprise_bits) {
+      // Not news yet; a prompt repeat may make it (`repeated`).
+      if (fresh) fresh.pending = score;
+      return undefined;
+    }
     // Severity from level and wording; one step lower while the source itself has not settled.
     const sev = Math.max(1, rank - (bits >= cfg.min_surprise_bits ? 0 : 1));
     if (sev <= s.groupRank) return undefined;
@@ -256,7 +294,7 @@ export class NoveltyDetector implements StreamDetector {
     return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[sev], score, bits, cls);
   }
 
-  private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'message' | 'rare', prior: number, severity: Severity, score: number, bits = score, cls: LevelClass = 'other'): Anomaly {
+  private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'message' | 'rare', prior: number, severity: Severity, score: number, bits = score, cls: LevelClass = 'other', sightings = 1): Anomaly {
     const bucketMs = this.config.bucket_seconds * 1000;
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
     const bucket = Math.floor(ts / bucketMs);
@@ -265,7 +303,8 @@ export class NoveltyDetector implements StreamDetector {
     const lvl = level ? ` (level ${level})` : cls === 'fatal' || cls === 'error' ? ` (reads as ${cls === 'fatal' ? 'fatal' : 'an error'})` : '';
     const settled = what === 'rare' ? '' : bits >= this.config.min_surprise_bits ? '' : ', while the source is still learning';
     let title: string;
-    if (what === 'new') title = `New message type on ${source}: '${clip(template)}'${lvl}${settled}.`;
+    const times = sightings > 1 ? `, ${sightings} times within ${this.config.bucket_seconds} s` : '';
+    if (what === 'new') title = `New message type on ${source}: '${clip(template)}'${lvl}${times}${settled}.`;
     else if (what === 'message') {
       const message = typeof e.message === 'string' && e.message !== '' ? e.message : rawOf(e);
       title = `New message on ${source}: '${clip(message)}', a never-seen variant of '${clip(template, 80)}'${lvl}${settled}.`;
@@ -290,7 +329,7 @@ export class NoveltyDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const ts: number[] = [];
-      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert);
+      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
       sources.push({
         name,
         events: s.events,
@@ -320,9 +359,13 @@ export class NoveltyDetector implements StreamDetector {
       const ok = raw && typeof raw.name === 'string' && typeof raw.events === 'number' && typeof raw.total === 'number' && Array.isArray(raw.templates);
       expectShape(Boolean(ok), 'novelty', 'source entry');
       const flat = raw.templates as number[];
-      expectShape(flat.length % 4 === 0, 'novelty', 'template list');
+      const width = snap.version === 1 ? 4 : 6;
+      expectShape(flat.length % width === 0, 'novelty', 'template list');
       const templates = new Map<number, TemplateState>();
-      for (let i = 0; i < flat.length; i += 4) templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3] });
+      for (let i = 0; i < flat.length; i += width) {
+        const pending = width === 6 && flat[i + 4] >= 0 ? flat[i + 4] : Number.NaN;
+        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0 });
+      }
       const events = raw.events as number;
       // Version 1 kept no discovery rate: a source restored from it had a fixed warm-up behind it,
       // so it starts as settled as its event count allows (no new type among its recent events).
