@@ -52,7 +52,9 @@ export function noveltyFrom(v: boolean | string | undefined, fallback: NoveltyGa
   if (v === true || v === 'any') return 'any';
   if (v === 'severe') return 'severe';
   if (v === false || v === 'off') return false;
-  throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--novelty takes any, severe or off, got '${String(v)}'.`);
+  throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--novelty takes any, severe or off, got '${String(v)}'.`, {
+    hint: 'A log file right after a bare --novelty is read as its mode: write --novelty any, or put the files first.',
+  });
 }
 
 function modelOptionsFrom(text: string | undefined): ModelOptions {
