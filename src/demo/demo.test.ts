@@ -74,7 +74,7 @@ describe('anomalog demo, end to end through the API', () => {
     }
   }, 180_000);
 
-  it('a busy port is a usage error naming the port, and leaves nothing running', async () => {
+  it('a busy port is the service listen error naming the port, and leaves nothing running', async () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
     const port = (busy.address() as { port: number }).port;
@@ -82,7 +82,7 @@ describe('anomalog demo, end to end through the API', () => {
       const dir = mkdtempSync(join(tmpdir(), 'anomalog-demo-test-'));
       dirs.push(dir);
       await expect(startDemo({ port, data_dir: dir }, { clock: systemClock, logger: silentLogger, version: 'demo-test' })).rejects.toMatchObject({
-        code: 'ANOMALOG_ERR_CLI_USAGE',
+        code: 'ANOMALOG_ERR_SERVE_LISTEN',
         message: expect.stringContaining(`Port ${port}`),
       });
     } finally {

@@ -101,10 +101,8 @@ export async function startDemo(options: DemoOptions, deps: DemoDeps): Promise<D
   try {
     ({ url } = await service.start());
   } catch (e) {
+    // A port clash is the service's own one-line ANOMALOG_ERR_SERVE_LISTEN (naming the port and --port).
     await service.stop().catch(() => undefined);
-    if ((e as { code?: string }).code === 'EADDRINUSE') {
-      throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Port ${cfg.port} on ${cfg.host} is already in use.`, { hint: 'Pick another with --port (0 = any free port).' });
-    }
     throw e;
   }
   const feeder = new Feeder(cfg, deps, url, clock, new DemoGenerator({ seed: cfg.seed, origin: historyStart, scenario }), scenario);

@@ -75,7 +75,7 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
 
   it('counts stored anomalies by detector, severity and source, with their ingest → anomaly latency', async () => {
     const s = await scrape(url);
-    expect(anomalies).toHaveLength(1);
+    expect(anomalies, anomalies.map((x) => x.title).join(' | ')).toHaveLength(1);
     const a = anomalies[0];
     expect(sampleValue(s, 'anomalog_anomalies_total', { detector: 'novelty', severity: a.severity, source: 'http:app' })).toBe(1);
     expect(sampleValue(s, 'anomalog_anomaly_latency_seconds_count', { detector: 'novelty' })).toBe(1);
