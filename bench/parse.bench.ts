@@ -27,8 +27,9 @@
  * repeated messages differ in their numbers (defeats exact-line caches, keeps the templates).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -198,8 +199,10 @@ function runChild(cmd: string[]): EngineResult {
  * back to `node --import tsx` and the report says so.
  */
 async function workerCommand(): Promise<{ cmd: string[]; note?: string }> {
-  // Outside the linted tree (eslint ignores node_modules/), rebuilt every run from the current sources.
-  const out = `${here}../node_modules/.cache/anomalog-bench/parse-bench.bundle.mjs`;
+  // Rebuilt every run from the current sources, in a folder of this run's own: node_modules/ may be
+  // shared by several checkouts (worktrees), whose runs would overwrite one another's bundle.
+  const out = `${mkdtempSync(`${tmpdir()}/anomalog-parse-bench-`)}/parse-bench.bundle.mjs`;
+  process.on('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
   try {
     const esbuild = (await import('esbuild')) as { build(o: object): Promise<unknown> };
     await esbuild.build({ entryPoints: [self], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
