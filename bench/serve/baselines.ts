@@ -46,7 +46,7 @@ export async function pipelineOnly(corpus: Corpus, lines: number, dir: string, b
   const ctx = (id: string) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store });
   const detectors = buildDetectors(config.detectors, ctx);
   const source = { id: 'bench', stats: () => ({}), ack() {}, async run() {} };
-  const engine = new Engine({ sources: [source as never], detectors, store, clock: systemClock, checkpointMs: config.pipeline.checkpoint_interval_ms, parserOptions: () => ({}) });
+  const engine = new Engine({ sources: [source as never], detectors, store, anomalies: store, clock: systemClock, checkpointMs: config.pipeline.checkpoint_interval_ms, parserOptions: () => ({}) });
   let done = 0;
   const t0 = performance.now();
   for (let b = 0; done < lines; b++) {

@@ -18,7 +18,7 @@ describe('anomalog CLI', () => {
   it('lists every command in --help', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['parse', 'templates', 'eval']) expect(r.out).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+    for (const c of ['parse', 'templates', 'layout', 'eval']) expect(r.out).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 
   it('parse --json prints one event per line with the documented keys', () => {
@@ -31,6 +31,17 @@ describe('anomalog CLI', () => {
     expect(rows[0].line).toBe(1);
     expect(rows[0].template).toBe('PacketResponder <NUM> for block <ID> terminating');
     expect(rows.map((x) => x.line)).toEqual(rows.map((_, i) => i + 1));
+  });
+
+  it('layout prints the inferred layout, its fit, and --json the same as data; the layout pins as --format', () => {
+    const r = cli(['layout', HDFS]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`layout: ${LAYOUT}`);
+    const j = JSON.parse(cli(['layout', '--json', HDFS]).out);
+    const lines = readFileSync(HDFS, 'utf8').split('\n').length;
+    expect(j).toEqual({ format: 'inferred', layout: LAYOUT, messageLayout: null, records: lines, fit: lines, firstMisfitLine: null, layoutChanges: 0 });
+    const pinned = cli(['parse', '--json', '--format', j.layout, HDFS]).out;
+    expect(cli(['parse', '--json', HDFS]).out.replace(/"ts":\d+/g, '')).toBe(pinned.replace(/"ts":\d+/g, ''));
   });
 
   it('reads standard input with -', () => {

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { AnomalogError } from '../core/errors.js';
 import type { ThresholdRule } from '../detectors/model/detector.js';
 import { noveltyFrom } from './train.js';
-import { isModelKind, MODEL_KINDS, type ModelKind } from '../detectors/model/models.js';
+import { BATCH_MODEL_KINDS, isBatchModelKind, type BatchModelKind } from '../detectors/model/models.js';
 import { runBglEval } from '../eval/bgl-eval.js';
 import { formatDetectReport, formatRows, runDetectEval, type DetectEvalReport, type Protocol } from '../eval/detect-eval.js';
 import { parseDuration } from '../detectors/model/events.js';
@@ -45,7 +45,7 @@ export function registerEvalDetect(ev: Command): void {
   ev.command('detect')
     .description('Detection precision, recall, F1 and ROC-AUC per model, unsupervised and semi-supervised, on the held-back test split.')
     .option('--dataset <dir>', 'directory with hdfs/*.sessions.csv (or the CSV itself): BlockId,Split,Label,EventSequence', DEFAULT_DETECT_DATASET)
-    .option('--models <list>', `comma-separated, from ${MODEL_KINDS.join(', ')}`, MODEL_KINDS.join(','))
+    .option('--models <list>', `comma-separated, from ${BATCH_MODEL_KINDS.join(', ')}`, BATCH_MODEL_KINDS.join(','))
     .option('--protocols <list>', 'unsupervised, semi-supervised', 'unsupervised,semi-supervised')
     .option('--thresholds <list>', 'label-free rules to report: auto, spot, contamination, model', 'auto,spot,contamination,model')
     .addOption(new Option('--risk <q>', 'SPOT false-alarm risk').default(1e-3).argParser(Number))
@@ -77,7 +77,7 @@ Examples:
     )
     .action(async (o: EvalDetectOptions) => {
       const models = list(o.models);
-      for (const m of models) if (!isModelKind(m)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model '${m}'.`, { hint: `Use ${MODEL_KINDS.join(', ')}.` });
+      for (const m of models) if (!isBatchModelKind(m)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model '${m}'.`, { hint: `Use ${BATCH_MODEL_KINDS.join(', ')}.` });
       const protocols = list(o.protocols) as Protocol[];
       for (const p of protocols) if (p !== 'unsupervised' && p !== 'semi-supervised') throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown protocol '${p}'.`);
       const thresholds: ThresholdRule[] = list(o.thresholds).map((t) => {
@@ -89,7 +89,7 @@ Examples:
       });
       const svmEngine = models.some((m) => m === 'ocsvm' || m === 'ensemble') ? await loadLibsvmWasm() : undefined;
       const common = {
-        models: models as ModelKind[],
+        models: models as BatchModelKind[],
         protocols,
         thresholds,
         features: { tfidf: Boolean(o.tfidf), scaling: o.scaling, bigrams: o.transitions, markov: Boolean(o.markov) },

@@ -36,7 +36,7 @@ interface EvalStreamFlags {
   json?: boolean;
 }
 
-const HOW_TO_POINT = 'Point --dataset at the directory holding bgl/BGL_20k.log and loghub/ (../shared/datasets in the project layout; the files are from Loghub, https://github.com/logpai/loghub), or run only the generated demo: --only demo.';
+const HOW_TO_POINT = 'Point --dataset at the directory holding bgl/BGL_20k.log and loghub/ (../shared/datasets in the project layout; the files are from Loghub, https://github.com/logpai/loghub), --file FILE for a labelled log of your own, or --only demo for the generated demo alone.';
 
 export function registerEvalStream(ev: Command): void {
   ev.command('stream')

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { AnomalogError } from '../core/errors.js';
 import { DEFAULT_MODEL, SequenceDetector, type NoveltyGate, type ThresholdRule } from '../detectors/model/detector.js';
 import { collectWindows } from '../detectors/model/events.js';
-import { isModelKind, MODEL_KINDS, type ModelKind, type ModelOptions } from '../detectors/model/models.js';
+import { BATCH_MODEL_KINDS, isBatchModelKind, type BatchModelKind, type ModelOptions } from '../detectors/model/models.js';
 import type { VectorizerOptions } from '../features/vectorize.js';
 import { addModelInputOptions, parseFiles, sequencesFrom, windowingFrom, type ModelInputOptions } from './model-input.js';
 
@@ -52,7 +52,9 @@ export function noveltyFrom(v: boolean | string | undefined, fallback: NoveltyGa
   if (v === true || v === 'any') return 'any';
   if (v === 'severe') return 'severe';
   if (v === false || v === 'off') return false;
-  throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--novelty takes any, severe or off, got '${String(v)}'.`);
+  throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--novelty takes any, severe or off, got '${String(v)}'.`, {
+    hint: 'A log file right after a bare --novelty is read as its mode: write --novelty any, or put the files first.',
+  });
 }
 
 function modelOptionsFrom(text: string | undefined): ModelOptions {
@@ -69,7 +71,7 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Learn what normal looks like from unlabeled logs or sessions and save the model.')
     .argument('[files...]', 'log files (with --session-key, --session-field or --window)')
-    .addOption(new Option('-m, --model <kind>', `model (default: ${DEFAULT_MODEL.model} with --novelty ${DEFAULT_MODEL.novelty})`).choices([...MODEL_KINDS]))
+    .addOption(new Option('-m, --model <kind>', `model (default: ${DEFAULT_MODEL.model} with --novelty ${DEFAULT_MODEL.novelty})`).choices([...BATCH_MODEL_KINDS]))
     .requiredOption('-o, --output <file>', 'where to write the model artifact (JSON)')
     .addOption(
       new Option('--threshold <rule>', 'label-free threshold: auto (SPOT on a continuous score tail, the contamination quantile on a tied one), EVT/SPOT for a false-alarm risk, a contamination quantile, or the model’s own (PCA Q-statistic, IF 0.5, OCSVM 0)')
@@ -102,9 +104,9 @@ Examples:
   );
   cmd.action(async (files: string[], o: TrainCliOptions) => {
     const model = o.model ?? DEFAULT_MODEL.model;
-    if (!isModelKind(model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${model}.`);
+    if (!isBatchModelKind(model)) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `Unknown model ${model}.`);
     const novelty = noveltyFrom(o.novelty, o.model === undefined ? DEFAULT_MODEL.novelty : false);
-    const opts = { model: model as ModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions), novelty };
+    const opts = { model: model as BatchModelKind, threshold: thresholdRuleFrom(o), features: featureOptionsFrom(o), modelOptions: modelOptionsFrom(o.modelOptions), novelty };
     let det: SequenceDetector;
     let parser: unknown;
     if (o.sequences) {

@@ -11,6 +11,7 @@ import { definition as modelDetector } from '../detectors/model/index.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as paramsDetector } from '../detectors/params/index.js';
 import { definition as rateDetector } from '../detectors/rate/index.js';
+import { definition as sequenceDetector } from '../detectors/sequence/index.js';
 import { definition as alertmanagerSink } from '../sinks/alertmanager/index.js';
 import { definition as fileSink } from '../sinks/file/index.js';
 import { definition as slackSink } from '../sinks/slack/index.js';
@@ -36,6 +37,7 @@ export const DETECTORS = {
   rate: rateDetector,
   params: paramsDetector,
   model: modelDetector,
+  sequence: sequenceDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
 export const SINKS = {

@@ -1,8 +1,9 @@
 /**
  * @module core/engine
  * The engine's seams (contracts only, no I/O): what the engine needs from the store
- * (`EngineStore`), and what the rest of the service reads of a running pipeline (`PipelineView`),
- * whichever host runs it — this thread (`Engine`) or worker threads (`EngineThread`).
+ * (`EngineStateStore`, `AnomalyStore`), what the rest of the service reads of a running pipeline
+ * (`PipelineView`), and the host contract (`EngineHost`) that this thread (`Engine`), worker
+ * threads (`EngineThread`) and Kafka partitions implement.
  */
 import type { ComponentError } from './component.js';
 import type { StreamDetector } from './detector.js';
@@ -59,11 +60,30 @@ export interface TemplateDelta {
   exampleParams?: string[];
 }
 
-/** What the engine needs from the store (the SQLite store implements it; tests use a memory one). */
-export interface EngineStore {
+/** The engine's own state in the store: parser and detector snapshots, template counts. */
+export interface EngineStateStore {
   loadParserState(source: string): Snapshot | undefined;
   saveParserState(source: string, snapshot: Snapshot): void;
   upsertTemplates(rows: readonly TemplateDelta[]): void;
+}
+
+/** Where found anomalies are stored (with alerts: `topology/alerting.ts#withAlerts`). */
+export interface AnomalyStore {
   /** Stores anomalies not stored before (same id = same anomaly) and returns those it stored. */
   insertAnomalies(batch: readonly Anomaly[]): Anomaly[];
+}
+
+/** What the engine needs from the store (the SQLite store implements it; tests use a memory one). */
+export interface EngineStore extends EngineStateStore, AnomalyStore {}
+
+/**
+ * The engine host contract: one running engine (parse → detectors → anomalies + state) over the
+ * service's sources, whatever runs it — this thread (`Engine`), worker threads (`EngineThread`),
+ * or, in distributed mode, one Kafka partition's consumer. Every host passes the shared suite
+ * `test/contract/engine-host.contract.ts`: same anomalies, checkpoints and counters for the same
+ * input, and recovery from kill -9 at its last checkpoint.
+ */
+export interface EngineHost extends PipelineView {
+  /** Runs every source until `signal` aborts, then drains, saves state and acknowledges what is left. */
+  run(signal: AbortSignal): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnomalogError } from '../core/errors.js';
 import { SequenceDetector, type NoveltyGate, type ThresholdRule } from '../detectors/model/detector.js';
-import type { ModelKind, ModelOptions } from '../detectors/model/models.js';
+import type { BatchModelKind, ModelOptions } from '../detectors/model/models.js';
 import type { ModelDeps } from '../models/index.js';
 import { loadSequences, selectSplit, subset, type SequenceDataset } from '../features/sequences.js';
 import type { VectorizerOptions } from '../features/vectorize.js';
@@ -24,7 +24,7 @@ export type Protocol = 'unsupervised' | 'semi-supervised';
 
 export interface DetectEvalOptions {
   dataset: string;
-  models: ModelKind[];
+  models: BatchModelKind[];
   protocols: Protocol[];
   thresholds: ThresholdRule[];
   features?: Partial<VectorizerOptions>;

@@ -18,6 +18,7 @@ export { IsolationForest, averagePathLength, ISOLATION_FOREST_KIND, ISOLATION_FO
 export { Pca, PCA_KIND, PCA_VERSION, pcaFromJSON, pcaConfigSchema, normalQuantile, qStatisticThreshold, type PcaParams, type PcaConfig, type PcaOptions } from './pca/index.js';
 export { OneClassSvm, resolveGamma, ONE_CLASS_SVM_KIND, ONE_CLASS_SVM_VERSION, oneClassSvmFromJSON, oneClassSvmConfigSchema, loadLibsvmAsm, loadLibsvmWasm, parseModelText, type OneClassSvmParams, type OneClassSvmConfig, type OneClassSvmOptions, type SvmEngine } from './one-class-svm/index.js';
 export { Autoencoder, AUTOENCODER_KIND, AUTOENCODER_VERSION, autoencoderFromJSON, autoencoderConfigSchema, DenseNetwork, type AutoencoderParams, type TrainingLog, type AutoencoderConfig, type AutoencoderOptions } from './autoencoder/index.js';
+export { NextEventModel, NEXT_EVENT_KIND, NEXT_EVENT_VERSION, nextEventConfigSchema, type NextEventOptions, type NextEventConfig, type Prediction } from './next-event/index.js';
 export { Rng } from './random.js';
 export { matrixFromRows, quantileSorted, trainingStats } from './artifact.js';
 export type { TrainingStats } from './artifact.js';

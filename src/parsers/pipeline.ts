@@ -184,7 +184,7 @@ export class LogParser implements Parser {
     for (const l of this.undetected) if (l.text.length > 0) sample.push(l.text);
     const spec = detectFormat(sample);
     // Plain text: infer the header layout from the same sample (none found: read as plain, retried while running).
-    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(sample)?.layout } : spec);
+    this.setFormat(spec.kind === 'plain' ? { kind: 'inferred', layout: inferLayout(recordStarts(this.undetected))?.layout } : spec);
     const lines = this.undetected;
     this.undetected = [];
     return this.process(lines, arrivalTs, mode, end, out);
@@ -275,6 +275,21 @@ export class LogParser implements Parser {
     if (m.novel !== undefined) ev.novel = m.novel;
     return ev;
   }
+}
+
+/**
+ * The first lines of the records the built-in multi-line rules make of `lines`: stack traces,
+ * `Caused by:` and a panic's lines are not header candidates.
+ */
+function recordStarts(lines: readonly RawLine[]): string[] {
+  const j = new MultilineJoiner({});
+  const out: string[] = [];
+  for (const r of j.push(lines).concat(j.flush())) {
+    if (r.text.length === 0) continue;
+    const nl = r.text.indexOf('\n');
+    out.push(nl === -1 ? r.text : r.text.slice(0, nl));
+  }
+  return out;
 }
 
 function isBlank(s: string): boolean {

@@ -60,6 +60,24 @@ describe('zero-config parsing: the layout is inferred from the lines', () => {
     expect(events.every((e) => !e.template.startsWith('['))).toBe(true);
   });
 
+  it('infers from record starts: stack-trace lines do not count against the header', () => {
+    const text = readFileSync(new URL('../../test/fixtures/logs/other/java-stacktrace.log', import.meta.url), 'utf8');
+    const p = new LogParser({ source: 'java' });
+    const events = run(p, text.split('\n'));
+    expect(p.formatSpec?.layout).toBe('<Date> <Time> <Level> <Component>: <Content>');
+    expect(events.map((e) => e.level)).toEqual(['info', 'error', 'info']);
+    expect(events[1].message.split('\n')[0]).toBe('Cannot parse quantity');
+  });
+
+  it('a label before the time, and a time ended by `:` (update-alternatives)', () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `update-alternatives 2025-06-24 14:36:${String(10 + i)}: link group pager updated to point to /usr/bin/less${i}`);
+    const p = new LogParser({ source: 'alt' });
+    const events = run(p, lines);
+    expect(p.formatSpec?.layout).toBe('<Field> <Date> <Time> <Content>');
+    expect(events[3].ts).toBe(Date.UTC(2025, 5, 24, 14, 36, 13));
+    expect(events[3].template).toBe('link group pager updated to point to <PATH>');
+  });
+
   it('free text keeps its lines whole (no layout), as before', () => {
     const lines = Array.from({ length: 60 }, (_, i) => `worker ${i % 4} picked job ${i} from the queue`);
     const p = new LogParser({ source: 't' });

@@ -10,22 +10,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
-import { type Clock, systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
+import type { EngineHost } from '../core/engine.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
-import type { StreamDetector } from '../core/detector.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
 import { RateHistory } from '../api/rate-history.js';
-import { buildDetectors, SOURCES, type SourceType } from '../config/registry.js';
+import { SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
 import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
-import { Engine, type PipelineView } from './engine.js';
-import { EngineThread } from './engine-thread.js';
-import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
-import type { EngineStore } from '../core/engine.js';
+import { createEngineHost } from './host.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -45,8 +42,8 @@ export interface ServiceDeps {
 
 export interface Service {
   readonly store: Store;
-  /** The pipeline: in a worker thread by default (`pipeline.engine_thread`), else on this one. */
-  readonly engine: PipelineView;
+  /** The pipeline's host: worker threads by default (`pipeline.engine_thread`), else this thread. */
+  readonly engine: EngineHost;
   readonly api: Api;
   /** The alerting stage (policy + one dispatcher per configured sink). */
   readonly alerting: Alerting;
@@ -76,9 +73,6 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
     return SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
   });
-  // The worker thread has its own wall clock: a simulated one (demo, tests) keeps the engine here.
-  const threaded = config.pipeline.engine_thread === 'worker' && deps.clock === systemClock;
-  const detectors: StreamDetector[] = threaded ? [] : buildDetectors(config.detectors, ctx);
   // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
   const history = new RateHistory({ clock: deps.clock });
   // Alert links: alerts.public_url, else the address the API listens on (known after listen).
@@ -92,9 +86,21 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     history.addAnomalies(a);
   };
   const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
-  const engine = threaded
-    ? new EngineThread({ config, dbPath, sources, store: anomalyStore, lanes: store.lanes, onFailure: (e) => deps.onFatal?.(e), logger: deps.logger, filterAnomalies, onAnomalies, onRuns: (r) => history.addRuns(r) })
-    : inProcessEngine(config, deps, { sources, detectors, store: anomalyStore, filterAnomalies, onAnomalies, onEvents: (e) => (history.addEvents(e), deps.onEvents?.(e)) });
+  const engine: EngineHost = createEngineHost({
+    config,
+    dbPath,
+    sources,
+    store,
+    anomalies: anomalyStore,
+    clock: deps.clock,
+    logger: deps.logger,
+    context: ctx,
+    filterAnomalies,
+    onAnomalies,
+    onRuns: (r) => history.addRuns(r),
+    onEvents: deps.onEvents,
+    onFailure: (e) => deps.onFatal?.(e),
+  });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
@@ -160,32 +166,4 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       store.close();
     },
   };
-}
-
-interface InProcessParts {
-  sources: Source[];
-  detectors: StreamDetector[];
-  store: EngineStore;
-  filterAnomalies: (a: Anomaly[]) => Anomaly[];
-  onAnomalies: (a: Anomaly[], arrivalTs?: number) => void;
-  onEvents: (events: readonly LogEvent[]) => void;
-}
-
-/** The engine on this thread (`pipeline.engine_thread: main`, or a simulated clock). */
-function inProcessEngine(config: ServeConfig, deps: ServiceDeps, p: InProcessParts): Engine {
-  const parsing = new Map<Source, SourceParsing>(p.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
-  return new Engine({
-    sources: p.sources,
-    detectors: p.detectors,
-    store: p.store,
-    clock: deps.clock,
-    logger: deps.logger,
-    // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
-    checkpointMs: config.pipeline.checkpoint_interval_ms,
-    maxSources: config.pipeline.max_sources,
-    parserOptions: (_sourceId, owner) => parserOptionsFor(config, parsing.get(owner)),
-    filterAnomalies: p.filterAnomalies,
-    onEvents: p.onEvents,
-    onAnomalies: p.onAnomalies,
-  });
 }

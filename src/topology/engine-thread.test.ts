@@ -133,7 +133,7 @@ describe('engine wire format', () => {
 async function reference(cfg: ServeConfig, input: RawBatch[], name: string): Promise<Anomaly[]> {
   const refStore = openStore(join(dir, name), { clock: systemClock });
   const detectors = buildDetectors(cfg.detectors, (type) => ({ id: type, logger: silentLogger, clock: systemClock, signal: new AbortController().signal }));
-  const engine = new Engine({ sources: [new ListSource(input)], detectors, store: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
+  const engine = new Engine({ sources: [new ListSource(input)], detectors, store: refStore, anomalies: refStore, clock: systemClock, parserOptions: () => parserOptionsFor(cfg, sourceParsing(cfg.sources[0])) });
   const abort = new AbortController();
   const run = engine.run(abort.signal);
   await until(() => engine.stats.records === input.reduce((n, b) => n + b.records.length, 0));

@@ -22,10 +22,9 @@ import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
-import type { EngineStats, PipelineView, StreamCounters } from './engine.js';
+import type { AnomalyStore, EngineHost, EngineStats, StreamCounters } from '../core/engine.js';
 import { AckLedger } from './engine-acks.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
-import type { EngineStore } from '../core/engine.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
 
@@ -35,7 +34,7 @@ export interface EngineThreadOptions {
   dbPath: string;
   sources: Source[];
   /** Where found anomalies are stored (with alerts: `withAlerts(store, alerting)`). */
-  store: Pick<EngineStore, 'insertAnomalies'>;
+  store: AnomalyStore;
   logger: Logger;
   filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
   onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
@@ -80,7 +79,7 @@ export function engineThreads(setting: number | 'auto'): number {
 
 const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
-export class EngineThread implements PipelineView {
+export class EngineThread implements EngineHost {
   readonly stats: EngineStats = zeroStats();
   /** Resolves once every worker restored its detectors; rejects when one cannot start. */
   readonly ready: Promise<void>;
@@ -101,6 +100,8 @@ export class EngineThread implements PipelineView {
   private onReady: { resolve: () => void; reject: (e: Error) => void } | null = null;
   /** Counted here: the workers report what they found, this thread what it stored. */
   private readonly stored = { anomalies: 0, duplicates: 0 };
+  /** Batches the sources emitted (a batch split between workers is still one batch, as in the in-process engine). */
+  private batches = 0;
   /** Failures seen on this thread (sources, the store, a worker itself). */
   private readonly local: ComponentError[] = [];
   private localErrors = 0;
@@ -197,6 +198,7 @@ export class EngineThread implements PipelineView {
   private emit(src: number, batch: RawBatch): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
+    this.batches++;
     const parts = this.split(batch);
     if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
@@ -345,7 +347,7 @@ export class EngineThread implements PipelineView {
   private mirror(): void {
     const s = zeroStats();
     for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
-    Object.assign(this.stats, s, { anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: s.errors + this.localErrors });
+    Object.assign(this.stats, s, { batches: this.batches, anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: s.errors + this.localErrors });
   }
 
   /** The workers' failures (as of their last report) and this thread's, at most 100; built when read. */

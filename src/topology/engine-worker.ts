@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ComponentContext, Logger } from '../core/component.js';
 import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
-import type { Anomaly, Cursor } from '../core/event.js';
+import type { Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { eventRuns, type EventRun } from '../core/event-runs.js';
 import { buildDetectors } from '../config/registry.js';
@@ -85,13 +85,9 @@ function start(data: EngineWorkerData): void {
   const engine = new Engine({
     sources,
     detectors,
-    store: {
-      loadParserState: (s) => store.loadParserState(s),
-      saveParserState: (s, snap) => store.saveParserState(s, snap),
-      upsertTemplates: (rows) => store.upsertTemplates(rows),
-      // Stored by the main thread (feedback policy, alerts in the same transaction, live feed): `onAnomalies`.
-      insertAnomalies: (found: readonly Anomaly[]) => [...found],
-    },
+    store,
+    // Stored by the main thread (feedback policy, alerts in the same transaction, live feed): `onAnomalies` sends them there.
+    anomalies: null,
     clock: systemClock,
     logger,
     partition: data.partition,

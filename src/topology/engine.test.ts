@@ -65,6 +65,7 @@ function engine(store: MemoryStore, detectors: StreamDetector[], clock = new Man
     sources: [],
     detectors,
     store,
+    anomalies: store,
     clock,
     parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }),
     onAnomalies,
@@ -154,7 +155,7 @@ describe('Engine', () => {
     const b1 = batch('r', HDFS.slice(0, 2));
     const b2 = batch('r', ['081109 204005 35 ERROR dfs.X: failed', '\tat a.b.C.d(C.java:1)'], ends(b1), 3);
     const src = new ScriptedSource('r', [b1, b2]);
-    const e = new Engine({ sources: [src], detectors: [new ErrorDetector()], store, clock: new ManualClock(0), parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }), tickMs: 5 });
+    const e = new Engine({ sources: [src], detectors: [new ErrorDetector()], store, anomalies: store, clock: new ManualClock(0), parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }), tickMs: 5 });
     const ac = new AbortController();
     const running = e.run(ac.signal);
     await new Promise((r) => setTimeout(r, 20));
@@ -171,7 +172,7 @@ describe('Engine: bounded record sources', () => {
   it('saves and drops the least recently used parser beyond maxSources, emits what it held, and restores it when its source returns', async () => {
     const store = new MemoryStore();
     const src = new ScriptedSource('clients');
-    const engine = new Engine({ sources: [src], detectors: [], store, clock: new ManualClock(0), maxSources: 2, parserOptions: () => ({ format: 'plain' }) });
+    const engine = new Engine({ sources: [src], detectors: [], store, anomalies: store, clock: new ManualClock(0), maxSources: 2, parserOptions: () => ({ format: 'plain' }) });
     const send = (source: string, lines: string[]) => engine.process(src, { records: lines.map((text) => ({ source, text, arrivalTs: 0 })) });
     const templates = (source: string) => [...store.templates.values()].filter((t) => t.source === source);
     // Multi-line joining holds each source's last line until the next one shows it is complete.

@@ -7,7 +7,7 @@
  * acknowledged once that record completes. `emit` resolves when the batch is processed, so a slow
  * store slows the sources and memory stays bounded.
  * @example
- * const engine = new Engine({ sources, detectors, store, clock, parserOptions: () => ({}) });
+ * const engine = new Engine({ sources, detectors, store, anomalies: store, clock, parserOptions: () => ({}) });
  * await engine.run(abortController.signal);
  */
 import type { ComponentError, Logger } from '../core/component.js';
@@ -18,16 +18,23 @@ import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
-import type { EngineStats, EngineStore, PipelineView, StreamCounters } from '../core/engine.js';
+import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StreamCounters } from '../core/engine.js';
 
-export type { EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
+export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
 
 export interface EngineOptions {
   sources: Source[];
   detectors: StreamDetector[];
-  store: EngineStore;
+  /** Parser and detector state, template counts. */
+  store: EngineStateStore;
+  /**
+   * Where what the detectors found is stored (after `filterAnomalies`; `onAnomalies` gets what it
+   * newly stored). `null` in a worker thread: found anomalies go to `onAnomalies` as they are and
+   * the main thread stores them (feedback policy and alerts live there).
+   */
+  anomalies: AnomalyStore | null;
   clock: Clock;
   /** Parser options for a source id (format, multiline, masks). */
   /** Parser options of a record source (`sourceId`), read from by the source component `owner`. */
@@ -79,7 +86,7 @@ interface SourceState {
   lastInput: number;
 }
 
-export class Engine implements PipelineView {
+export class Engine implements EngineHost {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
   readonly errors: ComponentError[] = [];
   private readonly parsers = new Map<string, SourceState>();
@@ -306,7 +313,12 @@ export class Engine implements PipelineView {
       this.parsers.set(sourceId, st);
     } else {
       if (this.parsers.size >= (this.opts.maxSources ?? 1000)) this.evictOldestParser();
-      const parser = new LogParser({ ...this.opts.parserOptions(sourceId, owner), source: sourceId });
+      const parser = new LogParser({
+        ...this.opts.parserOptions(sourceId, owner),
+        source: sourceId,
+        // An inferred layout that stopped fitting (a new header after a deploy) is revised: say so.
+        onLayoutChange: (c) => this.logger.warn('The log layout of a source changed; parsing follows it.', { source: c.source, from: c.from, to: c.to, line: c.line }),
+      });
       const saved = this.opts.store.loadParserState(sourceId);
       if (saved !== undefined) parser.restore(saved);
       st = { parser, owner, lastInput: this.opts.clock.now() };
@@ -350,7 +362,7 @@ export class Engine implements PipelineView {
     if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return [];
     for (const a of found) if (a.context.length === 0) a.context = this.context.around(a.source, a.ts);
-    const inserted = this.opts.store.insertAnomalies(found);
+    const inserted = this.opts.anomalies === null ? found : this.opts.anomalies.insertAnomalies(found);
     this.stats.anomalies += inserted.length;
     this.stats.duplicates += found.length - inserted.length;
     if (inserted.length > 0) this.opts.onAnomalies?.(inserted, this.arrival);

@@ -24,12 +24,10 @@ import type { ManualClock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
 import type { RawRecord, Source } from '../core/source.js';
-import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { createFeedback, type FeedbackPolicy, type FeedbackService } from '../feedback/index.js';
 import type { Store } from '../store/index.js';
-import { Engine } from './engine.js';
-import { parserOptionsFor } from './parser-options.js';
+import { createSteppedHost, type SteppedEngineHost } from './host.js';
 
 /** Lines between two ticks when replaying as fast as possible (the service ticks every second). */
 export const REPLAY_TICK_LINES = 500;
@@ -59,7 +57,7 @@ export interface ReplayLine {
 }
 
 export interface Replay {
-  readonly engine: Engine;
+  readonly engine: SteppedEngineHost;
   readonly detectors: StreamDetector[];
   /** The feedback policy and service, as `serve` wires them (the API's `POST /api/anomalies/:id/feedback`). */
   readonly feedback: { policy: FeedbackPolicy; service: FeedbackService };
@@ -78,7 +76,7 @@ export function createReplay(o: ReplayOptions): Replay {
   const stop = new AbortController();
   // A backtest must give the same answer twice: models train inside `tick` at event time.
   const section = { ...config.detectors, model: { ...config.detectors.model, train_in: 'inline' as const } };
-  const ctx = (id: string): ComponentContext & { checkpoints: Store['checkpoints']; models: Store } => ({
+  const ctx = (id: string): ComponentContext => ({
     id,
     logger: silentLogger,
     clock,
@@ -87,30 +85,36 @@ export function createReplay(o: ReplayOptions): Replay {
     models: store,
     busy: () => false,
   });
-  const detectors = buildDetectors(section, ctx);
-  const feedback = createFeedback({ store, clock, detectors, config: config.feedback });
   let eventTime = 0;
   let firstTs = Number.NaN;
   const owner: Source = { id: 'replay', run: async () => {}, ack: () => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
-  const parsing = { type: 'file_tail', format: o.format };
-  const engine = new Engine({
-    sources: [],
-    detectors,
-    store,
-    clock,
-    detectorSaveMs: o.saveState ? undefined : Number.MAX_SAFE_INTEGER,
-    parserOptions: () => parserOptionsFor(config, parsing),
-    filterAnomalies: (a) => feedback.policy.apply(a),
-    onEvents: (events) => {
-      for (const e of events) {
-        if (e.tsFromArrival) continue;
-        if (Number.isNaN(firstTs)) firstTs = e.ts;
-        if (e.ts > eventTime) eventTime = e.ts;
-      }
-      o.onEvents?.(events);
+  // The in-process host, stepped: no sources run, batches come through `process` (topology/host.ts).
+  const engine = createSteppedHost(
+    {
+      config: { ...config, detectors: section },
+      dbPath: '',
+      sources: [],
+      store,
+      anomalies: store,
+      clock,
+      logger: silentLogger,
+      context: ctx,
+      filterAnomalies: (a) => feedback.policy.apply(a),
+      onEvents: (events) => {
+        for (const e of events) {
+          if (e.tsFromArrival) continue;
+          if (Number.isNaN(firstTs)) firstTs = e.ts;
+          if (e.ts > eventTime) eventTime = e.ts;
+        }
+        o.onEvents?.(events);
+      },
+      onAnomalies: (a) => o.onAnomalies?.(a),
     },
-    onAnomalies: (a) => o.onAnomalies?.(a),
-  });
+    { format: o.format, detectorSaveMs: o.saveState ? undefined : Number.MAX_SAFE_INTEGER },
+  );
+  // The host built the detectors from the registry; feedback's `learn` reaches them directly.
+  const detectors = engine.learners();
+  const feedback = createFeedback({ store, clock, detectors, config: config.feedback });
   feedback.service.loadPolicy();
   return {
     engine,

@@ -5,7 +5,7 @@
  * per template per checkpoint instead of one per batch, and counts are saved with the acks.
  */
 import type { LogEvent } from '../core/event.js';
-import type { EngineStore, TemplateDelta } from '../core/engine.js';
+import type { EngineStateStore, TemplateDelta } from '../core/engine.js';
 
 /** Pending deltas beyond which a flood of distinct templates is written early rather than held. */
 const MAX_PENDING = 10_000;
@@ -16,7 +16,7 @@ export class TemplateCounts {
 
   /** `deferred`: hold deltas until `flush` (the engine's checkpoint); otherwise write each batch. */
   constructor(
-    private readonly store: Pick<EngineStore, 'upsertTemplates'>,
+    private readonly store: Pick<EngineStateStore, 'upsertTemplates'>,
     private readonly deferred: boolean,
   ) {}
 

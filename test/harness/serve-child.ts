@@ -1,7 +1,7 @@
 /**
  * @module test/harness/serve-child
  * The real service in a child process for the service-level crash test:
- * `node --import tsx serve-child.ts LOG DATA_DIR [WARMUP]`. It builds the service with `buildService`
+ * `node --import tsx serve-child.ts LOG DATA_DIR [WARMUP] [HOST]`. It builds the service with `buildService`
  * (file_tail on LOG with small reads, novelty on with rare-template alerts off, rate and params
  * off, port 0, the SQLite store under DATA_DIR), prints `{"url": …}` on one stdout line once
  * listening, and stops gracefully on SIGTERM. The test kills it with SIGKILL mid-ingest.
@@ -12,7 +12,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/component.js';
 import { buildService } from '../../src/topology/build.js';
 
-const [log, dataDir, warmup] = process.argv.slice(2);
+const [log, dataDir, warmup, host] = process.argv.slice(2);
 const config = validate(
   {
     data_dir: dataDir,
@@ -21,7 +21,8 @@ const config = validate(
     // Small reads: a kill loses (and a restart re-reads) at most a few KiB in flight.
     sources: [{ type: 'file_tail', paths: [log], poll_interval_ms: 10, read_bytes: 4096 }],
     // Checkpoints every 200 ms (default 1 s) so three kills fit in a short test.
-    pipeline: { checkpoint_interval_ms: 200 },
+    // HOST (`main` | `worker`, default worker): the engine host under test (test/contract/engine-host.contract.ts).
+    pipeline: { checkpoint_interval_ms: 200, engine_thread: host === 'main' ? 'main' : 'worker' },
     detectors: {
       novelty: { warmup_events: Number(warmup ?? 50), rare_count: 0 },
       rate: { enabled: false },

@@ -61,6 +61,17 @@ describe('Elasticsearch client 8.x', () => {
     expect((await svc.waitFor('http:mixed', 2)).map((e) => e.message).sort()).toEqual([doc(500).message, doc(501).message]);
   });
 
+  it('bulk helper with gzip-compressed requests (compression: true, as Beats send by default)', async () => {
+    const gz = new Client({ node: svc.url, auth: { bearer: TOKEN }, compression: true });
+    try {
+      const result = await gz.helpers.bulk({ datasource: [doc(700), doc(701), doc(702)], onDocument: () => ({ index: { _index: 'zipped' } }) });
+      expect(result).toMatchObject({ total: 3, failed: 0, successful: 3 });
+      expect((await svc.waitFor('http:zipped', 3)).map((e) => e.ts).sort()).toEqual([BASE + 700_000, BASE + 701_000, BASE + 702_000]);
+    } finally {
+      await gz.close();
+    }
+  });
+
   it('bulk API with PUT (as Elasticsearch takes it) and create actions', async () => {
     const body = await client.transport.request<{ errors: boolean; items: unknown[] }>({
       method: 'PUT',

@@ -91,6 +91,17 @@ describe('threshold rules and the novelty gate', () => {
     expect(bare.detect([{ key: 'info', templates: newInfo.templates }])[0].anomalous).toBe(true);
   });
 
+  it('fits the next-event model on sequences (--model next): flags an unexpected order and explains the miss', () => {
+    const det = SequenceDetector.train(train, { model: 'next', threshold: { rule: 'model' }, modelOptions: { next: { history: 3, top_k: 2 } } });
+    const [usual, swapped] = det.detect([seq('usual', [1, 2, 3]), seq('swapped', [2, 1, 3])]);
+    expect(usual.anomalous).toBe(false);
+    expect(swapped.anomalous).toBe(true);
+    expect(swapped.explanation[0].feature).toMatch(/^T2 at start \(expected T1\)/);
+    const back = SequenceDetector.fromJSON(JSON.parse(JSON.stringify(det.toJSON())));
+    expect(back.kind).toBe('next');
+    expect(Array.from(back.score([seq('swapped', [2, 1, 3])]))).toEqual([swapped.score]);
+  });
+
   it('the auto threshold (the default rule) takes the contamination quantile on tied session scores', () => {
     const tied = [
       ...Array.from({ length: 400 }, (_, i) => seq(`a${i}`, [1, 2, 3])),

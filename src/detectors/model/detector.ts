@@ -24,7 +24,8 @@ import {
   type Threshold,
   type ThresholdJSON,
 } from '../../models/threshold/index.js';
-import { createModel, ownThreshold, restoreModel, type ModelKind, type ModelOptions } from './models.js';
+import { createModel, ownThreshold, restoreModel, type BatchModelKind, type ModelOptions } from './models.js';
+import { describeMiss, isSequenceModel } from './sequence-models.js';
 
 export const DETECTOR_FORMAT = 'anomalog-detector';
 export const DETECTOR_VERSION = 1;
@@ -36,7 +37,7 @@ export type ThresholdRule =
   | { rule: 'model' };
 
 export interface TrainOptions {
-  model: ModelKind;
+  model: BatchModelKind;
   modelOptions?: ModelOptions;
   /** Collaborators such as a preloaded libsvm engine (not stored in the artifact). */
   modelDeps?: ModelDeps;
@@ -79,7 +80,7 @@ function gateMode(g: NoveltyGate | undefined): 'off' | 'any' | 'severe' {
 export interface DetectorArtifact {
   format: typeof DETECTOR_FORMAT;
   version: number;
-  modelKind: ModelKind;
+  modelKind: BatchModelKind;
   model: ModelArtifact;
   features: VectorizerJSON;
   threshold: ThresholdJSON;
@@ -130,8 +131,15 @@ export class SequenceDetector {
     const vectorizer = Vectorizer.fit(seqs, opts.features);
     const X = vectorizer.transform(seqs);
     const model = createModel(opts.model, opts.modelOptions, opts.modelDeps);
-    model.fit(X);
-    const scores = model.score(X);
+    let scores: Float64Array;
+    if (isSequenceModel(model)) {
+      const ids = seqs.map((q) => q.templates);
+      model.fitSequences(ids);
+      scores = model.scoreSequences(ids);
+    } else {
+      model.fit(X);
+      scores = model.score(X);
+    }
     const severities = seqs.some((q) => q.levels !== undefined && q.levels.some((l) => l > 0));
     return {
       withThreshold(rule: ThresholdRule): SequenceDetector {
@@ -169,7 +177,7 @@ export class SequenceDetector {
     });
   }
 
-  get kind(): ModelKind {
+  get kind(): BatchModelKind {
     return this.meta.modelKind;
   }
 
@@ -183,7 +191,9 @@ export class SequenceDetector {
 
   /** Model scores (with the severe gate, of each sequence's known part: see `modelInput`). */
   score(seqs: readonly Sequence[]): Float64Array {
-    return this.model.score(this.vectorizer.transform(this.modelInput(seqs)));
+    const input = this.modelInput(seqs);
+    if (isSequenceModel(this.model)) return this.model.scoreSequences(input.map((q) => q.templates));
+    return this.model.score(this.vectorizer.transform(input));
   }
 
   /**
@@ -209,9 +219,11 @@ export class SequenceDetector {
 
   /** Scores and decides every sequence; explanations for anomalous ones (all with `explainAll`). */
   detect(seqs: readonly Sequence[], opts: { explainAll?: boolean; top?: number; online?: boolean } = {}): Detection[] {
-    const raw = this.vectorizer.rawSparse(this.modelInput(seqs));
+    const input = this.modelInput(seqs);
+    const raw = this.vectorizer.rawSparse(input);
     const X = this.vectorizer.transformRaw(raw);
-    const scores = this.model.score(X);
+    const sequential = isSequenceModel(this.model) ? this.model : null;
+    const scores = sequential ? sequential.scoreSequences(input.map((q) => q.templates)) : this.model.score(X);
     const out: Detection[] = new Array(seqs.length);
     const gate = gateMode(this.meta.hyperParameters.novelty);
     for (let i = 0; i < seqs.length; i++) {
@@ -224,11 +236,22 @@ export class SequenceDetector {
       if (s.source) d.source = s.source;
       const samples = (s as { samples?: string[] }).samples;
       if (anomalous && samples) d.context = samples;
-      if (anomalous || opts.explainAll) d.explanation = this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
+      if (anomalous || opts.explainAll) {
+        d.explanation = sequential ? this.explainMisses(sequential, input[i], opts.top ?? 5) : this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
+      }
       if (unseen) d.explanation = [{ feature: '<unseen template>', templateId: unseen.id, observed: unseen.count, expected: 0, contribution: 0 }, ...d.explanation].slice(0, Math.max(1, opts.top ?? 5));
       out[i] = d;
     }
     return out;
+  }
+
+  /** Next-event model: the events it did not predict, in order (`T8 after T1 (expected T2, T3)`). */
+  private explainMisses(m: { misses(t: ArrayLike<number>): { position: number; template: number; expected: number[] }[] }, s: Sequence, top: number): Contribution[] {
+    return m.misses(s.templates).slice(0, top).map((x) => {
+      const c: Contribution = { feature: describeMiss(x, x.position > 0 ? s.templates[x.position - 1] : undefined), observed: 1, expected: 0, contribution: 1 };
+      if (x.template >= 0) c.templateId = x.template;
+      return c;
+    });
   }
 
   /**

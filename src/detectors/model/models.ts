@@ -7,6 +7,8 @@
 import { AnomalogError } from '../../core/errors.js';
 import type { Model, ModelArtifact } from '../../core/model.js';
 import { Ensemble, ENSEMBLE_KIND } from '../../models/ensemble/index.js';
+import type { NextEventOptions } from '../../models/next-event/index.js';
+import { createSequenceModel, isSequenceKind, restoreSequenceModel, SEQUENCE_KINDS, type SequenceKind } from './sequence-models.js';
 import { createModel as createBase, MODEL_KINDS as BASE_MODEL_KINDS, modelFromJSON, type ModelDeps, type ModelKind as BaseModelKind, type ModelOptionsByKind } from '../../models/index.js';
 
 /** The base kinds of the model registry (`models/registry.ts`), then `ensemble` of them. */
@@ -16,13 +18,22 @@ export const MODEL_KINDS = Object.freeze([...BASE_KINDS, ENSEMBLE_KIND] as const
 export type ModelKind = BaseKind | typeof ENSEMBLE_KIND;
 
 /** Per-kind options (each validated by the model's own strict schema) and ensemble members. */
-export type ModelOptions = { [K in BaseKind]?: ModelOptionsByKind[K] } & { members?: BaseKind[] };
+export type ModelOptions = { [K in BaseKind]?: ModelOptionsByKind[K] } & { members?: BaseKind[]; next?: NextEventOptions };
+
+/** What the batch detector (`anomalog train --model`) fits: the vector kinds, then sequence kinds (`next`). */
+export const BATCH_MODEL_KINDS = Object.freeze([...MODEL_KINDS, ...SEQUENCE_KINDS] as const);
+export type BatchModelKind = ModelKind | SequenceKind;
+
+export function isBatchModelKind(k: string): k is BatchModelKind {
+  return isModelKind(k) || isSequenceKind(k);
+}
 
 export function isModelKind(k: string): k is ModelKind {
   return (MODEL_KINDS as readonly string[]).includes(k);
 }
 
-export function createModel(kind: ModelKind, options: ModelOptions = {}, deps: ModelDeps = {}): Model {
+export function createModel(kind: BatchModelKind, options: ModelOptions = {}, deps: ModelDeps = {}): Model {
+  if (isSequenceKind(kind)) return createSequenceModel(kind, options.next);
   if (kind === ENSEMBLE_KIND) {
     const members = options.members ?? [...BASE_KINDS];
     if (members.some((m) => !BASE_KINDS.includes(m))) {
@@ -37,6 +48,7 @@ export function createModel(kind: ModelKind, options: ModelOptions = {}, deps: M
 }
 
 export function restoreModel(a: ModelArtifact): Model {
+  if (isSequenceKind(a?.kind)) return restoreSequenceModel(a);
   if (a?.kind === ENSEMBLE_KIND) return Ensemble.fromJSON(a, restoreModel);
   return modelFromJSON(a);
 }

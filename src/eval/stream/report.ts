@@ -41,9 +41,12 @@ export function formatStreamReport(results: readonly StreamEvalResult[], header:
     );
     const fb = r.feedback;
     if (fb.mode === 'simulated') out.push(`Simulated operator (answers ${formatDuration(fb.delayMs ?? 0)} of log time after each anomaly): ${fb.answers?.real ?? 0} real, ${fb.answers?.noise ?? 0} noise; suppressed by the feedback policy ${fb.suppressed ?? 0} (${fb.suppressedByKind ?? 0} by the kind rule).`);
-    out.push('', '| detector | anomalies | hits | false alarms | per 1,000 normal lines | episodes | first of category |', '|---|---:|---:|---:|---:|---:|---:|');
+    const f = r.score.firsts.timeToDetect;
+    if (f) out.push(`Time to detect the first episode of a category: median ${formatDuration(f.medianMs)}, p90 ${formatDuration(f.p90Ms)}.`);
+    out.push('', '| detector | anomalies | hits | false alarms | per 1,000 normal lines | episodes | first of category | time to detect (median) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [name, d] of Object.entries(r.score.byDetector).sort()) {
-      out.push(`| ${name} | ${d.anomalies} | ${d.hits} | ${d.falseAlarms} | ${d.falseAlarmsPer1kNormal.toFixed(2)} | ${d.episodesDetected} | ${d.firstsDetected} |`);
+      const t = d.timeToDetectMedianMs === null ? 'n/a' : formatDuration(d.timeToDetectMedianMs);
+      out.push(`| ${name} | ${d.anomalies} | ${d.hits} | ${d.falseAlarms} | ${d.falseAlarmsPer1kNormal.toFixed(2)} | ${d.episodesDetected} | ${d.firstsDetected} | ${t} |`);
     }
     const kinds = Object.entries(r.score.falseAlarmsByKind).sort((a, b) => b[1] - a[1]);
     if (kinds.length > 0) out.push('', `False alarms by detector/kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}.`);

@@ -56,12 +56,16 @@ describe('scoreStream', () => {
   it('counts episodes, firsts, false alarms per 1,000 normal lines and per hour of log time', () => {
     expect(s.anomalies).toBe(4);
     expect(s.episodes).toEqual({ total: 2, detected: 1, recall: 0.5 });
-    expect(s.firsts).toEqual({ total: 2, detected: 1 });
+    expect(s.firsts).toEqual({ total: 2, detected: 1, timeToDetect: { medianMs: 2 * MIN, p90Ms: 2 * MIN } });
     expect(s.falseAlarms).toBe(2);
     expect(s.falseAlarmsPer1kNormal).toBeCloseTo(2, 10); // 2 per 1,000 normal lines
     // Log time: from T0 − 2 h to T0 + 3 h = 5 h.
     expect(s.falseAlarmsPerHour).toBeCloseTo(2 / 5, 10);
     expect(s.falseAlarmsByKind).toEqual({ 'rate/source_silence': 1, 'params/param_7': 1 });
+    expect(s.falseAlarmList.map((f) => [f.ts, f.kind])).toEqual([
+      [T0 + HOUR, 'rate/source_silence'],
+      [T0 - 3 * MIN, 'params/param_7'],
+    ]);
   });
 
   it('measures time to detect from the episode start to its earliest hit', () => {
@@ -71,9 +75,9 @@ describe('scoreStream', () => {
   });
 
   it('splits hits and false alarms per detector', () => {
-    expect(s.byDetector.novelty).toMatchObject({ anomalies: 1, hits: 1, falseAlarms: 0, episodesDetected: 1, firstsDetected: 1 });
-    expect(s.byDetector.rate).toMatchObject({ anomalies: 2, hits: 1, falseAlarms: 1, episodesDetected: 1 });
-    expect(s.byDetector.params).toMatchObject({ anomalies: 1, hits: 0, falseAlarms: 1, episodesDetected: 0 });
+    expect(s.byDetector.novelty).toMatchObject({ anomalies: 1, hits: 1, falseAlarms: 0, episodesDetected: 1, firstsDetected: 1, timeToDetectMedianMs: 2 * MIN });
+    expect(s.byDetector.rate).toMatchObject({ anomalies: 2, hits: 1, falseAlarms: 1, episodesDetected: 1, timeToDetectMedianMs: 12 * MIN });
+    expect(s.byDetector.params).toMatchObject({ anomalies: 1, hits: 0, falseAlarms: 1, episodesDetected: 0, timeToDetectMedianMs: null });
     expect(s.byDetector.rate.falseAlarmsPer1kNormal).toBeCloseTo(1, 10);
   });
 

@@ -17,7 +17,8 @@
  *
  * **Detected** — an episode with at least one hit. **Time to detect** of a detected episode: its
  * earliest hit's ts minus the episode's start, 0 when the hit came first (median and p90 over the
- * detected episodes, nearest rank).
+ * detected episodes, nearest rank; also over the first episodes of their category, and per detector
+ * over the episodes it hit).
  *
  * **Window recall** — the log's time cut into fixed, epoch-aligned one-hour windows (bgl-eval's
  * convention); of the windows that hold an alert line, the share in which that line's episode has a
@@ -45,6 +46,16 @@ export interface DetectorScore {
   falseAlarmsPer1kNormal: number;
   episodesDetected: number;
   firstsDetected: number;
+  /** Median over the episodes this detector hit of its own time to detect. */
+  timeToDetectMedianMs: number | null;
+}
+
+/** A stored anomaly that hit no episode (what a developer reads to see why). */
+export interface FalseAlarm {
+  id: string;
+  ts: number;
+  kind: string;
+  title: string;
 }
 
 export interface EpisodeResult {
@@ -66,12 +77,13 @@ export interface StreamScore {
   falseAlarmsPer1kNormal: number;
   falseAlarmsPerHour: number;
   episodes: { total: number; detected: number; recall: number | null };
-  firsts: { total: number; detected: number };
+  firsts: { total: number; detected: number; timeToDetect: { medianMs: number; p90Ms: number } | null };
   timeToDetect: { medianMs: number; p90Ms: number } | null;
   windows: { total: number; detected: number; recall: number | null };
   byDetector: Record<string, DetectorScore>;
   /** False alarms per detector/kind (the kind is the first explanation feature; the model's is `window`). */
   falseAlarmsByKind: Record<string, number>;
+  falseAlarmList: FalseAlarm[];
   perEpisode: EpisodeResult[];
 }
 
@@ -126,7 +138,8 @@ export function scoreStream(anomalies: readonly Anomaly[], truth: Truth, rule: M
   const per1k = (n: number) => (stats.normalLines > 0 ? (1000 * n) / stats.normalLines : 0);
   const eps = truth.episodes;
   const firstHit = new Array<number>(eps.length).fill(Infinity);
-  const hitBy = eps.map(() => new Set<string>());
+  /** Per episode: each detector's earliest hit. */
+  const hitBy = eps.map(() => new Map<string, number>());
   // Alert-line windows per episode (by the label file's time) and those seen detected.
   const lineTs = new Map<string, number>(truth.lines.map((l) => [`${l.source}\u0000${l.line}`, l.ts]));
   const windowsOf = eps.map((e) => new Set(e.lines.map((n) => Math.floor((lineTs.get(`${e.source}\u0000${n}`) ?? e.start) / WINDOW_MS))));
@@ -135,16 +148,17 @@ export function scoreStream(anomalies: readonly Anomaly[], truth: Truth, rule: M
   const windowsFound = new Set<number>();
   const byDetector: Record<string, DetectorScore> = {};
   const falseAlarmsByKind: Record<string, number> = {};
+  const falseAlarmList: FalseAlarm[] = [];
   let falseAlarms = 0;
   for (const a of anomalies) {
-    const d = (byDetector[a.detector] ??= { anomalies: 0, hits: 0, falseAlarms: 0, falseAlarmsPer1kNormal: 0, episodesDetected: 0, firstsDetected: 0 });
+    const d = (byDetector[a.detector] ??= { anomalies: 0, hits: 0, falseAlarms: 0, falseAlarmsPer1kNormal: 0, episodesDetected: 0, firstsDetected: 0, timeToDetectMedianMs: null });
     d.anomalies++;
     let hit = false;
     for (const e of eps) {
       if (!hits(a, e, rule, mined)) continue;
       hit = true;
       firstHit[e.index] = Math.min(firstHit[e.index], a.ts);
-      hitBy[e.index].add(a.detector);
+      hitBy[e.index].set(a.detector, Math.min(hitBy[e.index].get(a.detector) ?? Infinity, a.ts));
       for (const w of windowsOf[e.index]) if (a.ts >= w * WINDOW_MS - BEFORE_MS && a.ts <= (w + 1) * WINDOW_MS + AFTER_MS) windowsFound.add(w);
     }
     if (hit) d.hits++;
@@ -153,18 +167,27 @@ export function scoreStream(anomalies: readonly Anomaly[], truth: Truth, rule: M
       falseAlarms++;
       const k = kindOf(a);
       falseAlarmsByKind[k] = (falseAlarmsByKind[k] ?? 0) + 1;
+      falseAlarmList.push({ id: a.id, ts: a.ts, kind: k, title: a.title });
     }
   }
   const perEpisode: EpisodeResult[] = eps.map((e) => {
     const detected = firstHit[e.index] !== Infinity;
-    return { index: e.index, category: e.category, start: e.start, end: e.end, first: e.first, lines: e.lines.length, detected, timeToDetectMs: detected ? Math.max(0, firstHit[e.index] - e.start) : null, detectors: [...hitBy[e.index]].sort() };
+    return { index: e.index, category: e.category, start: e.start, end: e.end, first: e.first, lines: e.lines.length, detected, timeToDetectMs: detected ? Math.max(0, firstHit[e.index] - e.start) : null, detectors: [...hitBy[e.index].keys()].sort() };
   });
   for (const [name, d] of Object.entries(byDetector)) {
     d.falseAlarmsPer1kNormal = per1k(d.falseAlarms);
     d.episodesDetected = perEpisode.filter((p) => p.detectors.includes(name)).length;
     d.firstsDetected = perEpisode.filter((p) => p.first && p.detectors.includes(name)).length;
+    const own = eps.flatMap((e) => {
+      const t = hitBy[e.index].get(name);
+      return t === undefined ? [] : [Math.max(0, t - e.start)];
+    });
+    d.timeToDetectMedianMs = own.length > 0 ? percentile(own.sort((x, y) => x - y), 0.5) : null;
   }
-  const ttd = perEpisode.flatMap((p) => (p.timeToDetectMs === null ? [] : [p.timeToDetectMs])).sort((x, y) => x - y);
+  const ttdOf = (list: EpisodeResult[]) => {
+    const xs = list.flatMap((p) => (p.timeToDetectMs === null ? [] : [p.timeToDetectMs])).sort((x, y) => x - y);
+    return xs.length > 0 ? { medianMs: percentile(xs, 0.5), p90Ms: percentile(xs, 0.9) } : null;
+  };
   const detected = perEpisode.filter((p) => p.detected).length;
   return {
     rule,
@@ -173,11 +196,12 @@ export function scoreStream(anomalies: readonly Anomaly[], truth: Truth, rule: M
     falseAlarmsPer1kNormal: per1k(falseAlarms),
     falseAlarmsPerHour: stats.spanHours > 0 ? falseAlarms / stats.spanHours : 0,
     episodes: { total: eps.length, detected, recall: eps.length > 0 ? detected / eps.length : null },
-    firsts: { total: eps.filter((e) => e.first).length, detected: perEpisode.filter((p) => p.first && p.detected).length },
-    timeToDetect: ttd.length > 0 ? { medianMs: percentile(ttd, 0.5), p90Ms: percentile(ttd, 0.9) } : null,
+    firsts: { total: eps.filter((e) => e.first).length, detected: perEpisode.filter((p) => p.first && p.detected).length, timeToDetect: ttdOf(perEpisode.filter((p) => p.first)) },
+    timeToDetect: ttdOf(perEpisode),
     windows: { total: allWindows.size, detected: windowsFound.size, recall: allWindows.size > 0 ? windowsFound.size / allWindows.size : null },
     byDetector,
     falseAlarmsByKind,
+    falseAlarmList,
     perEpisode,
   };
 }

@@ -55,12 +55,18 @@ export function similarity(tmpl: string[], tokens: string[], shapes: string[]): 
       same++;
       wild++;
     } else if (sa === shapes[i]) same++;
-    else if (sameKey(a, b)) same += 0.5;
+    else if (sameKey(a, b) || sameTail(sa, shapes[i])) same += 0.5;
   }
   if (counted === 0) return 1;
   // Agreement only through wildcards is no evidence: a template of wildcards absorbs nothing.
   if (wild === same && wild > 0) return 0;
   return same / counted;
+}
+
+/** Same placeholder tail after the same separator (`libc-bin:<*>`, `man-db:<*>`): a value qualified by a name. */
+function sameTail(sa: string, sb: string): boolean {
+  const ka = sa.lastIndexOf(':<*>');
+  return ka > 0 && ka + 4 === sa.length && sb.length > 4 && sb.endsWith(':<*>') && sb.indexOf('<*>') === sb.length - 3 && sa.indexOf('<*>') === ka + 1;
 }
 
 function sameKey(a: string, b: string): boolean {

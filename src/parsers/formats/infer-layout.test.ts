@@ -198,3 +198,26 @@ describe('inferLayout on real lines (Loghub excerpts, no layout given)', () => {
     });
   }
 });
+
+describe('inferLayout on hostile input', () => {
+  it('never throws, and any layout it returns compiles and fits what it claims', () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const parts = ['[', ']', '[[', '|', ' ', '  ', '-', ':', ',', 'INFO', 'E', '2024-01-01', '10:00:00', '1700000000', 'x', '\t', '(', ')', '\\', '.*', '<Content>'];
+    for (let round = 0; round < 300; round++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 1 + rnd(30); i++) {
+        let l = '';
+        for (let k = 0; k < rnd(25); k++) l += parts[rnd(parts.length)];
+        lines.push(l);
+      }
+      const found = inferLayout(lines);
+      if (found === null) continue;
+      const f = new HeaderPatternFormat(found.layout);
+      expect(lines.filter((l) => f.isRecordStart(l)).length).toBeGreaterThanOrEqual(found.fit);
+    }
+  });
+});

@@ -87,10 +87,11 @@ export class TimeFieldPlan {
     return t;
   }
 
+  /** The fields joined by spaces, without a trailing `:` or `,` (`14:36:53:` before a message). */
   private join(idx: readonly number[], values: readonly (string | undefined)[]): string {
-    if (idx.length === 1) return values[idx[0]] ?? '';
     let s = values[idx[0]] ?? '';
     for (let i = 1; i < idx.length; i++) s += ' ' + (values[idx[i]] ?? '');
-    return s;
+    const c = s.charCodeAt(s.length - 1);
+    return c === 58 || c === 44 ? s.slice(0, -1) : s;
   }
 }

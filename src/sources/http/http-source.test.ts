@@ -11,7 +11,7 @@ import { lokiProtobuf, otlpProtobuf } from '../../../test/harness/loki-push.js';
 const app = Fastify();
 const store = new MemoryStore();
 const source = new HttpSource(httpSourceConfigSchema.parse({ token: 'sekrit-token-1' }), new ManualClock(1_700_000_000_000));
-const engine = new Engine({ sources: [source], detectors: [], store, clock: systemClock, parserOptions: () => ({ multiline: false }), tickMs: 10, multilineIdleMs: 20 });
+const engine = new Engine({ sources: [source], detectors: [], store, anomalies: store, clock: systemClock, parserOptions: () => ({ multiline: false }), tickMs: 10, multilineIdleMs: 20 });
 const ac = new AbortController();
 let running: Promise<void>;
 const auth = { authorization: 'Bearer sekrit-token-1' };

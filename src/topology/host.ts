@@ -1,0 +1,142 @@
+/**
+ * @module topology/host
+ * The one place an engine host is chosen and wired (`core/engine.ts#EngineHost`): on this thread
+ * (`Engine`) or in worker threads (`EngineThread`, which runs the same `Engine` in each worker),
+ * from the same parts — configuration, sources, the store, where anomalies go and the hooks the
+ * service listens with. A Kafka partition host (DESIGN §5) takes the same spec.
+ * @example
+ * const host = createEngineHost({ config, dbPath, sources, store, anomalies: withAlerts(store, alerting), clock, logger, context });
+ * await host.ready;
+ * await host.run(abort.signal);
+ */
+import type { ComponentContext, Logger } from '../core/component.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { StreamDetector } from '../core/detector.js';
+import type { AnomalyStore, EngineHost } from '../core/engine.js';
+import type { RawBatch } from '../core/source.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
+import { eventRuns, type EventRun } from '../core/event-runs.js';
+import type { AnomalogError } from '../core/errors.js';
+import type { Source } from '../core/source.js';
+import { buildDetectors } from '../config/registry.js';
+import type { ServeConfig } from '../config/schema.js';
+import type { Store } from '../store/index.js';
+import { Engine } from './engine.js';
+import { EngineThread } from './engine-thread.js';
+import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
+
+export type EngineHostKind = 'main' | 'worker';
+
+export interface EngineHostSpec {
+  config: ServeConfig;
+  /** The service's SQLite file (worker threads open their own connection to it). */
+  dbPath: string;
+  /** The configured source components, in config order. */
+  sources: Source[];
+  /** The service's store: parser and detector state, template counts, source lanes. */
+  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes'>>;
+  /** Where found anomalies are stored (with their alerts). */
+  anomalies: AnomalyStore;
+  clock: Clock;
+  logger: Logger;
+  /** The build context of a component (the detectors of a host on this thread are built with it). */
+  context: (id: string) => ComponentContext;
+  /** Applied to what the detectors found before it is stored (the feedback policy). */
+  filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
+  /** Newly stored anomalies, with the arrival time of the batch they were found in. */
+  onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
+  /** Every processed batch's events, summarised (the UI's rate charts). */
+  onRuns?: (runs: readonly EventRun[]) => void;
+  /** The parsed events themselves: only a host on this thread has them (worker threads send runs). */
+  onEvents?: (events: readonly LogEvent[]) => void;
+  /** The host can no longer process (a worker thread failed or died). */
+  onFailure?: (e: AnomalogError) => void;
+}
+
+/**
+ * Which host runs the engine: `pipeline.engine_thread`, except that a simulated clock (the demo,
+ * tests with `ManualClock`) keeps it on this thread — a worker thread has its own wall clock.
+ */
+export function engineHostKind(config: ServeConfig, clock: Clock): EngineHostKind {
+  return config.pipeline.engine_thread === 'worker' && clock === systemClock ? 'worker' : 'main';
+}
+
+/** The engine host for `spec`, of `kind` (default: `engineHostKind`). */
+export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spec.config, spec.clock)): EngineHost {
+  const { config } = spec;
+  if (kind === 'worker') {
+    return new EngineThread({
+      config,
+      dbPath: spec.dbPath,
+      sources: spec.sources,
+      store: spec.anomalies,
+      lanes: spec.store.lanes,
+      logger: spec.logger,
+      onFailure: spec.onFailure,
+      filterAnomalies: spec.filterAnomalies,
+      onAnomalies: spec.onAnomalies,
+      onRuns: spec.onRuns,
+    });
+  }
+  const parsing = new Map<Source, SourceParsing>(spec.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
+  // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
+  return inProcess(spec, { checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) });
+}
+
+/**
+ * The in-process host driven step by step (`topology/replay.ts`: replay and `eval stream`): the
+ * caller hands batches over (`process`) and moves time (`tick`) on an event-time clock, so a backtest
+ * gives the same answer twice. Only this thread's host can follow a simulated clock.
+ */
+export interface SteppedEngineHost extends EngineHost {
+  process(owner: Source, batch: RawBatch): Promise<void>;
+  /** Time passes: idle multi-line records, detector intervals, silence, due trainings; returns what was stored. */
+  tick(): Anomaly[];
+  saveDetectors(): void;
+  /** The detectors themselves (feedback's `learn` reaches them directly on this thread). */
+  learners(): StreamDetector[];
+}
+
+export interface SteppedOptions {
+  /** Record format of every input (default `config.parser.format`, else detected per source). */
+  format?: string;
+  /** Detector state saved this often (clock ms); default: as `serve` without checkpoints (30 s). */
+  detectorSaveMs?: number;
+}
+
+/** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
+export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
+  const parsing: SourceParsing = { type: 'file_tail', format: o.format };
+  return inProcess(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
+}
+
+interface InProcessOptions {
+  checkpointMs?: number;
+  detectorSaveMs?: number;
+  parsing: (owner: Source) => SourceParsing | undefined;
+}
+
+function inProcess(spec: EngineHostSpec, o: InProcessOptions): Engine {
+  const { config, onRuns, onEvents } = spec;
+  return new Engine({
+    sources: spec.sources,
+    detectors: buildDetectors(config.detectors, spec.context),
+    store: spec.store,
+    anomalies: spec.anomalies,
+    clock: spec.clock,
+    logger: spec.logger,
+    checkpointMs: o.checkpointMs,
+    detectorSaveMs: o.detectorSaveMs,
+    maxSources: config.pipeline.max_sources,
+    parserOptions: (_sourceId, owner) => parserOptionsFor(config, o.parsing(owner)),
+    filterAnomalies: spec.filterAnomalies,
+    onEvents:
+      onRuns || onEvents
+        ? (events) => {
+            onRuns?.(eventRuns(events));
+            onEvents?.(events);
+          }
+        : undefined,
+    onAnomalies: spec.onAnomalies,
+  });
+}

@@ -1,0 +1,312 @@
+/**
+ * @module test/contract/engine-host.contract
+ * The shared suite every engine host runs (`core/engine.ts#EngineHost`: this thread, worker
+ * threads; a Kafka partition host next): for the same input, the same anomalies, the same
+ * checkpoints (acknowledged positions, parser and detector state) and the same counters
+ * (`stats`, `streamCounters`); and after kill -9 of the service, a restart on the same data dir
+ * resumes from the last checkpoint — every line processed at least once, every new message type
+ * flagged exactly once.
+ * @example
+ * engineHostContract('worker'); // in a *.test.ts file
+ */
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validate } from '../../src/config/load.js';
+import { type ServeConfig, serveConfigSchema } from '../../src/config/schema.js';
+import { systemClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/component.js';
+import type { EngineHost } from '../../src/core/engine.js';
+import type { Anomaly, Cursor } from '../../src/core/event.js';
+import type { RawBatch, Source } from '../../src/core/source.js';
+import { openStore } from '../../src/store/index.js';
+import { createEngineHost, type EngineHostKind } from '../../src/topology/host.js';
+import { killAll, killHard as killChild, type ServiceChild, startServiceChild } from '../harness/service-child.js';
+import { until as poll } from '../harness/until.js';
+
+// Kill -9 part: the real service (test/harness/serve-child.ts: buildService, file_tail, novelty,
+// SQLite, the host under test) in a child process, SIGKILLed three times while a writer appends,
+// restarted on the same data dir each time. Normal lines are the HDFS sample of Loghub (test/fixtures/logs).
+
+const SAMPLE = [
+  '081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating',
+  '081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated: 10.251.73.220:50010 is added to blk_7128370237687728475 size 67108864',
+  '081109 214043 2561 WARN dfs.DataNode$DataXceiver: 10.251.30.85:50010:Got exception while serving blk_-2918118818249673980 to /10.251.90.64:',
+];
+/** Message types the normal stream never has; each is written once, at a known line. */
+const NOVEL = [
+  'Disk failure on volume /data/3 while writing',
+  'Checksum mismatch detected in replica of',
+  'Heartbeat lost from namenode after retries',
+  'Journal sync stalled for segment over seconds',
+  'Quota exceeded under directory /user/alice by',
+  'Lease recovery aborted for file holder client',
+];
+const N = 3000;
+const WARMUP = 50;
+// The first lands right after the first kill's resume point (see below); the rest are spread out.
+const NOVEL_AT = [400, 1000, 1450, 2005, 2500, 2900];
+
+function line(i: number): string {
+  const k = NOVEL_AT.indexOf(i);
+  // Distinct timestamps per line (the anomaly id's time bucket comes from the line, not the clock).
+  const hh = 20 + Math.floor(i / 3600);
+  const mm = Math.floor(i / 60) % 60;
+  const ss = i % 60;
+  const ts = `081109 ${hh}${String(mm).padStart(2, '0')}${String(ss).padStart(2, '0')}`;
+  if (k >= 0) return `${ts} 99 ERROR dfs.DataNode: ${NOVEL[k]} blk_${i}`;
+  return SAMPLE[i % SAMPLE.length].replace(/^\d+ \d+/, ts).replace(/blk_-?\d+/, `blk_${i}`);
+}
+
+type Running = ServiceChild;
+
+
+const killHard = (r: Running): Promise<void> => killChild(r.child);
+
+async function getJson<T>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
+}
+
+interface Health {
+  uptimeMs: number;
+  pipeline: { records: number };
+}
+/** Lines (records) the running child has processed since it started. */
+async function records(r: Running): Promise<number> {
+  return (await getJson<Health>(`${r.url}/api/health`)).pipeline.records;
+}
+
+/** Polls until `cond` holds (30 s by default: three restarts on a loaded machine). */
+const until = (what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<true> => poll(what, async () => ((await cond()) ? true : undefined), ms);
+
+function crashContract(kind: EngineHostKind): void {
+  const dir = mkdtempSync(path.join(tmpdir(), `anomalog-host-crash-${kind}-`));
+  const log = path.join(dir, 'hdfs.log');
+  const data = path.join(dir, 'data');
+  afterAll(() => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = (): Promise<Running> => startServiceChild('test/harness/serve-child.ts', [log, data, String(WARMUP), kind]);
+
+  /**
+   * Appends lines [from, to) in chunks of 10, ~8 ms apart. With `r`: SIGKILLs it once it has
+   * processed `killAt` records and run at least 700 ms (a few 200 ms checkpoints, however slow
+   * the machine is).
+   */
+  async function write(from: number, to: number, r?: Running, killAt = 0): Promise<void> {
+    const due = async () => {
+      if (r === undefined) return false;
+      const h = await getJson<Health>(`${r.url}/api/health`);
+      return h.pipeline.records >= killAt && h.uptimeMs >= 700;
+    };
+    let killed = false;
+    for (let i = from; i < to; i += 10) {
+      let chunk = '';
+      for (let j = i; j < Math.min(to, i + 10); j++) chunk += `${line(j)}\n`;
+      appendFileSync(log, chunk);
+      if (r && !killed && (await due())) {
+        await killHard(r);
+        killed = true; // the writer goes on while the service is down
+      }
+      await new Promise((res) => setTimeout(res, 8));
+    }
+    if (!r || killed) return;
+    await until(`${killAt} records processed`, due);
+    await killHard(r);
+  }
+
+  it('after kill -9 of the service during ingest, resumes from its checkpoint: every line at least once, every new message type flagged exactly once', async () => {
+    writeFileSync(log, '');
+    // Run 1: everything up to line 400 is processed and checkpointed, then SIGKILL. The next line
+    // written (400) is a new message type: the restarted service must flag it as its first event.
+    let svc = await start();
+    await write(0, 400);
+    await until('the first 400 lines', async () => (await records(svc)) >= 400);
+    await new Promise((res) => setTimeout(res, 600)); // the next checkpoint (every 200 ms) covers them
+    await killHard(svc);
+    await write(400, 600);
+
+    // Run 2: killed mid-ingest while the writer appends.
+    svc = await start();
+    await write(600, 1800, svc, 700);
+    await write(1800, 2000);
+    // Run 3: killed mid-ingest at another point.
+    svc = await start();
+    await write(2000, 2600, svc, 800);
+    // Run 4: the rest is written while it runs; it must catch up.
+    svc = await start();
+    await write(2600, N);
+    const final = svc;
+    type TemplateList = { templates: { template: string; count: number }[]; total: number };
+    const counted = async () => (await getJson<TemplateList>(`${final.url}/api/templates?limit=1000`)).templates.reduce((s, t) => s + t.count, 0);
+    await until('every line to be counted', async () => (await counted()) >= N, 60_000);
+    await new Promise((res) => setTimeout(res, 300));
+
+    const total = await counted();
+    const { anomalies } = await getJson<{ anomalies: Anomaly[] }>(`${final.url}/api/anomalies?detector=novelty&limit=1000`);
+    const lastRun = await records(final);
+    const exited = new Promise<number | null>((res) => final.child.once('exit', (code) => res(code)));
+    final.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    // At least once: every line counted in the template table. Re-processing is what was processed
+    // after the last checkpoint (≤ 200 ms of work) at each of the three kills; resuming from the
+    // start each time would add the three resume points (about 3,400 lines).
+    expect(total).toBeGreaterThanOrEqual(N);
+    expect(total - N).toBeLessThan(N / 2);
+    // Resumed from the checkpoint: the last run read only what the third run had not checkpointed.
+    expect(lastRun).toBeLessThan(N / 2);
+    // Every new message type flagged, each exactly once, and nothing else flagged.
+    for (const m of NOVEL) {
+      const words = m.split(' ').slice(0, 3).join(' '); // the title shows the masked template
+      expect(anomalies.filter((a) => a.title.includes(`'${words} `)).map((a) => a.detector)).toEqual(['novelty']);
+    }
+    expect(anomalies).toHaveLength(NOVEL.length);
+    expect(new Set(anomalies.map((a) => a.id)).size).toBe(NOVEL.length);
+  }, 120_000);
+}
+
+// Same-input part: one in-process host is the reference every host is compared with.
+const fixtureDir = mkdtempSync(path.join(tmpdir(), 'anomalog-host-contract-'));
+afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
+const hdfs = readFileSync(new URL('../fixtures/logs/loghub-samples/HDFS.log', import.meta.url), 'utf8').split(/\r?\n/).filter(Boolean);
+
+function hostConfig(): ServeConfig {
+  return validate(
+    {
+      data_dir: fixtureDir,
+      parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+      // Only the type matters: the suite hands its own source component to the host.
+      sources: [{ type: 'stdin' }],
+      detectors: { novelty: { warmup_events: 20, rare_count: 0 }, model: { enabled: false } },
+    },
+    serveConfigSchema,
+  );
+}
+
+/** Batches of HDFS lines with a cursor each, two record sources; two new message types after the warm-up. */
+function hostInput(): RawBatch[] {
+  const out: RawBatch[] = [];
+  let offset = 0;
+  for (let b = 0; b < 8; b++) {
+    const records = [];
+    for (let i = 0; i < 10; i++) {
+      const n = b * 10 + i;
+      let text = hdfs[n % hdfs.length];
+      if (n === 55) text = '081109 203615 148 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing';
+      if (n === 66) text = '081109 203615 148 ERROR dfs.DataNode: Journal sync stalled for segment after retries';
+      records.push({ source: n % 2 === 0 ? 'hdfs-a' : 'hdfs-b', text, arrivalTs: 1_000 + b, line: n + 1, offset });
+      offset += text.length + 1;
+    }
+    out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
+  }
+  return out;
+}
+
+/** Emits the batches in order, then waits for the abort; records its acks. */
+class ListSource implements Source {
+  readonly id = 'stdin#0';
+  readonly acked: Cursor[] = [];
+  constructor(private readonly list: RawBatch[]) {}
+  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
+    for (const b of this.list) await emit(b);
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  }
+  ack(cursor: Cursor): void {
+    this.acked.push(cursor);
+  }
+  stats() {
+    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
+  }
+}
+
+/** What a host did with `hostInput()`: what a restart and the service would see of it. */
+export interface HostOutcome {
+  anomalies: string[];
+  live: string[];
+  lastAck: number | undefined;
+  stats: EngineHost['stats'];
+  counters: ReturnType<EngineHost['streamCounters']>;
+  parserState: unknown[];
+  detectorStates: string[];
+  errors: EngineHost['errors'];
+}
+
+/** Runs `hostInput()` through a host of `kind` on a fresh store until processed, stops it, reads the outcome. */
+export async function runHost(kind: EngineHostKind, name: string): Promise<HostOutcome> {
+  const config = hostConfig();
+  const dbPath = path.join(fixtureDir, `${name}.db`);
+  const store = openStore(dbPath, { clock: systemClock });
+  const abort = new AbortController();
+  const input = hostInput();
+  const source = new ListSource(input);
+  const live: Anomaly[] = [];
+  const host = createEngineHost(
+    {
+      config,
+      dbPath,
+      sources: [source],
+      store,
+      anomalies: store,
+      clock: systemClock,
+      logger: silentLogger,
+      context: (id) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store }),
+      onAnomalies: (a) => live.push(...a),
+    },
+    kind,
+  );
+  await host.ready;
+  const running = host.run(abort.signal);
+  const records = input.reduce((n, b) => n + b.records.length, 0);
+  await poll('every record processed', async () => (host.stats.events === records && live.length >= 2 ? true : undefined), 30_000);
+  await host.refresh();
+  const counters = host.streamCounters().sort((a, b) => a.source.localeCompare(b.source));
+  abort.abort();
+  await running;
+  const partitions = [2, 3, 4].flatMap((n) => Array.from({ length: n }, (_, i) => `detector:%@${i}/${n}`));
+  const outcome: HostOutcome = {
+    anomalies: store.queryAnomalies({ limit: 100 }).anomalies.map((a) => a.id).sort(),
+    live: live.map((a) => a.id).sort(),
+    lastAck: source.acked.at(-1)?.offset,
+    stats: { ...host.stats },
+    counters,
+    parserState: ['hdfs-a', 'hdfs-b'].map((s) => store.loadParserState(s)),
+    // Under `detector:<kind>`, or `detector:<kind>@<i>/<n>` per partition when a host runs n of them.
+    detectorStates: ['novelty', 'rate', 'params'].filter((k) => [`detector:${k}`, ...partitions].some((key) => store.loadParserState(key.replace('%', k)) !== undefined)),
+    errors: [...host.errors],
+  };
+  store.close();
+  return outcome;
+}
+
+/** The shared suite, for the host `kind`. */
+export function engineHostContract(kind: EngineHostKind): void {
+  describe(`EngineHost contract: ${kind}`, () => {
+    it('for the same input, stores the same anomalies, checkpoints the same state and counts the same as the in-process reference', async () => {
+      const reference = await runHost('main', `reference-for-${kind}`);
+      const got = await runHost(kind, kind);
+      // The reference itself holds what the input is built for.
+      expect(reference.anomalies.length).toBeGreaterThanOrEqual(2);
+      expect(reference.live).toEqual(reference.anomalies);
+      expect(reference.errors).toEqual([]);
+      // Same anomalies (ids are deterministic), stored and published.
+      expect(got.anomalies).toEqual(reference.anomalies);
+      expect(got.live).toEqual(reference.anomalies);
+      // Same checkpoints: the whole input acknowledged, the same parser state, detector state saved.
+      expect(got.lastAck).toBe(hostInput().at(-1)?.cursor?.offset);
+      expect(got.lastAck).toBe(reference.lastAck);
+      expect(got.parserState).toEqual(reference.parserState);
+      expect(got.detectorStates).toEqual(reference.detectorStates);
+      expect(got.detectorStates).toContain('novelty');
+      // Same counters.
+      expect(got.stats).toEqual(reference.stats);
+      expect(got.stats).toMatchObject({ batches: 8, records: 80, events: 80, anomalies: reference.anomalies.length, duplicates: 0, errors: 0 });
+      expect(got.counters).toEqual(reference.counters);
+      expect(got.errors).toEqual([]);
+    }, 60_000);
+
+    crashContract(kind);
+  });
+}
