@@ -21,6 +21,7 @@ import { LiveFeed } from './live-feed.js';
 import { RateHistory, type TemplateKey } from './rate-history.js';
 import { registerStaticUi } from './static-ui.js';
 import { type FeedbackApi, feedbackView, registerFeedbackRoutes } from './feedback-routes.js';
+import { type GuardOptions, registerGuard } from './guard.js';
 
 /** What the API reads (the SQLite store implements it). */
 export interface ApiStore {
@@ -47,6 +48,10 @@ export interface ApiOptions {
   feedback?: FeedbackApi;
   /** Prometheus exposition text for `GET /metrics` (src/telemetry); without it there is no such route. */
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  /** Host, cross-site and token checks on every route (api/guard.ts); default: cross-site checks only. */
+  guard?: GuardOptions;
+  /** Serve HTTPS with this PEM certificate and key. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 const time = z.coerce.number().int().nonnegative();
@@ -111,7 +116,9 @@ export interface Api {
 }
 
 export function buildApi(opts: ApiOptions): Api {
-  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  const app = (opts.https === undefined ? Fastify({ logger: false, bodyLimit: 1 << 20 }) : Fastify({ logger: false, bodyLimit: 1 << 20, https: opts.https })) as unknown as FastifyInstance;
+  // First: its hook runs before every route's, ingest routes added later included.
+  registerGuard(app, { isIngest: isIngestPath, ...opts.guard });
   const feed = new LiveFeed(opts.maxStreamClients ?? 100);
   // Uptime counts from listening (the engine's worker thread starts before that).
   let started = opts.clock.now();
@@ -151,7 +158,8 @@ export function buildApi(opts: ApiOptions): Api {
   app.get('/api/health', async (_req, reply) => {
     const body = { status: 'ok', version: opts.version, uptimeMs: opts.clock.now() - started, streamClients: feed.clients, ...(opts.health?.() ?? {}) };
     // A pipeline that stopped processing is not healthy: 503 for load balancers and liveness probes.
-    if (body.status !== 'ok') void reply.status(503);
+    // `degraded` (running, with `warnings`: a tailed path matching no file) stays 200.
+    if (body.status === 'failing') void reply.status(503);
     return body;
   });
 

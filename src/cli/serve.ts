@@ -8,6 +8,7 @@ import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import { buildService } from '../topology/build.js';
+import { isLoopback } from '../api/guard.js';
 import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
 
 interface ServeFlags extends SinkFlags {
@@ -17,6 +18,7 @@ interface ServeFlags extends SinkFlags {
   host?: string;
   dataDir?: string;
   format?: string;
+  insecure?: boolean;
 }
 
 export function registerServe(program: Command, version: string): void {
@@ -28,6 +30,7 @@ export function registerServe(program: Command, version: string): void {
     .option('-p, --port <port>', 'HTTP port for the API and live feed (default 8080; 0 = any free port)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--data-dir <dir>', 'where the SQLite store lives (default ./anomalog-data)')
+    .option('--insecure', 'allow listening on a non-loopback --host without server.auth_token (trusted networks only)')
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
     .option('--alertmanager <url>', 'send alerts to this Alertmanager (POST <url>/api/v2/alerts)')
     .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook')
@@ -55,6 +58,7 @@ Examples:
         clock: systemClock,
         logger,
         version,
+        authTokenEnv: processEnv().ANOMALOG_AUTH_TOKEN,
         // The pipeline stopped processing: stop and exit non-zero, so a supervisor restarts it (from the last checkpoint).
         onFatal: (e) => {
           fatal = e;
@@ -63,6 +67,9 @@ Examples:
       });
       const { url } = await svc.start();
       process.stderr.write(`anomalog: serving ${url} (API ${url}/api/anomalies, live feed ${url}/api/stream); data in ${config.data_dir}. Ctrl-C stops.\n`);
+      if (config.server.insecure && !isLoopback(config.server.host) && config.server.auth_token === undefined && config.server.auth_token_file === undefined && processEnv().ANOMALOG_AUTH_TOKEN === undefined) {
+        logger.warn(`listening on ${config.server.host} without a token (--insecure): anyone who reaches this port can read anomalies, send feedback and ingest lines`);
+      }
       await new Promise<void>((resolve) => {
         stop = () => resolve();
         process.once('SIGINT', stop);
@@ -80,6 +87,7 @@ function resolveConfig(flags: ServeFlags): ServeConfig {
   if (flags.file.length > 0) raw.sources = [...raw.sources, { type: 'file_tail', paths: flags.file }];
   if (flags.port !== undefined) raw.server.port = Number(flags.port);
   if (flags.host !== undefined) raw.server.host = flags.host;
+  if (flags.insecure === true) raw.server.insecure = true;
   if (flags.dataDir !== undefined) raw.data_dir = flags.dataDir;
   if (flags.format !== undefined) raw.parser.format = flags.format;
   addSinkShortcuts(raw, flags, processEnv());

@@ -59,6 +59,21 @@ export const serveConfigSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8080),
+        /**
+         * Bearer token for every route but `/api/health`: API, UI (sign-in page), live feed, feedback,
+         * metrics and ingest. Also `auth_token_file`, or the ANOMALOG_AUTH_TOKEN environment variable.
+         */
+        auth_token: z.string().min(8).max(4096).regex(/^\S+$/, 'no spaces').optional(),
+        /** A file holding the token (first line; keeps it out of the config and `ps`). */
+        auth_token_file: z.string().min(1).optional(),
+        /** Serve `/metrics` without the token (a Prometheus on a trusted network). */
+        public_metrics: z.boolean().default(false),
+        /** Other names this service is reached by (a reverse proxy's): accepted in `Host` and `Origin`. */
+        allowed_hosts: z.array(z.string().min(1).max(253)).default([]),
+        /** Listen on a non-loopback address without a token (`serve --insecure`): anyone who can reach the port reads and writes. */
+        insecure: z.boolean().default(false),
+        /** HTTPS: PEM certificate (chain) and private key files. */
+        tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
       })
       .strict()
       .prefault({}),
@@ -113,7 +128,16 @@ export const serveConfigSchema = z
     retention: z
       .object({
         max_age_days: z.number().positive().default(30),
-        max_anomalies: z.number().int().positive().default(1_000_000),
+        /**
+         * Hard cap on stored anomalies, applied as they are stored: beyond it the oldest of the lowest
+         * severity are deleted first (counted in `anomalog_anomalies_capped_total`).
+         */
+        max_anomalies: z.number().int().positive().default(100_000),
+        /**
+         * Most anomalies stored per record source per hour: once full, a new one replaces the oldest of a
+         * lower severity, else it is dropped (counted). A flood of novel input cannot fill the store.
+         */
+        max_anomalies_per_source_hour: z.number().int().positive().default(500),
       })
       .strict()
       .prefault({}),

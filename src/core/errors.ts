@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_STORE_QUERY: 'A store call argument is invalid (malformed paging cursor, bad limit or time, malformed anomaly).',
   ANOMALOG_ERR_DEMO_INGEST: 'The demo could not hand its generated lines to the service (ingest request failed or was refused).',
   ANOMALOG_ERR_ENGINE_THREAD: "The engine's worker thread failed to start or stopped unexpectedly; batches in flight are not acknowledged and are read again after a restart.",
+  ANOMALOG_ERR_SERVE_INSECURE: '`serve` refused to listen on a non-loopback address without a token (set server.auth_token, or pass --insecure on a trusted network).',
+  ANOMALOG_ERR_SERVE_LISTEN: '`serve` could not listen on its address and port (in use by another process, or not allowed).',
+  ANOMALOG_ERR_TLS_INVALID: 'The TLS certificate or key (server.tls) cannot be read or used.',
+  ANOMALOG_ERR_DATA_DIR: 'The data directory cannot be created or written (permissions, read-only or full disk).',
+  ANOMALOG_ERR_STORE_WRITE: 'The store could not write (disk full, or the database locked by another process); the service stops rather than lose data.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,8 @@ export interface RawRecord {
   offset?: number;
   /** Fields the transport already parsed (syslog header, Loki labels, OTLP attributes). */
   attrs?: Record<string, unknown>;
+  /** Set when the text was cut at the source's `max_line_bytes` (counted in its `truncated_lines`). */
+  truncated?: boolean;
 }
 
 export interface RawBatch {

@@ -210,3 +210,80 @@ describe('malformed anomalies', () => {
     expect(store.getAnomaly(inf.id)?.score).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe('anomaly caps', () => {
+  const mk = (i: number, source: string, severity: Anomaly['severity']): Anomaly => ({ ...makeAnomaly(i, `cap-${source}`), source, severity });
+
+  it('stores at most maxPerSourceHour per source per hour; more severe ones replace the oldest least severe', () => {
+    const s = openStore(tmp.file('caps.db'), { clock, anomalyCaps: { maxPerSourceHour: 10 } });
+    try {
+      const first = Array.from({ length: 25 }, (_, i) => mk(i, 'flood', 'warning'));
+      expect(s.insertAnomalies(first)).toHaveLength(10);
+      expect(s.anomalyCapStats()).toEqual({ stored: 10, dropped: 15, evicted: 0 });
+      // Another source has its own hour.
+      expect(s.insertAnomalies([mk(100, 'calm', 'info')])).toHaveLength(1);
+      // A critical one replaces the oldest warning of the full source.
+      const crit = mk(200, 'flood', 'critical');
+      expect(s.insertAnomalies([crit])).toEqual([crit]);
+      expect(s.getAnomaly(first[0].id)).toBeUndefined();
+      expect(s.getAnomaly(first[1].id)).toBeDefined();
+      expect(s.anomalyCapStats()).toEqual({ stored: 11, dropped: 15, evicted: 1 });
+      // A duplicate of a stored id in a full hour is neither dropped nor evicting.
+      expect(s.insertAnomalies([first[1]])).toHaveLength(0);
+      expect(s.anomalyCapStats().evicted).toBe(1);
+      // The next hour starts empty.
+      clock.advance(3_600_000);
+      expect(s.insertAnomalies(Array.from({ length: 12 }, (_, i) => mk(300 + i, 'flood', 'warning')))).toHaveLength(10);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('counts an hour already stored after a restart', () => {
+    const file = tmp.file('caps-restart.db');
+    let s = openStore(file, { clock, anomalyCaps: { maxPerSourceHour: 5 } });
+    s.insertAnomalies(Array.from({ length: 3 }, (_, i) => mk(i, 'x', 'error')));
+    s.close();
+    s = openStore(file, { clock, anomalyCaps: { maxPerSourceHour: 5 } });
+    try {
+      expect(s.insertAnomalies(Array.from({ length: 5 }, (_, i) => mk(10 + i, 'x', 'error')))).toHaveLength(2);
+      expect(s.anomalyCapStats()).toMatchObject({ stored: 5, dropped: 3 });
+    } finally {
+      s.close();
+    }
+  });
+
+  it('keeps the total under maxTotal, deleting the oldest of the lowest severity first', () => {
+    const s = openStore(tmp.file('caps-total.db'), { clock, anomalyCaps: { maxTotal: 100 } });
+    try {
+      const errors = Array.from({ length: 20 }, (_, i) => mk(i, 'src-e', 'error'));
+      s.insertAnomalies(errors);
+      for (let k = 0; k < 10; k++) {
+        clock.advance(1000);
+        s.insertAnomalies(Array.from({ length: 30 }, (_, i) => mk(1000 + k * 30 + i, `src-${k}`, 'info')));
+        expect(s.anomalyCapStats().stored).toBeLessThanOrEqual(100);
+      }
+      // Every error survived; the newest info ones did too.
+      for (const e of errors) expect(s.getAnomaly(e.id)).toBeDefined();
+      expect(s.getAnomaly(mk(1000 + 299, 'src-9', 'info').id)).toBeDefined();
+      expect(s.getAnomaly(mk(1000, 'src-0', 'info').id)).toBeUndefined();
+      const c = s.anomalyCapStats();
+      expect(c.stored + c.evicted).toBe(320);
+      expect(pageAllOf(s)).toHaveLength(c.stored);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+function pageAllOf(s: Store): Anomaly[] {
+  const out: Anomaly[] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = s.queryAnomalies({ limit: 1000, cursor });
+    out.push(...page.anomalies);
+    if (page.next === null) return out;
+    cursor = page.next;
+  }
+  throw new Error('paging did not end');
+}

@@ -2,7 +2,14 @@
  * @module store/anomalies
  * Anomalies with their explanation and context: idempotent inserts (deterministic ids, ON CONFLICT
  * (id) DO NOTHING), filtered
- * keyset paging on (ts DESC, id DESC), and retention by age and by row count.
+ * keyset paging on (ts DESC, id DESC), retention by age and by row count, and hard caps applied as
+ * anomalies are stored (no input can turn the store into a copy of the input):
+ * - per record source per hour of storage time (`maxPerSourceHour`): once a source's hour is full, a
+ *   new anomaly replaces the oldest one of a lower severity of that source and hour, else it is dropped;
+ * - in total (`maxTotal`): beyond it the oldest of the lowest severity go first (down to 99% of the
+ *   cap, so the scan that picks them runs once per 1% of the cap, not per insert).
+ * Both are counted (`capStats`, `/metrics`). Anomalies dropped or evicted at insert are not returned
+ * as inserted: they are neither published nor alerted.
  */
 import { type Anomaly, type AnomalyStatus, type Contribution, SEVERITIES, type Severity } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
@@ -44,6 +51,30 @@ export interface RetentionPolicy {
   /** Keep at most this many anomalies (the newest). */
   maxRows?: number;
 }
+
+/** Hard caps on stored anomalies (0 or unset = no cap). */
+export interface AnomalyCaps {
+  /** Most anomalies stored per record source per hour of storage time. */
+  maxPerSourceHour?: number;
+  /** Most anomalies stored in total. */
+  maxTotal?: number;
+}
+
+/** What the caps did since the store was opened. */
+export interface AnomalyCapStats {
+  /** New anomalies not stored: their source's hour was full of ones at least as severe. */
+  dropped: number;
+  /** Stored anomalies deleted to make room (per-source-hour replacement and the total cap). */
+  evicted: number;
+  /** Anomalies stored now. */
+  stored: number;
+}
+
+/** Hour buckets kept in memory (sources seen this hour); beyond it they are re-read from the store. */
+const MAX_BUCKETS = 10_000;
+const HOUR_MS = 3_600_000;
+const SEVERITY_RANK: Record<string, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+const RANK_SQL = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${SEVERITIES.length} END`;
 
 export interface RetentionResult {
   byAge: number;
@@ -103,10 +134,21 @@ export class Anomalies {
   private readonly insertTxn: (items: readonly Anomaly[], createdAt: number) => Anomaly[];
   /** One statement per filter shape (at most 128), each prepared on first use and then reused. */
   private readonly queries = new Map<number, Stmt>();
+  private readonly bucketCounts: Stmt;
+  private readonly evictInBucket: Stmt;
+  private readonly evictLowest: Stmt;
+  private readonly countAll: Stmt;
+  private readonly exists: Stmt;
+  /** Stored anomalies per severity rank, per source, for the hour `bucketHour`. */
+  private readonly buckets = new Map<string, number[]>();
+  private bucketHour = -1;
+  private total: number;
+  private readonly capStatsValue = { dropped: 0, evicted: 0 };
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly caps: AnomalyCaps = {},
   ) {
     this.insert = db.prepare(
       `INSERT INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
@@ -121,6 +163,19 @@ export class Anomalies {
       'DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY ts DESC, id DESC LIMIT -1 OFFSET ?)',
     );
     this.insertTxn = db.transaction((items: readonly Anomaly[], createdAt: number) => this.insertRows(items, createdAt));
+    this.bucketCounts = db.prepare('SELECT severity, COUNT(*) AS n FROM anomalies WHERE source = ? AND created_at >= ? AND created_at < ? GROUP BY severity');
+    this.evictInBucket = db.prepare(
+      'DELETE FROM anomalies WHERE id = (SELECT id FROM anomalies WHERE source = ? AND severity = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, ts, id LIMIT 1)',
+    );
+    this.evictLowest = db.prepare(`DELETE FROM anomalies WHERE id IN (SELECT id FROM anomalies ORDER BY ${RANK_SQL}, created_at, ts, id LIMIT ?)`);
+    this.countAll = db.prepare('SELECT COUNT(*) AS n FROM anomalies');
+    this.exists = db.prepare('SELECT 1 FROM anomalies WHERE id = ?');
+    this.total = (this.countAll.get() as { n: number }).n;
+  }
+
+  /** What the caps did since the store was opened, and how many anomalies are stored. */
+  capStats(): AnomalyCapStats {
+    return { ...this.capStatsValue, stored: this.total };
   }
 
   /** Inserts a batch in one transaction; returns the anomalies that were new (ids not yet stored). */
@@ -130,9 +185,26 @@ export class Anomalies {
 
   private insertRows(items: readonly Anomaly[], createdAt: number): Anomaly[] {
     const inserted: Anomaly[] = [];
+    const perHour = this.caps.maxPerSourceHour ?? 0;
     for (let i = 0; i < items.length; i++) {
       const a = items[i];
       checkAnomaly(a);
+      const bucket = perHour > 0 ? this.bucket(a.source, createdAt) : undefined;
+      if (bucket !== undefined && sum(bucket) >= perHour) {
+        if (this.exists.get(a.id) !== undefined) continue;
+        // Full: replace the oldest anomaly of the lowest severity below this one, else drop this one.
+        const rank = SEVERITY_RANK[a.severity];
+        const lower = bucket.findIndex((n, r) => r < rank && n > 0);
+        if (lower < 0) {
+          this.capStatsValue.dropped++;
+          continue;
+        }
+        const hour = Math.floor(createdAt / HOUR_MS) * HOUR_MS;
+        const gone = this.evictInBucket.run(a.source, SEVERITIES[lower], hour, hour + HOUR_MS).changes;
+        bucket[lower] -= 1;
+        this.total -= gone;
+        this.capStatsValue.evicted += gone;
+      }
       // Positional binding: no per-row parameter object.
       const info = this.insert.run(
         a.id,
@@ -142,17 +214,48 @@ export class Anomalies {
         a.severity,
         a.score,
         a.title,
-        JSON.stringify(a.explanation ?? []),
-        JSON.stringify(a.context ?? []),
+        JSON.stringify(boundExplanation(a.explanation ?? [])),
+        JSON.stringify(boundContext(a.context ?? [])),
         a.window ? a.window.start : null,
         a.window ? a.window.end : null,
         a.sessionKey ?? null,
         a.templateId ?? null,
         createdAt,
       );
-      if (info.changes === 1) inserted.push(a);
+      if (info.changes === 1) {
+        inserted.push(a);
+        this.total++;
+        if (bucket !== undefined) bucket[SEVERITY_RANK[a.severity]]++;
+      }
+    }
+    const maxTotal = this.caps.maxTotal ?? 0;
+    if (maxTotal > 0 && this.total > maxTotal) {
+      const gone = this.evictLowest.run(this.total - Math.floor(maxTotal * 0.99)).changes;
+      this.total -= gone;
+      this.capStatsValue.evicted += gone;
+      // The per-hour counts may name deleted rows: re-read them when next needed.
+      this.buckets.clear();
     }
     return inserted;
+  }
+
+  /** The per-severity counts of `source` in the hour of `createdAt` (read from the store once per hour). */
+  private bucket(source: string, createdAt: number): number[] {
+    const hour = Math.floor(createdAt / HOUR_MS);
+    if (hour !== this.bucketHour || this.buckets.size >= MAX_BUCKETS) {
+      this.buckets.clear();
+      this.bucketHour = hour;
+    }
+    let b = this.buckets.get(source);
+    if (b === undefined) {
+      b = SEVERITIES.map(() => 0);
+      for (const r of this.bucketCounts.all(source, hour * HOUR_MS, (hour + 1) * HOUR_MS) as { severity: string; n: number }[]) {
+        const rank = SEVERITY_RANK[r.severity];
+        if (rank !== undefined) b[rank] += r.n;
+      }
+      this.buckets.set(source, b);
+    }
+    return b;
   }
 
   get(id: string): Anomaly | undefined {
@@ -202,7 +305,16 @@ export class Anomalies {
   /** Deletes anomalies with ts < `ts`; returns how many. */
   deleteOlderThan(ts: number): number {
     checkTime('ts', ts);
-    return this.deleteBefore.run(ts).changes;
+    const n = this.deleteBefore.run(ts).changes;
+    this.forget(n);
+    return n;
+  }
+
+  /** Rows were deleted outside the caps: adjust the total, re-read the hour counts when next needed. */
+  private forget(n: number): void {
+    if (n === 0) return;
+    this.total = Math.max(0, this.total - n);
+    this.buckets.clear();
   }
 
   /** Age first, then row count, in one transaction. */
@@ -222,11 +334,42 @@ export class Anomalies {
       }
       return { byAge, byRows };
     });
-    return run();
+    const r = run();
+    this.forget(r.byAge + r.byRows);
+    return r;
   }
 }
 
 const SEVERITY_SET = new Set<string>(SEVERITIES);
+
+/**
+ * Longest context line or explanation template stored with an anomaly (characters): they are for
+ * reading, and a hostile line (up to `max_line_bytes`) must not be copied into every anomaly it touches.
+ */
+export const MAX_STORED_TEXT = 16 * 1024;
+/** Most context lines stored with one anomaly. */
+export const MAX_CONTEXT_LINES = 50;
+
+function clip(s: string): string {
+  return s.length <= MAX_STORED_TEXT ? s : `${s.slice(0, MAX_STORED_TEXT)}… [${s.length - MAX_STORED_TEXT} more characters not stored]`;
+}
+
+function boundContext(lines: readonly string[]): readonly string[] {
+  const kept = lines.length > MAX_CONTEXT_LINES ? lines.slice(-MAX_CONTEXT_LINES) : lines;
+  return kept.some((l) => typeof l === 'string' && l.length > MAX_STORED_TEXT) ? kept.map((l) => (typeof l === 'string' ? clip(l) : l)) : kept;
+}
+
+function boundExplanation(list: readonly Contribution[]): readonly Contribution[] {
+  return list.some((c) => (c.template?.length ?? 0) > MAX_STORED_TEXT || c.feature.length > MAX_STORED_TEXT)
+    ? list.map((c) => ({ ...c, feature: clip(c.feature), ...(c.template === undefined ? {} : { template: clip(c.template) }) }))
+    : list;
+}
+
+function sum(counts: readonly number[]): number {
+  let n = 0;
+  for (const c of counts) n += c;
+  return n;
+}
 
 /**
  * Only a duplicate id is skipped silently (ON CONFLICT (id) DO NOTHING, unlike INSERT OR IGNORE,

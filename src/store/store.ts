@@ -11,7 +11,7 @@ import { LATEST_VERSION, openDb, schemaVersion, type Db } from './db.js';
 import { ParserStates, SqliteCheckpoints } from './checkpoints.js';
 import { SourceLanes } from './lanes.js';
 import { Templates, type TemplatePage, type TemplateQuery, type TemplateRow } from './templates.js';
-import { Anomalies, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
+import { Anomalies, type AnomalyCaps, type AnomalyCapStats, type AnomalyPage, type AnomalyQuery, type RetentionPolicy, type RetentionResult } from './anomalies.js';
 import { type ActiveModel, Models, type SaveModel, type StoredModel } from './models.js';
 import { Outbox } from './outbox.js';
 import { FeedbackTable } from './feedback.js';
@@ -21,6 +21,8 @@ export interface StoreOptions {
   clock?: Clock;
   /** Lock wait for writers (ms), default 5000. */
   busyTimeoutMs?: number;
+  /** Hard caps on stored anomalies (per source per hour, total); default none. */
+  anomalyCaps?: AnomalyCaps;
 }
 
 export interface StoreRetentionResult extends RetentionResult {
@@ -44,12 +46,13 @@ export class Store {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    anomalyCaps: AnomalyCaps = {},
   ) {
     this.checkpoints = new SqliteCheckpoints(db, clock);
     this.lanes = new SourceLanes(db);
     this.parserStates = new ParserStates(db, clock);
     this.templates = new Templates(db);
-    this.anomalies = new Anomalies(db, clock);
+    this.anomalies = new Anomalies(db, clock, anomalyCaps);
     this.models = new Models(db, clock);
     this.outbox = new Outbox(db, clock);
     this.feedback = new FeedbackTable(db, clock);
@@ -99,6 +102,11 @@ export class Store {
       if (inserted.length > 0) within(inserted);
       return inserted;
     });
+  }
+
+  /** Anomalies stored now, and what the caps dropped and evicted since the store was opened. */
+  anomalyCapStats(): AnomalyCapStats {
+    return this.anomalies.capStats();
   }
 
   getAnomaly(id: string): Anomaly | undefined {
@@ -157,7 +165,7 @@ export class Store {
 export function openStore(path: string, opts: StoreOptions = {}): Store {
   const clock = opts.clock ?? systemClock;
   const db = openDb(path, { busyTimeoutMs: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, now: clock.now() });
-  return new Store(db, clock);
+  return new Store(db, clock, opts.anomalyCaps);
 }
 
 export { LATEST_VERSION };

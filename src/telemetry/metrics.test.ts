@@ -66,8 +66,11 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
     expect(sampleValue(s, 'anomalog_source_truncated_lines_total', tail)).toBe(1);
     expect(sampleValue(s, 'anomalog_source_file_truncations_total', tail)).toBe(0);
     expect(sampleValue(s, 'anomalog_parser_lines_total', { source: `file:${log}` })).toBe(2);
-    // HTTP has no truncation counter: no made-up zero.
-    expect(sampleValue(s, 'anomalog_source_truncated_lines_total', http)).toBeUndefined();
+    // HTTP cuts at its own max_line_bytes too (none of these lines was that long).
+    expect(sampleValue(s, 'anomalog_source_truncated_lines_total', http)).toBe(0);
+    // The store's caps: nothing dropped or evicted yet.
+    expect(sampleValue(s, 'anomalog_anomalies_capped_total', { reason: 'dropped' })).toBe(0);
+    expect(sampleValue(s, 'anomalog_anomalies_capped_total', { reason: 'evicted' })).toBe(0);
   });
 
   it('counts stored anomalies by detector, severity and source, with their ingest → anomaly latency', async () => {

@@ -76,6 +76,8 @@ export interface MetricsDeps {
   models(): readonly { kind: string; version: number; createdAt: number }[];
   /** Alert sinks (none without `sinks:`). */
   sinks?(): readonly SinkReading[];
+  /** Stored anomalies and what the store's hard caps dropped and evicted (store/anomalies.ts). */
+  anomalyCaps?(): { stored: number; dropped: number; evicted: number };
   /** Most distinct values of an outside-controlled label (source, sink, model kind) per service; default 1000. */
   maxLabelValues?: number;
 }
@@ -209,6 +211,15 @@ function defineServiceMetrics(def: Def): void {
   scraped(def, 'gauge', 'anomalog_live_feed_clients', 'Clients connected to the live feed (/api/stream).', [], (add) => add({}, deps.feed().clients));
   scraped(def, 'counter', 'anomalog_live_feed_dropped_clients_total', 'Live-feed clients dropped because they did not read.', [], (add) => add({}, deps.feed().dropped));
   defineOutboxMetrics(def);
+  const capped = deps.anomalyCaps;
+  if (capped !== undefined) {
+    scraped(def, 'gauge', 'anomalog_anomalies_stored', 'Anomalies in the store now (at most retention.max_anomalies).', [], (add) => add({}, capped().stored));
+    scraped(def, 'counter', 'anomalog_anomalies_capped_total', 'Anomalies not stored or deleted at the store\'s hard caps: `dropped` (their source\'s hour was full), `evicted` (oldest lowest-severity ones removed to make room).', ['reason'], (add) => {
+      const c = capped();
+      add({ reason: 'dropped' }, c.dropped);
+      add({ reason: 'evicted' }, c.evicted);
+    });
+  }
   scraped(def, 'gauge', 'anomalog_model_version', 'Version of the active model of a kind (no series without an active model).', ['kind'], (add) => {
     for (const m of deps.models()) add({ kind: caps.kind.get(m.kind) }, m.version);
   });

@@ -25,7 +25,7 @@ export interface ServiceParts {
   sources: readonly { source: Source; type: string }[];
   engine: PipelineView;
   feed: LiveFeed;
-  store: Pick<Store, 'outbox' | 'activeModels'>;
+  store: Pick<Store, 'outbox' | 'activeModels'> & Partial<Pick<Store, 'anomalyCapStats'>>;
   alerting?: AlertingView;
 }
 
@@ -39,6 +39,7 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     feed: () => ({ clients: p.feed.clients, dropped: p.feed.dropped }),
     outbox: () => p.store.outbox.deliveryBySink(p.clock.now()),
     models: () => p.store.activeModels(),
+    anomalyCaps: () => p.store.anomalyCapStats?.() ?? { stored: 0, dropped: 0, evicted: 0 },
     sinks: () => (p.alerting ? sinks(p.alerting) : []),
   });
 }

@@ -7,7 +7,6 @@
  * await svc.start();            // listening, sources running
  * await svc.stop();             // drain, flush, acknowledge, close
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
@@ -23,6 +22,8 @@ import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { createEngineHost } from './host.js';
+import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
+import { serverSecurity } from '../api/security.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -33,6 +34,8 @@ export interface ServiceDeps {
    * CLI stops and exits non-zero, so a supervisor restarts it from the last checkpoint.
    */
   onFatal?: (e: Error) => void;
+  /** ANOMALOG_AUTH_TOKEN of the environment (read by config/load), when set. */
+  authTokenEnv?: string;
   /**
    * A tap on the parsed events, with the engine on this thread only (`pipeline.engine_thread: main`
    * or a simulated clock): what embedding code and the interop tests observe arriving.
@@ -54,9 +57,14 @@ export interface Service {
 }
 
 export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
-  mkdirSync(config.data_dir, { recursive: true });
+  // Token, Host names, TLS; refuses a public bind without a token before anything starts.
+  const security = serverSecurity(config.server, deps.authTokenEnv, ingestTokens(config));
+  prepareDataDir(config.data_dir);
   const dbPath = join(config.data_dir, 'anomalog.db');
-  const store = openStore(dbPath, { clock: deps.clock });
+  const store = openStore(dbPath, {
+    clock: deps.clock,
+    anomalyCaps: { maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
+  });
   const abort = new AbortController();
   const ctx = (id: string): ComponentContext => ({
     id,
@@ -116,17 +124,23 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     store,
     clock: deps.clock,
     version: deps.version,
+    guard: security.guard,
+    https: security.https,
     metrics: async () => {
       await engine.refresh();
       return metrics.scrape();
     },
-    health: () => ({
-      ...(engine.failed ? { status: 'failing', error: engine.failed.message } : {}),
-      sources: sources.map((s) => ({ id: s.id, ...s.stats() })),
+    health: () => {
+      const stats = sources.map((s) => ({ id: s.id, ...s.stats() }));
+      const warnings = sourceWarnings(config.sources, stats.map((st) => ({ id: st.id, stats: st as unknown as Record<string, unknown> })));
+      return {
+      ...(engine.failed ? { status: 'failing', error: engine.failed.message } : warnings.length > 0 ? { status: 'degraded', warnings } : {}),
+      sources: stats,
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
-    }),
+      };
+    },
   });
   // Sources that serve on the API port (HTTP ingest) add their routes to it.
   for (const s of sources) s.register?.(api.app);
@@ -148,7 +162,17 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     alerting,
     async start() {
       await engine.ready;
-      const url = await api.app.listen({ host: config.server.host, port: config.server.port });
+      let url: string;
+      try {
+        url = await api.app.listen({ host: config.server.host, port: config.server.port });
+      } catch (e) {
+        // Nothing may keep running (engine threads, the store): stop as after a normal run, then say why.
+        abort.abort();
+        await engine.run(abort.signal).catch(() => undefined);
+        await api.app.close().catch(() => undefined);
+        store.close();
+        throw listenError(e, config.server.host, config.server.port);
+      }
       if (config.alerts.public_url === undefined) publicUrl = url;
       alerting.start();
       applyRetention();

@@ -34,8 +34,13 @@ export interface MinerOptions {
   depth?: number;
   /** Cap on live clusters; the least recently used are evicted beyond it. */
   maxClusters?: number;
-  /** Cap on the masked-line cache (entries). */
+  /** Cap on the masked-line cache and the shape cache (entries each). */
   cacheSize?: number;
+  /**
+   * Cap on the characters of all live templates: with `maxClusters` it bounds the miner's memory
+   * whatever the line length (a 1 MiB line makes a 1 MiB template); least recently used evicted beyond it.
+   */
+  maxTemplateChars?: number;
   /** After this many lines a cluster's still-constant words stay constant (see conflictsWithStable). */
   stableAfter?: number;
   /** Answer lines that differ from a seen line only in digits without masking them (default on). */
@@ -95,13 +100,23 @@ interface DrainSnapshotData {
   clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number; values?: [number, string[] | null][] }[];
 }
 
-const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 200_000, stableAfter: 100 };
+/**
+ * Defaults. The caches only save work (a miss masks and matches the line again): 20,000 entries
+ * hold every distinct masked line of typical logs, and keep a flood of unique lines at ~15 MB per
+ * source instead of ~160 MB (issue 17). Lines longer than `MAX_CACHED_CHARS` are never cached.
+ */
+const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 20_000, stableAfter: 100, maxTemplateChars: 32 * 1024 * 1024 };
+/** Longest line (characters) the caches keep: a huge line is rarely repeated verbatim, and would pin its size per entry. */
+export const MAX_CACHED_CHARS = 4096;
 
 export class TemplateMiner {
   private readonly st: number;
   private readonly prefixLen: number;
   private readonly maxClusters: number;
   private readonly cacheSize: number;
+  private readonly maxTemplateChars: number;
+  /** Characters of all live templates. */
+  private templateChars = 0;
   private readonly stableAfter: number;
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
@@ -121,6 +136,7 @@ export class TemplateMiner {
     this.prefixLen = Math.max(0, (opts.depth ?? DEFAULTS.depth) - 2);
     this.maxClusters = opts.maxClusters ?? DEFAULTS.maxClusters;
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
+    this.maxTemplateChars = opts.maxTemplateChars ?? DEFAULTS.maxTemplateChars;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
     this.masker = new Masker(opts.masking);
     this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
@@ -162,7 +178,7 @@ export class TemplateMiner {
       }
     }
     const r = this.processMasked(message, mode);
-    if (this.shapes !== null && r.cluster !== null && r.spans !== null) {
+    if (this.shapes !== null && r.cluster !== null && r.spans !== null && message.length <= MAX_CACHED_CHARS) {
       this.shapes.set(message, h < 0 ? this.shapes.hash(message) : h, r.cluster, r.cluster.version, r.spans);
     }
     return r.result;
@@ -213,7 +229,7 @@ export class TemplateMiner {
     }
     if (this.cache.size >= this.cacheSize) this.cache.clear();
     const plan = paramPlan(c, m);
-    this.cache.set(key, { id: c.id, version: c.version, plan });
+    if (key.length <= MAX_CACHED_CHARS) this.cache.set(key, { id: c.id, version: c.version, plan });
     const k = this.canonical(c);
     const result: MineResult = { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
     if (novel !== null) result.novel = novel;
@@ -267,6 +283,7 @@ export class TemplateMiner {
     this.shapes?.clear();
     this.byFirstWord.clear();
     this.cache.clear();
+    this.templateChars = 0;
     this.nextId = data.nextId;
     this.tick = data.tick;
     this.stats.evicted = data.evicted;
@@ -308,7 +325,7 @@ export class TemplateMiner {
     const c: Cluster = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
     c.canon = this.variantOf(skeletonOf(tokens)) ?? id;
     this.insert(c);
-    if (this.clusters.size > this.maxClusters) this.evict();
+    if (this.clusters.size > this.maxClusters || this.templateChars > this.maxTemplateChars) this.evict();
     this.stats.clusters = this.clusters.size;
     return c;
   }
@@ -327,6 +344,7 @@ export class TemplateMiner {
 
   private insert(c: Cluster): void {
     this.clusters.set(c.id, c);
+    this.templateChars += c.template.length;
     if (c.canon === c.id) {
       const first = c.tokens.find((t) => !hasPlaceholder(t));
       c.first = first;
@@ -341,14 +359,19 @@ export class TemplateMiner {
     else ids.push(c.id);
   }
 
-  /** Evicts the least recently used tenth of the clusters (amortised O(1) per line). */
+  /**
+   * Evicts the least recently used tenth of the clusters (amortised O(1) per line), and more until
+   * the templates hold at most 90% of `maxTemplateChars`. Never the cluster just created.
+   */
   private evict(): void {
     const all = [...this.clusters.values()].sort((a, b) => a.lastSeen - b.lastSeen);
-    const n = Math.max(1, Math.floor(this.maxClusters / 10));
-    for (let k = 0; k < n && k < all.length; k++) {
+    const n = this.clusters.size > this.maxClusters ? Math.max(1, Math.floor(this.maxClusters / 10)) : 0;
+    const charTarget = Math.floor(this.maxTemplateChars * 0.9);
+    for (let k = 0; k < all.length - 1 && (k < n || this.templateChars > charTarget); k++) {
       const c = all[k];
       c.live = false;
       this.clusters.delete(c.id);
+      this.templateChars -= c.template.length;
       const ids = this.leaves.get(c.leaf);
       if (ids !== undefined) {
         const at = ids.indexOf(c.id);
@@ -378,7 +401,9 @@ export class TemplateMiner {
       }
     }
     if (changed) {
+      this.templateChars -= c.template.length;
       c.template = c.tokens.join(' ');
+      this.templateChars += c.template.length;
       c.version++;
     }
     return changed;

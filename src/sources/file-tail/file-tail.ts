@@ -42,6 +42,8 @@ export interface FileTailStats extends SourceStats {
   /** Files that could not be opened because `max_open_files` was reached (per attempt). */
   skipped_files: number;
   open_files: number;
+  /** Files the configured paths match now (-1 before the first scan): 0 means waiting for a file to appear (health: degraded). */
+  matched_files: number;
 }
 
 export interface FileTailDeps {
@@ -101,6 +103,7 @@ export class FileTailSource implements Source {
     rotations: 0,
     partial_flushed: 0,
     skipped_files: 0,
+    matched_files: -1,
     open_files: 0,
   };
 
@@ -161,6 +164,7 @@ export class FileTailSource implements Source {
       s.seenId = paths.has(s.path) ? await this.statId(s.path) : null;
       if (s.seenId !== null) ids.set(s.seenId, s.path);
     }
+    this.st.matched_files = ids.size;
     const startup = !this.started;
     this.started = true;
     // A mistyped path looks exactly like a file that does not exist yet: say so once.

@@ -3,6 +3,7 @@
  * Strict schema of the HTTP ingest source (it serves on the API port).
  */
 import { z } from 'zod';
+import { DEFAULT_MAX_LINE_BYTES } from '../../parsers/lines/line-splitter.js';
 
 /** Loki stream labels whose value names the source, first present wins (Grafana's `service_name` first). */
 export const DEFAULT_LOKI_SOURCE_LABELS = ['service_name', 'application', 'service', 'app', 'job', 'container', 'filename'] as const;
@@ -18,6 +19,14 @@ export const httpSourceConfigSchema = z
     source_prefix: z.string().min(1).max(64).default('http'),
     /** Largest request body accepted (413 beyond it). */
     max_body_bytes: z.number().int().min(1024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
+    /**
+     * Longest record text kept, in UTF-8 bytes (the same default as file_tail, stdin and syslog): a
+     * longer line, document, Loki value or OTLP body is cut there, marked and counted
+     * (`truncated_lines`, `anomalog_source_truncated_lines_total`).
+     */
+    max_line_bytes: z.number().int().min(64).max(256 * 1024 * 1024).default(DEFAULT_MAX_LINE_BYTES),
+    /** Most records taken from one request; the rest are rejected (400 naming the limit: send smaller batches). */
+    max_records: z.number().int().min(1).max(10_000_000).default(100_000),
     /**
      * When set, requests must carry `Authorization: Bearer <token>` (write `${ENV_VAR}` in YAML); the
      * Splunk HEC routes take the same token as `Authorization: Splunk <token>`.

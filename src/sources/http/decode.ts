@@ -25,6 +25,49 @@ function note(out: Decoded, why: string): void {
   if (out.errors.length < MAX_ERRORS) out.errors.push(why);
 }
 
+/**
+ * Cuts every record's text at `maxBytes` UTF-8 bytes (at a character boundary; marked `truncated`)
+ * and rejects records beyond `maxRecords`, in place. Returns how many were cut. Every ingest body
+ * goes through it, so no route keeps a longer line than the file, stdin and syslog sources do.
+ */
+export function boundRecords(d: Decoded, maxBytes: number, maxRecords: number): number {
+  if (d.records.length > maxRecords) {
+    const over = d.records.length - maxRecords;
+    d.records.length = maxRecords;
+    d.rejected += over;
+    if (d.errors.length < MAX_ERRORS) d.errors.push(`${over} record(s) beyond max_records (${maxRecords}) of one request: send smaller batches`);
+  }
+  let cut = 0;
+  for (const r of d.records) {
+    const t = capUtf8(r.text, maxBytes);
+    if (t !== r.text) {
+      r.text = t;
+      r.truncated = true;
+      cut++;
+    }
+  }
+  return cut;
+}
+
+/** `s` cut to at most `maxBytes` UTF-8 bytes, at a character boundary (`s` itself when it fits). */
+export function capUtf8(s: string, maxBytes: number): string {
+  // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
+  if (s.length * 3 <= maxBytes) return s;
+  if (s.length <= maxBytes && Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
+  // Each unit is at least one byte: the first maxBytes units hold the cut point.
+  const buf = Buffer.from(s.length > maxBytes ? s.slice(0, maxBytes) : s, 'utf8');
+  if (buf.length <= maxBytes) return detach(dropLoneHigh(s.slice(0, maxBytes)));
+  let end = maxBytes;
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return buf.toString('utf8', 0, end);
+}
+
+/** `s` without a trailing high surrogate (half of a pair the cut separated). */
+function dropLoneHigh(s: string): string {
+  const c = s.charCodeAt(s.length - 1);
+  return c >= 0xd800 && c <= 0xdbff ? s.slice(0, -1) : s;
+}
+
 /** A JSON object's text for the parser: its own line (JSON format is auto-detected per source). */
 function recordText(v: unknown): string | null {
   if (typeof v === 'string') return v;

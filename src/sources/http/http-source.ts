@@ -10,9 +10,9 @@
  * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
  * what was rejected.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
+import { sameSecret, SERVER_AUTHORIZED } from '../../core/bearer.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
@@ -21,7 +21,7 @@ import type { HttpSourceConfig } from './config.js';
 import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
-import { type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
+import { boundRecords, type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
 const LOKI_INFLATION = 4;
@@ -29,12 +29,14 @@ const LOKI_INFLATION = 4;
 export interface HttpSourceStats extends SourceStats {
   /** Requests refused with 429 because the pipeline was busy (before their bodies were read). */
   throttled: number;
+  /** Records cut at `max_line_bytes`. */
+  truncated_lines: number;
 }
 
 export class HttpSource implements Source {
   readonly id: string;
   private emit: ((b: RawBatch) => Promise<void>) | null = null;
-  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0 };
+  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0, truncated_lines: 0 };
 
   constructor(
     private readonly cfg: HttpSourceConfig,
@@ -128,6 +130,7 @@ export class HttpSource implements Source {
     if (auth !== 'ok') return dialect.refuse(reply, auth);
     if (this.emit === null) return dialect.refuse(reply, 'not-running');
     const d = decode(this.clock.now());
+    this.st.truncated_lines += boundRecords(d, this.cfg.max_line_bytes, this.cfg.max_records);
     this.st.bytes += Number(req.headers['content-length'] ?? 0);
     this.st.received += d.records.length;
     this.st.dropped += d.rejected;
@@ -144,16 +147,17 @@ export class HttpSource implements Source {
     return dialect.answer(reply, d, req);
   }
 
-  /** The ingest token (when one is set) under one of `schemes`, compared in constant time. */
+  /**
+   * The ingest token (when one is set) under one of `schemes`, compared in constant time (core/bearer);
+   * a request the service's guard already let in with `server.auth_token` passes too.
+   */
   private authorize(req: FastifyRequest, schemes: readonly string[]): 'ok' | 'no-token' | 'bad-scheme' | 'wrong-token' {
-    if (this.cfg.token === undefined) return 'ok';
+    if (this.cfg.token === undefined || SERVER_AUTHORIZED.has(req.raw)) return 'ok';
     const h = req.headers.authorization ?? '';
     if (h === '') return 'no-token';
-    const sp = h.indexOf(' ');
-    if (sp < 0 || !schemes.includes(h.slice(0, sp).toLowerCase())) return 'bad-scheme';
-    const want = Buffer.from(this.cfg.token);
-    const got = Buffer.from(h.slice(sp + 1).trim());
-    return got.length === want.length && timingSafeEqual(got, want) ? 'ok' : 'wrong-token';
+    const sp = h.trim().search(/[ \t]/);
+    if (sp < 0 || !schemes.includes(h.trim().slice(0, sp).toLowerCase())) return 'bad-scheme';
+    return sameSecret(h.trim().slice(sp).trim(), this.cfg.token) ? 'ok' : 'wrong-token';
   }
 }
 

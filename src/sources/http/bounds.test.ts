@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { ManualClock } from '../../core/clock.js';
+import type { RawRecord } from '../../core/source.js';
+import { lokiProtobuf, otlpProtobuf } from '../../../test/harness/loki-push.js';
+import { httpSourceConfigSchema } from './config.js';
+import { capUtf8 } from './decode.js';
+import { HttpSource } from './http-source.js';
+
+// Every ingest route cuts records at max_line_bytes and takes at most max_records per request.
+const MAX = 1000;
+const app = Fastify();
+const source = new HttpSource(httpSourceConfigSchema.parse({ max_line_bytes: MAX, max_records: 5 }), new ManualClock(1_700_000_000_000));
+const taken: RawRecord[] = [];
+const ac = new AbortController();
+let running: Promise<void>;
+
+beforeAll(async () => {
+  source.register(app);
+  await app.ready();
+  running = source.run(async (b) => void taken.push(...b.records), ac.signal);
+});
+afterAll(async () => {
+  ac.abort();
+  await running;
+  await app.close();
+});
+
+const long = 'é'.repeat(3000) + ' tail';
+const post = (url: string, payload: string | Buffer, type: string) => app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload });
+
+describe('HTTP ingest bounds', () => {
+  it('cuts every route\'s records at max_line_bytes, marks and counts them', async () => {
+    const before = source.stats().truncated_lines;
+    const bodies: [string, string | Buffer, string][] = [
+      ['/ingest', `${long}\n`, 'text/plain'],
+      ['/ingest', `${JSON.stringify({ msg: long })}\n`, 'application/x-ndjson'],
+      ['/_bulk', `{"index":{"_index":"x"}}\n${JSON.stringify({ message: long })}\n`, 'application/x-ndjson'],
+      ['/loki/api/v1/push', JSON.stringify({ streams: [{ stream: { job: 'j' }, values: [['1700000000000000000', long]] }] }), 'application/json'],
+      ['/loki/api/v1/push', Buffer.from(lokiProtobuf([{ labels: '{job="p"}', entries: [{ s: 1_700_000_000, ns: 0, line: long }] }])), 'application/x-protobuf'],
+      ['/v1/logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: long } }] }] }] }), 'application/json'],
+      ['/v1/logs', Buffer.from(otlpProtobuf('s', [{ timeNs: 1_700_000_000_000_000_000, body: long }])), 'application/x-protobuf'],
+    ];
+    for (const [url, payload, type] of bodies) {
+      taken.length = 0;
+      const r = await post(url, payload, type);
+      expect(r.statusCode, `${url} ${type}: ${r.body}`).toBeLessThan(300);
+      expect(taken, url).toHaveLength(1);
+      expect(Buffer.byteLength(taken[0].text), url).toBeLessThanOrEqual(MAX);
+      expect(taken[0].truncated, url).toBe(true);
+    }
+    expect(source.stats().truncated_lines - before).toBe(bodies.length);
+  });
+
+  it('takes at most max_records of one request and says why the rest were rejected', async () => {
+    taken.length = 0;
+    const r = await post('/ingest', Array.from({ length: 8 }, (_, i) => `line ${i}`).join('\n'), 'text/plain');
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ accepted: 5, rejected: 3 });
+    expect(r.json().error).toMatch(/max_records/);
+    expect(taken.map((t) => t.text)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+  });
+});
+
+describe('capUtf8', () => {
+  it('cuts at a character boundary, never above the limit, and keeps what fits', () => {
+    expect(capUtf8('short', 64)).toBe('short');
+    expect(capUtf8('a'.repeat(100), 64)).toBe('a'.repeat(64));
+    expect(capUtf8('é'.repeat(100), 65)).toBe('é'.repeat(32));
+    expect(capUtf8('😀'.repeat(40), 66)).toBe('😀'.repeat(16));
+    expect(capUtf8('a' + '😀'.repeat(40), 64)).toBe('a' + '😀'.repeat(15));
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * @module topology/serve-checks
+ * The service's clean failures at start: a data directory that cannot be written, a port that
+ * cannot be listened on — each one line naming the fix (an AnomalogError), never a stack trace.
+ */
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import type { ServeConfig } from '../config/schema.js';
+import { AnomalogError } from '../core/errors.js';
+
+/** Creates `dir` if missing and checks that it can be written. */
+export function prepareDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new AnomalogError('ANOMALOG_ERR_DATA_DIR', `The data directory ${dir} cannot be ${code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'written' : 'created'} (${code}).`, {
+      hint: code === 'ENOSPC' ? 'Free disk space, or point --data-dir / data_dir at another disk.' : 'Point --data-dir (data_dir) at a directory this user can write, or fix its permissions.',
+    });
+  }
+}
+
+/** A failed `listen` as one line naming the fix. */
+export function listenError(e: unknown, host: string, port: number): AnomalogError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new AnomalogError('ANOMALOG_ERR_SERVE_LISTEN', `Port ${port} on ${host} is already in use by another process.`, {
+      hint: 'Stop the other process (`ss -ltnp` shows it) or choose another port with --port (server.port).',
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AnomalogError('ANOMALOG_ERR_SERVE_LISTEN', `Not allowed to listen on ${host}:${port}.`, { hint: 'Use a port above 1023 with --port, or grant the capability to bind low ports.' });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new AnomalogError('ANOMALOG_ERR_SERVE_LISTEN', `${host} is not an address of this machine.`, { hint: 'Use --host 127.0.0.1 (default), 0.0.0.0 for every interface, or an address `ip addr` lists.' });
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return new AnomalogError('ANOMALOG_ERR_SERVE_LISTEN', `Cannot listen on ${host}:${port}: ${msg}`, { hint: 'Check --host and --port (server.host, server.port).' });
+}
+
+/** The http sources' own tokens: each opens the ingest routes (not the API). */
+export function ingestTokens(config: ServeConfig): string[] {
+  const out: string[] = [];
+  for (const s of config.sources as { type: string; token?: unknown }[]) if (s.type === 'http' && typeof s.token === 'string') out.push(s.token);
+  return out;
+}
+
+/**
+ * Why the service is degraded though running: a file source whose paths match no file (a typo, or
+ * a log not created yet: it keeps watching). Empty when all is well.
+ */
+export function sourceWarnings(configs: readonly unknown[], stats: readonly { id: string; stats: Record<string, unknown> }[]): string[] {
+  const out: string[] = [];
+  stats.forEach((s, i) => {
+    const cfg = configs[i] as { type?: string; paths?: string[] } | undefined;
+    if (cfg?.type === 'file_tail' && s.stats.matched_files === 0) {
+      out.push(`${s.id}: no file matches ${(cfg.paths ?? []).map((p) => JSON.stringify(p)).join(', ')}; watching for it to appear (check the path).`);
+    }
+  });
+  return out;
+}
