@@ -6,6 +6,7 @@
  * without a token unless `insecure` (`serve --insecure`) says so.
  */
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { AnomalogError } from '../core/errors.js';
 import { acceptedHosts, type GuardOptions, isLoopback } from './guard.js';
 
@@ -46,7 +47,16 @@ export function serverSecurity(s: ServerSecurityConfig, envToken: string | undef
     });
   }
   let https: ServerSecurity['https'];
-  if (s.tls !== undefined) https = { cert: readPem(s.tls.cert, 'server.tls.cert'), key: readPem(s.tls.key, 'server.tls.key') };
+  if (s.tls !== undefined) {
+    https = { cert: readPem(s.tls.cert, 'server.tls.cert'), key: readPem(s.tls.key, 'server.tls.key') };
+    try {
+      createSecureContext(https);
+    } catch (e) {
+      throw new AnomalogError('ANOMALOG_ERR_TLS_INVALID', `server.tls cannot be used: ${(e as Error).message}.`, {
+        hint: 'Give a PEM certificate and the private key that belongs to it (an encrypted key is not supported).',
+      });
+    }
+  }
   return {
     token,
     https,

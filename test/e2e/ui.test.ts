@@ -320,3 +320,61 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe.skipIf(!hasChromium)('web UI sign-in with server.auth_token (no token in URLs)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'anomalog-ui-login-'));
+  const TOKEN = 'ui-e2e-token-0123456789';
+  let svc: Service;
+  let url: string;
+  let ctx: BrowserContext;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const config = validate({ data_dir: join(dir, 'data'), server: { port: 0, auth_token: TOKEN }, sources: [{ type: 'http' }] }, serveConfigSchema);
+    svc = buildService(config, { clock: systemClock, logger: silentLogger, version: 'ui-e2e' });
+    ({ url } = await svc.start());
+    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+    await svc?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the sign-in page, signs in with the pasted token (a cookie, not the token), then the UI works; #token= signs in too', async () => {
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    await page.goto(url);
+    await page.getByLabel('Token').fill('wrong-token-000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#error').textContent()).toBe('Wrong token.');
+    await page.getByLabel('Token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('main h1').waitFor();
+    // The UI's own API calls pass with the session cookie; the cookie is HttpOnly and is not the token.
+    const cookies = await ctx.cookies(url);
+    expect(cookies.map((c) => c.name)).toEqual(['anomalog_session']);
+    expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(cookies[0].value).not.toContain(TOKEN);
+    expect(await page.evaluate('document.cookie')).toBe('');
+    await expect.poll(async () => (await page.evaluate<number>(`fetch('/api/anomalies').then((r) => r.status)`))).toBe(200);
+
+    // A fresh browser: the fragment signs in and is removed from the address bar at once.
+    await ctx.clearCookies();
+    await page.goto('about:blank');
+    await page.goto(`${url}/#token=${TOKEN}`);
+    await page.locator('main h1').waitFor();
+    expect(page.url()).not.toContain(TOKEN);
+    expect(requested.some((u) => u.includes(TOKEN))).toBe(false);
+    expect(errors).toEqual([]);
+  });
+});
