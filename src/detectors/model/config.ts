@@ -38,6 +38,13 @@ export const modelDetectorConfigSchema = z
     window_seconds: z.number().min(1).max(86_400).default(60),
     /** Score sessions (events grouped by a key) instead of time windows. */
     session: sessionSchema.optional(),
+    /**
+     * One problem, one alarm: after a reported window, the source's next flagged windows within this
+     * many seconds of the last flagged one are the same episode (reported again only when more severe).
+     */
+    episode_seconds: z.number().min(0).default(3600),
+    /** Alarm budget: at most this many findings per source per hour of event time (critical ones pass). 0 = no budget. */
+    max_alerts_per_hour: z.number().min(0).default(2),
     /** Model kind: Isolation Forest, PCA residual, autoencoder, One-Class SVM or the rank-averaged ensemble. */
     model: z.enum(MODEL_KINDS).default('if'),
     /** Windows kept per source for (re)training; the newest always enters, a random one leaves (recency-biased reservoir). */

@@ -25,7 +25,7 @@ function config(): ServeConfig {
       data_dir: join(dir, 'data'),
       server: { port: 0 },
       sources: [{ type: 'http' }],
-      detectors: { novelty: { enabled: false }, rate: { enabled: false }, params: { enabled: false }, model: { min_windows: 30 } },
+      detectors: { novelty: { enabled: false }, rate: { enabled: false }, params: { enabled: false }, model: { min_windows: 30, episode_seconds: 0 } },
     },
     serveConfigSchema,
   );
@@ -58,6 +58,7 @@ describe('model detector in anomalog serve (HTTP ingest → parser → model →
   let svc: Service | undefined;
   afterAll(async () => svc?.stop());
 
+  // episode_seconds 0: the second burst, two minutes after the first, is reported on its own (episodes: stream.test.ts).
   it('trains in the background once enough windows arrived, flags a burst window, and reloads the model after a restart', async () => {
     svc = buildService(config(), { clock: systemClock, logger: silentLogger, version: 'test' });
     let { url } = await svc.start();

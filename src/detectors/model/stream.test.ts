@@ -187,7 +187,8 @@ describe('model detector (streaming)', () => {
 
   it('learns a new normal after relearn_after_windows flagged windows in a row', () => {
     const clock = new ManualClock(T0);
-    const d = inline({ relearn_after_windows: 5 });
+    // Episodes and the alarm budget off: every flagged window is reported.
+    const d = inline({ relearn_after_windows: 5, episode_seconds: 0, max_alerts_per_hour: 0 });
     feed(d, clock, 0, 60);
     // From window 60 on, every window carries the burst: a new normal.
     const found = feed(d, clock, 60, 90, burstWindow);
@@ -195,6 +196,19 @@ describe('model detector (streaming)', () => {
     expect(flaggedAt.slice(0, 5)).toEqual([60, 61, 62, 63, 64]);
     expect(d.modelOf('api')?.version).toBeGreaterThan(1); // retrained without waiting an hour
     expect(flaggedAt.filter((k) => k >= 80)).toEqual([]); // the new normal is learned
+  });
+
+  it('reports a run of flagged windows once (episode_seconds), more only when more severe', () => {
+    const clock = new ManualClock(T0);
+    const d = inline({ relearn_after_windows: 50 });
+    feed(d, clock, 0, 60);
+    const found = feed(d, clock, 60, 70, burstWindow);
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    expect(found.length).toBeLessThanOrEqual(2);
+    const all = inline({ relearn_after_windows: 50, episode_seconds: 0, max_alerts_per_hour: 0 });
+    const clock2 = new ManualClock(T0);
+    feed(all, clock2, 0, 60);
+    expect(feed(all, clock2, 60, 70, burstWindow).length).toBeGreaterThan(5);
   });
 
   it('scores sessions keyed by a regex', () => {

@@ -19,10 +19,10 @@
 import type { Logger } from '../../core/component.js';
 import { silentLogger } from '../../core/component.js';
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
-import type { Anomaly, LogEvent } from '../../core/event.js';
+import { type Anomaly, type LogEvent, SEVERITIES } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import type { ModelRegistry } from '../../core/ports.js';
-import { expectShape, snapshotData, sourceOf } from '../shared/common.js';
+import { AlarmBudget, expectShape, snapshotData, sourceOf } from '../shared/common.js';
 import type { ModelDetectorConfig } from './config.js';
 import { toAnomaly } from './describe.js';
 import { type FlaggedWindow, FlaggedMemory, isCounts } from './flagged.js';
@@ -57,6 +57,10 @@ export interface SourceModelState {
   training: boolean;
   /** Consecutive flagged windows. */
   flaggedRun: number;
+  /** Open episode: event time until which flagged windows belong to it, and the most severe rank reported in it. */
+  episodeUntil: number;
+  episodeRank: number;
+  budget: AlarmBudget;
   /** Template texts seen lately (bounded), written into the artifact of the next model. */
   texts: Map<number, string>;
 }
@@ -207,6 +211,9 @@ export class StreamModelDetector implements StreamDetector {
       nextTrainAt: -Infinity,
       training: false,
       flaggedRun: 0,
+      episodeUntil: Number.NEGATIVE_INFINITY,
+      episodeRank: 0,
+      budget: new AlarmBudget(this.config.max_alerts_per_hour),
       texts: new Map(),
     };
   }
@@ -267,6 +274,14 @@ export class StreamModelDetector implements StreamDetector {
     });
     const first = explanation[0];
     this.memory.remember(a.id, { source: st.name, counts: c.counts, templateId: first?.templateId, feature: first?.feature });
+    // One problem, one alarm: flagged windows close to the last one are its episode; a budget per source.
+    const rank = SEVERITIES.indexOf(a.severity);
+    const open = a.ts <= st.episodeUntil;
+    st.episodeUntil = a.ts + this.config.episode_seconds * 1000;
+    if (open && rank <= st.episodeRank) return;
+    if (!open) st.episodeRank = 0;
+    if (!st.budget.take(a.ts, rank >= 3)) return;
+    st.episodeRank = Math.max(st.episodeRank, rank);
     out.push(a);
   }
 
@@ -368,6 +383,8 @@ export class StreamModelDetector implements StreamDetector {
       version: st.version,
       nextTrainAt: enc(st.nextTrainAt),
       flaggedRun: st.flaggedRun,
+      episode: [enc(st.episodeUntil), st.episodeRank],
+      budget: st.budget.toArray(),
       // Without a registry the model itself travels in the snapshot.
       model: this.deps.registry || st.model === null ? null : st.model.artifact,
     }));
@@ -393,6 +410,10 @@ export class StreamModelDetector implements StreamDetector {
       st.version = Number(raw.version) || 0;
       st.nextTrainAt = dec(raw.nextTrainAt, -Infinity);
       st.flaggedRun = Number(raw.flaggedRun) || 0;
+      const episode = Array.isArray(raw.episode) ? (raw.episode as unknown[]) : [];
+      st.episodeUntil = dec(episode[0], Number.NEGATIVE_INFINITY);
+      st.episodeRank = Number(episode[1]) || 0;
+      st.budget = AlarmBudget.from(this.config.max_alerts_per_hour, raw.budget);
       if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
       this.loadActive(st);
       sources.set(st.name, st);

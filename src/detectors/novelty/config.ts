@@ -6,10 +6,42 @@ import { z } from 'zod';
 
 export const noveltyConfigSchema = z
   .object({
-    /** Events per source before a template counts as new (the source's vocabulary is learned first). */
-    warmup_events: z.number().int().min(0).default(1000),
-    /** A known template is rare when it occurred fewer than this many times in about the last `rare_half_life_events` events, judged once the source has seen that many events (0 disables). */
-    rare_count: z.number().min(0).default(3),
+    /**
+     * A fixed warm-up instead of the measured surprise: with N > 0, every message type first seen by
+     * a source after its first N events is reported (no surprise threshold, no groups, no fleet
+     * knowledge — the behaviour before 0.27). 0 (default): the source's measured discovery rate
+     * decides when its vocabulary has settled, and a source still producing new message types makes
+     * one more little news.
+     */
+    warmup_events: z.number().int().min(0).default(0),
+    /**
+     * A first-seen message type is reported when its surprise reaches this many bits: −log2 of the
+     * source's current rate of new message types (decayed, Laplace-smoothed), plus 4 bits for a
+     * fatal level or wording, 3 for an error, 1 for a warning. 9 bits: an info message type is news
+     * once fewer than about 1 event in 500 is a new type; an error-like one from 1 in 64.
+     */
+    min_surprise_bits: z.number().min(0).default(10),
+    /** Half-life, in events of the source, of its measured discovery rate (new types / events). */
+    discovery_half_life_events: z.number().int().min(1).default(1000),
+    /**
+     * First-seen message types of one source within this many seconds of each other (event time)
+     * are one finding: the first that is news is reported, later ones only when more severe.
+     */
+    group_seconds: z.number().positive().default(300),
+    /**
+     * Fleet learning: a message type (by its template text) that other sources of this detector
+     * already logged is not news for a source that logs it first (pods of one deployment, hosts
+     * behind a relay); sources whose types mostly come from the fleet are judged by the fleet's
+     * discovery rate too. 0 disables.
+     */
+    max_fleet_templates: z.number().int().min(0).default(20_000),
+    /**
+     * A known template is rare when it occurred fewer than this many times in about the last
+     * `rare_half_life_events` events, judged once the source has seen that many events. 0 (off) by
+     * default: a known type coming back is weak evidence — over the 18,542 normal lines of BGL_20k
+     * "rare" raised 37 findings, none first of its kind (3 turns it on).
+     */
+    rare_count: z.number().min(0).default(0),
     /** Half-life, in events of the source, of the decayed per-template counts; also the quiet time after an alert for a template. */
     rare_half_life_events: z.number().int().min(1).default(10_000),
     /** Templates tracked per source; the least recently seen are evicted beyond it (and counted). */

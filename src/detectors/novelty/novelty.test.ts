@@ -20,25 +20,27 @@ function incidentStream(): Step[] {
 }
 
 detectorContract('novelty', {
-  make: () => createNovelty({ warmup_events: 100, max_templates: 1000, max_sources: 10 }),
+  make: () => createNovelty({ min_surprise_bits: 6, max_templates: 1000, max_sources: 10, max_fleet_templates: 1000 }),
   stream: incidentStream,
 });
 
 describe('novelty', () => {
-  it('raises nothing on a normal replay after warm-up, and would without the warm-up', () => {
+  it('raises nothing on a normal replay: the discovery rate settles as the vocabulary is learned', () => {
     const f = new EventFactory();
     const events = hdfsReplay(f, { count: 5000, meanGapMs: 100 });
     const d = createNovelty();
     const found = batches(events, 250).flatMap((b) => d.observe(b));
     expect(found).toEqual([]);
-    const cold = createNovelty({ warmup_events: 0 });
+    // With no threshold every first sighting would be news.
+    const cold = createNovelty({ min_surprise_bits: 0 });
     const firstSeen = new Set(events.map((e) => e.templateId));
-    expect(cold.observe(events).length).toBe(firstSeen.size);
+    expect(cold.observe(events).length).toBeGreaterThanOrEqual(1);
+    expect(cold.observe(events).length).toBeLessThanOrEqual(firstSeen.size);
   });
 
-  it('flags a new error template after warm-up once, with title, severity, context and explanation', () => {
+  it('flags a new error template once the source has settled, with title, severity, context and explanation', () => {
     const f = new EventFactory();
-    const normal = hdfsReplay(f, { count: 3000, meanGapMs: 100 });
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
     const d = createNovelty();
     expect(d.observe(normal)).toEqual([]);
     const t = normal[normal.length - 1].ts + 10;
@@ -51,29 +53,96 @@ describe('novelty', () => {
     expect(a.title).toBe(`New message type on hdfs: '${bad.template}' (level error).`);
     expect(a.context[a.context.length - 1]).toBe(DELETE_ASK);
     expect(a.context.length).toBe(noveltyConfigSchema.parse({}).context_lines);
-    expect(a.explanation[0]).toMatchObject({ feature: 'new_template', templateId: bad.templateId, observed: 1, expected: 0 });
+    expect(a.explanation[0]).toMatchObject({ feature: 'new_template', templateId: bad.templateId, observed: 1 });
+    expect(a.explanation[0].expected).toBeLessThan(1 / 500);
     expect(a.ts).toBe(t);
     expect(a.window!.start).toBeLessThanOrEqual(t);
     expect(a.window!.end).toBeGreaterThan(t);
-    expect(a.score).toBeGreaterThan(Math.log2(1000));
+    expect(a.score).toBeGreaterThanOrEqual(noveltyConfigSchema.parse({}).min_surprise_bits);
   });
 
-  it('ranks severity by level: fatal is critical, info is a warning', () => {
+  it('needs more surprise while the source is still learning: an info type waits, an error-like one is reported, one step lower', () => {
     const f = new EventFactory();
-    const d = createNovelty({ warmup_events: 200 });
-    const normal = hdfsReplay(f, { count: 400, meanGapMs: 100 });
-    d.observe(normal);
-    const t = normal[399].ts;
-    expect(d.observe([f.event(DELETE_ASK, t + 1, 'hdfs', 'fatal')])[0].severity).toBe('critical');
-    expect(d.observe([f.event(TRANSFER, t + 2, 'hdfs', 'info')])[0].severity).toBe('warning');
+    const young = hdfsReplay(f, { count: 1000, meanGapMs: 100 });
+    const t = young[young.length - 1].ts;
+    const d = createNovelty();
+    d.observe(young);
+    expect(d.observe([f.event(TRANSFER, t + 1, 'hdfs', 'info')])).toEqual([]);
+    const e = createNovelty();
+    e.observe(young);
+    const [a] = e.observe([f.event('BLOCK* failed to replicate blk_123 to 10.0.0.1:50010: connection refused', t + 1, 'hdfs')]);
+    expect(a.severity).toBe('warning');
+    expect(a.title).toMatch(/\(level info\), while the source is still learning\.$/);
   });
 
-  it('flags a template that is rare relative to its history, then stays quiet for a half-life', () => {
+  it('ranks severity by level and wording: fatal is critical, an unlevelled FATAL line is too', () => {
+    const f = new EventFactory();
+    const d = createNovelty();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    d.observe(normal);
+    const t = normal[normal.length - 1].ts;
+    expect(d.observe([f.event(DELETE_ASK, t + 1, 'hdfs', 'fatal')])[0].severity).toBe('critical');
+    const e = createNovelty();
+    e.observe(normal);
+    const [a] = e.observe([{ ...f.event('RAS KERNEL FATAL data TLB error interrupt', t + 1, 'hdfs'), level: undefined }]);
+    expect(a.severity).toBe('critical');
+    expect(a.title).toMatch(/\(reads as fatal\)\.$/);
+  });
+
+  it('reports a flood of first-seen types from one source as one finding (group_seconds)', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    // Forty distinct error messages (different lengths: the miner cannot merge them), 20 ms apart.
+    const flood = Array.from({ length: 40 }, (_, i) => f.event(`kernel: probe of device failed${' again'.repeat(i)}`, t + 10 + i * 20, 'hdfs', 'error'));
+    const run = (group_seconds: number) => {
+      const d = createNovelty({ group_seconds });
+      d.observe(normal);
+      return d.observe(flood);
+    };
+    expect(run(0.001).length).toBeGreaterThan(3);
+    const grouped = run(300);
+    expect(grouped).toHaveLength(1);
+    expect(grouped[0].title).toContain('probe of device');
+  });
+
+  it('learns across a fleet: a type other sources already logged is not news for a new pod', () => {
+    const f = new EventFactory();
+    const d = createNovelty();
+    const pods = Array.from({ length: 20 }, (_, p) => hdfsReplay(f, { count: 300, meanGapMs: 100, source: `pod-${p}`, seed: p + 1 }));
+    const found = pods.flatMap((events) => d.observe(events));
+    expect(found).toEqual([]);
+    expect(d.stats().fleetTemplates).toBeGreaterThan(5);
+    // A new type, first from the newest pod (300 events of its own: young, but its types came from
+    // the fleet, which has settled), then from the others: one finding, on the first.
+    const t = pods[19][299].ts + 1000;
+    const news = pods.map((_, p) => f.event(DELETE_ASK, t + p, `pod-${19 - p}`, 'error')).flatMap((e) => d.observe([e]));
+    expect(news).toHaveLength(1);
+    expect(news[0].source).toBe('pod-19');
+    const alone = createNovelty({ max_fleet_templates: 0 });
+    expect(pods.flatMap((events) => alone.observe(events)).length).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reports a never-seen message absorbed into a known template (LogEvent.novel) as first seen, once', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const d = createNovelty();
+    d.observe(normal);
+    const known = normal[normal.length - 1];
+    const t = known.ts + 10;
+    const novel = { ...known, ts: t, level: 'error', message: 'Verification failed for blk_1', raw: 'Verification failed for blk_1', novel: { kind: 'generalised' as const, words: ['failed'] } };
+    const found = d.observe([novel, { ...novel, ts: t + 1 }]);
+    expect(found).toHaveLength(1);
+    expect(found[0].explanation[0].feature).toBe('new_message');
+    expect(found[0].title).toMatch(/^New message on hdfs: 'Verification failed for blk_1', a never-seen variant of '.*' \(level error\)\.$/);
+  });
+
+  it('flags a template that is rare relative to its history when rare_count is set, then stays quiet for a half-life', () => {
     const f = new EventFactory();
     const lines = hdfsLines();
     const deleting = lines.find((l) => l.startsWith('Deleting block'))!;
     const others = hdfsReplay(f, { count: 4000, meanGapMs: 100 }).filter((e) => !e.message.startsWith('Deleting block'));
-    const d = createNovelty({ warmup_events: 1000, rare_half_life_events: 2000 });
+    const d = createNovelty({ rare_count: 3, rare_half_life_events: 2000 });
     const first = f.event(deleting, others[0].ts - 1, 'hdfs', 'info');
     expect(d.observe([first, ...others])).toEqual([]);
     const t = others[others.length - 1].ts;
@@ -90,31 +159,48 @@ describe('novelty', () => {
     const lines = hdfsLines();
     const deleting = lines.find((l) => l.startsWith('Deleting block'))!;
     const others = hdfsReplay(f, { count: 1500, meanGapMs: 100 }).filter((e) => !e.message.startsWith('Deleting block'));
-    // Seen once at the start, then again after the warm-up but within the first 2,000 events.
-    const d = createNovelty({ warmup_events: 1000, rare_half_life_events: 2000 });
+    const d = createNovelty({ rare_count: 3, rare_half_life_events: 2000 });
     d.observe([f.event(deleting, others[0].ts - 1, 'hdfs', 'info'), ...others]);
     const t = others[others.length - 1].ts;
     expect(d.observe([f.event(deleting, t + 1)])).toEqual([]);
   });
 
+  it('reads a version-1 snapshot: its sources start settled', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 3000, meanGapMs: 100 });
+    const d = createNovelty();
+    d.observe(normal);
+    const v2 = d.snapshot() as { version: number; data: { sources: Record<string, unknown>[] } };
+    expect(v2.version).toBe(2);
+    // Version 1 kept [id, count, at, lastAlert] per template (version 2 adds the pending first sighting).
+    const four = (flat: number[]) => flat.flatMap((x, i) => (i % 6 < 4 ? [x] : []));
+    const v1 = { kind: 'novelty', version: 1, data: { sources: v2.data.sources.map((s) => ({ name: s.name, events: s.events, total: s.total, lines: s.lines, templates: four(s.templates as number[]) })), evictedTemplates: 0, evictedSources: 0 } };
+    const back = createNovelty();
+    back.restore(v1);
+    const t = normal[normal.length - 1].ts + 10;
+    expect(back.observe([f.event(DELETE_ASK, t, 'hdfs', 'error')])).toHaveLength(1);
+  });
+
   it('tracks sources separately and caps templates per source with counted LRU eviction', () => {
     const f = new EventFactory();
-    const d = createNovelty({ warmup_events: 0, max_templates: 4 });
+    const d = createNovelty({ max_templates: 4, min_surprise_bits: 0 });
     const ev = hdfsReplay(f, { count: 200, meanGapMs: 10 });
     d.observe(ev);
     const s = d.stats();
     expect(s.templates).toBe(4);
     // Evicted templates that come back are tracked (and evicted) again, so evictions exceed distinct - cap.
     expect(s.evictedTemplates).toBeGreaterThanOrEqual(new Set(ev.map((e) => e.templateId)).size - 4);
-    const other = d.observe([{ ...ev[0], source: 'api' }]);
-    expect(other).toHaveLength(1);
-    expect(other[0].source).toBe('api');
+    const other = createNovelty({ min_surprise_bits: 0, max_fleet_templates: 0 });
+    other.observe(ev);
+    const api = other.observe([{ ...ev[0], source: 'api' }]);
+    expect(api).toHaveLength(1);
+    expect(api[0].source).toBe('api');
   });
 
   it('validates its config strictly and is registered as a detector', () => {
     expect(errorCode(() => createNovelty({ warmup_event: 3 } as never))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
     expect(errorCode(() => createNovelty({ rare_half_life_events: 0 }))).toBe('ANOMALOG_ERR_CONFIG_INVALID');
     expect(definition).toMatchObject({ kind: 'detector', type: 'novelty' });
-    expect(noveltyConfigSchema.parse({}).warmup_events).toBe(1000);
+    expect(noveltyConfigSchema.parse({}).warmup_events).toBe(0);
   });
 });

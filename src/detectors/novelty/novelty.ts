@@ -1,23 +1,41 @@
 /**
  * @module detectors/novelty/novelty
- * The `novelty` streaming detector: a template never seen before for its source (after the source's
- * warm-up), or a known template that is rare relative to its history. Counts are exponentially
- * decayed per event of the source (half-life `rare_half_life_events`), so "rare" means "fewer than
- * `rare_count` occurrences in about the last half-life of events". After an alert a template stays
- * quiet for one half-life. Per-source state is an LRU map capped at `max_templates` (evictions
- * counted); sources are capped the same way.
+ * The `novelty` streaming detector: a message type never seen before for its source, judged by how
+ * surprising it is, or a known template that is rare relative to its history.
+ *
+ * - **Surprise, not a warm-up.** Each source's discovery rate — the share of its recent events that
+ *   were a new message type, decayed per event (half-life `discovery_half_life_events`) and
+ *   Laplace-smoothed — says how settled its vocabulary is. A new type scores −log2 of that rate
+ *   (a source that keeps producing new types makes each one little news) plus bits for its level or
+ *   wording (fatal 4, error 3, warning 1: `textClass` reads level words and error-like words when the
+ *   level is unknown); it is reported from `min_surprise_bits`. Severity follows level and wording,
+ *   one step lower while the source has not settled (its surprise alone is below the threshold).
+ * - **Floods are one finding.** First-seen types of a source within `group_seconds` of each other
+ *   form a group: its first reportable type is reported, later ones only when more severe.
+ * - **Fleets learn together.** Template texts seen by any source are shared inside the detector
+ *   (bounded, LRU): a type another source already logged is not news, and a source whose types mostly
+ *   came from the fleet is also judged by the fleet's discovery rate (a new pod is not a young source).
+ * - **Never-seen messages inside known templates.** An event with `novel` set (the miner absorbed a
+ *   never-seen message into a template by generalising it, or put a never-seen value where few had
+ *   been) is first seen as a message: judged, grouped and shared the same way.
+ *
+ * Rare: fewer than `rare_count` occurrences in about the last `rare_half_life_events` events of the
+ * source (counts decay per event), judged once the source has that much history; then quiet for a
+ * half-life. Per-source state is an LRU map capped at `max_templates` (evictions counted); sources
+ * are capped the same way.
  *
  * @example
- * const d = new NoveltyDetector(noveltyConfigSchema.parse({ warmup_events: 500 }));
+ * const d = new NoveltyDetector(noveltyConfigSchema.parse({}));
  * d.observe(events); // [{ title: "New message type on api: 'Connection to <IP> refused' (level error).", … }]
  */
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
+import { anomalyId, CLASS_RANK, clip, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
 
-export const NOVELTY_SNAPSHOT_VERSION = 1;
+/** 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 is still read). */
+export const NOVELTY_SNAPSHOT_VERSION = 2;
 
 interface TemplateState {
   /** Decayed count as of event index `at`. */
@@ -25,14 +43,28 @@ interface TemplateState {
   at: number;
   /** Event index of the last alert for this template (-1: none). */
   lastAlert: number;
+  /** A first sighting not reported yet: its score (NaN: none pending), event time, and sightings since. */
+  pending: number;
+  firstTs: number;
 }
 
 interface SourceState {
   /** Events of this source so far. */
   events: number;
-  /** Decayed total of events. */
+  /** Decayed total of events (rare half-life). */
   total: number;
+  /** Decayed new message types per level class (other, warn, error, fatal) and events (discovery half-life). */
+  found: number[];
+  seen: number;
+  /** Event time of the last first-seen type (the group is open within `group_seconds` of it, either side: lines may arrive out of order) and the most severe rank reported in the group (-1: none yet). */
+  groupAt: number;
+  groupRank: number;
+  /** First-seen types this source took from the fleet, and those it discovered itself. */
+  fromFleet: number;
+  own: number;
   templates: Map<number, TemplateState>;
+  /** Never-seen messages absorbed into known templates, by template id and words (LRU). */
+  messages: Map<string, true>;
   ring: LineRing;
 }
 
@@ -41,9 +73,14 @@ export interface NoveltyStats {
   templates: number;
   evictedTemplates: number;
   evictedSources: number;
+  fleetTemplates: number;
 }
 
-const SEV_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2, critical: 3 };
+/** Bits of surprise a level or wording adds. */
+const CLASS_BITS: Record<LevelClass, number> = { other: 0, warn: 1, error: 3, fatal: 4 };
+const SEVERITY_OF_RANK: Severity[] = ['warning', 'warning', 'error', 'critical'];
+/** Fleet keys are template texts cut to this length. */
+const FLEET_KEY_CHARS = 256;
 
 export class NoveltyDetector implements StreamDetector {
   readonly kind = 'novelty';
@@ -51,11 +88,18 @@ export class NoveltyDetector implements StreamDetector {
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly decay: number;
+  private readonly discoveryDecay: number;
+  /** Template text (or text + novel words) → sources that logged it (LRU, `max_fleet_templates`). */
+  private fleet = new Map<string, number>();
+  /** Decayed new-to-the-fleet types per level class, and events, over all sources. */
+  private fleetFound = [0, 0, 0, 0];
+  private fleetSeen = 0;
   /** source + template ids learned as normal by feedback (re-applied at start, not snapshotted). */
   private readonly learned = new Set<string>();
 
   constructor(private readonly config: NoveltyConfig) {
     this.decay = Math.pow(2, -1 / config.rare_half_life_events);
+    this.discoveryDecay = Math.pow(2, -1 / config.discovery_half_life_events);
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -77,7 +121,7 @@ export class NoveltyDetector implements StreamDetector {
   stats(): NoveltyStats {
     let templates = 0;
     for (const s of this.sources.values()) templates += s.templates.size;
-    return { sources: this.sources.size, templates, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources };
+    return { sources: this.sources.size, templates, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources, fleetTemplates: this.fleet.size };
   }
 
   /** "Learn as normal" feedback: the template of the source is known; it is never flagged new or rare. */
@@ -101,7 +145,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -117,91 +161,193 @@ export class NoveltyDetector implements StreamDetector {
     const s = this.sourceState(source);
     const idx = s.events++;
     s.total = s.total * this.decay + 1;
-    s.ring.push(rawOf(e), cfg.max_line_chars);
+    s.ring.push(rawOf(e), cfg.max_line_chars, e.ts);
     const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
     const t = s.templates.get(tid);
-    const warm = idx >= cfg.warmup_events;
     if (!t) {
-      s.templates.set(tid, { count: 1, at: idx, lastAlert: warm ? idx : -1 });
+      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0 };
+      s.templates.set(tid, fresh);
       if (s.templates.size > cfg.max_templates) {
         s.templates.delete(s.templates.keys().next().value as number);
         this.evictedTemplates++;
       }
-      return warm && !this.isLearned(source, tid) ? this.anomaly(e, source, s, tid, 'new', 0) : undefined;
+      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', fresh);
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
-    // --- issue 13 (parser side, minimal): a never-seen message absorbed into a known template. ---
-    if (e.novel !== undefined && warm && !this.isLearned(source, tid)) {
-      t.count = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events) + 1;
-      t.at = idx;
-      return this.novelAnomaly(e, source, s, tid, e.novel);
-    }
-    // --- end issue 13 ---
     const prior = t.count * Math.pow(2, -(idx - t.at) / cfg.rare_half_life_events);
     t.count = prior + 1;
     t.at = idx;
+    if (t.pending === t.pending) {
+      const a = this.repeated(e, source, s, tid, t);
+      if (a) return a;
+    }
+    const novel = e.novel;
+    if (novel && typeof novel === 'object' && Array.isArray(novel.words)) {
+      const words = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64)).join(' ');
+      const key = `${tid}\u0000${words}`;
+      if (cfg.warmup_events === 0 && !s.messages.has(key)) {
+        s.messages.set(key, true);
+        if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
+        return this.firstSeen(e, source, s, tid, this.fleetKey(e, words), 'message');
+      }
+    }
+    this.learnEvent(s, -1);
     // "Rare in about the last rare_half_life_events events" means something only once the source has
     // that much history: before, a template seen twice in the first 2,000 events is merely young.
-    if (!warm || cfg.rare_count <= 0 || prior >= cfg.rare_count || idx < cfg.rare_half_life_events) return undefined;
+    if (idx < cfg.warmup_events || cfg.rare_count <= 0 || prior >= cfg.rare_count || idx < cfg.rare_half_life_events) return undefined;
     if (t.lastAlert >= 0 && idx - t.lastAlert < cfg.rare_half_life_events) return undefined;
     if (this.isLearned(source, tid)) return undefined;
     t.lastAlert = idx;
-    return this.anomaly(e, source, s, tid, 'rare', prior);
+    return this.anomaly(e, source, s, tid, 'rare', prior, severityOf(e.level, 1), -Math.log2((prior + 0.5) / (s.total + 1)));
   }
 
-  private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'rare', prior: number): Anomaly {
+  private fleetKey(e: LogEvent, words: string | undefined): string | undefined {
+    if (this.config.max_fleet_templates <= 0) return undefined;
+    const text = typeof e.template === 'string' && e.template !== '' ? e.template : rawOf(e);
+    const key = text.length > FLEET_KEY_CHARS ? text.slice(0, FLEET_KEY_CHARS) : text;
+    return words === undefined ? key : `${key}\u0000${words}`;
+  }
+
+  /** Counts one event into the source's (and the fleet's) discovery rates; `rank`: class of a new type, -1 for none. */
+  private learnEvent(s: SourceState, rank: number): void {
+    const k = this.discoveryDecay;
+    for (let c = 0; c < 4; c++) s.found[c] = s.found[c] * k + (c === rank ? 1 : 0);
+    s.seen = s.seen * k + 1;
+    if (this.config.max_fleet_templates > 0) {
+      for (let c = 0; c < 4; c++) this.fleetFound[c] = this.fleetFound[c] * k + (c === rank ? 1 : 0);
+      this.fleetSeen = this.fleetSeen * k + 1;
+    }
+  }
+
+  /**
+   * A new type not reported at first sight that comes back promptly (within `bucket_seconds` of its
+   * first sighting): a one-off is the common case of a type first seen, so a prompt second sighting
+   * adds a bit of surprise; after that it is just known.
+   */
+  private repeated(e: LogEvent, source: string, s: SourceState, tid: number, t: TemplateState): Anomaly | undefined {
+    const cfg = this.config;
+    const ts = Number.isFinite(e.ts) ? e.ts : 0;
+    const k = Math.round(t.count);
+    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || k > 2) {
+      t.pending = Number.NaN;
+      return undefined;
+    }
+    const score = t.pending + (k - 1);
+    if (score < cfg.min_surprise_bits || this.isLearned(source, tid)) return undefined;
+    t.pending = Number.NaN;
+    const message = typeof e.message === 'string' ? e.message : rawOf(e);
+    const cls = worseClass(levelClass(e.level), textClass(message));
+    const sev = Math.max(1, CLASS_RANK[cls] - 1);
+    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    if (inGroup && sev <= s.groupRank) return undefined;
+    s.groupRank = inGroup ? Math.max(s.groupRank, sev) : sev;
+    s.groupAt = ts;
+    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, k);
+  }
+
+  /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
+  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', fresh?: TemplateState): Anomaly | undefined {
+    const cfg = this.config;
+    const message = typeof e.message === 'string' ? e.message : rawOf(e);
+    const cls = worseClass(levelClass(e.level), textClass(message));
+    const rank = CLASS_RANK[cls];
+    // Rates before this event: how likely a new type of this class was, given what the source (and
+    // fleet) did lately — a source that often logs new fatal-looking types makes one more less news.
+    const pSource = (s.found[0] + s.found[1] + s.found[2] + s.found[3] + 1) / (s.seen + 2);
+    const pFleet = (this.fleetFound[0] + this.fleetFound[1] + this.fleetFound[2] + this.fleetFound[3] + 1) / (this.fleetSeen + 2);
+    const member = s.fromFleet > 0 && s.fromFleet >= s.own;
+    if (key !== undefined) {
+      const known = this.fleet.get(key);
+      this.fleet.delete(key);
+      this.fleet.set(key, Math.min((known ?? 0) + 1, 1e9));
+      if (this.fleet.size > cfg.max_fleet_templates) this.fleet.delete(this.fleet.keys().next().value as string);
+      if (known !== undefined && cfg.warmup_events === 0) {
+        s.fromFleet++;
+        this.learnEvent(s, -1);
+        return undefined;
+      }
+    }
+    s.own++;
+    this.learnEvent(s, rank);
+    if (cfg.warmup_events > 0) {
+      // A fixed warm-up (the behaviour before surprise): every type first seen after it is news.
+      if (s.events <= cfg.warmup_events || this.isLearned(source, tid)) return undefined;
+      return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[Math.max(1, CLASS_RANK[levelClass(e.level)])], cfg.min_surprise_bits, Number.POSITIVE_INFINITY, cls);
+    }
+    const ts = Number.isFinite(e.ts) ? e.ts : 0;
+    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    s.groupAt = ts;
+    if (!inGroup) s.groupRank = -1;
+    if (this.isLearned(source, tid)) return undefined;
+    const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
+    const score = bits + CLASS_BITS[cls];
+    if (score < cfg.min_surprise_bits) {
+      // Not news yet; a prompt repeat may make it (`repeated`).
+      if (fresh) fresh.pending = score;
+      return undefined;
+    }
+    // Severity from level and wording; one step lower while the source itself has not settled.
+    const sev = Math.max(1, rank - (bits >= cfg.min_surprise_bits ? 0 : 1));
+    if (sev <= s.groupRank) return undefined;
+    s.groupRank = sev;
+    return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[sev], score, bits, cls);
+  }
+
+  private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'message' | 'rare', prior: number, severity: Severity, score: number, bits = score, cls: LevelClass = 'other', sightings = 1): Anomaly {
     const bucketMs = this.config.bucket_seconds * 1000;
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
     const bucket = Math.floor(ts / bucketMs);
     const template = typeof e.template === 'string' && e.template !== '' ? e.template : rawOf(e);
     const level = typeof e.level === 'string' && e.level !== '' ? e.level : undefined;
-    const lvl = level ? ` (level ${level})` : '';
-    // Surprise in bits of this template given the decayed history of the source (Laplace-smoothed).
-    const score = -Math.log2((prior + 0.5) / (s.total + 1));
-    let severity = severityOf(level, what === 'new' ? 0 : 1);
-    if (what === 'new' && SEV_RANK[severity] < SEV_RANK.warning) severity = 'warning';
-    const title =
-      what === 'new'
-        ? `New message type on ${source}: '${clip(template)}'${lvl}.`
-        : `Rare message type on ${source}: '${clip(template)}' seen about ${Math.round(prior)} times in the last ${this.config.rare_half_life_events} events${lvl}.`;
-    const a: Anomaly = {
-      id: anomalyId('novelty', source, `${tid}:${what}`, bucket),
+    const lvl = level ? ` (level ${level})` : cls === 'fatal' || cls === 'error' ? ` (reads as ${cls === 'fatal' ? 'fatal' : 'an error'})` : '';
+    const settled = what === 'rare' ? '' : bits >= this.config.min_surprise_bits ? '' : ', while the source is still learning';
+    let title: string;
+    const times = sightings > 1 ? `, ${sightings} times within ${this.config.bucket_seconds} s` : '';
+    if (what === 'new') title = `New message type on ${source}: '${clip(template)}'${lvl}${times}${settled}.`;
+    else if (what === 'message') {
+      const message = typeof e.message === 'string' && e.message !== '' ? e.message : rawOf(e);
+      title = `New message on ${source}: '${clip(message)}', a never-seen variant of '${clip(template, 80)}'${lvl}${settled}.`;
+    } else title = `Rare message type on ${source}: '${clip(template)}' seen about ${Math.round(prior)} times in the last ${this.config.rare_half_life_events} events${lvl}.`;
+    const feature = what === 'new' ? 'new_template' : what === 'message' ? 'new_message' : 'rare_template';
+    return {
+      id: anomalyId('novelty', source, what === 'message' ? `${tid}:message:${(e.novel?.words ?? []).join(' ')}` : `${tid}:${what}`, bucket),
       ts,
       source,
       detector: 'novelty',
       score,
       severity,
       title,
-      explanation: [{ feature: what === 'new' ? 'new_template' : 'rare_template', templateId: tid, template, observed: 1, expected: prior, contribution: score }],
-      context: s.ring.toArray(),
+      explanation: [{ feature, templateId: tid, template, observed: 1, expected: what === 'rare' ? prior : Math.pow(2, -bits), contribution: score }],
+      context: s.ring.toArray(ts),
       window: { start: bucket * bucketMs, end: (bucket + 1) * bucketMs },
       templateId: tid,
     };
-    return a;
-  }
-
-  /** Issue 13: `event.novel` reported as first time seen (one id per source, template and words). */
-  private novelAnomaly(e: LogEvent, source: string, s: SourceState, tid: number, novel: NonNullable<LogEvent['novel']>): Anomaly {
-    const a = this.anomaly(e, source, s, tid, 'new', 0);
-    const words = novel.words.join(' ');
-    a.id = anomalyId('novelty', source, `${tid}:novel:${words}`, 0);
-    a.title = `First time seen on ${source}: '${clip(e.message)}' (${novel.kind === 'generalised' ? 'new words' : 'new value'} '${clip(words)}' in '${clip(a.explanation[0]?.template ?? '')}').`;
-    a.explanation = [{ feature: 'new_template', templateId: tid, template: e.template, observed: 1, expected: 0, contribution: a.score }];
-    return a;
   }
 
   snapshot(): Snapshot {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const ts: number[] = [];
-      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert);
-      sources.push({ name, events: s.events, total: s.total, lines: s.ring.toArray(), templates: ts });
+      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
+      sources.push({
+        name,
+        events: s.events,
+        total: s.total,
+        found: [...s.found],
+        seen: s.seen,
+        group: [Number.isFinite(s.groupAt) ? s.groupAt : null, s.groupRank],
+        fleet: [s.fromFleet, s.own],
+        messages: [...s.messages.keys()],
+        lines: s.ring.toArray(),
+        times: s.ring.timesArray(),
+        templates: ts,
+      });
     }
     return {
       kind: 'novelty',
       version: NOVELTY_SNAPSHOT_VERSION,
-      data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources },
+      data: { sources, fleet: [...this.fleet], fleetRate: [[...this.fleetFound], this.fleetSeen], evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources },
     };
   }
 
@@ -213,18 +359,47 @@ export class NoveltyDetector implements StreamDetector {
       const ok = raw && typeof raw.name === 'string' && typeof raw.events === 'number' && typeof raw.total === 'number' && Array.isArray(raw.templates);
       expectShape(Boolean(ok), 'novelty', 'source entry');
       const flat = raw.templates as number[];
-      expectShape(flat.length % 4 === 0, 'novelty', 'template list');
+      const width = snap.version === 1 ? 4 : 6;
+      expectShape(flat.length % width === 0, 'novelty', 'template list');
       const templates = new Map<number, TemplateState>();
-      for (let i = 0; i < flat.length; i += 4) templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3] });
+      for (let i = 0; i < flat.length; i += width) {
+        const pending = width === 6 && flat[i + 4] >= 0 ? flat[i + 4] : Number.NaN;
+        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0 });
+      }
+      const events = raw.events as number;
+      // Version 1 kept no discovery rate: a source restored from it had a fixed warm-up behind it,
+      // so it starts as settled as its event count allows (no new type among its recent events).
+      const seenV1 = (1 - Math.pow(this.discoveryDecay, events)) / (1 - this.discoveryDecay);
+      const group = Array.isArray(raw.group) ? (raw.group as unknown[]) : [];
+      const fleet = Array.isArray(raw.fleet) ? (raw.fleet as unknown[]) : [];
+      const messages = new Map<string, true>();
+      if (Array.isArray(raw.messages)) for (const m of raw.messages) if (typeof m === 'string') messages.set(m, true);
       sources.set(raw.name as string, {
-        events: raw.events as number,
+        events,
         total: raw.total as number,
+        found: Array.isArray(raw.found) && raw.found.length === 4 ? (raw.found as unknown[]).map((x) => num(x, 0)) : [0, 0, 0, 0],
+        seen: num(raw.seen, seenV1),
+        groupAt: num(group[0], Number.NaN),
+        groupRank: num(group[1], -1),
+        fromFleet: num(fleet[0], 0),
+        own: num(fleet[1], 0),
         templates,
-        ring: LineRing.from(this.config.context_lines, raw.lines, this.config.max_line_chars),
+        messages,
+        ring: LineRing.from(this.config.context_lines, raw.lines, this.config.max_line_chars, raw.times),
       });
     }
+    const fleet = new Map<string, number>();
+    if (Array.isArray(d.fleet)) for (const f of d.fleet as unknown[]) if (Array.isArray(f) && typeof f[0] === 'string') fleet.set(f[0], num(f[1], 1));
+    const rate = Array.isArray(d.fleetRate) ? (d.fleetRate as unknown[]) : [];
     this.sources = sources;
+    this.fleet = fleet;
+    this.fleetFound = Array.isArray(rate[0]) && rate[0].length === 4 ? (rate[0] as unknown[]).map((x) => num(x, 0)) : [0, 0, 0, 0];
+    this.fleetSeen = num(rate[1], 0);
     this.evictedTemplates = typeof d.evictedTemplates === 'number' ? d.evictedTemplates : 0;
     this.evictedSources = typeof d.evictedSources === 'number' ? d.evictedSources : 0;
   }
+}
+
+function num(v: unknown, dflt: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
 }

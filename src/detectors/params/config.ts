@@ -30,6 +30,20 @@ export const paramsConfigSchema = z
     min_spread: z.number().min(0).default(0.05),
     /** Only values beyond every normal value seen so far in the series can alert (recurring rare values do not). */
     outside_range: z.boolean().default(true),
+    /**
+     * Which numeric positions are judged: `measurements` (default) — those the template marks as a
+     * measured quantity (a unit, a `latency=`/`duration:`-style name, `<DURATION>`/`<SIZE>`) and
+     * values written with a unit; identifiers (ports, pids, ids, counters, clock fields) are left
+     * alone — or `all` numbers.
+     */
+    positions: z.enum(['measurements', 'all']).default('measurements'),
+    /** A value must also be at least this many times the median (high) or at most the median over it (low): small values moving a little are no news. */
+    min_change_ratio: z.number().min(1).default(2),
+    /**
+     * Alarm budget: at most this many findings per source per hour (event time, refilled
+     * continuously); a value 100× off its median passes anyway. 0 = no budget.
+     */
+    max_alerts_per_hour: z.number().min(0).default(2),
     /** Numeric positions tracked per template (the first ones). */
     max_positions: z.number().int().min(1).max(64).default(8),
     /** (source, template) pairs tracked, across sources (LRU eviction beyond, counted). */

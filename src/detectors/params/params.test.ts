@@ -47,7 +47,9 @@ describe('params', () => {
     const events = withHdfs(f, requests(f, 3000, T0, 50, 3, 200));
     const d = createParams();
     expect(batches(events, 500).flatMap((b) => d.observe(b))).toEqual([]);
-    expect(d.stats().series).toBeGreaterThan(3);
+    // Only measurements are tracked: the latency (and HDFS block sizes), not ports, ids or counters.
+    expect(d.stats().series).toBeGreaterThanOrEqual(1);
+    expect(d.stats().series).toBeLessThanOrEqual(3);
   });
 
   it('flags a latency jumping from ~50 ms to ~900 ms once per bucket, with observed vs expected', () => {
@@ -79,7 +81,7 @@ describe('params', () => {
     // One value a second, one anomaly per 60 s bucket: the last alert says when the shift became normal.
     const lastAlertIndex = (cfg: Parameters<typeof createParams>[0]): number => {
       const f = new EventFactory();
-      const d = createParams(cfg);
+      const d = createParams({ ...cfg, max_alerts_per_hour: 0 });
       d.observe(requests(f, 1500, T0, 50, 6));
       const shifted = requests(f, 1200, T0 + 1_500_000, 900, 7);
       const found = d.observe(shifted);
@@ -119,7 +121,7 @@ describe('params: recurring values beyond the range', () => {
   });
 
   it('alerts in accept_after_alerts buckets, then takes the value into the range; a higher one still alerts', () => {
-    const d = createParams({ min_samples: 30 });
+    const d = createParams({ min_samples: 30, positions: 'all', max_alerts_per_hour: 0 });
     const minute = 60_000;
     const normal = Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200'));
     expect(d.observe(normal)).toEqual([]);
@@ -133,7 +135,7 @@ describe('params: recurring values beyond the range', () => {
   });
 
   it('keeps alerting on a recurring slowdown whose values vary (latencies rarely repeat exactly)', () => {
-    const d = createParams({ min_samples: 30 });
+    const d = createParams({ min_samples: 30, max_alerts_per_hour: 0 });
     const lat = (ts: number, ms: number): LogEvent => ({ ts, source: 'db', message: `query took ${ms} ms`, raw: `query took ${ms} ms`, templateId: 3, template: 'query took <NUM> ms', params: [String(ms)] });
     d.observe(Array.from({ length: 200 }, (_, i) => lat(T0 + i * 100, 5 + (i % 3))));
     const slow = [250, 243, 247, 241, 249, 244];
@@ -142,18 +144,70 @@ describe('params: recurring values beyond the range', () => {
   });
 
   it('keeps alerting every bucket with accept_after_alerts: 0', () => {
-    const d = createParams({ min_samples: 30, accept_after_alerts: 0 });
+    const d = createParams({ min_samples: 30, accept_after_alerts: 0, positions: 'all', max_alerts_per_hour: 0 });
     d.observe(Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200')));
     const counts = [1, 2, 3, 4, 5].map((m) => d.observe([ev(0, T0 + m * 60_000, '503')]).length);
     expect(counts).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('carries the alert counts through a snapshot', () => {
-    const d = createParams({ min_samples: 30 });
+    const cfg = { min_samples: 30, positions: 'all', max_alerts_per_hour: 0 } as const;
+    const d = createParams(cfg);
     d.observe(Array.from({ length: 200 }, (_, i) => ev(i, T0 + i * 100, '200')));
     for (const m of [1, 2]) d.observe([ev(0, T0 + m * 60_000, '503')]);
-    const r = createParams({ min_samples: 30 });
+    const r = createParams(cfg);
     r.restore(JSON.parse(JSON.stringify(d.snapshot())));
     expect([3, 4].map((m) => r.observe([ev(0, T0 + m * 60_000, '503')]).length)).toEqual([1, 0]);
+  });
+});
+
+describe('params: measurements, not identifiers', () => {
+  const at = (i: number) => T0 + i * 1000;
+  const sshd = (i: number, port: number): LogEvent => {
+    const line = `Received disconnect from 10.0.0.${i % 200}: 11: Bye Bye [preauth] port ${port}`;
+    return { ts: at(i), source: 'sshd', message: line, raw: line, templateId: 4, template: 'Received disconnect from <IP>: <NUM>: Bye Bye [preauth] port <NUM>', params: [`10.0.0.${i % 200}`, '11', String(port)] };
+  };
+
+  it('leaves ports, pids and ids alone (positions: measurements), and judges them with positions: all', () => {
+    const next = rng(9);
+    const normal = Array.from({ length: 300 }, (_, i) => sshd(i, 40_000 + Math.floor(next() * 20_000)));
+    const odd = sshd(301, 1022);
+    const run = (positions: 'measurements' | 'all') => {
+      const d = createParams({ positions, max_alerts_per_hour: 0 });
+      d.observe(normal);
+      return d.observe([odd]);
+    };
+    expect(run('measurements')).toEqual([]);
+    expect(run('all')).toHaveLength(1);
+  });
+
+  it('knows measurements by unit, by name and by the word before: ms after, duration:, took, latency=', async () => {
+    const { measurementPositions } = await import('./measures.js');
+    expect(measurementPositions('duration: <NUM> ms statement: SELECT <*>')).toEqual([true, false]);
+    expect(measurementPositions('msg="request" req.path=<ID> req.ms=<NUM>')).toEqual([false, true]);
+    expect(measurementPositions('GET <PATH> served in <NUM>ms to <IP>:<NUM>')).toEqual([false, true, false, false]);
+    expect(measurementPositions('query took <NUM> for user <NUM> pid=<NUM>')).toEqual([true, false, false]);
+    expect(measurementPositions('Accepted password for <ID> from <IP> port <NUM> ssh2')).toEqual([false, false, false]);
+    expect(measurementPositions('<NUM>:<NUM>:<NUM> generating core.<NUM> latency_ms=<NUM> size=<SIZE>')).toEqual([false, false, false, false, true, true]);
+  });
+
+  it('shows the median in the unit of the value it is compared with (1.5s beside 0.05s, not beside 50)', () => {
+    const ev = (i: number, v: string): LogEvent => ({ ts: at(i), source: 'api', message: `done in ${v}`, raw: `done in ${v}`, templateId: 2, template: 'done in <DURATION>', params: [v] });
+    const d = createParams({ max_alerts_per_hour: 0 });
+    d.observe(Array.from({ length: 200 }, (_, i) => ev(i, `${45 + (i % 10)}ms`)));
+    const [a] = d.observe([ev(201, '1.5s')]);
+    expect(a.title).toMatch(/unusually high: 1\.5s \(median 0\.050?s over \d+ recent values\)\.$/);
+    expect(a.explanation[0]).toMatchObject({ observed: 1500 });
+  });
+
+  it('ignores small moves of small values (min_change_ratio): 3 after a run of 1s is not news', () => {
+    const ev = (i: number, v: number): LogEvent => ({ ts: at(i), source: 'q', message: `retries=${v}`, raw: `retries=${v}`, templateId: 5, template: 'queue wait=<NUM>', params: [String(v)] });
+    const run = (min_change_ratio: number) => {
+      const d = createParams({ min_change_ratio, max_alerts_per_hour: 0, min_spread: 0.01 });
+      d.observe(Array.from({ length: 200 }, (_, i) => ev(i, 1)));
+      return d.observe([ev(201, 1.9)]).length;
+    };
+    expect(run(1)).toBe(1);
+    expect(run(2)).toBe(0);
   });
 });

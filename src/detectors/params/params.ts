@@ -17,7 +17,8 @@
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
+import { AlarmBudget, anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
+import { hasUnit, measurementPositions } from './measures.js';
 import type { ParamsConfig } from './config.js';
 import { fromScale, normalUpperQuantile, parseNumeric, toScale } from './numbers.js';
 import { Series } from './series.js';
@@ -31,6 +32,9 @@ interface TemplateParams {
   series: (Series | null)[];
   /** Use stamp for the LRU cap (a counter, not a reordering of the map on every event). */
   used: number;
+  /** Placeholder positions that are measurements, for the template text `measuredFor` (recomputed when it generalises). */
+  measured: boolean[] | undefined;
+  measuredFor: string | undefined;
 }
 
 export interface ParamsStats {
@@ -52,6 +56,8 @@ export class ParamsDetector implements StreamDetector {
   private readonly z: number;
   /** Per `source\0template\0position`: [low, high] accepted by feedback (compared scale); re-applied at start. */
   private readonly accepted = new Map<string, [number, number]>();
+  /** Per source: the alarm budget (LRU, `max_sources`). */
+  private budgets = new Map<string, AlarmBudget>();
 
   constructor(private readonly config: ParamsConfig) {
     this.z = normalUpperQuantile(config.tail_probability);
@@ -125,7 +131,7 @@ export class ParamsDetector implements StreamDetector {
     let t = bySource.get(tid);
     if (t === undefined) {
       if (this.templateCount >= this.config.max_templates) this.evictOldest();
-      t = { source, templateId: tid, series: [], used: 0 };
+      t = { source, templateId: tid, series: [], used: 0, measured: undefined, measuredFor: undefined };
       bySource.set(tid, t);
       this.templateCount++;
     }
@@ -158,9 +164,11 @@ export class ParamsDetector implements StreamDetector {
     const cfg = this.config;
     const n = Math.min(e.params.length, cfg.max_positions);
     let t: TemplateParams | undefined;
+    const all = cfg.positions === 'all';
     for (let pos = 0; pos < n; pos++) {
       const x = parseNumeric(e.params[pos]);
       if (Number.isNaN(x)) continue;
+      if (!all && !this.measured(e, source, pos)) continue;
       const y = toScale(x, cfg.log_scale);
       t ??= this.entry(source, Number.isFinite(e.templateId) ? e.templateId : -1);
       let s = t.series[pos];
@@ -168,8 +176,9 @@ export class ParamsDetector implements StreamDetector {
       let anomalous = false;
       if (s.n >= cfg.min_samples) {
         const z = (y - s.median) / Math.max(1.4826 * s.mad, cfg.min_spread);
-        const high = z > this.z && cfg.direction !== 'low' && (!cfg.outside_range || y > s.max);
-        const low = z < -this.z && cfg.direction !== 'high' && (!cfg.outside_range || y < s.min);
+        const med = fromScale(s.median, cfg.log_scale);
+        const high = z > this.z && cfg.direction !== 'low' && (!cfg.outside_range || y > s.max) && changed(x, med, cfg.min_change_ratio);
+        const low = z < -this.z && cfg.direction !== 'high' && (!cfg.outside_range || y < s.min) && changed(med, x, cfg.min_change_ratio);
         if ((high || low) && !this.accepts(source, t.templateId, pos, y, high) && !this.recurring(s, y)) {
           anomalous = true;
           const a = this.anomaly(e, source, t, pos, s, x, z, high ? 'high' : 'low');
@@ -178,6 +187,31 @@ export class ParamsDetector implements StreamDetector {
       }
       s.push(y, !anomalous, cfg.refresh_samples, cfg.min_samples, cfg.window_stride);
     }
+  }
+
+  /** True when parameter `pos` of the event is a measurement (cached per template text). */
+  private measured(e: LogEvent, source: string, pos: number): boolean {
+    const value = e.params[pos];
+    if (typeof value === 'string' && hasUnit(value)) return true;
+    const t = this.entry(source, Number.isFinite(e.templateId) ? e.templateId : -1);
+    const text = typeof e.template === 'string' ? e.template : '';
+    if (t.measured === undefined || t.measuredFor !== text) {
+      t.measured = measurementPositions(text);
+      t.measuredFor = text;
+    }
+    return t.measured[pos] === true;
+  }
+
+  private budget(source: string): AlarmBudget {
+    let b = this.budgets.get(source);
+    if (b) {
+      this.budgets.delete(source);
+    } else {
+      b = new AlarmBudget(this.config.max_alerts_per_hour);
+      if (this.budgets.size >= this.config.max_sources) this.budgets.delete(this.budgets.keys().next().value as string);
+    }
+    this.budgets.set(source, b);
+    return b;
   }
 
   /**
@@ -204,8 +238,11 @@ export class ParamsDetector implements StreamDetector {
     const template = typeof e.template === 'string' && e.template !== '' ? e.template : rawOf(e);
     const expected = fromScale(s.median, this.config.log_scale);
     const score = Math.abs(z);
+    const ratio = dir === 'high' ? x / Math.max(Math.abs(expected), 1e-9) : Math.abs(expected) / Math.max(Math.abs(x), 1e-9);
+    if (!this.budget(source).take(ts, ratio >= 100)) return undefined;
     let severity = severityOf(e.level);
-    if (severity === 'info') severity = score >= 2 * this.z ? 'error' : 'warning';
+    if (severity === 'info') severity = ratio >= 100 ? 'critical' : ratio >= 10 || score >= 2 * this.z ? 'error' : 'warning';
+    const raw = String(e.params[pos]);
     const a: Anomaly = {
       id: anomalyId('params', source, `${t.templateId}:${pos}:${dir}`, bucket),
       ts,
@@ -213,7 +250,7 @@ export class ParamsDetector implements StreamDetector {
       detector: 'params',
       score,
       severity,
-      title: `Parameter ${pos + 1} of '${clip(template)}' on ${source} is unusually ${dir}: ${clip(String(e.params[pos]), 40)} (median ${fmt(expected)} over ${s.filled} recent values).`,
+      title: `Parameter ${pos + 1} of '${clip(template)}' on ${source} is unusually ${dir}: ${clip(raw, 40)} (median ${inUnitOf(raw, x, expected)} over ${s.filled} recent values).`,
       explanation: [{ feature: `param_${pos + 1}`, templateId: t.templateId, template, observed: x, expected, contribution: z }],
       context: this.ring(source).toArray(),
       window: { start: bucket * bucketMs, end: (bucket + 1) * bucketMs },
@@ -245,7 +282,7 @@ export class ParamsDetector implements StreamDetector {
       let bySource = templates.get(source);
       if (bySource === undefined) templates.set(source, (bySource = new Map()));
       if (!bySource.has(raw[1] as number)) count++;
-      bySource.set(raw[1] as number, { source, templateId: raw[1] as number, series, used: count });
+      bySource.set(raw[1] as number, { source, templateId: raw[1] as number, series, used: count, measured: undefined, measuredFor: undefined });
     }
     const rings = new Map<string, LineRing>();
     for (const r of d.rings as unknown[][]) if (Array.isArray(r) && typeof r[0] === 'string') rings.set(r[0], LineRing.from(cfg.context_lines, r[1], cfg.max_line_chars));
@@ -256,6 +293,24 @@ export class ParamsDetector implements StreamDetector {
     this.lastRing = null;
     this.evictedTemplates = Number(d.evictedTemplates) || 0;
   }
+}
+
+/** x ≥ ratio × base, on magnitudes (base ≤ 0 compares on the log scale's sign only). */
+function changed(x: number, base: number, ratio: number): boolean {
+  return Math.abs(x) >= ratio * Math.abs(base) && x !== base;
+}
+
+/**
+ * The median written in the unit of the raw value it is compared with: `1.5s` is judged in
+ * milliseconds, so its median (in ms) is shown back in seconds — `median 0.05s`, not `median 50`.
+ */
+function inUnitOf(raw: string, x: number, median: number): string {
+  const m = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s?([a-zA-Zµ%]{1,3})\s*$/.exec(raw);
+  if (!m) return fmt(median);
+  const shown = Number(m[1]);
+  const factor = shown !== 0 ? x / shown : Number.NaN;
+  if (!Number.isFinite(factor) || factor === 0) return fmt(median);
+  return `${fmt(median / factor)}${m[2] === '%' ? '%' : m[2]}`;
 }
 
 function fmt(x: number): string {

@@ -39,6 +39,32 @@ export const rateConfigSchema = z
      * of course (0 = report any source).
      */
     silence_min_occupancy: z.number().min(0).max(1).default(0.5),
+    /**
+     * A series (source or template) with events in fewer than this share of its intervals (EWMA,
+     * `baseline_intervals`) is sparse — bursty, sampled, or batch-written: its spikes are judged
+     * against the size of its usual bursts (the intervals that had events), not against a mean that
+     * its empty intervals keep near zero, and it has no drops.
+     */
+    sparse_occupancy: z.number().min(0).max(1).default(0.5),
+    /** Bursts (non-empty intervals) a sparse series must have learned before it can alert. */
+    warmup_bursts: z.number().int().min(1).default(5),
+    /**
+     * One problem, one alarm: after a finding, the same series and kind stays quiet until it has been
+     * normal for this long (event time); it reports again within the episode only when more severe.
+     */
+    episode_seconds: z.number().min(0).default(3600),
+    /**
+     * Alarm budget: at most this many findings per source per hour (event time, refilled
+     * continuously); a finding critical by its surprise alone (≥ 100× the expected count, lasting)
+     * passes anyway. 0 = no budget.
+     */
+    max_alerts_per_hour: z.number().min(0).default(2),
+    /**
+     * A source whose events are older than this (behind the clock of `tick`) when they arrive is
+     * being read from history (`serve --file` on an old file, a backfill): its intervals and
+     * silences follow its own event time, not the wall clock.
+     */
+    live_lag_seconds: z.number().positive().default(600),
     /** After this many consecutive anomalous intervals a series learns its new level. */
     relearn_intervals: z.number().int().min(1).default(10),
     /** Intervals closed one by one when time jumps; the rest of a longer gap counts as silence without learning. */

@@ -126,7 +126,7 @@ describe('rate', () => {
     const d = createRate();
     d.observe(normalHour(f));
     const v2 = d.snapshot() as { version: number; data: { sources: { templates: unknown[][] }[] } };
-    expect(v2.version).toBe(2);
+    expect(v2.version).toBe(3);
     const v1 = JSON.parse(JSON.stringify(v2)) as typeof v2;
     v1.version = 1;
     for (const s of v1.data.sources) s.templates = s.templates.map((t) => t.slice(0, 9));
@@ -242,12 +242,104 @@ describe('rate', () => {
     }
     const day4 = T0 + 3 * 24 * 60 * MIN;
     const after = (seasonal: boolean) => {
-      const d = createRate({ interval_seconds: 3600, seasonal });
+      // Episodes and the alarm budget off: what the baselines alone would flag.
+      const d = createRate({ interval_seconds: 3600, seasonal, episode_seconds: 0, max_alerts_per_hour: 0 });
       const found = [...d.observe(events), ...d.tick(T0 + 5 * 24 * 60 * MIN + LATE)];
       return found.filter((a) => a.ts > day4 + 60 * MIN);
     };
     expect(after(false).length).toBeGreaterThan(0);
     expect(after(true)).toEqual([]);
+  });
+
+  it('one problem, one alarm: a spike lasting many intervals is reported once (episode_seconds)', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const top = events[0];
+    const perMinute = events.filter((e) => e.templateId === top.templateId).length / 60;
+    const at = T0 + 60 * MIN;
+    const tail = hdfsReplay(f, { count: 6000, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 6 * MIN);
+    const spikes: LogEvent[] = [];
+    for (let m = 0; m < 6; m++) spikes.push(...burst(f, top, at + m * MIN, Math.round(perMinute * 19)));
+    const run = (episode_seconds: number) => {
+      const d = createRate({ episode_seconds, max_alerts_per_hour: 0 });
+      d.observe(events);
+      const found = [...d.observe(merge(tail, spikes)), ...d.tick(at + 6 * MIN + LATE)];
+      return found.filter((a) => a.templateId === top.templateId);
+    };
+    // Each of the 6 minutes is anomalous; one finding — the ones after it only when more severe (it lasted).
+    expect(run(0).length).toBe(6);
+    const once = run(3600);
+    expect(once.length).toBeGreaterThanOrEqual(1);
+    expect(once.length).toBeLessThanOrEqual(2);
+    const rank = (a: { severity: string }) => ['info', 'warning', 'error', 'critical'].indexOf(a.severity);
+    if (once.length === 2) expect(rank(once[1])).toBeGreaterThan(rank(once[0]));
+  });
+
+  it('holds a source to its alarm budget (max_alerts_per_hour), except findings critical by surprise', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const at = T0 + 60 * MIN;
+    const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 2 * MIN);
+    // Five different templates spike 19x in the same minute: five findings, or two with the budget.
+    const tops = [...new Map(events.map((e) => [e.templateId, e])).values()].slice(0, 5);
+    const spikes = tops.flatMap((t) => burst(f, t, at, Math.round((events.filter((e) => e.templateId === t.templateId).length / 60) * 19) + 12));
+    const run = (max_alerts_per_hour: number) => {
+      const d = createRate({ max_alerts_per_hour });
+      d.observe(events);
+      return [...d.observe(merge(tail, spikes)), ...d.tick(at + 2 * MIN + LATE)].filter((a) => a.explanation[0].feature === 'template_spike');
+    };
+    expect(run(0).length).toBeGreaterThanOrEqual(4);
+    expect(run(2).length).toBe(2);
+  });
+
+  it('judges a sparse (bursty) template against its usual bursts, not a near-zero mean (sparse_occupancy)', () => {
+    // The source logs steadily; one template comes in bursts of ~12 lines every 2 hours (a cron job):
+    // between bursts its mean and variance decay to about nothing.
+    const f = new EventFactory();
+    const lines = hdfsLines();
+    const normal = hdfsReplay(f, { count: 60_000, meanGapMs: 3000, start: T0, seed: 3 }).filter((e) => !e.message.startsWith('Deleting block'));
+    const deleting = lines.find((l) => l.startsWith('Deleting block'))!;
+    const bursts: LogEvent[] = [];
+    const next = rng(5);
+    for (let b = 0; b < 24; b++) for (let i = 0; i < 10 + Math.floor(next() * 5); i++) bursts.push(f.event(deleting, T0 + b * 120 * MIN + 5_000 + i * 1000));
+    const events = merge(normal, bursts).filter((e) => e.ts < T0 + 48 * 60 * MIN);
+    const spikesOf = (sparse_occupancy: number) => {
+      const d = createRate({ sparse_occupancy, max_alerts_per_hour: 0, episode_seconds: 0 });
+      const found = batches(events, 500).flatMap((b) => d.observe(b));
+      return found.filter((a) => a.explanation[0].feature === 'template_spike').length;
+    };
+    expect(spikesOf(0)).toBeGreaterThan(3);
+    expect(spikesOf(0.5)).toBe(0);
+  });
+
+  it('titles a spike with the template as it reads now, after it generalised', () => {
+    const f = new EventFactory();
+    const events = normalHour(f);
+    const top = events[0];
+    const at = T0 + 60 * MIN;
+    const d = createRate();
+    d.observe(events);
+    const generalised = 'PacketResponder <*> for block <*> <*>';
+    const tail = hdfsReplay(f, { count: 1300, meanGapMs: 100, start: at, seed: 11 }).filter((e) => e.ts < at + 2 * MIN && e.templateId !== top.templateId);
+    const later = burst(f, top, at, 400).map((e) => ({ ...e, template: generalised }));
+    const found = [...d.observe(merge(tail, later)), ...d.tick(at + 2 * MIN + LATE)].filter((a) => a.templateId === top.templateId);
+    expect(found[0].title).toContain(`'${generalised}'`);
+  });
+
+  it('does not call a source silent when its events are old: an old file read by serve keeps its own time', () => {
+    const f = new EventFactory();
+    const events = normalHour(f, Date.UTC(2005, 5, 3));
+    const d = createRate();
+    d.observe(events);
+    // The wall clock is 21 years later: a live source would be silent for ages.
+    const now = T0 + 5 * MIN;
+    expect(d.tick(now)).toEqual([]);
+    expect(d.tick(now + 10 * MIN)).toEqual([]);
+    // The same events arriving as they happen: silence is measured on the clock.
+    const live = createRate();
+    live.observe(normalHour(f));
+    expect(live.tick(T0 + 60 * MIN + 5_000)).toEqual([]);
+    expect(live.tick(T0 + 64 * MIN + LATE).map((a) => a.explanation[0].feature)).toEqual(['source_silence']);
   });
 
   it('does not call a sparse source silent', () => {

@@ -20,15 +20,19 @@
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { SEVERITIES, type Severity } from '../../core/event.js';
-import { anomalyId, clip, expectShape, levelClass, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import { SEVERITIES } from '../../core/event.js';
+import { AlarmBudget, anomalyId, clip, expectShape, levelClass, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
 import { Season } from './season.js';
+import { SeriesShape } from './series.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
-/** 2: template entries carry the open interval's most severe level (version 1 is still read). */
-export const RATE_SNAPSHOT_VERSION = 2;
+/**
+ * 2: template entries carry the open interval's most severe level; 3: occupancy, burst sizes and
+ * episodes per series, the alarm budget and event-time clock per source (1 and 2 are still read).
+ */
+export const RATE_SNAPSHOT_VERSION = 3;
 
 /** Severity by rank: a level class's rank (other 0, warn 1, error 2, fatal 3) is the lowest severity of its template's spike. */
 const LEVEL_RANK = { other: 0, warn: 1, error: 2, fatal: 3 } as const;
@@ -39,9 +43,12 @@ interface TemplateSeries {
   fresh: boolean;
   base: Baseline;
   template: string;
+  /** The event's template text the title was taken from (a template generalises; its title follows). */
+  templateSrc: string | undefined;
   sample: string;
   /** Most severe level class among the open interval's events (LEVEL_RANK), reset when it closes. */
   level: number;
+  shape: SeriesShape;
 }
 
 interface SourceSeries {
@@ -52,6 +59,8 @@ interface SourceSeries {
   /** Consecutive empty intervals. */
   silent: number;
   silenceReported: boolean;
+  /** Longest gap (intervals) the source came back from by itself: shorter silences are its habit (a batch writer, a sparse log). */
+  longestGap: number;
   /** EWMA of "the interval had events" (1 = never empty), and its value when the current silence began. */
   occupancy: number;
   occupancyBefore: number;
@@ -65,6 +74,14 @@ interface SourceSeries {
   gate: SpotGate | undefined;
   templates: Map<number, TemplateSeries>;
   ring: LineRing;
+  /** Burst sizes and episodes of the source's own count (its occupancy is `occupancy` above). */
+  shape: SeriesShape;
+  budget: AlarmBudget;
+  /** Latest event time, and whether events arrived since the last tick. */
+  lastTs: number;
+  pending: boolean;
+  /** True: events arrive about when they happen (wall-clock ticks close intervals); false: read from history; undefined: not known yet. */
+  live: boolean | undefined;
 }
 
 export interface RateStats {
@@ -93,6 +110,8 @@ export class RateDetector implements StreamDetector {
   private evictedSources = 0;
   private readonly ms: number;
   private readonly alpha: number;
+  /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
+  private readonly occAlpha: number;
   private readonly gate: GateOptions;
   /** Per `source\0template` (or `source\0*`): accepted by feedback, re-applied at start, not snapshotted. */
   private readonly accepted = new Map<string, Accepted>();
@@ -100,6 +119,7 @@ export class RateDetector implements StreamDetector {
   constructor(private readonly config: RateConfig) {
     this.ms = config.interval_seconds * 1000;
     this.alpha = 2 / (config.baseline_intervals + 1);
+    this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.gate = { q: config.spot_q, level: 0.98, calibration: config.spot_calibration, maxPeaks: 1000 };
   }
 
@@ -122,13 +142,21 @@ export class RateDetector implements StreamDetector {
       }
       const raw = rawOf(e);
       s.count++;
-      s.ring.push(raw, cap);
+      s.ring.push(raw, cap, e.ts);
+      if (e.ts > s.lastTs) s.lastTs = e.ts;
+      s.pending = true;
       const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
       let t = s.templates.get(tid);
-      if (t) s.templates.delete(tid);
-      else {
+      if (t) {
+        s.templates.delete(tid);
+        // The template generalised since (same id, new text): titles show what it is now.
+        if (t.templateSrc !== e.template && typeof e.template === 'string' && e.template !== '') {
+          t.templateSrc = e.template;
+          t.template = e.template.slice(0, 256);
+        }
+      } else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
-        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, 256), sample: '', level: 0 };
+        t = { count: 0, fresh: true, base: new Baseline(), template: text.slice(0, 256), templateSrc: typeof e.template === 'string' ? e.template : undefined, sample: '', level: 0, shape: new SeriesShape() };
         if (s.templates.size >= this.config.max_templates) {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
@@ -148,7 +176,17 @@ export class RateDetector implements StreamDetector {
     // Interval k is open while its end is after now - lateness: close all before it.
     const k = Math.floor((now - this.config.allowed_lateness_seconds * 1000) / this.ms);
     if (!Number.isFinite(k)) return out;
-    for (const [name, s] of this.sources) if (k > s.interval) this.advance(name, s, k, out);
+    const lag = this.config.live_lag_seconds * 1000;
+    for (const [name, s] of this.sources) {
+      // Classified when events arrived since the last tick: were they recent by this clock?
+      if (s.pending) {
+        s.pending = false;
+        s.live = now - s.lastTs <= lag;
+      }
+      // A source read from history keeps its own event time (its events close its intervals): the
+      // wall clock would make an old file look silent the moment it is read.
+      if (s.live === true && k > s.interval) this.advance(name, s, k, out);
+    }
     return out;
   }
 
@@ -186,7 +224,27 @@ export class RateDetector implements StreamDetector {
   }
 
   private addSource(name: string, k: number): SourceSeries {
-    const s: SourceSeries = { interval: k, count: 0, base: new Baseline(), silent: 0, silenceReported: false, occupancy: 1, occupancyBefore: 1, occupancyN: 0, fresh: true, season: new Season(), gate: this.newGate(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
+    const s: SourceSeries = {
+      interval: k,
+      count: 0,
+      base: new Baseline(),
+      silent: 0,
+      silenceReported: false,
+      longestGap: 0,
+      occupancy: 1,
+      occupancyBefore: 1,
+      occupancyN: 0,
+      fresh: true,
+      season: new Season(),
+      gate: this.newGate(),
+      templates: new Map(),
+      ring: new LineRing(this.config.context_lines),
+      shape: new SeriesShape(),
+      budget: new AlarmBudget(this.config.max_alerts_per_hour),
+      lastTs: Number.NEGATIVE_INFINITY,
+      pending: false,
+      live: undefined,
+    };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -212,22 +270,29 @@ export class RateDetector implements StreamDetector {
     return this.config.threshold === 'spot' ? new SpotGate(this.gate) : undefined;
   }
 
-  private test(c: number, b: Baseline, gate: SpotGate | undefined): Finding {
+  /**
+   * Tests a count against its baseline — or, for a sparse series, against its usual burst size
+   * (`bursts`; no drops: a sparse series is often empty).
+   */
+  private test(c: number, b: Baseline, gate: SpotGate | undefined, bursts?: Baseline): Finding {
     const cfg = this.config;
-    if (b.n < cfg.warmup_intervals) return undefined;
+    if (bursts) {
+      if (b.n < cfg.warmup_intervals || bursts.n < cfg.warmup_bursts || c === 0) return undefined;
+      b = bursts;
+    } else if (b.n < cfg.warmup_intervals) return undefined;
     const mean = b.mean;
     if (gate) {
       const up = upperTail(c, mean, b.spread);
       const p = Math.min(up, lowerTail(c, mean, b.spread));
       if (!gate.observe(-Math.log10(Math.max(p, 1e-300)))) return undefined;
       if (c > mean && c >= cfg.min_spike_count && c >= mean * cfg.min_change_ratio) return { kind: 'spike', p };
-      if (c < mean && c * cfg.min_change_ratio <= mean) return { kind: 'drop', p };
+      if (!bursts && c < mean && c * cfg.min_change_ratio <= mean) return { kind: 'drop', p };
       return undefined;
     }
     if (c >= cfg.min_spike_count && c >= mean * cfg.min_change_ratio) {
       const p = upperTail(c, mean, b.spread);
       if (p < cfg.tail_probability) return { kind: 'spike', p };
-    } else if (c * cfg.min_change_ratio <= mean) {
+    } else if (!bursts && c * cfg.min_change_ratio <= mean) {
       const p = lowerTail(c, mean, b.spread);
       if (p < cfg.tail_probability) return { kind: 'drop', p };
     }
@@ -239,6 +304,17 @@ export class RateDetector implements StreamDetector {
     if (anomalous && ++b.streak < this.config.relearn_intervals) return;
     if (!anomalous) b.streak = 0;
     b.learn(c, this.alpha);
+  }
+
+  /** Learns a closed interval into a series' shape: occupancy, and the burst size when it had events. */
+  private learnShape(shape: SeriesShape, c: number, anomalous: boolean): void {
+    shape.learnOccupancy(c > 0, this.occAlpha);
+    if (c > 0) this.learn(shape.bursts, c, anomalous);
+  }
+
+  /** The burst baseline when the series is sparse, else undefined. */
+  private sparse(shape: SeriesShape): Baseline | undefined {
+    return shape.sparse(this.config.sparse_occupancy, this.config.warmup_intervals) ? shape.bursts : undefined;
   }
 
   /** EWMA of "the interval had events", a plain mean over the first intervals (no start-value bias). */
@@ -267,13 +343,17 @@ export class RateDetector implements StreamDetector {
       s.silent++;
       // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
       // during a silence already reported: a steady source's outage must not make it look bursty.
-      if (!s.silenceReported) this.learnOccupancy(s, 0);
+      if (!s.silenceReported) {
+        this.learnOccupancy(s, 0);
+        s.shape.learnOccupancy(false, this.occAlpha);
+        for (const t of s.templates.values()) t.shape.learnOccupancy(false, this.occAlpha);
+      }
       const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
       const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
       const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
-      if (improbable && steady && s.silent >= this.config.silence_intervals && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
+      if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
-        out.push(this.silence(name, s, p, sb.mean));
+        this.emit(s, undefined, this.silence(name, s, p, sb.mean), 2, 2, out);
       }
       if (improbable) return; // frozen: a dead source must not teach its baseline that silence is normal
       s.season.learn(h, 0, perHour);
@@ -284,10 +364,12 @@ export class RateDetector implements StreamDetector {
       }
       return;
     }
+    // A gap it came back from unreported is its habit; a reported silence was an outage, not learned.
+    if (s.silent > 0 && !s.silenceReported && s.base.n >= this.config.warmup_intervals) s.longestGap = Math.max(s.longestGap, s.silent);
     s.silent = 0;
     s.silenceReported = false;
     this.learnOccupancy(s, 1);
-    let f = this.test(c, sb, s.gate);
+    let f = this.test(c, sb, s.gate, this.sparse(s.shape));
     if (f && this.accepts(name, '*', c, f.kind)) f = undefined;
     // With a time-of-day profile, a template expects its recent share of what the source expects now.
     const ratio = sb === s.base ? 1 : sb.mean / Math.max(s.base.mean, 1e-9);
@@ -304,25 +386,56 @@ export class RateDetector implements StreamDetector {
         continue;
       }
       const tb = ratio === 1 ? t.base : new Baseline(t.base.mean * ratio, t.base.variance * ratio * ratio, t.base.n);
+      const bursts = this.sparse(t.shape);
       if (f && t.base.n > 0) {
-        const dz = (tc - tb.mean) / Math.sqrt(Math.max(tb.spread, 1e-9));
+        const ref = bursts && tc > 0 ? bursts : tb;
+        const dz = (tc - ref.mean) / Math.sqrt(Math.max(ref.spread, 1e-9));
         if (dz !== 0 && dz > 0 === (f.kind === 'spike')) {
-          drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: tb.mean, contribution: dz });
+          drivers.push({ feature: 'template_count', templateId: tid, template: t.template, observed: tc, expected: ref.mean, contribution: dz });
         }
       }
-      let g = this.test(tc, tb, s.gate);
+      let g = this.test(tc, tb, s.gate, bursts);
       if (g && this.accepts(name, tid, tc, g.kind)) g = undefined;
-      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) out.push(this.change(name, s, [tid, t], tc, tb, g, level));
+      if (g && !(g.kind === 'drop' && f?.kind === 'drop')) {
+        const ref = bursts ?? tb;
+        const a = this.change(name, s, [tid, t], tc, ref, g, level);
+        this.emit(s, t.shape, a, surpriseRank(tc, ref.mean, g.kind, (g.kind === 'spike' ? ref.streak : t.base.streak) + 1), level, out);
+      } else if (!g) t.shape.normal(s.interval);
       this.learn(t.base, tc, g !== undefined);
+      this.learnShape(t.shape, tc, g !== undefined);
     }
     if (f) {
-      const a = this.change(name, s, undefined, c, sb, f);
-      drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
-      for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
-      out.push(a);
-    }
+      const sparse = this.sparse(s.shape);
+      const ref = sparse ?? sb;
+      const rank = surpriseRank(c, ref.mean, f.kind, ref.streak + 1);
+      // A sparse source's volume is the sum of its templates' bursts: a bigger burst than usual is
+      // reported by the templates that made it; the volume alone only when critical (100× its bursts).
+      if (!sparse || rank >= 3) {
+        const a = this.change(name, s, undefined, c, ref, f);
+        drivers.sort((x, y) => Math.abs(y.contribution) - Math.abs(x.contribution));
+        for (let i = 0; i < drivers.length && i < 5; i++) a.explanation.push(drivers[i]);
+        this.emit(s, s.shape, a, rank, 0, out);
+      }
+    } else s.shape.normal(s.interval);
     this.learn(s.base, c, f !== undefined);
+    this.learnShape(s.shape, c, f !== undefined);
     s.season.learn(h, c, perHour);
+  }
+
+  /**
+   * One problem, one alarm: a finding is reported when it opens an episode of its series (or is more
+   * severe than what the episode reported), and when the source's alarm budget allows — a finding
+   * critical by its surprise alone passes anyway. Severity: the surprise rank, at least the events'
+   * level rank (spikes).
+   */
+  private emit(s: SourceSeries, shape: SeriesShape | undefined, a: Anomaly, rank: number, levelRank: number, out: Anomaly[]): void {
+    const severityRank = Math.max(rank, Math.min(3, levelRank));
+    a.severity = SEVERITIES[severityRank];
+    const length = Math.ceil((this.config.episode_seconds * 1000) / this.ms);
+    if (shape && !shape.report(s.interval, severityRank, length)) return;
+    if (!s.budget.take(a.ts, rank >= 3)) return;
+    shape?.reported(severityRank);
+    out.push(a);
   }
 
   private window(s: SourceSeries): { start: number; end: number } {
@@ -332,7 +445,6 @@ export class RateDetector implements StreamDetector {
   /** `level`: the template's most severe level rank in the interval; a spike is at least that severe. */
   private change(name: string, s: SourceSeries, tpl: [number, TemplateSeries] | undefined, c: number, b: Baseline, f: NonNullable<Finding>, level = 0): Anomaly {
     const score = -Math.log10(Math.max(f.p, 1e-300));
-    const threshold = s.gate ? s.gate.threshold : -Math.log10(this.config.tail_probability);
     const expected = b.mean;
     const what = tpl ? `'${clip(tpl[1].template)}'` : 'volume';
     const word = f.kind === 'spike' ? 'Spike' : 'Drop';
@@ -343,16 +455,17 @@ export class RateDetector implements StreamDetector {
       contribution.template = tpl[1].template;
     }
     const w = this.window(s);
+    const sparse = b !== s.base && b.n > 0 && (tpl ? b === tpl[1].shape.bursts : b === s.shape.bursts);
     const a: Anomaly = {
       id: anomalyId('rate', name, `${tpl ? tpl[0] : '*'}:${f.kind}`, s.interval),
       ts: w.end,
       source: name,
       detector: 'rate',
       score,
-      severity: severityFor(score, threshold, f.kind === 'spike' ? level : 0),
-      title: `${word} ${of}: ${c} events in ${this.config.interval_seconds} s, about ${fmt(expected)} expected.`,
+      severity: SEVERITIES[Math.max(1, f.kind === 'spike' ? Math.min(3, level) : 0)],
+      title: `${word} ${of}: ${c} events in ${this.config.interval_seconds} s, about ${fmt(expected)} expected${sparse ? ' in one of its bursts' : ''}.`,
       explanation: [contribution],
-      context: tpl ? [tpl[1].sample] : s.ring.toArray(),
+      context: tpl ? [tpl[1].sample] : s.ring.toArray(w.end - 1),
       window: w,
     };
     if (tpl) a.templateId = tpl[0];
@@ -381,25 +494,47 @@ export class RateDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const templates: unknown[] = [];
-      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh, t.level]);
-      sources.push({ name, interval: s.interval, count: s.count, base: s.base.toArray(), silent: s.silent, silenceReported: s.silenceReported, occupancy: s.occupancy, occupancyBefore: s.occupancyBefore, occupancyN: s.occupancyN, fresh: s.fresh, season: s.season.toArray(), gate: s.gate ? s.gate.toJSON() : null, lines: s.ring.toArray(), templates });
+      for (const [id, t] of s.templates) templates.push([id, t.count, ...t.base.toArray(), t.template, t.sample, t.fresh, t.level, t.shape.toArray()]);
+      sources.push({
+        name,
+        interval: s.interval,
+        count: s.count,
+        base: s.base.toArray(),
+        silent: s.silent,
+        silenceReported: s.silenceReported,
+        longestGap: s.longestGap,
+        occupancy: s.occupancy,
+        occupancyBefore: s.occupancyBefore,
+        occupancyN: s.occupancyN,
+        fresh: s.fresh,
+        season: s.season.toArray(),
+        gate: s.gate ? s.gate.toJSON() : null,
+        lines: s.ring.toArray(),
+        times: s.ring.timesArray(),
+        templates,
+        shape: s.shape.toArray(),
+        budget: s.budget.toArray(),
+        clock: [Number.isFinite(s.lastTs) ? s.lastTs : null, s.pending, s.live ?? null],
+      });
     }
     return { kind: 'rate', version: RATE_SNAPSHOT_VERSION, data: { sources, evictedTemplates: this.evictedTemplates, evictedSources: this.evictedSources } };
   }
 
   restore(snap: Snapshot): void {
     const d = snapshotData(snap, 'rate', RATE_SNAPSHOT_VERSION);
-    const entryLength = snap.version === 1 ? 9 : 10;
+    const entryLength = snap.version === 1 ? 9 : snap.version === 2 ? 10 : 11;
     expectShape(Array.isArray(d.sources), 'rate', 'source list');
     const cap = this.config.max_line_chars;
     const sources = new Map<string, SourceSeries>();
     for (const r of d.sources as Record<string, unknown>[]) {
       expectShape(Boolean(r) && typeof r.name === 'string' && Number.isFinite(r.interval) && Array.isArray(r.templates), 'rate', 'source entry');
       const templates = new Map<number, TemplateSeries>();
+      const clock = Array.isArray(r.clock) ? (r.clock as unknown[]) : [];
       for (const t of r.templates as unknown[][]) {
         expectShape(Array.isArray(t) && t.length === entryLength, 'rate', 'template entry');
         const level = Math.min(3, Math.max(0, Math.trunc(Number(t[9]) || 0)));
-        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), sample: String(t[7]), fresh: t[8] === true, level });
+        // Before version 3 a template's shape was not kept: it starts as a steady series with no bursts learned.
+        templates.set(Number(t[0]), { count: Number(t[1]) || 0, base: Baseline.from(t.slice(2, 6)), template: String(t[6]), templateSrc: undefined, sample: String(t[7]), fresh: t[8] === true, level, shape: SeriesShape.from(t[10]) });
       }
       sources.set(r.name as string, {
         interval: r.interval as number,
@@ -407,6 +542,7 @@ export class RateDetector implements StreamDetector {
         base: Baseline.from(r.base),
         silent: Number(r.silent) || 0,
         silenceReported: r.silenceReported === true,
+        longestGap: Number(r.longestGap) || 0,
         // Absent in snapshots written before occupancy existed: a steady source until shown otherwise.
         occupancy: unit(r.occupancy),
         occupancyBefore: unit(r.occupancyBefore),
@@ -415,7 +551,13 @@ export class RateDetector implements StreamDetector {
         season: Season.from(r.season),
         gate: this.config.threshold === 'spot' ? SpotGate.from(this.gate, r.gate) : undefined,
         templates,
-        ring: LineRing.from(this.config.context_lines, r.lines, cap),
+        ring: LineRing.from(this.config.context_lines, r.lines, cap, r.times),
+        shape: SeriesShape.from(r.shape),
+        budget: AlarmBudget.from(this.config.max_alerts_per_hour, r.budget),
+        lastTs: typeof clock[0] === 'number' ? clock[0] : Number.NEGATIVE_INFINITY,
+        pending: clock[1] === true,
+        // Unknown before version 3: judged again when events arrive (a restored old file is not silent).
+        live: typeof clock[2] === 'boolean' ? clock[2] : undefined,
       });
     }
     this.sources = sources;
@@ -424,10 +566,17 @@ export class RateDetector implements StreamDetector {
   }
 }
 
-/** Warning, error from twice the threshold, and never below the severity of the events' level rank. */
-function severityFor(score: number, threshold: number, levelRank: number): Severity {
-  const byScore = score >= 2 * threshold ? 2 : 1;
-  return SEVERITIES[Math.max(byScore, levelRank)];
+/**
+ * Severity rank of a count's surprise: warning; error from 10× the expected count (or a tenth of it,
+ * for a drop) or once it lasted 3 intervals; critical from 100× (or a hundredth), and when an error
+ * level of change has lasted 3 intervals.
+ */
+function surpriseRank(c: number, expected: number, kind: 'spike' | 'drop', lasted: number): number {
+  const ratio = kind === 'spike' ? c / Math.max(expected, 0.01) : Math.max(expected, 0) / Math.max(c, 0.5);
+  const big = kind === 'spike' ? c >= 100 : expected >= 100;
+  let rank = ratio >= 100 && big ? 3 : ratio >= 10 ? 2 : 1;
+  if (lasted >= 3) rank = Math.min(3, rank + 1);
+  return rank;
 }
 
 function fmt(x: number): string {
