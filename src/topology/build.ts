@@ -139,6 +139,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
+      // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
+      anomalies: store.anomalyCapStats(),
       };
     },
   });
