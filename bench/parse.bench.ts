@@ -12,14 +12,24 @@
  *   multi-line joining, record extraction, masking, mining): `anomalog parse` minus the output;
  * - drain3: bench/peers/drain3_bench.py (PyPI drain3, bench/peers/drain3.ini) reading the same file.
  *
+ * Whole-process rows time a process from spawn to exit, start-up included, as a user runs it:
+ * - anomalog templates: the built CLI, `node bin/anomalog.js templates --format '<Content>' --json FILE`
+ *   (stdout discarded; dist/ is rebuilt first when a source file is newer than it);
+ * - anomalog templates zero-config: the same without `--format` (format detection and layout inference);
+ * - drain3 whole process: `python bench/peers/drain3_bench.py FILE` (interpreter start-up and imports included).
+ * Their peak RSS comes from /usr/bin/time when it is installed.
+ *
  * Usage: npm run bench:parse [-- --quick] [--lines N] [--repeat N] [--vary] [--no-drain3] [--no-pipeline] [--no-pin]
- *        [--cpu N] [--dataset DIR] [--json FILE]
+ *        [--no-whole] [--cpu N] [--dataset DIR] [--json FILE]
+ * --no-whole: skip the whole-process rows.
  * --repeat N: N interleaved rounds of all engines; each engine's best run is reported (median too).
  * --quick: 100,000 lines. --vary: after the first cycle, rotate every digit by the cycle number, so
  * repeated messages differ in their numbers (defeats exact-line caches, keeps the templates).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -189,8 +199,10 @@ function runChild(cmd: string[]): EngineResult {
  * back to `node --import tsx` and the report says so.
  */
 async function workerCommand(): Promise<{ cmd: string[]; note?: string }> {
-  // Outside the linted tree (eslint ignores node_modules/), rebuilt every run from the current sources.
-  const out = `${here}../node_modules/.cache/anomalog-bench/parse-bench.bundle.mjs`;
+  // Rebuilt every run from the current sources, in a folder of this run's own: node_modules/ may be
+  // shared by several checkouts (worktrees), whose runs would overwrite one another's bundle.
+  const out = `${mkdtempSync(`${tmpdir()}/anomalog-parse-bench-`)}/parse-bench.bundle.mjs`;
+  process.on('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
   try {
     const esbuild = (await import('esbuild')) as { build(o: object): Promise<unknown> };
     await esbuild.build({ entryPoints: [self], outfile: out, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error' });
@@ -203,6 +215,64 @@ async function workerCommand(): Promise<{ cmd: string[]; note?: string }> {
 function nodeWorker(base: { cmd: string[]; note?: string }, kind: string, file: string): EngineResult {
   const r = runChild([...base.cmd, '--worker', kind, file]);
   return base.note ? { ...r, note: base.note } : r;
+}
+
+// ---------------------------------------------------------------- whole process (spawn → exit)
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Newest modification time under a folder (ms). */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Builds dist/ when it is missing or older than src/ (the whole-process rows run the built CLI). */
+function ensureBuilt(): void {
+  const bin = `${root}dist/cli/bin.js`;
+  if (existsSync(bin) && statSync(bin).mtimeMs >= newest(`${root}src`)) return;
+  console.error('Building dist/ (tsc -p tsconfig.build.json) for the whole-process rows.');
+  const r = spawnSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('tsc failed');
+}
+
+/**
+ * Times one process from spawn to exit (wall clock, start-up included); stdout is discarded. Peak RSS
+ * from /usr/bin/time when installed (0 otherwise).
+ */
+function wholeProcess(engine: string, cmd: string[], lines: number, version: string): EngineResult {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const rssFile = `${tmpdir()}/anomalog-bench-rss-${process.pid}.txt`;
+  const full = [...pinPrefix(), ...(timeBin ? [timeBin, '-f', '%M', '-o', rssFile] : []), ...cmd];
+  const t0 = performance.now();
+  const r = spawnSync(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited with ${r.status}`);
+  let rss = 0;
+  if (timeBin) {
+    rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    rmSync(rssFile, { force: true });
+  }
+  return { engine, lines, seconds, lines_per_sec: lines / seconds, max_rss_kib: rss, version };
+}
+
+const WHOLE_TEMPLATES = 'anomalog templates, whole process';
+const WHOLE_ZERO = 'anomalog templates zero-config, whole process';
+const WHOLE_DRAIN3 = 'drain3, whole process';
+
+function wholeRuns(file: string, lines: number, python: string | null, drain3Version: string | undefined): EngineResult[] {
+  const cli = [process.execPath, `${root}bin/anomalog.js`, 'templates'];
+  const node = `node ${process.versions.node}`;
+  const out = [
+    wholeProcess(WHOLE_TEMPLATES, [...cli, '--format', '<Content>', '--json', file], lines, node),
+    wholeProcess(WHOLE_ZERO, [...cli, '--json', file], lines, node),
+  ];
+  if (python) out.push(wholeProcess(WHOLE_DRAIN3, [python, `${PEERS_DIR}drain3_bench.py`, file], lines, drain3Version ?? 'drain3'));
+  return out;
 }
 
 const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -238,6 +308,18 @@ function report(results: EngineResult[], file: string): void {
     const ratio = a.lines_per_sec / d.lines_per_sec;
     console.log(`anomalog / Drain3: ${ratio.toFixed(1)}× (target ≥ 20×: ${ratio >= 20 ? 'yes' : 'NO'})`);
   }
+  const wt = results.find((r) => r.engine === WHOLE_TEMPLATES);
+  const wz = results.find((r) => r.engine === WHOLE_ZERO);
+  const wd = results.find((r) => r.engine === WHOLE_DRAIN3);
+  if (wt) console.log(`whole process (templates --format '<Content>') ≥ 1,000,000 lines/s: ${wt.lines_per_sec >= 1e6 ? 'yes' : 'NO'} (${fmt(wt.lines_per_sec)})`);
+  if (wt && wz) {
+    const extra = (100 * (wz.seconds - wt.seconds)) / wt.seconds;
+    console.log(`zero-config costs ${extra.toFixed(1)}% more than the layout, whole process (target ≤ 15%: ${extra <= 15 ? 'yes' : 'NO'})`);
+  }
+  if (wt && wd) {
+    const ratio = wt.lines_per_sec / wd.lines_per_sec;
+    console.log(`whole process, anomalog templates / Drain3: ${ratio.toFixed(1)}× (target ≥ 20×: ${ratio >= 20 ? 'yes' : 'NO'})`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -254,15 +336,20 @@ async function main(): Promise<void> {
   const runs: EngineResult[] = [];
   const worker = await workerCommand();
   const python = flag('--no-drain3') ? null : ensurePeersVenv();
+  const whole = !flag('--no-whole');
+  if (whole) ensureBuilt();
   // Engines interleaved, `repeat` rounds: load spikes on a shared machine hit all of them alike.
   for (let round = 0; round < repeat; round++) {
     runs.push(nodeWorker(worker, 'split', file));
     runs.push(nodeWorker(worker, 'anomalog', file));
     if (!flag('--no-pipeline')) runs.push(nodeWorker(worker, 'pipeline', file));
+    let drain3Version: string | undefined;
     if (python) {
       const r = runChild([python, `${PEERS_DIR}drain3_bench.py`, file]);
-      runs.push({ ...r, version: `drain3 ${r.version}` });
+      drain3Version = `drain3 ${r.version}`;
+      runs.push({ ...r, version: drain3Version });
     }
+    if (whole) runs.push(...wholeRuns(file, lines, python, drain3Version));
   }
   const results = bestOf(runs);
   if (repeat > 1) console.log(`\nBest of ${repeat} interleaved rounds per engine (median lines/s in brackets).`);

@@ -150,3 +150,29 @@ describe('multiline config', () => {
     expect(() => multilineConfigSchema.parse({ maxLines: 3 })).toThrow();
   });
 });
+
+describe('MultilineJoiner with a layout: first-character gates', () => {
+  it('joins exactly the lines the trace markers and JAVA_MORE would join', () => {
+    const texts = [
+      '... 3 more',
+      '   ... 12 common frames omitted',
+      '\t... 1 more',
+      '\u00a0... 2 more',
+      '\u3000... 2 more',
+      '.... 3 more',
+      'x ... 3 more',
+      'Caused by: x',
+      'Caused by x',
+      'Suppressed: y',
+      'Suppressed y',
+      '\tat a.b(C.java:1)',
+      'plain',
+    ];
+    for (const t of texts) {
+      const j = new MultilineJoiner({ isRecordStart: () => true });
+      const out = [...j.push([{ text: 'H head', line: 1 }, { text: t, line: 2 }]), ...j.flush()];
+      const expected = /^\s*\.\.\. \d+ (?:more|common frames omitted)/.test(t) || t.startsWith('Caused by: ') || t.startsWith('Suppressed: ') || t.startsWith('\t');
+      expect(out.length, JSON.stringify(t)).toBe(expected ? 1 : 2);
+    }
+  });
+});

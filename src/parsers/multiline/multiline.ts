@@ -121,7 +121,9 @@ export class MultilineJoiner {
     const c = text.charCodeAt(0);
     if (this.isStart !== undefined) {
       // Trace markers continue even when a loose layout would match them (`Caused by: x` fits `<Date> <Time> …`).
-      if (c === 9 || text.startsWith('Caused by: ') || text.startsWith('Suppressed: ') || JAVA_MORE.test(text)) return true;
+      // Cheap first-character gates before the regex (this runs on every line of a layout).
+      if (c === 9 || (c === 67 && text.startsWith('Caused by: ')) || (c === 83 && text.startsWith('Suppressed: '))) return true;
+      if (mayStartJavaMore(c) && JAVA_MORE.test(text)) return true;
       return !this.isStart(text);
     }
     const indented = c === 32 || c === 9;
@@ -207,6 +209,11 @@ export class MultilineJoiner {
     this.stats.events++;
     out.push(l);
   }
+}
+
+/** False when a text starting with char code `c` cannot match JAVA_MORE (it starts with `\s` or `.`). */
+function mayStartJavaMore(c: number): boolean {
+  return c === 46 || c === 32 || (c >= 9 && c <= 13) || c >= 160;
 }
 
 function isBlank(text: string): boolean {
