@@ -13,6 +13,7 @@
  */
 import { PbfReader } from 'pbf';
 import { uncompress } from 'snappyjs';
+import { checkSnappyBlock } from './snappy-check.js';
 
 export interface LokiJsonPush {
   streams: { stream: Record<string, string>; values: [string, string][] }[];
@@ -28,6 +29,8 @@ interface Entry {
 export function decodeLokiProtobuf(body: Uint8Array, maxUncompressedBytes: number): LokiJsonPush {
   let raw: Uint8Array;
   try {
+    // Bounds first: snappyjs trusts literal lengths (a tiny body could keep the thread copying for seconds).
+    checkSnappyBlock(body, maxUncompressedBytes);
     raw = uncompress(body, maxUncompressedBytes);
   } catch (e) {
     throw new Error(`not a Snappy-compressed Loki push (${(e as Error).message})`);
