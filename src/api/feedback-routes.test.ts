@@ -130,10 +130,6 @@ describe('feedback through the running service (buildService)', () => {
         data_dir: join(dir, 'data'),
         server: { port: 0 },
         parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
-        // In-process host: this case is about feedback across a restart. On the worker-thread host the
-        // first new or rare type after a restart is sometimes missed (a known issue, its own skipped
-        // case in test/contract/engine-host.contract.ts; changelog.d/0033).
-        pipeline: { engine_thread: 'main' },
         sources: [{ type: 'file_tail', paths: [log], poll_interval_ms: 20 }],
         detectors: { novelty: { warmup_events: 20, rare_count: 1, rare_half_life_events: 3 }, rate: { enabled: false }, params: { enabled: false } },
       },

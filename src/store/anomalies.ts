@@ -11,6 +11,7 @@
  * Both are counted (`capStats`, `/metrics`). Anomalies dropped or evicted at insert are not returned
  * as inserted: they are neither published nor alerted.
  */
+import type Database from 'better-sqlite3';
 import { type Anomaly, type AnomalyStatus, type Contribution, SEVERITIES, type Severity } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
@@ -131,7 +132,7 @@ export class Anomalies {
   private readonly deleteStoredBefore: Stmt;
   private readonly deleteBeyond: Stmt;
   /** The batch insert wrapped in a transaction once, not per call. */
-  private readonly insertTxn: (items: readonly Anomaly[], createdAt: number) => Anomaly[];
+  private readonly insertTxn: Database.Transaction<(items: readonly Anomaly[], createdAt: number) => Anomaly[]>;
   /** One statement per filter shape (at most 128), each prepared on first use and then reused. */
   private readonly queries = new Map<number, Stmt>();
   private readonly bucketCounts: Stmt;
@@ -180,7 +181,9 @@ export class Anomalies {
 
   /** Inserts a batch in one transaction; returns the anomalies that were new (ids not yet stored). */
   insertMany(batch: readonly Anomaly[]): Anomaly[] {
-    return this.insertTxn(batch, this.clock.now());
+    // BEGIN IMMEDIATE: the caps read before they write, and a deferred read-then-write transaction fails
+    // at once (SQLITE_BUSY, no busy wait) when an engine thread's connection wrote in between.
+    return this.insertTxn.immediate(batch, this.clock.now());
   }
 
   private insertRows(items: readonly Anomaly[], createdAt: number): Anomaly[] {

@@ -117,13 +117,7 @@ function crashContract(kind: EngineHostKind): void {
     await killHard(r);
   }
 
-  // KNOWN REGRESSION (2026-12-06, found by the clean-clone CI run after the day's merges): on the
-  // worker-thread host the first new message type written right after the first kill (line 400) is
-  // often not flagged after the restart (3 runs of 4 here; the in-process host passes every time).
-  // Skipped for the worker host only, so the rest of the suite can land; the closing note of issue 15
-  // names it as the first thing to fix. Run it with ANOMALOG_TEST_WORKER_CRASH=1.
-  const skipKnownWorkerRegression = kind === 'worker' && process.env.ANOMALOG_TEST_WORKER_CRASH !== '1';
-  it.skipIf(skipKnownWorkerRegression)('after kill -9 of the service during ingest, resumes from its checkpoint: every line at least once, every new message type flagged exactly once', async () => {
+  it('after kill -9 of the service during ingest, resumes from its checkpoint: every line at least once, every new message type flagged exactly once', async () => {
     writeFileSync(log, '');
     // Run 1: everything up to line 400 is processed and checkpointed, then SIGKILL. The next line
     // written (400) is a new message type: the restarted service must flag it as its first event.
