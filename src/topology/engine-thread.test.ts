@@ -7,8 +7,9 @@ import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { silentLogger } from '../core/component.js';
 import { buildDetectors } from '../config/registry.js';
-import type { Anomaly, Cursor } from '../core/event.js';
+import type { Anomaly } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
+import { ListSource } from '../../test/harness/list-source.js';
 import { openStore } from '../store/index.js';
 import { Engine } from './engine.js';
 import { EngineThread } from './engine-thread.js';
@@ -50,23 +51,6 @@ function batches(sources = ['hdfs']): RawBatch[] {
     out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
   }
   return out;
-}
-
-/** A source that emits the given batches in order, then waits for the abort; records its acks. */
-class ListSource implements Source {
-  readonly id = 'stdin#0';
-  readonly acked: Cursor[] = [];
-  constructor(private readonly list: RawBatch[]) {}
-  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
-    for (const b of this.list) await emit(b);
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
-  ack(cursor: Cursor): void {
-    this.acked.push(cursor);
-  }
-  stats() {
-    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
-  }
 }
 
 /** A source the test feeds batch by batch (no cursor: `push` resolves when the batch is processed). */

@@ -18,8 +18,9 @@ import { type ServeConfig, serveConfigSchema } from '../../src/config/schema.js'
 import { systemClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/component.js';
 import type { EngineHost } from '../../src/core/engine.js';
-import type { Anomaly, Cursor } from '../../src/core/event.js';
-import type { RawBatch, Source } from '../../src/core/source.js';
+import type { Anomaly } from '../../src/core/event.js';
+import type { RawBatch } from '../../src/core/source.js';
+import { ListSource } from '../harness/list-source.js';
 import { openStore } from '../../src/store/index.js';
 import { createEngineHost, type EngineHostKind } from '../../src/topology/host.js';
 import { killAll, killHard as killChild, type ServiceChild, startServiceChild } from '../harness/service-child.js';
@@ -203,23 +204,6 @@ function hostInput(): RawBatch[] {
     out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
   }
   return out;
-}
-
-/** Emits the batches in order, then waits for the abort; records its acks. */
-class ListSource implements Source {
-  readonly id = 'stdin#0';
-  readonly acked: Cursor[] = [];
-  constructor(private readonly list: RawBatch[]) {}
-  async run(emit: (b: RawBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
-    for (const b of this.list) await emit(b);
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-  }
-  ack(cursor: Cursor): void {
-    this.acked.push(cursor);
-  }
-  stats() {
-    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
-  }
 }
 
 /** What a host did with `hostInput()`: what a restart and the service would see of it. */
