@@ -40,6 +40,8 @@ export interface ApiOptions {
   health?: () => Record<string, unknown>;
   /** Most live-feed clients at once. */
   maxStreamClients?: number;
+  /** The live feed, when the service built it first (its engine publishes to it); default: a new one. */
+  feed?: LiveFeed;
   /** Rates for `GET /api/stats` (the UI's charts); without it the series stay empty. */
   history?: RateHistory;
   /** The built web UI served at `/` and `/assets/` (static-ui.ts); default dist/web of the package. */
@@ -119,7 +121,7 @@ export function buildApi(opts: ApiOptions): Api {
   const app = (opts.https === undefined ? Fastify({ logger: false, bodyLimit: 1 << 20 }) : Fastify({ logger: false, bodyLimit: 1 << 20, https: opts.https })) as unknown as FastifyInstance;
   // First: its hook runs before every route's, ingest routes added later included.
   registerGuard(app, { isIngest: isIngestPath, ...opts.guard });
-  const feed = new LiveFeed(opts.maxStreamClients ?? 100);
+  const feed = opts.feed ?? new LiveFeed(opts.maxStreamClients ?? 100);
   // Uptime counts from listening (the engine's worker thread starts before that).
   let started = opts.clock.now();
   app.addHook('onReady', async () => {

@@ -10,6 +10,7 @@ import { fingerprintOf, titleShape } from './fingerprint.js';
 import { parseDuration } from './duration.js';
 import { feedbackConfigSchema } from './config.js';
 import { feedbackBodySchema, FeedbackService } from './service.js';
+import { createFeedback, createFeedbackPolicy } from './index.js';
 import { openStore } from '../store/index.js';
 
 const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
@@ -373,5 +374,41 @@ describe('feedback service → close variants of new templates', () => {
     expect(restarted.apply([z])).toEqual([]);
     expect(restarted.stats.suppressedBySimilar).toBe(1);
     store.close();
+  });
+});
+
+describe('policy before the detectors (the service brings them)', () => {
+  it('a policy built without detectors filters at once; `learn` given and reloaded through the service reaches the detectors it was handed', () => {
+    const a = anomaly();
+    const rows: never[] = [];
+    const store = {
+      getAnomaly: (id: string) => (id === a.id ? a : undefined),
+      feedback: {
+        add: (f: object) => {
+          rows.unshift({ ...f, id: rows.length + 1, createdAt: 0 } as never);
+          return rows[0];
+        },
+        forAnomaly: () => [],
+        query: () => ({ feedback: [], next: null }) as never,
+        latestPerFingerprint: () => rows,
+      },
+    };
+    const taken: string[] = [];
+    const detector = (kind: string) => ({ kind, learnAsNormal: () => (taken.push(kind), true) });
+    const config = feedbackConfigSchema.parse({});
+    const policy = createFeedbackPolicy(config, new ManualClock(0));
+    expect(policy.apply([a])).toEqual([a]);
+    createFeedback({ store, clock: new ManualClock(0), config, policy, detectors: [detector('novelty'), detector('rate')] }).service.give(a.id, { verdict: 'learn' });
+    expect(taken).toEqual(['rate']);
+    expect(policy.stats.learned).toBe(1);
+    expect(policy.ruleOf(fingerprintOf(a))?.verdict).toBe('learn');
+    // Restart: a new policy, the stored learn re-applied to the new service's detectors.
+    const restarted = createFeedbackPolicy(config, new ManualClock(0));
+    createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.loadPolicy();
+    expect(taken).toEqual(['rate', 'rate']);
+    // Without detectors, `learn` cannot be taken: the fingerprint is suppressed instead.
+    const none = createFeedbackPolicy(config, new ManualClock(0));
+    createFeedback({ store, clock: new ManualClock(0), config, policy: none, detectors: [] }).service.loadPolicy();
+    expect(none.apply([anomaly()])).toEqual([]);
   });
 });

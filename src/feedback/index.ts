@@ -4,8 +4,9 @@
  * the detectors report next — suppress (`noise`), mute for a while (`mute`), teach the detector
  * (`learn`), or raise the severity of similar anomalies (`real`). See README.md.
  * @example
- * const { policy, service } = createFeedback({ store, clock, detectors, config: feedbackConfigSchema.parse({}) });
- * const engine = new Engine({ …, filterAnomalies: (a) => policy.apply(a) }); // restores the detectors
+ * const policy = createFeedbackPolicy(config, clock);
+ * const engine = createEngineHost({ …, filterAnomalies: (a) => policy.apply(a) }); // restores the detectors
+ * const { service } = createFeedback({ store, clock, detectors: engine.learners(), config, policy });
  * service.loadPolicy();
  * const api = buildApi({ store, clock, version, feedback: service });
  */
@@ -23,10 +24,29 @@ export { parseDuration, DURATION_PATTERN } from './duration.js';
 export interface CreateFeedbackOptions {
   store: FeedbackStore;
   clock: Clock;
+  /** The running detectors (the engine host's `learners()`), for `learn`. */
   detectors: readonly LearningDetector[];
   config: FeedbackConfig;
   /** `noise`/`mute` feedback withdraws that kind's alerts still waiting (see FeedbackServiceOptions). */
   withdrawAlerts?: FeedbackServiceOptions['withdrawAlerts'];
+  /** The policy the engine already filters with (`createFeedbackPolicy`); default: a new one. */
+  policy?: FeedbackPolicy;
+}
+
+/**
+ * The policy alone (the engine host's `filterAnomalies`), built before the host: it needs only the
+ * configuration; the detectors it teaches come with the service (`createFeedback`).
+ */
+export function createFeedbackPolicy(config: FeedbackConfig, clock: Clock): FeedbackPolicy {
+  return new FeedbackPolicy({
+    clock,
+    maxRules: config.max_rules,
+    realSeveritySteps: config.real_severity_steps,
+    kindNoiseMin: config.kind_noise_min,
+    kindNoiseShare: config.kind_noise_share,
+    kindDetectors: config.kind_detectors,
+    similarShare: config.similar_template_share,
+  });
 }
 
 /**
@@ -35,16 +55,7 @@ export interface CreateFeedbackOptions {
  * feedback is then re-applied to the restored detectors.
  */
 export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPolicy; service: FeedbackService } {
-  const policy = new FeedbackPolicy({
-    clock: o.clock,
-    detectors: o.detectors,
-    maxRules: o.config.max_rules,
-    realSeveritySteps: o.config.real_severity_steps,
-    kindNoiseMin: o.config.kind_noise_min,
-    kindNoiseShare: o.config.kind_noise_share,
-    kindDetectors: o.config.kind_detectors,
-    similarShare: o.config.similar_template_share,
-  });
-  const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy, withdrawAlerts: o.withdrawAlerts });
+  const policy = o.policy ?? createFeedbackPolicy(o.config, o.clock);
+  const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy, detectors: o.detectors, withdrawAlerts: o.withdrawAlerts });
   return { policy, service };
 }

@@ -65,7 +65,10 @@ export interface PolicyStats {
 
 export interface FeedbackPolicyOptions {
   clock: Clock;
-  /** The running detectors (for `learn`), or stand-ins that forward to them in the engine's thread. */
+  /**
+   * The running detectors (for `learn`), or stand-ins that forward to them in the engine's thread.
+   * A service passes its own to `give`/`load` instead (the detectors are built after the policy).
+   */
   detectors?: readonly LearningDetector[];
   maxRules?: number;
   realSeveritySteps?: number;
@@ -111,16 +114,20 @@ export class FeedbackPolicy {
   }
 
   /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
-  load(newestFirst: readonly PolicyFeedback[]): void {
-    for (let i = newestFirst.length - 1; i >= 0; i--) this.give(newestFirst[i]);
+  load(newestFirst: readonly PolicyFeedback[], detectors = this.opts.detectors): void {
+    for (let i = newestFirst.length - 1; i >= 0; i--) this.give(newestFirst[i], detectors);
   }
 
-  /** Applies one piece of feedback to the running policy (and, for `learn`, to its detector). */
-  give(f: PolicyFeedback): void {
+  /**
+   * Applies one piece of feedback to the running policy (and, for `learn`, to its detector among
+   * `detectors`: the feedback service hands over the engine host's, which exist only after the
+   * policy — the engine filters with it).
+   */
+  give(f: PolicyFeedback, detectors = this.opts.detectors): void {
     let verdict = f.verdict;
-    if (verdict === 'learn' && !this.learn(f)) verdict = 'noise';
+    if (verdict === 'learn' && !this.learn(f, detectors)) verdict = 'noise';
     // A model keeps training data: a window called noise is normal data for its next retraining.
-    if (verdict === 'noise' && f.verdict === 'noise' && TRAINS_ON_NOISE.has(f.detector)) this.learn(f);
+    if (verdict === 'noise' && f.verdict === 'noise' && TRAINS_ON_NOISE.has(f.detector)) this.learn(f, detectors);
     if (verdict === 'mute' && (f.muteUntil === undefined || f.muteUntil <= this.opts.clock.now())) {
       this.rules.delete(f.fingerprint);
     } else {
@@ -220,8 +227,8 @@ export class FeedbackPolicy {
     return k !== undefined && k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
   }
 
-  private learn(f: PolicyFeedback): boolean {
-    const d = this.opts.detectors?.find((x) => x.kind === f.detector);
+  private learn(f: PolicyFeedback, detectors: readonly LearningDetector[] | undefined): boolean {
+    const d = detectors?.find((x) => x.kind === f.detector);
     if (!d?.learnAsNormal) return false;
     const what: LearnAsNormal = { source: f.source };
     if (f.templateId !== undefined) what.templateId = f.templateId;

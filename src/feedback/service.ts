@@ -15,7 +15,7 @@ import type { FeedbackPage, FeedbackQuery, FeedbackRow, NewFeedback } from '../s
 import type { FeedbackConfig } from './config.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { fingerprintOf } from './fingerprint.js';
-import type { FeedbackPolicy, PolicyFeedback } from './policy.js';
+import type { FeedbackPolicy, LearningDetector, PolicyFeedback } from './policy.js';
 
 /** `POST /api/anomalies/:id/feedback` body: strict, unknown keys are refused. */
 export const feedbackBodySchema = z
@@ -47,6 +47,8 @@ export interface FeedbackServiceOptions {
   config: FeedbackConfig;
   /** The running policy; without one, feedback is only stored. */
   policy?: FeedbackPolicy;
+  /** The running detectors (the engine host's `learners()`) that `learn` feedback teaches. */
+  detectors?: readonly LearningDetector[];
   /**
    * Called after `noise` or `mute` feedback on `a`: withdraws alerts of that kind still waiting to be
    * sent (the alerting stage's `withdraw`; `sameKind` tells a notification's first anomaly of the
@@ -68,7 +70,7 @@ export class FeedbackService {
       const template = this.opts.store.getAnomaly(r.anomalyId)?.explanation[0]?.template;
       return template === undefined ? r : { ...r, template };
     });
-    this.opts.policy?.load(withText);
+    this.opts.policy?.load(withText, this.opts.detectors);
   }
 
   /** Stores and applies feedback on an anomaly; undefined when there is no such anomaly. */
@@ -90,7 +92,7 @@ export class FeedbackService {
       f.muteUntil = this.opts.clock.now() + ms;
     }
     const row = this.opts.store.feedback.add(f);
-    this.opts.policy?.give(row);
+    this.opts.policy?.give(row, this.opts.detectors);
     if (body.verdict === 'noise' || body.verdict === 'mute') {
       const fp = f.fingerprint;
       this.opts.withdrawAlerts?.(a, (first) => fingerprintOf(first) === fp);

@@ -11,19 +11,25 @@ import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
 import type { EngineHost } from '../core/engine.js';
-import type { Anomaly, LogEvent } from '../core/event.js';
+import type { LogEvent } from '../core/event.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
 import { RateHistory } from '../api/rate-history.js';
+import { LiveFeed } from '../api/live-feed.js';
 import { SOURCES, type SourceType } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore, type Store } from '../store/index.js';
 import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
-import { createFeedback } from '../feedback/index.js';
+import { createFeedback, createFeedbackPolicy } from '../feedback/index.js';
 import { createEngineHost } from './host.js';
+import { Backlog } from './backlog.js';
+import { StoredAnomalies } from './stored-anomalies.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
+
+/** Most live-feed clients at once (`GET /api/stream`). */
+const MAX_STREAM_CLIENTS = 100;
 
 export interface ServiceDeps {
   clock: Clock;
@@ -57,6 +63,11 @@ export interface Service {
 }
 
 export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
+  // Built in dependency order: each part gets the parts it uses, already built. Three small objects
+  // come first so that nothing needs a part declared after it: the backlog (the sources read it,
+  // the engine host counts into it), the stored-anomalies fan-out (the host publishes, the live
+  // feed, metrics and rate history read) and the feedback policy (the host filters with it; the
+  // feedback service, built after the host, teaches the host's detectors).
   // Token, Host names, TLS; refuses a public bind without a token before anything starts.
   const security = serverSecurity(config.server, deps.authTokenEnv, ingestTokens(config));
   prepareDataDir(config.data_dir);
@@ -66,6 +77,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     anomalyCaps: { maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
   });
   const abort = new AbortController();
+  const backlog = new Backlog(config.pipeline.max_pending_lines);
   const ctx = (id: string): ComponentContext => ({
     id,
     logger: deps.logger,
@@ -74,26 +86,21 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     checkpoints: store.checkpoints,
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
-    // Read at request time, once the engine exists: the in-process engine is never behind (it runs in the emit).
-    busy: () => engine.busy,
+    busy: () => backlog.busy,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
     return SOURCES[type].build(cfg as never, ctx(`${type}#${i}`)) as Source;
   });
-  // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
-  const history = new RateHistory({ clock: deps.clock });
   // Alert links: alerts.public_url, else the address the API listens on (known after listen).
   let publicUrl = config.alerts.public_url ?? `http://${config.server.host}:${config.server.port}`;
   const alerting = buildAlerting(config, { outbox: store.outbox, clock: deps.clock, logger: deps.logger, publicUrl: () => publicUrl }, ctx);
   // With sinks, alerts are queued in the same transaction as the anomalies (at least once).
   const anomalyStore = alerting.enabled ? withAlerts(store, alerting) : store;
-  const onAnomalies = (a: Anomaly[], arrivalTs?: number) => {
-    api.feed.publish(a);
-    metrics.anomaliesStored(a, arrivalTs);
-    history.addAnomalies(a);
-  };
-  const filterAnomalies = (a: Anomaly[]) => feedback.policy.apply(a);
+  const policy = createFeedbackPolicy(config.feedback, deps.clock);
+  const stored = new StoredAnomalies();
+  // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
+  const history = new RateHistory({ clock: deps.clock });
   const engine: EngineHost = createEngineHost({
     config,
     dbPath,
@@ -103,11 +110,12 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     clock: deps.clock,
     logger: deps.logger,
     context: ctx,
-    filterAnomalies,
-    onAnomalies,
+    filterAnomalies: (a) => policy.apply(a),
+    onAnomalies: stored.publish,
     onRuns: (r) => history.addRuns(r),
     onEvents: deps.onEvents,
     onFailure: (e) => deps.onFatal?.(e),
+    backlog,
   });
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
@@ -116,10 +124,19 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     clock: deps.clock,
     detectors: engine.learners(),
     config: config.feedback,
+    policy,
     withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind),
   });
+  const feed = new LiveFeed(MAX_STREAM_CLIENTS);
+  // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
+  const types = config.sources.map((s) => (s as { type: string }).type);
+  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed, store, alerting });
+  stored.subscribe((a) => feed.publish(a));
+  stored.subscribe((a, arrivalTs) => metrics.anomaliesStored(a, arrivalTs));
+  stored.subscribe((a) => history.addAnomalies(a));
   const api = buildApi({
     history,
+    feed,
     feedback: feedback.service,
     store,
     clock: deps.clock,
@@ -149,9 +166,6 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   // The engine restored the detectors' state (in the worker: messages wait for it): re-apply stored
   // feedback (learn) to them, rebuild the rules.
   feedback.service.loadPolicy();
-  // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
-  const types = config.sources.map((s) => (s as { type: string }).type);
-  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store, alerting });
   let running: Promise<void> | null = null;
   let retention: ReturnType<typeof setInterval> | null = null;
   const applyRetention = () =>

@@ -12,6 +12,7 @@ import type { RawBatch, Source } from '../core/source.js';
 import { ListSource } from '../../test/harness/list-source.js';
 import { openStore } from '../store/index.js';
 import { Engine } from './engine.js';
+import { Backlog } from './backlog.js';
 import { EngineThread } from './engine-thread.js';
 import { decodeBatch, encodeBatch } from './engine-wire.js';
 import { parserOptionsFor, sourceParsing } from './parser-options.js';
@@ -248,7 +249,9 @@ describe('EngineThread (the engine in a worker thread)', () => {
     const source = new QueueSource();
     const dbPath = join(dir, 'busy.db');
     const store = openStore(dbPath, { clock: systemClock });
-    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, logger: silentLogger });
+    // The service's backlog, which its sources read (ComponentContext.busy), built before the host.
+    const backlog = new Backlog(cfg.pipeline.max_pending_lines);
+    const thread = new EngineThread({ config: cfg, dbPath, sources: [source], store, logger: silentLogger, backlog });
     await thread.ready;
     const abort = new AbortController();
     const running = thread.run(abort.signal);
@@ -258,10 +261,13 @@ describe('EngineThread (the engine in a worker thread)', () => {
     // Handed over synchronously: 600 waiting is not busy yet, 1,200 is.
     const first = emit(batch());
     expect(thread.busy).toBe(false);
+    expect(backlog.lines).toBe(600);
     const second = emit(batch());
     expect(thread.busy).toBe(true);
+    expect(backlog.busy).toBe(true);
     await Promise.all([first, second]);
     expect(thread.busy).toBe(false);
+    expect(backlog.lines).toBe(0);
     abort.abort();
     await running;
     store.close();

@@ -24,6 +24,7 @@ import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { AnomalyStore, EngineHost, EngineStats, StreamCounters } from '../core/engine.js';
 import { AckLedger } from './engine-acks.js';
+import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
@@ -44,6 +45,8 @@ export interface EngineThreadOptions {
   onFailure?: (e: AnomalogError) => void;
   /** Where each record source's worker is kept (the store's `lanes`); in memory only without it. */
   lanes?: Pick<SourceLanes, 'get' | 'assign' | 'counts'>;
+  /** Lines handed over and not processed yet (the service's, which its sources read); default: one of its own. */
+  backlog?: Backlog;
 }
 
 interface Pending {
@@ -91,7 +94,7 @@ export class EngineThread implements EngineHost {
   private readonly slots: Pick<Pending, 'resolve' | 'reject'>[] = [];
   private nextId = 0;
   /** Lines of the batches in `pending`. */
-  private pendingLines = 0;
+  private readonly backlog: Backlog;
   private readonly countersWaiting: (() => void)[] = [];
   private countersDue = 0;
   private failure: AnomalogError | null = null;
@@ -112,6 +115,7 @@ export class EngineThread implements EngineHost {
   private readonly laneCounts: number[];
 
   constructor(private readonly opts: EngineThreadOptions) {
+    this.backlog = opts.backlog ?? new Backlog(opts.config.pipeline.max_pending_lines);
     this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
     // Unhandled until someone awaits it: a start failure is also reported by `run` and the logger.
     this.ready.catch(() => undefined);
@@ -151,7 +155,7 @@ export class EngineThread implements EngineHost {
 
   /** More than `pipeline.max_pending_lines` handed over and not processed yet (HTTP ingest answers 429). */
   get busy(): boolean {
-    return this.pendingLines > this.opts.config.pipeline.max_pending_lines;
+    return this.backlog.busy;
   }
 
   /** Set once a worker thread failed: nothing is processed any more (a restart resumes from the last checkpoint). */
@@ -204,7 +208,7 @@ export class EngineThread implements EngineHost {
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { parts: parts.length, lines: batch.records.length, early, resolve, reject });
-      this.pendingLines += batch.records.length;
+      this.backlog.add(batch.records.length);
       for (const [lane, part] of parts) {
         const wire = encodeBatch(part);
         const transfer: ArrayBuffer[] = [];
@@ -286,7 +290,7 @@ export class EngineThread implements EngineHost {
         const p = this.pending.get(m.id);
         if (p && --p.parts === 0) {
           this.pending.delete(m.id);
-          this.pendingLines -= p.lines;
+          this.backlog.done(p.lines);
           p.resolve();
           if (p.early) this.settled();
         }
@@ -374,7 +378,7 @@ export class EngineThread implements EngineHost {
     this.onReady?.reject(this.failure);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
-    this.pendingLines = 0;
+    this.backlog.clear();
     for (const w of this.slots.splice(0)) w.reject(this.failure);
     // The other workers stop too: the service cannot go on with part of its sources.
     for (const l of this.lanes) void l.worker.terminate();

@@ -23,6 +23,7 @@ import type { ServeConfig } from '../config/schema.js';
 import type { Store } from '../store/index.js';
 import { Engine } from './engine.js';
 import { EngineThread } from './engine-thread.js';
+import type { Backlog } from './backlog.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
 
 export type EngineHostKind = 'main' | 'worker';
@@ -51,6 +52,11 @@ export interface EngineHostSpec {
   onEvents?: (events: readonly LogEvent[]) => void;
   /** The host can no longer process (a worker thread failed or died). */
   onFailure?: (e: AnomalogError) => void;
+  /**
+   * Lines handed over and not processed yet, which the sources read as `ComponentContext.busy`: a
+   * host that queues (worker threads) counts into it; one on this thread never queues.
+   */
+  backlog?: Backlog;
 }
 
 /**
@@ -76,6 +82,7 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
       filterAnomalies: spec.filterAnomalies,
       onAnomalies: spec.onAnomalies,
       onRuns: spec.onRuns,
+      backlog: spec.backlog,
     });
   }
   const parsing = new Map<Source, SourceParsing>(spec.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));

@@ -25,7 +25,7 @@ import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
 import type { RawRecord, Source } from '../core/source.js';
 import type { ServeConfig } from '../config/schema.js';
-import { createFeedback, type FeedbackPolicy, type FeedbackService } from '../feedback/index.js';
+import { createFeedback, createFeedbackPolicy, type FeedbackPolicy, type FeedbackService } from '../feedback/index.js';
 import type { Store } from '../store/index.js';
 import { createSteppedHost, type SteppedEngineHost } from './host.js';
 
@@ -88,6 +88,8 @@ export function createReplay(o: ReplayOptions): Replay {
   let eventTime = 0;
   let firstTs = Number.NaN;
   const owner: Source = { id: 'replay', run: async () => {}, ack: () => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
+  // The feedback policy first (the host filters with it); the service, after the host, teaches its detectors.
+  const policy = createFeedbackPolicy(config.feedback, clock);
   // The in-process host, stepped: no sources run, batches come through `process` (topology/host.ts).
   const engine = createSteppedHost(
     {
@@ -99,7 +101,7 @@ export function createReplay(o: ReplayOptions): Replay {
       clock,
       logger: silentLogger,
       context: ctx,
-      filterAnomalies: (a) => feedback.policy.apply(a),
+      filterAnomalies: (a) => policy.apply(a),
       onEvents: (events) => {
         for (const e of events) {
           if (e.tsFromArrival) continue;
@@ -114,7 +116,7 @@ export function createReplay(o: ReplayOptions): Replay {
   );
   // The host built the detectors from the registry; feedback's `learn` reaches them directly.
   const detectors = engine.learners();
-  const feedback = createFeedback({ store, clock, detectors, config: config.feedback });
+  const feedback = createFeedback({ store, clock, detectors, config: config.feedback, policy });
   feedback.service.loadPolicy();
   return {
     engine,
