@@ -1,7 +1,7 @@
 /**
  * @module features/count-features
  * Count windows → feature vectors for the streaming model detector (`serve`; the windows are counted
- * by detectors/model/windows.ts). Columns: one per template of
+ * by count-windows.ts). Columns: one per template of
  * the vocabulary (the `max_vocabulary` templates present in most reservoir windows), one shared
  * unknown-template column, then log event count, distinct templates, distinct unknown templates,
  * error share and warn share. Template counts are log1p'd; every column is standardised with the

@@ -7,7 +7,7 @@
 import type { Anomaly, Contribution, Severity } from '../../core/event.js';
 import { anomalyId, clip } from '../shared/common.js';
 import type { WindowScore } from './training.js';
-import type { Closed } from './windows.js';
+import type { Closed } from '../../features/count-windows.js';
 
 export interface Flagged {
   source: string;

@@ -29,7 +29,7 @@ import { type FlaggedWindow, FlaggedMemory, isCounts } from './flagged.js';
 import { Reservoir } from './reservoir.js';
 import { type StreamModelArtifact, TrainedModel, type TrainJob } from './training.js';
 import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
-import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from './windows.js';
+import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from '../../features/count-windows.js';
 
 export const MODEL_SNAPSHOT_VERSION = 1;
 const MAX_SOURCE_CHARS = 200;

@@ -17,9 +17,8 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
 import { DEFAULT_SPOT_OPTIONS, FixedThreshold, quantile, QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
 import type { ModelDetectorConfig } from './config.js';
-import { CountFeatures, type CountFeaturesJSON } from '../../features/count-features.js';
+import { type ClosedCounts, CountFeatures, type CountFeaturesJSON } from '../../features/count-features.js';
 import { createModel, restoreModel, type ModelKind } from './models.js';
-import type { ClosedCounts } from './windows.js';
 
 export const STREAM_MODEL_FORMAT = 'anomalog-stream-model';
 export const STREAM_MODEL_VERSION = 1;

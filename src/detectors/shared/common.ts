@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { AnomalogError } from '../../core/errors.js';
 import { SEVERITIES, type Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
+import { type LevelClass, levelClass } from '../../core/event-read.js';
 
 /** sha1(detector, source, key, bucket) as 20 hex chars: the same event data always gives the same id. */
 export function anomalyId(detector: string, source: string, key: string | number, bucket: number): string {
@@ -33,23 +34,7 @@ export function expectShape(ok: boolean, kind: string, what: string): void {
   if (!ok) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `The ${kind} snapshot has a malformed ${what}.`);
 }
 
-export type LevelClass = 'fatal' | 'error' | 'warn' | 'other';
-
-/** Level (normalised to trace/debug/info/notice/warn/error/fatal, or anything else) → class. */
-export function levelClass(level: string | undefined): LevelClass {
-  switch (level) {
-    case 'fatal':
-    case 'critical':
-      return 'fatal';
-    case 'error':
-      return 'error';
-    case 'warn':
-    case 'warning':
-      return 'warn';
-    default:
-      return 'other';
-  }
-}
+export { type LevelClass, levelClass } from '../../core/event-read.js';
 
 
 /** Severity of a finding from the event level, `shift` steps down (rare vs new). */
@@ -130,12 +115,7 @@ export class LineRing {
   }
 }
 
-/** Raw text of an event, whatever the event looks like. */
-export function rawOf(e: { raw?: unknown; message?: unknown }): string {
-  if (typeof e.raw === 'string') return e.raw;
-  if (typeof e.message === 'string') return e.message;
-  return '';
-}
+export { rawOf } from '../../core/event-read.js';
 
 /** Source name of an event ('default' when missing). */
 export function sourceOf(e: { source?: unknown }): string {

@@ -1,6 +1,7 @@
 /**
- * @module detectors/model/windows
- * Per-source count windows for the streaming `model` detector: tumbling time windows in event
+ * @module features/count-windows
+ * Per-source count windows, the serve path's windowing (the streaming `model` detector counts its
+ * events here; `count-features.ts` turns the closed windows into model input): tumbling time windows in event
  * time, or sessions keyed by a regex capture / structured field. A window holds plain counters
  * (template id → count, events, errors, warnings) and a few sample lines — never the event list —
  * so the per-event cost is two map operations and memory is O(distinct templates) per window.
@@ -15,9 +16,9 @@
  * const closed = w.add(events);      // windows this batch closed
  * const late = w.tick(clock.now());  // windows closed by the passing of time
  */
-import type { LogEvent } from '../../core/event.js';
-import type { ClosedCounts } from '../../features/count-features.js';
-import { levelClass, rawOf } from '../shared/common.js';
+import type { LogEvent } from '../core/event.js';
+import { levelClass, rawOf } from '../core/event-read.js';
+import type { ClosedCounts } from './count-features.js';
 
 export type WindowSpec =
   | { mode: 'time'; size_ms: number }
@@ -37,7 +38,7 @@ export interface OpenWindow {
   samples: string[];
 }
 
-export type { ClosedCounts } from '../../features/count-features.js';
+export type { ClosedCounts } from './count-features.js';
 
 export interface Closed {
   counts: ClosedCounts;
