@@ -14,7 +14,7 @@ import type { ComponentError, Logger } from '../core/component.js';
 import { silentLogger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
-import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
@@ -23,6 +23,7 @@ import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StreamCou
 export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
+import { SourceAcks } from './source-acks.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -90,12 +91,8 @@ export class Engine implements EngineHost {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
   readonly errors: ComponentError[] = [];
   private readonly parsers = new Map<string, SourceState>();
-  /** Per source: the cursor of processed batches not yet acknowledged (a record is still held open). */
-  private readonly held = new Map<Source, Cursor>();
-  /** Per source and file id: the offset acknowledged last (to skip acks that are no progress). */
-  private readonly ackedTo = new Map<Source, Record<string, number>>();
-  /** Per source and file id: the acknowledgement waiting for the next checkpoint (`checkpointMs`). */
-  private readonly pendingAcks = new Map<Source, Map<string, Cursor>>();
+  /** Acknowledgements to the sources: at once, or at the next checkpoint (`checkpointMs`). */
+  private readonly acks: SourceAcks;
   private readonly context: ContextRing;
   private readonly logger: Logger;
   private lastDetectorSave = 0;
@@ -106,6 +103,7 @@ export class Engine implements EngineHost {
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
+    this.acks = new SourceAcks(opts.checkpointMs !== undefined);
     this.templateCounts = new TemplateCounts(opts.store, opts.checkpointMs !== undefined);
     this.logger = opts.logger ?? silentLogger;
     for (const d of opts.detectors) {
@@ -135,8 +133,7 @@ export class Engine implements EngineHost {
   checkpoint(): void {
     this.templateCounts.flush();
     this.saveDetectors();
-    for (const [source, byId] of this.pendingAcks) for (const c of byId.values()) source.ack(c);
-    this.pendingAcks.clear();
+    this.acks.flush();
   }
 
   /** Each record source's parser (its counters are read at scrape time by /metrics). */
@@ -221,7 +218,7 @@ export class Engine implements EngineHost {
     }
     if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
     const every = this.opts.checkpointMs;
-    if (every !== undefined && this.pendingAcks.size > 0 && this.opts.clock.now() - this.lastDetectorSave >= every) this.checkpoint();
+    if (every !== undefined && this.acks.pending && this.opts.clock.now() - this.lastDetectorSave >= every) this.checkpoint();
   }
 
   /**
@@ -229,26 +226,15 @@ export class Engine implements EngineHost {
    * open — everything before that record's first line (file offsets); the rest on release.
    */
   private acknowledge(source: Source, batch: RawBatch, touched: Set<SourceState>): void {
-    const cursor = batch.cursor as Cursor;
-    let held = false;
-    // Index of the first record still held (-2: none; -1: held since an earlier batch).
-    let firstHeld = Number.MAX_SAFE_INTEGER;
+    // Index of the first record still held (-1: held since an earlier batch); undefined: none.
+    let firstHeld: number | undefined;
     for (const st of touched) {
       const line = st.parser.pendingLine;
       if (line === undefined) continue;
-      held = true;
       const idx = batch.records.findIndex((r) => r.line === line && this.parsers.get(r.source) === st);
-      firstHeld = Math.min(firstHeld, idx);
+      firstHeld = Math.min(firstHeld ?? Number.MAX_SAFE_INTEGER, idx);
     }
-    if (!held) {
-      this.held.delete(source);
-      this.ackTo(source, cursor);
-      return;
-    }
-    this.held.set(source, cursor);
-    const start = firstHeld >= 0 ? batch.records[firstHeld].offset : undefined;
-    // Partial ack up to the held record, when that is progress (offsets within one file id).
-    if (start !== undefined && start > (this.ackedTo.get(source)?.[cursor.id] ?? 0)) this.ackTo(source, { ...cursor, offset: start });
+    this.acks.processed(source, batch, firstHeld);
   }
 
   /** Time passes: idle multi-line records are emitted, detectors close intervals and see silence. */
@@ -280,29 +266,12 @@ export class Engine implements EngineHost {
     return this.store(found);
   }
 
-  private ackTo(source: Source, cursor: Cursor): void {
-    let m = this.ackedTo.get(source);
-    if (m === undefined) this.ackedTo.set(source, (m = {}));
-    m[cursor.id] = cursor.offset;
-    if (this.opts.checkpointMs === undefined) {
-      source.ack(cursor);
-      return;
-    }
-    let byId = this.pendingAcks.get(source);
-    if (byId === undefined) this.pendingAcks.set(source, (byId = new Map()));
-    byId.set(cursor.id, cursor);
-  }
-
   /** Acknowledges held cursors of sources whose parsers hold nothing any more. */
   private ackReleased(): void {
-    for (const [source, cursor] of this.held) {
-      let pending = false;
-      for (const st of this.parsers.values()) if (st.owner === source && st.parser.pending) pending = true;
-      if (!pending) {
-        this.held.delete(source);
-        this.ackTo(source, cursor);
-      }
-    }
+    this.acks.release((source) => {
+      for (const st of this.parsers.values()) if (st.owner === source && st.parser.pending) return true;
+      return false;
+    });
   }
 
   private state(sourceId: string, owner: Source): SourceState {
@@ -414,7 +383,7 @@ export class Engine implements EngineHost {
       if (now - lastTick >= tickMs - 1) {
         lastTick = now;
         this.tick();
-      } else if (this.pendingAcks.size > 0 && now - this.lastDetectorSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
+      } else if (this.acks.pending && now - this.lastDetectorSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
     }
   }
 
