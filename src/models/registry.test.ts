@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensembleConfigSchema } from './ensemble/index.js';
 import { MODEL_KINDS, MODELS } from './registry.js';
@@ -22,5 +22,15 @@ describe('model registry (models/registry.ts)', () => {
     expect(ensembleConfigSchema.parse({}).members).toEqual(MODEL_KINDS);
     for (const kind of DETECTOR_KINDS) expect(modelDetectorConfigSchema.parse({ model: kind }).model).toBe(kind);
     expect(() => modelDetectorConfigSchema.parse({ model: 'nope' })).toThrow();
+  });
+
+  it('is what the docs list as the model detector\'s kinds (README, detector READMEs)', () => {
+    const read = (rel: string) => readFileSync(new URL(rel, import.meta.url), 'utf8');
+    const lists = [
+      // `    model: if    # if | pca | ae | ocsvm | ensemble …` in the configuration examples.
+      ...[read('../../README.md'), read('../detectors/model/README.md')].map((t) => /model: \w+ +# ([\w |]+?)(?: \(|\n)/.exec(t)?.[1].split(' | ')),
+      /\(`model`: ([\w, ]+)\)/.exec(read('../detectors/README.md'))?.[1].split(', '),
+    ];
+    for (const l of lists) expect(l).toEqual([...DETECTOR_KINDS]);
   });
 });
