@@ -11,7 +11,7 @@ function source(): Source & { acked: Cursor[] } {
 /** Records at offsets 0, 10, 20 of file `f`; the batch's cursor is the end (30). */
 const batch = (from = 0): RawBatch => ({
   records: [0, 10, 20].map((o, i) => ({ source: 's', text: 'x', arrivalTs: 0, line: i + 1, offset: from + o })),
-  cursor: { id: 'f', offset: from + 30 },
+  cursor: { kind: 'file', id: 'f', offset: from + 30 },
 });
 
 describe('SourceAcks', () => {
@@ -19,15 +19,15 @@ describe('SourceAcks', () => {
     const s = source();
     const acks = new SourceAcks(false);
     acks.processed(s, batch(), undefined);
-    expect(s.acked).toEqual([{ id: 'f', offset: 30 }]);
+    expect(s.acked).toEqual([{ kind: 'file', id: 'f', offset: 30 }]);
     // Record 2 (offset 40) of the next batch is held by multi-line joining: acknowledged up to it.
     acks.processed(s, batch(30), 1);
-    expect(s.acked.at(-1)).toEqual({ id: 'f', offset: 40 });
+    expect(s.acked.at(-1)).toEqual({ kind: 'file', id: 'f', offset: 40 });
     // Still held: no ack; released: the whole batch.
     acks.release(() => true);
     expect(s.acked).toHaveLength(2);
     acks.release(() => false);
-    expect(s.acked.at(-1)).toEqual({ id: 'f', offset: 60 });
+    expect(s.acked.at(-1)).toEqual({ kind: 'file', id: 'f', offset: 60 });
   });
 
   it('skips a partial ack that is no progress, and one held since an earlier batch', () => {
@@ -39,7 +39,7 @@ describe('SourceAcks', () => {
     acks.processed(s, batch(30), -1);
     expect(s.acked).toEqual([]);
     acks.release(() => false);
-    expect(s.acked).toEqual([{ id: 'f', offset: 60 }]);
+    expect(s.acked).toEqual([{ kind: 'file', id: 'f', offset: 60 }]);
   });
 
   it('deferred: acknowledgements wait for the checkpoint, the latest per file', () => {
@@ -50,7 +50,7 @@ describe('SourceAcks', () => {
     expect(acks.pending).toBe(true);
     expect(s.acked).toEqual([]);
     acks.flush();
-    expect(s.acked).toEqual([{ id: 'f', offset: 60 }]);
+    expect(s.acked).toEqual([{ kind: 'file', id: 'f', offset: 60 }]);
     expect(acks.pending).toBe(false);
   });
 });
