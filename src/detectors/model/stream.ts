@@ -25,11 +25,14 @@ import type { ModelRegistry } from '../../core/ports.js';
 import { AlarmBudget, expectShape, snapshotData, sourceOf } from '../shared/common.js';
 import type { ModelDetectorConfig } from './config.js';
 import { toAnomaly } from './describe.js';
-import { type FlaggedWindow, FlaggedMemory, isCounts } from './flagged.js';
+import { type FlaggedWindow, FlaggedMemory } from './flagged.js';
 import { Reservoir } from './reservoir.js';
 import { type StreamModelArtifact, TrainedModel, type TrainJob } from './training.js';
 import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
+import { type SourceModelState, sourceFromJSON, sourceToJSON } from './state.js';
 import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from '../../features/count-windows.js';
+
+export type { SourceModelState } from './state.js';
 
 export const MODEL_SNAPSHOT_VERSION = 1;
 const MAX_SOURCE_CHARS = 200;
@@ -46,24 +49,6 @@ export interface StreamModelDeps {
   trainer?: Trainer;
 }
 
-export interface SourceModelState {
-  name: string;
-  windows: SourceWindows;
-  reservoir: Reservoir<ClosedCounts>;
-  model: TrainedModel | null;
-  /** Version of the latest model trained or loaded (0 = none). */
-  version: number;
-  nextTrainAt: number;
-  training: boolean;
-  /** Consecutive flagged windows. */
-  flaggedRun: number;
-  /** Open episode: event time until which flagged windows belong to it, and the most severe rank reported in it. */
-  episodeUntil: number;
-  episodeRank: number;
-  budget: AlarmBudget;
-  /** Template texts seen lately (bounded), written into the artifact of the next model. */
-  texts: Map<number, string>;
-}
 
 export interface ModelDetectorStats {
   sources: number;
@@ -368,26 +353,8 @@ export class StreamModelDetector implements StreamDetector {
 
   snapshot(): Snapshot {
     const keep = this.config.snapshot_windows;
-    const sources = [...this.sources.values()].map((st) => ({
-      name: st.name,
-      watermark: enc(st.windows.watermark),
-      advancedAt: enc(st.windows.advancedAt),
-      advanced: st.windows.advanced,
-      closedEnd: enc(st.windows.closedEnd),
-      late: st.windows.late,
-      unkeyed: st.windows.unkeyed,
-      open: st.windows.openWindows(keep),
-      seen: st.reservoir.seen,
-      rng: st.reservoir.rngState,
-      reservoir: st.reservoir.sample(keep),
-      version: st.version,
-      nextTrainAt: enc(st.nextTrainAt),
-      flaggedRun: st.flaggedRun,
-      episode: [enc(st.episodeUntil), st.episodeRank],
-      budget: st.budget.toArray(),
-      // Without a registry the model itself travels in the snapshot.
-      model: this.deps.registry || st.model === null ? null : st.model.artifact,
-    }));
+    // Without a registry the model itself travels in the snapshot.
+    const sources = [...this.sources.values()].map((st) => sourceToJSON(st, keep, !this.deps.registry));
     return { kind: 'model', version: MODEL_SNAPSHOT_VERSION, data: { sources, ...this.memory.toJSON(), counters: { ...this.counters } } };
   }
 
@@ -397,24 +364,8 @@ export class StreamModelDetector implements StreamDetector {
     const sources = new Map<string, SourceModelState>();
     for (const raw of d.sources as Record<string, unknown>[]) {
       expectShape(Boolean(raw) && typeof raw.name === 'string' && Array.isArray(raw.reservoir), 'model', 'source entry');
-      const items = (raw.reservoir as unknown[]).filter(isCounts);
       const st = this.newState(raw.name as string);
-      st.reservoir = Reservoir.restore(this.config.reservoir_size, Number(raw.rng) >>> 0, Number(raw.seen) || 0, items);
-      st.windows.watermark = dec(raw.watermark, -Infinity);
-      st.windows.advancedAt = dec(raw.advancedAt, Number.NaN);
-      st.windows.advanced = raw.advanced === true;
-      st.windows.closedEnd = dec(raw.closedEnd, -Infinity);
-      st.windows.late = Number(raw.late) || 0;
-      st.windows.unkeyed = Number(raw.unkeyed) || 0;
-      if (Array.isArray(raw.open)) st.windows.restoreOpen(raw.open);
-      st.version = Number(raw.version) || 0;
-      st.nextTrainAt = dec(raw.nextTrainAt, -Infinity);
-      st.flaggedRun = Number(raw.flaggedRun) || 0;
-      const episode = Array.isArray(raw.episode) ? (raw.episode as unknown[]) : [];
-      st.episodeUntil = dec(episode[0], Number.NEGATIVE_INFINITY);
-      st.episodeRank = Number(episode[1]) || 0;
-      st.budget = AlarmBudget.from(this.config.max_alerts_per_hour, raw.budget);
-      if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
+      sourceFromJSON(raw, st, this.config);
       this.loadActive(st);
       sources.set(st.name, st);
     }
@@ -423,17 +374,4 @@ export class StreamModelDetector implements StreamDetector {
     const c = d.counters as Partial<typeof this.counters> | undefined;
     if (c && typeof c === 'object') for (const k of Object.keys(this.counters) as (keyof typeof this.counters)[]) if (typeof c[k] === 'number') this.counters[k] = c[k];
   }
-}
-
-/** JSON has no Infinity or NaN: non-finite numbers travel as strings. */
-function enc(x: number): number | string {
-  return Number.isFinite(x) ? x : String(x);
-}
-
-function dec(x: unknown, fallback: number): number {
-  if (typeof x === 'number') return x;
-  if (x === 'Infinity') return Infinity;
-  if (x === '-Infinity') return -Infinity;
-  if (x === 'NaN') return Number.NaN;
-  return fallback;
 }
