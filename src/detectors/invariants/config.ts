@@ -18,8 +18,13 @@ export const invariantsDetectorConfigSchema = z
     inactivity_seconds: z.number().positive().default(300),
     /** Without `key_regex`: windows of this length per source (event time). */
     window_seconds: z.number().positive().default(3600),
-    /** Closed sessions of a source before relations are first mined; nothing is flagged before. */
-    warmup_sessions: z.number().int().min(2).default(1000),
+    /**
+     * Closed sessions of a source before relations are first mined; nothing is flagged before. 200:
+     * on the HDFS_100k training split (labels unused) the relations mined from its first 50 sessions
+     * already span those mined from all 6,352 (the same 1.89 % of training sessions break one); 200
+     * is four times that, and ten times the evidence a relation needs (`mining.min_sessions` 20).
+     */
+    warmup_sessions: z.number().int().min(2).default(200),
     /** Relations are mined again after this many more closed sessions (a changed system re-learns). */
     remine_sessions: z.number().int().min(1).default(5000),
     /** Closed sessions kept per source for mining (the most recent; their template counts only). */
