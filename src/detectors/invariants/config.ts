@@ -29,8 +29,15 @@ export const invariantsDetectorConfigSchema = z
     remine_sessions: z.number().int().min(1).default(5000),
     /** Closed sessions kept per source for mining (the most recent; their template counts only). */
     max_training_sessions: z.number().int().min(2).default(5000),
-    /** After an alert for a relation, it stays quiet for this many closed sessions of the source. */
-    quiet_sessions: z.number().int().min(0).default(1000),
+    /**
+     * A relation broken in more than this share of the sessions checked since it was mined (and at
+     * least `retire_breaks` times) no longer holds — the system changed (a new replication factor,
+     * a new release) — and is retired until the next mining: a changed system raises a bounded
+     * number of alarms, not one per session. 0.04: twice the 2 % of sessions a relation may break
+     * when it is accepted (`mining.min_hold` 0.98).
+     */
+    retire_break_share: z.number().gt(0).max(1).default(0.04),
+    retire_breaks: z.number().int().min(1).default(10),
     /** The search (`models/invariants`): acceptance share, support, coefficients, evidence, columns. */
     mining: invariantsConfigSchema.prefault({}),
     /** Open sessions per source (least recently active closed early beyond it). */

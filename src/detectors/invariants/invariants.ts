@@ -7,7 +7,9 @@
  * windows. After `warmup_sessions` closed sessions of a source the relations are mined from its last
  * `max_training_sessions` sessions with the batch model's search (`models/invariants`), and again
  * every `remine_sessions`; each closed session is then checked, and one that breaks a relation is one
- * finding naming it ("4 ≠ 3"). A relation that alerted stays quiet for `quiet_sessions` sessions.
+ * finding naming it ("4 ≠ 3"). A relation broken far more often than when it was accepted (more
+ * than `retire_break_share` of the sessions since, at least `retire_breaks` times) is retired until the
+ * next mining: the system changed, and a changed system should not alarm once per session.
  * State is bounded (sources LRU, open sessions, templates per session, the training reservoir) and
  * snapshotted whole, open sessions included.
  *
@@ -32,6 +34,10 @@ export interface Relation {
   coefs: number[];
   hold: number;
   active: number;
+  /** Sessions checked since mining, and how many broke it; a retired relation alerts no more. */
+  checked: number;
+  breaks: number;
+  retired: boolean;
 }
 
 /** An open session (or time window) of a source: its template counts and first lines. */
@@ -63,8 +69,6 @@ interface SourceState {
   closed: number;
   minedAt: number;
   relations: Relation[];
-  /** Relation key → closed-session index of its last alert. */
-  quiet: Map<string, number>;
 }
 
 export interface InvariantsStats {
@@ -73,8 +77,6 @@ export interface InvariantsStats {
   openSessions: number;
   closedSessions: number;
 }
-
-const relationKey = (r: Relation) => `${r.templates.join(',')}:${r.coefs.join(',')}`;
 
 export class InvariantsDetector implements StreamDetector {
   readonly kind = 'invariants';
@@ -192,7 +194,7 @@ export class InvariantsDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [], quiet: new Map() };
+    s = { open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) this.sources.delete(this.sources.keys().next().value as string);
     return s;
@@ -244,10 +246,11 @@ export class InvariantsDetector implements StreamDetector {
     });
     const model = new Invariants(cfg);
     model.fit(matrixFromRows(rows, ids.length));
-    st.relations = model.invariants.map((v) => ({ templates: v.cols.map((c) => ids[c]), coefs: v.coefs, hold: v.hold, active: v.active }));
+    st.relations = model.invariants.map((v) => ({ templates: v.cols.map((c) => ids[c]), coefs: v.coefs, hold: v.hold, active: v.active, checked: 0, breaks: 0, retired: false }));
   }
 
   private check(source: string, st: SourceState, g: Group): Anomaly | undefined {
+    const cfg = this.config;
     const counts = g.counts;
     const broken: { r: Relation; left: number; right: number }[] = [];
     for (const r of st.relations) {
@@ -258,20 +261,13 @@ export class InvariantsDetector implements StreamDetector {
         if (v > 0) left += v;
         else right -= v;
       }
+      r.checked++;
       if (left === right) continue;
-      const key = relationKey(r);
-      const last = st.quiet.get(key);
-      if (last !== undefined && st.closed - last < this.config.quiet_sessions) continue;
-      broken.push({ r, left, right });
+      r.breaks++;
+      if (!r.retired && r.breaks >= cfg.retire_breaks && r.breaks > cfg.retire_break_share * r.checked) r.retired = true;
+      if (!r.retired) broken.push({ r, left, right });
     }
-    if (broken.length === 0) return undefined;
-    for (const b of broken) {
-      const key = relationKey(b.r);
-      st.quiet.delete(key);
-      st.quiet.set(key, st.closed);
-    }
-    while (st.quiet.size > this.config.max_templates) st.quiet.delete(st.quiet.keys().next().value as string);
-    return this.anomaly(source, st, g, broken);
+    return broken.length === 0 ? undefined : this.anomaly(source, st, g, broken);
   }
 
   private relationText(st: SourceState, r: Relation): string {
@@ -328,7 +324,6 @@ export class InvariantsDetector implements StreamDetector {
         closed: s.closed,
         minedAt: s.minedAt,
         relations: s.relations,
-        quiet: [...s.quiet],
       });
     }
     return { kind: 'invariants', version: INVARIANTS_SNAPSHOT_VERSION, data: { sources } };
@@ -342,7 +337,9 @@ export class InvariantsDetector implements StreamDetector {
       const ok = raw && typeof raw.name === 'string' && Array.isArray(raw.reservoir) && Array.isArray(raw.relations) && typeof raw.closed === 'number';
       expectShape(Boolean(ok), 'invariants', 'source entry');
       const relations = raw.relations as Relation[];
-      for (const r of relations) expectShape(Array.isArray(r?.templates) && Array.isArray(r.coefs) && r.templates.length === r.coefs.length, 'invariants', 'relation');
+      for (const r of relations) {
+        expectShape(Array.isArray(r?.templates) && Array.isArray(r.coefs) && r.templates.length === r.coefs.length && typeof r.checked === 'number' && typeof r.breaks === 'number', 'invariants', 'relation');
+      }
       const reservoir = (raw.reservoir as unknown[]).map((f) => {
         expectShape(Array.isArray(f) && f.length % 2 === 0, 'invariants', 'training session');
         return Int32Array.from(f as number[]);
@@ -366,7 +363,6 @@ export class InvariantsDetector implements StreamDetector {
         closed: raw.closed as number,
         minedAt: typeof raw.minedAt === 'number' ? raw.minedAt : -1,
         relations,
-        quiet: new Map(Array.isArray(raw.quiet) ? (raw.quiet as [string, number][]) : []),
       });
     }
     this.sources = sources;
