@@ -42,8 +42,7 @@ export class InferredFormat implements RecordFormat {
   readonly stats: FormatStats = { matched: 0, unmatched: 0 };
   private header: HeaderPatternFormat | null = null;
   private readonly plain = new PlainFormat();
-  private readonly ring: string[] = [];
-  private ringPos = 0;
+  private readonly ring: string[] = new Array<string>(RING).fill('');
   private seen = 0;
   private misfits = 0;
   /** While there is no layout: records until the next try, and the wait after a try that finds none. */
@@ -102,12 +101,14 @@ export class InferredFormat implements RecordFormat {
     return m;
   }
 
-  /** Keeps the line among the last RING, the sample a revision or a new try infers from. */
+  /**
+   * Keeps the last RING lines before each look (every CHECK_EVERY records), in order: the sample a
+   * revision or a new try infers from. Lines further from a look are not stored (a store per line
+   * costs more than the rest of this format's work on a line without a header).
+   */
   private remember(text: string): void {
-    const ring = this.ring;
-    if (ring.length < RING) ring.push(text);
-    else ring[this.ringPos] = text;
-    this.ringPos = (this.ringPos + 1) % RING;
+    const slot = (this.seen % CHECK_EVERY) - (CHECK_EVERY - RING);
+    if (slot >= 0) this.ring[slot] = text;
   }
 
   private misfit(h: HeaderPatternFormat | null): void {
@@ -120,7 +121,7 @@ export class InferredFormat implements RecordFormat {
     const misfits = this.misfits;
     this.misfits = 0;
     if (this.header !== null ? misfits <= REVISE_MISFIT * CHECK_EVERY : !this.retryDue()) return;
-    const sample = this.ring.slice(this.ringPos).concat(this.ring.slice(0, this.ringPos));
+    const sample = this.ring.slice();
     const found = inferLayout(sample);
     const to = found?.layout ?? null;
     const from = this.layout;
