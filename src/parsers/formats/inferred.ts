@@ -53,6 +53,8 @@ export class InferredFormat implements RecordFormat {
   private triedTimed = false;
   /** Layout changes made while running. */
   changes = 0;
+  /** Inferences run while running (revisions and tries without a layout). */
+  tries = 0;
 
   constructor(
     layout: string | null,
@@ -122,6 +124,7 @@ export class InferredFormat implements RecordFormat {
     this.misfits = 0;
     if (this.header !== null ? misfits <= REVISE_MISFIT * CHECK_EVERY : !this.retryDue()) return;
     const sample = this.ring.slice();
+    this.tries++;
     const found = inferLayout(sample);
     const to = found?.layout ?? null;
     const from = this.layout;
