@@ -46,6 +46,7 @@ export function createFeedbackPolicy(config: FeedbackConfig, clock: Clock): Feed
     kindNoiseShare: config.kind_noise_share,
     kindDetectors: config.kind_detectors,
     similarShare: config.similar_template_share,
+    similarWordsShare: config.similar_words_share,
   });
 }
 
