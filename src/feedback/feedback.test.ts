@@ -398,7 +398,8 @@ describe('policy before the detectors (the service brings them)', () => {
       },
     };
     const taken: string[] = [];
-    const detector = (kind: string) => ({ kind, learnAsNormal: () => (taken.push(kind), true) });
+    const watched: boolean[] = [];
+    const detector = (kind: string) => ({ kind, learnAsNormal: () => (taken.push(kind), true), confirmed: (w: { on: boolean }) => (watched.push(w.on), true) });
     const config = feedbackConfigSchema.parse({});
     const policy = createFeedbackPolicy(config, new ManualClock(0));
     expect(policy.apply([a])).toEqual([a]);
@@ -406,6 +407,8 @@ describe('policy before the detectors (the service brings them)', () => {
     expect(taken).toEqual(['rate']);
     expect(policy.stats.learned).toBe(1);
     expect(policy.ruleOf(fingerprintOf(a))?.verdict).toBe('learn');
+    // Every detector the service was handed hears of it (not a problem to watch for: `learn`).
+    expect(watched).toEqual([false, false]);
     // Restart: a new policy, the stored learn re-applied to the new service's detectors.
     const restarted = createFeedbackPolicy(config, new ManualClock(0));
     createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.loadPolicy();
@@ -414,5 +417,8 @@ describe('policy before the detectors (the service brings them)', () => {
     const none = createFeedbackPolicy(config, new ManualClock(0));
     createFeedback({ store, clock: new ManualClock(0), config, policy: none, detectors: [] }).service.loadPolicy();
     expect(none.apply([anomaly()])).toEqual([]);
+    // `real`: the service's detectors watch for it.
+    createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.give(a.id, { verdict: 'real' });
+    expect(watched.at(-1)).toBe(true);
   });
 });
