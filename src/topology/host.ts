@@ -93,6 +93,8 @@ export interface SteppedEngineHost extends EngineHost {
   /** Time passes: idle multi-line records, detector intervals, silence, due trainings; returns what was stored. */
   tick(): Anomaly[];
   saveDetectors(): void;
+  /** Saves every parser in memory (with `saveDetectors`: one consistent state of the whole engine). */
+  saveParsersNow(): void;
   /** The detectors themselves (feedback's `learn` reaches them directly on this thread). */
   learners(): StreamDetector[];
 }
@@ -102,11 +104,13 @@ export interface SteppedOptions {
   format?: string;
   /** Detector state saved this often (clock ms); default: as `serve` without checkpoints (30 s). */
   detectorSaveMs?: number;
+  /** Multi-line joining (default `config.parser.multiline`); off for inputs whose records are whole (Kafka). */
+  multiline?: boolean;
 }
 
 /** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
 export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
-  const parsing: SourceParsing = { type: 'file_tail', format: o.format };
+  const parsing: SourceParsing = { type: 'file_tail', format: o.format, multiline: o.multiline };
   return inProcess(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
 }
 
