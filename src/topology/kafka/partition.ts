@@ -19,6 +19,7 @@ import type { StoredModel } from '../../core/ports.js';
 import type { Source } from '../../core/source.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
+import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import { MemoryState } from './memory-state.js';
@@ -87,7 +88,7 @@ export class PartitionEngine {
     const { config } = o;
     // Models train inline at the partition's ticks: the same answer whoever owns the partition.
     // Its snapshot keeps the whole reservoir and every open window: a restored partition trains on the same windows.
-    const m = config.detectors.model;
+    const m = config.detectors.model as ModelDetectorConfig & { enabled: boolean };
     const detectors = { ...config.detectors, model: { ...m, train_in: 'inline' as const, snapshot_windows: Math.max(m.snapshot_windows, m.reservoir_size) } };
     const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false });
     this.owner = { id: `kafka:${o.topic}/${o.partition}`, run: async () => {}, ack: () => {}, stats: () => ({ received: this.records, bytes: 0, dropped: 0, errors: 0 }) };
