@@ -18,18 +18,13 @@ HOME_DIR="${ANOMALOG_KAFKA_HOME:-${HOME}/.cache/anomalog/kafka-${KAFKA_VERSION}}
 LIB="$HOME_DIR/lib"
 here="$(cd "$(dirname "$0")" && pwd)"
 
-if ! command -v java >/dev/null 2>&1; then
-  echo "provision-kafka: java is missing (Kafka needs Java 17+): install a JDK (Debian: openjdk-17-jre-headless)" >&2
-  exit 1
-fi
+source "$here/lib/apt.sh"
+apt_ensure kafka-java 'command -v java' openjdk-17-jre-headless
 
 if compgen -G "$LIB/kafka_2.13-${KAFKA_VERSION}.jar" >/dev/null && [ -f "$HOME_DIR/.complete" ]; then
   echo "provision-kafka: already fetched ($LIB)"
 else
-  if ! command -v mvn >/dev/null 2>&1; then
-    echo "provision-kafka: mvn is missing: install Maven (Debian: maven) to fetch Kafka ${KAFKA_VERSION} from Maven Central" >&2
-    exit 1
-  fi
+  apt_ensure kafka-maven 'command -v mvn' maven
   mkdir -p "$HOME_DIR"
   rm -rf "$LIB" "$HOME_DIR/.complete"
   # The broker (kafka_2.13 pulls kafka-server, -raft, -storage, -metadata, the clients) and

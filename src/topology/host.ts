@@ -21,6 +21,7 @@ import type { Source } from '../core/source.js';
 import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { Store } from '../store/index.js';
+import type { LogParser } from '../parsers/pipeline.js';
 import { Engine } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
@@ -95,6 +96,8 @@ export interface SteppedEngineHost extends EngineHost {
   saveDetectors(): void;
   /** Saves every parser in memory (with `saveDetectors`: one consistent state of the whole engine). */
   saveParsersNow(): void;
+  /** Each record source's parser (a parser may hold lines back: `pendingLine`). */
+  streams(): IterableIterator<[string, LogParser]>;
   /** The detectors themselves (feedback's `learn` reaches them directly on this thread). */
   learners(): StreamDetector[];
 }

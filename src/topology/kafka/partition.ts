@@ -20,7 +20,7 @@ import type { Source } from '../../core/source.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
-import { type KafkaRecordIn, type SourceNaming, type ConvertStats, toRawRecords } from '../../sources/kafka/records.js';
+import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import { MemoryState } from './memory-state.js';
 
@@ -38,6 +38,11 @@ interface PartitionStateData {
   next: number;
   /** Tick block of the last processed offset (`floor(offset / TICK_RECORDS)`). */
   block: number;
+  /**
+   * Sources whose parser still held lines back (format detection waits for a source's first lines)
+   * and the offset of the first one: those records are not in the state and are read again.
+   */
+  held: [string, number][];
   clock: number;
   eventTime: number;
   lastKafkaTs: number;
@@ -54,10 +59,13 @@ export interface PartitionOptions {
   logger: Logger;
   /** A checkpoint written by this partition's previous owner (`PartitionEngine.checkpoint`). */
   restored?: Buffer;
+  /** Records between ticks (default `TICK_RECORDS`; tests use fewer). */
+  tickRecords?: number;
 }
 
 export interface PartitionCheckpoint {
   partition: number;
+  /** The offset to commit: the first record the state does not hold. */
   next: number;
   anomalies: Anomaly[];
   /** The whole state, gzipped JSON (the changelog record's value). */
@@ -71,6 +79,8 @@ export class PartitionEngine {
   readonly convert: ConvertStats = { truncated: 0, empty: 0 };
   records = 0;
   private block = -1;
+  /** After a restore: sources whose records from this offset on (before `next`) are read again. */
+  private held = new Map<string, number>();
   private readonly clock = new ManualClock(0);
   private eventTime = 0;
   private lastKafkaTs = 0;
@@ -123,10 +133,16 @@ export class PartitionEngine {
     let chunk: KafkaRecordIn[] = [];
     for (const m of messages) {
       const offset = Number(m.offset);
-      if (this.next >= 0 && offset < this.next) continue;
+      if (this.next >= 0 && offset < this.next) {
+        // Already in the state, unless its source's parser was holding it back at the checkpoint.
+        const from = this.held.size > 0 ? this.held.get(sourceIdOf(m, this.o.naming)) : undefined;
+        if (from !== undefined && offset >= from) chunk.push(m);
+        continue;
+      }
+      this.held.clear();
       const ts = Number(m.timestamp);
       if (this.clock.now() === 0) this.clock.set(Number.isFinite(ts) && ts > 0 ? ts : 1);
-      const block = Math.floor(offset / TICK_RECORDS);
+      const block = Math.floor(offset / (this.o.tickRecords ?? TICK_RECORDS));
       if (this.block >= 0 && block !== this.block) {
         await this.run(chunk);
         chunk = [];
@@ -148,11 +164,22 @@ export class PartitionEngine {
     if (!this.changed) return undefined;
     this.host.saveParsersNow();
     this.host.saveDetectors();
+    const held: [string, number][] = [];
+    let commit = this.next;
+    for (const [source, parser] of this.host.streams()) {
+      const line = parser.pendingLine;
+      if (line === undefined) continue;
+      // Record lines are Kafka offsets + 1 (records.ts).
+      held.push([source, line - 1]);
+      commit = Math.min(commit, line - 1);
+    }
+    for (const [source, from] of this.held) if (!held.some(([s]) => s === source)) held.push([source, from]);
     const data: PartitionStateData = {
       topic: this.o.topic,
       partition: this.partition,
       next: this.next,
       block: this.block,
+      held,
       clock: this.clock.now(),
       eventTime: this.eventTime,
       lastKafkaTs: this.lastKafkaTs,
@@ -163,7 +190,7 @@ export class PartitionEngine {
     const anomalies = this.found;
     this.found = [];
     this.changed = false;
-    return { partition: this.partition, next: this.next, anomalies, state: gzipSync(JSON.stringify(snapshot)) };
+    return { partition: this.partition, next: commit, anomalies, state: gzipSync(JSON.stringify(snapshot)) };
   }
 
   /** Stops the detectors (model trainers); the state is dropped with the object. */
@@ -179,7 +206,7 @@ export class PartitionEngine {
     this.changed = true;
     if (records.length > 0) await this.host.process(this.owner, { records });
     // Only now is the chunk in the state: a checkpoint taken meanwhile ends before it.
-    this.next = Number(chunk[chunk.length - 1].offset) + 1;
+    this.next = Math.max(this.next, Number(chunk[chunk.length - 1].offset) + 1);
   }
 
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */
@@ -211,6 +238,7 @@ export class PartitionEngine {
     const d = snap.data;
     this.next = d.next;
     this.block = d.block;
+    this.held = new Map(Array.isArray(d.held) ? d.held : []);
     this.clock.set(d.clock);
     this.eventTime = d.eventTime;
     this.lastKafkaTs = d.lastKafkaTs;
