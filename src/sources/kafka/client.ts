@@ -72,7 +72,7 @@ export async function topicPartitions(kafka: KafkaClient, topic: string): Promis
   try {
     const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
     const t = md?.topics.find((x) => x.name === topic);
-    if (t === undefined || t.partitions.length === 0) throw new AnomalogError('ANOMALOG_ERR_KAFKA', `Kafka topic ${JSON.stringify(topic)} does not exist.`, { hint: 'Create it (kafka-topics.sh --create --topic …) before starting.' });
+    if (t === undefined || t.partitions.length === 0) throw new AnomalogError('ANOMALOG_ERR_KAFKA_TOPIC', `Kafka topic ${JSON.stringify(topic)} does not exist.`, { hint: 'Create it (kafka-topics.sh --create --topic …) before starting.' });
     return t.partitions.map((p) => p.partitionId).sort((a, b) => a - b);
   } finally {
     await admin.disconnect();

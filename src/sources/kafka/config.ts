@@ -40,3 +40,17 @@ export const kafkaConfigSchema = z
 
 export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
 export type KafkaOptions = z.input<typeof kafkaConfigSchema>;
+
+/** `serve`'s `kafka:` section (`serve --kafka BROKERS`): the anomalies workers produce, read into the store. */
+export const kafkaIntakeSchema = z
+  .object({
+    brokers: z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(broker).min(1)),
+    /** The topic `anomalog worker --anomalies-topic` writes to. */
+    anomalies_topic: z.string().min(1).max(249).default('anomalies'),
+    /** The serve node's consumer group on it (offsets committed after the anomalies are stored). */
+    group: z.string().min(1).max(249).default('anomalog-serve'),
+    client_id: z.string().min(1).max(200).default('anomalog-serve'),
+  })
+  .strict();
+
+export type KafkaIntakeConfig = z.infer<typeof kafkaIntakeSchema>;

@@ -79,7 +79,9 @@ export class GroupConsumer {
     await this.consumer.subscribe({ topics: [this.o.topic], fromBeginning: this.o.fromBeginning });
     await this.consumer.run({
       autoCommit: false,
-      eachBatchAutoResolve: false,
+      // The fetch position moves past a batch once it is handled (a batch that throws is fetched
+      // again); the committed offset moves only with `commit`.
+      eachBatchAutoResolve: true,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
         if (batch.messages.length === 0) return;

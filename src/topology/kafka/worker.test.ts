@@ -5,14 +5,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validate } from '../../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../../config/schema.js';
+import { systemClock } from '../../core/clock.js';
 import { silentLogger } from '../../core/component.js';
+import { buildService } from '../build.js';
+import { until } from '../../../test/harness/until.js';
 import { ensureTopics } from '../../sources/kafka/client.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
 import { requireComponent } from '../../../test/harness/ci.js';
@@ -157,4 +161,31 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     // Anomalies go out only with the state that produced them: the survivor re-found nothing already produced.
     expect(got.length - new Set(got).size).toBe(0);
   }, 180_000);
+
+  it('serve --kafka stores each anomaly the workers produced once (a record produced twice included), skips and counts what is not one', async () => {
+    const produced = await readAll('anomalies1', 1500);
+    const values = [...produced.values()].flat().map((m) => m.value!.toString());
+    expect(values.length).toBeGreaterThan(5);
+    // Produced again (a worker that crashed between produce and commit), and two records that are not anomalies.
+    await produce('anomalies1', [['x', values[0]], ['x', values[1]], ['x', 'not json'], ['x', JSON.stringify({ id: 'a', ts: 'soon' })]]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-serve-kafka-'));
+    const svc = buildService(validate({ data_dir: dir, server: { port: 0 }, pipeline: { engine_thread: 'main' }, kafka: { brokers: broker.bootstrap, anomalies_topic: 'anomalies1' } }, serveConfigSchema) as ServeConfig, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await svc.start();
+    try {
+      const want = new Set(values.map((v) => (JSON.parse(v) as { id: string }).id));
+      const body = await until('the anomalies stored', async () => {
+        const r = (await (await fetch(`${url}/api/anomalies?limit=1000`)).json()) as { anomalies: { id: string }[] };
+        return r.anomalies.length >= want.size ? r : undefined;
+      }, 30_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = (await (await fetch(`${url}/api/anomalies?limit=1000`)).json()) as { anomalies: { id: string }[] };
+      expect(again.anomalies.map((a) => a.id).sort()).toEqual([...want].sort());
+      expect(body.anomalies.length).toBe(want.size);
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { kafka: { received: number; stored: number; duplicates: number; invalid: number } };
+      expect(health.kafka).toEqual({ received: values.length + 4, stored: want.size, duplicates: 2, invalid: 2 });
+    } finally {
+      await svc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
