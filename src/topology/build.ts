@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
 import type { EngineHost } from '../core/engine.js';
-import type { LogEvent } from '../core/event.js';
+import type { Anomaly, LogEvent } from '../core/event.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
 import { RateHistory } from '../api/rate-history.js';
@@ -25,6 +25,7 @@ import { createFeedback, createFeedbackPolicy } from '../feedback/index.js';
 import { createEngineHost } from './host.js';
 import { Backlog } from './backlog.js';
 import { StoredAnomalies } from './stored-anomalies.js';
+import { AnomalyIntake } from './kafka/intake.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
 
@@ -98,6 +99,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   // With sinks, alerts are queued in the same transaction as the anomalies (at least once).
   const anomalyStore = alerting.enabled ? withAlerts(store, alerting) : store;
   const policy = createFeedbackPolicy(config.feedback, deps.clock);
+  const filterAnomalies = (a: Anomaly[]) => policy.apply(a);
   const stored = new StoredAnomalies();
   // Ingest and anomaly rates for the UI's charts (GET /api/stats), fed per batch by the engine.
   const history = new RateHistory({ clock: deps.clock });
@@ -110,13 +112,15 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     clock: deps.clock,
     logger: deps.logger,
     context: ctx,
-    filterAnomalies: (a) => policy.apply(a),
+    filterAnomalies,
     onAnomalies: stored.publish,
     onRuns: (r) => history.addRuns(r),
     onEvents: deps.onEvents,
     onFailure: (e) => deps.onFatal?.(e),
     backlog,
   });
+  // Distributed mode: the anomalies `anomalog worker`s produce, stored, shown and alerted as this engine's.
+  const intake = config.kafka ? new AnomalyIntake({ config: config.kafka, anomalies: anomalyStore, filterAnomalies, onAnomalies: stored.publish, logger: deps.logger }) : null;
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
@@ -156,6 +160,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
+      ...(intake ? { kafka: { ...intake.stats } } : {}),
       // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
       anomalies: store.anomalyCapStats(),
       };
@@ -195,12 +200,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       retention = setInterval(applyRetention, 3_600_000);
       retention.unref();
       running = engine.run(abort.signal);
+      await intake?.start();
       return { url };
     },
     async stop() {
       abort.abort();
       if (retention) clearInterval(retention);
       await running;
+      await intake?.stop();
       await alerting.stop();
       await api.app.close();
       store.close();
