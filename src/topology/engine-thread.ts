@@ -25,7 +25,7 @@ import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
 import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
-import { AnomalyWriter } from './store-writes.js';
+import { AnomalyWriter, noteWriteFailure } from './store-writes.js';
 import { AckLedger } from './engine-acks.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
@@ -122,6 +122,8 @@ export class EngineThread implements EngineHost {
   private readonly writer: AnomalyWriter;
   /** Acknowledgements held while found anomalies wait for the store (given once they are stored). */
   private heldAcks: { src: number; cursor: Cursor }[] = [];
+  /** Source → worker assignments the store refused (disk full…), saved at the next retry. */
+  private readonly unsavedLanes = new Map<string, number>();
 
   constructor(private readonly opts: EngineThreadOptions) {
     this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
@@ -280,7 +282,7 @@ export class EngineThread implements EngineHost {
       lane = this.opts.lanes?.get(source, n);
       if (lane === undefined) {
         lane = this.laneCounts.indexOf(Math.min(...this.laneCounts));
-        this.opts.lanes?.assign(source, n, lane);
+        this.saveLane(source, lane);
         this.laneCounts[lane]++;
       }
       // Bounded like the engine's parsers: client-chosen source ids must not grow memory.
@@ -289,6 +291,16 @@ export class EngineThread implements EngineHost {
     }
     this.last = { source, lane };
     return lane;
+  }
+
+  /** Records a source's worker; while the store refuses writes it is kept here and saved later (retryStore). */
+  private saveLane(source: string, lane: number): void {
+    try {
+      this.opts.lanes?.assign(source, this.lanes.length, lane);
+    } catch (e) {
+      if (!noteWriteFailure(this.writes, this.opts.logger, e)) throw e;
+      if (this.unsavedLanes.size < 100_000) this.unsavedLanes.set(source, lane);
+    }
   }
 
   private stop(): Promise<void> {
@@ -377,6 +389,11 @@ export class EngineThread implements EngineHost {
 
   /** Anomalies kept while the store refused writes: tried again (each worker's counters, every second). */
   private retryStore(): void {
+    for (const [source, lane] of this.unsavedLanes) {
+      this.unsavedLanes.delete(source);
+      this.saveLane(source, lane);
+      if (this.writes.failing) break;
+    }
     if (this.writer.unstored === 0) return;
     try {
       this.writer.retry();
