@@ -145,7 +145,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
       // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
-      anomalies: store.anomalyCapStats(),
+      anomalies: { ...store.anomalyCapStats(), maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
       store: { writable: writes.failing === null, ...writes },
       };
     },
