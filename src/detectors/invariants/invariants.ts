@@ -23,7 +23,7 @@ import type { Snapshot } from '../../core/parser.js';
 import { severityClass } from '../../features/sequences.js';
 import { matrixFromRows } from '../../models/artifact.js';
 import { Invariants } from '../../models/invariants/index.js';
-import { anomalyId, clip, expectShape, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import { anomalyId, clip, expectShape, rawOf, snapshotData, sourceOf, touchLru } from '../shared/common.js';
 import type { InvariantsDetectorConfig } from './config.js';
 
 export const INVARIANTS_SNAPSHOT_VERSION = 1;
@@ -199,19 +199,14 @@ export class InvariantsDetector implements StreamDetector {
 
   private state(name: string): SourceState {
     if (this.last !== null && name === this.lastName && this.sources.get(name) === this.last) return this.last;
-    let s = this.sources.get(name);
     this.lastName = name;
-    if (s) {
-      this.last = s;
-      this.sources.delete(name);
-      this.sources.set(name, s);
-      return s;
-    }
-    s = { open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] };
-    this.sources.set(name, s);
-    if (this.sources.size > this.config.max_sources) this.sources.delete(this.sources.keys().next().value as string);
-    this.last = s;
-    return s;
+    this.last = touchLru(
+      this.sources,
+      name,
+      () => ({ open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] }),
+      this.config.max_sources,
+    );
+    return this.last;
   }
 
   private remember(st: SourceState, id: number, text: string): void {
