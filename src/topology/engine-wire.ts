@@ -18,6 +18,12 @@ export interface WireBatch {
   runs: (string | number)[];
   lines?: Float64Array;
   offsets?: Float64Array;
+  /**
+   * Per record, the transport's attributes (`RawRecord.attrs`); absent when no record has any. One
+   * object shared by many records (a syslog connection's) is copied once: the structured clone keeps
+   * shared references.
+   */
+  attrs?: (RawRecord['attrs'] | undefined)[];
   cursor?: Cursor;
 }
 
@@ -48,6 +54,7 @@ export function encodeBatch(batch: RawBatch): WireBatch {
   const runs: (string | number)[] = [];
   let lines: Float64Array | undefined;
   let offsets: Float64Array | undefined;
+  let attrs: (RawRecord['attrs'] | undefined)[] | undefined;
   for (let i = 0; i < n; i++) {
     const r = recs[i];
     texts[i] = r.text;
@@ -56,15 +63,17 @@ export function encodeBatch(batch: RawBatch): WireBatch {
     else runs[last + 2] = i + 1;
     if (r.line !== undefined) (lines ??= new Float64Array(n).fill(Number.NaN))[i] = r.line;
     if (r.offset !== undefined) (offsets ??= new Float64Array(n).fill(Number.NaN))[i] = r.offset;
+    if (r.attrs !== undefined) (attrs ??= new Array<RawRecord['attrs'] | undefined>(n).fill(undefined))[i] = r.attrs;
   }
   const w: WireBatch = { texts, runs };
   if (lines) w.lines = lines;
   if (offsets) w.offsets = offsets;
+  if (attrs) w.attrs = attrs;
   if (batch.cursor) w.cursor = batch.cursor;
   return w;
 }
 
-/** Transport fields (`attrs`) do not cross: the engine reads text, source, time, line and offset only. */
+/** The batch `encodeBatch` encoded: text, source, time, line, offset and the transport's attributes of every record. */
 export function decodeBatch(w: WireBatch): RawBatch {
   const records: RawRecord[] = new Array(w.texts.length);
   let start = 0;
@@ -78,6 +87,8 @@ export function decodeBatch(w: WireBatch): RawBatch {
       if (line !== undefined && !Number.isNaN(line)) r.line = line;
       const offset = w.offsets?.[i];
       if (offset !== undefined && !Number.isNaN(offset)) r.offset = offset;
+      const attrs = w.attrs?.[i];
+      if (attrs !== undefined) r.attrs = attrs;
       records[i] = r;
     }
     start = end;
