@@ -119,7 +119,9 @@ describe('engine wire format', () => {
     });
     expect(decodeBatch(encodeBatch({ records: [] }))).toEqual({ records: [] });
     // No attributes, no column.
-    expect(encodeBatch({ records: [{ source: 'a', text: 'x', arrivalTs: 1 }] }).attrs).toBeUndefined();
+    expect(encodeBatch({ records: [{ source: 'a', text: 'x', arrivalTs: 1 }] }).attrIds).toBeUndefined();
+    // The connection's object is listed once.
+    expect(w.attrList).toHaveLength(2);
   });
 });
 
