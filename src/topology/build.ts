@@ -90,6 +90,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
     busy: () => backlog.busy,
+    maxSources: config.pipeline.max_sources,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;
