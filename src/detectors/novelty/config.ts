@@ -21,6 +21,15 @@ export const noveltyConfigSchema = z
      * once fewer than about 1 event in 500 is a new type; an error-like one from 1 in 64.
      */
     min_surprise_bits: z.number().min(0).default(10),
+    /**
+     * Bits a first-seen message type (or message) loses when every word of it is one the source
+     * already used — a recombination ('data read plb error' after 'data write plb error', a known
+     * error on a new path) rather than something the source never said. Words: runs of letters of
+     * the template, values and placeholders left out (novelty/words.ts).
+     */
+    known_words_bits: z.number().min(0).default(2),
+    /** Words remembered per source (its vocabulary, least recently used evicted). */
+    max_words: z.number().int().min(1).default(5000),
     /** Half-life, in events of the source, of its measured discovery rate (new types / events). */
     discovery_half_life_events: z.number().int().min(1).default(1000),
     /**

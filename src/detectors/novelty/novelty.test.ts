@@ -95,8 +95,9 @@ describe('novelty', () => {
     const t = normal[normal.length - 1].ts;
     // Forty distinct error messages (different lengths: the miner cannot merge them), 20 ms apart.
     const flood = Array.from({ length: 40 }, (_, i) => f.event(`kernel: probe of device failed${' again'.repeat(i)}`, t + 10 + i * 20, 'hdfs', 'error'));
+    // Their words repeat ('again'): recombinations lose no bits here, so each would be news alone.
     const run = (group_seconds: number) => {
-      const d = createNovelty({ group_seconds });
+      const d = createNovelty({ group_seconds, known_words_bits: 0 });
       d.observe(normal);
       return d.observe(flood);
     };
@@ -104,6 +105,51 @@ describe('novelty', () => {
     const grouped = run(300);
     expect(grouped).toHaveLength(1);
     expect(grouped[0].title).toContain('probe of device');
+  });
+
+  it('scores a recombination of known words known_words_bits lower than a type bringing new words', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    // Every word of the first is in the HDFS sample's vocabulary; the second brings 'lustre' and 'mount'.
+    const known = f.event('Receiving block blk_1 src: /10.0.0.1:50010 dest: /10.0.0.2:50010 of size 67108864 served', t + 1, 'hdfs', 'error');
+    const fresh = f.event('Lustre mount refused on node 7', t + 1, 'hdfs', 'error');
+    expect(known.templateId).not.toBe(fresh.templateId);
+    const score = (kw: number, e: typeof known) => {
+      const d = createNovelty({ known_words_bits: kw, min_surprise_bits: 0 });
+      d.observe(normal);
+      return d.observe([e])[0].score;
+    };
+    expect(score(0, fresh)).toBeCloseTo(score(2, fresh), 9);
+    expect(score(0, known) - score(2, known)).toBeCloseTo(2, 9);
+  });
+
+  it('reports a message a young template was generalised for when it brings never-seen words', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const d = createNovelty();
+    expect(d.observe(normal)).toEqual([]);
+    const severed = 'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:43790, Link has been severed';
+    const reset = 'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:58768, Connection reset by peer';
+    const first = d.observe([f.event(severed, t + 1, 'hdfs', 'error')]);
+    expect(first).toHaveLength(1);
+    // A day later: the same problem, then a different one the miner folds into the same young template.
+    expect(d.observe([f.event(severed.replace('43790', '43791'), t + 86_400_000, 'hdfs', 'error')])).toEqual([]);
+    const e = f.event(reset, t + 2 * 86_400_000, 'hdfs', 'error');
+    expect(e.templateId).toBe(first[0].templateId);
+    expect(e.template).toContain('<*>');
+    expect(e.novel).toBeUndefined();
+    const [a] = d.observe([e]);
+    expect(a.title).toContain("New message on hdfs: 'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:58768, Connection reset by peer'");
+    expect(a.explanation[0].feature).toBe('new_message');
+    // Once: the same words again are known.
+    expect(d.observe([f.event(reset.replace('58768', '58769'), t + 3 * 86_400_000, 'hdfs', 'error')])).toEqual([]);
+    // Values absorbed the same way (digits, paths) are not words: nothing to report.
+    const g = createNovelty();
+    g.observe(normal);
+    g.observe([f.event('job 42 loaded /bgl/apps/a', t + 1, 'hdfs', 'error')]);
+    expect(g.observe([f.event('job 42 loaded /bgl/apps/b/c', t + 86_400_000, 'hdfs', 'error')])).toEqual([]);
   });
 
   it('learns across a fleet: a type other sources already logged is not news for a new pod', () => {
@@ -171,7 +217,7 @@ describe('novelty', () => {
     const d = createNovelty();
     d.observe(normal);
     const v2 = d.snapshot() as { version: number; data: { sources: Record<string, unknown>[] } };
-    expect(v2.version).toBe(2);
+    expect(v2.version).toBe(3);
     // Version 1 kept [id, count, at, lastAlert] per template (version 2 adds the pending first sighting).
     const four = (flat: number[]) => flat.flatMap((x, i) => (i % 6 < 4 ? [x] : []));
     const v1 = { kind: 'novelty', version: 1, data: { sources: v2.data.sources.map((s) => ({ name: s.name, events: s.events, total: s.total, lines: s.lines, templates: four(s.templates as number[]) })), evictedTemplates: 0, evictedSources: 0 } };

@@ -33,9 +33,10 @@ import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, CLASS_RANK, clip, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
+import { absorbedWords, wordsOf } from './words.js';
 
-/** 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 is still read). */
-export const NOVELTY_SNAPSHOT_VERSION = 2;
+/** 3: vocabulary and template texts; 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 and 2 are still read). */
+export const NOVELTY_SNAPSHOT_VERSION = 3;
 
 interface TemplateState {
   /** Decayed count as of event index `at`. */
@@ -46,6 +47,8 @@ interface TemplateState {
   /** A first sighting not reported yet: its score (NaN: none pending), event time, and sightings since. */
   pending: number;
   firstTs: number;
+  /** The template's text when last seen: a change means the miner generalised it for a message. */
+  text: string;
 }
 
 interface SourceState {
@@ -65,6 +68,8 @@ interface SourceState {
   templates: Map<number, TemplateState>;
   /** Never-seen messages absorbed into known templates, by template id and words (LRU). */
   messages: Map<string, true>;
+  /** The source's vocabulary: words of its message types (lower case) → how many types used them (LRU, `max_words`). */
+  words: Map<string, number>;
   ring: LineRing;
 }
 
@@ -145,7 +150,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), words: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -165,13 +170,13 @@ export class NoveltyDetector implements StreamDetector {
     const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
     const t = s.templates.get(tid);
     if (!t) {
-      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0 };
+      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0, text: templateText(e) };
       s.templates.set(tid, fresh);
       if (s.templates.size > cfg.max_templates) {
         s.templates.delete(s.templates.keys().next().value as number);
         this.evictedTemplates++;
       }
-      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', fresh);
+      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', wordsOf(fresh.text), fresh);
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
@@ -183,13 +188,21 @@ export class NoveltyDetector implements StreamDetector {
       if (a) return a;
     }
     const novel = e.novel;
+    const text = templateText(e);
+    const changed = text !== t.text;
+    if (changed) t.text = text;
     if (novel && typeof novel === 'object' && Array.isArray(novel.words)) {
-      const words = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64)).join(' ');
-      const key = `${tid}\u0000${words}`;
-      if (cfg.warmup_events === 0 && !s.messages.has(key)) {
-        s.messages.set(key, true);
-        if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
-        return this.firstSeen(e, source, s, tid, this.fleetKey(e, words), 'message');
+      const list = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64));
+      const a = this.newMessage(e, source, s, tid, list.join(' '), list.flatMap(wordsOf));
+      if (a !== null) return a;
+    } else if (changed && cfg.warmup_events === 0) {
+      // The miner generalised this template for this message without marking it novel (a young
+      // template): the words it absorbed that the source never used make it a never-seen message.
+      const absorbed = absorbedWords(text, typeof e.message === 'string' ? e.message : '');
+      const unseen = absorbed.filter((w) => !s.words.has(w));
+      if (unseen.length > 0) {
+        const a = this.newMessage(e, source, s, tid, unseen.slice(0, 8).join(' '), absorbed);
+        if (a !== null) return a;
       }
     }
     this.learnEvent(s, -1);
@@ -200,6 +213,34 @@ export class NoveltyDetector implements StreamDetector {
     if (this.isLearned(source, tid)) return undefined;
     t.lastAlert = idx;
     return this.anomaly(e, source, s, tid, 'rare', prior, severityOf(e.level, 1), -Math.log2((prior + 0.5) / (s.total + 1)));
+  }
+
+  /** A never-seen message inside known template `tid` (key: its words): judged as first seen, once; null when seen before. */
+  private newMessage(e: LogEvent, source: string, s: SourceState, tid: number, key: string, words: string[]): Anomaly | undefined | null {
+    const cfg = this.config;
+    const k = `${tid}\u0000${key}`;
+    if (cfg.warmup_events !== 0 || s.messages.has(k)) return null;
+    s.messages.set(k, true);
+    if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
+    return this.firstSeen(e, source, s, tid, this.fleetKey(e, key), 'message', words);
+  }
+
+  /** Counts `words` into the source's vocabulary; returns how many it had never seen. */
+  private learnWords(s: SourceState, words: readonly string[]): number {
+    let unseen = 0;
+    for (const w of words) {
+      const n = s.words.get(w);
+      if (n === undefined) {
+        unseen++;
+        s.words.set(w, 1);
+        if (s.words.size > this.config.max_words) s.words.delete(s.words.keys().next().value as string);
+      } else {
+        // Refresh its place: words in use are not evicted.
+        s.words.delete(w);
+        s.words.set(w, n + 1);
+      }
+    }
+    return unseen;
   }
 
   private fleetKey(e: LogEvent, words: string | undefined): string | undefined {
@@ -247,8 +288,9 @@ export class NoveltyDetector implements StreamDetector {
   }
 
   /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
-  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', fresh?: TemplateState): Anomaly | undefined {
+  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', words: readonly string[], fresh?: TemplateState): Anomaly | undefined {
     const cfg = this.config;
+    const unseenWords = this.learnWords(s, words);
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
     const cls = worseClass(levelClass(e.level), textClass(message));
     const rank = CLASS_RANK[cls];
@@ -281,7 +323,8 @@ export class NoveltyDetector implements StreamDetector {
     if (!inGroup) s.groupRank = -1;
     if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
-    const score = bits + CLASS_BITS[cls];
+    // A recombination of words the source already used is weaker news than a type that brings new words.
+    const score = bits + CLASS_BITS[cls] - (unseenWords === 0 ? cfg.known_words_bits : 0);
     if (score < cfg.min_surprise_bits) {
       // Not news yet; a prompt repeat may make it (`repeated`).
       if (fresh) fresh.pending = score;
@@ -329,7 +372,11 @@ export class NoveltyDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const ts: number[] = [];
-      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
+      const texts: string[] = [];
+      for (const [id, t] of s.templates) {
+        ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
+        texts.push(t.text);
+      }
       sources.push({
         name,
         events: s.events,
@@ -342,6 +389,8 @@ export class NoveltyDetector implements StreamDetector {
         lines: s.ring.toArray(),
         times: s.ring.timesArray(),
         templates: ts,
+        texts,
+        words: [...s.words],
       });
     }
     return {
@@ -364,8 +413,12 @@ export class NoveltyDetector implements StreamDetector {
       const templates = new Map<number, TemplateState>();
       for (let i = 0; i < flat.length; i += width) {
         const pending = width === 6 && flat[i + 4] >= 0 ? flat[i + 4] : Number.NaN;
-        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0 });
+        const text = Array.isArray(raw.texts) && typeof raw.texts[i / width] === 'string' ? (raw.texts[i / width] as string) : '';
+        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0, text });
       }
+      // Versions 1 and 2 kept no vocabulary: the source relearns it (until then no type is a recombination).
+      const words = new Map<string, number>();
+      if (Array.isArray(raw.words)) for (const w of raw.words as unknown[]) if (Array.isArray(w) && typeof w[0] === 'string') words.set(w[0], num(w[1], 1));
       const events = raw.events as number;
       // Version 1 kept no discovery rate: a source restored from it had a fixed warm-up behind it,
       // so it starts as settled as its event count allows (no new type among its recent events).
@@ -385,6 +438,7 @@ export class NoveltyDetector implements StreamDetector {
         own: num(fleet[1], 0),
         templates,
         messages,
+        words,
         ring: LineRing.from(this.config.context_lines, raw.lines, this.config.max_line_chars, raw.times),
       });
     }
@@ -398,6 +452,11 @@ export class NoveltyDetector implements StreamDetector {
     this.evictedTemplates = typeof d.evictedTemplates === 'number' ? d.evictedTemplates : 0;
     this.evictedSources = typeof d.evictedSources === 'number' ? d.evictedSources : 0;
   }
+}
+
+/** The event's template text ('' when it has none). */
+function templateText(e: LogEvent): string {
+  return typeof e.template === 'string' ? e.template : '';
 }
 
 function num(v: unknown, dflt: number): number {
