@@ -44,7 +44,7 @@ interface TemplateState {
   at: number;
   /** Event index of the last alert for this template (-1: none). */
   lastAlert: number;
-  /** A first sighting not reported yet: its score (NaN: none pending), event time, and sightings since. */
+  /** A first sighting not reported yet: its score (NaN: none pending) and event time. */
   pending: number;
   firstTs: number;
   /** The template's text when last seen: a change means the miner generalised it for a message. */
@@ -84,6 +84,11 @@ export interface NoveltyStats {
 /** Bits of surprise a level or wording adds. */
 const CLASS_BITS: Record<LevelClass, number> = { other: 0, warn: 1, error: 3, fatal: 4 };
 const SEVERITY_OF_RANK: Severity[] = ['warning', 'warning', 'error', 'critical'];
+/**
+ * Sightings below which a template is young: its wildcards' words are checked against the source's
+ * vocabulary (the miner marks never-seen values of older templates itself, `LogEvent.novel`).
+ */
+const YOUNG_TEMPLATE = 20;
 /** Fleet keys are template texts cut to this length. */
 const FLEET_KEY_CHARS = 256;
 
@@ -195,9 +200,10 @@ export class NoveltyDetector implements StreamDetector {
       const list = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64));
       const a = this.newMessage(e, source, s, tid, list.join(' '), list.flatMap(wordsOf));
       if (a !== null) return a;
-    } else if (changed && cfg.warmup_events === 0) {
-      // The miner generalised this template for this message without marking it novel (a young
-      // template): the words it absorbed that the source never used make it a never-seen message.
+    } else if (cfg.warmup_events === 0 && (changed || (prior < YOUNG_TEMPLATE && text.includes('<*>')))) {
+      // The miner generalised this template for this message, or a young template's wildcards took
+      // it, without marking it novel (the miner does that for older templates only): the words it
+      // absorbed that the source never used make it a never-seen message.
       const absorbed = absorbedWords(text, typeof e.message === 'string' ? e.message : '');
       const unseen = absorbed.filter((w) => !s.words.has(w));
       if (unseen.length > 0) {
@@ -220,6 +226,8 @@ export class NoveltyDetector implements StreamDetector {
     const cfg = this.config;
     const k = `${tid}\u0000${key}`;
     if (cfg.warmup_events !== 0 || s.messages.has(k)) return null;
+    // Only values changed (a new path, number or address in a known message): a new value, not a new message.
+    if (words.length === 0 && cfg.known_words_bits > 0) return null;
     s.messages.set(k, true);
     if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
     return this.firstSeen(e, source, s, tid, this.fleetKey(e, key), 'message', words);
@@ -263,18 +271,19 @@ export class NoveltyDetector implements StreamDetector {
 
   /**
    * A new type not reported at first sight that comes back promptly (within `bucket_seconds` of its
-   * first sighting): a one-off is the common case of a type first seen, so a prompt second sighting
-   * adds a bit of surprise; after that it is just known.
+   * first sighting): one-offs are the common case of a type first seen, so a burst is evidence —
+   * n prompt sightings add log2(n) bits, up to `burst_bits`; after that the type is just known.
    */
   private repeated(e: LogEvent, source: string, s: SourceState, tid: number, t: TemplateState): Anomaly | undefined {
     const cfg = this.config;
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
-    const k = Math.round(t.count);
-    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || k > 2) {
+    const n = Math.round(t.count);
+    const gain = Math.min(Math.log2(n), cfg.burst_bits);
+    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || gain <= Math.log2(n - 1)) {
       t.pending = Number.NaN;
       return undefined;
     }
-    const score = t.pending + (k - 1);
+    const score = t.pending + gain;
     if (score < cfg.min_surprise_bits || this.isLearned(source, tid)) return undefined;
     t.pending = Number.NaN;
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
@@ -284,7 +293,7 @@ export class NoveltyDetector implements StreamDetector {
     if (inGroup && sev <= s.groupRank) return undefined;
     s.groupRank = inGroup ? Math.max(s.groupRank, sev) : sev;
     s.groupAt = ts;
-    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, k);
+    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, n);
   }
 
   /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
@@ -296,8 +305,8 @@ export class NoveltyDetector implements StreamDetector {
     const rank = CLASS_RANK[cls];
     // Rates before this event: how likely a new type of this class was, given what the source (and
     // fleet) did lately — a source that often logs new fatal-looking types makes one more less news.
-    const pSource = (s.found[0] + s.found[1] + s.found[2] + s.found[3] + 1) / (s.seen + 2);
-    const pFleet = (this.fleetFound[0] + this.fleetFound[1] + this.fleetFound[2] + this.fleetFound[3] + 1) / (this.fleetSeen + 2);
+    const pSource = discoveryRate(s.found, s.seen, rank);
+    const pFleet = discoveryRate(this.fleetFound, this.fleetSeen, rank);
     const member = s.fromFleet > 0 && s.fromFleet >= s.own;
     if (key !== undefined) {
       const known = this.fleet.get(key);
@@ -324,9 +333,9 @@ export class NoveltyDetector implements StreamDetector {
     if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     // A recombination of words the source already used is weaker news than a type that brings new words.
-    const score = bits + CLASS_BITS[cls] - (unseenWords === 0 ? cfg.known_words_bits : 0);
+    const score = bits + CLASS_BITS[cls] - Math.max(0, cfg.known_words_bits - unseenWords);
     if (score < cfg.min_surprise_bits) {
-      // Not news yet; a prompt repeat may make it (`repeated`).
+      // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;
       return undefined;
     }
@@ -457,6 +466,22 @@ export class NoveltyDetector implements StreamDetector {
 /** The event's template text ('' when it has none). */
 function templateText(e: LogEvent): string {
   return typeof e.template === 'string' ? e.template : '';
+}
+
+/**
+ * How likely a new type at least as severe as class `rank` was, given decayed new types per class
+ * `found` among `seen` events: (new types of that class or worse + ½) / (events + 2), and never more
+ * than the rate of any new type (Laplace, + 1). A source that keeps logging new info types but never
+ * a fatal-looking one makes its first fatal-looking type news even while it is still learning.
+ */
+function discoveryRate(found: readonly number[], seen: number, rank: number): number {
+  let all = 0;
+  let worse = 0;
+  for (let c = 0; c < found.length; c++) {
+    all += found[c];
+    if (c >= rank) worse += found[c];
+  }
+  return Math.min((all + 1) / (seen + 2), (worse + 0.5) / (seen + 2));
 }
 
 function num(v: unknown, dflt: number): number {
