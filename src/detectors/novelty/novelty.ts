@@ -334,7 +334,7 @@ export class NoveltyDetector implements StreamDetector {
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     // A recombination of words the source already used is weaker news than a type that brings new words.
     const score = bits + CLASS_BITS[cls] - Math.max(0, cfg.known_words_bits - unseenWords);
-    if (score < cfg.min_surprise_bits) {
+    if (score < cfg.min_surprise_bits || (words.length === 0 && cfg.known_words_bits > 0)) {
       // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;
       return undefined;
