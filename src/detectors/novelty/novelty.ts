@@ -305,8 +305,10 @@ export class NoveltyDetector implements StreamDetector {
     const rank = CLASS_RANK[cls];
     // Rates before this event: how likely a new type of this class was, given what the source (and
     // fleet) did lately — a source that often logs new fatal-looking types makes one more less news.
-    const pSource = discoveryRate(s.found, s.seen, rank);
-    const pFleet = discoveryRate(this.fleetFound, this.fleetSeen, rank);
+    // Only failures (error or fatal level or wording) get a rate of their own: warnings are routine.
+    const tail = rank >= CLASS_RANK.error ? rank : 0;
+    const pSource = discoveryRate(s.found, s.seen, tail);
+    const pFleet = discoveryRate(this.fleetFound, this.fleetSeen, tail);
     const member = s.fromFleet > 0 && s.fromFleet >= s.own;
     if (key !== undefined) {
       const known = this.fleet.get(key);
