@@ -4,19 +4,20 @@
  * user types — `anomalog train … -o m.json` (no `--threshold`; no `--model` for the default row) then
  * `anomalog detect … --model m.json --json --all` — scored against the labels afterwards:
  * - HDFS_100k (Loghub; Xu et al., SOSP 2009): `--sequences … --split train` / `--split test`;
- * - BGL_20k (Loghub) 1 h windows, time-ordered 60/40: lines sorted by their epoch seconds (the file is
- *   not in time order: its last ~2,300 lines are from June), label token stripped, the first 60 % of
- *   lines written to a train file and the rest to a test file (bench/.data/batch/), then
+ * - BGL_20k (Loghub) 1 h windows, time-ordered 60/40 (bench/bgl-split.ts: lines sorted by their epoch
+ *   seconds, label token stripped, the first 60 % of lines to a train file, the rest to a test file in
+ *   bench/.data/batch/), then
  *   `train FILE --format '<BGL layout>' --window 1h [--model M]` and `detect FILE --model m.json`.
  *   A window is anomalous iff it holds an alert line; windows are scored as the CLI emits them.
  * Labels are used for the metrics only.
  * Runs the built CLI (bin/anomalog.js): build first (`npx tsc -p tsconfig.build.json`).
- * Usage: npx tsx bench/batch-defaults.bench.ts [--dataset DIR] [--models default,if,pca,ae,ocsvm,ensemble,next]
+ * Usage: npx tsx bench/batch-defaults.bench.ts [--dataset DIR] [--models default,if,pca,ae,ocsvm,ensemble,invariants,next]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BGL_LAYOUT, writeBglSplit } from './bgl-split.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -25,10 +26,9 @@ const opt = (name: string, dflt: string): string => {
 };
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataset = opt('--dataset', join(root, '../shared/datasets'));
-const models = opt('--models', 'default,if,pca,ae,ocsvm,ensemble,next').split(',');
+const models = opt('--models', 'default,if,pca,ae,ocsvm,ensemble,invariants,next').split(',');
 const out = join(root, 'bench/.data/batch');
 mkdirSync(out, { recursive: true });
-const BGL_LAYOUT = '<Timestamp> <Date> <Node> <Time> <NodeRepeat> <Type> <Component> <Level> <Content>';
 
 function cli(argv: string[]): string {
   // The built CLI (`npm run build`, or `npx tsc -p tsconfig.build.json`): what a user runs.
@@ -84,21 +84,8 @@ for (const m of models) {
   process.stderr.write(`HDFS ${m} done\n`);
 }
 
-// BGL_20k, time-ordered 60/40 by lines.
-const bgl = readFileSync(join(dataset, 'bgl/BGL_20k.log'), 'utf8').split('\n').filter((l) => l.length > 0);
-const ts = (l: string) => Number(l.split(' ')[1]);
-const sorted = bgl.map((l, i) => [l, i] as const).sort((a, b) => ts(a[0]) - ts(b[0]) || a[1] - b[1]).map((x) => x[0]);
-const cut = Math.floor(sorted.length * 0.6);
-const strip = (l: string) => l.slice(l.indexOf(' ') + 1);
-const trainFile = join(out, 'bgl-train.log');
-const testFile = join(out, 'bgl-test.log');
-writeFileSync(trainFile, sorted.slice(0, cut).map(strip).join('\n') + '\n');
-writeFileSync(testFile, sorted.slice(cut).map(strip).join('\n') + '\n');
-const bglLabel = new Map<number, number>();
-for (const l of sorted.slice(cut)) {
-  const k = Math.floor(ts(l) / 3600) * 3_600_000;
-  bglLabel.set(k, Math.max(bglLabel.get(k) ?? 0, l.startsWith('- ') ? 0 : 1));
-}
+// BGL_20k, time-ordered 60/40 by lines (bench/bgl-split.ts).
+const { trainFile, testFile, testLabels: bglLabel } = writeBglSplit(dataset, out);
 for (const m of models) {
   const art = join(out, `bgl-${m}.json`);
   cli(['train', trainFile, '--format', BGL_LAYOUT, '--window', '1h', ...modelFlag(m), '-o', art]);

@@ -17,7 +17,8 @@
  *   (stdout discarded; dist/ is rebuilt first when a source file is newer than it);
  * - anomalog templates zero-config: the same without `--format` (format detection and layout inference);
  * - drain3 whole process: `python bench/peers/drain3_bench.py FILE` (interpreter start-up and imports included).
- * Their peak RSS comes from /usr/bin/time when it is installed.
+ * Their peak RSS and CPU seconds (user + system) come from /usr/bin/time when it is installed: on a
+ * shared machine CPU time is far steadier than wall time, so the zero-config ratio is shown for both.
  *
  * Usage: npm run bench:parse [-- --quick] [--lines N] [--repeat N] [--vary] [--no-drain3] [--no-pipeline] [--no-pin]
  *        [--no-whole] [--cpu N] [--dataset DIR] [--json FILE]
@@ -48,6 +49,8 @@ interface EngineResult {
   seconds: number;
   lines_per_sec: number;
   max_rss_kib: number;
+  /** Whole-process rows: CPU seconds (user + system) from /usr/bin/time; the least over the runs. */
+  cpu_s?: number;
   clusters?: number;
   version?: string;
   median_lines_per_sec?: number;
@@ -247,17 +250,20 @@ function ensureBuilt(): void {
 function wholeProcess(engine: string, cmd: string[], lines: number, version: string): EngineResult {
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const rssFile = `${tmpdir()}/anomalog-bench-rss-${process.pid}.txt`;
-  const full = [...pinPrefix(), ...(timeBin ? [timeBin, '-f', '%M', '-o', rssFile] : []), ...cmd];
+  const full = [...pinPrefix(), ...(timeBin ? [timeBin, '-f', '%M %U %S', '-o', rssFile] : []), ...cmd];
   const t0 = performance.now();
   const r = spawnSync(full[0], full.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited with ${r.status}`);
   let rss = 0;
+  let cpu: number | undefined;
   if (timeBin) {
-    rss = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+    const [m, u, sys] = (readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    rss = m;
+    cpu = u + sys;
     rmSync(rssFile, { force: true });
   }
-  return { engine, lines, seconds, lines_per_sec: lines / seconds, max_rss_kib: rss, version };
+  return { engine, lines, seconds, lines_per_sec: lines / seconds, max_rss_kib: rss, cpu_s: cpu, version };
 }
 
 const WHOLE_TEMPLATES = 'anomalog templates, whole process';
@@ -284,19 +290,22 @@ function bestOf(runs: EngineResult[]): EngineResult[] {
     const mine = runs.filter((r) => r.engine === e).sort((a, b) => b.lines_per_sec - a.lines_per_sec);
     const median = mine[Math.floor(mine.length / 2)].lines_per_sec;
     const maxRss = Math.max(...mine.map((r) => r.max_rss_kib));
-    return { ...mine[0], max_rss_kib: maxRss, median_lines_per_sec: mine.length > 1 ? median : undefined };
+    const cpus = mine.map((r) => r.cpu_s).filter((c): c is number => c !== undefined);
+    const cpu = cpus.length > 0 ? Math.min(...cpus) : undefined;
+    return { ...mine[0], max_rss_kib: maxRss, cpu_s: cpu, median_lines_per_sec: mine.length > 1 ? median : undefined };
   });
 }
 
 function report(results: EngineResult[], file: string): void {
   console.log(`\nCorpus: ${file}`);
   console.log(`Machine: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log('\n| engine | lines | seconds | lines/s | peak RSS (MiB) | templates |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('\n| engine | lines | seconds | lines/s | CPU s | peak RSS (MiB) | templates |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const rss = (r.max_rss_kib / 1024).toFixed(0);
     const med = r.median_lines_per_sec === undefined ? '' : ` (${fmt(r.median_lines_per_sec)})`;
-    console.log(`| ${r.engine} | ${fmt(r.lines)} | ${r.seconds.toFixed(2)} | ${fmt(r.lines_per_sec)}${med} | ${rss} | ${r.clusters ?? '–'} |`);
+    const cpu = r.cpu_s === undefined ? '–' : r.cpu_s.toFixed(2);
+    console.log(`| ${r.engine} | ${fmt(r.lines)} | ${r.seconds.toFixed(2)} | ${fmt(r.lines_per_sec)}${med} | ${cpu} | ${rss} | ${r.clusters ?? '–'} |`);
   }
   for (const r of results) if (r.note) console.log(`(${r.engine}: ${r.note})`);
   const a = results.find((r) => r.engine === 'anomalog');
@@ -315,6 +324,10 @@ function report(results: EngineResult[], file: string): void {
   if (wt && wz) {
     const extra = (100 * (wz.seconds - wt.seconds)) / wt.seconds;
     console.log(`zero-config costs ${extra.toFixed(1)}% more than the layout, whole process (target ≤ 15%: ${extra <= 15 ? 'yes' : 'NO'})`);
+    if (wt.cpu_s !== undefined && wz.cpu_s !== undefined) {
+      const cpuExtra = (100 * (wz.cpu_s - wt.cpu_s)) / wt.cpu_s;
+      console.log(`zero-config costs ${cpuExtra.toFixed(1)}% more CPU time (user + system, least of the runs) than the layout (target ≤ 15%: ${cpuExtra <= 15 ? 'yes' : 'NO'})`);
+    }
   }
   if (wt && wd) {
     const ratio = wt.lines_per_sec / wd.lines_per_sec;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +78,37 @@ describe('anomalog replay', () => {
     expect(model.length).toBeGreaterThan(0);
     expect(model.map((x) => x.window?.start)).toContain(Date.UTC(2008, 10, 9, 22, 0, 0));
     expect(b.stdout).toBe(a.stdout);
+  });
+});
+
+describe('anomalog replay over a finite file', () => {
+  it('dates year-less lines by the file and does not call the end of the input a silence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomalog-replay-end-'));
+    // Thirty steady minutes of a syslog file without years (two lines a second), then one error
+    // never seen before. The file was last written on 1 Aug 2024.
+    const lines: string[] = [];
+    const start = Date.UTC(2024, 6, 10, 16, 0, 0);
+    const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const stamp = (ms: number) => {
+      const d = new Date(ms);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${mon[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+    };
+    for (let i = 0; i < 3600; i++) {
+      const t = start + i * 500;
+      lines.push(i % 2 === 0 ? `${stamp(t)} web1 sshd[${1000 + (i % 50)}]: Accepted publickey for user${i % 7} from 10.0.0.${i % 200} port ${40000 + i}` : `${stamp(t)} web1 cron[${2000 + (i % 30)}]: (root) CMD (run-parts /etc/cron.hourly)`);
+    }
+    lines.push(`${stamp(start + 3600 * 500)} web1 kernel: EXT4-fs error (device sda1): ext4_find_entry: reading directory lblock 0`);
+    const file = join(dir, 'syslog');
+    writeFileSync(file, lines.join('\n') + '\n');
+    utimesSync(file, new Date(Date.UTC(2024, 7, 1)), new Date(Date.UTC(2024, 7, 1)));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'replay', '--json', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const found = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(found.filter((a) => a.explanation.some((e: { feature: string }) => e.feature === 'source_silence'))).toEqual([]);
+    const error = found.find((a) => /EXT4-fs error/.test(a.title));
+    expect(error).toBeDefined();
+    expect(new Date(error.ts).getUTCFullYear()).toBe(2024);
+    expect(error.ts).toBe(start + 3600 * 500);
   });
 });

@@ -3,10 +3,11 @@
  * `anomalog replay`: the real-time pipeline over a historical log, driven by the log's own
  * timestamps — at a chosen speed or as fast as possible — to backtest detectors before going live.
  */
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfigFile, validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
-import { ManualClock } from '../core/clock.js';
+import { ManualClock, systemClock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import { openStore } from '../store/index.js';
 import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from '../topology/replay.js';
@@ -52,7 +53,9 @@ Examples:
         count += list.length;
         writeOut(list.map((a) => (flags.json ? JSON.stringify(a) : `${new Date(a.ts).toISOString()}  ${a.severity.padEnd(8)} ${a.detector.padEnd(8)} ${a.title}`)).join('\n') + '\n');
       };
-      const replay = createReplay({ config, store, clock, format: flags.format, onAnomalies: print, saveState: flags.dataDir !== undefined });
+      // A file's lines were written by its modification time: that is the year of year-less timestamps.
+      const referenceTime = file === '-' ? systemClock.now() : statSync(file).mtimeMs;
+      const replay = createReplay({ config, store, clock, format: flags.format, onAnomalies: print, saveState: flags.dataDir !== undefined, referenceTime });
       // The source id as `serve` names the same input: `file:<path>`, or `stdin`.
       const source = file === '-' ? 'stdin' : `file:${file}`;
       const started = performance.now();

@@ -7,6 +7,7 @@ import type { ComponentContext, ComponentDefinition } from '../core/component.js
 import type { StreamDetector } from '../core/detector.js';
 import type { Sink } from '../core/sink.js';
 import type { Source } from '../core/source.js';
+import { definition as invariantsDetector } from '../detectors/invariants/index.js';
 import { definition as modelDetector } from '../detectors/model/index.js';
 import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as paramsDetector } from '../detectors/params/index.js';
@@ -38,6 +39,7 @@ export const DETECTORS = {
   params: paramsDetector,
   model: modelDetector,
   sequence: sequenceDetector,
+  invariants: invariantsDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
 export const SINKS = {

@@ -23,6 +23,13 @@ export interface ModelDeps {
 /** One model kind, as its folder's `index.ts` exports it (`definition`). */
 export interface ModelDefinition<K extends string, O, M extends ScoringModel> {
   readonly kind: K;
+  /**
+   * What the model reads: `features` (the default: scaled feature vectors) or `counts` (raw
+   * non-negative integer template counts, one column per template, nothing scaled: the batch
+   * detector feeds those, and lists that mix kinds — the ensemble's members, the serve model
+   * detector's choices — leave it out).
+   */
+  readonly input?: 'features' | 'counts';
   /** An unfitted model; options are validated by the model's strict schema. */
   create(options: O | undefined, deps: ModelDeps): M;
   /** A fitted model from its artifact (`toJSON()`); rejects malformed or newer artifacts. */

@@ -23,7 +23,8 @@ export { Rng } from './random.js';
 export { matrixFromRows, quantileSorted, trainingStats } from './artifact.js';
 export type { TrainingStats } from './artifact.js';
 export type { ModelDefinition, ModelDeps, ScoringModel } from './definition.js';
-export { MODEL_KINDS, MODELS, type ModelByKind, type ModelKind, type ModelOptionsByKind } from './registry.js';
+export { MODEL_KINDS, MODELS, FEATURE_MODEL_KINDS, readsCounts, type ModelByKind, type ModelKind, type ModelOptionsByKind } from './registry.js';
+export { Invariants, INVARIANTS_KIND, INVARIANTS_VERSION, invariantsFromJSON, invariantsConfigSchema, mineInvariants, type Invariant, type InvariantsOptions, type InvariantsConfig, type Violation } from './invariants/index.js';
 
 type Create<K extends ModelKind> = (options: ModelOptionsByKind[K] | undefined, deps: ModelDeps) => ModelByKind[K];
 

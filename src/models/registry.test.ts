@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensembleConfigSchema } from './ensemble/index.js';
-import { MODEL_KINDS, MODELS } from './registry.js';
-import { BASE_KINDS, MODEL_KINDS as DETECTOR_KINDS } from '../detectors/model/models.js';
+import { FEATURE_MODEL_KINDS, MODEL_KINDS, MODELS, readsCounts } from './registry.js';
+import { BASE_KINDS, BATCH_MODEL_KINDS, MODEL_KINDS as DETECTOR_KINDS } from '../detectors/model/models.js';
 import { modelDetectorConfigSchema } from '../detectors/model/config.js';
 
 describe('model registry (models/registry.ts)', () => {
@@ -16,10 +16,14 @@ describe('model registry (models/registry.ts)', () => {
   });
 
   it('is where every list of kinds comes from, in its order', () => {
-    expect(MODEL_KINDS).toEqual(['if', 'pca', 'ae', 'ocsvm']);
-    expect(BASE_KINDS).toEqual(MODEL_KINDS);
-    expect(DETECTOR_KINDS).toEqual([...MODEL_KINDS, 'ensemble']);
-    expect(ensembleConfigSchema.parse({}).members).toEqual(MODEL_KINDS);
+    expect(MODEL_KINDS).toEqual(['if', 'pca', 'ae', 'ocsvm', 'invariants']);
+    // invariants reads raw template counts: not an ensemble member, not a serve model-detector choice; a batch model.
+    expect(MODEL_KINDS.filter(readsCounts)).toEqual(['invariants']);
+    expect(FEATURE_MODEL_KINDS).toEqual(['if', 'pca', 'ae', 'ocsvm']);
+    expect(BASE_KINDS).toEqual(FEATURE_MODEL_KINDS);
+    expect(DETECTOR_KINDS).toEqual([...FEATURE_MODEL_KINDS, 'ensemble']);
+    expect(BATCH_MODEL_KINDS).toEqual([...FEATURE_MODEL_KINDS, 'ensemble', 'invariants', 'next']);
+    expect(ensembleConfigSchema.parse({}).members).toEqual(FEATURE_MODEL_KINDS);
     for (const kind of DETECTOR_KINDS) expect(modelDetectorConfigSchema.parse({ model: kind }).model).toBe(kind);
     expect(() => modelDetectorConfigSchema.parse({ model: 'nope' })).toThrow();
   });

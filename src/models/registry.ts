@@ -6,6 +6,7 @@
  */
 import type { ModelDefinition, ScoringModel } from './definition.js';
 import { definition as autoencoder } from './autoencoder/index.js';
+import { definition as invariants } from './invariants/index.js';
 import { definition as isolationForest } from './isolation-forest/index.js';
 import { definition as oneClassSvm } from './one-class-svm/index.js';
 import { definition as pca } from './pca/index.js';
@@ -20,6 +21,7 @@ export const MODELS = Object.freeze({
   pca,
   ae: autoencoder,
   ocsvm: oneClassSvm,
+  invariants,
 } as const satisfies { readonly [K in string]: AnyDefinition<K> });
 
 export type ModelKind = keyof typeof MODELS;
@@ -28,3 +30,11 @@ export type ModelByKind = { [K in ModelKind]: ReturnType<(typeof MODELS)[K]['cre
 
 /** The base model kinds, in registry order. */
 export const MODEL_KINDS = Object.freeze(Object.keys(MODELS)) as readonly ModelKind[] as readonly [ModelKind, ...ModelKind[]];
+
+/** The kinds that read scaled feature vectors (not `input: 'counts'`): the ensemble's members and the serve model detector's choices. */
+export const FEATURE_MODEL_KINDS = Object.freeze(MODEL_KINDS.filter((k) => (MODELS[k] as { input?: string }).input !== 'counts')) as readonly ModelKind[] as readonly [ModelKind, ...ModelKind[]];
+
+/** Whether `kind` reads raw template counts (`input: 'counts'`). */
+export function readsCounts(kind: string): boolean {
+  return (MODELS as Record<string, { input?: string }>)[kind]?.input === 'counts';
+}

@@ -13,7 +13,7 @@ import type { MinerMode, Parser, Snapshot } from '../core/parser.js';
 // (about 100 modules, a sizeable share of the CLI's start-up) and the parser never needs them.
 import { TemplateMiner, type MinerOptions } from './drain/miner.js';
 import { createFormat, detectFormat } from './formats/detect.js';
-import { inferLayout } from './formats/infer-layout.js';
+import { INFER_SAMPLE, inferLayout } from './formats/infer-layout.js';
 import { InferredFormat, type LayoutChange } from './formats/inferred.js';
 import { MessageLayout } from './formats/message-layout.js';
 import type { FormatSpec, RecordFormat } from './formats/types.js';
@@ -244,7 +244,7 @@ export class LogParser implements Parser {
       }
       let message: string;
       if (ml !== null) message = ml.apply(format.extract(text, r.line, arrivalTs, this.source)).message;
-      else if (format.message !== undefined) message = format.message(text, arrivalTs);
+      else if (format.message !== undefined) message = format.message(text, arrivalTs, r.line);
       else message = format.extract(text, r.line, arrivalTs, this.source).message;
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
       miner.process(message, mode);
@@ -279,16 +279,24 @@ export class LogParser implements Parser {
 
 /**
  * The first lines of the records the built-in multi-line rules make of `lines`: stack traces,
- * `Caused by:` and a panic's lines are not header candidates.
+ * `Caused by:` and a panic's lines are not header candidates. Stops once it has as many as
+ * inference looks at (the first batch of a file can hold tens of thousands of lines).
  */
 function recordStarts(lines: readonly RawLine[]): string[] {
   const j = new MultilineJoiner({});
   const out: string[] = [];
-  for (const r of j.push(lines).concat(j.flush())) {
-    if (r.text.length === 0) continue;
-    const nl = r.text.indexOf('\n');
-    out.push(nl === -1 ? r.text : r.text.slice(0, nl));
-  }
+  let usable = 0;
+  const take = (records: RawLine[]): void => {
+    for (const r of records) {
+      if (r.text.length === 0) continue;
+      const nl = r.text.indexOf('\n');
+      out.push(nl === -1 ? r.text : r.text.slice(0, nl));
+      const c = r.text.charCodeAt(0);
+      if (c !== 32 && c !== 9) usable++;
+    }
+  };
+  for (let i = 0; i < lines.length && usable < INFER_SAMPLE; i += 256) take(j.push(lines.slice(i, i + 256)));
+  if (usable < INFER_SAMPLE) take(j.flush());
   return out;
 }
 

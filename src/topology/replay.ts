@@ -47,6 +47,12 @@ export interface ReplayOptions {
   onEvents?: (events: readonly LogEvent[]) => void;
   /** Save detector state as `serve` does (every `detectorSaveMs` of event time); default: only at the end. */
   saveState?: boolean;
+  /**
+   * Arrival time of lines read before the first timestamped event (epoch ms; default: the clock's
+   * start). It supplies the year of year-less timestamps (syslog `Jun 14 15:16:01`): a replayed file's
+   * modification time puts its lines in the year they were written, not in 1970.
+   */
+  referenceTime?: number;
 }
 
 /** One input line of a replay: its source id (as `serve` names it: `file:<path>`, `stdin`, …). */
@@ -71,6 +77,10 @@ export interface Replay {
   finish(): void;
 }
 
+function isSilence(a: Anomaly): boolean {
+  return a.explanation.some((e) => e.feature === 'source_silence');
+}
+
 export function createReplay(o: ReplayOptions): Replay {
   const { config, store, clock } = o;
   const stop = new AbortController();
@@ -87,6 +97,7 @@ export function createReplay(o: ReplayOptions): Replay {
   });
   let eventTime = 0;
   let firstTs = Number.NaN;
+  let ended = false;
   const owner: Source = { id: 'replay', run: async () => {}, ack: () => {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
   // The in-process host, stepped: no sources run, batches come through `process` (topology/host.ts).
   const engine = createSteppedHost(
@@ -99,7 +110,9 @@ export function createReplay(o: ReplayOptions): Replay {
       clock,
       logger: silentLogger,
       context: ctx,
-      filterAnomalies: (a) => feedback.policy.apply(a),
+      // The input ended, the log did not go quiet: silence seen only because the clock moved past the
+      // last line (see `finish`) is not a finding of the log.
+      filterAnomalies: (a) => feedback.policy.apply(ended ? a.filter((x) => !isSilence(x)) : a),
       onEvents: (events) => {
         for (const e of events) {
           if (e.tsFromArrival) continue;
@@ -128,8 +141,9 @@ export function createReplay(o: ReplayOptions): Replay {
     },
     async step(lines) {
       if (lines.length > 0) {
-        // A line without a time of its own arrives "now" in event time.
-        const arrivalTs = clock.now();
+        // A line without a time of its own arrives "now" in event time (before the first timestamped
+        // event, at the reference time).
+        const arrivalTs = eventTime > 0 ? clock.now() : (o.referenceTime ?? clock.now());
         const records: RawRecord[] = lines.map((l) => ({ source: l.source, text: l.text, line: l.line, arrivalTs }));
         await engine.process(owner, { records });
       }
@@ -137,6 +151,7 @@ export function createReplay(o: ReplayOptions): Replay {
       engine.tick();
     },
     finish() {
+      ended = true;
       clock.set(Math.max(clock.now(), eventTime) + REPLAY_END_MS);
       engine.tick();
       if (o.saveState) engine.saveDetectors();

@@ -29,6 +29,24 @@ describe('SequenceDetector on the HDFS fixture', () => {
     for (let i = 0; i < res.length; i++) if (res[i].anomalous) expect(labels[i]).toBe(1);
   });
 
+  it('fits mined invariants on raw counts (--model invariants) and names the broken relation', () => {
+    // Features asked for are overridden: the relations hold between raw counts, not scaled ones.
+    const det = SequenceDetector.train(ds.sequences, { model: 'invariants', features: { scaling: 'standard', tfidf: true } });
+    expect(det.toJSON().features.options.scaling).toBe('none');
+    const key = (t: number[]) => ({ key: 'probe', templates: Int32Array.from(t) });
+    // A healthy block: allocate, 3 × receiving, 3 × received, 3 × stored, 3 × responder terminating.
+    const healthy = [5, 1, 1, 1, 4, 4, 4, 2, 2, 2, 3, 3, 3];
+    const [ok, bad] = det.detect([key(healthy), key([...healthy, 2])]);
+    expect(ok.anomalous).toBe(false);
+    expect(bad.anomalous).toBe(true);
+    // T2 (addStoredBlock) logged 4 times for 3 replicas: the relation with T2 is named, both sides given.
+    const item = bad.explanation.find((c) => /T2\b/.test(c.feature));
+    expect(item?.feature).toMatch(/^count (T2 = T\d|T\d = T2) \(held in \d+\.\d% of \d+ training sessions\)$/);
+    expect([item?.observed, item?.expected].sort()).toEqual([3, 4]);
+    const back = SequenceDetector.fromJSON(JSON.parse(JSON.stringify(det.toJSON())));
+    expect(back.detect([key([...healthy, 2])])[0].explanation).toEqual(bad.explanation);
+  });
+
   it('round-trips the artifact with the same scores and decisions; rejects a newer version', () => {
     for (const model of ['if', 'ensemble'] as const) {
       const det = SequenceDetector.train(ds.sequences, {

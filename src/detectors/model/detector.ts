@@ -14,7 +14,8 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import type { Sequence } from '../../features/sequences.js';
 import { Vectorizer, type VectorizerJSON, type VectorizerOptions } from '../../features/vectorize.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
-import type { ModelDeps } from '../../models/index.js';
+import { readsCounts, type ModelDeps } from '../../models/index.js';
+import { describeViolations, hasViolations } from './relations.js';
 import {
   autoThreshold,
   FixedThreshold,
@@ -72,6 +73,9 @@ export const DEFAULT_THRESHOLD: ThresholdRule = { rule: 'auto', q: 1e-3, level: 
  */
 export const DEFAULT_MODEL = { model: 'ae', novelty: 'severe' } as const satisfies Pick<TrainOptions, 'model' | 'novelty'>;
 
+/** The features of a model that reads raw counts (`input: 'counts'`): one count column per template (and the unknown one), nothing else. */
+export const COUNT_FEATURES: Partial<VectorizerOptions> = { scaling: 'none', sublinear: false, tfidf: false, bigrams: 'off', extras: false, markov: false };
+
 function gateMode(g: NoveltyGate | undefined): 'off' | 'any' | 'severe' {
   if (g === 'severe') return 'severe';
   return g === true || g === 'any' ? 'any' : 'off';
@@ -128,7 +132,8 @@ export class SequenceDetector {
 
   /** Fits features and model once; `withThreshold` then makes detectors for any threshold rule. */
   static fit(seqs: readonly Sequence[], opts: TrainOptions): FittedModel {
-    const vectorizer = Vectorizer.fit(seqs, opts.features);
+    // Count models (mined invariants) read raw template counts: scaling or extra columns would hide the integer relations.
+    const vectorizer = Vectorizer.fit(seqs, readsCounts(opts.model) ? COUNT_FEATURES : opts.features);
     const X = vectorizer.transform(seqs);
     const model = createModel(opts.model, opts.modelOptions, opts.modelDeps);
     let scores: Float64Array;
@@ -237,7 +242,10 @@ export class SequenceDetector {
       const samples = (s as { samples?: string[] }).samples;
       if (anomalous && samples) d.context = samples;
       if (anomalous || opts.explainAll) {
-        d.explanation = sequential ? this.explainMisses(sequential, input[i], opts.top ?? 5) : this.explainRow(X.data.subarray(i * X.cols, (i + 1) * X.cols), raw, i, opts.top ?? 5);
+        const row = X.data.subarray(i * X.cols, (i + 1) * X.cols);
+        if (sequential) d.explanation = this.explainMisses(sequential, input[i], opts.top ?? 5);
+        else if (hasViolations(this.model)) d.explanation = describeViolations(this.model.violations(row), (c) => this.vectorizer.columnInfo(c), opts.top ?? 5);
+        else d.explanation = this.explainRow(row, raw, i, opts.top ?? 5);
       }
       if (unseen) d.explanation = [{ feature: '<unseen template>', templateId: unseen.id, observed: unseen.count, expected: 0, contribution: 0 }, ...d.explanation].slice(0, Math.max(1, opts.top ?? 5));
       out[i] = d;

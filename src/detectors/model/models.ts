@@ -9,10 +9,10 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import { Ensemble, ENSEMBLE_KIND } from '../../models/ensemble/index.js';
 import type { NextEventOptions } from '../../models/next-event/index.js';
 import { createSequenceModel, isSequenceKind, restoreSequenceModel, SEQUENCE_KINDS, type SequenceKind } from './sequence-models.js';
-import { createModel as createBase, MODEL_KINDS as BASE_MODEL_KINDS, modelFromJSON, type ModelDeps, type ModelKind as BaseModelKind, type ModelOptionsByKind } from '../../models/index.js';
+import { createModel as createBase, FEATURE_MODEL_KINDS, MODEL_KINDS as REGISTRY_KINDS, readsCounts, modelFromJSON, type ModelDeps, type ModelKind as BaseModelKind, type ModelOptionsByKind } from '../../models/index.js';
 
-/** The base kinds of the model registry (`models/registry.ts`), then `ensemble` of them. */
-export const BASE_KINDS = BASE_MODEL_KINDS;
+/** The base kinds of the model registry (`models/registry.ts`) that read feature vectors, then `ensemble` of them. */
+export const BASE_KINDS = FEATURE_MODEL_KINDS;
 export type BaseKind = BaseModelKind;
 export const MODEL_KINDS = Object.freeze([...BASE_KINDS, ENSEMBLE_KIND] as const);
 export type ModelKind = BaseKind | typeof ENSEMBLE_KIND;
@@ -20,12 +20,15 @@ export type ModelKind = BaseKind | typeof ENSEMBLE_KIND;
 /** Per-kind options (each validated by the model's own strict schema) and ensemble members. */
 export type ModelOptions = { [K in BaseKind]?: ModelOptionsByKind[K] } & { members?: BaseKind[]; next?: NextEventOptions };
 
-/** What the batch detector (`anomalog train --model`) fits: the vector kinds, then sequence kinds (`next`). */
-export const BATCH_MODEL_KINDS = Object.freeze([...MODEL_KINDS, ...SEQUENCE_KINDS] as const);
-export type BatchModelKind = ModelKind | SequenceKind;
+/** Registry kinds that read raw template counts (`input: 'counts'`, e.g. `invariants`): batch only. */
+export const COUNT_KINDS = Object.freeze(REGISTRY_KINDS.filter((k) => readsCounts(k)));
+
+/** What the batch detector (`anomalog train --model`) fits: the vector kinds, the count kinds, then sequence kinds (`next`). */
+export const BATCH_MODEL_KINDS = Object.freeze([...MODEL_KINDS, ...COUNT_KINDS, ...SEQUENCE_KINDS] as const);
+export type BatchModelKind = ModelKind | BaseModelKind | SequenceKind;
 
 export function isBatchModelKind(k: string): k is BatchModelKind {
-  return isModelKind(k) || isSequenceKind(k);
+  return isModelKind(k) || (COUNT_KINDS as readonly string[]).includes(k) || isSequenceKind(k);
 }
 
 export function isModelKind(k: string): k is ModelKind {
@@ -41,10 +44,10 @@ export function createModel(kind: BatchModelKind, options: ModelOptions = {}, de
     }
     return new Ensemble(members.map((k) => createModel(k, options, deps)));
   }
-  if (!isModelKind(kind)) {
+  if (!isModelKind(kind) && !(COUNT_KINDS as readonly string[]).includes(kind)) {
     throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `Unknown model kind ${JSON.stringify(kind)}.`, { hint: `Use one of ${MODEL_KINDS.join(', ')}.` });
   }
-  return createBase(kind, options[kind] as never, deps);
+  return createBase(kind as BaseKind, options[kind as BaseKind] as never, deps);
 }
 
 export function restoreModel(a: ModelArtifact): Model {

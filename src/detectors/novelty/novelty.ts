@@ -31,7 +31,7 @@
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, CLASS_RANK, clip, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
+import { anomalyId, CLASS_RANK, clip, eachFinding, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
 import { absorbedWords, wordsOf } from './words.js';
 
@@ -113,14 +113,7 @@ export class NoveltyDetector implements StreamDetector {
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
-    const out: Anomaly[] = [];
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i];
-      if (!e || typeof e !== 'object') continue;
-      const a = this.one(e);
-      if (a) out.push(a);
-    }
-    return out;
+    return eachFinding(events, (e) => this.one(e));
   }
 
   /** Novelty needs no clock: nothing is revealed by time alone. */

@@ -4,6 +4,7 @@
  * default lives here. Off by default in `serve`: see the README for its false alarms on normal logs.
  */
 import { z } from 'zod';
+import { findingFields } from '../shared/config.js';
 
 export const sequenceConfigSchema = z
   .object({
@@ -27,13 +28,7 @@ export const sequenceConfigSchema = z
     max_contexts: z.number().int().min(1).default(50_000),
     /** Session keys (histories) tracked per source; least recently seen evicted. */
     max_keys: z.number().int().min(1).default(10_000),
-    /** Sources tracked; least recently seen evicted. */
-    max_sources: z.number().int().min(1).default(200),
-    /** Time bucket of the anomaly id. */
-    bucket_seconds: z.number().positive().default(60),
-    /** Raw lines kept as context. */
-    context_lines: z.number().int().min(0).max(100).default(5),
-    max_line_chars: z.number().int().min(16).default(2000),
+    ...findingFields,
   })
   .strict();
 

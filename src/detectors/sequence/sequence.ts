@@ -16,7 +16,7 @@
 import type { StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, clip, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
+import { anomalyId, clip, eachFinding, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { SequenceConfig } from './config.js';
 
 export const SEQUENCE_SNAPSHOT_VERSION = 1;
@@ -56,13 +56,7 @@ export class SequenceDetector implements StreamDetector {
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
-    const out: Anomaly[] = [];
-    for (const e of events) {
-      if (!e || typeof e !== 'object') continue;
-      const a = this.one(e);
-      if (a) out.push(a);
-    }
-    return out;
+    return eachFinding(events, (e) => this.one(e));
   }
 
   /** Nothing is revealed by time alone (session ends are not predicted in a stream). */

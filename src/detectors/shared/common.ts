@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AnomalogError } from '../../core/errors.js';
-import { SEVERITIES, type Severity } from '../../core/event.js';
+import { SEVERITIES, type LogEvent, type Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 
 /** sha1(detector, source, key, bucket) as 20 hex chars: the same event data always gives the same id. */
@@ -128,6 +128,18 @@ export class LineRing {
     }
     return r;
   }
+}
+
+/** The findings of `one` over a batch, one event at a time; entries that are not objects are skipped (hostile input). */
+export function eachFinding<A>(events: readonly LogEvent[], one: (e: LogEvent) => A | undefined): A[] {
+  const out: A[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (!e || typeof e !== 'object') continue;
+    const a = one(e);
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 /** Raw text of an event, whatever the event looks like. */

@@ -175,13 +175,18 @@ export function classify(lines: readonly LineTokens[], i: number, ts: TimestampP
 function timeColumn(lines: readonly LineTokens[], i: number, ts: TimestampParser, need: number): Omit<Column, 'sep'> | null {
   let best: Omit<Column, 'sep'> | null = null;
   let bestScore = 0;
+  const n = lines.length;
   for (let k = 1; k <= MAX_TIME_TOKENS; k++) {
     let hits = 0;
     let score = 0;
     let comma = 0;
     let bracketed = 0;
     let reach = 0;
-    for (const l of lines) {
+    let j = 0;
+    for (; j < n; j++) {
+      // Too many lines missed already: this width cannot be a time column (most of a free-text sample stops here).
+      if (hits + (n - j) < need) break;
+      const l = lines[j];
       if (l.count < i + k) continue;
       reach++;
       const text = l.text;
@@ -209,7 +214,8 @@ function timeColumn(lines: readonly LineTokens[], i: number, ts: TimestampParser
       if (punct && last === 44) comma++;
       if (br) bracketed++;
     }
-    if (reach < need) break;
+    // Fewer lines reach this width than must agree: no longer width can either (skipped when cut short above).
+    if (j === n && reach < need) break;
     if (hits >= need && score >= bestScore) {
       bestScore = score;
       best = { kind: 'time', width: k, bracketed: bracketed >= need, spaced: bracketed >= need, trail: comma >= need ? 44 : 0 };

@@ -25,6 +25,8 @@ export class PlainFormat implements RecordFormat {
   /** Tokens that made the timestamp last time (0: none found yet). */
   private plan = 0;
   private misses = 0;
+  /** Lines read so far that opened with a timestamp. */
+  timedLines = 0;
   private readonly ends = new Int32Array(MAX_TOKENS);
   /** Where the timestamp ended in the last line (0: none). */
   private after = 0;
@@ -43,6 +45,20 @@ export class PlainFormat implements RecordFormat {
     const message = fromArrival ? text : afterHeader(text, level === undefined ? this.after : this.levelEnd);
     return { ts: fromArrival ? arrivalTs : t, source, level, message, fields: undefined, raw: text, line, tsFromArrival: fromArrival };
   }
+
+  /**
+   * `extract(…).message` without the record. A line without a leading timestamp is its own
+   * message whatever its level word, so the level is looked for only after a timestamp.
+   */
+  message(text: string, arrivalTs: number): string {
+    this.stats.matched++;
+    let t = NaN;
+    if (this.misses < GIVE_UP_AFTER || (this.misses & 1023) === 0) t = this.leadingTime(text, arrivalTs);
+    else this.misses++;
+    if (Number.isNaN(t)) return text;
+    return afterHeader(text, this.levelWord(text, this.after) === undefined ? this.after : this.levelEnd);
+  }
+
 
   private leadingTime(text: string, refMs: number): number {
     this.after = 0;
@@ -117,6 +133,7 @@ export class PlainFormat implements RecordFormat {
   }
 
   private hit(t: number, after: number, plan: number): number {
+    this.timedLines++;
     this.plan = plan;
     this.misses = 0;
     this.after = after;

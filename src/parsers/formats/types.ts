@@ -36,10 +36,10 @@ export interface RecordFormat {
    */
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord;
   /**
-   * Optional fast path: exactly `extract(text, …, arrivalTs, …).message`, with the same effect on
-   * `stats`, without building the record (callers that only mine templates use it).
+   * Optional fast path: exactly `extract(text, line, arrivalTs, …).message`, with the same effect on
+   * `stats` and state, without building the record (callers that only mine templates use it).
    */
-  message?(text: string, arrivalTs: number): string;
+  message?(text: string, arrivalTs: number, line: number): string;
   /** True when `text` can begin a new record; used to join multi-line events. */
   isRecordStart?(text: string): boolean;
 }

@@ -55,6 +55,19 @@ const PY_FINAL = /^[A-Za-z_][\w.]*(?::|$)/;
 const GO_ROUTINE = /^goroutine \d+ \[/;
 const GO_FRAME = /^(?:[\w.\-/]*[\w)]\(.*\)|created by |\[signal |goroutine \d+ \[|exit status \d+$)/;
 
+/**
+ * True when the first word (`[\w$]*`) is followed by a `.`, as in `com.x.FooException`: the start
+ * JAVA_EXCEPTION_LINE needs. Most lines fail here, at their first space, without running the regex.
+ */
+function dotAfterFirstWord(t: string): boolean {
+  for (let p = 1; p < t.length; p++) {
+    const c = t.charCodeAt(p);
+    if (c === 46) return true;
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36)) return false;
+  }
+  return false;
+}
+
 export class MultilineJoiner {
   readonly stats: MultilineStats = { events: 0, joinedLines: 0, capped: 0 };
   private readonly isStart: ((text: string) => boolean) | undefined;
@@ -150,7 +163,7 @@ export class MultilineJoiner {
     if (c === 67) return text.startsWith('Caused by: ');
     if (c === 83) return text.startsWith('Suppressed: ');
     if (c === 46) return JAVA_MORE.test(text);
-    return c >= 97 && c <= 122 && JAVA_EXCEPTION_LINE.test(text);
+    return c >= 97 && c <= 122 && dotAfterFirstWord(text) && JAVA_EXCEPTION_LINE.test(text);
   }
 
   private open(l: RawLine): void {
@@ -160,8 +173,13 @@ export class MultilineJoiner {
     this.chars = l.text.length;
     this.truncated = l.truncated === true;
     if (this.isStart === undefined) {
-      this.mode = l.text.startsWith('panic: ') || l.text.startsWith('fatal error: ') ? GO_PANIC : NONE;
-      if (this.mode === NONE && l.text.startsWith('Traceback (most recent call last)')) this.mode = PY_TRACEBACK;
+      // First-character gates: this runs on every line without a layout.
+      const t = l.text;
+      const c = t.charCodeAt(0);
+      this.mode =
+        (c === 112 && t.startsWith('panic: ')) || (c === 102 && t.startsWith('fatal error: ')) ? GO_PANIC
+        : c === 84 && t.startsWith('Traceback (most recent call last)') ? PY_TRACEBACK
+        : NONE;
     }
   }
 
