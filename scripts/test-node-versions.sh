@@ -42,10 +42,10 @@ for v in "${VERSIONS[@]}"; do
   git ls-files -z --cached --others --exclude-standard | grep -zv '^node_modules$' | tar --null -T - -cf - | tar -xf - -C "$copy"
   start=$(date +%s)
   # --ignore-scripts: no `prepare` build (the suite runs the TypeScript sources); better-sqlite3 is
-  # then built from source for this Node's ABI (no prebuilt download: only registries are reachable).
+  # then built for this Node's ABI from source (its prebuilt download fails without internet and node-gyp builds it).
   log="$copy/npm-ci.log"
   (cd "$copy" && PATH="$dir/bin:$PATH" npm ci --no-audit --no-fund --ignore-scripts >"$log" 2>&1 \
-    && PATH="$dir/bin:$PATH" npm_config_build_from_source=true npm rebuild better-sqlite3 --nodedir="$dir" >>"$log" 2>&1) || { cat "$log" >&2; echo "npm ci on Node $v failed" >&2; exit 1; }
+    && PATH="$dir/bin:$PATH" npm rebuild better-sqlite3 --nodedir="$dir" >>"$log" 2>&1) || { cat "$log" >&2; echo "npm ci on Node $v failed" >&2; exit 1; }
   installed=$(($(date +%s) - start))
   warnings=$(grep -E 'npm (warn|WARN) (EBADENGINE|deprecated)' "$log" || true)
   if [ -n "$warnings" ]; then
