@@ -30,6 +30,8 @@ export interface SourceModelState {
   budget: AlarmBudget;
   /** Template texts seen lately (bounded), written into the artifact of the next model. */
   texts: Map<number, string>;
+  /** Share of closed windows holding at least `min_window_events` events, decayed over about the last `DENSITY_HALF_LIFE` windows (NaN: none yet). */
+  density: number;
 }
 
 /** A source's state as snapshot data: `keep` open windows and reservoir items at most; the model itself only `withModel` (no registry to reload it from). */
@@ -50,6 +52,7 @@ export function sourceToJSON(st: SourceModelState, keep: number, withModel: bool
     nextTrainAt: enc(st.nextTrainAt),
     flaggedRun: st.flaggedRun,
     episode: [enc(st.episodeUntil), st.episodeRank],
+    density: enc(st.density),
     budget: st.budget.toArray(),
     model: !withModel || st.model === null ? null : st.model.artifact,
   };
@@ -73,6 +76,7 @@ export function sourceFromJSON(raw: Record<string, unknown>, st: SourceModelStat
   st.episodeUntil = dec(episode[0], Number.NEGATIVE_INFINITY);
   st.episodeRank = Number(episode[1]) || 0;
   st.budget = AlarmBudget.from(config.max_alerts_per_hour, raw.budget);
+  st.density = dec(raw.density, Number.NaN);
   if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
 }
 

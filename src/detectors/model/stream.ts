@@ -50,6 +50,10 @@ export interface StreamModelDeps {
 }
 
 
+/** Windows over which a source's typical window size is measured (half-life). */
+const DENSITY_HALF_LIFE = 100;
+const DENSITY_DECAY = Math.pow(2, -1 / DENSITY_HALF_LIFE);
+
 export interface ModelDetectorStats {
   sources: number;
   windows: number;
@@ -200,6 +204,7 @@ export class StreamModelDetector implements StreamDetector {
       episodeRank: 0,
       budget: new AlarmBudget(this.config.max_alerts_per_hour),
       texts: new Map(),
+      density: Number.NaN,
     };
   }
 
@@ -226,6 +231,8 @@ export class StreamModelDetector implements StreamDetector {
     }
     // Recently seen first out; vocabulary templates (present in most windows) stay fresh.
     while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
+    const full = c.counts.events >= this.config.min_window_events ? 1 : 0;
+    st.density = st.density === st.density ? st.density * DENSITY_DECAY + full * (1 - DENSITY_DECAY) : full;
     const model = st.model;
     if (model === null) {
       st.reservoir.add(c.counts);
@@ -259,6 +266,9 @@ export class StreamModelDetector implements StreamDetector {
     });
     const first = explanation[0];
     this.memory.remember(a.id, { source: st.name, counts: c.counts, templateId: first?.templateId, feature: first?.feature });
+    // A sparse or sampled source (most of its windows hold a line or two) has no window shape to
+    // learn: a flagged window is a few odd lines, which novelty and rate judge on their own.
+    if (st.density < 0.5) return;
     // One problem, one alarm: flagged windows close to the last one are its episode; a budget per source.
     const rank = SEVERITIES.indexOf(a.severity);
     const open = a.ts <= st.episodeUntil;
