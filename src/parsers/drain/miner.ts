@@ -7,6 +7,7 @@
  *   of variables do not each open a cluster, and placeholders of any type match each other;
  * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`) and keeps shared punctuation;
  * - a word a cluster kept constant for `stableAfter` lines stays constant (match.ts);
+ * - a `key=value` token keeps its key, and a value not yet a wildcard its structure (match.ts);
  * - a new cluster that only adds units after values to an existing one reports that one (optional.ts);
  * - clusters are bounded with least-recently-used eviction, and counted;
  * - a never-seen message absorbed into a cluster that turns a long-constant word into a wildcard,
@@ -21,7 +22,7 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
-import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
+import { applyPlan, conflictsKeyValue, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
 import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
@@ -311,7 +312,8 @@ export class TemplateMiner {
     for (let k = 0; k < ids.length; k++) {
       const c = this.clusters.get(ids[k]);
       if (c === undefined) continue;
-      const s = c.size >= this.stableAfter && conflictsWithStable(c.tokens, tokens, shapes) ? 0 : similarity(c.tokens, tokens, shapes);
+      const conflict = (c.size >= this.stableAfter && conflictsWithStable(c.tokens, tokens, shapes)) || conflictsKeyValue(c.tokens, tokens);
+      const s = conflict ? 0 : similarity(c.tokens, tokens, shapes);
       if (s > bestSim || (s === bestSim && best !== null && c.size > best.size)) {
         bestSim = s;
         best = c;
