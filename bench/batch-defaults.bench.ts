@@ -13,29 +13,16 @@
  * Runs the built CLI (bin/anomalog.js): build first (`npx tsc -p tsconfig.build.json`).
  * Usage: npx tsx bench/batch-defaults.bench.ts [--dataset DIR] [--models default,if,pca,ae,ocsvm,ensemble,invariants,next]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BGL_LAYOUT, writeBglSplit } from './bgl-split.js';
+import { cli, option, ROOT } from './built-cli.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dataset = opt('--dataset', join(root, '../shared/datasets'));
-const models = opt('--models', 'default,if,pca,ae,ocsvm,ensemble,invariants,next').split(',');
+const root = ROOT;
+const dataset = option('--dataset', join(root, '../shared/datasets'));
+const models = option('--models', 'default,if,pca,ae,ocsvm,ensemble,invariants,next').split(',');
 const out = join(root, 'bench/.data/batch');
 mkdirSync(out, { recursive: true });
-
-function cli(argv: string[]): string {
-  // The built CLI (`npm run build`, or `npx tsc -p tsconfig.build.json`): what a user runs.
-  const r = spawnSync(process.execPath, [join(root, 'bin/anomalog.js'), ...argv], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`anomalog ${argv.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 interface Row {
   data: string;

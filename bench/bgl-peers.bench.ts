@@ -18,30 +18,19 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseFiles } from '../src/cli/model-input.js';
 import { collectWindows } from '../src/detectors/model/events.js';
 import { COUNT_FEATURES } from '../src/detectors/model/detector.js';
 import { Vectorizer } from '../src/features/vectorize.js';
 import { BGL_LAYOUT, writeBglSplit } from './bgl-split.js';
+import { cli, option, ROOT } from './built-cli.js';
 import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
-};
-const root = fileURLToPath(new URL('..', import.meta.url));
-const dataset = opt('--dataset', join(root, '../shared/datasets'));
+const root = ROOT;
+const dataset = option('--dataset', join(root, '../shared/datasets'));
 const out = join(root, 'bench/.data/bgl-peers');
 const HOUR = 3_600_000;
 const split = writeBglSplit(dataset, out, HOUR);
-
-function cli(argv: string[]): string {
-  const r = spawnSync(process.execPath, [join(root, 'bin/anomalog.js'), ...argv], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`anomalog ${argv.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 interface Prf {
   tp: number;

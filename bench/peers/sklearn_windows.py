@@ -11,44 +11,21 @@ rules anomalog offers. One JSON object per (features, model, rule). Labels are r
 import json
 import os
 import sys
-from statistics import NormalDist
 
 import numpy as np
 import sklearn
-from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
 
-
-def load(d, name, rows, cols):
-    return np.fromfile(os.path.join(d, name), dtype="<f8").reshape(rows, cols)
-
-
-def q_statistic(residual_eigs, alpha):
-    t1, t2, t3 = (float(np.sum(residual_eigs ** k)) for k in (1, 2, 3))
-    if t1 <= 0 or t2 <= 0:
-        return 0.0
-    h0 = 1.0 - 2.0 * t1 * t3 / (3.0 * t2 * t2)
-    if abs(h0) < 1e-12:
-        h0 = 1e-12
-    ca = NormalDist().inv_cdf(1.0 - alpha)
-    inner = ca * np.sqrt(2.0 * t2 * h0 * h0) / t1 + 1.0 + t2 * h0 * (h0 - 1.0) / (t1 * t1)
-    return float(t1 * max(inner, 0.0) ** (1.0 / h0))
+from sklearn_models import PcaSpe, load  # the same PCA residual and matrix reader as bench:models
 
 
 def pca_spe(Xf, Xt):
-    pca = PCA(n_components=0.95, svd_solver="full").fit(Xf)
-    full = PCA(svd_solver="full").fit(Xf)
-    own = q_statistic(full.explained_variance_[pca.n_components_:], 0.001)
-
-    def spe(X):
-        R = X - pca.inverse_transform(pca.transform(X))
-        return np.sum(R * R, axis=1)
-
-    return spe(Xf), spe(Xt), own
+    m = PcaSpe().fit(Xf)  # 95 % variance, Q-statistic at alpha 0.001: the peer of bench:models
+    return m.score(Xf), m.score(Xt), m.threshold
 
 
 def models(Xf, Xt):

@@ -186,4 +186,75 @@ describe('feedback through the running service (buildService)', () => {
     expect(b.engine.stats.anomalies).toBe(1);
     await b.stop();
   });
+
+  it('real given over HTTP makes the problem alert again when it recurs (worker host), noise on that report stops it, across a restart', { timeout: 60_000 }, async () => {
+    const watchLog = join(dir, 'watch.log');
+    const cfg = (): ServeConfig =>
+      validate(
+        {
+          data_dir: join(dir, 'watch-data'),
+          server: { port: 0 },
+          parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+          sources: [{ type: 'file_tail', paths: [watchLog], poll_interval_ms: 20 }],
+          // Novelty with a fixed warm-up and no "rare": a message type is news once, then never again.
+          detectors: { novelty: { warmup_events: 20 }, rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+        },
+        serveConfigSchema,
+      );
+    writeFileSync(watchLog, normal(0, 30, '2035'));
+    const a = buildService(cfg(), { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await a.start();
+    await until('the normal lines', async () => (a.engine.stats.events >= 30 ? true : undefined));
+    appendFileSync(watchLog, disk('210000', 1) + checksum('210001', 1));
+    const first = await until('two new message types', async () => {
+      const l = await list(url);
+      return l.length >= 2 ? l : undefined;
+    });
+    expect(first.map((x) => x.detector)).toEqual(['novelty', 'novelty']);
+    const post = async (id: string, verdict: string) =>
+      (await fetch(`${url}/api/anomalies/${id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict, user: 'ops' }) })).status;
+    // The disk failure is a real problem; the checksum message gets no answer.
+    expect(await post(first.find((x) => /Disk failure/.test(x.title))!.id, 'real')).toBe(201);
+
+    // Both come back two hours later (log time): only the confirmed one is reported, by `watch`.
+    appendFileSync(watchLog, normal(100, 12, '2210') + disk('221500', 2) + checksum('221501', 2));
+    const again = await until('the recurrence', async () => {
+      const l = await list(url);
+      return l.some((x) => x.detector === 'watch') ? l : undefined;
+    });
+    await until('the lines processed', async () => (a.engine.stats.events >= 46 ? true : undefined));
+    const watched = (await list(url)).filter((x) => x.detector === 'watch');
+    expect(watched).toHaveLength(1);
+    expect(watched[0].title).toMatch(/^Confirmed problem again on .*Disk failure/);
+    expect(watched[0].severity).toBe(again.find((x) => x.detector === 'novelty' && /Disk failure/.test(x.title))!.severity);
+    expect(count(await list(url), /Checksum mismatch/)).toBe(1);
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { feedback: { confirmed: number } };
+    expect(health.feedback.confirmed).toBe(1);
+    await a.stop();
+
+    // After a restart the watch is rebuilt from the stored feedback: the next recurrence is reported.
+    appendFileSync(watchLog, normal(200, 12, '2325') + disk('233000', 3) + disk('233010', 4));
+    const b = buildService(cfg(), { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url: url2 } = await b.start();
+    const afterRestart = await until('the recurrence after the restart', async () => {
+      const l = (await list(url2)).filter((x) => x.detector === 'watch');
+      return l.length >= 2 ? l : undefined;
+    });
+    // Both lines within a minute are one burst: one report.
+    await until('the lines processed', async () => (b.engine.stats.events >= 14 ? true : undefined));
+    expect((await list(url2)).filter((x) => x.detector === 'watch')).toHaveLength(2);
+    // "Not a problem any more": noise on the latest report ends the watch.
+    const latest = afterRestart.sort((x, y) => y.ts - x.ts)[0];
+    const res = await fetch(`${url2}/api/anomalies/${latest.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'noise' }) });
+    expect(res.status).toBe(201);
+    // The next day (another burst, well past an hour): not reported any more.
+    const nextDay = (line: string) => line.replace(/^081109 /gm, '081110 ');
+    appendFileSync(watchLog, nextDay(normal(300, 12, '0100') + disk('010500', 5) + normal(400, 20, '0106')));
+    await until('the lines processed', async () => (b.engine.stats.events >= 14 + 33 ? true : undefined));
+    expect((await list(url2)).filter((x) => x.detector === 'watch')).toHaveLength(2);
+    // The watch detector itself let go (in the worker): nothing needed suppressing afterwards.
+    const health2 = (await (await fetch(`${url2}/api/health`)).json()) as { feedback: { suppressed: number } };
+    expect(health2.feedback.suppressed).toBe(0);
+    await b.stop();
+  });
 });

@@ -26,6 +26,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
     const { registerServe } = await import('./serve.js');
     return (program) => registerServe(program, VERSION);
   },
+  worker: async () => (await import('./worker.js')).registerWorker,
   replay: async () => (await import('./replay.js')).registerReplay,
   demo: async () => {
     const { registerDemo } = await import('./demo.js');

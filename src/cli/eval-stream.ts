@@ -14,7 +14,7 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import { parseDuration } from '../detectors/model/events.js';
 import { findStreamDatasets, loadLineLabelled, type StreamDatasetEntry } from '../eval/stream/datasets.js';
-import { evaluateStream, type FeedbackMode, type StreamEvalResult } from '../eval/stream/evaluate.js';
+import { evaluateStream, type FeedbackMode, type OperatorRule, type StreamEvalResult } from '../eval/stream/evaluate.js';
 import type { StreamReplay } from '../eval/stream/port.js';
 import { formatStreamReport } from '../eval/stream/report.js';
 import { demoDatasetEntry } from '../demo/labelled.js';
@@ -31,6 +31,7 @@ interface EvalStreamFlags {
   only?: string;
   feedback: FeedbackMode;
   feedbackDelay: string;
+  operatorRule: OperatorRule;
   config?: string;
   demoCycles: number;
   json?: boolean;
@@ -46,6 +47,11 @@ export function registerEvalStream(ev: Command): void {
     .option('--only <list>', 'comma-separated datasets: BGL_20k, BGL_2k, Thunderbird_2k, HDFS_2k, demo (default: every one found, and demo)')
     .addOption(new Option('--feedback <mode>', "'simulated': an operator confirms anomalies inside an alert episode and dismisses the others").choices(['none', 'simulated']).default('none'))
     .option('--feedback-delay <duration>', 'log time between an anomaly and the simulated answer', '1h')
+    .addOption(
+      new Option('--operator-rule <rule>', "what the simulated operator confirms: 'lines' (an anomaly naming an episode's line or its template, as bench:feedback) or 'time' (anything during an episode)")
+        .choices(['lines', 'time'])
+        .default('lines'),
+    )
     .option('-c, --config <file>', 'serve configuration to replay with (default: zero config, as serve runs without one)')
     .addOption(new Option('--demo-cycles <n>', "incident cycles of the demo's scenario to replay (after its 10 minutes of history)").default(2).argParser(Number))
     .option('--json', 'print the results as JSON')
@@ -78,7 +84,7 @@ Examples:
       for (const entry of entries) {
         const ds = entry.load();
         const onProgress = process.stderr.isTTY ? (done: number, total: number) => process.stderr.write(`\r${ds.name}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} lines   `) : undefined;
-        results.push(await evaluateStream(ds, { feedback: flags.feedback, feedbackDelayMs: delayMs, replay, onProgress }));
+        results.push(await evaluateStream(ds, { feedback: flags.feedback, feedbackDelayMs: delayMs, operatorRule: flags.operatorRule, replay, onProgress }));
         if (onProgress) process.stderr.write('\r\u001b[K');
       }
       const date = new Date(systemClock.now()).toISOString();

@@ -19,6 +19,8 @@ interface ServeFlags extends SinkFlags {
   dataDir?: string;
   format?: string;
   insecure?: boolean;
+  kafka?: string;
+  kafkaTopic?: string;
 }
 
 export function registerServe(program: Command, version: string): void {
@@ -32,6 +34,8 @@ export function registerServe(program: Command, version: string): void {
     .option('--data-dir <dir>', 'where the SQLite store lives (default ./anomalog-data)')
     .option('--insecure', 'allow listening on a non-loopback --host without server.auth_token (trusted networks only)')
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
+    .option('--kafka <brokers>', 'also store, show and alert on the anomalies `anomalog worker`s produce to Kafka (host:port[,…])')
+    .option('--kafka-topic <name>', 'the workers\' anomalies topic (default anomalies)')
     .option('--alertmanager <url>', 'send alerts to this Alertmanager (POST <url>/api/v2/alerts)')
     .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook')
     .option('--webhook <url>', 'POST alerts as JSON to this URL (signed when a secret is given)')
@@ -44,6 +48,7 @@ Examples:
   anomalog serve --file '/var/log/nginx/*.log' --port 9000
   anomalog serve --config anomalog.yaml
   anomalog serve --file /var/log/app.log --alertmanager http://127.0.0.1:9093
+  anomalog serve --kafka 127.0.0.1:9092           # the anomalies of \`anomalog worker\`s (scale-out)
   anomalog serve --file /var/log/app.log --slack-webhook "$SLACK_WEBHOOK_URL"
   ANOMALOG_WEBHOOK_SECRET=… anomalog serve --file /var/log/app.log --webhook https://hooks.example/anomalog
   curl -s localhost:8080/api/anomalies | jq .
@@ -91,8 +96,10 @@ function resolveConfig(flags: ServeFlags): ServeConfig {
   if (flags.dataDir !== undefined) raw.data_dir = flags.dataDir;
   if (flags.format !== undefined) raw.parser.format = flags.format;
   addSinkShortcuts(raw, flags, processEnv());
+  if (flags.kafka !== undefined) raw.kafka = { ...(raw.kafka as object | undefined), brokers: flags.kafka, ...(flags.kafkaTopic ? { anomalies_topic: flags.kafkaTopic } : {}) };
   const config = validate(raw, serveConfigSchema, flags.config ?? 'command line') as ServeConfig;
-  if (config.sources.length === 0) {
+  // A serve node of workers needs no input of its own; otherwise stdin is the zero-config source.
+  if (config.sources.length === 0 && config.kafka === undefined) {
     return validate({ ...raw, sources: [{ type: 'stdin' }] }, serveConfigSchema, 'command line') as ServeConfig;
   }
   return config;

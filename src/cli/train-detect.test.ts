@@ -49,6 +49,26 @@ describe('anomalog train → detect', () => {
     expect(all.out.trim().split('\n')).toHaveLength(320);
   });
 
+  it('--model invariants: mined relations on raw counts, each flagged session explained by the relation it breaks', async () => {
+    const model = join(dir, 'invariants.json');
+    const t = await run(['train', '--sequences', FIXTURE, '--model', 'invariants', '-o', model]);
+    expect(t.code).toBe(0);
+    const art = JSON.parse(readFileSync(model, 'utf8'));
+    expect(art.modelKind).toBe('invariants');
+    expect(art.features.options).toMatchObject({ scaling: 'none', bigrams: 'off', extras: false });
+    expect(art.model.params.invariants.length).toBeGreaterThan(0);
+    const d = await run(['detect', '--sequences', FIXTURE, '--model', model, '--json']);
+    const rows = d.out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const side = '(\\d·)?T\\d+( \\+ (\\d·)?T\\d+)*';
+      expect(r.explanation[0].feature).toMatch(new RegExp(`^count ${side} = ${side} \\(held in [\\d.]+% of \\d+ training sessions\\)$`));
+      expect(r.explanation[0].observed).not.toBe(r.explanation[0].expected);
+    }
+    const text = await run(['detect', '--sequences', FIXTURE, '--model', model]);
+    expect(text.out).toMatch(/ANOMALY .* — count .*T\d+ = .*\(held in [\d.]+% of 320 training sessions\) \d+ \(expected \d+\)/);
+  });
+
   it('without --model and --threshold: the autoencoder, the severe novelty gate and the auto threshold', async () => {
     const model = join(dir, 'default.json');
     const t = await run(['train', '--sequences', FIXTURE, '-o', model]);

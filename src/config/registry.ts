@@ -13,6 +13,7 @@ import { definition as noveltyDetector } from '../detectors/novelty/index.js';
 import { definition as paramsDetector } from '../detectors/params/index.js';
 import { definition as rateDetector } from '../detectors/rate/index.js';
 import { definition as sequenceDetector } from '../detectors/sequence/index.js';
+import { definition as watchDetector } from '../detectors/watch/index.js';
 import { definition as alertmanagerSink } from '../sinks/alertmanager/index.js';
 import { definition as fileSink } from '../sinks/file/index.js';
 import { definition as slackSink } from '../sinks/slack/index.js';
@@ -40,6 +41,7 @@ export const DETECTORS = {
   model: modelDetector,
   sequence: sequenceDetector,
   invariants: invariantsDetector,
+  watch: watchDetector,
 } as const satisfies Record<string, AnyDefinition<StreamDetector>>;
 
 export const SINKS = {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { feedbackConfigSchema } from '../feedback/config.js';
 import { alertsConfigSchema } from '../alerts/config.js';
 import { DETECTORS, SINKS, SOURCES } from './registry.js';
+import { kafkaIntakeSchema } from '../sources/kafka/config.js';
 
 /** Keys every source accepts: how its records are parsed (they override `parser.format` and `parser.multiline`). */
 export const sourceParsingShape = {
@@ -125,6 +126,8 @@ export const serveConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Distributed mode: store, show and alert on the anomalies `anomalog worker`s produce to Kafka. */
+    kafka: kafkaIntakeSchema.optional(),
     retention: z
       .object({
         max_age_days: z.number().positive().default(30),

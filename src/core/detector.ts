@@ -3,7 +3,7 @@
  * The streaming-detector seam (DESIGN §2): events in, anomalies out; `tick` reports what only the
  * passing of time reveals (a window closing, a source going silent). State is an explicit snapshot.
  */
-import type { Anomaly, LogEvent } from './event.js';
+import type { Anomaly, LogEvent, Severity } from './event.js';
 import type { Snapshot } from './parser.js';
 
 export interface StreamDetector {
@@ -21,6 +21,25 @@ export interface StreamDetector {
    * policy then suppresses its fingerprint instead). Idempotent: applied again at every start.
    */
   learnAsNormal?(what: LearnAsNormal): boolean;
+  /**
+   * Optional: a person confirmed an anomaly about a template as a real problem (`real` feedback), or
+   * took that back (a later verdict on it, `on: false`). A detector that watches confirmed problems
+   * (src/detectors/watch) reports their recurrences from then on. Idempotent: applied again at every
+   * start from the stored feedback. Returns whether this detector took it.
+   */
+  confirmed?(what: Confirmed): boolean;
+}
+
+/** A template a person confirmed as a real problem on a source (`real` feedback), or no longer. */
+export interface Confirmed {
+  source: string;
+  templateId: number;
+  /** The template's text when the anomaly named it (for titles and for its close variants). */
+  template?: string;
+  /** The confirmed anomaly's severity (recurrences are reported at least this severe). */
+  severity?: Severity;
+  /** True: watch it; false: the confirmation was taken back. */
+  on: boolean;
 }
 
 /** What "learn as normal" feedback tells a detector, taken from the anomaly it was given on. */

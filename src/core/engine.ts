@@ -44,8 +44,8 @@ export interface PipelineView {
   readonly failed: Error | null;
   /** Makes `streamCounters` current (a round trip to worker threads; nothing on this thread). */
   refresh(): Promise<void>;
-  /** The detectors, or stand-ins that forward to them, for feedback's `learn`. */
-  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[];
+  /** The detectors, or stand-ins that forward to them, for feedback's `learn` and `real` (`confirmed`). */
+  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>[];
 }
 
 /** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_TLS_INVALID: 'The TLS certificate or key (server.tls) cannot be read or used.',
   ANOMALOG_ERR_DATA_DIR: 'The data directory cannot be created or written (permissions, read-only or full disk).',
   ANOMALOG_ERR_STORE_WRITE: 'The store could not write (disk full, or the database locked by another process); the service stops rather than lose data.',
+  ANOMALOG_ERR_KAFKA_TOPIC: 'A Kafka topic that `anomalog worker` reads does not exist (create it before starting the workers).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -21,8 +21,12 @@ export const feedbackConfigSchema = z
      */
     kind_noise_min: z.number().int().min(0).default(5),
     kind_noise_share: z.number().min(0).max(1).default(0.8),
-    /** Detectors whose kinds may be generalised that way (never novelty or model: a new template is news). */
-    kind_detectors: z.array(z.enum(['rate', 'params'])).default(['rate', 'params']),
+    /**
+     * Detectors whose kinds may be generalised that way. For model, every window of a source is one
+     * kind: a model whose windows a person keeps dismissing on a source is muted there (until enough
+     * of them are marked real again). Never novelty: "new message types are noise" would defeat it.
+     */
+    kind_detectors: z.array(z.enum(['rate', 'params', 'model'])).default(['rate', 'params', 'model']),
     /**
      * A new message type (novelty) close to one marked noise on the same source — same number of
      * tokens, at least this share of positions equal (the Y/Z/T variants of one message) — is
@@ -30,6 +34,14 @@ export const feedbackConfigSchema = z
      * measurement (not tuned on the benchmark's labels).
      */
     similar_template_share: z.number().min(0).max(1).default(0.8),
+    /**
+     * An anomaly about a message type (novelty, rate spike, model window) is judged like one the
+     * same detector reported on the same source and a person judged, when at least this share of the
+     * words of the two templates together are shared (Jaccard index, parsers/drain/words.ts): close to
+     * one marked noise it is suppressed, close to one marked real it is kept and raised. 0.5 — half the
+     * words — was set on that principle before any measurement. 0 disables.
+     */
+    similar_words_share: z.number().min(0).max(1).default(0.5),
   })
   .strict();
 

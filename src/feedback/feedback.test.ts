@@ -181,8 +181,12 @@ describe('FeedbackPolicy', () => {
       ['n6', 'warning'],
     ]);
     expect(p.stats).toMatchObject({ suppressedBySimilar: 1, suppressed: 1, raised: 1 });
-    // Rare templates and other detectors are judged by their own fingerprints only.
-    expect(p.apply([novel(7, coord('T'), { explanation: [{ feature: 'rare_template', templateId: 7, template: coord('T'), observed: 1, expected: 3, contribution: 2 }] })])).toHaveLength(1);
+    // Any anomaly of the same detector about a close message type is judged alike (a rare one here)…
+    expect(p.apply([novel(7, coord('T'), { explanation: [{ feature: 'rare_template', templateId: 7, template: coord('T'), observed: 1, expected: 3, contribution: 2 }] })])).toHaveLength(0);
+    // …but not another detector's, and never params' (a value at a position, not the message).
+    expect(p.apply([novel(8, coord('T'), { detector: 'rate', explanation: [{ feature: 'template_spike', templateId: 8, template: coord('T'), observed: 9, expected: 1, contribution: 2 }] })])).toHaveLength(1);
+    p.give({ ...fb(novel(9, coord('Q'), { detector: 'params', explanation: [{ feature: 'param_1', templateId: 9, template: coord('Q'), observed: 9, expected: 1, contribution: 2 }] }), 'noise'), template: coord('Q') });
+    expect(p.apply([novel(10, coord('R'), { detector: 'params', explanation: [{ feature: 'param_1', templateId: 10, template: coord('R'), observed: 9, expected: 1, contribution: 2 }] })])).toHaveLength(1);
     // Off with share 0.
     const off = new FeedbackPolicy({ clock: new ManualClock(0) });
     off.give({ ...fb(novel(1, coord('Y')), 'noise'), template: coord('Y') });

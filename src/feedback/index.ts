@@ -44,6 +44,7 @@ export function createFeedback(o: CreateFeedbackOptions): { policy: FeedbackPoli
     kindNoiseShare: o.config.kind_noise_share,
     kindDetectors: o.config.kind_detectors,
     similarShare: o.config.similar_template_share,
+    similarWordsShare: o.config.similar_words_share,
   });
   const service = new FeedbackService({ store: o.store, clock: o.clock, config: o.config, policy, withdrawAlerts: o.withdrawAlerts });
   return { policy, service };

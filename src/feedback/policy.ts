@@ -29,17 +29,24 @@
  * const kept = policy.apply(found); // engine hook
  */
 import type { Clock } from '../core/clock.js';
-import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
-import { type Anomaly, SEVERITIES, type Verdict } from '../core/event.js';
+import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.js';
+import { type Anomaly, SEVERITIES, type Severity, type Verdict } from '../core/event.js';
 import type { NewFeedback } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 import { SimilarTemplates } from './similar.js';
 
-/** What `learn` needs of a detector. */
-export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal'>;
+/** What `learn` and `real` need of a detector (`confirmed`: the watch detector's list of confirmed problems). */
+export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>;
 
-/** One piece of feedback as the policy needs it (a stored row fits; `template` judges close variants of new templates, `similar.ts`). */
-export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil' | 'template'>;
+/**
+ * One piece of feedback as the policy needs it (a stored row fits; `template` judges close variants,
+ * `similar.ts`). `subjectTemplateId`: the template the anomaly is about when it has no `templateId`
+ * of its own (a model window's top template); `severity`: the anomaly's, when known.
+ */
+export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil' | 'template'> & {
+  subjectTemplateId?: number;
+  severity?: Severity;
+};
 
 interface Rule {
   verdict: Verdict;
@@ -61,6 +68,8 @@ export interface PolicyStats {
   raised: number;
   /** `learn` feedback a detector took. */
   learned: number;
+  /** `real` feedback a detector took as a problem to watch for (src/detectors/watch). */
+  confirmed: number;
 }
 
 export interface FeedbackPolicyOptions {
@@ -77,6 +86,8 @@ export interface FeedbackPolicyOptions {
   kindDetectors?: readonly string[];
   /** `similar_template_share` (0: off). */
   similarShare?: number;
+  /** `similar_words_share` (0: off). */
+  similarWordsShare?: number;
 }
 
 interface Kind {
@@ -88,8 +99,15 @@ interface Kind {
 /** Detectors whose `learnAsNormal` also takes `noise` (the window joins the training reservoir). */
 const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
 
+/**
+ * Detectors whose anomalies are about one message type (its template text is the first
+ * explanation's), so that a judged one speaks for its close variants. Not params (a value of a
+ * position, not the message) and not watch (already about a confirmed problem).
+ */
+const JUDGED_BY_TEMPLATE: ReadonlySet<string> = new Set(['novelty', 'rate', 'model', 'sequence']);
+
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
@@ -107,7 +125,7 @@ export class FeedbackPolicy {
     this.kindMin = opts.kindNoiseMin ?? 5;
     this.kindShare = opts.kindNoiseShare ?? 0.8;
     this.kindDetectors = new Set(opts.kindDetectors ?? ['rate', 'params']);
-    this.similar = new SimilarTemplates(opts.similarShare ?? 0, 500);
+    this.similar = new SimilarTemplates(opts.similarShare ?? 0, 500, opts.similarWordsShare ?? 0);
   }
 
   /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
@@ -129,7 +147,11 @@ export class FeedbackPolicy {
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
     this.countKind(f, verdict);
-    if (f.template !== undefined && isNewTemplate(f.detector, f.feature) && (f.verdict === 'noise' || f.verdict === 'real')) this.similar.add(f.source, f.template, f.verdict);
+    if (f.template !== undefined && JUDGED_BY_TEMPLATE.has(f.detector)) {
+      if (f.verdict === 'noise' || f.verdict === 'real') this.similar.add(f.source, f.detector, f.template, f.verdict, f.fingerprint);
+      else this.similar.remove(f.source, f.detector, f.fingerprint);
+    }
+    this.watch(f);
     const tk = templateKeyOf(f);
     if (tk !== undefined) {
       this.realTemplates.delete(tk);
@@ -163,13 +185,16 @@ export class FeedbackPolicy {
         continue;
       }
       const top = a.explanation[0];
-      const like = !real && top?.template !== undefined && isNewTemplate(a.detector, top.feature) ? this.similar.judge(a.source, top.template) : undefined;
-      if (like === 'noise') {
+      const like = !real && top?.template !== undefined && JUDGED_BY_TEMPLATE.has(a.detector) ? this.similar.judge(a.source, a.detector, top.template) : undefined;
+      if (like?.verdict === 'noise') {
         this.stats.suppressed++;
         this.stats.suppressedBySimilar++;
+        const by = this.rules.get(like.fingerprint);
+        if (by) by.hits++;
         continue;
       }
-      if (this.steps > 0 && (real || like === 'real')) {
+      // A watch report already carries the confirmed anomaly's severity.
+      if (this.steps > 0 && (real || like?.verdict === 'real') && a.detector !== 'watch') {
         const from = SEVERITIES.indexOf(a.severity);
         const to = SEVERITIES[Math.min(SEVERITIES.length - 1, Math.max(0, from) + this.steps)];
         if (to !== a.severity) {
@@ -192,7 +217,22 @@ export class FeedbackPolicy {
 
   private kindKey(detector: string, source: string, feature: string | undefined): string | undefined {
     if (this.kindMin <= 0 || feature === undefined || !this.kindDetectors.has(detector)) return undefined;
-    return `${detector}\u0000${source}\u0000${feature}`;
+    // A model window's first feature names its top template (`T12`): every window is one kind.
+    return `${detector}\u0000${source}\u0000${detector === 'model' ? 'window' : feature}`;
+  }
+
+  /**
+   * `real` on an anomaly about a template makes the watch detector report that template's
+   * recurrences; `noise` or `learn` on one takes it back (and keeps it from being watched as a close
+   * variant of a confirmed one). `mute` is temporary and leaves the watch list alone.
+   */
+  private watch(f: PolicyFeedback): void {
+    const templateId = f.templateId ?? f.subjectTemplateId;
+    if (templateId === undefined || f.verdict === 'mute') return;
+    const what: Confirmed = { source: f.source, templateId, on: f.verdict === 'real' };
+    if (f.template !== undefined) what.template = f.template;
+    if (f.severity !== undefined) what.severity = f.severity;
+    for (const d of this.opts.detectors ?? []) if (d.confirmed?.(what) && what.on) this.stats.confirmed++;
   }
 
   /** Keeps each kind's sets of noise and real fingerprints in step with the newest verdicts. */
@@ -233,7 +273,3 @@ export class FeedbackPolicy {
   }
 }
 
-/** A novelty "new message type" anomaly (the only kind judged by its close variants). */
-function isNewTemplate(detector: string, feature: string | undefined): boolean {
-  return detector === 'novelty' && feature === 'new_template';
-}

@@ -64,9 +64,12 @@ export class FeedbackService {
     // New-template verdicts judge their close variants by template text: in the row since migration
     // 0006; older rows find it with their anomaly while retention has not deleted it.
     const withText = rows.map((r): PolicyFeedback => {
-      if (r.template !== undefined || r.detector !== 'novelty' || r.feature !== 'new_template') return r;
-      const template = this.opts.store.getAnomaly(r.anomalyId)?.explanation[0]?.template;
-      return template === undefined ? r : { ...r, template };
+      // A confirmed anomaly is watched for at its severity, and a model window by its top template:
+      // both are read from the anomaly while retention keeps it.
+      if (r.template !== undefined && r.verdict !== 'real') return r;
+      const a = this.opts.store.getAnomaly(r.anomalyId);
+      if (a === undefined) return r;
+      return { ...r, ...about(a), ...(r.template !== undefined ? { template: r.template } : {}) };
     });
     this.opts.policy?.load(withText);
   }
@@ -90,7 +93,7 @@ export class FeedbackService {
       f.muteUntil = this.opts.clock.now() + ms;
     }
     const row = this.opts.store.feedback.add(f);
-    this.opts.policy?.give(row);
+    this.opts.policy?.give({ ...row, ...about(a) });
     if (body.verdict === 'noise' || body.verdict === 'mute') {
       const fp = f.fingerprint;
       this.opts.withdrawAlerts?.(a, (first) => fingerprintOf(first) === fp);
@@ -110,4 +113,13 @@ export class FeedbackService {
   get policy(): FeedbackPolicy | undefined {
     return this.opts.policy;
   }
+}
+
+/** What the policy reads of the anomaly itself: its severity, and the template it is about when it names none of its own. */
+function about(a: Anomaly): Pick<PolicyFeedback, 'subjectTemplateId' | 'severity' | 'template'> {
+  const out: Pick<PolicyFeedback, 'subjectTemplateId' | 'severity' | 'template'> = { severity: a.severity };
+  const top = a.explanation[0];
+  if (a.templateId === undefined && top?.templateId !== undefined) out.subjectTemplateId = top.templateId;
+  if (top?.template !== undefined) out.template = top.template;
+  return out;
 }

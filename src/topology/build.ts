@@ -22,6 +22,7 @@ import { type Alerting, buildAlerting, withAlerts } from './alerting.js';
 import { metricsForService } from '../telemetry/index.js';
 import { createFeedback } from '../feedback/index.js';
 import { createEngineHost } from './host.js';
+import { AnomalyIntake } from './kafka/intake.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
 
@@ -109,6 +110,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     onEvents: deps.onEvents,
     onFailure: (e) => deps.onFatal?.(e),
   });
+  // Distributed mode: the anomalies `anomalog worker`s produce, stored, shown and alerted as this engine's.
+  const intake = config.kafka ? new AnomalyIntake({ config: config.kafka, anomalies: anomalyStore, filterAnomalies, onAnomalies, logger: deps.logger }) : null;
   // Feedback: rules rebuilt from the store; given over the API, applied to the running detectors at once.
   // noise/mute feedback also withdraws that kind's alerts still waiting in the outbox (group wait, cooldown).
   const feedback = createFeedback({
@@ -139,6 +142,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       sinks: alerting.dispatchers.map((d) => d.health()),
       pipeline: engine.stats,
       feedback: { ...feedback.policy.stats },
+      ...(intake ? { kafka: { ...intake.stats } } : {}),
       // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
       anomalies: store.anomalyCapStats(),
       };
@@ -181,12 +185,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       retention = setInterval(applyRetention, 3_600_000);
       retention.unref();
       running = engine.run(abort.signal);
+      await intake?.start();
       return { url };
     },
     async stop() {
       abort.abort();
       if (retention) clearInterval(retention);
       await running;
+      await intake?.stop();
       await alerting.stop();
       await api.app.close();
       store.close();

@@ -15,7 +15,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ComponentError, Logger } from '../core/component.js';
-import type { LearnAsNormal, StreamDetector } from '../core/detector.js';
+import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.js';
 import type { Anomaly } from '../core/event.js';
 import type { RawBatch, RawRecord, Source } from '../core/source.js';
 import { AnomalogError } from '../core/errors.js';
@@ -132,16 +132,18 @@ export class EngineThread implements EngineHost {
     }
   }
 
-  /** Stand-ins for the workers' detectors, for the feedback policy (`learn` goes to the source's worker). */
-  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal'>[] {
+  /** Stand-ins for the workers' detectors, for the feedback policy (`learn` and `real` go to the source's worker). */
+  learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>[] {
     const kinds = Object.entries(this.opts.config.detectors).filter(([, d]) => (d as { enabled: boolean }).enabled);
+    const post = (source: string, m: ToWorker) => {
+      if (!this.failure && !this.stopping) this.lanes[this.laneOf(source)].worker.postMessage(m);
+    };
     return kinds.map(([kind]) => ({
       kind,
-      learnAsNormal: (what: LearnAsNormal) => {
-        if (!this.failure && !this.stopping) this.lanes[this.laneOf(what.source)].worker.postMessage({ t: 'learn', kind, what } satisfies ToWorker);
-        // Applied in the worker; whether that detector could use it is not waited for.
-        return true;
-      },
+      // Applied in the worker; whether that detector could use it is not waited for.
+      learnAsNormal: (what: LearnAsNormal) => (post(what.source, { t: 'learn', kind, what }), true),
+      // Only a detector that watches confirmed problems takes these (src/detectors/watch).
+      ...(kind === 'watch' ? { confirmed: (what: Confirmed) => (post(what.source, { t: 'confirmed', kind, what }), true) } : {}),
     }));
   }
 

@@ -6,7 +6,7 @@
  * text and little else.
  */
 import type { ComponentError } from '../core/component.js';
-import type { LearnAsNormal } from '../core/detector.js';
+import type { Confirmed, LearnAsNormal } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, RawRecord } from '../core/source.js';
 import type { EventRun } from '../core/event-runs.js';
@@ -24,6 +24,7 @@ export interface WireBatch {
 export type ToWorker =
   | { t: 'batch'; id: number; src: number; batch: WireBatch }
   | { t: 'learn'; kind: string; what: LearnAsNormal }
+  | { t: 'confirmed'; kind: string; what: Confirmed }
   /** Asks for a `counters` message now (a /metrics scrape). */
   | { t: 'counters' }
   | { t: 'stop' };

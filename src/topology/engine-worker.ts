@@ -121,6 +121,8 @@ function start(data: EngineWorkerData): void {
       sendCounters(true);
     } else if (m.t === 'learn') {
       detectors.find((d) => d.kind === m.kind)?.learnAsNormal?.(m.what);
+    } else if (m.t === 'confirmed') {
+      detectors.find((d) => d.kind === m.kind)?.confirmed?.(m.what);
     } else if (m.t === 'stop') {
       clearInterval(counters);
       abort.abort();

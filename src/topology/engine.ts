@@ -131,6 +131,15 @@ export class Engine implements EngineHost {
     this.lastDetectorSave = this.opts.clock.now();
   }
 
+  /**
+   * Saves every parser in memory (its templates and counts as of now), not only those whose
+   * templates changed: a host that restores state at a position (a Kafka partition's changelog)
+   * needs parsers and detectors from the same point.
+   */
+  saveParsersNow(): void {
+    for (const [id, st] of this.parsers) this.opts.store.saveParserState(id, st.parser.snapshot());
+  }
+
   /** Saves detector state, then acknowledges what was processed before it (one consistent point). */
   checkpoint(): void {
     this.templateCounts.flush();

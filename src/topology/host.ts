@@ -21,6 +21,7 @@ import type { Source } from '../core/source.js';
 import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { Store } from '../store/index.js';
+import type { LogParser } from '../parsers/pipeline.js';
 import { Engine } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
@@ -93,6 +94,10 @@ export interface SteppedEngineHost extends EngineHost {
   /** Time passes: idle multi-line records, detector intervals, silence, due trainings; returns what was stored. */
   tick(): Anomaly[];
   saveDetectors(): void;
+  /** Saves every parser in memory (with `saveDetectors`: one consistent state of the whole engine). */
+  saveParsersNow(): void;
+  /** Each record source's parser (a parser may hold lines back: `pendingLine`). */
+  streams(): IterableIterator<[string, LogParser]>;
   /** The detectors themselves (feedback's `learn` reaches them directly on this thread). */
   learners(): StreamDetector[];
 }
@@ -102,11 +107,13 @@ export interface SteppedOptions {
   format?: string;
   /** Detector state saved this often (clock ms); default: as `serve` without checkpoints (30 s). */
   detectorSaveMs?: number;
+  /** Multi-line joining (default `config.parser.multiline`); off for inputs whose records are whole (Kafka). */
+  multiline?: boolean;
 }
 
 /** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
 export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
-  const parsing: SourceParsing = { type: 'file_tail', format: o.format };
+  const parsing: SourceParsing = { type: 'file_tail', format: o.format, multiline: o.multiline };
   return inProcess(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
 }
 

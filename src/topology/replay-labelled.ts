@@ -19,8 +19,11 @@ import { createReplay, REPLAY_TICK_LINES, type ReplayLine } from './replay.js';
 
 export type { LabelledRun, MinedLine, Operator } from '../eval/stream/port.js';
 
+/** A replay line that may carry its own event time (cuts the steps of an operator's replay only). */
+export type TimedLine = ReplayLine & { ts?: number };
+
 export interface ReplayLabelledOptions {
-  lines: readonly ReplayLine[];
+  lines: readonly TimedLine[];
   /** Serve configuration (default: zero config). */
   config?: ServeConfig;
   /** Record format for every source (default: the configuration's, else auto-detect). */
@@ -45,6 +48,30 @@ class MinedIndex implements MinedLines {
   get(source: string, line: number): MinedLine | undefined {
     return this.bySource.get(source)?.get(line);
   }
+}
+
+/** A step with an operator spans at most this much of the lines' own time: a quarter of the answer delay, at least a minute. */
+export function stepSpanMs(delayMs: number): number {
+  return Math.max(60_000, delayMs / 4);
+}
+
+/**
+ * Lines of the next step from `i`: `chunk`, or — with a `spanMs` and lines that carry their own time
+ * (`ts`, as the labelled file states it; the pipeline never sees it) — fewer, ending before the first
+ * line more than `spanMs` away from the step's first. On a sparse log 500 lines can be days, and an
+ * operator's answers given only after them would come days after the delay, not at it.
+ */
+export function stepLines(lines: readonly TimedLine[], i: number, chunk: number, spanMs?: number): number {
+  const end = Math.min(lines.length, i + chunk);
+  const t0 = lines[i]?.ts;
+  if (spanMs === undefined || t0 === undefined) return end - i;
+  let j = i + 1;
+  while (j < end) {
+    const t = lines[j].ts;
+    if (t !== undefined && Math.abs(t - t0) > spanMs) break;
+    j++;
+  }
+  return j - i;
 }
 
 export async function replayLabelled(o: ReplayLabelledOptions): Promise<LabelledRun> {
@@ -94,10 +121,15 @@ export async function replayLabelled(o: ReplayLabelledOptions): Promise<Labelled
   });
   const chunk = o.chunkLines ?? REPLAY_TICK_LINES;
   try {
-    for (let i = 0; i < o.lines.length; i += chunk) {
-      await replay.step(o.lines.slice(i, i + chunk));
+    for (let i = 0; i < o.lines.length; ) {
+      // Ticks every `chunk` lines, with or without an operator; an operator's answers also between
+      // smaller batches inside a tick's lines (`stepLines`).
+      const n = stepLines(o.lines, i, chunk - (i % chunk), o.operator ? stepSpanMs(o.operator.delayMs) : undefined);
+      await replay.process(o.lines.slice(i, i + n));
+      i += n;
+      if (i % chunk === 0 || i === o.lines.length) replay.tick();
       answerDue();
-      o.onProgress?.(Math.min(o.lines.length, i + chunk));
+      o.onProgress?.(i);
     }
     replay.finish();
   } finally {

@@ -73,6 +73,14 @@ export interface Replay {
   readonly firstEventTime: number;
   /** Processes `lines` as one batch, then moves the clock to the latest event time and ticks. */
   step(lines: readonly ReplayLine[]): Promise<void>;
+  /**
+   * Processes `lines` as one batch without moving the clock or ticking: a replay that must act
+   * between batches (an operator's feedback) cuts a tick's lines into several batches and ticks as
+   * often as a replay without it, so both see time pass at the same points.
+   */
+  process(lines: readonly ReplayLine[]): Promise<void>;
+  /** Moves the clock to the latest event time and ticks. */
+  tick(): void;
   /** Moves the clock `REPLAY_END_MS` past the last event, ticks, saves state and stops the detectors. */
   finish(): void;
 }
@@ -140,13 +148,18 @@ export function createReplay(o: ReplayOptions): Replay {
       return firstTs;
     },
     async step(lines) {
-      if (lines.length > 0) {
-        // A line without a time of its own arrives "now" in event time (before the first timestamped
-        // event, at the reference time).
-        const arrivalTs = eventTime > 0 ? clock.now() : (o.referenceTime ?? clock.now());
-        const records: RawRecord[] = lines.map((l) => ({ source: l.source, text: l.text, line: l.line, arrivalTs }));
-        await engine.process(owner, { records });
-      }
+      await this.process(lines);
+      this.tick();
+    },
+    async process(lines) {
+      if (lines.length === 0) return;
+      // A line without a time of its own arrives "now" in event time (before the first timestamped
+      // event, at the reference time).
+      const arrivalTs = eventTime > 0 ? clock.now() : (o.referenceTime ?? clock.now());
+      const records: RawRecord[] = lines.map((l) => ({ source: l.source, text: l.text, line: l.line, arrivalTs }));
+      await engine.process(owner, { records });
+    },
+    tick() {
       clock.set(Math.max(clock.now(), eventTime));
       engine.tick();
     },

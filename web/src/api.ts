@@ -10,7 +10,7 @@ export type { Contribution, Severity, Verdict } from '../../src/core/event.js';
 export { STATUSES } from '../../src/core/event.js';
 /** Most severe first, for menus and tables: src/core/event.ts's ladder (least severe first) reversed. */
 export const SEVERITIES: readonly Severity[] = [...CORE_SEVERITIES].reverse();
-export const DETECTORS = ['novelty', 'rate', 'params', 'model', 'sequence', 'invariants'] as const;
+export const DETECTORS = ['novelty', 'rate', 'params', 'model', 'sequence', 'invariants', 'watch'] as const;
 
 export interface Feedback {
   verdict: Verdict;

@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
 import type { LogEvent } from '../../core/event.js';
 import { serveConfigSchema } from '../../config/schema.js';
+import { sessionEvents } from '../../../test/harness/session-events.js';
 import { createInvariants } from './index.js';
 
 const TEXT: Record<number, string> = { 1: 'open <*>', 2: 'read <*>', 3: 'close <*>', 4: 'retry <*>' };
-const ev = (ts: number, templateId: number, key: string, source = 'app', level = 'info'): LogEvent => ({
-  ts,
-  source,
-  message: `${TEXT[templateId] ?? `t${templateId}`} req=${key}`.replace('<*>', 'x'),
-  raw: `${ts} ${TEXT[templateId] ?? templateId} req=${key}`,
-  templateId,
-  template: TEXT[templateId] ?? `t${templateId}`,
-  params: [],
-  level,
-});
+const ev = sessionEvents(TEXT);
 
 /**
  * Sessions of `n` opens and as many closes (n = 1..3), 1..3 reads, every 5th with a retry; two

@@ -23,7 +23,7 @@ import type { Snapshot } from '../../core/parser.js';
 import { severityClass } from '../../features/sequences.js';
 import { matrixFromRows } from '../../models/artifact.js';
 import { Invariants } from '../../models/invariants/index.js';
-import { anomalyId, clip, expectShape, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import { anomalyId, clip, expectShape, rawOf, snapshotData, sourceOf, touchLru } from '../shared/common.js';
 import type { InvariantsDetectorConfig } from './config.js';
 
 export const INVARIANTS_SNAPSHOT_VERSION = 1;
@@ -82,6 +82,10 @@ export class InvariantsDetector implements StreamDetector {
   readonly kind = 'invariants';
   private sources = new Map<string, SourceState>();
   private readonly keyRe: RegExp | null;
+  private readonly keys: string[] = [];
+  /** The source of the previous event: consecutive events of one source skip the LRU reorder. */
+  private last: SourceState | null = null;
+  private lastName = '';
 
   constructor(private readonly config: InvariantsDetectorConfig) {
     this.keyRe = config.key_regex ? new RegExp(config.key_regex, 'g') : null;
@@ -105,14 +109,20 @@ export class InvariantsDetector implements StreamDetector {
     return out;
   }
 
+  /** The session keys of a line, in `this.keys` (reused: no array per event). */
   private keysOf(e: LogEvent): string[] {
-    if (!this.keyRe) return [`@${Math.floor(e.ts / (this.config.window_seconds * 1000))}`];
-    const keys: string[] = [];
+    const keys = this.keys;
+    keys.length = 0;
+    if (!this.keyRe) {
+      keys.push(`@${Math.floor(e.ts / (this.config.window_seconds * 1000))}`);
+      return keys;
+    }
     const re = this.keyRe;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while (keys.length < MAX_KEYS_PER_LINE && (m = re.exec(e.message)) !== null) {
-      const k = (m[1] ?? m[0]).slice(0, MAX_KEY_CHARS);
+      let k = m[1] ?? m[0];
+      if (k.length > MAX_KEY_CHARS) k = k.slice(0, MAX_KEY_CHARS);
       if (k !== '' && !keys.includes(k)) keys.push(k);
       if (m[0].length === 0) re.lastIndex++;
     }
@@ -188,21 +198,23 @@ export class InvariantsDetector implements StreamDetector {
   }
 
   private state(name: string): SourceState {
-    let s = this.sources.get(name);
-    if (s) {
-      this.sources.delete(name);
-      this.sources.set(name, s);
-      return s;
-    }
-    s = { open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] };
-    this.sources.set(name, s);
-    if (this.sources.size > this.config.max_sources) this.sources.delete(this.sources.keys().next().value as string);
-    return s;
+    if (this.last !== null && name === this.lastName && this.sources.get(name) === this.last) return this.last;
+    this.lastName = name;
+    this.last = touchLru(
+      this.sources,
+      name,
+      () => ({ open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] }),
+      this.config.max_sources,
+    );
+    return this.last;
   }
 
   private remember(st: SourceState, id: number, text: string): void {
+    const t = text.length > 512 ? text.slice(0, 512) : text;
+    // Unchanged text: no LRU refresh (a map reorder per event); an evicted template comes back with its next event.
+    if (st.texts.get(id) === t) return;
     st.texts.delete(id);
-    st.texts.set(id, text.length > 512 ? text.slice(0, 512) : text);
+    st.texts.set(id, t);
     if (st.texts.size > this.config.max_templates) st.texts.delete(st.texts.keys().next().value as number);
   }
 

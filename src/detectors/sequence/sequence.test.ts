@@ -2,19 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
 import type { LogEvent } from '../../core/event.js';
 import { serveConfigSchema } from '../../config/schema.js';
+import { sessionEvents } from '../../../test/harness/session-events.js';
 import { createSequence } from './index.js';
 
 const TEXT: Record<number, string> = { 1: 'open <*>', 2: 'read <*>', 3: 'close <*>', 4: 'write failed on <*>' };
-const ev = (ts: number, templateId: number, key: string, source = 'app'): LogEvent => ({
-  ts,
-  source,
-  message: `${TEXT[templateId] ?? `t${templateId}`} req=${key}`.replace('<*>', 'x'),
-  raw: `${ts} ${TEXT[templateId] ?? templateId} req=${key}`,
-  templateId,
-  template: TEXT[templateId] ?? `t${templateId}`,
-  params: [],
-  level: templateId === 4 ? 'error' : 'info',
-});
+const ev = sessionEvents(TEXT, (t) => (t === 4 ? 'error' : 'info'));
 
 /** Sessions open → read × (1..3) → close, interleaved two at a time. */
 function normalTraffic(from: number, sessions: number): LogEvent[] {

@@ -16,7 +16,7 @@
 import type { StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
-import { anomalyId, clip, eachFinding, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf } from '../shared/common.js';
+import { anomalyId, clip, eachFinding, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf, touchLru } from '../shared/common.js';
 import type { SequenceConfig } from './config.js';
 
 export const SEQUENCE_SNAPSHOT_VERSION = 1;
@@ -82,16 +82,8 @@ export class SequenceDetector implements StreamDetector {
   }
 
   private sourceState(name: string): SourceState {
-    let s = this.sources.get(name);
-    if (s) {
-      this.sources.delete(name);
-      this.sources.set(name, s);
-      return s;
-    }
-    s = { events: 0, contexts: new Map(), histories: new Map(), quiet: new Map(), templates: new Map(), ring: new LineRing(this.config.context_lines) };
-    this.sources.set(name, s);
-    if (this.sources.size > this.config.max_sources) this.sources.delete(this.sources.keys().next().value as string);
-    return s;
+    const ring = this.config.context_lines;
+    return touchLru(this.sources, name, () => ({ events: 0, contexts: new Map(), histories: new Map(), quiet: new Map(), templates: new Map(), ring: new LineRing(ring) }), this.config.max_sources);
   }
 
   private one(e: LogEvent): Anomaly | undefined {

@@ -130,6 +130,23 @@ export class LineRing {
   }
 }
 
+/**
+ * The value of `key` in an LRU map (insertion order = least recently used first), made the most
+ * recent; created by `create` when missing, evicting the least recent beyond `max`.
+ */
+export function touchLru<K, V>(map: Map<K, V>, key: K, create: () => V, max: number): V {
+  let v = map.get(key);
+  if (v !== undefined) {
+    map.delete(key);
+    map.set(key, v);
+    return v;
+  }
+  v = create();
+  map.set(key, v);
+  if (map.size > max) map.delete(map.keys().next().value as K);
+  return v;
+}
+
 /** The findings of `one` over a batch, one event at a time; entries that are not objects are skipped (hostile input). */
 export function eachFinding<A>(events: readonly LogEvent[], one: (e: LogEvent) => A | undefined): A[] {
   const out: A[] = [];

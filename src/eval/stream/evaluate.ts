@@ -10,12 +10,22 @@ import { hits, scoreStream, type StreamScore, truthStats } from './score.js';
 
 export type FeedbackMode = 'none' | 'simulated';
 
+/**
+ * What the simulated operator confirms: `lines` — an anomaly that names one of an episode's lines
+ * (its template, inside the anomaly's window), as bench:feedback's operator and as a person reading
+ * it would; `time` — anything stored during an episode (the dataset's looser scoring rule on BGL),
+ * which confirms unrelated message types that happen to fall inside an episode's time.
+ */
+export type OperatorRule = 'lines' | 'time';
+
 /** The operator answers an hour of log time after an anomaly (issue 14). */
 export const DEFAULT_FEEDBACK_DELAY_MS = 3_600_000;
 
 export interface StreamEvalOptions {
   feedback: FeedbackMode;
   feedbackDelayMs?: number;
+  /** Default `lines`. */
+  operatorRule?: OperatorRule;
   /** The replay: `(lines, operator) => replayLabelled({ lines, operator, config })`. */
   replay: StreamReplay;
   onProgress?: (done: number, total: number) => void;
@@ -36,7 +46,7 @@ export interface StreamEvalResult {
   spanHours: number;
   categories: number;
   detectors: string[];
-  feedback: { mode: FeedbackMode; delayMs?: number; answers?: { real: number; noise: number }; suppressed?: number; suppressedByKind?: number };
+  feedback: { mode: FeedbackMode; delayMs?: number; operatorRule?: OperatorRule; answers?: { real: number; noise: number }; suppressed?: number; suppressedByKind?: number };
   /** Lines the pipeline dated 1 s or more away from the label file's time (a check of the event-time parse). */
   tsMismatches: number;
   score: StreamScore;
@@ -49,13 +59,16 @@ export interface StreamEvalResult {
 export async function evaluateStream(ds: StreamDataset, opts: StreamEvalOptions): Promise<StreamEvalResult> {
   const truth = { lines: ds.lines, episodes: ds.episodes };
   const delayMs = opts.feedbackDelayMs ?? DEFAULT_FEEDBACK_DELAY_MS;
+  const operatorRule = opts.operatorRule ?? 'lines';
+  // An episode without lines (a silence) can only be judged by the dataset's own rule.
+  const ruleFor = (e: StreamDataset['episodes'][number]) => (operatorRule === 'lines' && e.lines.length > 0 ? 'lines' : ds.rule);
   const run = await opts.replay(
     ds.lines,
     opts.feedback === 'simulated'
       ? {
           delayMs,
-          // Confirms what lies inside an alert episode (the dataset's rule), dismisses the rest.
-          verdict: (a, mined) => (ds.episodes.some((e) => hits(a, e, ds.rule, mined)) ? 'real' : 'noise'),
+          // Confirms what is about an alert episode (`operatorRule`), dismisses the rest.
+          verdict: (a, mined) => (ds.episodes.some((e) => hits(a, e, ruleFor(e), mined)) ? 'real' : 'noise'),
         }
       : undefined,
     opts.onProgress ? (done) => opts.onProgress?.(done, ds.lines.length) : undefined,
@@ -75,7 +88,7 @@ export async function evaluateStream(ds: StreamDataset, opts: StreamEvalOptions)
     ...stats,
     categories: new Set(ds.episodes.map((e) => e.category)).size,
     detectors: run.detectors,
-    feedback: opts.feedback === 'simulated' ? { mode: 'simulated', delayMs, answers: run.answers, suppressed: run.suppressed, suppressedByKind: run.suppressedByKind } : { mode: 'none' },
+    feedback: opts.feedback === 'simulated' ? { mode: 'simulated', delayMs, operatorRule, answers: run.answers, suppressed: run.suppressed, suppressedByKind: run.suppressedByKind } : { mode: 'none' },
     tsMismatches,
     score,
     strict,

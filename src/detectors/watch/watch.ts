@@ -1,0 +1,262 @@
+/**
+ * @module detectors/watch/watch
+ * Recurrences of problems a person confirmed. `real` feedback on an anomaly about a template makes
+ * that template (and its close variants on the same source) an alerting rule: every later burst of
+ * it is reported — even though it is no longer new to novelty, or too sparse for a rate spike. One
+ * report per burst (a recurrence after `regroup_seconds` of quiet), and one more per `repeat_seconds`
+ * while a long burst goes on, so an episode of a thousand lines is one or a few anomalies.
+ *
+ * The watch list comes from the feedback (src/feedback calls `confirmed`), at start again from the
+ * stored feedback; the snapshot keeps only each watch's burst timing, so a restart does not report a
+ * burst that was already reported.
+ * @example
+ * const d = new WatchDetector(watchConfigSchema.parse({}));
+ * d.confirmed({ source: 'app', templateId: 7, template: 'disk <*> failed', on: true });
+ * d.observe(events); // a burst of template 7 on app → one anomaly
+ */
+import type { Confirmed, StreamDetector } from '../../core/detector.js';
+import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
+import { SEVERITIES } from '../../core/event.js';
+import type { Snapshot } from '../../core/parser.js';
+import { templateWords, wordOverlap } from '../../parsers/drain/words.js';
+import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
+import type { WatchConfig } from './config.js';
+
+export const WATCH_SNAPSHOT_VERSION = 1;
+
+interface Confirmation {
+  template: string;
+  words: Set<string>;
+  severity: Severity;
+}
+
+interface Watched {
+  /** The confirmed template this one is watched for (itself when it was confirmed). */
+  of: number;
+  template: string;
+  severity: Severity;
+  lastSeen: number;
+  lastAlert: number;
+  burstStart: number;
+  burstCount: number;
+}
+
+interface SourceState {
+  confirmed: Map<number, Confirmation>;
+  watched: Map<number, Watched>;
+  /** Template ids judged not close to any confirmed one (cleared when a confirmation arrives). */
+  notClose: Set<number>;
+  /** Template ids whose watch a person took back: never watched again as a close variant. */
+  refused: Set<number>;
+  ring: LineRing;
+}
+
+export interface WatchStats {
+  watched: number;
+  confirmed: number;
+  reported: number;
+}
+
+export class WatchDetector implements StreamDetector {
+  readonly kind = 'watch';
+  readonly stats: WatchStats = { watched: 0, confirmed: 0, reported: 0 };
+  private readonly sources = new Map<string, SourceState>();
+  /** Burst timing from a snapshot, waiting for its watch to be confirmed again at start. */
+  private readonly restored = new Map<string, [number, number, number, number]>();
+  private readonly regroupMs: number;
+  private readonly repeatMs: number;
+
+  constructor(private readonly cfg: WatchConfig) {
+    this.regroupMs = cfg.regroup_seconds * 1000;
+    this.repeatMs = cfg.repeat_seconds * 1000;
+  }
+
+  confirmed(what: Confirmed): boolean {
+    if (!Number.isInteger(what.templateId)) return false;
+    if (what.on) this.watch(what);
+    else this.unwatch(what.source, what.templateId);
+    this.count();
+    return true;
+  }
+
+  observe(events: readonly LogEvent[]): Anomaly[] {
+    if (this.sources.size === 0) return [];
+    const out: Anomaly[] = [];
+    for (const e of events) {
+      const st = this.sources.get(sourceOf(e));
+      if (st === undefined || !Number.isFinite(e.ts)) continue;
+      st.ring.push(rawOf(e), this.cfg.max_line_chars, e.ts);
+      const w = st.watched.get(e.templateId) ?? this.closeVariant(st, e);
+      if (w === undefined) continue;
+      const a = this.seen(st, w, e);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  tick(): Anomaly[] {
+    return [];
+  }
+
+  private watch(what: Confirmed): void {
+    let st = this.sources.get(what.source);
+    if (st === undefined) {
+      st = { confirmed: new Map(), watched: new Map(), notClose: new Set(), refused: new Set(), ring: new LineRing(this.cfg.context_lines) };
+      this.sources.set(what.source, st);
+    }
+    const template = what.template ?? st.watched.get(what.templateId)?.template ?? `template ${what.templateId}`;
+    const severity = what.severity !== undefined && SEVERITIES.indexOf(what.severity) >= 1 ? what.severity : 'error';
+    st.confirmed.delete(what.templateId);
+    st.confirmed.set(what.templateId, { template, words: templateWords(template), severity });
+    st.refused.delete(what.templateId);
+    st.notClose.clear();
+    const old = st.watched.get(what.templateId);
+    const w: Watched = old ?? { of: what.templateId, template, severity, lastSeen: Number.NEGATIVE_INFINITY, lastAlert: Number.NEGATIVE_INFINITY, burstStart: Number.NEGATIVE_INFINITY, burstCount: 0 };
+    Object.assign(w, { of: what.templateId, template, severity });
+    this.resume(what.source, what.templateId, w);
+    st.watched.set(what.templateId, w);
+    this.bound();
+  }
+
+  private unwatch(source: string, templateId: number): void {
+    const st = this.sources.get(source);
+    if (st === undefined) return;
+    st.confirmed.delete(templateId);
+    st.refused.add(templateId);
+    if (st.refused.size > this.cfg.max_checked) st.refused.delete(st.refused.values().next().value as number);
+    for (const [id, w] of st.watched) if (id === templateId || w.of === templateId) st.watched.delete(id);
+    if (st.confirmed.size === 0 && st.watched.size === 0) this.sources.delete(source);
+  }
+
+  /** A template not watched yet: watched from now on when close to a confirmed one (judged once per template id). */
+  private closeVariant(st: SourceState, e: LogEvent): Watched | undefined {
+    if (this.cfg.similar_words_share <= 0 || typeof e.template !== 'string' || st.notClose.has(e.templateId) || st.refused.has(e.templateId)) return undefined;
+    const words = templateWords(e.template);
+    let best: [number, Confirmation] | undefined;
+    let bestShare = 0;
+    for (const [id, c] of st.confirmed) {
+      const share = wordOverlap(words, c.words);
+      if (share >= this.cfg.similar_words_share && share > bestShare) [best, bestShare] = [[id, c], share];
+    }
+    if (best === undefined) {
+      if (st.notClose.size >= this.cfg.max_checked) st.notClose.clear();
+      st.notClose.add(e.templateId);
+      return undefined;
+    }
+    const w: Watched = { of: best[0], template: e.template, severity: best[1].severity, lastSeen: Number.NEGATIVE_INFINITY, lastAlert: Number.NEGATIVE_INFINITY, burstStart: Number.NEGATIVE_INFINITY, burstCount: 0 };
+    this.resume(sourceOf(e), e.templateId, w);
+    st.watched.set(e.templateId, w);
+    this.bound();
+    this.count();
+    return w;
+  }
+
+  /** One more line of a watched template: a report when it starts a burst, or a long burst's next hour. */
+  private seen(st: SourceState, w: Watched, e: LogEvent): Anomaly | undefined {
+    const ts = e.ts;
+    // Distances either way: a source whose clock jumps back (a replayed old file, a host set wrong)
+    // starts a new burst there instead of hiding everything until it catches up.
+    const newBurst = !(Math.abs(ts - w.lastSeen) <= this.regroupMs);
+    if (newBurst) {
+      w.burstStart = ts;
+      w.burstCount = 0;
+      w.lastSeen = ts;
+    }
+    w.burstCount++;
+    if (ts > w.lastSeen) w.lastSeen = ts;
+    if (!newBurst && Math.abs(ts - w.lastAlert) < this.repeatMs) return undefined;
+    w.lastAlert = ts;
+    this.stats.reported++;
+    const source = sourceOf(e);
+    const confirmedAs = st.confirmed.get(w.of)?.template ?? w.template;
+    const variant = w.of !== e.templateId ? `, a close variant of '${clip(confirmedAs, 80)}'` : '';
+    const since = newBurst ? '' : ` (${w.burstCount} times since ${clockTime(w.burstStart)})`;
+    return {
+      id: anomalyId('watch', source, e.templateId, Math.floor(ts / 1000)),
+      ts,
+      source,
+      detector: 'watch',
+      score: w.burstCount,
+      severity: w.severity,
+      title: `Confirmed problem again on ${source}: '${clip(w.template)}'${variant}${since}.`,
+      explanation: [{ feature: 'confirmed_template', templateId: e.templateId, template: w.template, observed: w.burstCount, expected: 0, contribution: 1 }],
+      context: st.ring.toArray(ts),
+      templateId: e.templateId,
+    };
+  }
+
+  private resume(source: string, templateId: number, w: Watched): void {
+    const key = `${source}\u0000${templateId}`;
+    const r = this.restored.get(key);
+    if (r === undefined) return;
+    this.restored.delete(key);
+    [w.lastSeen, w.lastAlert, w.burstStart, w.burstCount] = r;
+  }
+
+  /** At most `max_watches` watched templates: the oldest source's oldest ones go first. */
+  private bound(): void {
+    let total = 0;
+    for (const st of this.sources.values()) total += st.watched.size;
+    for (const [source, st] of this.sources) {
+      if (total <= this.cfg.max_watches) break;
+      for (const id of st.watched.keys()) {
+        if (total <= this.cfg.max_watches) break;
+        st.watched.delete(id);
+        st.confirmed.delete(id);
+        total--;
+      }
+      if (st.watched.size === 0 && st.confirmed.size === 0) this.sources.delete(source);
+    }
+  }
+
+  private count(): void {
+    let watched = 0;
+    let confirmed = 0;
+    for (const st of this.sources.values()) {
+      watched += st.watched.size;
+      confirmed += st.confirmed.size;
+    }
+    this.stats.watched = watched;
+    this.stats.confirmed = confirmed;
+  }
+
+  snapshot(): Snapshot {
+    const timing: [string, number, number | null, number | null, number | null, number][] = [];
+    for (const [source, st] of this.sources) {
+      for (const [id, w] of st.watched) timing.push([source, id, finite(w.lastSeen), finite(w.lastAlert), finite(w.burstStart), w.burstCount]);
+    }
+    for (const [key, r] of this.restored) {
+      const [source, id] = key.split('\u0000');
+      timing.push([source, Number(id), finite(r[0]), finite(r[1]), finite(r[2]), r[3]]);
+    }
+    return { kind: 'watch', version: WATCH_SNAPSHOT_VERSION, data: { timing: timing.slice(-this.cfg.max_watches) } };
+  }
+
+  restore(s: Snapshot): void {
+    const d = snapshotData(s, 'watch', WATCH_SNAPSHOT_VERSION);
+    expectShape(Array.isArray(d.timing), 'watch', 'timing');
+    this.restored.clear();
+    for (const t of d.timing as unknown[]) {
+      expectShape(Array.isArray(t) && t.length === 6 && typeof t[0] === 'string' && Number.isInteger(t[1]), 'watch', 'timing entry');
+      const [source, id, seen, alert, start, count] = t as [string, number, unknown, unknown, unknown, unknown];
+      const r: [number, number, number, number] = [num(seen), num(alert), num(start), typeof count === 'number' && count >= 0 ? count : 0];
+      const w = this.sources.get(source)?.watched.get(id);
+      if (w) [w.lastSeen, w.lastAlert, w.burstStart, w.burstCount] = r;
+      else if (this.restored.size < this.cfg.max_watches) this.restored.set(`${source}\u0000${id}`, r);
+    }
+  }
+}
+
+/** `HH:MM UTC` of an event time (a date out of range shows as such, never throws). */
+function clockTime(ts: number): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? 'an unknown time' : `${d.toISOString().slice(11, 16)} UTC`;
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function num(x: unknown): number {
+  return typeof x === 'number' && Number.isFinite(x) ? x : Number.NEGATIVE_INFINITY;
+}

@@ -1,0 +1,111 @@
+/**
+ * @module sources/kafka/records
+ * Kafka records → raw records: the value is the log line (a raw line, or a shipper's JSON event —
+ * Filebeat, Vector, Fluent Bit — that the parser's `json` format reads); the source id comes from
+ * the key, a JSON field or the topic; Kafka headers become `attrs`. Keys, headers and values are
+ * client input: bounded, decoded as UTF-8 (invalid bytes → U+FFFD), never interpreted further.
+ */
+import type { RawRecord } from '../../core/source.js';
+
+/** Longest source id taken from a key or field (longer ones are cut). */
+export const MAX_SOURCE_ID = 200;
+/** Most headers kept per record, and longest header value (longer ones are cut). */
+const MAX_HEADERS = 32;
+const MAX_HEADER_BYTES = 1024;
+
+/** One consumed Kafka message, client-independent. */
+export interface KafkaRecordIn {
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Producer or broker time (epoch ms as a decimal string, as the client gives it). */
+  timestamp: string;
+  offset: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}
+
+export interface SourceNaming {
+  topic: string;
+  from: 'key' | 'field' | 'topic';
+  field?: string;
+}
+
+export interface ConvertStats {
+  truncated: number;
+  /** Records without a value (tombstones): skipped, counted. */
+  empty: number;
+}
+
+/** The source id of a record (bounded; the topic when the record names none). */
+export function sourceIdOf(m: KafkaRecordIn, naming: SourceNaming, parsed?: unknown): string {
+  let id: string | undefined;
+  if (naming.from === 'key' && m.key !== null && m.key.length > 0) id = m.key.toString('utf8', 0, Math.min(m.key.length, MAX_SOURCE_ID * 4));
+  else if (naming.from === 'field' && naming.field !== undefined && parsed !== undefined) {
+    const v = fieldAt(parsed, naming.field);
+    if (typeof v === 'string' || typeof v === 'number') id = String(v);
+  }
+  if (id === undefined || id.length === 0) return naming.topic;
+  return id.length > MAX_SOURCE_ID ? id.slice(0, MAX_SOURCE_ID) : id;
+}
+
+/** A dotted path into a JSON value (`host.name`); own properties only. */
+export function fieldAt(v: unknown, path: string): unknown {
+  let cur = v;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Kafka headers as attrs (strings, bounded), or undefined when there are none. */
+export function headerAttrs(h: KafkaRecordIn['headers']): Record<string, string> | undefined {
+  if (h === undefined) return undefined;
+  let out: Record<string, string> | undefined;
+  let n = 0;
+  for (const k of Object.keys(h)) {
+    if (n >= MAX_HEADERS) break;
+    const raw = h[k];
+    const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (v === undefined) continue;
+    const s = typeof v === 'string' ? v.slice(0, MAX_HEADER_BYTES) : v.toString('utf8', 0, Math.min(v.length, MAX_HEADER_BYTES));
+    (out ??= Object.create(null) as Record<string, string>)[k.slice(0, 200)] = s;
+    n++;
+  }
+  return out;
+}
+
+/**
+ * Converts one partition's messages (in offset order) to raw records; `offsets[i]` is the Kafka
+ * offset of `records[i]`. Tombstones (no value) are skipped and counted.
+ */
+export function toRawRecords(messages: readonly KafkaRecordIn[], naming: SourceNaming, arrivalTs: number, maxBytes: number, stats: ConvertStats): { records: RawRecord[]; offsets: number[] } {
+  const records: RawRecord[] = [];
+  const offsets: number[] = [];
+  for (const m of messages) {
+    if (m.value === null || m.value.length === 0) {
+      stats.empty++;
+      continue;
+    }
+    const truncated = m.value.length > maxBytes;
+    if (truncated) stats.truncated++;
+    // A shipper's trailing line break is not part of the record; inner ones (a stack trace) stay.
+    let end = truncated ? maxBytes : m.value.length;
+    while (end > 0 && (m.value[end - 1] === 10 || m.value[end - 1] === 13)) end--;
+    const text = m.value.toString('utf8', 0, end);
+    let parsed: unknown;
+    if (naming.from === 'field' && text.charCodeAt(0) === 123 /* { */) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    const r: RawRecord = { source: sourceIdOf(m, naming, parsed), text, arrivalTs, line: Number(m.offset) + 1 };
+    const attrs = headerAttrs(m.headers);
+    if (attrs !== undefined) r.attrs = attrs;
+    if (truncated) r.truncated = true;
+    records.push(r);
+    offsets.push(Number(m.offset));
+  }
+  return { records, offsets };
+}

@@ -1,0 +1,248 @@
+/**
+ * @module topology/kafka/partition
+ * The engine of one Kafka partition (the third engine host, DESIGN §5): the in-process engine,
+ * stepped, with everything it knows — parsers, detectors, trained models, its clock — in memory,
+ * checkpointed whole to the changelog and restored whole by the partition's next owner.
+ *
+ * Deterministic by construction, so that any owner, after any crash, finds the same anomalies
+ * with the same ids: the clock follows the data (the first record's Kafka timestamp, then event
+ * time), `tick` runs at fixed offsets (every `TICK_RECORDS` of the partition: not at fetch
+ * boundaries, which vary), models train inline inside `tick`, and a restored state resumes at the
+ * offset it was taken at. Kafka records are whole records: multi-line joining is off.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ComponentContext, Logger } from '../../core/component.js';
+import { ManualClock } from '../../core/clock.js';
+import type { Anomaly, LogEvent } from '../../core/event.js';
+import type { Snapshot } from '../../core/parser.js';
+import type { StoredModel } from '../../core/ports.js';
+import type { Source } from '../../core/source.js';
+import { AnomalogError } from '../../core/errors.js';
+import type { ServeConfig } from '../../config/schema.js';
+import type { ModelDetectorConfig } from '../../detectors/model/config.js';
+import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
+import { createSteppedHost, type SteppedEngineHost } from '../host.js';
+import { MemoryState } from './memory-state.js';
+
+/** Records of a partition between two ticks (as `replay` ticks every 500 lines). */
+export const TICK_RECORDS = 500;
+/** An event time further than this past the newest Kafka timestamp does not move the clock (a garbled year). */
+const MAX_AHEAD_MS = 86_400_000;
+export const PARTITION_STATE_KIND = 'anomalog.kafka-partition';
+export const PARTITION_STATE_VERSION = 1;
+
+interface PartitionStateData {
+  topic: string;
+  partition: number;
+  /** Next offset to process: the state holds everything before it. */
+  next: number;
+  /** Tick block of the last processed offset (`floor(offset / TICK_RECORDS)`). */
+  block: number;
+  /**
+   * Sources whose parser still held lines back (format detection waits for a source's first lines)
+   * and the offset of the first one: those records are not in the state and are read again.
+   */
+  held: [string, number][];
+  clock: number;
+  eventTime: number;
+  lastKafkaTs: number;
+  states: [string, Snapshot][];
+  models: StoredModel[];
+}
+
+export interface PartitionOptions {
+  config: ServeConfig;
+  topic: string;
+  partition: number;
+  naming: SourceNaming;
+  maxLineBytes: number;
+  logger: Logger;
+  /** A checkpoint written by this partition's previous owner (`PartitionEngine.checkpoint`). */
+  restored?: Buffer;
+  /** Records between ticks (default `TICK_RECORDS`; tests use fewer). */
+  tickRecords?: number;
+}
+
+export interface PartitionCheckpoint {
+  partition: number;
+  /** The offset to commit: the first record the state does not hold. */
+  next: number;
+  anomalies: Anomaly[];
+  /** The whole state, gzipped JSON (the changelog record's value). */
+  state: Buffer;
+}
+
+export class PartitionEngine {
+  readonly partition: number;
+  /** Next offset to process. */
+  next = -1;
+  readonly convert: ConvertStats = { truncated: 0, empty: 0 };
+  records = 0;
+  private block = -1;
+  /** After a restore: sources whose records from this offset on (before `next`) are read again. */
+  private held = new Map<string, number>();
+  private readonly clock = new ManualClock(0);
+  private eventTime = 0;
+  private lastKafkaTs = 0;
+  private found: Anomaly[] = [];
+  private changed = false;
+  private readonly state: MemoryState;
+  private readonly host: SteppedEngineHost;
+  private readonly stop = new AbortController();
+  private readonly owner: Source;
+
+  constructor(private readonly o: PartitionOptions) {
+    this.partition = o.partition;
+    this.state = new MemoryState(this.clock);
+    if (o.restored !== undefined) this.restore(o.restored);
+    const { config } = o;
+    // Models train inline at the partition's ticks: the same answer whoever owns the partition.
+    // Its snapshot keeps the whole reservoir and every open window: a restored partition trains on the same windows.
+    const m = config.detectors.model as ModelDetectorConfig & { enabled: boolean };
+    const detectors = { ...config.detectors, model: { ...m, train_in: 'inline' as const, snapshot_windows: Math.max(m.snapshot_windows, m.reservoir_size) } };
+    const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false });
+    this.owner = { id: `kafka:${o.topic}/${o.partition}`, run: async () => {}, ack: () => {}, stats: () => ({ received: this.records, bytes: 0, dropped: 0, errors: 0 }) };
+    this.host = createSteppedHost(
+      {
+        config: { ...config, detectors },
+        dbPath: '',
+        sources: [],
+        store: this.state,
+        anomalies: {
+          insertAnomalies: (batch) => {
+            for (const a of batch) this.found.push(a);
+            return [...batch];
+          },
+        },
+        clock: this.clock,
+        logger: o.logger,
+        context: ctx,
+        onEvents: (events) => this.followEventTime(events),
+      },
+      { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false },
+    );
+  }
+
+  /** The engine's counters (PipelineView). */
+  get stats() {
+    return this.host.stats;
+  }
+
+  /** Processes a fetched batch (offset order); records before `next` (already in the state) are skipped. */
+  async process(messages: readonly KafkaRecordIn[], heartbeat?: () => Promise<void>): Promise<void> {
+    let chunk: KafkaRecordIn[] = [];
+    for (const m of messages) {
+      const offset = Number(m.offset);
+      if (this.next >= 0 && offset < this.next) {
+        // Already in the state, unless its source's parser was holding it back at the checkpoint.
+        const from = this.held.size > 0 ? this.held.get(sourceIdOf(m, this.o.naming)) : undefined;
+        if (from !== undefined && offset >= from) chunk.push(m);
+        continue;
+      }
+      this.held.clear();
+      const ts = Number(m.timestamp);
+      if (this.clock.now() === 0) this.clock.set(Number.isFinite(ts) && ts > 0 ? ts : 1);
+      const block = Math.floor(offset / (this.o.tickRecords ?? TICK_RECORDS));
+      if (this.block >= 0 && block !== this.block) {
+        await this.run(chunk);
+        chunk = [];
+        this.tick();
+        if (heartbeat) await heartbeat();
+      }
+      this.block = block;
+      if (Number.isFinite(ts) && ts > this.lastKafkaTs) this.lastKafkaTs = ts;
+      chunk.push(m);
+    }
+    await this.run(chunk);
+  }
+
+  /**
+   * Everything processed so far as one consistent point: the anomalies found since the last
+   * checkpoint and the whole state (undefined when nothing happened since).
+   */
+  checkpoint(): PartitionCheckpoint | undefined {
+    if (!this.changed) return undefined;
+    this.host.saveParsersNow();
+    this.host.saveDetectors();
+    const held: [string, number][] = [];
+    let commit = this.next;
+    for (const [source, parser] of this.host.streams()) {
+      const line = parser.pendingLine;
+      if (line === undefined) continue;
+      // Record lines are Kafka offsets + 1 (records.ts).
+      held.push([source, line - 1]);
+      commit = Math.min(commit, line - 1);
+    }
+    for (const [source, from] of this.held) if (!held.some(([s]) => s === source)) held.push([source, from]);
+    const data: PartitionStateData = {
+      topic: this.o.topic,
+      partition: this.partition,
+      next: this.next,
+      block: this.block,
+      held,
+      clock: this.clock.now(),
+      eventTime: this.eventTime,
+      lastKafkaTs: this.lastKafkaTs,
+      states: [...this.state.states],
+      models: [...this.state.models.values()],
+    };
+    const snapshot: Snapshot<PartitionStateData> = { kind: PARTITION_STATE_KIND, version: PARTITION_STATE_VERSION, data };
+    const anomalies = this.found;
+    this.found = [];
+    this.changed = false;
+    return { partition: this.partition, next: commit, anomalies, state: gzipSync(JSON.stringify(snapshot)) };
+  }
+
+  /** Stops the detectors (model trainers); the state is dropped with the object. */
+  close(): void {
+    this.stop.abort();
+  }
+
+  private async run(chunk: KafkaRecordIn[]): Promise<void> {
+    if (chunk.length === 0) return;
+    // Records without a time of their own arrive "now" on the partition's clock.
+    const { records } = toRawRecords(chunk, this.o.naming, this.clock.now(), this.o.maxLineBytes, this.convert);
+    this.records += chunk.length;
+    this.changed = true;
+    if (records.length > 0) await this.host.process(this.owner, { records });
+    // Only now is the chunk in the state: a checkpoint taken meanwhile ends before it.
+    this.next = Math.max(this.next, Number(chunk[chunk.length - 1].offset) + 1);
+  }
+
+  /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */
+  requeue(cp: PartitionCheckpoint): void {
+    this.found = [...cp.anomalies, ...this.found];
+    this.changed = true;
+  }
+
+  private tick(): void {
+    this.clock.set(Math.max(this.clock.now(), this.eventTime));
+    this.host.tick();
+  }
+
+  private followEventTime(events: readonly LogEvent[]): void {
+    const cap = this.lastKafkaTs + MAX_AHEAD_MS;
+    for (const e of events) if (!e.tsFromArrival && e.ts > this.eventTime && e.ts <= cap) this.eventTime = e.ts;
+  }
+
+  private restore(buf: Buffer): void {
+    let snap: Snapshot<PartitionStateData>;
+    try {
+      snap = JSON.parse(gunzipSync(buf).toString('utf8')) as Snapshot<PartitionStateData>;
+    } catch (e) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `The state of Kafka partition ${this.o.topic}/${this.o.partition} in the changelog is malformed.`, { cause: e });
+    }
+    if (snap.kind !== PARTITION_STATE_KIND || snap.version > PARTITION_STATE_VERSION) {
+      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `The state of Kafka partition ${this.o.topic}/${this.o.partition} is ${snap.kind} v${snap.version}; this build reads ${PARTITION_STATE_KIND} v${PARTITION_STATE_VERSION}.`);
+    }
+    const d = snap.data;
+    this.next = d.next;
+    this.block = d.block;
+    this.held = new Map(Array.isArray(d.held) ? d.held : []);
+    this.clock.set(d.clock);
+    this.eventTime = d.eventTime;
+    this.lastKafkaTs = d.lastKafkaTs;
+    for (const [k, v] of d.states) this.state.states.set(k, v);
+    for (const m of d.models) this.state.models.set(m.kind, m);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * @module topology/kafka/worker
+ * `anomalog worker`: one member of a consumer group on the logs topic, running the pipeline of
+ * `serve` per assigned partition (`PartitionEngine`). Records are keyed by source, so a source's
+ * parser, windows and detectors live in exactly one partition, owned by one worker at a time.
+ *
+ * At-least-once, no duplicate visible: at each checkpoint (`pipeline.checkpoint_interval_ms`, and
+ * before a rebalance) the anomalies found since the last one and each changed partition's whole
+ * state go out in one idempotent send — anomalies to the anomalies topic (ids are deterministic),
+ * state to the compacted changelog — and only then are the offsets committed. A new owner restores
+ * the partition's latest state and resumes at the offset it was taken at, so records are processed
+ * again only from there, and they give the same anomalies with the same ids (the serve node's
+ * store keeps one per id).
+ * @example
+ * const w = new KafkaWorker({ config, brokers: ['127.0.0.1:9092'], topic: 'logs', group: 'anomalog', logger });
+ * await w.start();
+ * … await w.stop();
+ */
+import type { Logger } from '../../core/component.js';
+import { systemClock } from '../../core/clock.js';
+import type { ServeConfig } from '../../config/schema.js';
+import { ChangelogReader } from '../../sources/kafka/changelog.js';
+import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
+import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
+import type { SourceNaming } from '../../sources/kafka/records.js';
+import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
+
+/** Largest changelog record (a partition's whole state, gzipped). */
+const MAX_STATE_BYTES = 64 << 20;
+
+export interface WorkerOptions {
+  config: ServeConfig;
+  brokers: readonly string[];
+  topic: string;
+  group: string;
+  logger: Logger;
+  /** Where a group without committed offsets starts (default earliest). */
+  start?: 'earliest' | 'latest';
+  /** Where anomalies go (default `anomalies`). */
+  anomaliesTopic?: string;
+  /** The compacted state changelog (default `<group>.state`). */
+  changelogTopic?: string;
+  naming?: Omit<SourceNaming, 'topic'>;
+  maxLineBytes?: number;
+  sessionTimeoutMs?: number;
+  clientId?: string;
+}
+
+export interface WorkerStats {
+  partitions: number[];
+  records: number;
+  anomaliesProduced: number;
+  checkpoints: number;
+  rebalances: number;
+  /** Per partition: records behind the end of the log at the last fetched batch. */
+  lag: Record<number, number>;
+  /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */
+  lastRestoreMs: number;
+}
+
+export class KafkaWorker {
+  private readonly kafka: KafkaClient;
+  private readonly engines = new Map<number, PartitionEngine>();
+  private assigned = new Set<number>();
+  private readonly group: GroupConsumer;
+  private readonly producer: IdempotentProducer;
+  private readonly reader: ChangelogReader;
+  private readonly anomaliesTopic: string;
+  private readonly changelogTopic: string;
+  /** Batches and checkpoints run one after the other: a checkpoint never sees half a batch. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private lastCheckpoint = 0;
+  private stopped = false;
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0 };
+
+  constructor(private readonly o: WorkerOptions) {
+    this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
+    this.anomaliesTopic = o.anomaliesTopic ?? 'anomalies';
+    this.changelogTopic = o.changelogTopic ?? `${o.group}.state`;
+    this.group = new GroupConsumer(this.kafka, { group: o.group, topic: o.topic, fromBeginning: (o.start ?? 'earliest') === 'earliest', sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000, logger: o.logger });
+    this.producer = new IdempotentProducer(this.kafka);
+    this.reader = new ChangelogReader(this.kafka, this.changelogTopic, o.group, o.logger);
+  }
+
+  stats(): WorkerStats {
+    let records = 0;
+    for (const e of this.engines.values()) records += e.records;
+    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag } };
+  }
+
+  async start(): Promise<void> {
+    const partitions = await topicPartitions(this.kafka, this.o.topic);
+    await ensureTopics(this.kafka, [
+      { topic: this.anomaliesTopic, partitions: partitions.length },
+      { topic: this.changelogTopic, partitions: partitions.length, compacted: true, maxMessageBytes: MAX_STATE_BYTES },
+    ]);
+    await this.producer.connect();
+    await this.reader.start();
+    await this.group.start({
+      onAssigned: (parts) => this.assign(parts),
+      onBatch: (b, ctl) => this.serial(() => this.batch(b, ctl)),
+    });
+    const every = this.o.config.pipeline.checkpoint_interval_ms;
+    this.timer = setInterval(() => {
+      if (systemClock.now() - this.lastCheckpoint >= every) void this.serial(() => this.checkpoint()).catch(() => undefined);
+    }, every);
+  }
+
+  /** Checkpoints what was processed, leaves the group and disconnects. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.serial(() => this.checkpoint()).catch((e: unknown) => this.o.logger.warn('The last checkpoint failed; the next owner resumes from the one before.', { error: String(e) }));
+    await this.group.stop();
+    await this.reader.stop();
+    await this.producer.disconnect();
+    for (const e of this.engines.values()) e.close();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(fn);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** A new assignment: partitions that left are dropped (their next owner restores their last checkpoint). */
+  private assign(parts: readonly number[]): void {
+    this.assigned = new Set(parts);
+    for (const [p, e] of this.engines) {
+      if (this.assigned.has(p)) continue;
+      this.st.records += e.records;
+      e.close();
+      this.engines.delete(p);
+    }
+    this.o.logger.info('Partitions assigned.', { topic: this.o.topic, partitions: parts });
+  }
+
+  private async batch(b: FetchedBatch, ctl: BatchControl): Promise<void> {
+    if (!this.assigned.has(b.partition) || !ctl.isCurrent()) return;
+    let e = this.engines.get(b.partition);
+    if (e === undefined) {
+      e = await this.restore(b.partition);
+      if (!this.assigned.has(b.partition)) return;
+      this.engines.set(b.partition, e);
+      const first = Number(b.messages[0].offset);
+      // The group's offset is ahead of the state (a changelog that lost it): go on from the offset.
+      if (e.next >= 0 && first > e.next) this.o.logger.warn('A partition state ends before the committed offset; records in between are skipped.', { partition: b.partition, state: e.next, committed: first });
+    }
+    await e.process(b.messages, ctl.heartbeat);
+    const last = Number(b.messages[b.messages.length - 1].offset);
+    this.st.lag[b.partition] = Math.max(0, b.highWatermark - last - 1);
+    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms) await this.checkpoint();
+  }
+
+  private async restore(partition: number): Promise<PartitionEngine> {
+    const t0 = systemClock.now();
+    const saved = await this.reader.get(stateKey(this.o.topic, partition));
+    const e = new PartitionEngine({
+      config: this.o.config,
+      topic: this.o.topic,
+      partition,
+      naming: { topic: this.o.topic, from: this.o.naming?.from ?? 'key', field: this.o.naming?.field },
+      maxLineBytes: this.o.maxLineBytes ?? 1 << 20,
+      logger: this.o.logger,
+      restored: saved,
+    });
+    this.st.lastRestoreMs = systemClock.now() - t0;
+    this.o.logger.info('Partition state restored.', { partition, from: saved ? e.next : 'start', bytes: saved?.length ?? 0, ms: this.st.lastRestoreMs });
+    return e;
+  }
+
+  /** One consistent point: anomalies and states produced, then offsets committed. */
+  private async checkpoint(): Promise<void> {
+    this.lastCheckpoint = systemClock.now();
+    const cps: [PartitionEngine, PartitionCheckpoint][] = [];
+    for (const e of this.engines.values()) {
+      const cp = e.checkpoint();
+      if (cp) cps.push([e, cp]);
+    }
+    if (cps.length === 0) return;
+    const anomalies = cps.flatMap(([, cp]) => cp.anomalies.map((a) => ({ key: a.source, value: JSON.stringify(a) })));
+    try {
+      await this.producer.send([
+        { topic: this.anomaliesTopic, messages: anomalies },
+        { topic: this.changelogTopic, messages: cps.map(([, cp]) => ({ key: stateKey(this.o.topic, cp.partition), value: cp.state })) },
+      ]);
+    } catch (err) {
+      for (const [e, cp] of cps) e.requeue(cp);
+      this.o.logger.warn('A checkpoint could not be produced; it is retried with the next one.', { error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    this.st.anomaliesProduced += anomalies.length;
+    this.st.checkpoints++;
+    await this.group.commit(cps.map(([, cp]) => ({ partition: cp.partition, next: cp.next })));
+  }
+}
+
+/** The changelog key of a partition's state. */
+export function stateKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
