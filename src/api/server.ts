@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { type Anomaly, SEVERITIES, STATUSES } from '../core/event.js';
 import { isIngestPath } from '../sources/http/routes.js';
-import type { AnomalyPage, AnomalyQuery, TemplatePage, TemplateQuery } from '../store/index.js';
+import { type AnomalyPage, type AnomalyQuery, storeWriteError, type TemplatePage, type TemplateQuery, writeFailureReason } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
 import { RateHistory, type TemplateKey } from './rate-history.js';
 import { registerStaticUi } from './static-ui.js';
@@ -134,6 +134,12 @@ export function buildApi(opts: ApiOptions): Api {
     // Fastify's own body errors (content type, JSON syntax, size) in our words and code.
     const body = error.code?.startsWith('FST_ERR_CTP_') ? bodyError(error.code, req.headers['content-type'], error.message, isIngestPath(req.url.split('?')[0])) : undefined;
     if (body !== undefined) return void reply.status(status).send({ error: body, code: 'ANOMALOG_ERR_API_BODY' });
+    // The store refuses writes (disk full, locked…): a condition of the machine, said with its fix; try later.
+    const refused = writeFailureReason(error);
+    if (refused !== undefined) {
+      const e = storeWriteError('anomalog.db', refused);
+      return void reply.status(503).header('retry-after', '5').send({ error: e.toLine(), code: e.code });
+    }
     void reply.status(status).send({ error: status === 500 ? 'Internal error.' : error.message, code: error.code ?? 'ANOMALOG_ERR_API' });
   });
 

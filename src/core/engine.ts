@@ -46,6 +46,27 @@ export interface PipelineView {
   refresh(): Promise<void>;
   /** The detectors, or stand-ins that forward to them, for feedback's `learn` and `real` (`confirmed`). */
   learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>[];
+  /** Whether the pipeline's store writes fail now (disk full, locked…), and how often they failed. */
+  storeWrites(): StoreWriteStats;
+}
+
+/** Why store writes fail (see store/write-failures.ts). */
+export type StoreWriteReason = 'disk_full' | 'locked' | 'read_only' | 'io';
+
+/** A store connection's write condition: failing now or not, and failed writes per reason. */
+export interface StoreWriteStats {
+  /** Why writes fail now; null when the last write succeeded. */
+  failing: StoreWriteReason | null;
+  /** The one-line message of the current failure (with its fix); null when writing. */
+  message: string | null;
+  /** When the current failure started (clock ms); null when writing. */
+  since: number | null;
+  /** Failed writes per reason since start. */
+  errors: Record<StoreWriteReason, number>;
+  /** Anomalies found but not stored yet (kept and retried while the store cannot write). */
+  unstored: number;
+  /** Anomalies dropped because more were waiting than the retry queue holds. */
+  unstoredDropped: number;
 }
 
 /** A batch delta for one template: `count` events seen between `firstSeen` and `lastSeen`. */

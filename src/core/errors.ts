@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_SNAPSHOT_INVALID: 'A state snapshot or model artifact is malformed.',
   ANOMALOG_ERR_DATASET_INVALID: 'An evaluation dataset is missing files or has an unexpected shape.',
   ANOMALOG_ERR_MODEL_INVALID: 'A model cannot be fitted or used with the given data or options.',
-  ANOMALOG_ERR_STORE_OPEN: 'The store file cannot be opened or created, or is not a SQLite database.',
+  ANOMALOG_ERR_STORE_OPEN: 'The store file cannot be opened or created (disk full, locked by another process, read-only), or is not a SQLite database.',
   ANOMALOG_ERR_STORE_SCHEMA: 'The store was written by a newer anomalog (schema version higher than this build knows).',
   ANOMALOG_ERR_STORE_QUERY: 'A store call argument is invalid (malformed paging cursor, bad limit or time, malformed anomaly).',
   ANOMALOG_ERR_DEMO_INGEST: 'The demo could not hand its generated lines to the service (ingest request failed or was refused).',
@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_SERVE_LISTEN: '`serve` could not listen on its address and port (in use by another process, or not allowed).',
   ANOMALOG_ERR_TLS_INVALID: 'The TLS certificate or key (server.tls) cannot be read or used.',
   ANOMALOG_ERR_DATA_DIR: 'The data directory cannot be created or written (permissions, read-only or full disk).',
-  ANOMALOG_ERR_STORE_WRITE: 'The store could not write (disk full, or the database locked by another process); the service stops rather than lose data.',
+  ANOMALOG_ERR_STORE_WRITE: 'The store refuses writes (disk full, locked by another process, read-only, I/O error); the service keeps running, shows it in /api/health, keeps what it found and retries, acknowledging nothing it has not stored.',
   ANOMALOG_ERR_KAFKA_TOPIC: 'A Kafka topic that `anomalog worker` reads does not exist (create it before starting the workers).',
 } as const;
 

@@ -183,7 +183,16 @@ export class Anomalies {
   insertMany(batch: readonly Anomaly[]): Anomaly[] {
     // BEGIN IMMEDIATE: the caps read before they write, and a deferred read-then-write transaction fails
     // at once (SQLITE_BUSY, no busy wait) when an engine thread's connection wrote in between.
-    return this.insertTxn.immediate(batch, this.clock.now());
+    const before = { ...this.capStatsValue };
+    try {
+      return this.insertTxn.immediate(batch, this.clock.now());
+    } catch (e) {
+      // Rolled back (disk full, locked…): the counts kept in memory must not keep what was undone.
+      Object.assign(this.capStatsValue, before);
+      this.total = (this.countAll.get() as { n: number }).n;
+      this.buckets.clear();
+      throw e;
+    }
   }
 
   private insertRows(items: readonly Anomaly[], createdAt: number): Anomaly[] {

@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { AnomalogError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+import { describeWriteFailure, writeFailureReason } from './write-failures.js';
 
 export type Db = Database.Database;
 export type Stmt = Database.Statement<unknown[]>;
@@ -28,6 +29,12 @@ const SCHEMA_TABLE = `CREATE TABLE IF NOT EXISTS schema_version (
 
 function openError(path: string, e: unknown): AnomalogError {
   const reason = e instanceof Error ? e.message : String(e);
+  // Disk full, locked by another process, read-only: say which, and its fix.
+  const refused = writeFailureReason(e);
+  if (refused !== undefined) {
+    const w = describeWriteFailure(refused);
+    return new AnomalogError('ANOMALOG_ERR_STORE_OPEN', `Cannot open the store ${path}: ${w.what} (${reason}).`, { hint: w.hint, cause: e });
+  }
   return new AnomalogError('ANOMALOG_ERR_STORE_OPEN', `Cannot open the store ${path}: ${reason}.`, {
     hint: 'Check that the path is writable and is an anomalog SQLite file (or point --data-dir elsewhere).',
     cause: e,

@@ -18,3 +18,4 @@ export type { ActiveModel, StoredModel, SaveModel } from './models.js';
 export type { OutboxItem } from './outbox.js';
 export { type Verdict, type NewFeedback, type FeedbackRow, type FeedbackQuery, type FeedbackPage } from './feedback.js';
 export { MAX_PAGE } from './paging.js';
+export { WriteFailures, writeFailureReason, storeWriteError, mergeWriteFailures, noWriteFailures, WRITE_FAILURE_REASONS, type WriteFailureReason, type WriteFailureStats } from './write-failures.js';

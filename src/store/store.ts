@@ -16,6 +16,10 @@ import { type ActiveModel, Models, type SaveModel, type StoredModel } from './mo
 import { Outbox } from './outbox.js';
 import { FeedbackTable } from './feedback.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './config.js';
+import { WriteFailures } from './write-failures.js';
+
+/** The lock wait (ms) while the store is known to be locked by another process (see `writes`). */
+const LOCKED_BUSY_TIMEOUT_MS = 50;
 
 export interface StoreOptions {
   clock?: Clock;
@@ -37,6 +41,8 @@ export class Store {
   readonly outbox: Outbox;
   /** Feedback on anomalies; adding one also sets the anomaly's `status`. */
   readonly feedback: FeedbackTable;
+  /** Whether this connection's writes are refused now (disk full, locked…): its callers record it (health). */
+  readonly writes: WriteFailures;
   private readonly parserStates: ParserStates;
   private readonly templates: Templates;
   private readonly anomalies: Anomalies;
@@ -47,6 +53,7 @@ export class Store {
     private readonly db: Db,
     private readonly clock: Clock,
     anomalyCaps: AnomalyCaps = {},
+    busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
   ) {
     this.checkpoints = new SqliteCheckpoints(db, clock);
     this.lanes = new SourceLanes(db);
@@ -56,6 +63,11 @@ export class Store {
     this.models = new Models(db, clock);
     this.outbox = new Outbox(db, clock);
     this.feedback = new FeedbackTable(db, clock);
+    // While another process holds the lock, each write waits only briefly: a thread blocked for the
+    // whole busy timeout on every retry could not answer HTTP (health, ingest) meanwhile.
+    this.writes = new WriteFailures(db.name, () => clock.now(), (failing) => {
+      if (!this.closed) this.db.pragma(`busy_timeout = ${failing === 'locked' ? LOCKED_BUSY_TIMEOUT_MS : busyTimeoutMs}`);
+    });
   }
 
   /** The file path (or ':memory:'). */
@@ -165,7 +177,7 @@ export class Store {
 export function openStore(path: string, opts: StoreOptions = {}): Store {
   const clock = opts.clock ?? systemClock;
   const db = openDb(path, { busyTimeoutMs: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS, now: clock.now() });
-  return new Store(db, clock, opts.anomalyCaps);
+  return new Store(db, clock, opts.anomalyCaps, opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
 }
 
 export { LATEST_VERSION };

@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { SourceStats } from '../core/source.js';
 import { LabelCap } from './labels.js';
-import type { StreamCounters } from '../core/engine.js';
+import type { StoreWriteStats, StreamCounters } from '../core/engine.js';
 
 /** A configured source component and its counters (`Source.stats()`, with type-specific extras). */
 export interface ComponentReading {
@@ -78,6 +78,8 @@ export interface MetricsDeps {
   sinks?(): readonly SinkReading[];
   /** Stored anomalies and what the store's hard caps dropped and evicted (store/anomalies.ts). */
   anomalyCaps?(): { stored: number; dropped: number; evicted: number };
+  /** Whether the store refuses writes now, refused writes per reason, anomalies waiting for it. */
+  storeWrites?(): StoreWriteStats;
   /** Most distinct values of an outside-controlled label (source, sink, model kind) per service; default 1000. */
   maxLabelValues?: number;
 }
@@ -219,6 +221,16 @@ function defineServiceMetrics(def: Def): void {
       add({ reason: 'dropped' }, c.dropped);
       add({ reason: 'evicted' }, c.evicted);
     });
+  }
+  const writes = deps.storeWrites;
+  if (writes !== undefined) {
+    scraped(def, 'gauge', 'anomalog_store_writable', '1 while the store writes; 0 while it refuses writes (disk full, locked by another process, read-only): see /api/health.', [], (add) => add({}, writes().failing === null ? 1 : 0));
+    scraped(def, 'counter', 'anomalog_store_write_errors_total', 'Store writes refused, by reason (disk_full, locked, read_only, io); each is retried.', ['reason'], (add) => {
+      const w = writes();
+      for (const r of Object.keys(w.errors) as (keyof StoreWriteStats['errors'])[]) add({ reason: r }, w.errors[r]);
+    });
+    scraped(def, 'gauge', 'anomalog_anomalies_unstored', 'Anomalies found and waiting for the store (it refuses writes).', [], (add) => add({}, writes().unstored));
+    scraped(def, 'counter', 'anomalog_anomalies_unstored_dropped_total', 'Anomalies dropped because more than 10,000 waited for a store that refused writes.', [], (add) => add({}, writes().unstoredDropped));
   }
   scraped(def, 'gauge', 'anomalog_model_version', 'Version of the active model of a kind (no series without an active model).', ['kind'], (add) => {
     for (const m of deps.models()) add({ kind: caps.kind.get(m.kind) }, m.version);

@@ -40,6 +40,7 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     outbox: () => p.store.outbox.deliveryBySink(p.clock.now()),
     models: () => p.store.activeModels(),
     anomalyCaps: () => p.store.anomalyCapStats?.() ?? { stored: 0, dropped: 0, evicted: 0 },
+    storeWrites: () => p.engine.storeWrites(),
     sinks: () => (p.alerting ? sinks(p.alerting) : []),
   });
 }

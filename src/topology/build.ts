@@ -25,6 +25,7 @@ import { createEngineHost } from './host.js';
 import { AnomalyIntake } from './kafka/intake.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
+import { noteWriteFailure, tolerantCheckpoints } from './store-writes.js';
 
 export interface ServiceDeps {
   clock: Clock;
@@ -72,7 +73,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     logger: deps.logger,
     clock: deps.clock,
     signal: abort.signal,
-    checkpoints: store.checkpoints,
+    // A resume point the store refused (disk full, locked) is counted and superseded by the next one.
+    checkpoints: tolerantCheckpoints(store.checkpoints, store.writes, deps.logger),
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
     // Read at request time, once the engine exists: the in-process engine is never behind (it runs in the emit).
@@ -135,7 +137,10 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     },
     health: () => {
       const stats = sources.map((s) => ({ id: s.id, ...s.stats() }));
+      const writes = engine.storeWrites();
       const warnings = sourceWarnings(config.sources, stats.map((st) => ({ id: st.id, stats: st as unknown as Record<string, unknown> })));
+      // The store refuses writes: processing goes on, anomalies wait (bounded), acks are held.
+      if (writes.message !== null) warnings.unshift(`${writes.message} Found anomalies wait to be stored (${writes.unstored} now); nothing is acknowledged to the sources until they are.`);
       return {
       ...(engine.failed ? { status: 'failing', error: engine.failed.message } : warnings.length > 0 ? { status: 'degraded', warnings } : {}),
       sources: stats,
@@ -144,7 +149,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       feedback: { ...feedback.policy.stats },
       ...(intake ? { kafka: { ...intake.stats } } : {}),
       // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
-      anomalies: store.anomalyCapStats(),
+      anomalies: { ...store.anomalyCapStats(), maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
+      store: { writable: writes.failing === null, ...writes },
       };
     },
   });
@@ -158,8 +164,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed: api.feed, store, alerting });
   let running: Promise<void> | null = null;
   let retention: ReturnType<typeof setInterval> | null = null;
-  const applyRetention = () =>
-    store.applyRetention({ maxAgeMs: config.retention.max_age_days * 86_400_000, maxRows: config.retention.max_anomalies });
+  // A refused write (disk full, locked) is counted and shown in health; retention runs again in an hour.
+  const applyRetention = () => {
+    try {
+      store.applyRetention({ maxAgeMs: config.retention.max_age_days * 86_400_000, maxRows: config.retention.max_anomalies });
+    } catch (e) {
+      if (!noteWriteFailure(store.writes, deps.logger, e)) throw e;
+    }
+  };
 
   return {
     store,

@@ -16,13 +16,16 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { ComponentError, Logger } from '../core/component.js';
 import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.js';
-import type { Anomaly } from '../core/event.js';
+import type { Anomaly, Cursor } from '../core/event.js';
+import { systemClock } from '../core/clock.js';
 import type { RawBatch, RawRecord, Source } from '../core/source.js';
 import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
-import type { AnomalyStore, EngineHost, EngineStats, StreamCounters } from '../core/engine.js';
+import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
+import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
+import { AnomalyWriter, noteWriteFailure } from './store-writes.js';
 import { AckLedger } from './engine-acks.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
@@ -44,6 +47,8 @@ export interface EngineThreadOptions {
   onFailure?: (e: AnomalogError) => void;
   /** Where each record source's worker is kept (the store's `lanes`); in memory only without it. */
   lanes?: Pick<SourceLanes, 'get' | 'assign' | 'counts'>;
+  /** Where this thread's refused store writes are recorded (the store's `writes`). */
+  writes?: WriteFailures;
 }
 
 interface Pending {
@@ -63,6 +68,8 @@ interface Lane {
   stats: EngineStats;
   counters: StreamCounters[];
   errors: ComponentError[];
+  /** The worker's store writes, as of its last report. */
+  writes: StoreWriteStats;
 }
 
 /**
@@ -110,17 +117,35 @@ export class EngineThread implements EngineHost {
   /** Record source → worker (a cache of `opts.lanes`), and how many sources each worker has. */
   private readonly assigned = new Map<string, number>();
   private readonly laneCounts: number[];
+  private readonly writes: WriteFailures;
+  /** Stores what the workers found; keeps it while the store refuses writes. */
+  private readonly writer: AnomalyWriter;
+  /** Acknowledgements held while found anomalies wait for the store (given once they are stored). */
+  private heldAcks: { src: number; cursor: Cursor }[] = [];
+  /** Source → worker assignments the store refused (disk full…), saved at the next retry. */
+  private readonly unsavedLanes = new Map<string, number>();
 
   constructor(private readonly opts: EngineThreadOptions) {
     this.ready = new Promise((resolve, reject) => (this.onReady = { resolve, reject }));
     // Unhandled until someone awaits it: a start failure is also reported by `run` and the logger.
     this.ready.catch(() => undefined);
+    this.writes = opts.writes ?? new WriteFailures(opts.dbPath, () => systemClock.now());
+    this.writer = new AnomalyWriter({
+      store: opts.store,
+      writes: this.writes,
+      logger: opts.logger,
+      onStored: (inserted, found, arrival) => {
+        this.stored.anomalies += inserted.length;
+        this.stored.duplicates += found - inserted.length;
+        if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
+      },
+    });
     const n = engineThreads(opts.config.pipeline.engine_threads);
     this.laneCounts = opts.lanes?.counts(n) ?? new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [] };
+      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures() };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -149,6 +174,12 @@ export class EngineThread implements EngineHost {
 
   streamCounters(): StreamCounters[] {
     return this.lanes.flatMap((l) => l.counters);
+  }
+
+  /** The workers' store writes (as of their last report, each second) with this thread's. */
+  storeWrites(): StoreWriteStats {
+    const own = { ...this.writes.stats(), unstored: this.writer.unstored, unstoredDropped: this.writer.dropped };
+    return mergeWriteFailures([own, ...this.lanes.map((l) => l.writes)]);
   }
 
   /** More than `pipeline.max_pending_lines` handed over and not processed yet (HTTP ingest answers 429). */
@@ -253,7 +284,7 @@ export class EngineThread implements EngineHost {
       lane = this.opts.lanes?.get(source, n);
       if (lane === undefined) {
         lane = this.laneCounts.indexOf(Math.min(...this.laneCounts));
-        this.opts.lanes?.assign(source, n, lane);
+        this.saveLane(source, lane);
         this.laneCounts[lane]++;
       }
       // Bounded like the engine's parsers: client-chosen source ids must not grow memory.
@@ -262,6 +293,16 @@ export class EngineThread implements EngineHost {
     }
     this.last = { source, lane };
     return lane;
+  }
+
+  /** Records a source's worker; while the store refuses writes it is kept here and saved later (retryStore). */
+  private saveLane(source: string, lane: number): void {
+    try {
+      this.opts.lanes?.assign(source, this.lanes.length, lane);
+    } catch (e) {
+      if (!noteWriteFailure(this.writes, this.opts.logger, e)) throw e;
+      if (this.unsavedLanes.size < 100_000) this.unsavedLanes.set(source, lane);
+    }
   }
 
   private stop(): Promise<void> {
@@ -299,13 +340,18 @@ export class EngineThread implements EngineHost {
         return;
       case 'ack': {
         const cursor = this.acks.ack(m.src, lane, m.cursor, m.batch);
-        if (cursor) this.opts.sources[m.src]?.ack(cursor);
+        if (!cursor) return;
+        // Anomalies found before this ack wait for the store: the ack waits with them (at least once).
+        if (this.writer.unstored > 0) this.heldAcks.push({ src: m.src, cursor });
+        else this.opts.sources[m.src]?.ack(cursor);
         return;
       }
       case 'counters':
         if (m.streams) l.counters = m.streams;
         l.errors = m.errors;
         l.stats = m.stats;
+        l.writes = m.writes;
+        this.retryStore();
         this.mirror();
         if (m.reply && --this.countersDue <= 0) for (const w of this.countersWaiting.splice(0)) w();
         return;
@@ -335,14 +381,36 @@ export class EngineThread implements EngineHost {
     if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return;
     try {
-      const inserted = this.opts.store.insertAnomalies(found);
-      this.stored.anomalies += inserted.length;
-      this.stored.duplicates += found.length - inserted.length;
-      if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
+      this.writer.write(found, arrival);
     } catch (e) {
       this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
     }
+    this.releaseAcks();
     this.mirror();
+  }
+
+  /** Anomalies kept while the store refused writes: tried again (each worker's counters, every second). */
+  private retryStore(): void {
+    for (const [source, lane] of this.unsavedLanes) {
+      this.unsavedLanes.delete(source);
+      this.saveLane(source, lane);
+      if (this.writes.failing) break;
+    }
+    if (this.writer.unstored === 0) return;
+    try {
+      this.writer.retry();
+    } catch (e) {
+      this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
+    }
+    this.releaseAcks();
+  }
+
+  /** Gives the held acknowledgements, in order, once nothing waits for the store. */
+  private releaseAcks(): void {
+    if (this.writer.unstored > 0 || this.heldAcks.length === 0) return;
+    const held = this.heldAcks;
+    this.heldAcks = [];
+    for (const h of held) this.opts.sources[h.src]?.ack(h.cursor);
   }
 
   /** `stats`: the workers' counters summed, with what this thread stored and the failures it saw itself. */

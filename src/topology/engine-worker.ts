@@ -93,6 +93,7 @@ function start(data: EngineWorkerData): void {
     partition: data.partition,
     checkpointMs: config.pipeline.checkpoint_interval_ms,
     maxSources: config.pipeline.max_sources,
+    writes: store.writes,
     parserOptions: (_id, owner) => parserOptionsFor(config, parsing[(owner as RemoteSource).index]),
     onAnomalies: (anomalies, arrival) => send({ t: 'anomalies', anomalies, arrival }),
     onEvents: (events) => {
@@ -102,7 +103,11 @@ function start(data: EngineWorkerData): void {
   const running = engine.run(abort.signal);
   // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
   const sendCounters = (reply?: true) =>
-    send(reply ? { t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], reply } : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors] });
+    send(
+      reply
+        ? { t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), reply }
+        : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites() },
+    );
   const counters = setInterval(() => sendCounters(), 1000);
   port!.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {

@@ -6,6 +6,9 @@ import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source, SourceStats } from '../core/source.js';
 import { MemoryStore } from '../../test/harness/memory-store.js';
 import { Engine } from './engine.js';
+import { openDb } from '../store/db.js';
+import { Store } from '../store/store.js';
+import { tmpDir } from '../../test/harness/store-fixtures.js';
 
 /** A source fed by the test: each batch carries a cursor; acks are recorded. */
 class ScriptedSource implements Source {
@@ -194,5 +197,109 @@ describe('Engine: bounded record sources', () => {
     const after = templates('a');
     expect(after.map((t) => t.templateId)).toEqual(tplA);
     expect(after[0].count).toBe(4);
+  });
+});
+
+describe('Engine when the store refuses writes (real SQLite, full)', () => {
+  it('keeps processing, keeps found anomalies and holds acks until the store writes again; nothing lost or stored twice', async () => {
+    const tmp = tmpDir();
+    try {
+      const clock = new ManualClock(1_700_000_000_000);
+      const db = openDb(tmp.file(), { busyTimeoutMs: 100, now: clock.now() });
+      const store = new Store(db, clock, {}, 100);
+      const live: Anomaly[] = [];
+      const e = new Engine({
+        sources: [],
+        detectors: [new ErrorDetector()],
+        store,
+        anomalies: store,
+        clock,
+        checkpointMs: 1_000,
+        writes: store.writes,
+        parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }),
+        onAnomalies: (a) => live.push(...a),
+      });
+      const src = new ScriptedSource('hdfs');
+      const first = batch('hdfs', HDFS);
+      await e.process(src, first);
+      clock.advance(2_000);
+      e.tick();
+      const ackedBefore = src.acked.length;
+      expect(ackedBefore).toBeGreaterThan(0);
+      expect(e.storeWrites().failing).toBeNull();
+      // The disk is full from here on: SQLite refuses to grow the file.
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      const errors = Array.from({ length: 300 }, (_, i) => `081109 2040${String(i % 60).padStart(2, '0')} 35 ERROR dfs.DataNode: disk failure number ${i} on /dev/sd${i}`);
+      const second = batch('hdfs', errors, ends(first), HDFS.length + 1);
+      await e.process(src, second);
+      clock.advance(2_000);
+      e.tick();
+      const w = e.storeWrites();
+      expect(w.failing).toBe('disk_full');
+      expect(w.unstored).toBe(errors.length);
+      expect(e.stats.events).toBe(HDFS.length + errors.length);
+      // Nothing after the refused writes is acknowledged: a restart now would re-read the errors.
+      expect(src.acked.length).toBe(ackedBefore);
+      expect(live).toHaveLength(0);
+      // Space again: the next checkpoint stores what waited, then acknowledges.
+      db.pragma('max_page_count = 1073741823');
+      clock.advance(2_000);
+      e.tick();
+      expect(e.storeWrites()).toMatchObject({ failing: null, unstored: 0 });
+      expect(live).toHaveLength(errors.length);
+      expect(new Set(live.map((a) => a.id)).size).toBe(errors.length);
+      expect(store.queryAnomalies({ limit: 1000 }).anomalies).toHaveLength(errors.length);
+      expect((src.acked.at(-1) as Cursor).offset).toBe(ends(second));
+      // Template counts held through the refused writes: every line is counted once.
+      expect(store.listTemplates({ limit: 1000 }).templates.reduce((n, t) => n + t.count, 0)).toBe(HDFS.length + errors.length);
+      store.close();
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('as in a worker thread (anomalies stored elsewhere): template counts and state wait for the store; acks too', async () => {
+    const tmp = tmpDir();
+    try {
+      const clock = new ManualClock(1_700_000_000_000);
+      const db = openDb(tmp.file(), { busyTimeoutMs: 100, now: clock.now() });
+      const store = new Store(db, clock, {}, 100);
+      const e = new Engine({
+        sources: [],
+        detectors: [new ErrorDetector()],
+        store,
+        anomalies: null,
+        clock,
+        checkpointMs: 1_000,
+        writes: store.writes,
+        parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }),
+      });
+      const src = new ScriptedSource('hdfs');
+      const first = batch('hdfs', HDFS);
+      await e.process(src, first);
+      clock.advance(2_000);
+      e.tick();
+      expect(e.storeWrites().failing).toBeNull();
+      const acked = src.acked.length;
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+      // Lines of distinct words (letters, not masked): new templates, a larger parser state to save.
+      const word = (i: number) => Array.from({ length: 4 }, (_, k) => String.fromCharCode(97 + ((i * (k + 7) + k * 3) % 26))).join('');
+      const novel = Array.from({ length: 400 }, (_, i) => `081109 204005 35 INFO dfs.Novel${word(i)}: ${word(i)} ${word(i + 1)} ${word(i + 2)} ${'x'.repeat(200)}`);
+      const b = batch('hdfs', novel, ends(first), HDFS.length + 1);
+      await e.process(src, b);
+      clock.advance(2_000);
+      e.tick();
+      expect(e.storeWrites().failing).toBe('disk_full');
+      expect(src.acked).toHaveLength(acked);
+      db.pragma('max_page_count = 1073741823');
+      clock.advance(2_000);
+      e.tick();
+      expect(e.storeWrites().failing).toBeNull();
+      expect((src.acked.at(-1) as Cursor).offset).toBe(ends(b));
+      expect(store.listTemplates({ limit: 1000 }).templates.reduce((n, t) => n + t.count, 0)).toBe(HDFS.length + novel.length);
+      store.close();
+    } finally {
+      tmp.remove();
+    }
   });
 });

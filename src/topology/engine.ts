@@ -18,11 +18,13 @@ import type { Anomaly, Cursor, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
-import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StreamCounters } from '../core/engine.js';
+import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
+import { WriteFailures, writeFailureReason } from '../store/index.js';
 
 export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
+import { AnomalyWriter, noteWriteFailure, noteWriteOk } from './store-writes.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -78,6 +80,12 @@ export interface EngineOptions {
    */
   maxSources?: number;
   logger?: Logger;
+  /**
+   * Where refused store writes (disk full, locked…) are recorded for health; the store's own
+   * (`store.writes`) in the service. While writes are refused the engine goes on processing, keeps
+   * its anomalies and state to write later, and holds acknowledgements back (`checkpointMs`).
+   */
+  writes?: WriteFailures;
 }
 
 interface SourceState {
@@ -103,11 +111,31 @@ export class Engine implements EngineHost {
   private readonly templateCounts: TemplateCounts;
   /** Arrival time of the batch being processed (for `onAnomalies`). */
   private arrival: number | undefined;
+  private readonly writes: WriteFailures;
+  /** Stores found anomalies, keeping them while the store refuses writes; null in a worker thread. */
+  private readonly writer: AnomalyWriter | null;
+  /** A parser state save was refused: every parser is saved at the next checkpoint. */
+  private parsersUnsaved = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
     this.templateCounts = new TemplateCounts(opts.store, opts.checkpointMs !== undefined);
     this.logger = opts.logger ?? silentLogger;
+    this.writes = opts.writes ?? new WriteFailures('(engine store)', () => opts.clock.now());
+    const anomalies = opts.anomalies;
+    this.writer =
+      anomalies === null
+        ? null
+        : new AnomalyWriter({
+            store: anomalies,
+            writes: this.writes,
+            logger: this.logger,
+            onStored: (inserted, found, arrival) => {
+              this.stats.anomalies += inserted.length;
+              this.stats.duplicates += found - inserted.length;
+              if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
+            },
+          });
     for (const d of opts.detectors) {
       const saved = opts.store.loadParserState(detectorKey(d, opts.partition));
       if (saved === undefined) continue;
@@ -119,16 +147,27 @@ export class Engine implements EngineHost {
     }
   }
 
-  /** Saves every detector's state (learned baselines survive a restart). */
+  /**
+   * Saves every detector's state (learned baselines survive a restart). A detector that cannot
+   * snapshot is a component failure (counted, the others are saved); a refused write throws.
+   */
   saveDetectors(): void {
+    this.lastDetectorSave = this.opts.clock.now();
     for (const d of this.opts.detectors) {
+      let snapshot;
       try {
-        this.opts.store.saveParserState(detectorKey(d, this.opts.partition), d.snapshot());
+        snapshot = d.snapshot();
       } catch (e) {
+        this.fail(d.kind, 'processing', e);
+        continue;
+      }
+      try {
+        this.opts.store.saveParserState(detectorKey(d, this.opts.partition), snapshot);
+      } catch (e) {
+        if (writeFailureReason(e) !== undefined) throw e;
         this.fail(d.kind, 'processing', e);
       }
     }
-    this.lastDetectorSave = this.opts.clock.now();
   }
 
   /**
@@ -140,12 +179,38 @@ export class Engine implements EngineHost {
     for (const [id, st] of this.parsers) this.opts.store.saveParserState(id, st.parser.snapshot());
   }
 
-  /** Saves detector state, then acknowledges what was processed before it (one consistent point). */
+  /**
+   * Saves detector state, then acknowledges what was processed before it (one consistent point).
+   * When the store refuses a write, nothing is acknowledged: the next checkpoint tries again, and
+   * a restart meanwhile re-reads from the last point that was saved.
+   */
   checkpoint(): void {
-    this.templateCounts.flush();
-    this.saveDetectors();
+    try {
+      this.writer?.retry();
+      if (this.writer !== null && this.writer.unstored > 0) {
+        this.lastDetectorSave = this.opts.clock.now();
+        return;
+      }
+      this.templateCounts.flush();
+      if (this.parsersUnsaved) this.saveAllParsers();
+      this.saveDetectors();
+    } catch (e) {
+      if (noteWriteFailure(this.writes, this.logger, e)) return;
+      throw e;
+    }
+    noteWriteOk(this.writes, this.logger);
     for (const [source, byId] of this.pendingAcks) for (const c of byId.values()) source.ack(c);
     this.pendingAcks.clear();
+  }
+
+  /** Whether the store refuses this engine's writes now, and what waits to be stored. */
+  storeWrites(): StoreWriteStats {
+    return { ...this.writes.stats(), unstored: this.writer?.unstored ?? 0, unstoredDropped: this.writer?.dropped ?? 0 };
+  }
+
+  private saveAllParsers(): void {
+    for (const [id, st] of this.parsers) this.opts.store.saveParserState(id, st.parser.snapshot());
+    this.parsersUnsaved = false;
   }
 
   /** Each record source's parser (its counters are read at scrape time by /metrics). */
@@ -344,7 +409,16 @@ export class Engine implements EngineHost {
     const st = this.parsers.get(id)!;
     const events = st.parser.flush(this.opts.clock.now());
     this.deliver(events, false);
-    this.opts.store.saveParserState(id, st.parser.snapshot());
+    try {
+      this.opts.store.saveParserState(id, st.parser.snapshot());
+    } catch (e) {
+      // Kept in memory (beyond the cap, for now) rather than losing its state; saved at a checkpoint.
+      if (this.opts.checkpointMs !== undefined && noteWriteFailure(this.writes, this.logger, e)) {
+        this.parsersUnsaved = true;
+        return;
+      }
+      throw e;
+    }
     this.parsers.delete(id);
     this.stats.evictedSources++;
   }
@@ -362,8 +436,14 @@ export class Engine implements EngineHost {
         this.fail(d.kind, 'processing', e);
       }
     }
-    this.templateCounts.add(events);
-    if (templatesChanged) this.saveParsers(events);
+    try {
+      this.templateCounts.add(events);
+      if (templatesChanged) this.saveParsers(events);
+    } catch (e) {
+      // With checkpoints, a refused write is retried there (acks wait); without, the batch fails unacknowledged.
+      if (this.opts.checkpointMs === undefined || !noteWriteFailure(this.writes, this.logger, e)) throw e;
+      this.parsersUnsaved = true;
+    }
     this.store(found);
   }
 
@@ -371,11 +451,10 @@ export class Engine implements EngineHost {
     if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return [];
     for (const a of found) if (a.context.length === 0) a.context = this.context.around(a.source, a.ts);
-    const inserted = this.opts.anomalies === null ? found : this.opts.anomalies.insertAnomalies(found);
-    this.stats.anomalies += inserted.length;
-    this.stats.duplicates += found.length - inserted.length;
-    if (inserted.length > 0) this.opts.onAnomalies?.(inserted, this.arrival);
-    return inserted;
+    if (this.writer !== null) return this.writer.write(found, this.arrival);
+    this.stats.anomalies += found.length;
+    this.opts.onAnomalies?.(found, this.arrival);
+    return found;
   }
 
   private saveParsers(events: LogEvent[]): void {
@@ -390,11 +469,8 @@ export class Engine implements EngineHost {
 
   private flushAll(): void {
     const now = this.opts.clock.now();
-    for (const [id, st] of this.parsers) {
-      const events = st.parser.flush(now);
-      this.deliver(events, false);
-      this.opts.store.saveParserState(id, st.parser.snapshot());
-    }
+    for (const st of this.parsers.values()) this.deliver(st.parser.flush(now), false);
+    this.parsersUnsaved = true;
     this.ackReleased();
     this.tick();
     this.checkpoint();

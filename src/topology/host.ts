@@ -35,7 +35,7 @@ export interface EngineHostSpec {
   /** The configured source components, in config order. */
   sources: Source[];
   /** The service's store: parser and detector state, template counts, source lanes. */
-  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes'>>;
+  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes' | 'writes'>>;
   /** Where found anomalies are stored (with their alerts). */
   anomalies: AnomalyStore;
   clock: Clock;
@@ -72,6 +72,7 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
       sources: spec.sources,
       store: spec.anomalies,
       lanes: spec.store.lanes,
+      writes: spec.store.writes,
       logger: spec.logger,
       onFailure: spec.onFailure,
       filterAnomalies: spec.filterAnomalies,
@@ -132,6 +133,7 @@ function inProcess(spec: EngineHostSpec, o: InProcessOptions): Engine {
     anomalies: spec.anomalies,
     clock: spec.clock,
     logger: spec.logger,
+    writes: spec.store.writes,
     checkpointMs: o.checkpointMs,
     detectorSaveMs: o.detectorSaveMs,
     maxSources: config.pipeline.max_sources,

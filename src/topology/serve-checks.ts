@@ -3,7 +3,8 @@
  * The service's clean failures at start: a data directory that cannot be written, a port that
  * cannot be listened on — each one line naming the fix (an AnomalogError), never a stack trace.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ServeConfig } from '../config/schema.js';
 import { AnomalogError } from '../core/errors.js';
 
@@ -13,11 +14,28 @@ export function prepareDataDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const code = existingAncestorCode(dir) ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new AnomalogError('ANOMALOG_ERR_DATA_DIR', `The data directory ${dir} cannot be ${code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'written' : 'created'} (${code}).`, {
       hint: code === 'ENOSPC' ? 'Free disk space, or point --data-dir / data_dir at another disk.' : 'Point --data-dir (data_dir) at a directory this user can write, or fix its permissions.',
     });
   }
+}
+
+/**
+ * Why `dir` cannot be created when the reason is its nearest existing parent (read-only file system,
+ * no permission): a recursive mkdir on a read-only disk says only ENOENT.
+ */
+function existingAncestorCode(dir: string): string | undefined {
+  for (let d = resolve(dir), up = dirname(d); up !== d; d = up, up = dirname(d)) {
+    if (!existsSync(up)) continue;
+    try {
+      accessSync(up, constants.W_OK | constants.X_OK);
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code;
+    }
+  }
+  return undefined;
 }
 
 /** A failed `listen` as one line naming the fix. */

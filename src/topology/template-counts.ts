@@ -34,9 +34,10 @@ export class TemplateCounts {
     if (this.count === 0) return;
     const rows: TemplateDelta[] = [];
     for (const bySource of this.pending.values()) for (const d of bySource.values()) rows.push(d);
+    // Cleared only once written: a refused write (disk full, locked) keeps them for the next flush.
+    this.store.upsertTemplates(rows);
     this.pending = new Map();
     this.count = 0;
-    this.store.upsertTemplates(rows);
   }
 }
 

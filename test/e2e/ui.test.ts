@@ -211,6 +211,10 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await source.locator('.why').textContent()).toMatch(/^1 new error since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(1 since start\)\.$/);
     await expect.poll(() => source.getAttribute('class'), { timeout: 15_000 }).toBe('ok');
     expect(await source.locator('.why').textContent()).toMatch(/^No new errors since .* \(1 since start\)\.$/);
+    // The store's anomaly caps and write state are shown (from /api/health), not only counted in /metrics.
+    const caps = page.locator('ul.health li', { hasText: 'anomaly caps' });
+    expect(await caps.locator('.why').textContent()).toMatch(/^\d[\d,]* stored \(at most 100,000 in all, 500 per source per hour\); none dropped or evicted since start\.$/);
+    expect(await page.locator('ul.health li', { hasText: /^\s*store/ }).locator('.why').textContent()).toBe('Writing.');
     await shot('ui-dashboard.png');
 
     // Detail, reached with the keyboard from the list.

@@ -1,6 +1,6 @@
 /** Health dots of the overview (web/src/health.ts): recent failures only, never a cumulative counter. */
 import { describe, expect, it } from 'vitest';
-import { baseline, sinkVerdict, sourceVerdict } from '../../web/src/health.js';
+import { baseline, capsVerdict, sinkVerdict, sourceVerdict, storeVerdict } from '../../web/src/health.js';
 
 const at = (ms: number): string => `t${ms}`;
 
@@ -44,5 +44,30 @@ describe('sourceVerdict', () => {
   it('honours a source that reports itself unhealthy, and ignores non-numeric counters', () => {
     expect(sourceVerdict({ id: 'a', errors: 0, healthy: false }, undefined, at).bad).toBe(true);
     expect(sourceVerdict({ id: 'a', errors: 'lots' }, baseline([{ id: 'a', errors: 0 }], 1), at).bad).toBe(false);
+  });
+});
+
+describe('capsVerdict', () => {
+  it('says how many are stored against the caps and what the caps cut, never red', () => {
+    expect(capsVerdict({ stored: 500, dropped: 0, evicted: 0, maxTotal: 100000, maxPerSourceHour: 500 })).toEqual({
+      bad: false,
+      reason: '500 stored (at most 100,000 in all, 500 per source per hour); none dropped or evicted since start.',
+    });
+    const flood = capsVerdict({ stored: 1000, dropped: 198020, evicted: 12, maxTotal: 100000, maxPerSourceHour: 500 });
+    expect(flood?.bad).toBe(false);
+    expect(flood?.reason).toBe('1,000 stored (at most 100,000 in all, 500 per source per hour); 198,020 dropped and 12 evicted at the caps since start (a flood is being cut; the most severe are kept).');
+    expect(capsVerdict({ stored: 3, dropped: 0, evicted: 0, maxTotal: 0, maxPerSourceHour: 0 })?.reason).toBe('3 stored; none dropped or evicted since start.');
+    expect(capsVerdict(undefined)).toBeUndefined();
+  });
+});
+
+describe('storeVerdict', () => {
+  it('is red while writes are refused, with the message naming the fix and what waits', () => {
+    expect(storeVerdict({ writable: true, unstored: 0, unstoredDropped: 0 })).toEqual({ bad: false, reason: 'Writing.' });
+    const full = storeVerdict({ writable: false, message: 'The store /d/anomalog.db cannot write: the disk is full. Free disk space there. [ANOMALOG_ERR_STORE_WRITE]', unstored: 7, unstoredDropped: 0 });
+    expect(full).toEqual({ bad: true, reason: 'The store /d/anomalog.db cannot write: the disk is full. Free disk space there. [ANOMALOG_ERR_STORE_WRITE] 7 anomalies wait to be stored.' });
+    // Writing again, but anomalies were lost meanwhile: still worth a look.
+    expect(storeVerdict({ writable: true, unstored: 0, unstoredDropped: 3 })).toEqual({ bad: true, reason: 'Writing. 3 anomalies were dropped while waiting.' });
+    expect(storeVerdict(undefined)).toBeUndefined();
   });
 });

@@ -40,6 +40,37 @@ export function sourceVerdict(s: Record<string, unknown>, prev: ErrorBaseline | 
   return { bad: false, reason: now > 0 ? `No new errors since ${since(prev.at)} (${now} since start).` : 'No errors.' };
 }
 
+const num = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The store's hard caps on anomalies (`health.anomalies`): how many are stored against the caps, and
+ * how many the caps dropped or evicted since start. Not a failure (the caps work as meant), so never
+ * red; the counts say whether a flood is being cut.
+ */
+export function capsVerdict(a: Record<string, unknown> | undefined): Verdict | undefined {
+  if (a === undefined || a === null || typeof a !== 'object') return undefined;
+  const total = count(a.maxTotal);
+  const hour = count(a.maxPerSourceHour);
+  const caps = [total > 0 ? `at most ${num(total)} in all` : '', hour > 0 ? `${num(hour)} per source per hour` : ''].filter((x) => x !== '').join(', ');
+  const dropped = count(a.dropped);
+  const evicted = count(a.evicted);
+  const cut = dropped + evicted === 0 ? 'none dropped or evicted since start' : `${num(dropped)} dropped and ${num(evicted)} evicted at the caps since start (a flood is being cut; the most severe are kept)`;
+  return { bad: false, reason: `${num(count(a.stored))} stored${caps ? ` (${caps})` : ''}; ${cut}.` };
+}
+
+/** The store is bad while it refuses writes (`health.store.writable: false`); its message names the fix. */
+export function storeVerdict(s: Record<string, unknown> | undefined): Verdict | undefined {
+  if (s === undefined || s === null || typeof s !== 'object') return undefined;
+  const waiting = count(s.unstored);
+  const lost = count(s.unstoredDropped);
+  const lostText = lost > 0 ? ` ${num(lost)} anomalies were dropped while waiting.` : '';
+  if (s.writable === false) {
+    const why = typeof s.message === 'string' && s.message !== '' ? s.message.slice(0, 400) : 'The store refuses writes.';
+    return { bad: true, reason: `${why} ${num(waiting)} anomalies wait to be stored.${lostText}` };
+  }
+  return { bad: lost > 0, reason: `Writing.${lostText}` };
+}
+
 /** A sink is bad while its deliveries fail in a row (`status: 'failing'`); `lastError` says why. */
 export function sinkVerdict(s: Record<string, unknown>): Verdict {
   if (s.status !== 'failing') return { bad: false, reason: 'Delivering.' };

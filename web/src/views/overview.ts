@@ -6,7 +6,7 @@ import { SEVERITIES as CORE_SEVERITIES } from '../../../src/core/event.js';
 import { SEVERITIES, type Stats } from '../api.js';
 import { chart, PALETTE, SEVERITY_COLORS, xs } from '../charts.js';
 import { duration, num, time } from '../format.js';
-import { sinkVerdict, sourceVerdict } from '../health.js';
+import { capsVerdict, sinkVerdict, sourceVerdict, storeVerdict, type Verdict } from '../health.js';
 import { anomalyRow } from './parts.js';
 
 /** Sources drawn as their own line; the rest are summed into "other sources". */
@@ -73,7 +73,26 @@ function health(app: App): TemplateResult {
   const h = app.health;
   if (!h) return html`<p class="empty">Loading…</p>`;
   const groups = (['sources', 'sinks'] as const).filter((k) => Array.isArray(h[k]));
+  const warnings = Array.isArray(h.warnings) ? (h.warnings as unknown[]).map(String) : [];
+  const store = storeVerdict(h.store as Record<string, unknown> | undefined);
+  const caps = capsVerdict(h.anomalies as Record<string, unknown> | undefined);
+  const storeItems: [string, Verdict][] = [];
+  if (store) storeItems.push(['store', store]);
+  if (caps) storeItems.push(['anomaly caps', caps]);
   return html`<p>Status <strong class="status-${h.status === 'ok' ? 'ok' : 'bad'}">${h.status}</strong> · version ${h.version} · up ${duration(h.uptimeMs)} · ${h.streamClients} live client(s)</p>
+    ${warnings.length > 0 ? html`<ul class="warnings" role="alert">${warnings.slice(0, 20).map((w) => html`<li>${w.slice(0, 500)}</li>`)}</ul>` : nothing}
+    ${storeItems.length > 0
+      ? html`<h3>Store</h3>
+          <ul class="health">
+            ${storeItems.map(
+              ([name, v]) => html`<li class=${v.bad ? 'bad' : 'ok'} title=${v.reason}>
+                <span class="dot" aria-hidden="true"></span><strong>${name}</strong>
+                <span class="sr-only">${v.bad ? 'needs attention:' : 'healthy:'}</span>
+                <span class="why">${v.reason}</span>
+              </li>`,
+            )}
+          </ul>`
+      : nothing}
     ${groups.map((g) => {
       const items = h[g] as Record<string, unknown>[];
       return html`<h3>${g === 'sources' ? 'Sources' : 'Sinks'}</h3>
@@ -98,7 +117,7 @@ function health(app: App): TemplateResult {
 }
 
 /** Health keys shown above; any other object (pipeline counters, feedback…) is listed as is. */
-const SHOWN = new Set(['status', 'version', 'uptimeMs', 'streamClients', 'sources', 'sinks']);
+const SHOWN = new Set(['status', 'version', 'uptimeMs', 'streamClients', 'sources', 'sinks', 'warnings', 'store', 'anomalies']);
 
 export function overview(app: App): TemplateResult {
   const s = app.stats;
