@@ -231,25 +231,30 @@ async function main(): Promise<void> {
   }
 }
 
-/** A topic's records per partition, read until `want` records or `idleMs` without news. */
-async function readTopic(kafka: Kafka, topic: string, want: number, idleMs = 3000): Promise<Map<number, KafkaRecordIn[]>> {
+/** A topic's records per partition, read to its end (every record written before the call). */
+async function readTopic(kafka: Kafka, topic: string, _want = 0, _idleMs = 0): Promise<Map<number, KafkaRecordIn[]>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+  await admin.disconnect();
   const c = kafka.consumer({ groupId: `bench-read-${Math.random().toString(36).slice(2)}`, maxBytesPerPartition: 8 << 20 });
   const out = new Map<number, KafkaRecordIn[]>();
-  let n = 0;
-  let last = performance.now();
+  const next = new Map<number, number>();
   await c.connect();
   await c.subscribe({ topics: [topic], fromBeginning: true });
   await c.run({
     eachBatch: async ({ batch }) => {
-      last = performance.now();
       if (!out.has(batch.partition)) out.set(batch.partition, []);
       const list = out.get(batch.partition)!;
       for (const m of batch.messages) list.push(m as KafkaRecordIn);
-      n += batch.messages.length;
+      if (batch.messages.length > 0) next.set(batch.partition, Number(batch.lastOffset()) + 1);
     },
   });
   const t0 = performance.now();
-  while ((want === 0 || n < want) && (performance.now() - last < idleMs || performance.now() - t0 < idleMs)) await sleep(100);
+  while ([...ends].some(([p, end]) => end > 0 && (next.get(p) ?? 0) < end)) {
+    if (performance.now() - t0 > 300_000) throw new Error(`could not read ${topic} to its end`);
+    await sleep(100);
+  }
   await c.disconnect();
   return out;
 }

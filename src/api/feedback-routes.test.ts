@@ -113,10 +113,32 @@ describe('feedback API', () => {
     expect((await app.inject({ url: '/api/feedback?format=ndjson&next=bad' })).statusCode).toBe(400);
   });
 
+  it('lists the running rules with what they suppressed; a newer verdict undoes one', async () => {
+    const { app, store, clock, policy } = api();
+    store.insertAnomalies([anomaly('a', 1, { explanation: [{ feature: 'template_spike', templateId: 4, template: 'GET <*> took <NUM> ms', observed: 30, expected: 2, contribution: 5 }] })]);
+    const post = (id: string, body: unknown) => app.inject({ method: 'POST', url: `/api/anomalies/${id}/feedback`, payload: body as object });
+    const rules = async () => (await app.inject({ url: '/api/feedback/rules' })).json() as { rules: Record<string, unknown>[]; kinds: Record<string, unknown>[] };
+    expect(await rules()).toEqual({ rules: [], kinds: [] });
+    expect((await post('a', { verdict: 'noise' })).statusCode).toBe(201);
+    // The next spike of the same template is suppressed and counted on the rule.
+    expect(policy.apply([anomaly('a2', 2)])).toEqual([]);
+    expect(await rules()).toEqual({
+      rules: [{ detector: 'rate', source: 'api', templateId: 4, template: 'GET <*> took <NUM> ms', verdict: 'noise', hits: 1, anomalyId: 'a' }],
+      kinds: [{ detector: 'rate', source: 'api', feature: 'template_spike', noise: 1, real: 0, suppressing: false }],
+    });
+    // Undo: a one-second mute replaces the noise, then lapses; the next spike is kept.
+    expect((await post('a', { verdict: 'mute', muteFor: '1s' })).statusCode).toBe(201);
+    expect((await rules()).rules).toMatchObject([{ verdict: 'mute', until: clock.now() + 1000 }]);
+    clock.advance(2000);
+    expect(policy.apply([anomaly('a3', 3)]).map((x) => x.id)).toEqual(['a3']);
+    expect((await rules()).rules).toEqual([]);
+  });
+
   it('answers 503 when the API was built without feedback', async () => {
     const clock = new ManualClock(0);
     const { app } = buildApi({ store: openStore(':memory:', { clock }), clock, version: 't' });
     expect((await app.inject({ url: '/api/feedback' })).statusCode).toBe(503);
+    expect((await app.inject({ url: '/api/feedback/rules' })).statusCode).toBe(503);
   });
 });
 

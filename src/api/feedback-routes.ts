@@ -2,13 +2,17 @@
  * @module api/feedback-routes
  * The feedback routes (issue 6): `POST /api/anomalies/:id/feedback` (strict body, 400 naming the
  * field, 404 for an unknown anomaly) and the export `GET /api/feedback` (JSON pages, newest first,
- * or `?format=ndjson`: every matching row, one JSON object per line, streamed page by page).
+ * or `?format=ndjson`: every matching row, one JSON object per line, streamed page by page), and
+ * `GET /api/feedback/rules`: what the running policy holds — one rule per judged kind of anomaly
+ * with what it suppressed since start, the kinds the kind rule covers — so a person sees what their
+ * verdicts do (a rule is undone by a newer verdict on its anomaly, `anomalyId`).
  * The store and the running policy are behind `FeedbackApi` (src/feedback/service.ts).
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type AnomalyStatus, VERDICTS } from '../core/event.js';
+import type { PolicyKindView, PolicyRuleView } from '../feedback/policy.js';
 import { feedbackBodySchema, type FeedbackBody } from '../feedback/service.js';
 import type { FeedbackPage, FeedbackQuery, FeedbackRow } from '../store/feedback.js';
 
@@ -17,6 +21,8 @@ export interface FeedbackApi {
   give(anomalyId: string, body: FeedbackBody): FeedbackRow | undefined;
   forAnomaly(anomalyId: string): FeedbackRow[];
   list(q?: FeedbackQuery): FeedbackPage;
+  /** The running policy's rules and judged kinds (newest rule first). */
+  rules(): { rules: PolicyRuleView[]; kinds: PolicyKindView[] };
 }
 
 /** One piece of feedback as the API shows it (the internal fingerprint stays inside). */
@@ -93,6 +99,11 @@ export function registerFeedbackRoutes(app: FastifyInstance, feedback: FeedbackA
     // Validate the first page before answering 200 (a bad cursor is still a 400).
     const first = feedback.list({ ...query, limit: 1000 });
     return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(ndjson(feedback, query, first)));
+  });
+
+  app.get('/api/feedback/rules', async (_req, reply) => {
+    if (feedback === undefined) return reply.status(503).send(notEnabled);
+    return feedback.rules();
   });
 }
 

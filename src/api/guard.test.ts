@@ -80,7 +80,18 @@ describe('guard with a token', () => {
     expect((await inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain', authorization: `bearer ${INGEST}` }, payload: 'x\n' })).statusCode).toBe(200);
     expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: `Splunk ${INGEST}` }, payload: 'x\n' })).statusCode).not.toBe(401);
     expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: `splunk ${TOKEN}` }, payload: 'x\n' })).statusCode).not.toBe(401);
-    expect((await inject({ method: 'POST', url: '/services/collector/raw', headers: { 'content-type': 'text/plain', authorization: 'Splunk wrong-token-xyz' }, payload: 'x\n' })).statusCode).toBe(401);
+    // HEC routes answer as Splunk does, whoever refuses (this guard or the source): 403 code 4, 401 code 2 or 3.
+    const raw = (authorization?: string) => inject({ method: 'POST', url: '/services/collector/raw?channel=0e8a8c1e-1b5c-4b7e-9a55-1e2f3a4b5c6d', headers: { 'content-type': 'text/plain', ...(authorization === undefined ? {} : { authorization }) }, payload: 'x\n' });
+    const wrong = await raw('Splunk wrong-token-xyz');
+    expect([wrong.statusCode, wrong.json()]).toEqual([403, { text: 'Invalid token', code: 4 }]);
+    const none = await raw();
+    expect([none.statusCode, none.json()]).toEqual([401, { text: 'Token is required', code: 2 }]);
+    const basic = await raw('Basic dXNlcjpwYXNz');
+    expect([basic.statusCode, basic.json()]).toEqual([401, { text: 'Invalid authorization', code: 3 }]);
+    const event = await inject({ method: 'POST', url: '/services/collector/event/1.0', headers: { 'content-type': 'application/json', authorization: 'Bearer nope-nope-nope' }, payload: '{"event":"x"}' });
+    expect([event.statusCode, event.json()]).toEqual([403, { text: 'Invalid token', code: 4 }]);
+    // Splunk's HEC health answers without a token.
+    expect((await inject({ url: '/services/collector/health' })).json()).toEqual({ text: 'HEC is healthy', code: 17 });
     expect((await inject({ url: '/api/anomalies', headers: { authorization: `Bearer ${INGEST}` } })).statusCode).toBe(401);
     expect((await inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain', authorization: 'Bearer wrong-token-xyz' }, payload: 'x\n' })).statusCode).toBe(401);
   });

@@ -19,6 +19,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, sameSecret, SERVER_AUTHORIZED } from '../core/bearer.js';
+import { hecDialect } from '../sources/http/answers.js';
+import { HEC_ROUTES, isHecPath } from '../sources/http/routes.js';
 
 export interface GuardOptions {
   /** `server.auth_token`: when set, every route but the public ones needs it. */
@@ -39,7 +41,14 @@ export interface GuardOptions {
 
 export const SESSION_COOKIE = 'anomalog_session';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const ALWAYS_PUBLIC = new Set(['/api/health', '/login.js']);
+/** Health probes (Splunk's HEC health answers without a token, as Splunk's does) and the sign-in script. */
+const ALWAYS_PUBLIC = new Set(['/api/health', '/login.js', ...HEC_ROUTES.health]);
+
+/** Why a request's `Authorization` did not pass, in the ingest dialects' terms. */
+function authProblem(header: string | string[] | undefined): 'no-token' | 'bad-scheme' | 'wrong-token' {
+  if (header === undefined || header === '') return 'no-token';
+  return bearerToken(header) === undefined ? 'bad-scheme' : 'wrong-token';
+}
 
 /** Host names that are this machine on any loopback bind. */
 export const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
@@ -115,6 +124,9 @@ export function registerGuard(app: FastifyInstance, opts: GuardOptions): void {
       return void reply.status(401).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store')
         .header('content-security-policy', LOGIN_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').send(LOGIN_PAGE);
     }
+    // HEC clients (splunk-logging, Vector, Fluent Bit, the Collector) read Splunk's codes: 401 code 2
+    // (no token), 401 code 3 (not a token scheme), 403 code 4 (wrong token).
+    if (isHecPath(path)) return void hecDialect.refuse(reply, authProblem(req.headers.authorization));
     return void deny(reply, 401, 'Missing or wrong token: send `Authorization: Bearer <server.auth_token>`.', 'ANOMALOG_ERR_API_AUTH');
   });
 

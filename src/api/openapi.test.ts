@@ -320,5 +320,10 @@ describe('OpenAPI description (docs/openapi.yaml) against the running service', 
     conforms('GET', '/api/feedback', badQuery);
     const health = JSON.parse((await inject('GET', '/api/health')).body) as { feedback: { rules: number } };
     expect(health.feedback.rules).toBe(1);
+    // The rule the `real` made, as the policy holds it.
+    const rules = await inject('GET', '/api/feedback/rules', { url: '/api/feedback/rules' });
+    expect(rules.statusCode).toBe(200);
+    conforms('GET', '/api/feedback/rules', rules);
+    expect(JSON.parse(rules.body)).toMatchObject({ rules: [{ verdict: 'real', anomalyId: 'oa-3', hits: 0 }] });
   });
 });

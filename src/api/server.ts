@@ -16,7 +16,8 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { type Anomaly, SEVERITIES, STATUSES } from '../core/event.js';
 import { isIngestPath } from '../sources/http/routes.js';
-import { type AnomalyPage, type AnomalyQuery, storeWriteError, type TemplatePage, type TemplateQuery, writeFailureReason } from '../store/index.js';
+import { MAX_ATTR_KEY, MAX_ATTR_VALUE } from '../core/attrs.js';
+import { type AnomalyPage, type AnomalyQuery, MAX_ATTR_FILTERS, storeWriteError, type TemplatePage, type TemplateQuery, writeFailureReason } from '../store/index.js';
 import { LiveFeed } from './live-feed.js';
 import { RateHistory, type TemplateKey } from './rate-history.js';
 import { registerStaticUi } from './static-ui.js';
@@ -70,6 +71,25 @@ const anomalyQuery = z
     next: z.string().max(512).optional(),
   })
   .strict();
+/**
+ * `attr.<name>=<value>` pairs of the anomaly listing (the record's attributes, exact match, all of
+ * them); the store binds each as a parameter of an indexed lookup.
+ */
+const attrFilters = z
+  .record(z.string().min(1).max(MAX_ATTR_KEY), z.string().max(MAX_ATTR_VALUE, `an attribute value is at most ${MAX_ATTR_VALUE} characters`))
+  .refine((r) => Object.keys(r).length <= MAX_ATTR_FILTERS, { message: `at most ${MAX_ATTR_FILTERS} attr.<name> filters` });
+
+/** The query's `attr.<name>` parameters (name → value) apart from the others. A repeated one is a list: refused by the schema. */
+function splitAttrParams(query: unknown): { attrs: Record<string, unknown>; rest: Record<string, unknown> } {
+  const attrs: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (k.startsWith('attr.')) attrs[k.slice(5)] = v;
+    else rest[k] = v;
+  }
+  return { attrs, rest };
+}
+
 const templateQuery = z
   .object({
     source: z.string().max(512).optional(),
@@ -170,10 +190,13 @@ export function buildApi(opts: ApiOptions): Api {
   });
 
   app.get('/api/anomalies', async (req, reply) => {
-    const q = parse(anomalyQuery, req.query, reply);
+    const { attrs, rest: plain } = splitAttrParams(req.query);
+    const a = parse(attrFilters, attrs, reply);
+    if (a === null) return reply;
+    const q = parse(anomalyQuery, plain, reply);
     if (q === null) return reply;
     const { next, ...rest } = q;
-    const page = opts.store.queryAnomalies({ ...rest, cursor: rest.cursor ?? next });
+    const page = opts.store.queryAnomalies({ ...rest, cursor: rest.cursor ?? next, ...(Object.keys(a).length > 0 ? { attrs: a } : {}) });
     // Each anomaly's latest feedback verdict, `open` when none.
     return { ...page, anomalies: page.anomalies.map((a) => ({ ...a, status: a.status ?? 'open' })) };
   });

@@ -20,6 +20,7 @@ import { definition as slackSink } from '../sinks/slack/index.js';
 import { definition as webhookSink } from '../sinks/webhook/index.js';
 import { definition as fileTailSource } from '../sources/file-tail/index.js';
 import { definition as httpSource } from '../sources/http/index.js';
+import { definition as kafkaSource } from '../sources/kafka/index.js';
 import { definition as stdinSource } from '../sources/stdin/index.js';
 import { definition as syslogSource } from '../sources/syslog/index.js';
 
@@ -30,6 +31,7 @@ type AnyDefinition<T> = ComponentDefinition<any, T>;
 export const SOURCES = {
   file_tail: fileTailSource,
   http: httpSource,
+  kafka: kafkaSource,
   stdin: stdinSource,
   syslog: syslogSource,
 } as const satisfies Record<string, AnyDefinition<Source>>;

@@ -39,6 +39,11 @@ export interface ComponentContext {
   readonly checkpoints?: CheckpointStore;
   /** The store's model registry; without one (replay: a backtest leaves no model behind) trained models are not kept. */
   readonly models?: ModelRegistry;
+  /**
+   * `pipeline.max_sources`: most record sources a source component splits its records into
+   * (`source_by`, sources/shared/source-by.ts); default 1000.
+   */
+  readonly maxSources?: number;
 }
 
 export interface ComponentDefinition<C, T> {

@@ -2,6 +2,7 @@
  * @module core/event
  * The data that crosses every seam of the pipeline (DESIGN.md §2). Types only, no I/O.
  */
+import type { Attrs } from './attrs.js';
 
 /** Where a source can resume from: a file id + byte offset, or a Kafka partition + offset. */
 export interface Cursor {
@@ -27,6 +28,12 @@ export interface LogRecord {
   line?: number;
   /** True when the record's time came from arrival, not from the line. */
   tsFromArrival?: boolean;
+  /**
+   * What the transport carried beside the text (`RawRecord.attrs`: Loki labels, OTLP attributes, HEC
+   * metadata, the syslog connection), as the source gave it: kept by reference, bounded only when
+   * stored (core/attrs.ts).
+   */
+  attrs?: Readonly<Record<string, unknown>>;
 }
 
 /** How a mined template changed with this event (Drain3's change types). */
@@ -79,6 +86,13 @@ export interface Anomaly {
   templateId?: number;
   /** Latest feedback verdict of a stored anomaly (`open` when none); set on reads from the store. */
   status?: AnomalyStatus;
+  /**
+   * The attributes of the record the anomaly is about (its template's latest record in the context),
+   * or, for an anomaly about no one template, those every context record shares (core/attrs.ts).
+   */
+  attrs?: Attrs;
+  /** Per `context` line, that record's attributes (null: none); same length as `context` when set. */
+  contextAttrs?: (Attrs | null)[];
 }
 
 /** What a person can say of an anomaly (src/feedback): the one list the API, the store and the policy use. */

@@ -44,6 +44,7 @@ export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal' | '
  * of its own (a model window's top template); `severity`: the anomaly's, when known.
  */
 export type PolicyFeedback = Pick<NewFeedback, 'verdict' | 'fingerprint' | 'detector' | 'source' | 'templateId' | 'feature' | 'observed' | 'muteUntil' | 'template'> & {
+  anomalyId?: string;
   subjectTemplateId?: number;
   severity?: Severity;
 };
@@ -54,6 +55,35 @@ interface Rule {
   until: number;
   /** Anomalies suppressed or raised by this rule since it was made (or the service started). */
   hits: number;
+  /** The anomaly the newest verdict was given on (a newer verdict on it replaces the rule). */
+  anomalyId?: string;
+  template?: string;
+}
+
+/** One rule as `GET /api/feedback/rules` shows it. */
+export interface PolicyRuleView {
+  detector: string;
+  source: string;
+  /** The template the rule is about, or (an anomaly without one) the shape of its title. */
+  templateId?: number;
+  titleShape?: string;
+  template?: string;
+  verdict: Verdict;
+  /** Mute end (epoch ms). */
+  until?: number;
+  /** Anomalies suppressed (or, for real, raised) by it since the service started, close variants included. */
+  hits: number;
+  anomalyId?: string;
+}
+
+/** A kind (detector + source + feature) with judged fingerprints, and whether the kind rule suppresses it. */
+export interface PolicyKindView {
+  detector: string;
+  source: string;
+  feature: string;
+  noise: number;
+  real: number;
+  suppressing: boolean;
 }
 
 export interface PolicyStats {
@@ -143,7 +173,10 @@ export class FeedbackPolicy {
       this.rules.delete(f.fingerprint);
     } else {
       this.rules.delete(f.fingerprint);
-      this.rules.set(f.fingerprint, { verdict, until: f.muteUntil ?? Number.POSITIVE_INFINITY, hits: 0 });
+      const rule: Rule = { verdict, until: f.muteUntil ?? Number.POSITIVE_INFINITY, hits: 0 };
+      if (f.anomalyId !== undefined) rule.anomalyId = f.anomalyId;
+      if (f.template !== undefined) rule.template = f.template;
+      this.rules.set(f.fingerprint, rule);
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
     this.countKind(f, verdict);
@@ -215,6 +248,30 @@ export class FeedbackPolicy {
     return Number.isFinite(r.until) ? { verdict: r.verdict, until: r.until, hits: r.hits } : { verdict: r.verdict, hits: r.hits };
   }
 
+  /** The rules and judged kinds held now, newest rule first (`GET /api/feedback/rules`), at most `limit` rules. */
+  describe(limit = 1000): { rules: PolicyRuleView[]; kinds: PolicyKindView[] } {
+    const rules: PolicyRuleView[] = [];
+    const entries = [...this.rules.entries()];
+    for (let i = entries.length - 1; i >= 0 && rules.length < limit; i--) {
+      const [fp, r] = entries[i];
+      const [detector, source, what] = fp.split('\u0000');
+      const v: PolicyRuleView = { detector, source, verdict: r.verdict, hits: r.hits };
+      if (what?.startsWith('t:')) v.templateId = Number(what.slice(2));
+      else if (what?.startsWith('s:')) v.titleShape = what.slice(2);
+      if (r.template !== undefined) v.template = r.template;
+      if (Number.isFinite(r.until)) v.until = r.until;
+      if (r.anomalyId !== undefined) v.anomalyId = r.anomalyId;
+      rules.push(v);
+    }
+    const kinds: PolicyKindView[] = [];
+    for (const [key, k] of this.kinds) {
+      if (kinds.length >= limit) break;
+      const [detector, source, feature] = key.split('\u0000');
+      kinds.push({ detector, source, feature, noise: k.noise.size, real: k.real.size, suppressing: this.kindActive(k) });
+    }
+    return { rules, kinds };
+  }
+
   private kindKey(detector: string, source: string, feature: string | undefined): string | undefined {
     if (this.kindMin <= 0 || feature === undefined || !this.kindDetectors.has(detector)) return undefined;
     // A model window's first feature names its top template (`T12`): every window is one kind.
@@ -257,7 +314,11 @@ export class FeedbackPolicy {
     if (this.kinds.size === 0) return false;
     const key = this.kindKey(a.detector, a.source, a.explanation[0]?.feature);
     const k = key === undefined ? undefined : this.kinds.get(key);
-    return k !== undefined && k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
+    return k !== undefined && this.kindActive(k);
+  }
+
+  private kindActive(k: Kind): boolean {
+    return k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
   }
 
   private learn(f: PolicyFeedback): boolean {

@@ -110,6 +110,11 @@ export class FeedbackService {
     return this.opts.store.feedback.query(q);
   }
 
+  /** What the running policy holds (`GET /api/feedback/rules`); empty without a policy. */
+  rules(): ReturnType<FeedbackPolicy['describe']> {
+    return this.opts.policy?.describe() ?? { rules: [], kinds: [] };
+  }
+
   get policy(): FeedbackPolicy | undefined {
     return this.opts.policy;
   }

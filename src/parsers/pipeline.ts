@@ -132,7 +132,7 @@ export class LogParser implements Parser {
   /** Parser contract: records already extracted by a source → events. */
   parse(records: LogRecord[], mode: MinerMode = 'learn'): LogEvent[] {
     const out: LogEvent[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) out[i] = this.mine(records[i], mode);
+    for (let i = 0; i < records.length; i++) out[i] = this.mine(records[i], mode, records[i].attrs);
     this.stats.events += records.length;
     return out;
   }
@@ -220,7 +220,7 @@ export class LogParser implements Parser {
       let rec = format.extract(r.text, r.line, arrivalTs, this.source);
       if (ml !== null) rec = ml.apply(rec);
       if (this.stats.firstUnmatchedLine === undefined && format.stats.unmatched !== unmatchedBefore) this.stats.firstUnmatchedLine = r.line;
-      out.push(this.mine(rec, mode));
+      out.push(this.mine(rec, mode, r.attrs));
       mined++;
     }
     return mined;
@@ -253,7 +253,7 @@ export class LogParser implements Parser {
     return mined;
   }
 
-  private mine(rec: LogRecord, mode: MinerMode): LogEvent {
+  private mine(rec: LogRecord, mode: MinerMode, attrs: LogRecord['attrs']): LogEvent {
     const m = this.miner.process(rec.message, mode);
     // One object literal with every field: adding fields to the record would change its hidden class per line.
     const ev: LogEvent = {
@@ -266,6 +266,7 @@ export class LogParser implements Parser {
       cursor: rec.cursor,
       line: rec.line,
       tsFromArrival: rec.tsFromArrival,
+      attrs,
       templateId: m.templateId,
       template: m.template,
       params: m.params,

@@ -1,6 +1,6 @@
 // Property tests (fast-check) of everything that reads hostile log text: every record format, the
 // timestamp parser, the masker, the miner, the multi-line joiner and the line splitter. Each property
-// runs RUNS cases (FUZZ_RUNS, 1,000 by default); no case may throw or take longer than CASE_MS.
+// runs RUNS cases (FUZZ_RUNS, 10,000 by default); no case may throw or take longer than CASE_MS.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

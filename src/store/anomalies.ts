@@ -12,6 +12,7 @@
  * as inserted: they are neither published nor alerted.
  */
 import type Database from 'better-sqlite3';
+import { type Attrs, boundAttrs, MAX_ATTR_KEY, MAX_ATTR_VALUE } from '../core/attrs.js';
 import { type Anomaly, type AnomalyStatus, type Contribution, SEVERITIES, type Severity } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
@@ -31,6 +32,11 @@ export interface AnomalyQuery {
   status?: AnomalyStatus;
   /** Substring of the title (case-insensitive for ASCII letters; `%` and `_` are plain characters). */
   q?: string;
+  /**
+   * Attribute pairs the anomaly's record must have, all of them (exact values): `{ hostname: 'web-1' }`.
+   * At most `MAX_ATTR_FILTERS`.
+   */
+  attrs?: Readonly<Record<string, string>>;
   /** Page size, default 100, capped at 1000. */
   limit?: number;
   /** The `next` of the previous page. */
@@ -97,7 +103,14 @@ interface Raw {
   session_key: string | null;
   template_id: number | null;
   status: AnomalyStatus;
+  attrs: string | null;
+  context_attrs: string | null;
 }
+
+/** Most attribute filters in one query (each is one indexed lookup). */
+export const MAX_ATTR_FILTERS = 4;
+/** Longest JSON of one anomaly's context attributes stored; beyond it they are left out (the lines stay). */
+const MAX_CONTEXT_ATTRS_JSON = 64 * 1024;
 
 
 const F_SINCE = 1;
@@ -108,8 +121,10 @@ const F_SEVERITY = 16;
 const F_CURSOR = 32;
 const F_STATUS = 64;
 const F_TITLE = 128;
+/** Bits 8–10: how many attribute filters (0 … MAX_ATTR_FILTERS). */
+const F_ATTRS_SHIFT = 8;
 const COLUMNS =
-  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id, status';
+  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id, status, attrs, context_attrs';
 
 /** The WHERE clause of one filter shape: fixed fragments chosen by which filters are present. */
 function whereOf(shape: number): string {
@@ -121,12 +136,14 @@ function whereOf(shape: number): string {
   if (shape & F_SEVERITY) w.push('severity = @severity');
   if (shape & F_STATUS) w.push('status = @status');
   if (shape & F_TITLE) w.push("title LIKE @q ESCAPE '\\'");
+  for (let i = 0; i < shape >> F_ATTRS_SHIFT; i++) w.push(`id IN (SELECT anomaly_id FROM anomaly_attrs WHERE key = @ak${i} AND value = @av${i})`);
   if (shape & F_CURSOR) w.push('(ts, id) < (@cts, @cid)');
   return w.length ? `WHERE ${w.join(' AND ')}` : '';
 }
 
 export class Anomalies {
   private readonly insert: Stmt;
+  private readonly insertAttr: Stmt;
   private readonly byId: Stmt;
   private readonly deleteBefore: Stmt;
   private readonly deleteStoredBefore: Stmt;
@@ -153,10 +170,11 @@ export class Anomalies {
   ) {
     this.insert = db.prepare(
       `INSERT INTO anomalies (id, ts, source, detector, severity, score, title, explanation, context,
-         window_start, window_end, session_key, template_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         window_start, window_end, session_key, template_id, created_at, attrs, context_attrs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
     );
+    this.insertAttr = db.prepare('INSERT INTO anomaly_attrs (anomaly_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM anomalies WHERE id = ?`);
     this.deleteBefore = db.prepare('DELETE FROM anomalies WHERE ts < ?');
     this.deleteStoredBefore = db.prepare('DELETE FROM anomalies WHERE created_at < ?');
@@ -217,6 +235,8 @@ export class Anomalies {
         this.total -= gone;
         this.capStatsValue.evicted += gone;
       }
+      const attrs = boundAttrs(a.attrs);
+      const context = boundContext(a.context ?? []);
       // Positional binding: no per-row parameter object.
       const info = this.insert.run(
         a.id,
@@ -227,14 +247,17 @@ export class Anomalies {
         a.score,
         a.title,
         JSON.stringify(boundExplanation(a.explanation ?? [])),
-        JSON.stringify(boundContext(a.context ?? [])),
+        JSON.stringify(context),
         a.window ? a.window.start : null,
         a.window ? a.window.end : null,
         a.sessionKey ?? null,
         a.templateId ?? null,
         createdAt,
+        attrs === undefined ? null : JSON.stringify(attrs),
+        contextAttrsJson(a.contextAttrs, a.context ?? [], context.length),
       );
       if (info.changes === 1) {
+        if (attrs !== undefined) for (const k in attrs) this.insertAttr.run(a.id, k, attrs[k]);
         inserted.push(a);
         this.total++;
         if (bucket !== undefined) bucket[SEVERITY_RANK[a.severity]]++;
@@ -295,6 +318,7 @@ export class Anomalies {
       shape |= bit;
       params[key] = value;
     }
+    shape |= attrFilters(q.attrs, params) << F_ATTRS_SHIFT;
     if (q.cursor !== undefined && q.cursor !== '') {
       const k = decodeCursor(q.cursor);
       shape |= F_CURSOR;
@@ -377,6 +401,37 @@ function boundExplanation(list: readonly Contribution[]): readonly Contribution[
     : list;
 }
 
+/** Binds the attribute filters as `@ak<i>`/`@av<i>`; returns how many (an error beyond MAX_ATTR_FILTERS or for an empty name). */
+function attrFilters(attrs: Readonly<Record<string, string>> | undefined, params: Record<string, unknown>): number {
+  if (attrs === undefined) return 0;
+  const keys = Object.keys(attrs);
+  if (keys.length > MAX_ATTR_FILTERS) {
+    throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `At most ${MAX_ATTR_FILTERS} attribute filters per query, got ${keys.length}.`);
+  }
+  keys.forEach((k, i) => {
+    const v = attrs[k];
+    if (k === '' || k.length > MAX_ATTR_KEY || typeof v !== 'string' || v.length > MAX_ATTR_VALUE) {
+      throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `An attribute filter needs a name of 1 to ${MAX_ATTR_KEY} characters and a value of at most ${MAX_ATTR_VALUE}.`);
+    }
+    params[`ak${i}`] = k;
+    params[`av${i}`] = v;
+  });
+  return keys.length;
+}
+
+/**
+ * The context lines' attributes as stored: bounded like any attributes, aligned with the stored
+ * (possibly shortened: the last `kept`) context lines; null when there are none, they do not line up,
+ * or their JSON would pass MAX_CONTEXT_ATTRS_JSON.
+ */
+function contextAttrsJson(list: readonly (Attrs | null)[] | undefined, context: readonly string[], kept: number): string | null {
+  if (!Array.isArray(list) || list.length !== context.length) return null;
+  const out = list.slice(list.length - kept).map((x) => boundAttrs(x) ?? null);
+  if (out.every((x) => x === null)) return null;
+  const json = JSON.stringify(out);
+  return json.length > MAX_CONTEXT_ATTRS_JSON ? null : json;
+}
+
 function sum(counts: readonly number[]): number {
   let n = 0;
   for (const c of counts) n += c;
@@ -416,5 +471,7 @@ function toAnomaly(r: Raw): Anomaly {
   if (r.window_start !== null && r.window_end !== null) a.window = { start: r.window_start, end: r.window_end };
   if (r.session_key !== null) a.sessionKey = r.session_key;
   if (r.template_id !== null) a.templateId = r.template_id;
+  if (r.attrs !== null) a.attrs = parseColumn<Attrs>(r.attrs, `attrs of anomaly ${r.id}`);
+  if (r.context_attrs !== null) a.contextAttrs = parseColumn<(Attrs | null)[]>(r.context_attrs, `context attrs of anomaly ${r.id}`);
   return a;
 }

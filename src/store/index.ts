@@ -14,6 +14,7 @@ export { openStore, Store, LATEST_VERSION, type StoreOptions, type StoreRetentio
 export { storeConfigSchema, DEFAULT_BUSY_TIMEOUT_MS, type StoreConfig } from './config.js';
 export type { TemplateRow, TemplateQuery, TemplatePage } from './templates.js';
 export type { AnomalyQuery, AnomalyPage, AnomalyCaps, AnomalyCapStats, RetentionPolicy, RetentionResult } from './anomalies.js';
+export { MAX_ATTR_FILTERS } from './anomalies.js';
 export type { ActiveModel, StoredModel, SaveModel } from './models.js';
 export type { OutboxItem } from './outbox.js';
 export { type Verdict, type NewFeedback, type FeedbackRow, type FeedbackQuery, type FeedbackPage } from './feedback.js';

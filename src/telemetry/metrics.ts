@@ -186,6 +186,7 @@ function defineSourceMetrics(def: Def): void {
   per('anomalog_source_errors_total', 'Errors of a source component (unreadable files, bad requests, broken connections).', 'counter', (s) => s.errors);
   per('anomalog_source_truncated_lines_total', 'Lines cut at the source\'s maximum line/message size.', 'counter', (s) => extra(s, 'truncated_lines') ?? extra(s, 'truncated'));
   per('anomalog_source_file_truncations_total', 'Tailed files found shorter than the read position (truncated, copytruncate) and read again from the start.', 'counter', (s) => extra(s, 'truncations'));
+  per('anomalog_source_overflow_records_total', 'Records a source component sent to its overflow source: `source_by` had opened pipeline.max_sources record sources.', 'counter', (s) => extra(s, 'overflow_records'));
   per('anomalog_source_queued_lines', 'Lines a source component holds for the pipeline now (queue depth).', 'gauge', (s) => extra(s, 'queued'));
 }
 

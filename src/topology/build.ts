@@ -79,6 +79,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     models: store,
     // Read at request time, once the engine exists: the in-process engine is never behind (it runs in the emit).
     busy: () => engine.busy,
+    maxSources: config.pipeline.max_sources,
   });
   const sources: Source[] = config.sources.map((s, i) => {
     const { type, format: _f, multiline: _m, ...cfg } = s as { type: SourceType; format?: string; multiline?: boolean } & Record<string, unknown>;

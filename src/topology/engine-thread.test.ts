@@ -88,28 +88,40 @@ const until = async (cond: () => boolean, ms = 20_000) => {
 };
 
 describe('engine wire format', () => {
-  it('carries text, source, arrival time, line, offset and cursor as columns, runs of source and time kept apart', () => {
+  it('carries text, source, arrival time, line, offset, attributes and cursor as columns, runs of source and time kept apart', () => {
+    const conn = Object.freeze({ transport: 'tcp', remote: '127.0.0.1:5000' });
     const batch: RawBatch = {
       records: [
         { source: 'a', text: 'one', arrivalTs: 5, line: 1, offset: 0 },
         { source: 'a', text: 'two\nwith a newline', arrivalTs: 5, line: 2, offset: 4 },
         { source: 'b', text: '', arrivalTs: 5 },
-        { source: 'b', text: 'late', arrivalTs: 6, attrs: { host: 'x' } },
+        { source: 'b', text: 'late', arrivalTs: 6, attrs: { host: 'x', sd: { 'm@1': { ip: '10.0.0.1' } } } },
+        { source: 'b', text: 'conn 1', arrivalTs: 6, attrs: conn },
+        { source: 'b', text: 'conn 2', arrivalTs: 6, attrs: conn },
       ],
       cursor: { kind: 'stream', id: 's', offset: 9 },
     };
     const w = encodeBatch(batch);
-    expect(w.runs).toEqual(['a', 5, 2, 'b', 5, 3, 'b', 6, 4]);
-    expect(decodeBatch(structuredClone(w))).toEqual({
+    expect(w.runs).toEqual(['a', 5, 2, 'b', 5, 3, 'b', 6, 6]);
+    const back = decodeBatch(structuredClone(w));
+    // A connection's one attributes object stays one object across the thread boundary.
+    expect(back.records[4].attrs).toBe(back.records[5].attrs);
+    expect(back).toEqual({
       records: [
         { source: 'a', text: 'one', arrivalTs: 5, line: 1, offset: 0 },
         { source: 'a', text: 'two\nwith a newline', arrivalTs: 5, line: 2, offset: 4 },
         { source: 'b', text: '', arrivalTs: 5 },
-        { source: 'b', text: 'late', arrivalTs: 6 },
+        { source: 'b', text: 'late', arrivalTs: 6, attrs: { host: 'x', sd: { 'm@1': { ip: '10.0.0.1' } } } },
+        { source: 'b', text: 'conn 1', arrivalTs: 6, attrs: { transport: 'tcp', remote: '127.0.0.1:5000' } },
+        { source: 'b', text: 'conn 2', arrivalTs: 6, attrs: { transport: 'tcp', remote: '127.0.0.1:5000' } },
       ],
       cursor: { kind: 'stream', id: 's', offset: 9 },
     });
     expect(decodeBatch(encodeBatch({ records: [] }))).toEqual({ records: [] });
+    // No attributes, no column.
+    expect(encodeBatch({ records: [{ source: 'a', text: 'x', arrivalTs: 1 }] }).attrIds).toBeUndefined();
+    // The connection's object is listed once.
+    expect(w.attrList).toHaveLength(2);
   });
 });
 

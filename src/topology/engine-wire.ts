@@ -19,6 +19,14 @@ export interface WireBatch {
   runs: (string | number)[];
   lines?: Float64Array;
   offsets?: Float64Array;
+  /**
+   * The transport's attributes (`RawRecord.attrs`) as distinct objects, and per record the index of
+   * its own in that list (-1: none); both absent when no record has any. Records that share one
+   * object (a syslog connection's, a Loki stream's labels) share one entry: it is copied once, and
+   * the per-record column is one typed array, not an array of references to clone.
+   */
+  attrList?: NonNullable<RawRecord['attrs']>[];
+  attrIds?: Int32Array;
   cursor?: Cursor;
 }
 
@@ -50,6 +58,10 @@ export function encodeBatch(batch: RawBatch): WireBatch {
   const runs: (string | number)[] = [];
   let lines: Float64Array | undefined;
   let offsets: Float64Array | undefined;
+  let attrList: NonNullable<RawRecord['attrs']>[] | undefined;
+  let attrIds: Int32Array | undefined;
+  let lastAttrs: RawRecord['attrs'];
+  let lastId = -1;
   for (let i = 0; i < n; i++) {
     const r = recs[i];
     texts[i] = r.text;
@@ -58,15 +70,35 @@ export function encodeBatch(batch: RawBatch): WireBatch {
     else runs[last + 2] = i + 1;
     if (r.line !== undefined) (lines ??= new Float64Array(n).fill(Number.NaN))[i] = r.line;
     if (r.offset !== undefined) (offsets ??= new Float64Array(n).fill(Number.NaN))[i] = r.offset;
+    const a = r.attrs;
+    if (a !== undefined) {
+      if (attrIds === undefined) {
+        attrIds = new Int32Array(n).fill(-1);
+        attrList = [];
+      }
+      // Consecutive records mostly share one object: compare with the last before searching.
+      if (a !== lastAttrs) {
+        lastAttrs = a;
+        const list = attrList as NonNullable<RawRecord['attrs']>[];
+        // A short search finds a shared object again; records with objects of their own (OTLP) just append.
+        lastId = list.length <= 16 ? list.indexOf(a) : -1;
+        if (lastId < 0) lastId = list.push(a) - 1;
+      }
+      attrIds[i] = lastId;
+    }
   }
   const w: WireBatch = { texts, runs };
   if (lines) w.lines = lines;
   if (offsets) w.offsets = offsets;
+  if (attrIds) {
+    w.attrIds = attrIds;
+    w.attrList = attrList;
+  }
   if (batch.cursor) w.cursor = batch.cursor;
   return w;
 }
 
-/** Transport fields (`attrs`) do not cross: the engine reads text, source, time, line and offset only. */
+/** The batch `encodeBatch` encoded: text, source, time, line, offset and the transport's attributes of every record. */
 export function decodeBatch(w: WireBatch): RawBatch {
   const records: RawRecord[] = new Array(w.texts.length);
   let start = 0;
@@ -80,6 +112,8 @@ export function decodeBatch(w: WireBatch): RawBatch {
       if (line !== undefined && !Number.isNaN(line)) r.line = line;
       const offset = w.offsets?.[i];
       if (offset !== undefined && !Number.isNaN(offset)) r.offset = offset;
+      const a = w.attrIds === undefined ? -1 : w.attrIds[i];
+      if (a >= 0) r.attrs = (w.attrList as NonNullable<RawRecord['attrs']>[])[a];
       records[i] = r;
     }
     start = end;

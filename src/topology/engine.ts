@@ -278,7 +278,7 @@ export class Engine implements EngineHost {
       const lines: RawLine[] = [];
       let j = i;
       for (; j < records.length && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
-        lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i) });
+        lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i), attrs: records[j].attrs });
       }
       const out = st.parser.pushLines(lines, first.arrivalTs);
       for (let k = 0; k < out.length; k++) {
@@ -450,7 +450,8 @@ export class Engine implements EngineHost {
   private store(found: Anomaly[]): Anomaly[] {
     if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
     if (found.length === 0) return [];
-    for (const a of found) if (a.context.length === 0) a.context = this.context.around(a.source, a.ts);
+    // Context lines when the detector gave none, and the attributes of the records (context-ring.ts).
+    for (const a of found) this.context.annotate(a);
     if (this.writer !== null) return this.writer.write(found, this.arrival);
     this.stats.anomalies += found.length;
     this.opts.onAnomalies?.(found, this.arrival);

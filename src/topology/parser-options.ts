@@ -22,7 +22,8 @@ export function parserOptionsFor(config: ServeConfig, p: SourceParsing | undefin
   return {
     // Syslog sources carry raw syslog messages: parse them as such unless the config says otherwise.
     format: (p?.format ?? config.parser.format ?? (p?.type === 'syslog' ? 'syslog' : undefined)) as LogParserOptions['format'],
-    multiline: p?.multiline ?? config.parser.multiline,
+    // A Kafka record is a whole record (shippers join stack traces before they send): no joining unless asked.
+    multiline: p?.multiline ?? config.parser.multiline ?? (p?.type === 'kafka' ? false : undefined),
     miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
   };
 }

@@ -187,6 +187,9 @@ function hostConfig(): ServeConfig {
   );
 }
 
+/** The transport attributes of each record source (one object per source, as a syslog connection shares one). */
+const NODE_ATTRS = { 'hdfs-a': Object.freeze({ host: 'node-a', rack: 'r1' }), 'hdfs-b': Object.freeze({ host: 'node-b', rack: 'r1' }) };
+
 /** Batches of HDFS lines with a cursor each, two record sources; two new message types after the warm-up. */
 function hostInput(): RawBatch[] {
   const out: RawBatch[] = [];
@@ -198,7 +201,10 @@ function hostInput(): RawBatch[] {
       let text = hdfs[n % hdfs.length];
       if (n === 55) text = '081109 203615 148 ERROR dfs.DataNode: Disk failure on volume /data/3 while writing';
       if (n === 66) text = '081109 203615 148 ERROR dfs.DataNode: Journal sync stalled for segment after retries';
-      records.push({ source: n % 2 === 0 ? 'hdfs-a' : 'hdfs-b', text, arrivalTs: 1_000 + b, line: n + 1, offset });
+      const source = n % 2 === 0 ? 'hdfs-a' : 'hdfs-b';
+      // Every third record of hdfs-a carries one more attribute of its own.
+      const attrs = n % 6 === 0 ? { ...NODE_ATTRS[source], seq: String(n) } : NODE_ATTRS[source];
+      records.push({ source, text, arrivalTs: 1_000 + b, line: n + 1, offset, attrs });
       offset += text.length + 1;
     }
     out.push({ records, cursor: { kind: 'file', id: '1:2', offset } });
@@ -216,6 +222,10 @@ export interface HostOutcome {
   parserState: unknown[];
   detectorStates: string[];
   errors: EngineHost['errors'];
+  /** Per stored anomaly (by id): its attributes and its context lines' attributes. */
+  attrs: [string, Anomaly['attrs'], Anomaly['contextAttrs']][];
+  /** Anomaly ids the store finds by `attr.host=node-b`. */
+  onNodeB: string[];
 }
 
 /** Runs `hostInput()` through a host of `kind` on a fresh store until processed, stops it, reads the outcome. */
@@ -260,6 +270,8 @@ export async function runHost(kind: EngineHostKind, name: string): Promise<HostO
     // Under `detector:<kind>`, or `detector:<kind>@<i>/<n>` per partition when a host runs n of them.
     detectorStates: ['novelty', 'rate', 'params'].filter((k) => [`detector:${k}`, ...partitions].some((key) => store.loadParserState(key.replace('%', k)) !== undefined)),
     errors: [...host.errors],
+    attrs: store.queryAnomalies({ limit: 100 }).anomalies.map((a): HostOutcome['attrs'][number] => [a.id, a.attrs, a.contextAttrs]).sort((x, y) => x[0].localeCompare(y[0])),
+    onNodeB: store.queryAnomalies({ attrs: { host: 'node-b' } }).anomalies.map((a) => a.id).sort(),
   };
   store.close();
   return outcome;
@@ -289,6 +301,14 @@ export function engineHostContract(kind: EngineHostKind): void {
       expect(got.stats).toMatchObject({ batches: 8, records: 80, events: 80, anomalies: reference.anomalies.length, duplicates: 0, errors: 0 });
       expect(got.counters).toEqual(reference.counters);
       expect(got.errors).toEqual([]);
+      // Same attributes stored: what the source sent and what the parser read, on the anomaly and its context.
+      expect(got.attrs).toEqual(reference.attrs);
+      expect(got.onNodeB).toEqual(reference.onNodeB);
+      const disk = reference.attrs.find(([id]) => reference.anomalies.includes(id) && reference.onNodeB.includes(id));
+      expect(disk, 'the hdfs-b disk failure is found by attr.host=node-b').toBeDefined();
+      expect(disk?.[1]).toMatchObject({ host: 'node-b', rack: 'r1', Level: 'ERROR', Component: 'dfs.DataNode' });
+      expect(disk?.[2]?.at(-1)).toMatchObject({ host: 'node-b', Level: 'ERROR' });
+      expect(disk?.[2]?.every((c) => c?.host === 'node-b')).toBe(true);
     }, 60_000);
 
     crashContract(kind);

@@ -276,6 +276,16 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await page.locator('main img, main script, #app img').count()).toBe(0);
     expect(dialogs).toEqual([]);
 
+    // The record's attributes are shown as text, hostile names and values included; context lines carry theirs as a tooltip.
+    const withAttrs = { ...disk, id: 'attrs-disk-anomaly', title: 'Disk full on web-1.', attrs: { hostname: 'web-1', [HOSTILE[1]]: HOSTILE[0] }, contextAttrs: disk.context.map((_, i) => (i === 0 ? { hostname: HOSTILE[2] } : null)) };
+    svc.store.insertAnomalies([withAttrs]);
+    await page.goto(`${url}/#/anomalies/${encodeURIComponent(withAttrs.id)}`);
+    await expect.poll(() => page.locator('dl.attrs dt').allTextContents()).toEqual(['hostname', HOSTILE[1]]);
+    expect(await page.locator('dl.attrs dd code').allTextContents()).toEqual(['web-1', HOSTILE[0]]);
+    expect(await page.locator('ol.context li').first().getAttribute('title')).toBe(`hostname=${HOSTILE[2]}`);
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.locator('main img, main script, #app img').count()).toBe(0);
+
     // A `model` anomaly shows its source's active model from /api/models: kind, version, trained at, threshold.
     const modelSource = 'http:model-e2e';
     svc.store.saveModel({ id: `model-detector:${modelSource}:v3`, kind: `model-detector:${modelSource}`, version: 3, artifact: { modelKind: 'if', threshold: { kind: 'quantile', version: 1, contamination: 0.01, threshold: 0.6125 } } });

@@ -1,11 +1,12 @@
 /**
- * Shared settings of the property tests (fast-check): how many cases per property (FUZZ_RUNS, default 1,000 in the suite;
- * FUZZ_RUNS=10000 for the issue-17 target: minutes on a shared 2-core machine), and a per-case time bound.
+ * Shared settings of the property tests (fast-check): how many cases per property (FUZZ_RUNS, default
+ * 10,000: the issue-17 target, run by every `npm test`; BENCHMARKS.md has the time it adds), and a
+ * per-case time bound.
  */
 import fc from 'fast-check';
 
-/** Cases per property: FUZZ_RUNS, default 1,000. */
-export const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
+/** Cases per property: FUZZ_RUNS, default 10,000. */
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 
 /** No single case may take longer than this (ms): hostile input must not find a slow path. */
 export const CASE_MS = 250;
@@ -20,12 +21,19 @@ export function logText(max = 300): fc.Arbitrary<string> {
   return fc.array(ch, { maxLength: max }).map((a) => a.join(''));
 }
 
-/** Runs `check` on every case, failing a case that throws or takes longer than CASE_MS. */
+/**
+ * Runs `check` on every case, failing a case that throws or takes longer than CASE_MS. A case over
+ * the bound is timed twice more and judged by its fastest run: a slow path is slow every time, while
+ * a garbage collection or another process taking the core (a shared CI machine) happens once.
+ */
 export function timed<T>(check: (v: T) => void): (v: T) => void {
   return (v: T) => {
-    const t0 = performance.now();
-    check(v);
-    const ms = performance.now() - t0;
-    if (ms > CASE_MS) throw new Error(`case took ${ms.toFixed(0)} ms (bound ${CASE_MS} ms)`);
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3 && best > CASE_MS; attempt++) {
+      const t0 = performance.now();
+      check(v);
+      best = Math.min(best, performance.now() - t0);
+    }
+    if (best > CASE_MS) throw new Error(`case took ${best.toFixed(0)} ms at best of 3 runs (bound ${CASE_MS} ms)`);
   };
 }

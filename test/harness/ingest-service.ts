@@ -20,8 +20,8 @@ export interface IngestService {
   url: string;
   svc: Service;
   events: LogEvent[];
-  /** The events of `source` once there are at least `n` of them (fails after `ms`). */
-  waitFor(source: string, n: number, ms?: number): Promise<LogEvent[]>;
+  /** The events of `source` (an id, or ids matching a pattern) once there are at least `n` of them (fails after `ms`). */
+  waitFor(source: string | RegExp, n: number, ms?: number): Promise<LogEvent[]>;
   stop(): Promise<void>;
 }
 
@@ -45,12 +45,12 @@ export async function startIngestService(sources: Record<string, unknown>[] = [{
     svc,
     events,
     async waitFor(source, n, ms = 20_000) {
-      const of = () => events.filter((e) => e.source === source);
+      const of = () => events.filter((e) => (typeof source === 'string' ? e.source === source : source.test(e.source)));
       try {
         return await until(`${n} events of ${source}`, async () => (of().length >= n ? of() : undefined), ms);
       } catch {
         const seen = [...new Set(events.map((e) => e.source))].join(', ') || 'none';
-        throw new Error(`Timed out waiting for ${n} events of ${source}: ${of().length} arrived (sources seen: ${seen}).`);
+        throw new Error(`Timed out waiting for ${n} events of ${String(source)}: ${of().length} arrived (sources seen: ${seen}).`);
       }
     },
     async stop() {

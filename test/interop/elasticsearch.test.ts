@@ -3,6 +3,7 @@
  * used as its documentation shows, against `anomalog serve` with one `http` source.
  */
 import { Client } from '@elastic/elasticsearch';
+import { storedAttrs } from '../../src/core/attrs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestService, startIngestService } from '../harness/ingest-service.js';
 
@@ -48,7 +49,10 @@ describe('Elasticsearch client 8.x', () => {
     const byTs = new Map(got.map((e) => [e.ts, e]));
     for (let i = 0; i < n; i++) {
       const d = doc(i);
-      expect(byTs.get(BASE + i * 1000), `document ${i}`).toMatchObject({ level: d['log.level'], message: d.message, fields: { 'http.method': 'GET' } });
+      const e = byTs.get(BASE + i * 1000);
+      expect(e, `document ${i}`).toMatchObject({ level: d['log.level'], message: d.message, fields: { 'http.method': 'GET' } });
+      // The document's own fields are its attributes as stored (attr.http.method=GET).
+      expect(storedAttrs(e?.fields, e?.attrs)).toEqual({ 'http.method': 'GET' });
     }
   });
 

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { pinoLoki } from 'pino-loki';
 import { createLogger, format } from 'winston';
 import LokiTransport from 'winston-loki';
+import { storedAttrs } from '../../src/core/attrs.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type IngestService, startIngestService } from '../harness/ingest-service.js';
 
@@ -38,7 +39,13 @@ describe('winston-loki (JSON push)', () => {
     const got = await svc.waitFor('http:shop', n);
     expect(got).toHaveLength(n);
     const byTs = new Map(got.map((e) => [e.ts, e]));
-    for (let i = 0; i < n; i++) expect(byTs.get(BASE + i * 1000), `record ${i}`).toMatchObject({ level: i % 3 === 0 ? 'error' : 'info', message: `order ${i} shipped to warehouse ${i % 4}` });
+    for (let i = 0; i < n; i++) {
+      const e = byTs.get(BASE + i * 1000);
+      expect(e, `record ${i}`).toMatchObject({ level: i % 3 === 0 ? 'error' : 'info', message: `order ${i} shipped to warehouse ${i % 4}` });
+      // The stream labels are the record's attributes (stored with an anomaly, attr.logger=root).
+      expect(e?.attrs, `record ${i}`).toMatchObject({ application: 'shop', logger: 'root' });
+      expect(storedAttrs(e?.fields, e?.attrs)).toMatchObject({ application: 'shop', logger: 'root' });
+    }
   });
 });
 
@@ -59,7 +66,10 @@ describe('pino-loki (JSON push, in the main process)', () => {
       expect(got).toHaveLength(n);
       const byTs = new Map(got.map((e) => [e.ts, e]));
       for (let i = 0; i < n; i++) {
-        expect(byTs.get(BASE + i * 1000), `record ${i}`).toMatchObject({ level: i % 2 === 0 ? 'warn' : 'info', message: i % 2 === 0 ? `refund ${i} queued` : `refund ${i} settled`, fields: { txn: `t-${i}` } });
+        const e = byTs.get(BASE + i * 1000);
+        expect(e, `record ${i}`).toMatchObject({ level: i % 2 === 0 ? 'warn' : 'info', message: i % 2 === 0 ? `refund ${i} queued` : `refund ${i} settled`, fields: { txn: `t-${i}` } });
+        // Labels and the line's own fields, as stored with an anomaly.
+        expect(storedAttrs(e?.fields, e?.attrs)).toMatchObject({ service_name: 'payments', application: 'ignored-second', txn: `t-${i}` });
       }
       stream.end();
       expect(consoleError).not.toHaveBeenCalled();

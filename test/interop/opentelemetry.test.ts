@@ -8,6 +8,7 @@ import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-o
 import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { storedAttrs } from '../../src/core/attrs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestService, startIngestService } from '../harness/ingest-service.js';
 
@@ -59,6 +60,9 @@ describe.each([
       const error = i % 4 === 0;
       expect(e, `record ${i}`).toMatchObject({ level: error ? 'error' : 'info', message: error ? `payment ${i} declined for order ${i * 7}` : `payment ${i} accepted for order ${i * 7}` });
       expect(e?.fields).toMatchObject({ 'order.id': `o-${i}`, region: 'eu', 'service.name': service });
+      // The attributes as stored with an anomaly and filtered by (attr.order.id=…): resource and record attributes.
+      expect(e?.attrs).toMatchObject({ 'order.id': `o-${i}`, region: 'eu', 'service.name': service });
+      expect(storedAttrs(e?.fields, e?.attrs)).toMatchObject({ 'order.id': `o-${i}`, region: 'eu', 'service.name': service });
     }
   });
 });

@@ -4,6 +4,7 @@
  * serve` with one `http` source.
  */
 import { Logger as SplunkLogger } from 'splunk-logging';
+import { storedAttrs } from '../../src/core/attrs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestService, startIngestService } from '../harness/ingest-service.js';
 
@@ -44,7 +45,13 @@ describe('splunk-logging (Splunk HEC events)', () => {
     const got = await svc.waitFor('http:uploader', n);
     expect(got).toHaveLength(n);
     const byTs = new Map(got.map((e) => [e.ts, e]));
-    for (let i = 0; i < n; i++) expect(byTs.get(BASE + i * 1000), `event ${i}`).toMatchObject({ level: i % 3 === 0 ? 'error' : 'info', message: `upload ${i} took ${i * 11} ms` });
+    for (let i = 0; i < n; i++) {
+      const e = byTs.get(BASE + i * 1000);
+      expect(e, `event ${i}`).toMatchObject({ level: i % 3 === 0 ? 'error' : 'info', message: `upload ${i} took ${i * 11} ms` });
+      // HEC metadata as the record's attributes (stored with an anomaly, filtered by attr.host=web-1).
+      expect(e?.attrs, `event ${i}`).toMatchObject({ host: 'web-1', source: 'uploader', sourcetype: '_json' });
+      expect(storedAttrs(e?.fields, e?.attrs)).toMatchObject({ host: 'web-1', source: 'uploader', sourcetype: '_json' });
+    }
   });
 
   it('reports a wrong token the way Splunk does (the client raises code 4)', async () => {

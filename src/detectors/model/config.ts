@@ -43,6 +43,12 @@ export const modelDetectorConfigSchema = z
      * many seconds of the last flagged one are the same episode (reported again only when more severe).
      */
     episode_seconds: z.number().min(0).default(3600),
+    /**
+     * Sparse sources: a source most of whose windows (decayed over about the last 100) hold fewer
+     * events than this is not reported on — a window of one or two lines has no shape to compare,
+     * and novelty and rate judge such lines themselves. The model still learns. 0 = report always.
+     */
+    min_window_events: z.number().min(0).default(3),
     /** Alarm budget: at most this many findings per source per hour of event time (critical ones pass). 0 = no budget. */
     max_alerts_per_hour: z.number().min(0).default(2),
     /** Model kind: Isolation Forest, PCA residual, autoencoder, One-Class SVM or the rank-averaged ensemble. */

@@ -211,6 +211,20 @@ describe('model detector (streaming)', () => {
     expect(feed(all, clock2, 60, 70, burstWindow).length).toBeGreaterThan(5);
   });
 
+  it('does not report on a sparse source whose windows hold a line or two (min_window_events)', () => {
+    // Two lines a minute: a window of the normal kind, then one of a never-seen error.
+    const sparse = (k: number) => [ev(T0 + k * MIN + 1000, 'api', 1 + (k % 3)), ev(T0 + k * MIN + 2000, 'api', 1 + ((k + 1) % 3))];
+    const odd = (k: number) => (k === 70 ? [ev(T0 + k * MIN + 1000, 'api', 99, 'error'), ev(T0 + k * MIN + 2000, 'api', 99, 'error')] : sparse(k));
+    const run = (min_window_events: number) => {
+      const clock = new ManualClock(T0);
+      const d = inline({ min_window_events });
+      feed(d, clock, 0, 60, sparse);
+      return feed(d, clock, 60, 72, odd).filter((a) => a.window?.start === T0 + 70 * MIN);
+    };
+    expect(run(0)).toHaveLength(1);
+    expect(run(3)).toEqual([]);
+  });
+
   it('scores sessions keyed by a regex', () => {
     const d = createModelDetector({ train_in: 'inline', min_windows: 20, session: { key_regex: 'req=(\\w+)', inactivity_seconds: 30 } });
     const clock = new ManualClock(T0);

@@ -63,7 +63,13 @@ export interface SourceModelState {
   budget: AlarmBudget;
   /** Template texts seen lately (bounded), written into the artifact of the next model. */
   texts: Map<number, string>;
+  /** Share of closed windows holding at least `min_window_events` events, decayed over about the last `DENSITY_HALF_LIFE` windows (NaN: none yet). */
+  density: number;
 }
+
+/** Windows over which a source's typical window size is measured (half-life). */
+const DENSITY_HALF_LIFE = 100;
+const DENSITY_DECAY = Math.pow(2, -1 / DENSITY_HALF_LIFE);
 
 export interface ModelDetectorStats {
   sources: number;
@@ -215,6 +221,7 @@ export class StreamModelDetector implements StreamDetector {
       episodeRank: 0,
       budget: new AlarmBudget(this.config.max_alerts_per_hour),
       texts: new Map(),
+      density: Number.NaN,
     };
   }
 
@@ -241,6 +248,8 @@ export class StreamModelDetector implements StreamDetector {
     }
     // Recently seen first out; vocabulary templates (present in most windows) stay fresh.
     while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
+    const full = c.counts.events >= this.config.min_window_events ? 1 : 0;
+    st.density = st.density === st.density ? st.density * DENSITY_DECAY + full * (1 - DENSITY_DECAY) : full;
     const model = st.model;
     if (model === null) {
       st.reservoir.add(c.counts);
@@ -274,6 +283,9 @@ export class StreamModelDetector implements StreamDetector {
     });
     const first = explanation[0];
     this.memory.remember(a.id, { source: st.name, counts: c.counts, templateId: first?.templateId, feature: first?.feature });
+    // A sparse or sampled source (most of its windows hold a line or two) has no window shape to
+    // learn: a flagged window is a few odd lines, which novelty and rate judge on their own.
+    if (st.density < 0.5) return;
     // One problem, one alarm: flagged windows close to the last one are its episode; a budget per source.
     const rank = SEVERITIES.indexOf(a.severity);
     const open = a.ts <= st.episodeUntil;
@@ -384,6 +396,7 @@ export class StreamModelDetector implements StreamDetector {
       nextTrainAt: enc(st.nextTrainAt),
       flaggedRun: st.flaggedRun,
       episode: [enc(st.episodeUntil), st.episodeRank],
+      density: enc(st.density),
       budget: st.budget.toArray(),
       // Without a registry the model itself travels in the snapshot.
       model: this.deps.registry || st.model === null ? null : st.model.artifact,
@@ -414,6 +427,7 @@ export class StreamModelDetector implements StreamDetector {
       st.episodeUntil = dec(episode[0], Number.NEGATIVE_INFINITY);
       st.episodeRank = Number(episode[1]) || 0;
       st.budget = AlarmBudget.from(this.config.max_alerts_per_hour, raw.budget);
+      st.density = dec(raw.density, Number.NaN);
       if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
       this.loadActive(st);
       sources.set(st.name, st);

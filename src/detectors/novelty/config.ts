@@ -21,6 +21,25 @@ export const noveltyConfigSchema = z
      * once fewer than about 1 event in 500 is a new type; an error-like one from 1 in 64.
      */
     min_surprise_bits: z.number().min(0).default(10),
+    /**
+     * Word novelty: a first-seen message type (or message) loses this many bits, less one per word
+     * of it the source never used — a recombination of known words ('data read plb error' after
+     * 'data write plb error', a known error on a new path) is weaker news than a type bringing new
+     * words. Words: runs of letters of the template, values and placeholders left out
+     * (novelty/words.ts). 2: a type with one new word loses one bit, a pure recombination two —
+     * the largest value at which the zeroconfig-new-error case (a never-seen 'data TLB error
+     * interrupt' after 3,000 normal BGL lines) is still reported; numbers in BENCHMARKS.md
+     * ("Detection, zero config"). 0 turns word novelty off.
+     */
+    known_words_bits: z.number().min(0).default(2),
+    /**
+     * A type first seen and not yet news gains log2(n) bits when seen n times within
+     * `bucket_seconds` of its first sighting, up to this many (a burst of a never-seen message is
+     * evidence; one-offs are the common case). 2: a burst of four or more. 0: no burst evidence.
+     */
+    burst_bits: z.number().min(0).default(2),
+    /** Words remembered per source (its vocabulary, least recently used evicted). */
+    max_words: z.number().int().min(1).default(5000),
     /** Half-life, in events of the source, of its measured discovery rate (new types / events). */
     discovery_half_life_events: z.number().int().min(1).default(1000),
     /**

@@ -33,9 +33,10 @@ import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, CLASS_RANK, clip, eachFinding, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
+import { absorbedWords, wordsOf } from './words.js';
 
-/** 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 is still read). */
-export const NOVELTY_SNAPSHOT_VERSION = 2;
+/** 3: vocabulary and template texts; 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 and 2 are still read). */
+export const NOVELTY_SNAPSHOT_VERSION = 3;
 
 interface TemplateState {
   /** Decayed count as of event index `at`. */
@@ -43,9 +44,11 @@ interface TemplateState {
   at: number;
   /** Event index of the last alert for this template (-1: none). */
   lastAlert: number;
-  /** A first sighting not reported yet: its score (NaN: none pending), event time, and sightings since. */
+  /** A first sighting not reported yet: its score (NaN: none pending) and event time. */
   pending: number;
   firstTs: number;
+  /** The template's text when last seen: a change means the miner generalised it for a message. */
+  text: string;
 }
 
 interface SourceState {
@@ -65,6 +68,8 @@ interface SourceState {
   templates: Map<number, TemplateState>;
   /** Never-seen messages absorbed into known templates, by template id and words (LRU). */
   messages: Map<string, true>;
+  /** The source's vocabulary: words of its message types (lower case) → how many types used them (LRU, `max_words`). */
+  words: Map<string, number>;
   ring: LineRing;
 }
 
@@ -79,6 +84,11 @@ export interface NoveltyStats {
 /** Bits of surprise a level or wording adds. */
 const CLASS_BITS: Record<LevelClass, number> = { other: 0, warn: 1, error: 3, fatal: 4 };
 const SEVERITY_OF_RANK: Severity[] = ['warning', 'warning', 'error', 'critical'];
+/**
+ * Sightings below which a template is young: its wildcards' words are checked against the source's
+ * vocabulary (the miner marks never-seen values of older templates itself, `LogEvent.novel`).
+ */
+const YOUNG_TEMPLATE = 20;
 /** Fleet keys are template texts cut to this length. */
 const FLEET_KEY_CHARS = 256;
 
@@ -138,7 +148,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), words: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -158,13 +168,13 @@ export class NoveltyDetector implements StreamDetector {
     const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
     const t = s.templates.get(tid);
     if (!t) {
-      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0 };
+      const fresh: TemplateState = { count: 1, at: idx, lastAlert: -1, pending: Number.NaN, firstTs: Number.isFinite(e.ts) ? e.ts : 0, text: templateText(e) };
       s.templates.set(tid, fresh);
       if (s.templates.size > cfg.max_templates) {
         s.templates.delete(s.templates.keys().next().value as number);
         this.evictedTemplates++;
       }
-      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', fresh);
+      return this.firstSeen(e, source, s, tid, this.fleetKey(e, undefined), 'new', wordsOf(fresh.text), fresh);
     }
     s.templates.delete(tid);
     s.templates.set(tid, t);
@@ -176,13 +186,22 @@ export class NoveltyDetector implements StreamDetector {
       if (a) return a;
     }
     const novel = e.novel;
+    const text = templateText(e);
+    const changed = text !== t.text;
+    if (changed) t.text = text;
     if (novel && typeof novel === 'object' && Array.isArray(novel.words)) {
-      const words = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64)).join(' ');
-      const key = `${tid}\u0000${words}`;
-      if (cfg.warmup_events === 0 && !s.messages.has(key)) {
-        s.messages.set(key, true);
-        if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
-        return this.firstSeen(e, source, s, tid, this.fleetKey(e, words), 'message');
+      const list = novel.words.slice(0, 8).map((w) => String(w).slice(0, 64));
+      const a = this.newMessage(e, source, s, tid, list.join(' '), list.flatMap(wordsOf));
+      if (a !== null) return a;
+    } else if (cfg.warmup_events === 0 && (changed || (prior < YOUNG_TEMPLATE && text.includes('<*>')))) {
+      // The miner generalised this template for this message, or a young template's wildcards took
+      // it, without marking it novel (the miner does that for older templates only): the words it
+      // absorbed that the source never used make it a never-seen message.
+      const absorbed = absorbedWords(text, typeof e.message === 'string' ? e.message : '');
+      const unseen = absorbed.filter((w) => !s.words.has(w));
+      if (unseen.length > 0) {
+        const a = this.newMessage(e, source, s, tid, unseen.slice(0, 8).join(' '), absorbed);
+        if (a !== null) return a;
       }
     }
     this.learnEvent(s, -1);
@@ -193,6 +212,36 @@ export class NoveltyDetector implements StreamDetector {
     if (this.isLearned(source, tid)) return undefined;
     t.lastAlert = idx;
     return this.anomaly(e, source, s, tid, 'rare', prior, severityOf(e.level, 1), -Math.log2((prior + 0.5) / (s.total + 1)));
+  }
+
+  /** A never-seen message inside known template `tid` (key: its words): judged as first seen, once; null when seen before. */
+  private newMessage(e: LogEvent, source: string, s: SourceState, tid: number, key: string, words: string[]): Anomaly | undefined | null {
+    const cfg = this.config;
+    const k = `${tid}\u0000${key}`;
+    if (cfg.warmup_events !== 0 || s.messages.has(k)) return null;
+    // Only values changed (a new path, number or address in a known message): a new value, not a new message.
+    if (words.length === 0 && cfg.known_words_bits > 0) return null;
+    s.messages.set(k, true);
+    if (s.messages.size > cfg.max_templates) s.messages.delete(s.messages.keys().next().value as string);
+    return this.firstSeen(e, source, s, tid, this.fleetKey(e, key), 'message', words);
+  }
+
+  /** Counts `words` into the source's vocabulary; returns how many it had never seen. */
+  private learnWords(s: SourceState, words: readonly string[]): number {
+    let unseen = 0;
+    for (const w of words) {
+      const n = s.words.get(w);
+      if (n === undefined) {
+        unseen++;
+        s.words.set(w, 1);
+        if (s.words.size > this.config.max_words) s.words.delete(s.words.keys().next().value as string);
+      } else {
+        // Refresh its place: words in use are not evicted.
+        s.words.delete(w);
+        s.words.set(w, n + 1);
+      }
+    }
+    return unseen;
   }
 
   private fleetKey(e: LogEvent, words: string | undefined): string | undefined {
@@ -215,18 +264,19 @@ export class NoveltyDetector implements StreamDetector {
 
   /**
    * A new type not reported at first sight that comes back promptly (within `bucket_seconds` of its
-   * first sighting): a one-off is the common case of a type first seen, so a prompt second sighting
-   * adds a bit of surprise; after that it is just known.
+   * first sighting): one-offs are the common case of a type first seen, so a burst is evidence —
+   * n prompt sightings add log2(n) bits, up to `burst_bits`; after that the type is just known.
    */
   private repeated(e: LogEvent, source: string, s: SourceState, tid: number, t: TemplateState): Anomaly | undefined {
     const cfg = this.config;
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
-    const k = Math.round(t.count);
-    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || k > 2) {
+    const n = Math.round(t.count);
+    const gain = Math.min(Math.log2(n), cfg.burst_bits);
+    if (Math.abs(ts - t.firstTs) > cfg.bucket_seconds * 1000 || gain <= Math.log2(n - 1)) {
       t.pending = Number.NaN;
       return undefined;
     }
-    const score = t.pending + (k - 1);
+    const score = t.pending + gain;
     if (score < cfg.min_surprise_bits || this.isLearned(source, tid)) return undefined;
     t.pending = Number.NaN;
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
@@ -236,19 +286,22 @@ export class NoveltyDetector implements StreamDetector {
     if (inGroup && sev <= s.groupRank) return undefined;
     s.groupRank = inGroup ? Math.max(s.groupRank, sev) : sev;
     s.groupAt = ts;
-    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, k);
+    return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, n);
   }
 
   /** A message type (or message) first seen by this source: known to the fleet, or judged by its surprise. */
-  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', fresh?: TemplateState): Anomaly | undefined {
+  private firstSeen(e: LogEvent, source: string, s: SourceState, tid: number, key: string | undefined, what: 'new' | 'message', words: readonly string[], fresh?: TemplateState): Anomaly | undefined {
     const cfg = this.config;
+    const unseenWords = this.learnWords(s, words);
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
     const cls = worseClass(levelClass(e.level), textClass(message));
     const rank = CLASS_RANK[cls];
     // Rates before this event: how likely a new type of this class was, given what the source (and
     // fleet) did lately — a source that often logs new fatal-looking types makes one more less news.
-    const pSource = (s.found[0] + s.found[1] + s.found[2] + s.found[3] + 1) / (s.seen + 2);
-    const pFleet = (this.fleetFound[0] + this.fleetFound[1] + this.fleetFound[2] + this.fleetFound[3] + 1) / (this.fleetSeen + 2);
+    // Only failures (error or fatal level or wording) get a rate of their own: warnings are routine.
+    const tail = rank >= CLASS_RANK.error ? rank : 0;
+    const pSource = discoveryRate(s.found, s.seen, tail);
+    const pFleet = discoveryRate(this.fleetFound, this.fleetSeen, tail);
     const member = s.fromFleet > 0 && s.fromFleet >= s.own;
     if (key !== undefined) {
       const known = this.fleet.get(key);
@@ -274,9 +327,10 @@ export class NoveltyDetector implements StreamDetector {
     if (!inGroup) s.groupRank = -1;
     if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
-    const score = bits + CLASS_BITS[cls];
-    if (score < cfg.min_surprise_bits) {
-      // Not news yet; a prompt repeat may make it (`repeated`).
+    // A recombination of words the source already used is weaker news than a type that brings new words.
+    const score = bits + CLASS_BITS[cls] - Math.max(0, cfg.known_words_bits - unseenWords);
+    if (score < cfg.min_surprise_bits || (words.length === 0 && cfg.known_words_bits > 0)) {
+      // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;
       return undefined;
     }
@@ -322,7 +376,11 @@ export class NoveltyDetector implements StreamDetector {
     const sources: unknown[] = [];
     for (const [name, s] of this.sources) {
       const ts: number[] = [];
-      for (const [id, t] of s.templates) ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
+      const texts: string[] = [];
+      for (const [id, t] of s.templates) {
+        ts.push(id, t.count, t.at, t.lastAlert, t.pending === t.pending ? t.pending : -1, t.firstTs);
+        texts.push(t.text);
+      }
       sources.push({
         name,
         events: s.events,
@@ -335,6 +393,8 @@ export class NoveltyDetector implements StreamDetector {
         lines: s.ring.toArray(),
         times: s.ring.timesArray(),
         templates: ts,
+        texts,
+        words: [...s.words],
       });
     }
     return {
@@ -357,8 +417,12 @@ export class NoveltyDetector implements StreamDetector {
       const templates = new Map<number, TemplateState>();
       for (let i = 0; i < flat.length; i += width) {
         const pending = width === 6 && flat[i + 4] >= 0 ? flat[i + 4] : Number.NaN;
-        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0 });
+        const text = Array.isArray(raw.texts) && typeof raw.texts[i / width] === 'string' ? (raw.texts[i / width] as string) : '';
+        templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0, text });
       }
+      // Versions 1 and 2 kept no vocabulary: the source relearns it (until then no type is a recombination).
+      const words = new Map<string, number>();
+      if (Array.isArray(raw.words)) for (const w of raw.words as unknown[]) if (Array.isArray(w) && typeof w[0] === 'string') words.set(w[0], num(w[1], 1));
       const events = raw.events as number;
       // Version 1 kept no discovery rate: a source restored from it had a fixed warm-up behind it,
       // so it starts as settled as its event count allows (no new type among its recent events).
@@ -378,6 +442,7 @@ export class NoveltyDetector implements StreamDetector {
         own: num(fleet[1], 0),
         templates,
         messages,
+        words,
         ring: LineRing.from(this.config.context_lines, raw.lines, this.config.max_line_chars, raw.times),
       });
     }
@@ -391,6 +456,27 @@ export class NoveltyDetector implements StreamDetector {
     this.evictedTemplates = typeof d.evictedTemplates === 'number' ? d.evictedTemplates : 0;
     this.evictedSources = typeof d.evictedSources === 'number' ? d.evictedSources : 0;
   }
+}
+
+/** The event's template text ('' when it has none). */
+function templateText(e: LogEvent): string {
+  return typeof e.template === 'string' ? e.template : '';
+}
+
+/**
+ * How likely a new type at least as severe as class `rank` was, given decayed new types per class
+ * `found` among `seen` events: (new types of that class or worse + ½) / (events + 2), and never more
+ * than the rate of any new type (Laplace, + 1). A source that keeps logging new info types but never
+ * a fatal-looking one makes its first fatal-looking type news even while it is still learning.
+ */
+function discoveryRate(found: readonly number[], seen: number, rank: number): number {
+  let all = 0;
+  let worse = 0;
+  for (let c = 0; c < found.length; c++) {
+    all += found[c];
+    if (c >= rank) worse += found[c];
+  }
+  return Math.min((all + 1) / (seen + 2), (worse + 0.5) / (seen + 2));
 }
 
 function num(v: unknown, dflt: number): number {

@@ -210,4 +210,17 @@ describe('params: measurements, not identifiers', () => {
     expect(run(1)).toBe(1);
     expect(run(2)).toBe(0);
   });
+
+  it('keeps its alarm budget across a snapshot: a restored detector alerts no more than the running one', () => {
+    // Two templates of one source, both slow at once; the budget (1 an hour) lets one alert through.
+    const ev = (i: number, tid: number, v: string): LogEvent => ({ ts: at(i), source: 'api', message: `t${tid} done in ${v}`, raw: `t${tid} done in ${v}`, templateId: tid, template: `t${tid} done in <DURATION>`, params: [v] });
+    const warm = (d: ReturnType<typeof createParams>) => d.observe(Array.from({ length: 400 }, (_, i) => ev(i, 1 + (i % 2), `${45 + (i % 10)}ms`)));
+    const running = createParams({ max_alerts_per_hour: 1 });
+    warm(running);
+    expect(running.observe([ev(401, 1, '1.5s')])).toHaveLength(1);
+    const restored = createParams({ max_alerts_per_hour: 1 });
+    restored.restore(JSON.parse(JSON.stringify(running.snapshot())));
+    expect(running.observe([ev(402, 2, '1.5s')])).toHaveLength(0);
+    expect(restored.observe([ev(402, 2, '1.5s')])).toHaveLength(0);
+  });
 });

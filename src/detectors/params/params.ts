@@ -266,7 +266,9 @@ export class ParamsDetector implements StreamDetector {
     for (const t of ordered) templates.push([t.source, t.templateId, t.series.map((s) => (s ? s.toArray() : null))]);
     const rings: unknown[] = [];
     for (const [name, r] of this.rings) rings.push([name, r.toArray()]);
-    return { kind: 'params', version: PARAMS_SNAPSHOT_VERSION, data: { templates, rings, evictedTemplates: this.evictedTemplates } };
+    // The alarm budgets too: a restored detector (a restart, a Kafka partition's next owner) must not alert more than the running one would.
+    const budgets = [...this.budgets].map(([source, b]) => [source, b.toArray()]);
+    return { kind: 'params', version: PARAMS_SNAPSHOT_VERSION, data: { templates, rings, budgets, evictedTemplates: this.evictedTemplates } };
   }
 
   restore(snap: Snapshot): void {
@@ -292,6 +294,9 @@ export class ParamsDetector implements StreamDetector {
     this.rings = rings;
     this.lastRing = null;
     this.evictedTemplates = Number(d.evictedTemplates) || 0;
+    // Older snapshots have no budgets: full budgets, as before.
+    this.budgets = new Map();
+    if (Array.isArray(d.budgets)) for (const b of d.budgets as unknown[]) if (Array.isArray(b) && typeof b[0] === 'string') this.budgets.set(b[0], AlarmBudget.from(cfg.max_alerts_per_hour, b[1]));
   }
 }
 

@@ -48,6 +48,15 @@ export class SyslogFormat implements RecordFormat {
     };
   }
 
+  /**
+   * The header fields of a syslog message (`hostname`, `appname`, `procid`, `msgid`, `facility`,
+   * `severity`, `sd`) as `extract` reads them, or undefined when it is not syslog: what a source needs
+   * to name a record's source before it is parsed (`source_by`).
+   */
+  header(text: string): Record<string, unknown> | undefined {
+    return this.parse(text, 0)?.fields;
+  }
+
   private parse(text: string, arrivalTs: number): { ts: number; severity: number; message: string; fields: Record<string, unknown> } | null {
     const fields: Record<string, unknown> = {};
     let p = 0;

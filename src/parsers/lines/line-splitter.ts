@@ -35,6 +35,8 @@ export interface RawLine {
   end?: number;
   /** Set when the line was cut at `maxLineBytes`. */
   truncated?: boolean;
+  /** The transport's attributes of this line (`RawRecord.attrs`); a joined multi-line record keeps its first line's. */
+  attrs?: Readonly<Record<string, unknown>>;
 }
 
 export interface LineSplitterOptions {

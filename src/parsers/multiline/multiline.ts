@@ -213,6 +213,7 @@ export class MultilineJoiner {
       const end = (this.last as RawLine).end;
       if (end !== undefined) joined.end = end;
       if (this.truncated) joined.truncated = true;
+      if (cur.attrs !== undefined) joined.attrs = cur.attrs;
       this.emit(out, joined);
     }
     for (let i = 0; i < this.blanks.length; i++) this.emit(out, this.blanks[i]);

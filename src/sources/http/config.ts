@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_BYTES } from '../../parsers/lines/line-splitter.js';
+import { sourceBySchema } from '../shared/config.js';
 
 /** Loki stream labels whose value names the source, first present wins (Grafana's `service_name` first). */
 export const DEFAULT_LOKI_SOURCE_LABELS = ['service_name', 'application', 'service', 'app', 'job', 'container', 'filename'] as const;
@@ -36,6 +37,15 @@ export const httpSourceConfigSchema = z
     loki_source_labels: z.array(labelName).min(1).max(32).default(() => [...DEFAULT_LOKI_SOURCE_LABELS]),
     /** Splunk HEC: the event fields (raw: query parameters) that name the source, in order. */
     hec_source_fields: z.array(z.enum(HEC_FIELDS)).min(1).max(4).default(() => [...DEFAULT_HEC_SOURCE_FIELDS]),
+    /**
+     * Attributes whose values split each stream into record sources: `<prefix>:<stream>/<v1>/<v2>`
+     * (`http:shop/web-1`; `-` for a missing one). Looked up in what the protocol carries (Loki labels
+     * and structured metadata, OTLP resource and log attributes, HEC host/source/sourcetype/index and
+     * fields), else in the JSON record's own fields (NDJSON, Elasticsearch documents; `host.name` also
+     * as a nested path). Default `[]`: each protocol's stream name is the source (see above). At most
+     * `pipeline.max_sources` ids; later new ones share `<prefix>:<stream>/_overflow` (counted, logged).
+     */
+    source_by: sourceBySchema([]),
   })
   .strict();
 

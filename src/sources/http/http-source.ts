@@ -16,7 +16,10 @@ import { sameSecret, SERVER_AUTHORIZED } from '../../core/bearer.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Cursor } from '../../core/event.js';
-import type { RawBatch, Source, SourceStats } from '../../core/source.js';
+import type { Logger } from '../../core/component.js';
+import { silentLogger } from '../../core/component.js';
+import type { RawBatch, RawRecord, Source, SourceStats } from '../../core/source.js';
+import { lookup, SourceBy } from '../shared/source-by.js';
 import type { HttpSourceConfig } from './config.js';
 import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
@@ -31,12 +34,15 @@ export interface HttpSourceStats extends SourceStats {
   throttled: number;
   /** Records cut at `max_line_bytes`. */
   truncated_lines: number;
+  /** Records sent to an overflow source: `source_by` reached `pipeline.max_sources` ids. */
+  overflow_records: number;
 }
 
 export class HttpSource implements Source {
   readonly id: string;
   private emit: ((b: RawBatch) => Promise<void>) | null = null;
-  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0, truncated_lines: 0 };
+  private readonly st: HttpSourceStats = { received: 0, bytes: 0, dropped: 0, errors: 0, throttled: 0, truncated_lines: 0, overflow_records: 0 };
+  private readonly by: SourceBy;
 
   constructor(
     private readonly cfg: HttpSourceConfig,
@@ -44,12 +50,16 @@ export class HttpSource implements Source {
     id = 'http',
     /** The pipeline's overload signal (`ComponentContext.busy`). */
     private readonly busy: () => boolean = () => false,
+    logger: Logger = silentLogger,
+    /** `pipeline.max_sources`: most record sources `source_by` opens. */
+    maxSources = 1000,
   ) {
     this.id = id;
+    this.by = new SourceBy(cfg.source_by, maxSources, logger);
   }
 
   stats(): HttpSourceStats {
-    return { ...this.st };
+    return { ...this.st, overflow_records: this.by.overflowRecords };
   }
 
   /** Nothing to resume: shippers retry what was not answered with 2xx. */
@@ -131,6 +141,7 @@ export class HttpSource implements Source {
     if (this.emit === null) return dialect.refuse(reply, 'not-running');
     const d = decode(this.clock.now());
     this.st.truncated_lines += boundRecords(d, this.cfg.max_line_bytes, this.cfg.max_records);
+    if (this.by.active) splitSources(d.records, this.by);
     this.st.bytes += Number(req.headers['content-length'] ?? 0);
     this.st.received += d.records.length;
     this.st.dropped += d.rejected;
@@ -181,6 +192,33 @@ const inflate: preParsingHookHandler = (req, _reply, payload, done) => {
   payload.on('data', (chunk: Buffer) => void (counted.receivedEncodedLength += chunk.length));
   done(null, payload.pipe(counted));
 };
+
+/**
+ * `source_by`: each record's source gets the values of the named attributes — from what the protocol
+ * carried (`attrs`), else from the JSON record's own fields (NDJSON, bulk documents: read only here,
+ * only when `source_by` is set).
+ */
+function splitSources(records: RawRecord[], by: SourceBy): void {
+  for (const r of records) {
+    let doc: Record<string, unknown> | undefined | null = null;
+    r.source = by.id(r.source, (k) => {
+      const v = lookup(r.attrs, k);
+      if (v !== undefined) return v;
+      if (doc === null) doc = jsonObject(r.text);
+      return lookup(doc, k);
+    });
+  }
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (text.charCodeAt(0) !== 123 /* { */) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** NDJSON source name: `?source=` or the `X-Anomalog-Source` header, sanitised. */
 function sourceName(req: FastifyRequest, prefix: string): string {

@@ -19,5 +19,5 @@ export const definition: ComponentDefinition<HttpSourceConfig, Source> = {
   kind: 'source',
   type: 'http',
   configSchema: httpSourceConfigSchema,
-  build: (config: HttpSourceConfig, ctx: ComponentContext) => new HttpSource(config, ctx.clock, ctx.id, ctx.busy),
+  build: (config: HttpSourceConfig, ctx: ComponentContext) => new HttpSource(config, ctx.clock, ctx.id, ctx.busy, ctx.logger, ctx.maxSources),
 };

@@ -25,3 +25,10 @@ export function isIngestPath(path: string): boolean {
   const parts = path.split('/');
   return ROUTE_SHAPES.some((shape) => shape.length === parts.length && shape.every((s, i) => (s.startsWith(':') ? parts[i] !== '' : s === parts[i])));
 }
+
+const HEC_SHAPES = new Set<string>([...HEC_ROUTES.event, ...HEC_ROUTES.raw]);
+
+/** Whether `path` (no query string) is a Splunk HEC ingest route: its clients read Splunk's `{"text","code"}` answers only. */
+export function isHecPath(path: string): boolean {
+  return HEC_SHAPES.has(path);
+}

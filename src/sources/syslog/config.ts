@@ -4,6 +4,14 @@
  * otherwise; `null` turns a transport off.
  */
 import { z } from 'zod';
+import { sourceBySchema } from '../shared/config.js';
+
+/**
+ * A relay carries many hosts and programs, and RFC 5424 names the originator of a message by
+ * HOSTNAME and APP-NAME: each program on each host gets its own baseline. `procid` changes with every
+ * restart, so it is not in the default.
+ */
+export const DEFAULT_SYSLOG_SOURCE_BY = ['hostname', 'appname'] as const;
 
 const listener = (port: number) =>
   z
@@ -33,6 +41,13 @@ export const syslogConfigSchema = z
     batch_wait_ms: z.number().int().min(0).max(60_000).default(50),
     /** Source id of the records (their parser state is keyed by it). Records are parsed as syslog unless `format` says otherwise. */
     source_id: z.string().min(1).default('syslog'),
+    /**
+     * Header fields whose values split the messages into record sources: `<source_id>:<v1>/<v2>`
+     * (`syslog:web-1/nginx`; `-` for a missing one). Names: `hostname`, `appname`, `procid`, `msgid`,
+     * `facility`, `severity`, `sd.<id>.<param>`. `[]`: one source for all. At most
+     * `pipeline.max_sources` ids; later new ones share `<source_id>:_overflow` (counted, logged).
+     */
+    source_by: sourceBySchema(DEFAULT_SYSLOG_SOURCE_BY),
   })
   .strict();
 

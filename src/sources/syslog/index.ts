@@ -30,6 +30,6 @@ export const definition: ComponentDefinition<SyslogConfig, Source> = {
   type: 'syslog',
   configSchema: syslogConfigSchema,
   build(config: SyslogConfig, ctx: ComponentContext): Source {
-    return new SyslogSource(config, { clock: ctx.clock, logger: ctx.logger });
+    return new SyslogSource(config, { clock: ctx.clock, logger: ctx.logger, maxSources: ctx.maxSources });
   },
 };

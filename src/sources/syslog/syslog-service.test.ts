@@ -47,16 +47,17 @@ describe.skipIf(!hasLogger)('anomalog serve with a syslog source (logger → sys
       await until('the normal messages', async () => (svc.engine.stats.events >= 30 ? true : undefined));
       expect((await json<{ anomalies: Anomaly[] }>(`${url}/api/anomalies`)).anomalies).toEqual([]);
 
-      await run('logger', ['--server', '127.0.0.1', '--port', String(ports.udp_port), '--udp', '--rfc3164', '-p', 'daemon.err', '-t', 'diskd', 'Disk failure on volume /data/3 while writing blk_42']);
+      // The same program (tag) on the same host: the same record source (source_by: [hostname, appname]).
+      await run('logger', ['--server', '127.0.0.1', '--port', String(ports.udp_port), '--udp', '--rfc3164', '-p', 'daemon.err', '-t', 'jobs', 'Disk failure on volume /data/3 while writing blk_42']);
       const found = await until('the anomaly', async () => {
         const list = (await json<{ anomalies: Anomaly[] }>(`${url}/api/anomalies`)).anomalies;
         return list.length > 0 ? list : undefined;
       });
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ detector: 'novelty', source: 'syslog' });
+      expect(found[0]).toMatchObject({ detector: 'novelty', source: expect.stringMatching(/^syslog:[^/]+\/jobs$/), attrs: { appname: 'jobs', transport: 'udp' } });
       expect(found[0].title).toMatch(/Disk failure/);
       // The syslog header was parsed off: templates hold the message only.
-      const templates = (await json<{ templates: { template: string; source: string }[] }>(`${url}/api/templates?source=syslog`)).templates.map((t) => t.template);
+      const templates = (await json<{ templates: { template: string; source: string }[] }>(`${url}/api/templates?source=${encodeURIComponent(found[0].source)}`)).templates.map((t) => t.template);
       expect(templates).toContain('worker <NUM> finished job <NUM>');
       expect(templates.some((t) => t.includes('timeQuality') || t.includes('jobs'))).toBe(false);
     } finally {

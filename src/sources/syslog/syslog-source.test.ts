@@ -85,7 +85,9 @@ describe.skipIf(!hasLogger)('syslog source with util-linux logger as the sender'
       expect(rec5424).toMatchObject({ message: 'charge 0 accepted', level: 'notice', fields: { appname: 'billing', msgid: 'PAY' } });
       const rec3164 = fmt.extract(t[5], 1, 0, 'syslog');
       expect(rec3164).toMatchObject({ message: 'failed login 2', level: 'error', fields: { appname: 'sshd', facility: 4 } });
-      expect(r.batches[0].records[0]).toMatchObject({ source: 'syslog', attrs: { transport: 'udp' } });
+      // source_by's default, [hostname, appname]: the sender's host and tag name the record source.
+      expect(r.batches[0].records[0]).toMatchObject({ source: expect.stringMatching(/^syslog:[^/]+\/billing$/), attrs: { transport: 'udp' } });
+      expect(r.batches.flatMap((b) => b.records).at(-1)?.source).toMatch(/^syslog:[^/]+\/sshd$/);
       const st = r.source.stats();
       expect(st.received).toBe(6);
       expect(st.bytes).toBeGreaterThanOrEqual(t.reduce((n, x) => n + Buffer.byteLength(x), 0));

@@ -17,6 +17,8 @@ import { silentLogger } from '../../core/component.js';
 import type { Cursor } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { RawBatch, RawRecord, Source, SourceStats } from '../../core/source.js';
+import { SyslogFormat } from '../../parsers/formats/syslog.js';
+import { lookup, SourceBy } from '../shared/source-by.js';
 import type { SyslogConfig } from './config.js';
 import { datagramText, TcpFramer } from './framing.js';
 
@@ -34,11 +36,15 @@ export interface SyslogStats extends SourceStats {
   /** Bound ports (0 until listening, or when that transport is off). */
   udp_port: number;
   tcp_port: number;
+  /** Messages sent to the overflow source: `source_by` reached `pipeline.max_sources` ids. */
+  overflow_records: number;
 }
 
 export interface SyslogDeps {
   clock?: Clock;
   logger?: Logger;
+  /** `pipeline.max_sources`: most record sources `source_by` opens (default 1000). */
+  maxSources?: number;
 }
 
 export interface SyslogAddresses {
@@ -58,6 +64,9 @@ export class SyslogSource implements Source {
   private queue: RawRecord[] = [];
   private readonly conns = new Map<Socket, Conn>();
   private readonly out: string[] = [];
+  /** `source_by` and the header reader it needs (the message's own header names its source). */
+  private readonly by: SourceBy;
+  private readonly headers = new SyslogFormat();
   private tcp: Server | null = null;
   private udp: UdpSocket | null = null;
   private paused = false;
@@ -68,7 +77,7 @@ export class SyslogSource implements Source {
   private wakeAt = 1;
   private readonly st: SyslogStats = {
     received: 0, bytes: 0, dropped: 0, errors: 0, truncated: 0, framing_errors: 0,
-    rejected_connections: 0, connections: 0, queued: 0, udp_port: 0, tcp_port: 0,
+    rejected_connections: 0, connections: 0, queued: 0, udp_port: 0, tcp_port: 0, overflow_records: 0,
   };
   private readonly readyP: Promise<SyslogAddresses>;
   private resolveReady: (a: SyslogAddresses) => void = () => undefined;
@@ -82,6 +91,7 @@ export class SyslogSource implements Source {
     this.id = cfg.source_id;
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
+    this.by = new SourceBy(cfg.source_by, deps.maxSources ?? 1000, this.logger);
     this.readyP = new Promise((r) => (this.resolveReady = r));
   }
 
@@ -91,7 +101,7 @@ export class SyslogSource implements Source {
   }
 
   stats(): SyslogStats {
-    return { ...this.st, connections: this.conns.size, queued: this.queue.length };
+    return { ...this.st, connections: this.conns.size, queued: this.queue.length, overflow_records: this.by.overflowRecords };
   }
 
   /** The last acknowledged cursor (nothing is persisted: network input cannot be replayed). */
@@ -232,7 +242,7 @@ export class SyslogSource implements Source {
     if (d === null) return;
     if (d.truncated) this.st.truncated++;
     this.st.received++;
-    this.queue.push({ source: this.id, text: d.text, arrivalTs: this.clock.now(), attrs: { transport: 'udp', remote: `${rinfo.address}:${rinfo.port}` } });
+    this.queue.push({ source: this.recordSource(d.text), text: d.text, arrivalTs: this.clock.now(), attrs: { transport: 'udp', remote: `${rinfo.address}:${rinfo.port}` } });
     this.wake(false);
   }
 
@@ -284,9 +294,16 @@ export class SyslogSource implements Source {
   private enqueue(texts: string[], conn: Conn): void {
     if (texts.length === 0) return;
     const now = this.clock.now();
-    for (let i = 0; i < texts.length; i++) this.queue.push({ source: this.id, text: texts[i], arrivalTs: now, attrs: conn.attrs });
+    for (let i = 0; i < texts.length; i++) this.queue.push({ source: this.recordSource(texts[i]), text: texts[i], arrivalTs: now, attrs: conn.attrs });
     this.st.received += texts.length;
     this.wake(false);
+  }
+
+  /** The record source of a message: `source_id`, split by `source_by` on the message's header. */
+  private recordSource(text: string): string {
+    if (!this.by.active) return this.id;
+    const h = this.headers.header(text);
+    return h === undefined ? this.id : this.by.id(this.id, (k) => lookup(h, k));
   }
 
   private setPaused(paused: boolean): void {

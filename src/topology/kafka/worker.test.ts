@@ -162,6 +162,48 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     expect(got.length - new Set(got).size).toBe(0);
   }, 180_000);
 
+  it('a serve with a kafka source: processes every record, commits after processing, resumes from the committed offsets after a restart', async () => {
+    await ensureTopics(kafka, [{ topic: 'logs3', partitions: 2 }]);
+    await produce('logs3', records);
+    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-serve-kafka-source-'));
+    const cfg = validate({ data_dir: dir, server: { port: 0 }, sources: [{ type: 'kafka', brokers: broker.bootstrap, topic: 'logs3', group: 'serve-src' }], detectors: DETECTORS, pipeline: { checkpoint_interval_ms: 200 } }, serveConfigSchema) as ServeConfig;
+    type Health = { pipeline: { records: number; anomalies: number } };
+    const health = async (url: string) => (await (await fetch(`${url}/api/health`)).json()) as Health;
+    let svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    let { url } = await svc.start();
+    try {
+      const h = await until('every record processed', async () => {
+        const x = await health(url);
+        return x.pipeline.records >= records.length ? x : undefined;
+      }, 60_000);
+      expect(h.pipeline.records).toBe(records.length);
+      expect(h.pipeline.anomalies).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      await svc.stop();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = (await admin.fetchOffsets({ groupId: 'serve-src', topics: ['logs3'] }))[0].partitions;
+    const ends = await admin.fetchTopicOffsets('logs3');
+    await admin.disconnect();
+    expect(committed.map((p) => p.offset).sort()).toEqual(ends.map((e) => e.high).sort());
+    // Restarted: only what came after the commit is read.
+    await produce('logs3', [['hdfs-1', '081109 213000 19 ERROR dfs.DataNode: Disk controller reset on volume seven'], ['bgl-1', bgl[5]]]);
+    svc = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    ({ url } = await svc.start());
+    try {
+      await until('the two new records', async () => ((await health(url)).pipeline.records >= 2 ? true : undefined), 60_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await health(url)).pipeline.records).toBe(2);
+      const list = (await (await fetch(`${url}/api/anomalies?source=hdfs-1&limit=100`)).json()) as { anomalies: { title: string }[] };
+      expect(list.anomalies.some((a) => a.title.includes('Disk controller reset'))).toBe(true);
+    } finally {
+      await svc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('serve --kafka stores each anomaly the workers produced once (a record produced twice included), skips and counts what is not one', async () => {
     const produced = await readAll('anomalies1', 1500);
     const values = [...produced.values()].flat().map((m) => m.value!.toString());

@@ -65,8 +65,20 @@ function context(a: Anomaly): TemplateResult {
   // Context ends at the anomaly's time: without a template match, its last line is the one.
   if (!hits.some(Boolean)) hits = a.context.map((_, i) => i === a.context.length - 1);
   return html`<ol class="context" aria-label="Log lines up to the anomaly; anomalous lines are marked">
-    ${a.context.map((line, i) => html`<li class=${hits[i] ? 'hit' : ''}>${hits[i] ? html`<span class="sr-only">Anomalous: </span>` : nothing}<code>${line}</code></li>`)}
+    ${a.context.map((line, i) => html`<li class=${hits[i] ? 'hit' : ''} title=${attrsText(a.contextAttrs?.[i])}>${hits[i] ? html`<span class="sr-only">Anomalous: </span>` : nothing}<code>${line}</code></li>`)}
   </ol>`;
+}
+
+/** A record's attributes as one line (a context line's tooltip); empty when it has none. */
+function attrsText(at: Record<string, string> | null | undefined): string {
+  return at ? Object.entries(at).map(([k, v]) => `${k}=${v}`).join('  ') : '';
+}
+
+/** The record's attributes (labels, resource attributes, syslog header…): what `?attr.<name>=` filters by. */
+function attributes(a: Anomaly): TemplateResult {
+  const at = Object.entries(a.attrs ?? {});
+  if (at.length === 0) return html`<p class="empty">No attributes.</p>`;
+  return html`<dl class="kv attrs">${at.map(([k, v]) => html`<div><dt>${k}</dt><dd><code>${v}</code></dd></div>`)}</dl>`;
 }
 
 function rate(app: App, a: Anomaly): TemplateResult {
@@ -141,6 +153,7 @@ export function detail(app: App): TemplateResult {
     <section aria-labelledby="h-fb"><h2 id="h-fb">Feedback</h2>${feedbackForm(app)}${feedbackHistory(a)}</section>
     <section aria-labelledby="h-expl"><h2 id="h-expl">Why it was flagged</h2>${explanation(a)}</section>
     <section aria-labelledby="h-rate"><h2 id="h-rate">Rate of this template</h2>${rate(app, a)}</section>
+    <section aria-labelledby="h-attrs"><h2 id="h-attrs">Record attributes</h2>${attributes(a)}</section>
     <section aria-labelledby="h-ctx"><h2 id="h-ctx">Context</h2>${context(a)}</section>
     <section aria-labelledby="h-sim"><h2 id="h-sim">Similar past anomalies</h2>${similar(app)}</section>
     <section aria-labelledby="h-det"><h2 id="h-det">Detector: ${a.detector}</h2><p>${DETECTOR_INFO[a.detector] ?? 'A detector of this service.'} Score ${num(a.score, 3)} (higher is more anomalous).</p>${modelInfo(app, a)}</section>`;

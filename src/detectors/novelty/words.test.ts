@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { absorbedWords, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
+
+describe('novelty words', () => {
+  it('takes lower-cased words and leaves placeholders and value-like tokens out', () => {
+    expect(wordsOf('Lustre mount FAILED : <ID> : block_id : location')).toEqual(['lustre', 'mount', 'failed', 'block_id', 'location']);
+    expect(wordsOf('generating core.<NUM> (unit=<HEX> bit=<HEX>)')).toEqual(['generating', 'core', 'unit', 'bit']);
+    // Digits, paths, addresses and dotted names are values.
+    expect(wordsOf('loaded /bgl/apps/x from idotransportmgr.cpp by root@host R73-M1-N1 0x1f ok')).toEqual(['loaded', 'from', 'by', 'ok']);
+    expect(wordsOf('a b data data DATA')).toEqual(['data']);
+    expect(wordsOf('')).toEqual([]);
+  });
+
+  it('bounds its work on hostile input', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `w${'x'.repeat(i % 30)}q${String.fromCharCode(97 + (i % 26))}`).join(' ');
+    expect(wordsOf(many).length).toBeLessThanOrEqual(MAX_WORDS_PER_TEXT);
+    expect(wordsOf('a'.repeat(100_000))).toEqual([]);
+  });
+
+  it('finds the words a message brought into the wildcard positions of its template', () => {
+    const tpl = 'ciod: Error reading message prefix on CioStream socket to <IP>:<NUM>, <*> <*> <*> <*>';
+    const msg = 'ciod: Error reading message prefix on CioStream socket to 172.16.96.116:58768, Connection reset by peer';
+    expect(absorbedWords(tpl, msg)).toEqual(['connection', 'reset', 'by', 'peer']);
+    expect(absorbedWords('job <*> loaded <*>', 'job 42 loaded /a/b')).toEqual([]);
+    // Unaligned template and message: nothing claimed.
+    expect(absorbedWords('a <*> b', 'a x y b')).toEqual([]);
+  });
+});

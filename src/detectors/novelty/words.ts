@@ -1,0 +1,69 @@
+/**
+ * @module detectors/novelty/words
+ * The words a message type is made of, for the novelty detector's vocabulary: a never-seen type
+ * built only from words the source already used ('data read plb error' after 'data write plb
+ * error') is a recombination and weaker news than one that brings words never seen.
+ *
+ * Words are runs of letters (inner `_ ' -` allowed) of 2–40 characters, lower-cased; placeholders
+ * (`<NUM>`, `<*>` …) and value-like tokens — digits, paths, addresses, dotted names
+ * (`idotransportmgr.cpp`) — are not words. At most
+ * {@link MAX_WORDS_PER_TEXT} per text. One fixed regular expression, linear in the text.
+ * @example
+ * wordsOf("Lustre mount FAILED : <ID> : block_id : location"); // ['lustre', 'mount', 'failed', 'block_id', 'location']
+ */
+
+/** Words taken from one text (a template or the absorbed part of a message). */
+export const MAX_WORDS_PER_TEXT = 64;
+/** Texts longer than this are read up to it (log lines are hostile). */
+const MAX_TEXT_CHARS = 4096;
+
+/** A whitespace-separated token: either a word-bearing token or not (digits make it a value). */
+const TOKEN = /\S+/g;
+const WORD = /[A-Za-z][A-Za-z_'-]*[A-Za-z]/g;
+/** Longer runs of letters are not words (an encoded blob, a hostile line). */
+const MAX_WORD_CHARS = 40;
+/** Digits, path or address separators, or a dot between letters (a file or host name): a value, not words. */
+const VALUE_LIKE = /\d|[/\\@]|[A-Za-z][.:][A-Za-z]/;
+/** A placeholder inside a token (`core.<NUM>`, `(unit=<HEX>`): a value, not a word. */
+const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
+
+/** Distinct words of `text`, in order of first appearance. */
+export function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  const t = text.length > MAX_TEXT_CHARS ? text.slice(0, MAX_TEXT_CHARS) : text;
+  for (const m of t.matchAll(TOKEN)) {
+    if (!pushWords(m[0], out)) break;
+  }
+  return out;
+}
+
+/**
+ * The words a message brought into a generalised template: the message's tokens at the positions
+ * where `template` holds the `<*>` wildcard (template and message are split on whitespace alike; an
+ * unaligned pair yields nothing).
+ */
+export function absorbedWords(template: string, message: string): string[] {
+  if (template.length > MAX_TEXT_CHARS || message.length > MAX_TEXT_CHARS) return [];
+  const tt = template.split(/\s+/).filter((x) => x !== '');
+  const mt = message.split(/\s+/).filter((x) => x !== '');
+  if (tt.length !== mt.length) return [];
+  const out: string[] = [];
+  for (let i = 0; i < tt.length; i++) {
+    if (tt[i].indexOf('<*>') === -1) continue;
+    if (!pushWords(mt[i], out)) break;
+  }
+  return out;
+}
+
+/** Adds the words of one token to `out` (no duplicates); false once `out` is full. */
+function pushWords(token: string, out: string[]): boolean {
+  const t = token.indexOf('<') === -1 ? token : token.replace(PLACEHOLDER, ' ');
+  if (VALUE_LIKE.test(t)) return true;
+  for (const w of t.matchAll(WORD)) {
+    if (w[0].length > MAX_WORD_CHARS) continue;
+    const word = w[0].toLowerCase();
+    if (!out.includes(word)) out.push(word);
+    if (out.length >= MAX_WORDS_PER_TEXT) return false;
+  }
+  return true;
+}
