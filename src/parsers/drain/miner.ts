@@ -467,8 +467,8 @@ function validateSnapshot(s: Snapshot): DrainSnapshotData {
  * character on both sides of an inner `:`), goes down the wildcard branch — as Drain sends tokens
  * with digits there — so one message with a different value in its first tokens lands in the leaf
  * of the others (`install <package>:all …`, with no digit to mask, was one leaf and one template per
- * package). The
- * similarity still compares the token; `component:` (a trailing colon) routes as the word it is.
+ * package). The similarity still compares the token; `component:` (a trailing colon) routes as the
+ * word it is.
  */
 function routesAsWildcard(t: string): boolean {
   if (hasPlaceholder(t)) return true;
