@@ -58,3 +58,24 @@ describe('key=value tokens: the key names a field, a value keeps its structure u
     expect(m.template(a)).toContain('user=<*>');
   });
 });
+
+describe('Drain tree routing: a `name:qualifier` value in the first tokens', () => {
+  it('one template per dpkg action, not one per architecture-independent package', () => {
+    const m = new TemplateMiner();
+    // `name:amd64` is masked (`libfoo:<ID>`, digits); `name:all` is not, and used to route each
+    // package to a leaf (and a template) of its own.
+    const pkgs = ['libfoo:amd64', 'bash:amd64', 'coreutils:amd64', 'tzdata:amd64', 'man-db:all', 'gnupg:all', 'ca-certificates:all', 'python3-setuptools:all'];
+    const install = new Set<number>();
+    const configure = new Set<number>();
+    for (const p of pkgs) {
+      install.add(m.add(`install ${p} <none> 1.2.3-1`).templateId);
+      configure.add(m.add(`configure ${p} 1.2.3-1 <none>`).templateId);
+    }
+    expect(install.size).toBe(1);
+    expect(configure.size).toBe(1);
+    expect(m.template([...install][0])).toBe('install <*> <none> <ID>');
+    // Another action is still another template; a trailing `component:` still routes as a word.
+    expect(configure.has([...install][0])).toBe(false);
+    expect(m.add('kernel: eth0 up').templateId).not.toBe(m.add('systemd: eth0 up').templateId);
+  });
+});

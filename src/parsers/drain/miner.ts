@@ -299,7 +299,7 @@ export class TemplateMiner {
   private leafKey(tokens: string[]): string {
     let key = String(tokens.length);
     const n = Math.min(this.prefixLen, tokens.length);
-    for (let i = 0; i < n; i++) key += '\u0001' + (hasPlaceholder(tokens[i]) ? WILDCARD : tokens[i]);
+    for (let i = 0; i < n; i++) key += '\u0001' + (routesAsWildcard(tokens[i]) ? WILDCARD : tokens[i]);
     return key;
   }
 
@@ -460,4 +460,22 @@ function validateSnapshot(s: Snapshot): DrainSnapshotData {
     }
   }
   return d;
+}
+
+/**
+ * Tree routing: a placeholder, or a `name:qualifier` value (`libc-bin:amd64`, `proxy:8080`: a word
+ * character on both sides of an inner `:`), goes down the wildcard branch — as Drain sends tokens
+ * with digits there — so one message with a different value in its first tokens lands in the leaf
+ * of the others (`install <package>:all …`, with no digit to mask, was one leaf and one template per
+ * package). The similarity still compares the token; `component:` (a trailing colon) routes as the
+ * word it is.
+ */
+function routesAsWildcard(t: string): boolean {
+  if (hasPlaceholder(t)) return true;
+  const k = t.indexOf(':');
+  return k > 0 && k < t.length - 1 && isAlnum(t.charCodeAt(k - 1)) && isAlnum(t.charCodeAt(k + 1));
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }
