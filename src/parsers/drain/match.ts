@@ -4,7 +4,7 @@
  */
 import type { MaskedLine } from '../masking/masker.js';
 import { WILDCARD } from '../masking/masker.js';
-import { hasPlaceholder, tokenShape } from './tokens.js';
+import { hasPlaceholder, placeholderEnd, tokenShape } from './tokens.js';
 
 /** What matching needs of a cluster. */
 export interface TemplateTokens {
@@ -31,6 +31,83 @@ export function conflictsWithStable(tmpl: string[], tokens: string[], shapes: st
     if (!hasPlaceholder(a) && !hasPlaceholder(tokens[i])) return true;
   }
   return false;
+}
+
+/**
+ * A `key=value` token names a field. Against a template token `key=value`, the line's token at that
+ * position belongs to another event (whatever the cluster's size) when:
+ * - its key differs (`LOGIN(uid=0)` vs `(uid=0)`): another field, not another value of this one; or
+ * - the template's value is still one value (not `<*>`) and the line's value is built differently:
+ *   another punctuation structure (`tty=NODEVssh` vs `tty=:0`, `rhost=` vs `rhost=x`).
+ * Values built alike still merge (`user=root` + `user=guest` → `user=<*>`), and once a value is
+ * `<*>` any value fits. A key is a field name (letters, digits, `_.-@` and brackets), so the text
+ * before a `=` in a path or query string (`/index.php?page=2`) is no key.
+ */
+export function conflictsKeyValue(tmpl: string[], tokens: string[]): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    const a = tmpl[i];
+    const b = tokens[i];
+    if (a === b) continue;
+    const ka = a.indexOf('=');
+    if (ka <= 0) continue;
+    const kb = b.indexOf('=');
+    if (kb <= 0 || !isKey(a, ka) || !isKey(b, kb)) continue;
+    if (ka !== kb || !a.startsWith(b.slice(0, kb))) return true;
+    if (a.length - ka - 1 === 3 && a.endsWith(WILDCARD)) continue;
+    if (!sameStructure(a, ka + 1, b, kb + 1)) return true;
+  }
+  return false;
+}
+
+/** Field-name characters only before `end` (no placeholder, no `/`, `?`, `&`, `:` …). */
+function isKey(t: string, end: number): boolean {
+  for (let p = 0; p < end; p++) {
+    const c = t.charCodeAt(p);
+    if (!(isWordChar(c) || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 64)) return false;
+  }
+  return true;
+}
+
+/** Letters, digits, `.`, `-`, `_` and non-ASCII: what a word, a number or a host name is made of. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 46 || c === 45 || c === 95 || c > 127;
+}
+
+/**
+ * True when `a` from `pa` and `b` from `pb` have the same punctuation structure: runs of word
+ * characters and placeholders count as one word, every other character must be the same.
+ */
+function sameStructure(a: string, pa: number, b: string, pb: number): boolean {
+  for (;;) {
+    const wa = pa < a.length && startsWord(a, pa);
+    const wb = pb < b.length && startsWord(b, pb);
+    if (wa !== wb) return false;
+    if (wa) {
+      pa = skipWord(a, pa);
+      pb = skipWord(b, pb);
+      continue;
+    }
+    if (pa >= a.length || pb >= b.length) return pa >= a.length && pb >= b.length;
+    if (a.charCodeAt(pa) !== b.charCodeAt(pb)) return false;
+    pa++;
+    pb++;
+  }
+}
+
+function startsWord(t: string, p: number): boolean {
+  return isWordChar(t.charCodeAt(p)) || placeholderEnd(t, p) > 0;
+}
+
+function skipWord(t: string, p: number): number {
+  while (p < t.length) {
+    if (isWordChar(t.charCodeAt(p))) p++;
+    else {
+      const e = placeholderEnd(t, p);
+      if (e < 0) break;
+      p = e;
+    }
+  }
+  return p;
 }
 
 /** Share of constant positions that agree; placeholders of any type agree with each other. */

@@ -7,6 +7,7 @@
  *   of variables do not each open a cluster, and placeholders of any type match each other;
  * - merging is key=value aware (`user=root` + `user=bob` → `user=<*>`) and keeps shared punctuation;
  * - a word a cluster kept constant for `stableAfter` lines stays constant (match.ts);
+ * - a `key=value` token keeps its key, and a value not yet a wildcard its structure (match.ts);
  * - a new cluster that only adds units after values to an existing one reports that one (optional.ts);
  * - clusters are bounded with least-recently-used eviction, and counted;
  * - a never-seen message absorbed into a cluster that turns a long-constant word into a wildcard,
@@ -21,7 +22,7 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
-import { applyPlan, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
+import { applyPlan, conflictsKeyValue, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
 import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
@@ -298,7 +299,7 @@ export class TemplateMiner {
   private leafKey(tokens: string[]): string {
     let key = String(tokens.length);
     const n = Math.min(this.prefixLen, tokens.length);
-    for (let i = 0; i < n; i++) key += '\u0001' + (hasPlaceholder(tokens[i]) ? WILDCARD : tokens[i]);
+    for (let i = 0; i < n; i++) key += '\u0001' + (routesAsWildcard(tokens[i]) ? WILDCARD : tokens[i]);
     return key;
   }
 
@@ -311,7 +312,8 @@ export class TemplateMiner {
     for (let k = 0; k < ids.length; k++) {
       const c = this.clusters.get(ids[k]);
       if (c === undefined) continue;
-      const s = c.size >= this.stableAfter && conflictsWithStable(c.tokens, tokens, shapes) ? 0 : similarity(c.tokens, tokens, shapes);
+      const conflict = (c.size >= this.stableAfter && conflictsWithStable(c.tokens, tokens, shapes)) || conflictsKeyValue(c.tokens, tokens);
+      const s = conflict ? 0 : similarity(c.tokens, tokens, shapes);
       if (s > bestSim || (s === bestSim && best !== null && c.size > best.size)) {
         bestSim = s;
         best = c;
@@ -458,4 +460,22 @@ function validateSnapshot(s: Snapshot): DrainSnapshotData {
     }
   }
   return d;
+}
+
+/**
+ * Tree routing: a placeholder, or a `name:qualifier` value (`libc-bin:amd64`, `proxy:8080`: a word
+ * character on both sides of an inner `:`), goes down the wildcard branch — as Drain sends tokens
+ * with digits there — so one message with a different value in its first tokens lands in the leaf
+ * of the others (`install <package>:all …`, with no digit to mask, was one leaf and one template per
+ * package). The similarity still compares the token; `component:` (a trailing colon) routes as the
+ * word it is.
+ */
+function routesAsWildcard(t: string): boolean {
+  if (hasPlaceholder(t)) return true;
+  const k = t.indexOf(':');
+  return k > 0 && k < t.length - 1 && isAlnum(t.charCodeAt(k - 1)) && isAlnum(t.charCodeAt(k + 1));
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }

@@ -5,7 +5,7 @@
 import { WILDCARD } from '../masking/masker.js';
 
 /** End index of a placeholder (`<*>` or `<UPPER>`) starting at `i`, or -1. */
-function placeholderEnd(t: string, i: number): number {
+export function placeholderEnd(t: string, i: number): number {
   if (t.charCodeAt(i) !== 60) return -1;
   let k = i + 1;
   if (t.charCodeAt(k) === 42) return t.charCodeAt(k + 1) === 62 ? k + 2 : -1;

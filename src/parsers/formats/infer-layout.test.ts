@@ -36,6 +36,14 @@ const SHAPES: Record<string, (d: Date) => string> = {
   'asctime bracketed': (d) => `[${DAY[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}]`,
   'asctime': (d) => `${DAY[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}`,
   'RFC 2822': (d) => `${DAY[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MON[d.getUTCMonth()]} ${d.getUTCFullYear()} ${hms(d)} GMT`,
+  'ISO offset +hhmm': (d) => `${ymd(d, '-')}T${hms(d)}.${p3(d.getUTCMilliseconds())}+0000`,
+  'ISO nanoseconds, offset +hh': (d) => `${ymd(d, '-')}T${hms(d)}.${p3(d.getUTCMilliseconds())}456789+00`,
+  'ISO without seconds': (d) => `${ymd(d, '-')} ${hms(d).slice(0, 5)}`,
+  'HealthApp unpadded': (d) => `${ymd(d, '')}-${d.getUTCHours()}:${d.getUTCMinutes()}:${d.getUTCSeconds()}:${d.getUTCMilliseconds()}`,
+  'day first dd/MM/yyyy': (d) => `${p2(d.getUTCDate())}/${p2(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${hms(d)}`,
+  'syslog with a year': (d) => `${MON[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${d.getUTCFullYear()} ${hms(d)}`,
+  'syslog, day unpadded': (d) => `${MON[d.getUTCMonth()]} ${d.getUTCDate()} ${hms(d)}`,
+  'asctime with fraction': (d) => `${DAY[d.getUTCDay()]} ${MON[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)}.${p3(d.getUTCMilliseconds())}456 ${d.getUTCFullYear()}`,
   'epoch seconds': (d) => String(Math.floor(d.getTime() / 1000)),
   'epoch seconds.fraction': (d) => (d.getTime() / 1000).toFixed(3),
   'epoch ms': (d) => String(d.getTime()),
@@ -81,8 +89,8 @@ describe('inferLayout: every timestamp shape the parser knows, as a header', () 
         expect(r.message).toBe(messages[i]);
         expect(r.level).toBeDefined();
         expect(r.tsFromArrival).toBe(false);
-        // Within the shape's precision (seconds at least).
-        expect(Math.abs(r.ts - times[i])).toBeLessThan(1000);
+        // Within the shape's precision (seconds at least; minutes for a time without seconds).
+        expect(Math.abs(r.ts - times[i])).toBeLessThan(name === 'ISO without seconds' ? 60_000 : 1000);
       }
     });
   }
@@ -109,6 +117,9 @@ describe('inferLayout: lines that only look like headers', () => {
     'a time inside the message': ['job started at 2024-01-01 10:00:00', 'job started at 2024-01-01 10:05:00', 'job ended at 2024-01-01 10:09:00'],
     'a markdown list': ['- first item', '- second item here', '- third'],
     'a level word mid-line': ['the INFO table was updated', 'the WARN table was updated', 'the ERROR table was read'],
+    'a version number first': ['1.2.3 released to stable', '1.2.4 released to beta', '2.0.0 planned for May'],
+    'a date-like id first': ['20240101-abc build passed', '20240102-def build failed', '20240103-xyz build passed'],
+    'a time of day as a value': ['meeting at 10:00 moved', 'standup at 09:30 cancelled', 'review at 16:45 held'],
   };
   for (const [name, lines] of Object.entries(cases)) {
     it(`${name}: no layout`, () => {
