@@ -23,6 +23,16 @@ import { requireComponent } from '../harness/ci.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
+
+/** Headless Chromium with a profile of its own under `dir`, nothing reaching out of loopback. */
+function launchBrowser(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+}
 const PROVISION = 'scripts/provision-chromium.sh';
 /** Screenshots for CI: the scaffold's artifact folder (gitignored), kept after the run. */
 const ARTIFACTS = join(ROOT, '.ci-artifacts');
@@ -125,12 +135,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     );
     svc = buildService(config, { clock: systemClock, logger: silentLogger, version: 'ui-e2e' });
     ({ url } = await svc.start());
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
+    ctx = await launchBrowser(dir);
     page = ctx.pages()[0] ?? (await ctx.newPage());
     page.on('dialog', (d) => {
       dialogs.push(d.message());
@@ -347,12 +352,7 @@ describe.skipIf(!hasChromium)('web UI sign-in with server.auth_token (no token i
     const config = validate({ data_dir: join(dir, 'data'), server: { port: 0, auth_token: TOKEN }, sources: [{ type: 'http' }] }, serveConfigSchema);
     svc = buildService(config, { clock: systemClock, logger: silentLogger, version: 'ui-e2e' });
     ({ url } = await svc.start());
-    ctx = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
+    ctx = await launchBrowser(dir);
   }, 120_000);
 
   afterAll(async () => {
