@@ -157,7 +157,7 @@ async function main(): Promise<void> {
       let cpuAtFirst = 0;
       let joinAt: number | undefined;
       let joinPauseS: number | undefined;
-      const killAt = churn ? [0.15, 0.4, 0.65].map((f) => (f + Math.random() * 0.15) * records.length) : [];
+      const killAt = churn ? [0.15, 0.35, 0.55].map((f) => (f + Math.random() * 0.1) * records.length) : [];
       const killPausesS: number[] = [];
       const cpuNow = () => ws.reduce((s, w) => s + cpuSeconds(w.c.pid), goneCpu);
       for (;;) {
