@@ -21,6 +21,7 @@ import { openStore } from '../store/index.js';
 import { inProcessEngine } from './engine-in-process.js';
 import { decodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import { sourceParsing } from './parser-options.js';
+import { ComponentReadings } from './component-metrics.js';
 
 export interface EngineWorkerData {
   config: ServeConfig;
@@ -69,6 +70,8 @@ function start(data: EngineWorkerData): void {
   const { config } = data;
   const store = openStore(data.dbPath, { clock: systemClock });
   const abort = new AbortController();
+  // What this thread's components report: declared at `ready`, read when the main thread asks (a scrape).
+  const readings = new ComponentReadings();
   const ctx = (id: string): ComponentContext => ({
     id,
     logger,
@@ -76,6 +79,7 @@ function start(data: EngineWorkerData): void {
     signal: abort.signal,
     checkpoints: store.checkpoints,
     models: store,
+    metrics: readings.port(id),
   });
   const sources = config.sources.map((s, i) => new RemoteSource(`${(s as { type: string }).type}#${i}`, i));
   const parsing = new Map<Source, ReturnType<typeof sourceParsing>>(sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
@@ -104,7 +108,7 @@ function start(data: EngineWorkerData): void {
   const sendCounters = (reply?: true) =>
     send(
       reply
-        ? { t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), reply }
+        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), reply }
         : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites() },
     );
   const counters = setInterval(() => sendCounters(), 1000);
@@ -137,7 +141,7 @@ function start(data: EngineWorkerData): void {
       });
     }
   });
-  send({ t: 'ready' });
+  send({ t: 'ready', components: readings.declared() });
 }
 
 try {

@@ -72,6 +72,7 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
       onAnomalies: spec.onAnomalies,
       onRuns: spec.onRuns,
       backlog: spec.backlog,
+      context: spec.context,
     });
   }
   const parsing = new Map<Source, SourceParsing>(spec.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
