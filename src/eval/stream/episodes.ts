@@ -9,13 +9,14 @@
  * meets first; on BGL_20k its message was never seen before). Loaders of other kinds (HDFS block
  * labels, the demo's incidents) build their episodes directly.
  *
- * Why time order: a log sample is not always sorted. BGL_20k is four time-sorted runs one after the
- * other (the file jumps back by months at lines 17,719, 19,750, 19,988 and 20,000), so the same
- * failure's lines sit in several places of the file. Segmented in reading order (`order: 'reading'`,
+ * Why time order: a log sample is not always sorted. BGL_20k jumps back in time five times, by up
+ * to five months (lines 17,719 to 20,000), so the same failure's lines sit in several places of the
+ * file. Segmented in reading order (`order: 'reading'`,
  * the rule of `../shared/checks/detection-bgl-episodes`, where an episode ends at the *last line read*)
- * BGL_20k has 163 episodes, 13 of them "ending" before they start (empty time spans no anomaly can
- * fall in) and 31 duplicates of another episode's time span; in time order it has 132, none of
- * either. `reading` is kept to compare with the check and with numbers measured before 2026-12-07.
+ * BGL_20k has 163 episodes: 12 "end" before they start (empty time spans no anomaly can fall in),
+ * 11 join lines months apart, and one failure is counted two or more times where the file revisits
+ * its hours (36 of the 132 time-ordered episodes are split that way). In time order it has 132.
+ * `reading` is kept to compare with the check and with numbers measured before 2026-12-07.
  */
 
 /** A labelled input line, label stripped from `text`: what the pipeline sees plus the truth beside it. */
