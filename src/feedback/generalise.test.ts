@@ -82,7 +82,7 @@ describe('a source whose new message types a person mostly dismisses holds them 
     // 2 noise: below the minimum of 3, reported as usual.
     expect(p.apply([novel(4, 'delta four')])).toHaveLength(1);
     p.give(fb(novel(4, 'delta four'), 'noise'));
-    // 3 noise of 4 judged (> half): held.
+    // 3 noise of 4 judged (at least half): held.
     expect(p.apply([novel(5, 'epsilon five', { ts: 77_000 })])).toEqual([]);
     expect(watch.told.filter((w) => w.held === true)).toEqual([{ source: 'bgl', templateId: 5, template: 'epsilon five', on: true, held: true, since: 77_000, severity: 'error' }]);
     expect(p.stats).toMatchObject({ held: 1, suppressed: 1 });
@@ -99,15 +99,18 @@ describe('a source whose new message types a person mostly dismisses holds them 
     const { p } = mk();
     for (const t of [1, 2, 3]) p.give(fb(novel(t, `noise message ${'x'.repeat(t)}`), 'noise'));
     expect(p.apply([novel(4, 'four')])).toEqual([]);
-    // The held type came back, was reported by the watch detector and confirmed: 3 noise of 6 judged is not more than half.
+    // The held type came back, was reported by the watch detector and confirmed: 3 noise of 7 judged is less than half.
     const back: Anomaly = { ...novel(4, 'four'), id: 'h4', detector: 'watch', explanation: [{ feature: 'held_new_template', templateId: 4, template: 'four', observed: 1, expected: 0, contribution: 1 }] };
     p.give(fb(back, 'real'));
     p.give(fb(novel(5, 'five'), 'real'));
     p.give(fb(novel(6, 'six'), 'real'));
-    expect(p.apply([novel(7, 'seven')])).toHaveLength(1);
+    // 3 of 6: still half.
+    expect(p.apply([novel(7, 'seven')])).toEqual([]);
+    p.give(fb(novel(8, 'eight'), 'real'));
+    expect(p.apply([novel(9, 'nine')])).toHaveLength(1);
     const off = mk(0).p;
     for (const t of [1, 2, 3, 4]) off.give(fb(novel(t, `noise message ${'x'.repeat(t)}`), 'noise'));
-    expect(off.apply([novel(9, 'nine')])).toHaveLength(1);
+    expect(off.apply([novel(10, 'ten')])).toHaveLength(1);
     expect(off.describe().kinds).toEqual([]);
   });
 
@@ -131,6 +134,8 @@ describe('a source whose new message types a person mostly dismisses holds them 
   });
 });
 
-it('hold_new_share defaults to 0.5 (set on principle: more dismissed than confirmed)', () => {
-  expect(feedbackConfigSchema.parse({}).hold_new_share).toBe(0.5);
+it("hold_new_share defaults to the kind rule's bar, 0.8", () => {
+  const c = feedbackConfigSchema.parse({});
+  expect(c.hold_new_share).toBe(c.kind_noise_share);
+  expect(c.hold_new_share).toBe(0.8);
 });

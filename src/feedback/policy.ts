@@ -327,9 +327,9 @@ export class FeedbackPolicy {
 
   /**
    * "The source" — what dismissals of first sightings teach: when a person has dismissed most of a
-   * source's new message types (at least `kind_noise_min`, and more than `hold_new_share` of the
-   * judged ones), one more new message type there is more likely noise than a problem, by their own
-   * record. It is then held back instead of reported (`hold`), and reported if it comes back after
+   * source's new message types (at least `kind_noise_min`, and at least `hold_new_share` of the
+   * judged ones: the kind rule's bar), one more new message type there is most likely noise, by their
+   * own record. It is then held back instead of reported (`hold`), and reported if it comes back after
    * a quiet spell (the watch detector): a one-off is not raised, a recurring new message is — later.
    * Real verdicts on first sightings tip the share back. A held report's answer counts here too.
    */
@@ -350,7 +350,7 @@ export class FeedbackPolicy {
   }
 
   private holding(k: Kind): boolean {
-    return this.holdShare > 0 && this.kindMin > 0 && k.noise.size >= this.kindMin && k.noise.size > this.holdShare * (k.noise.size + k.real.size);
+    return this.holdShare > 0 && this.kindMin > 0 && k.noise.size >= this.kindMin && k.noise.size >= this.holdShare * (k.noise.size + k.real.size);
   }
 
   private holds(a: Anomaly): boolean {
