@@ -108,6 +108,19 @@ describe('novelty', () => {
     expect(a.title).toMatch(/\(reads as fatal\)\.$/);
   });
 
+  it('does not report a bare named number (a line of a register dump), not even in a burst; the dump\'s event line is news', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const field = Array.from({ length: 6 }, (_, i) => f.event(`machine check status register: 0x${(0x1f00 + i).toString(16)}`, t + 1 + i, 'hdfs', 'fatal'));
+    expect(field[0].template).toBe('machine check status register: <HEX>');
+    const d = createNovelty();
+    d.observe(normal);
+    expect(d.observe(field)).toEqual([]);
+    const [a] = d.observe([f.event('machine check interrupt on node 7', t + 10, 'hdfs', 'fatal')]);
+    expect(a.title).toContain('machine check interrupt');
+  });
+
   it('reports a flood of first-seen types from one source as one finding (group_seconds)', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
