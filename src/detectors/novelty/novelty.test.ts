@@ -139,6 +139,25 @@ describe('novelty', () => {
     expect(grouped[0].title).toContain('probe of device');
   });
 
+  it('reports a never-seen error of a source that settled again, however close in event time to the last one', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const first = f.event('kernel: disk sda failed to spin up', t + 1, 'hdfs', 'error');
+    const second = f.event('Lustre mount refused on node seven', t + 3, 'hdfs', 'error');
+    // Between the two, in the same second of event time: a few known lines (a flood), or a discovery half-life of them (settled again).
+    const run = (between: number) => {
+      const d = createNovelty();
+      d.observe(normal);
+      const found = d.observe([first]);
+      d.observe(hdfsReplay(f, { count: between, meanGapMs: 0, start: t + 1 }));
+      return [...found, ...d.observe([second])];
+    };
+    expect(run(10)).toHaveLength(1);
+    const settled = run(noveltyConfigSchema.parse({}).discovery_half_life_events);
+    expect(settled.map((a) => a.title)).toEqual([expect.stringContaining('disk sda'), expect.stringContaining('Lustre mount')]);
+  });
+
   it('scores a recombination of known words known_words_bits lower than a type bringing new words', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
