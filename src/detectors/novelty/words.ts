@@ -28,11 +28,13 @@ const VALUE_LIKE = /\d|[/\\@]|[A-Za-z][.:][A-Za-z]/;
 const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
 
 /**
- * A named number and nothing else — `name: <HEX>`, `name=<NUM>` (a label without `: = , ;`), or a
- * table row `any label.......<NUM>` (a dotted leader): one field of a record printed over many lines
- * (a register or counter dump), whose first line says what happened. It reports state, not an event.
+ * A named number and nothing else — `name: <HEX>`, `name=<NUM>` (a label of words, without
+ * `: = , ;` or placeholders), or a table row `any label.......<NUM>` (a dotted leader); the label
+ * ends in a letter or a bracket (so `<IP>:<NUM>`, an address and port, is not a name and a value):
+ * one field of a record printed over many lines (a register or counter dump), whose first line says
+ * what happened. It reports state, not an event.
  */
-const NAMED_VALUE = /^(?:[^:=,;]{1,80}?[:=]|.{1,80}?\.{2,})\s*<(?:NUM|HEX)>$/;
+const NAMED_VALUE = /^(?:[^:=,;<>]{0,80}[A-Za-z)\]]\s*[:=]|.{0,80}[A-Za-z)\]]\.{2,})\s*<(?:NUM|HEX)>$/;
 
 /** Whether a message type is a bare named number (see {@link NAMED_VALUE}). */
 export function isNamedValue(template: string): boolean {
