@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { ComponentError, Logger } from '../core/component.js';
+import type { ComponentContext, ComponentError, Logger } from '../core/component.js';
 import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import { systemClock } from '../core/clock.js';
@@ -31,6 +31,7 @@ import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
+import type { DeclaredReadings } from './component-metrics.js';
 
 export interface EngineThreadOptions {
   config: ServeConfig;
@@ -52,6 +53,11 @@ export interface EngineThreadOptions {
   backlog?: Backlog;
   /** Where this thread's refused store writes are recorded (the store's `writes`). */
   writes?: WriteFailures;
+  /**
+   * The components' build context on this thread: what the workers' components report
+   * (`ComponentContext.metrics`) is reported through it, summed over the workers.
+   */
+  context?: (id: string) => ComponentContext;
 }
 
 interface Pending {
@@ -73,6 +79,9 @@ interface Lane {
   errors: ComponentError[];
   /** The worker's store writes, as of its last report. */
   writes: StoreWriteStats;
+  /** What its components report, and their values as of the last `refresh`. */
+  declared: DeclaredReadings[];
+  readings: Record<string, number>[];
 }
 
 /**
@@ -149,7 +158,7 @@ export class EngineThread implements EngineHost {
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures() };
+      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [] };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -324,7 +333,10 @@ export class EngineThread implements EngineHost {
     switch (m.t) {
       case 'ready':
         l.ready = true;
-        if (this.lanes.every((x) => x.ready)) this.onReady?.resolve();
+        l.declared = m.components;
+        if (!this.lanes.every((x) => x.ready)) return;
+        this.reportReadings();
+        this.onReady?.resolve();
         return;
       case 'done': {
         l.stats = m.stats;
@@ -352,6 +364,7 @@ export class EngineThread implements EngineHost {
       }
       case 'counters':
         if (m.streams) l.counters = m.streams;
+        if (m.readings) l.readings = m.readings;
         l.errors = m.errors;
         l.stats = m.stats;
         l.writes = m.writes;
@@ -372,6 +385,26 @@ export class EngineThread implements EngineHost {
         void l.worker.terminate();
         return;
     }
+  }
+
+  /**
+   * Reports the workers' component readings through this thread's context, as a host on this thread
+   * would: one report per component, its values summed over the workers (each holds its share of the
+   * record sources), as of the last `refresh`.
+   */
+  private reportReadings(): void {
+    // Every worker builds the same components from the same config: report i of each is the same component's.
+    this.lanes[0].declared.forEach(({ id, readings }, i) => {
+      this.opts.context?.(id).metrics?.report(readings, () => {
+        const sum: Record<string, number> = {};
+        for (const l of this.lanes) {
+          const values = l.declared[i]?.id === id ? l.readings[i] : undefined;
+          if (values === undefined) continue;
+          for (const r of readings) sum[r.name] = (sum[r.name] ?? 0) + (values[r.name] ?? 0);
+        }
+        return sum;
+      });
+    });
   }
 
   /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
