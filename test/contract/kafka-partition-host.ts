@@ -21,6 +21,7 @@ import { openStore } from '../../src/store/index.js';
 import { LiveFeed } from '../../src/api/live-feed.js';
 import { metricsForService } from '../../src/telemetry/index.js';
 import { ComponentReadings } from '../../src/topology/component-metrics.js';
+import { parseAnomaly } from '../../src/topology/kafka/intake.js';
 import { PartitionEngine } from '../../src/topology/kafka/partition.js';
 import { comparableSeries, type HostOutcome, type HostUnderTest, hostConfig, hostInput } from './engine-host.contract.js';
 
@@ -42,7 +43,9 @@ async function run(name: string): Promise<HostOutcome> {
   if (cp === undefined) throw new Error('the partition has nothing to checkpoint');
   // Through the anomalies topic into the serve node's store (topology/kafka/intake.ts stores them so).
   const store = openStore(path.join(dir, `${name}.db`), { clock: systemClock });
-  const live = store.insertAnomalies(cp.anomalies.map((a) => JSON.parse(JSON.stringify(a)) as Anomaly));
+  const produced = cp.anomalies.map((a) => parseAnomaly(JSON.stringify(a)));
+  if (produced.some((a) => a === undefined)) throw new Error('an anomaly record serve --kafka would not read');
+  const live = store.insertAnomalies(produced as Anomaly[]);
   const state = (JSON.parse(gunzipSync(cp.state).toString('utf8')) as Snapshot<{ states: [string, Snapshot][] }>).data.states;
   const saved = new Map(state);
   const host = engine.engine;

@@ -8,6 +8,7 @@
  */
 import type { Logger } from '../../core/component.js';
 import type { AnomalyStore } from '../../core/engine.js';
+import { storedAttrs } from '../../core/attrs.js';
 import { type Anomaly, SEVERITIES } from '../../core/event.js';
 import { createKafka } from '../../sources/kafka/client.js';
 import type { KafkaIntakeConfig } from '../../sources/kafka/config.js';
@@ -74,6 +75,7 @@ export class AnomalyIntake {
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** An anomaly record as a worker writes it, checked field by field; anything else is undefined. */
 export function parseAnomaly(text: string): Anomaly | undefined {
@@ -94,5 +96,9 @@ export function parseAnomaly(text: string): Anomaly | undefined {
   if (w && typeof w === 'object' && isNum(w.start) && isNum(w.end)) a.window = { start: w.start, end: w.end };
   if (isStr(r.sessionKey, 1000)) a.sessionKey = r.sessionKey;
   if (isNum(r.templateId)) a.templateId = r.templateId;
+  // Attributes (the record's and its context lines'), bounded again as every host bounds them.
+  const attrs = isObject(r.attrs) ? storedAttrs(undefined, r.attrs) : undefined;
+  if (attrs !== undefined) a.attrs = attrs;
+  if (Array.isArray(r.contextAttrs) && r.contextAttrs.length === a.context.length) a.contextAttrs = r.contextAttrs.map((c) => (isObject(c) ? (storedAttrs(undefined, c) ?? null) : null));
   return a;
 }
