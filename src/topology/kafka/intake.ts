@@ -8,11 +8,13 @@
  */
 import type { Logger } from '../../core/component.js';
 import type { AnomalyStore } from '../../core/engine.js';
+import type { LearningDetector } from '../../feedback/policy.js';
 import { storedAttrs } from '../../core/attrs.js';
 import { type Anomaly, SEVERITIES } from '../../core/event.js';
 import { createKafka } from '../../sources/kafka/client.js';
 import type { KafkaIntakeConfig } from '../../sources/kafka/config.js';
 import { GroupConsumer } from '../../sources/kafka/group.js';
+import { FeedbackRelay } from './feedback.js';
 
 /** Longest anomaly record read (a worker's anomaly with its context lines is a few KB). */
 const MAX_RECORD_BYTES = 1 << 20;
@@ -23,6 +25,8 @@ export interface IntakeStats {
   duplicates: number;
   /** Records that are not an anomaly (not JSON, missing or mistyped fields, too long): skipped. */
   invalid: number;
+  /** "Learn as normal" lessons produced to the feedback topic for the workers. */
+  feedbackRelayed: number;
 }
 
 export interface IntakeOptions {
@@ -34,23 +38,35 @@ export interface IntakeOptions {
 }
 
 export class AnomalyIntake {
-  readonly stats: IntakeStats = { received: 0, stored: 0, duplicates: 0, invalid: 0 };
+  private readonly counts = { received: 0, stored: 0, duplicates: 0, invalid: 0 };
   private readonly group: GroupConsumer;
+  private readonly relay: FeedbackRelay;
 
   constructor(private readonly o: IntakeOptions) {
     const kafka = createKafka({ brokers: o.config.brokers, clientId: o.config.client_id, logger: o.logger });
     this.group = new GroupConsumer(kafka, { group: o.config.group, topic: o.config.anomalies_topic, fromBeginning: true, sessionTimeoutMs: 30_000, logger: o.logger });
+    this.relay = new FeedbackRelay(kafka, o.config.feedback_topic, o.logger);
   }
 
-  start(): Promise<void> {
-    return this.group.start({
+  get stats(): IntakeStats {
+    return { ...this.counts, feedbackRelayed: this.relay.produced };
+  }
+
+  /** The engine's detectors as the feedback service teaches them: each lesson also goes to the workers. */
+  relayLearners(learners: readonly LearningDetector[]): LearningDetector[] {
+    return this.relay.wrap(learners);
+  }
+
+  async start(): Promise<void> {
+    await this.relay.start();
+    await this.group.start({
       onAssigned: () => {},
       onBatch: async (b) => {
         const found: Anomaly[] = [];
         for (const m of b.messages) {
-          this.stats.received++;
+          this.counts.received++;
           const a = m.value !== null && m.value.length <= MAX_RECORD_BYTES ? parseAnomaly(m.value.toString('utf8')) : undefined;
-          if (a === undefined) this.stats.invalid++;
+          if (a === undefined) this.counts.invalid++;
           else found.push(a);
         }
         this.store(found);
@@ -59,16 +75,17 @@ export class AnomalyIntake {
     });
   }
 
-  stop(): Promise<void> {
-    return this.group.stop();
+  async stop(): Promise<void> {
+    await this.group.stop();
+    await this.relay.stop();
   }
 
   private store(found: Anomaly[]): void {
     const kept = found.length > 0 && this.o.filterAnomalies ? this.o.filterAnomalies(found) : found;
     if (kept.length === 0) return;
     const inserted = this.o.anomalies.insertAnomalies(kept);
-    this.stats.stored += inserted.length;
-    this.stats.duplicates += kept.length - inserted.length;
+    this.counts.stored += inserted.length;
+    this.counts.duplicates += kept.length - inserted.length;
     if (inserted.length > 0) this.o.onAnomalies?.(inserted);
   }
 }

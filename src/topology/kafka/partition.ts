@@ -25,6 +25,7 @@ import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
+import type { FeedbackLesson } from './feedback.js';
 import { MemoryState } from './memory-state.js';
 
 /** Records of a partition between two points where a tick may run (as `replay` ticks every 500 lines). */
@@ -244,6 +245,16 @@ export class PartitionEngine {
   private remember(id: string): void {
     this.recent.add(id);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value as string);
+  }
+
+  /**
+   * "Learn as normal" feedback from the serve node (kafka/feedback.ts) for the detectors of its
+   * kind; true when one learned it. Not part of the state: lessons are applied again on restore.
+   */
+  learn(lesson: FeedbackLesson): boolean {
+    let ok = false;
+    for (const d of this.host.learners()) if (d.kind === lesson.detector && d.learnAsNormal?.(lesson.what) === true) ok = true;
+    return ok;
   }
 
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */
