@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absorbedWords, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
+import { absorbedWords, isNamedValue, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
 
 describe('novelty words', () => {
   it('takes lower-cased words and leaves placeholders and value-like tokens out', () => {
@@ -24,5 +24,13 @@ describe('novelty words', () => {
     expect(absorbedWords('job <*> loaded <*>', 'job 42 loaded /a/b')).toEqual([]);
     // Unaligned template and message: nothing claimed.
     expect(absorbedWords('a <*> b', 'a x y b')).toEqual([]);
+  });
+
+  it('tells a bare named number (one field of a dump) from a message that carries a value', () => {
+    for (const t of ['machine state register: <HEX>', 'tlb error.........................<NUM>', 'program interrupt: fp cr update.............<NUM>', 'retries=<NUM>', ' queue depth: <NUM> ']) expect(isNamedValue(t)).toBe(true);
+    // An event with a value, a named non-number, a value mid-line, a separator inside a ':'/'=' label, no value.
+    for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', '<NUM>, max=<NUM>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'special purpose registers:', 'data TLB error interrupt', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', '']) expect(isNamedValue(t)).toBe(false);
+    // Bounded: a long line is never a field.
+    expect(isNamedValue(`${'x'.repeat(200)}: <NUM>`)).toBe(false);
   });
 });

@@ -27,6 +27,20 @@ const VALUE_LIKE = /\d|[/\\@]|[A-Za-z][.:][A-Za-z]/;
 /** A placeholder inside a token (`core.<NUM>`, `(unit=<HEX>`): a value, not a word. */
 const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
 
+/**
+ * A named number and nothing else — `name: <HEX>`, `name=<NUM>` (a label of words, without
+ * `: = , ;` or placeholders), or a table row `any label.......<NUM>` (a dotted leader); the label
+ * ends in a letter or a bracket (so `<IP>:<NUM>`, an address and port, is not a name and a value):
+ * one field of a record printed over many lines (a register or counter dump), whose first line says
+ * what happened. It reports state, not an event.
+ */
+const NAMED_VALUE = /^(?:[^:=,;<>]{0,80}[A-Za-z)\]]\s*[:=]|.{0,80}[A-Za-z)\]]\.{2,})\s*<(?:NUM|HEX)>$/;
+
+/** Whether a message type is a bare named number (see {@link NAMED_VALUE}). */
+export function isNamedValue(template: string): boolean {
+  return template.length <= 120 && NAMED_VALUE.test(template.trim());
+}
+
 /** Distinct words of `text`, in order of first appearance. */
 export function wordsOf(text: string): string[] {
   const out: string[] = [];

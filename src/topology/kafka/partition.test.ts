@@ -26,7 +26,7 @@ for (let i = 0; i < Math.max(bgl.length, hdfs.length); i++) {
 }
 
 // Sensitive defaults so that this small input flags something: a short warm-up, early models.
-const config = validate({ detectors: { novelty: { warmup_events: 20 }, model: { min_windows: 10 } } }, serveConfigSchema) as ServeConfig;
+const config = validate({ detectors: { novelty: { warmup_events: 20 }, model: { enabled: true, min_windows: 10 } } }, serveConfigSchema) as ServeConfig;
 const opts = (restored?: Buffer): PartitionOptions => ({ config, topic: 'logs', partition: 3, naming: { topic: 'logs', from: 'key' }, maxLineBytes: 4096, logger: silentLogger, restored, tickRecords: 50 });
 
 /** Deterministic draws for fetch sizes and crash points. */

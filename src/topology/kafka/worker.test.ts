@@ -38,7 +38,7 @@ for (let i = 0; i < 400; i++) {
   if (i < bgl.length) records.push([i % 2 ? 'bgl-1' : 'bgl-2', bgl[i]]);
   if (i < hdfs.length) records.push([i % 2 ? 'hdfs-1' : 'hdfs-2', hdfs[i]]);
 }
-const DETECTORS = { novelty: { warmup_events: 20 }, model: { min_windows: 10 } };
+const DETECTORS = { novelty: { warmup_events: 20 }, model: { enabled: true, min_windows: 10 } };
 const config = validate({ detectors: DETECTORS }, serveConfigSchema) as ServeConfig;
 
 const present = requireComponent(hasKafka(), 'a Kafka 4.4 broker', KAFKA_PROVISION);
