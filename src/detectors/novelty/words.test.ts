@@ -29,7 +29,7 @@ describe('novelty words', () => {
   it('tells a bare named number (one field of a dump) from a message that carries a value', () => {
     for (const t of ['machine state register: <HEX>', 'tlb error.........................<NUM>', 'program interrupt: fp cr update.............<NUM>', 'retries=<NUM>', ' queue depth: <NUM> ']) expect(isNamedValue(t)).toBe(true);
     // An event with a value, a named non-number, a value mid-line, a separator inside a ':'/'=' label, no value.
-    for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', '<NUM>, max=<NUM>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'special purpose registers:', 'data TLB error interrupt', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', '']) expect(isNamedValue(t)).toBe(false);
+    for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', '<NUM>, max=<NUM>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'special purpose registers:', 'data TLB error interrupt', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', 'Failed to revalidate client: <HEX>', 'connection refused: <NUM>', 'kernel panic: <HEX>', '']) expect(isNamedValue(t)).toBe(false);
     // Bounded: a long line is never a field.
     expect(isNamedValue(`${'x'.repeat(200)}: <NUM>`)).toBe(false);
   });

@@ -35,10 +35,20 @@ const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
  * what happened. It reports state, not an event.
  */
 const NAMED_VALUE = /^(?:[^:=,;<>]{0,80}[A-Za-z)\]]\s*[:=]|.{0,80}[A-Za-z)\]]\.{2,})\s*<(?:NUM|HEX)>$/;
+/**
+ * A label that says something went wrong (`Failed to revalidate client: <HEX>`, `connection
+ * refused: <NUM>`) is an event with a value, not a field. The nouns that name counters and registers
+ * (`error`, `exception`, `failure`: `tlb error....<NUM>`, `exception syndrome register: <HEX>`) do not
+ * count.
+ */
+const HAPPENED =
+  /\b(?:fail(?:s|ed|ing)?|panic(?:ked)?|denied|refused|time[sd]? ?out|unable|cannot|can't|could ?n[o']t|invalid|abort(?:s|ed|ing)?|crash(?:es|ed)?|corrupt(?:ed|ion)?|unreachable|killed|segfault|lost|rejected|out of memory)\b/i;
 
-/** Whether a message type is a bare named number (see {@link NAMED_VALUE}). */
+/** Whether a message type is a bare named number (see {@link NAMED_VALUE}) whose name does not say something went wrong. */
 export function isNamedValue(template: string): boolean {
-  return template.length <= 120 && NAMED_VALUE.test(template.trim());
+  if (template.length > 120) return false;
+  const t = template.trim();
+  return NAMED_VALUE.test(t) && !HAPPENED.test(t);
 }
 
 /** Distinct words of `text`, in order of first appearance. */
