@@ -8,6 +8,8 @@ describe('novelty words', () => {
     // Digits, paths, addresses and dotted names are values.
     expect(wordsOf('loaded /bgl/apps/x from idotransportmgr.cpp by root@host R73-M1-N1 0x1f ok')).toEqual(['loaded', 'from', 'by', 'ok']);
     expect(wordsOf('a b data data DATA')).toEqual(['data']);
+    // A format or URL escape is a value: 'pr%nlev' (an unexpanded file name) brings no words.
+    expect(wordsOf('loading pr%nlev as %s')).toEqual(['loading', 'as']);
     expect(wordsOf('')).toEqual([]);
   });
 

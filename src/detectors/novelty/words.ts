@@ -5,7 +5,7 @@
  * error') is a recombination and weaker news than one that brings words never seen.
  *
  * Words are runs of letters (inner `_ ' -` allowed) of 2–40 characters, lower-cased; placeholders
- * (`<NUM>`, `<*>` …) and value-like tokens — digits, paths, addresses, dotted names
+ * (`<NUM>`, `<*>` …) and value-like tokens — digits, paths, addresses, `%` escapes, dotted names
  * (`idotransportmgr.cpp`) — are not words. At most
  * {@link MAX_WORDS_PER_TEXT} per text. One fixed regular expression, linear in the text.
  * @example
@@ -22,8 +22,8 @@ const TOKEN = /\S+/g;
 const WORD = /[A-Za-z][A-Za-z_'-]*[A-Za-z]/g;
 /** Longer runs of letters are not words (an encoded blob, a hostile line). */
 const MAX_WORD_CHARS = 40;
-/** Digits, path or address separators, or a dot between letters (a file or host name): a value, not words. */
-const VALUE_LIKE = /\d|[/\\@]|[A-Za-z][.:][A-Za-z]/;
+/** Digits, path or address separators, `%` (a format or URL escape), or a dot between letters (a file or host name): a value, not words. */
+const VALUE_LIKE = /\d|[/\\@%]|[A-Za-z][.:][A-Za-z]/;
 /** A placeholder inside a token (`core.<NUM>`, `(unit=<HEX>`): a value, not a word. */
 const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
 
