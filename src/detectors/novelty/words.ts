@@ -11,6 +11,7 @@
  * @example
  * wordsOf("Lustre mount FAILED : <ID> : block_id : location"); // ['lustre', 'mount', 'failed', 'block_id', 'location']
  */
+import { textClass } from '../shared/common.js';
 
 /** Words taken from one text (a template or the absorbed part of a message). */
 export const MAX_WORDS_PER_TEXT = 64;
@@ -44,11 +45,23 @@ const NAMED_VALUE = /^(?:[^:=,;<>]{0,80}[A-Za-z)\]]\s*[:=]|.{0,80}[A-Za-z)\]]\.{
 const HAPPENED =
   /\b(?:fail(?:s|ed|ing)?|panic(?:ked)?|denied|refused|time[sd]? ?out|unable|cannot|can't|could ?n[o']t|invalid|abort(?:s|ed|ing)?|crash(?:es|ed)?|corrupt(?:ed|ion)?|unreachable|killed|segfault|lost|rejected|out of memory)\b/i;
 
-/** Whether a message type is a bare named number (see {@link NAMED_VALUE}) whose name does not say something went wrong. */
-export function isNamedValue(template: string): boolean {
+/**
+ * A heading: a label of words and a colon, nothing after it (`general purpose registers:`, `Call
+ * Trace:`) — the fields follow. One that reads as an error (`Unexpected Exception:`) announces it: an event.
+ */
+const HEADING = /^[A-Za-z][A-Za-z ()_-]{0,78}[A-Za-z)]\s*:$/;
+/** A value with its name (`max=<NUM>`, `lr:<HEX>`): removed, a line of values only has no word left (`<NUM>, max=<NUM>`). */
+const NAMED_PAIR = /[A-Za-z_][\w.-]{0,40}\s?[:=]\s?<[A-Z*]{1,8}>/g;
+
+/**
+ * Whether a message type is a line of a dump — a bare named number ({@link NAMED_VALUE}), a heading,
+ * or values with their names only — whose words do not say something went wrong ({@link HAPPENED}).
+ */
+export function isDumpField(template: string): boolean {
   if (template.length > 120) return false;
   const t = template.trim();
-  return NAMED_VALUE.test(t) && !HAPPENED.test(t);
+  if (HAPPENED.test(t)) return false;
+  return NAMED_VALUE.test(t) || (HEADING.test(t) && textClass(t) === 'other') || (t.includes('<') && wordsOf(t.replace(NAMED_PAIR, ' ')).length === 0);
 }
 
 /** Distinct words of `text`, in order of first appearance. */
