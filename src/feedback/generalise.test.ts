@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
-import type { Confirmed } from '../core/detector.js';
+import type { Confirmed, LearnAsNormal } from '../core/detector.js';
 import type { Anomaly } from '../core/event.js';
 import { createWatch } from '../detectors/watch/index.js';
 import { feedbackConfigSchema } from './config.js';
@@ -64,6 +64,30 @@ describe('a dismissed message type is judged by its presence, across detectors',
     p.give(fb(window(11, 'data TLB error interrupt'), 'real'));
     const kept = p.apply([novel(11, 'data TLB error interrupt', { severity: 'warning' })]);
     expect(kept.map((a) => a.severity)).toEqual(['error']);
+  });
+});
+
+describe('a model window suppressed as noise still teaches the model', () => {
+  it('a window dropped by a noise rule or as close to a judged message joins its training data, as the noise answer it stands for', () => {
+    const learned: LearnAsNormal[] = [];
+    const model = { kind: 'model', learnAsNormal: (w: LearnAsNormal) => (learned.push(w), true) };
+    const p = new FeedbackPolicy({ clock: new ManualClock(0), similarWordsShare: 0.5, kindNoiseMin: 0, detectors: [model] });
+    // The answer itself trains (the window the person saw).
+    p.give(fb(window(10, 'machine state register: <HEX>'), 'noise'));
+    expect(learned).toEqual([{ source: 'bgl', feature: 'T10' }]);
+    // A later window with the same fingerprint, and one about a close variant, are suppressed — and learned.
+    expect(p.apply([window(10, 'machine state register: <HEX>'), window(12, 'machine state register <HEX> again')])).toEqual([]);
+    expect(learned.slice(1)).toEqual([
+      { source: 'bgl', feature: 'T10', observed: 6 },
+      { source: 'bgl', feature: 'T12', observed: 6 },
+    ]);
+    // A mute hides for a while but teaches nothing, and novelty's anomalies are not training data.
+    const q = new FeedbackPolicy({ clock: new ManualClock(0), detectors: [model] });
+    q.give({ ...fb(window(20, 'other'), 'mute'), muteUntil: 10_000 });
+    q.give(fb(novel(21, 'nothing to train'), 'noise'));
+    learned.length = 0;
+    expect(q.apply([window(20, 'other'), novel(21, 'nothing to train')])).toEqual([]);
+    expect(learned).toEqual([]);
   });
 });
 

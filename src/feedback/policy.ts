@@ -253,6 +253,7 @@ export class FeedbackPolicy {
       } else if (rule && rule.verdict !== 'real' && rule.verdict !== 'learn') {
         rule.hits++;
         this.stats.suppressed++;
+        if (rule.verdict === 'noise') this.trainOnSuppressed(a);
         continue;
       }
       const tk = templateKeyOf(a);
@@ -260,6 +261,7 @@ export class FeedbackPolicy {
       if (!real && this.kindSuppressed(a)) {
         this.stats.suppressed++;
         this.stats.suppressedByKind++;
+        this.trainOnSuppressed(a);
         continue;
       }
       const top = a.explanation[0];
@@ -269,6 +271,7 @@ export class FeedbackPolicy {
         this.stats.suppressedBySimilar++;
         const by = this.rules.get(like.fingerprint);
         if (by) by.hits++;
+        this.trainOnSuppressed(a);
         continue;
       }
       if (!real && like?.verdict !== 'real' && this.holds(a)) {
@@ -416,6 +419,24 @@ export class FeedbackPolicy {
 
   private kindActive(k: Kind): boolean {
     return k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
+  }
+
+  /**
+   * A model window suppressed as noise (by its fingerprint, its kind or a close judged message) is
+   * never stored, so nobody answers it: it is treated as the `noise` answer it stands for — normal
+   * data for the model's next retraining — or the model keeps flagging windows like it (measured:
+   * bench:feedback, one more false positive on BGL_20k without this).
+   */
+  private trainOnSuppressed(a: Anomaly): void {
+    if (!TRAINS_ON_NOISE.has(a.detector)) return;
+    const top = a.explanation[0];
+    const f: PolicyFeedback = { verdict: 'noise', fingerprint: fingerprintOf(a), detector: a.detector, source: a.source };
+    if (a.templateId !== undefined) f.templateId = a.templateId;
+    if (top !== undefined) {
+      f.feature = top.feature;
+      if (Number.isFinite(top.observed)) f.observed = top.observed;
+    }
+    this.learn(f, this.detectors);
   }
 
   private learn(f: PolicyFeedback, detectors: readonly LearningDetector[] | undefined): boolean {

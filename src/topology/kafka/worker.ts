@@ -27,6 +27,12 @@ import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
 const MAX_STATE_BYTES = 64 << 20;
+/**
+ * Fetched batches handed over and not processed yet, beyond the one being processed. The client
+ * fetches one request after the other and waits for its handler: returning once a batch is queued
+ * lets the next fetch overlap the processing of this one (bounded: back-pressure past it).
+ */
+const MAX_QUEUED_BATCHES = 2;
 
 export interface WorkerOptions {
   config: ServeConfig;
@@ -69,6 +75,11 @@ export class KafkaWorker {
   private readonly changelogTopic: string;
   /** Batches and checkpoints run one after the other: a checkpoint never sees half a batch. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Batches queued on `queue` and not processed yet (oldest first). */
+  private queued: Promise<void>[] = [];
+  /** Partitions rewound after a failed batch: their later batches are dropped until the rewind's arrive. */
+  private rewound = new Map<number, number>();
+  private rebalancing = false;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
   private stopped = false;
@@ -99,7 +110,10 @@ export class KafkaWorker {
     await this.reader.start();
     await this.group.start({
       onAssigned: (parts) => this.assign(parts),
-      onBatch: (b, ctl) => this.serial(() => this.batch(b, ctl)),
+      // Partitions may move: no checkpoint until the new assignment (a state produced now could
+      // land after the next owner restored it; its work is redone there, with the same ids).
+      onRebalancing: () => (this.rebalancing = true),
+      onBatch: (b, ctl) => this.handOver(b, ctl),
     });
     const every = this.o.config.pipeline.checkpoint_interval_ms;
     this.timer = setInterval(() => {
@@ -125,9 +139,37 @@ export class KafkaWorker {
     return p;
   }
 
+  /** Queues a fetched batch and returns, unless `MAX_QUEUED_BATCHES` wait already (then once one is done). */
+  private async handOver(b: FetchedBatch, ctl: BatchControl): Promise<void> {
+    const gen = this.group.generation;
+    const p = this.serial(() => (gen === this.group.generation ? this.batch(b, ctl) : Promise.resolve())).catch((e: unknown) => this.failed(b, e));
+    this.queued.push(p);
+    void p.then(() => {
+      const i = this.queued.indexOf(p);
+      if (i >= 0) this.queued.splice(i, 1);
+    });
+    while (this.queued.length > MAX_QUEUED_BATCHES) await this.queued[0];
+  }
+
+  /**
+   * A batch that could not be processed (its partition's state could not be read, a bug): the
+   * client has moved past it already, so the partition is rewound to the first record its engine
+   * does not hold and fetched again from there.
+   */
+  private failed(b: FetchedBatch, e: unknown): void {
+    const from = this.engines.get(b.partition)?.next ?? Number(b.messages[0].offset);
+    const at = from >= 0 ? from : Number(b.messages[0].offset);
+    this.o.logger.warn('A batch of records failed; its partition is read again from the last record processed.', { partition: b.partition, offset: at, error: e instanceof Error ? e.message : String(e) });
+    this.rewound.set(b.partition, at);
+    this.group.seek(b.partition, at);
+  }
+
   /** A new assignment: partitions that left are dropped (their next owner restores their last checkpoint). */
   private assign(parts: readonly number[]): void {
     this.assigned = new Set(parts);
+    this.rebalancing = false;
+    // The new assignment fetches from the committed offsets: earlier rewinds are over.
+    this.rewound.clear();
     for (const [p, e] of this.engines) {
       if (this.assigned.has(p)) continue;
       this.st.records += e.records;
@@ -139,6 +181,12 @@ export class KafkaWorker {
 
   private async batch(b: FetchedBatch, ctl: BatchControl): Promise<void> {
     if (!this.assigned.has(b.partition) || !ctl.isCurrent()) return;
+    const rewind = this.rewound.get(b.partition);
+    if (rewind !== undefined) {
+      // Batches fetched before the rewind: the records they hold come again.
+      if (Number(b.messages[0].offset) > rewind) return;
+      this.rewound.delete(b.partition);
+    }
     let e = this.engines.get(b.partition);
     if (e === undefined) {
       e = await this.restore(b.partition);
@@ -173,6 +221,7 @@ export class KafkaWorker {
 
   /** One consistent point: anomalies and states produced, then offsets committed. */
   private async checkpoint(): Promise<void> {
+    if (this.rebalancing) return;
     this.lastCheckpoint = systemClock.now();
     const cps: [PartitionEngine, PartitionCheckpoint][] = [];
     for (const e of this.engines.values()) {
