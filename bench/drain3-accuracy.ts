@@ -9,7 +9,11 @@
  * below Drain's GA). `anomalog eval parse` is the product path (raw lines through --format); this runner
  * isolates the miner.
  *
- * Usage: npm run eval:drain3 [-- --dataset DIR] [--json FILE] [--no-anomalog]
+ * --zero-config: the peer of `anomalog eval parse --zero-config` instead: Drain3 with its example
+ * configuration (bench/peers/drain3.ini) on the whole raw lines of every system, beside anomalog's product
+ * path with no layout (src/eval/product-parse.ts) — what each gives a user who configures nothing.
+ *
+ * Usage: npm run eval:drain3 [-- --dataset DIR] [--zero-config] [--json FILE] [--no-anomalog]
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -17,6 +21,7 @@ import { DEFAULT_LOGHUB_DIR, loadLoghub } from '../src/eval/loghub.js';
 import { ensurePeersVenv, PEERS_DIR } from './peers-venv.js';
 import { evaluateOnSystems, formatParseReport, type ParseOutput, type ParseReport } from '../src/eval/parsing-eval.js';
 import { TemplateMiner } from '../src/parsers/drain/index.js';
+import { productParse } from '../src/eval/product-parse.js';
 
 
 function arg(name: string): string | undefined {
@@ -27,7 +32,8 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   const dataset = arg('--dataset') ?? DEFAULT_LOGHUB_DIR;
   const python = ensurePeersVenv();
-  const out = spawnSync(python, [`${PEERS_DIR}drain3_accuracy.py`, '--dataset', dataset], {
+  const zero = process.argv.includes('--zero-config');
+  const out = spawnSync(python, [`${PEERS_DIR}drain3_accuracy.py`, '--dataset', dataset, ...(zero ? ['--raw'] : [])], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -42,14 +48,22 @@ async function main(): Promise<void> {
       return p;
     },
     systems,
-    'content',
+    zero ? 'raw' : 'content',
   );
-  console.log(`Drain3 ${peer.drain3} with Drain's per-dataset settings (settings.json), on the Content column; scored by src/eval.\n`);
+  console.log(
+    zero
+      ? `Drain3 ${peer.drain3} with its example configuration (drain3.ini), on the whole raw lines; scored by src/eval.\n`
+      : `Drain3 ${peer.drain3} with Drain's per-dataset settings (settings.json), on the Content column; scored by src/eval.\n`,
+  );
   console.log(formatParseReport(report));
   let ours: ParseReport | undefined;
   if (!process.argv.includes('--no-anomalog')) {
-    ours = await evaluateOnSystems(mineContent, systems, 'content');
-    console.log('\nanomalog TemplateMiner (default configuration for every system), on the Content column; scored by src/eval.\n');
+    ours = zero ? await evaluateOnSystems(productParse('zero-config'), systems, 'raw') : await evaluateOnSystems(mineContent, systems, 'content');
+    console.log(
+      zero
+        ? '\nanomalog with no configuration (`anomalog eval parse --zero-config`: format detected, layout inferred), on the raw lines; scored by src/eval.\n'
+        : '\nanomalog TemplateMiner (default configuration for every system), on the Content column; scored by src/eval.\n',
+    );
     console.log(formatParseReport(ours));
     console.log('\n' + compare(ours, report));
   }

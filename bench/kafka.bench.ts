@@ -1,28 +1,31 @@
 /**
  * @module bench/kafka.bench
  * `anomalog worker` through a real Kafka 4.4 broker (scripts/kafka-broker.sh, jars from
- * scripts/provision-kafka.sh), the default detector set (zero config), as a user runs it: each
- * worker is its own process (`node --import tsx src/cli/bin.ts worker …`).
+ * scripts/provision-kafka.sh), zero config (the default detectors), each worker its own process
+ * (`node --import tsx src/cli/bin.ts worker …`), against `serve` over HTTP on the same records in
+ * the same run (the throughput ratio is the number to read: the machine is shared and noisy).
  *
  * Lines: the raw lines of the Loghub 2k systems (../shared/datasets/loghub, one source per system,
  * keyed by its name; the committed samples when the dataset is absent — the report says which),
- * interleaved in order and cycled to `--lines` records, produced to a 4-partition topic before the
- * workers start (so what is timed is consumption: fetch → parse → detectors → checkpoint → commit).
+ * interleaved record by record and cycled to `--lines` records, produced to a 4-partition topic
+ * before anything is timed (what is timed is consumption: fetch → parse → detectors → checkpoint).
  *
- * Runs, each with its own consumer group and anomalies topic on the same data:
- *   1. one worker; 2. two workers; 3. two workers, one of them killed with -9 at three random points
- *   (restarted each time, so two run again).
- * Reported: lines/s per run (from the first commit to the last, and from spawn), CPU seconds of the
- * broker and the workers (/proc), the anomaly id sets (parity: run 2 and 3 vs run 1; duplicates),
- * for each kill the pause until the killed worker's partitions commit again (takeover: session
- * timeout + restore), and the baseline in the same run: the partition engines in-process without
- * Kafka over the same records (the pipeline's own cost).
+ * Runs, on the same records, each worker run with its own consumer group and anomalies topic:
+ *   serve   `serve` over HTTP NDJSON (bench/kafka/serve-http.ts): the baseline.
+ *   one     one worker.
+ *   two     two workers started together (2 cores, shared with the broker).
+ *   churn   one worker; a second joins at 10% (the rebalance pause: kafkajs rebalances eagerly, every
+ *           partition stops); then three times one of them is killed with -9 and a new one started
+ *           (the takeover: session timeout + rejoin + state restore from the changelog).
+ * Reported: lines/s (first → last commit; and from spawn), worker and broker CPU seconds (/proc)
+ * and µs per line, the anomaly ids of each run against run `one` (parity, duplicate records), the
+ * pauses, and the state restore times the workers log.
  *
- * Usage: npm run bench:kafka [-- --lines N] [--quick] [--dataset DIR] [--session-timeout-ms MS] [--json FILE]
+ * Usage: npm run bench:kafka [-- --lines N] [--quick] [--only serve,one,two,churn] [--in-process]
+ *        [--dataset DIR] [--session-timeout-ms MS] [--cpu-prof DIR] [--json FILE]
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +37,8 @@ import { type ServeConfig, serveConfigSchema } from '../src/config/schema.js';
 import { silentLogger } from '../src/core/component.js';
 import type { KafkaRecordIn } from '../src/sources/kafka/records.js';
 import { PartitionEngine } from '../src/topology/kafka/partition.js';
+import { cpuSeconds, freePort, longestStall, type Progress, sleep } from './kafka/proc.js';
+import { serveOverHttp } from './kafka/serve-http.js';
 import { loadCorpus } from './serve/corpus.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -42,32 +47,30 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const quick = process.argv.includes('--quick');
-const LINES = Number(arg('--lines') ?? (quick ? 120_000 : 480_000));
+const LINES = Number(arg('--lines') ?? (quick ? 120_000 : 240_000));
+const ONLY = new Set((arg('--only') ?? 'serve,one,two,churn').split(','));
 const PARTITIONS = 4;
 const SESSION_MS = Number(arg('--session-timeout-ms') ?? 10_000);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PROF = arg('--cpu-prof');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) / 100;
-  } catch {
-    return 0;
-  }
+interface RunResult {
+  name: string;
+  workers: number;
+  lps: number;
+  lpsFromSpawn: number;
+  /** Worker CPU seconds from the first commit to the last, per line committed meanwhile (µs). */
+  workerUsPerLine: number;
+  workerCpu: number;
+  brokerCpu: number;
+  wallS: number;
+  anomalies: number;
+  duplicates: number;
+  ids: string[];
+  /** Per id: detector, source and title (what a parity difference is shown with). */
+  what: Map<string, string>;
+  joinPauseS?: number;
+  killPausesS: number[];
+  restoreMs: number[];
 }
 
 async function main(): Promise<void> {
@@ -79,16 +82,18 @@ async function main(): Promise<void> {
       records.push([s.name, s.lines[i % s.lines.length]]);
     }
   }
+  const bytes = records.reduce((s, [, v]) => s + Buffer.byteLength(v) + 1, 0);
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-bench-kafka-'));
-  const port = await freePort();
-  const ctl = await freePort();
+  const [port, ctl] = [await freePort(), await freePort()];
   const script = join(root, 'scripts/kafka-broker.sh');
+  const tStart = performance.now();
   execFileSync('bash', [script, 'start', dir, String(port), String(ctl)], { stdio: 'inherit' });
   const brokerPid = Number(readFileSync(join(dir, 'broker.pid'), 'utf8'));
   const bootstrap = `127.0.0.1:${port}`;
   const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   const children: ChildProcess[] = [];
+  const results: RunResult[] = [];
   try {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'logs', numPartitions: PARTITIONS }], waitForLeaders: true });
@@ -101,128 +106,165 @@ async function main(): Promise<void> {
     const produceS = (performance.now() - tp) / 1000;
     await producer.disconnect();
     const ends = new Map((await admin.fetchTopicOffsets('logs')).map((p) => [p.partition, Number(p.high)]));
-    const bytes = records.reduce((s, [, v]) => s + v.length + 1, 0);
-    console.log(`corpus: ${corpus.origin}; ${records.length} records (${(bytes / 1e6).toFixed(1)} MB) over ${PARTITIONS} partitions (${[...ends.values()].join('/')}), produced in ${produceS.toFixed(1)} s`);
+    console.log(`Corpus: ${corpus.origin}; ${records.length.toLocaleString('en-US')} records (${(bytes / 1e6).toFixed(1)} MB, ${(bytes / records.length).toFixed(0)} B/line), ${corpus.systems.length} sources keyed by name, over ${PARTITIONS} partitions (${[...ends.values()].join('/')}), produced in ${produceS.toFixed(1)} s.`);
+    console.log(`Machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start (shared: read ratios, not absolutes).`);
 
-    // Baseline in the same run: the partition engines without Kafka over the broker's records.
-    const perPartition = await readTopic(kafka, 'logs', LINES);
-    const config = validate({}, serveConfigSchema) as ServeConfig;
-    const tb = performance.now();
-    const baselineIds: string[] = [];
-    for (const [partition, msgs] of perPartition) {
-      const e = new PartitionEngine({ config, topic: 'logs', partition, naming: { topic: 'logs', from: 'key' }, maxLineBytes: 1 << 20, logger: silentLogger });
-      for (let i = 0; i < msgs.length; i += 2000) await e.process(msgs.slice(i, i + 2000));
-      baselineIds.push(...(e.checkpoint()?.anomalies.map((a) => a.id) ?? []));
-      e.close();
+    let serve: Awaited<ReturnType<typeof serveOverHttp>> | undefined;
+    if (ONLY.has('serve')) {
+      serve = await serveOverHttp(root, dir, records);
+      console.log(`serve over HTTP (baseline, same records, default config): ${fmt(serve.lps)} lines/s, ${serve.wallS.toFixed(1)} s, ${serve.cpu.toFixed(1)} CPU s (${((serve.cpu / records.length) * 1e6).toFixed(1)} µs/line, all threads)`);
     }
-    const baselineS = (performance.now() - tb) / 1000;
-    console.log(`baseline (partition engines in-process, no Kafka): ${Math.round(records.length / baselineS)} lines/s on one thread, ${new Set(baselineIds).size} anomalies`);
+    let inProcessLps: number | undefined;
+    if (process.argv.includes('--in-process')) inProcessLps = await inProcess(kafka, records.length);
 
+    let spawned = 0;
     const spawnWorker = (group: string, anomalies: string) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/bin.ts'), 'worker', '--brokers', bootstrap, '--topic', 'logs', '--group', group, '--anomalies-topic', anomalies, '--session-timeout-ms', String(SESSION_MS)], { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+      const n = spawned++;
+      const flags = PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : [];
+      const c = spawn(process.execPath, [...flags, '--import', 'tsx', join(root, 'src/cli/bin.ts'), 'worker', '--brokers', bootstrap, '--topic', 'logs', '--group', group, '--anomalies-topic', anomalies, '--session-timeout-ms', String(SESSION_MS)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+      c.stderr!.pipe(createWriteStream(join(dir, `worker-${n}.log`)));
       children.push(c);
-      return c;
+      return { c, log: join(dir, `worker-${n}.log`) };
     };
-    /** Committed offsets of a group per partition (−1 before the first commit). */
-    const committed = async (group: string) => {
-      const r = await admin.fetchOffsets({ groupId: group, topics: ['logs'] });
-      return new Map(r[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+    const committed = async (group: string): Promise<Map<number, number>> => {
+      for (let tries = 0; ; tries++) {
+        try {
+          const r = await admin.fetchOffsets({ groupId: group, topics: ['logs'] });
+          return new Map(r[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+        } catch (e) {
+          // The group's coordinator is still loading (a new group): nothing committed yet.
+          if (tries > 50 || !(e as { retriable?: boolean }).retriable) throw e;
+          await sleep(100);
+        }
+      }
     };
-    const done = (c: Map<number, number>) => [...ends].every(([p, end]) => end === 0 || c.get(p) === end);
     const total = (c: Map<number, number>) => [...c.values()].reduce((s, v) => s + Math.max(0, v), 0);
+    const done = (c: Map<number, number>) => [...ends].every(([p, end]) => end === 0 || c.get(p) === end);
 
-    interface RunResult {
-      name: string;
-      lps: number;
-      lpsFromSpawn: number;
-      workerCpu: number;
-      brokerCpu: number;
-      wallS: number;
-      ids: string[];
-      pauses: number[];
-    }
-    async function run(name: string, n: number, kills = 0): Promise<RunResult> {
+    async function run(name: string, n: number, churn = false): Promise<RunResult> {
       const group = `bench-${name}`;
       const topic = `anomalies-${name}`;
       await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
       const b0 = cpuSeconds(brokerPid);
       const t0 = performance.now();
-      const ws: ChildProcess[] = Array.from({ length: n }, () => spawnWorker(group, topic));
-      const cpuOf = new Map<ChildProcess, number>();
+      const ws = Array.from({ length: n }, () => spawnWorker(group, topic));
+      const gone: typeof ws = [];
+      /** CPU seconds of the workers killed (read just before the kill: /proc forgets them). */
+      let goneCpu = 0;
+      const progress: Progress = [];
       let first = 0;
       let firstLines = 0;
-      const killAt = Array.from({ length: kills }, (_, k) => (0.15 + 0.25 * k + Math.random() * 0.15) * records.length).sort((a, b) => a - b);
-      const pauses: number[] = [];
+      let cpuAtFirst = 0;
+      let joinAt: number | undefined;
+      let joinPauseS: number | undefined;
+      const killAt = churn ? [0.15, 0.35, 0.55].map((f) => (f + Math.random() * 0.1) * records.length) : [];
+      const killPausesS: number[] = [];
+      const cpuNow = () => ws.reduce((s, w) => s + cpuSeconds(w.c.pid), goneCpu);
       for (;;) {
         await sleep(100);
         const c = await committed(group);
         const t = total(c);
+        progress.push([performance.now() - t0, t]);
         if (first === 0 && t > 0) {
           first = performance.now();
           firstLines = t;
+          cpuAtFirst = cpuNow();
+        }
+        if (churn && joinAt === undefined && t >= 0.1 * records.length) {
+          joinAt = performance.now() - t0;
+          ws.push(spawnWorker(group, topic));
         }
         if (killAt.length > 0 && t >= killAt[0]) {
           killAt.shift();
-          const victim = ws[0];
-          cpuOf.set(victim, (cpuOf.get(victim) ?? 0) + cpuSeconds(victim.pid));
-          victim.kill('SIGKILL');
+          if (joinPauseS === undefined && joinAt !== undefined) joinPauseS = longestStall(progress, joinAt, performance.now() - t0);
+          const victim = ws.shift()!;
+          goneCpu += cpuSeconds(victim.c.pid);
+          victim.c.kill('SIGKILL');
+          gone.push(victim);
           const tk = performance.now();
-          ws[0] = spawnWorker(group, topic);
+          ws.push(spawnWorker(group, topic));
           // The pause: until every partition that had not reached its end commits again.
           const before = await committed(group);
           for (;;) {
             await sleep(100);
             const now = await committed(group);
+            progress.push([performance.now() - t0, total(now)]);
             if ([...ends].every(([p, end]) => (now.get(p) ?? -1) > (before.get(p) ?? -1) || before.get(p) === end || end === 0)) break;
             if (performance.now() - tk > 120_000) throw new Error('no progress 120 s after a kill');
           }
-          pauses.push((performance.now() - tk) / 1000);
+          killPausesS.push((performance.now() - tk) / 1000);
         }
         if (done(c)) break;
-        if (performance.now() - t0 > 900_000) throw new Error(`${name}: not done in 15 min`);
+        if (performance.now() - t0 > 600_000) throw new Error(`${name}: not done in 10 min`);
       }
       const t1 = performance.now();
-      let workerCpu = 0;
-      for (const w of ws) workerCpu += cpuSeconds(w.pid) + (cpuOf.get(w) ?? 0);
-      for (const [w, c] of cpuOf) if (!ws.includes(w)) workerCpu += c;
+      const workerCpu = cpuNow();
       const brokerCpu = cpuSeconds(brokerPid) - b0;
-      for (const w of ws) w.kill('SIGTERM');
-      const ids = (await readTopic(kafka, topic, 0, 4000)).values();
-      const all = [...ids].flat().map((m) => (JSON.parse(m.value!.toString()) as { id: string }).id);
+      if (churn && joinPauseS === undefined && joinAt !== undefined) joinPauseS = longestStall(progress, joinAt, t1 - t0);
+      for (const w of ws) w.c.kill('SIGTERM');
+      await Promise.all(ws.map((w) => new Promise((r) => (w.c.exitCode !== null ? r(null) : w.c.once('exit', r)))));
+      const found = [...(await readTopic(kafka, topic)).values()].flat().map((m) => JSON.parse(m.value!.toString()) as { id: string; detector: string; source: string; title: string; ts: number });
+      const ids = found.map((a) => a.id);
+      const what = new Map(found.map((a) => [a.id, `${a.detector} ${a.source} ${new Date(a.ts).toISOString()} ${a.title.slice(0, 100)}`]));
+      const restoreMs = [...ws, ...gone].flatMap((w) => restoresOf(w.log));
       const r: RunResult = {
         name,
+        workers: n,
         lps: (records.length - firstLines) / ((t1 - first) / 1000),
         lpsFromSpawn: records.length / ((t1 - t0) / 1000),
+        workerUsPerLine: ((workerCpu - cpuAtFirst) / (records.length - firstLines)) * 1e6,
         workerCpu,
         brokerCpu,
         wallS: (t1 - t0) / 1000,
-        ids: all,
-        pauses,
+        anomalies: new Set(ids).size,
+        duplicates: ids.length - new Set(ids).size,
+        ids,
+        what,
+        joinPauseS,
+        killPausesS,
+        restoreMs,
       };
       console.log(
-        `${name}: ${n} worker(s): ${Math.round(r.lps)} lines/s first→last commit (${Math.round(r.lpsFromSpawn)} from spawn, ${r.wallS.toFixed(1)} s); CPU s: workers ${workerCpu.toFixed(1)}, broker ${brokerCpu.toFixed(1)} (${((100 * brokerCpu) / (brokerCpu + workerCpu)).toFixed(0)}%); ${new Set(all).size} anomalies, ${all.length - new Set(all).size} duplicate records` +
-          (pauses.length ? `; pauses after kill -9: ${pauses.map((p) => p.toFixed(1)).join(', ')} s` : ''),
+        `${name}: ${n} worker(s)${churn ? ' + churn' : ''}: ${fmt(r.lps)} lines/s first→last commit (${fmt(r.lpsFromSpawn)} from spawn, ${r.wallS.toFixed(1)} s); ` +
+          `CPU s workers ${workerCpu.toFixed(1)} (${r.workerUsPerLine.toFixed(1)} µs/line after the first commit), broker ${brokerCpu.toFixed(1)} (${((100 * brokerCpu) / (brokerCpu + workerCpu)).toFixed(0)}%); ` +
+          `${r.anomalies} anomalies, ${r.duplicates} duplicate records` +
+          (joinPauseS !== undefined ? `; join pause ${joinPauseS.toFixed(1)} s` : '') +
+          (killPausesS.length ? `; takeover after kill -9: ${killPausesS.map((p) => p.toFixed(1)).join(', ')} s` : '') +
+          (restoreMs.length ? `; state restores ${restoreMs.length}, max ${Math.max(...restoreMs)} ms` : ''),
       );
-      await sleep(1000);
+      await sleep(500);
       return r;
     }
-    const one = await run('one', 1);
-    const two = await run('two', 2);
-    const kill = await run('kill', 2, 3);
-    const A = new Set(one.ids);
-    const cmp = (r: RunResult) => {
+    if (ONLY.has('one')) results.push(await run('one', 1));
+    if (ONLY.has('two')) results.push(await run('two', 2));
+    if (ONLY.has('churn')) results.push(await run('churn', 1, true));
+
+    const one = results.find((r) => r.name === 'one');
+    const parity = Object.fromEntries(
+      results
+        .filter((r) => one && r !== one)
+        .map((r) => {
+          const A = new Set(one!.ids);
+          const B = new Set(r.ids);
+          return [r.name, { missing: [...A].filter((x) => !B.has(x)).length, extra: [...B].filter((x) => !A.has(x)).length, duplicates: r.duplicates }];
+        }),
+    );
+    if (Object.keys(parity).length > 0) console.log(`parity (anomaly ids vs run one): ${JSON.stringify(parity)}`);
+    for (const r of results.filter((x) => one && x !== one)) {
+      const A = new Set(one!.ids);
       const B = new Set(r.ids);
-      return { missing: [...A].filter((x) => !B.has(x)).length, extra: [...B].filter((x) => !A.has(x)).length, duplicates: r.ids.length - B.size };
-    };
-    const B = new Set(baselineIds);
-    const vsBaseline = { missing: [...B].filter((x) => !A.has(x)).length, extra: [...A].filter((x) => !B.has(x)).length };
-    console.log(`parity: 2 workers vs 1: ${JSON.stringify(cmp(two))}; 2 workers with 3 × kill -9 vs 1: ${JSON.stringify(cmp(kill))}; 1 worker vs in-process baseline: ${JSON.stringify(vsBaseline)}`);
-    console.log(`ratio: 1 worker through Kafka / in-process baseline = ${((100 * one.lps) / (records.length / baselineS)).toFixed(0)}%; 2 workers / 1 worker = ${((100 * two.lps) / one.lps).toFixed(0)}% (2 cores shared with the broker and other processes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${cpus().length} cores)`);
-    const cpuPerLineUs = (one.workerCpu / records.length) * 1e6;
-    const brokerPerLineUs = (one.brokerCpu / records.length) * 1e6;
-    console.log(`cost: ${cpuPerLineUs.toFixed(2)} µs worker CPU + ${brokerPerLineUs.toFixed(2)} µs broker CPU per line (${(bytes / records.length).toFixed(0)} B/line)`);
+      for (const id of [...A].filter((x) => !B.has(x)).slice(0, 5)) console.log(`  ${r.name} misses ${one!.what.get(id)}`);
+      for (const id of [...B].filter((x) => !A.has(x)).slice(0, 5)) console.log(`  ${r.name} adds ${r.what.get(id)}`);
+    }
+    if (serve && one) {
+      console.log(`RATIO 1 worker through Kafka / serve over HTTP: ${(one.lps / serve.lps).toFixed(2)}× lines/s; CPU per line ${(one.workerUsPerLine / ((serve.cpu / records.length) * 1e6)).toFixed(2)}× serve's (worker ${one.workerUsPerLine.toFixed(1)} µs + broker ${((one.brokerCpu / records.length) * 1e6).toFixed(1)} µs per line)`);
+    }
+    const two = results.find((r) => r.name === 'two');
+    if (one && two) console.log(`2 workers / 1 worker: ${(two.lps / one.lps).toFixed(2)}× (two processes and the broker on ${cpus().length} cores)`);
+    if (inProcessLps && one) console.log(`1 worker / partition engines in-process without Kafka: ${(one.lps / inProcessLps).toFixed(2)}×`);
+    console.log(`Whole bench: ${((performance.now() - tStart) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
     const out = arg('--json');
-    if (out) writeFileSync(out, JSON.stringify({ corpus: corpus.origin, records: records.length, bytes, produceS, baselineLps: records.length / baselineS, runs: [one, two, kill].map(({ ids, ...r }) => ({ ...r, anomalies: new Set(ids).size, duplicates: ids.length - new Set(ids).size })), parity: { two: cmp(two), kill: cmp(kill), baseline: vsBaseline }, cpuPerLineUs, brokerPerLineUs }, null, 2));
+    if (out) writeFileSync(out, JSON.stringify({ corpus: corpus.origin, records: records.length, bytes, produceS, serve, inProcessLps, runs: results.map(({ ids: _ids, what: _what, ...r }) => r), parity, loadavg: loadavg() }, null, 2));
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await admin.disconnect().catch(() => undefined);
@@ -231,8 +273,41 @@ async function main(): Promise<void> {
   }
 }
 
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+/** The `ms` of every state restore a worker logged (partitions that had a state to restore). */
+function restoresOf(log: string): number[] {
+  const out: number[] = [];
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    if (!line.includes('Partition state restored')) continue;
+    try {
+      const j = JSON.parse(line) as { ms?: number; bytes?: number };
+      if (typeof j.ms === 'number' && (j.bytes ?? 0) > 0) out.push(j.ms);
+    } catch {
+      // a line cut by the kill
+    }
+  }
+  return out;
+}
+
+/** The partition engines in this process over the broker's records, without Kafka (the pipeline's own cost). */
+async function inProcess(kafka: Kafka, n: number): Promise<number> {
+  const perPartition = await readTopic(kafka, 'logs');
+  const config = validate({}, serveConfigSchema) as ServeConfig;
+  const t0 = performance.now();
+  for (const [partition, msgs] of perPartition) {
+    const e = new PartitionEngine({ config, topic: 'logs', partition, naming: { topic: 'logs', from: 'key' }, maxLineBytes: 1 << 20, logger: silentLogger });
+    for (let i = 0; i < msgs.length; i += 2000) await e.process(msgs.slice(i, i + 2000));
+    e.checkpoint();
+    e.close();
+  }
+  const lps = n / ((performance.now() - t0) / 1000);
+  console.log(`partition engines in-process, no Kafka (one thread): ${fmt(lps)} lines/s`);
+  return lps;
+}
+
 /** A topic's records per partition, read to its end (every record written before the call). */
-async function readTopic(kafka: Kafka, topic: string, _want = 0, _idleMs = 0): Promise<Map<number, KafkaRecordIn[]>> {
+async function readTopic(kafka: Kafka, topic: string): Promise<Map<number, KafkaRecordIn[]>> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));

@@ -1,14 +1,15 @@
 /**
  * @module bench/serve.bench
  * Sustained ingest into the real service (`buildService` in a child process, so its peak RSS is its
- * own) with the default detector set on (novelty, rate, params, model: default configs), over
+ * own) with the default detector set on (novelty, rate, params, watch: default configs), over
  * (a) HTTP NDJSON (`POST /ingest`, batches of 1000 lines, 4 concurrent loopback clients) and
  * (b) file tail (a writer appending to one file per system in a temp dir, `poll_interval_ms` 50).
  *
  * Lines: the raw lines of the 12 Loghub 2k systems (../shared/datasets/loghub; the few lines of
  * test/fixtures/logs/loghub-samples when the dataset is absent — the report says which), one source
- * per system, cycled. Every ~50 ms a scripted novel line (a real line of the system + 12 unique
- * words) is written; its latency is write time → the anomaly on the SSE feed (`/api/stream`).
+ * per system, cycled. Every ~50 ms a scripted novel line (a real line of the system + `ERROR` and 12
+ * unique words: a never-seen error once the source has settled, which novelty promises to report) is
+ * written; its latency is write time → the anomaly on the SSE feed (`/api/stream`).
  * Each path: a closed-loop max run, then offered rates stepped down (HTTP) or up (file) to find the
  * highest rate whose p99 latency stays under 250 ms. Baselines in the same run: `LogParser` alone
  * over the same lines (one parser per system, as the service has one per source), and the whole
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
     const parseRate = Math.max(base.linesPerSec, baseAfter.linesPerSec);
     const pipeline = await pipelineOnly(corpus, quick ? 200_000 : 600_000, tmp, BATCH);
 
-    // The default detector set (novelty, rate, params, model), as `anomalog serve` runs it.
+    // The default detector set (novelty, rate, params, watch), as `anomalog serve` runs it.
     const detectors = {};
     // --checkpoint-ms N: the service's pipeline.checkpoint_interval_ms (default: the schema's).
     // --engine-threads N: the service's pipeline.engine_threads (default: the schema's, auto).

@@ -42,11 +42,16 @@ export const letters = (n: number): string => {
   return s;
 };
 
-/** A real line of the system followed by 12 words no log has: a new template for its source. */
+/**
+ * A real line of the system (its header: the source's own format and clock) followed by an error no
+ * log has — `ERROR` and 12 never-seen words: what novelty promises to report, a never-seen
+ * error-like message once the source has settled. (An info-like line with new words is weaker news
+ * and may rightly wait: novelty judges it by the source's discovery rate.)
+ */
 export function novelLine(base: string, k: number): string {
   const words = [`zqid${letters(k)}x`];
   for (let j = 1; j < 12; j++) words.push(`zq${letters(k * 13 + j)}w`);
-  return `${base} ${words.join(' ')}`;
+  return `${base} ERROR ${words.join(' ')}`;
 }
 const MARK = /zqid([a-z]+)x/;
 

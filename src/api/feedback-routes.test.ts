@@ -279,4 +279,50 @@ describe('feedback through the running service (buildService)', () => {
     expect(health2.feedback.suppressed).toBe(0);
     await b.stop();
   });
+
+  it('on a source whose new types were dismissed, a new type is held back and reported when it comes back (worker host, hold_new_share)', { timeout: 60_000 }, async () => {
+    const holdLog = join(dir, 'hold.log');
+    const cfg = validate(
+      {
+        data_dir: join(dir, 'hold-data'),
+        server: { port: 0 },
+        parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
+        sources: [{ type: 'file_tail', paths: [holdLog], poll_interval_ms: 20 }],
+        detectors: { novelty: { warmup_events: 20 }, rate: { enabled: false }, params: { enabled: false }, model: { enabled: false } },
+        // One dismissed first sighting is enough here (the default needs five, 80% of those judged).
+        feedback: { kind_noise_min: 1, hold_new_share: 0.5 },
+      },
+      serveConfigSchema,
+    );
+    writeFileSync(holdLog, normal(0, 30, '2035'));
+    const a = buildService(cfg, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await a.start();
+    await until('the normal lines', async () => (a.engine.stats.events >= 30 ? true : undefined));
+    appendFileSync(holdLog, disk('210000', 1));
+    const [first] = await until('the first new type', async () => {
+      const l = await list(url);
+      return l.length >= 1 ? l : undefined;
+    });
+    expect((await fetch(`${url}/api/anomalies/${first.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'noise' }) })).status).toBe(201);
+    const rules = (await (await fetch(`${url}/api/feedback/rules`)).json()) as { kinds: { detector: string; feature: string; noise: number; holding?: boolean }[] };
+    expect(rules.kinds).toContainEqual(expect.objectContaining({ detector: 'novelty', feature: 'new_template', noise: 1, holding: true }));
+    // A second new type: held, not stored.
+    appendFileSync(holdLog, normal(100, 5, '2105') + checksum('211000', 1));
+    await until('the checksum line held', async () => {
+      const h = (await (await fetch(`${url}/api/health`)).json()) as { feedback: { held: number } };
+      return h.feedback.held === 1 ? true : undefined;
+    });
+    expect(count(await list(url), /Checksum mismatch/)).toBe(0);
+    // It comes back two hours later (log time): reported once by the watch detector in the worker thread.
+    appendFileSync(holdLog, normal(200, 12, '2305') + checksum('231500', 2) + checksum('231510', 3));
+    const back = await until('the held type back', async () => {
+      const l = (await list(url)).filter((x) => x.detector === 'watch');
+      return l.length >= 1 ? l : undefined;
+    });
+    await until('the lines processed', async () => (a.engine.stats.events >= 30 + 1 + 6 + 14 ? true : undefined));
+    expect((await list(url)).filter((x) => x.detector === 'watch')).toHaveLength(1);
+    expect(back[0].title).toMatch(/^New message type back on .*Checksum mismatch.*first seen 2008-11-09 21:10 UTC; held until now/);
+    expect(back[0].explanation[0].feature).toBe('held_new_template');
+    await a.stop();
+  });
 });

@@ -14,6 +14,7 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import { parseDuration } from '../detectors/model/events.js';
 import { findStreamDatasets, loadLineLabelled, type StreamDatasetEntry } from '../eval/stream/datasets.js';
+import type { EpisodeOrder } from '../eval/stream/episodes.js';
 import { evaluateStream, type FeedbackMode, type OperatorRule, type StreamEvalResult } from '../eval/stream/evaluate.js';
 import type { StreamReplay } from '../eval/stream/port.js';
 import { formatStreamReport } from '../eval/stream/report.js';
@@ -32,6 +33,7 @@ interface EvalStreamFlags {
   feedback: FeedbackMode;
   feedbackDelay: string;
   operatorRule: OperatorRule;
+  episodes: EpisodeOrder;
   config?: string;
   demoCycles: number;
   json?: boolean;
@@ -52,6 +54,11 @@ export function registerEvalStream(ev: Command): void {
         .choices(['lines', 'time'])
         .default('lines'),
     )
+    .addOption(
+      new Option('--episodes <order>', "how alert lines are cut into episodes: 'time' (lines sorted by time) or 'reading' (the file's order, as ../shared/checks/detection-bgl-episodes; some episodes then end before they start)")
+        .choices(['time', 'reading'])
+        .default('time'),
+    )
     .option('-c, --config <file>', 'serve configuration to replay with (default: zero config, as serve runs without one)')
     .addOption(new Option('--demo-cycles <n>', "incident cycles of the demo's scenario to replay (after its 10 minutes of history)").default(2).argParser(Number))
     .option('--json', 'print the results as JSON')
@@ -59,8 +66,9 @@ export function registerEvalStream(ev: Command): void {
       'after',
       `
 Labels are stripped before a line enters the pipeline; each line is read in its file's order.
-Episodes: consecutive alert lines of one category with gaps of at most 1 h (HDFS: one per
-anomalous block; the demo: one per scripted incident). An anomaly hits an episode when its time is
+Episodes: alert lines of one category, sorted by time, with gaps of at most 1 h; an episode spans
+its earliest to its latest line (HDFS: one per anomalous block; the demo: one per scripted
+incident). An anomaly hits an episode when its time is
 in [start - 1 min, end + 5 min] (the demo: on the incident's source too; HDFS and the "strict" rows:
 it names one of the episode's lines or templates). Any other anomaly is a false alarm, counted per
 1,000 normal lines and per hour of log time. Window recall: of the 1-hour windows holding an alert
@@ -77,7 +85,7 @@ Examples:
       const config = flags.config ? (loadConfigFile(flags.config, serveConfigSchema) as ServeConfig) : undefined;
       const delayMs = parseDuration(flags.feedbackDelay);
       if (!Number.isInteger(flags.demoCycles) || flags.demoCycles < 1) throw new AnomalogError('ANOMALOG_ERR_CLI_USAGE', `--demo-cycles must be a positive integer, got '${flags.demoCycles}'.`);
-      const entries: StreamDatasetEntry[] = flags.file ? [{ name: flags.file, load: () => loadLineLabelled(flags.file as string) }] : selectDatasets(resolve(flags.dataset), flags.only, flags.demoCycles);
+      const entries: StreamDatasetEntry[] = flags.file ? [{ name: flags.file, load: () => loadLineLabelled(flags.file as string, undefined, flags.episodes) }] : selectDatasets(resolve(flags.dataset), flags.only, flags.demoCycles, flags.episodes);
       const results: StreamEvalResult[] = [];
       // The pipeline `serve` runs, replayed by event time (topology/replay.ts).
       const replay: StreamReplay = (lines, operator, progress) => replayLabelled({ lines, operator, config, onProgress: progress });
@@ -89,16 +97,16 @@ Examples:
       }
       const date = new Date(systemClock.now()).toISOString();
       if (flags.json) {
-        writeOut(JSON.stringify({ date, version: VERSION, node: process.version, config: flags.config ?? 'zero config', feedback: flags.feedback, results }, null, 2) + '\n');
+        writeOut(JSON.stringify({ date, version: VERSION, node: process.version, config: flags.config ?? 'zero config', feedback: flags.feedback, episodes: flags.episodes, results }, null, 2) + '\n');
         return;
       }
-      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}.`;
+      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}; episodes in ${flags.episodes} order.`;
       writeOut(formatStreamReport(results, header) + '\n');
     });
 }
 
-function selectDatasets(dir: string, only: string | undefined, demoCycles: number): StreamDatasetEntry[] {
-  const found = existsSync(dir) ? findStreamDatasets(dir) : [];
+function selectDatasets(dir: string, only: string | undefined, demoCycles: number, order: EpisodeOrder): StreamDatasetEntry[] {
+  const found = existsSync(dir) ? findStreamDatasets(dir, order) : [];
   const all = [...found, demoDatasetEntry({ cycles: demoCycles })];
   if (only === undefined) {
     if (found.length === 0) throw new AnomalogError('ANOMALOG_ERR_INPUT_NOT_FOUND', `No labelled dataset under ${dir}.`, { hint: HOW_TO_POINT });

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateParser, formatParseReport } from '../eval/parsing-eval.js';
-import { LogParser } from '../parsers/pipeline.js';
+import { productParse } from '../eval/product-parse.js';
 import { registerEvalDetect } from './eval-detect.js';
 import { registerEvalStream } from './eval-stream.js';
 import { writeOut } from './output.js';
@@ -36,25 +36,7 @@ Examples:
       const input = opts.input === 'content' ? 'content' : 'raw';
       const zero = opts.zeroConfig === true && input === 'raw';
       const report = await evaluateParser(
-        (lines, _system, info) => {
-          // Zero config: what `anomalog parse FILE` does (format detected, multi-line at its default).
-          const parser = zero
-            ? new LogParser({ source: _system })
-            : new LogParser({ source: _system, format: input === 'raw' ? info.logFormat : 'plain', multiline: false });
-          const ids = new Int32Array(lines.length);
-          const events = parser.pushLines(
-            lines.map((text, i) => ({ text, line: i + 1 })),
-            0,
-          ).concat(parser.flush(0));
-          // A joined multi-line event stands for all its raw lines: each of them is scored with its template.
-          for (const e of events) {
-            const first = (e.line ?? 1) - 1;
-            const span = zero ? countNewlines(e.raw ?? e.message) : 0;
-            for (let k = first; k <= first + span && k < ids.length; k++) ids[k] = e.templateId;
-          }
-          const templates = Array.from(ids, (id) => parser.miner.template(id) ?? '');
-          return { groupIds: ids, templates };
-        },
+        productParse(zero ? 'zero-config' : input === 'raw' ? 'layout' : 'content'),
         { datasetDir: resolve(opts.dataset), systems: opts.systems?.split(','), input },
       );
       writeOut(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatParseReport(report) + '\n');
@@ -62,10 +44,4 @@ Examples:
   registerEvalDetect(ev);
   registerEvalStream(ev);
   return ev;
-}
-
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
-  return n;
 }

@@ -62,8 +62,8 @@ describe('anomalog replay', () => {
     for (let k = 0; k < 300; k++) lines.push(`${stamp(120, Math.floor(k / 5))} 145 ${shapes[1](100_000 + k)}`);
     for (let m = 121; m < 125; m++) for (let k = 0; k < 4; k++) lines.push(`${stamp(m, k * 15)} ${143 + k} ${shapes[k](m * 4 + k)}`);
     writeFileSync(join(dir, 'hdfs.log'), lines.join('\n') + '\n');
-    // Rate off: the model alone must see the burst.
-    writeFileSync(join(dir, 'anomalog.yaml'), 'detectors:\n  rate:\n    enabled: false\n');
+    // Rate off and the model on (it is off by default): the model alone must see the burst.
+    writeFileSync(join(dir, 'anomalog.yaml'), 'detectors:\n  rate:\n    enabled: false\n  model:\n    enabled: true\n');
     const run = () =>
       spawnSync(
         process.execPath,

@@ -25,6 +25,26 @@ export interface ComponentCounters {
   errors: number;
 }
 
+/**
+ * One number a component keeps anyway, as a metric: `name` is the whole metric name
+ * (`anomalog_<name>_<unit>`, counters end in `_total`), labelled with the component's id.
+ */
+export interface Reading {
+  name: `anomalog_${string}`;
+  type: 'counter' | 'gauge';
+  help: string;
+}
+
+/**
+ * Where a component reports the counters it keeps (Vector's internal metrics). Nothing runs per
+ * line: `read` is called when the metrics are scraped and returns the current value of each
+ * reading by name. A component in an engine worker thread reports the same way; the worker
+ * forwards its readings to the main thread when asked (topology/component-metrics.ts).
+ */
+export interface ComponentMetrics {
+  report(readings: readonly Reading[], read: () => Readonly<Record<string, number>>): void;
+}
+
 export interface ComponentContext {
   readonly id: string;
   readonly logger: Logger;
@@ -39,6 +59,8 @@ export interface ComponentContext {
   readonly checkpoints?: CheckpointStore;
   /** The store's model registry; without one (replay: a backtest leaves no model behind) trained models are not kept. */
   readonly models?: ModelRegistry;
+  /** Where the component reports its own counters for `GET /metrics`; without one (replay, tests) nothing is reported. */
+  readonly metrics?: ComponentMetrics;
   /**
    * `pipeline.max_sources`: most record sources a source component splits its records into
    * (`source_by`, sources/shared/source-by.ts); default 1000.

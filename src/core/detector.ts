@@ -40,6 +40,13 @@ export interface Confirmed {
   severity?: Severity;
   /** True: watch it; false: the confirmation was taken back. */
   on: boolean;
+  /**
+   * Not confirmed but held (feedback/policy.ts, `hold_new_share`): a new message type kept back on a
+   * source whose new types a person mostly dismisses, reported only if it comes back after a quiet
+   * spell. `since`: when it was first seen.
+   */
+  held?: boolean;
+  since?: number;
 }
 
 /** What "learn as normal" feedback tells a detector, taken from the anomaly it was given on. */

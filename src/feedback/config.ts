@@ -42,6 +42,17 @@ export const feedbackConfigSchema = z
      * words — was set on that principle before any measurement. 0 disables.
      */
     similar_words_share: z.number().min(0).max(1).default(0.5),
+    /**
+     * What dismissed first sightings teach about their source: once a person has dismissed at least
+     * `kind_noise_min` new message types of a source and they are at least this share of the source's
+     * judged new message types, new message types of that source are held back: not reported when
+     * first seen, but when they come back after an hour of quiet (the watch detector,
+     * `held_new_template`). Real verdicts on first sightings tip the share back. 0.8 is the kind
+     * rule's bar (`kind_noise_share`) for "a person calls this kind noise": a missed first sighting
+     * costs more than a false alarm, so the bar is not "more dismissed than confirmed" (0.5; measured
+     * in BENCHMARKS.md, not the default). 0 disables.
+     */
+    hold_new_share: z.number().min(0).max(1).default(0.8),
   })
   .strict();
 

@@ -47,6 +47,7 @@ export function createFeedbackPolicy(config: FeedbackConfig, clock: Clock): Feed
     kindDetectors: config.kind_detectors,
     similarShare: config.similar_template_share,
     similarWordsShare: config.similar_words_share,
+    holdNewShare: config.hold_new_share,
   });
 }
 

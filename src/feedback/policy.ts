@@ -21,6 +21,12 @@
  * source (templates never judged too), except fingerprints and templates marked `real`. Never for
  * novelty and model: generalising "new templates are noise" would defeat them.
  *
+ * Close variants: a verdict on a message type judges its close variants (similar.ts) for every
+ * detector that reports the message's presence (`judgedAs`: novelty, model, sequence, a held type's
+ * return), not only its own detector. The source: once most of a source's judged first sightings were
+ * dismissed (`hold_new_share`), its new message types are held back and reported by the watch
+ * detector only if they come back (`countFirst`, `hold`).
+ *
  * Rules are bounded (`max_rules`, the oldest dropped). The state lives in the store's feedback
  * table: `load` rebuilds it from the newest row of each fingerprint at start.
  * @example
@@ -84,6 +90,8 @@ export interface PolicyKindView {
   noise: number;
   real: number;
   suppressing: boolean;
+  /** For a source's first sightings (novelty `new_template`): whether new message types are held back now (`hold_new_share`). */
+  holding?: boolean;
 }
 
 export interface PolicyStats {
@@ -100,6 +108,8 @@ export interface PolicyStats {
   learned: number;
   /** `real` feedback a detector took as a problem to watch for (src/detectors/watch). */
   confirmed: number;
+  /** New message types held back (counted in `suppressed` too): reported only if they come back (`hold_new_share`). */
+  held: number;
 }
 
 export interface FeedbackPolicyOptions {
@@ -121,12 +131,19 @@ export interface FeedbackPolicyOptions {
   similarShare?: number;
   /** `similar_words_share` (0: off). */
   similarWordsShare?: number;
+  /** `hold_new_share` (0: off). */
+  holdNewShare?: number;
 }
 
 interface Kind {
   /** Fingerprints of this kind whose newest verdict is noise / real (insertion-ordered, bounded). */
   noise: Set<string>;
   real: Set<string>;
+}
+
+/** A verdict on a first sighting of a message type: novelty's `new_template`, or a held one reported when it came back. */
+function isFirstSighting(detector: string, feature: string | undefined): boolean {
+  return (detector === 'novelty' && feature === 'new_template') || (detector === 'watch' && feature === 'held_new_template');
 }
 
 /** Detectors whose `learnAsNormal` also takes `noise` (the window joins the training reservoir). */
@@ -139,8 +156,19 @@ const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
  */
 const JUDGED_BY_TEMPLATE: ReadonlySet<string> = new Set(['novelty', 'rate', 'model', 'sequence']);
 
+/**
+ * What a verdict on a message type is a verdict on. Novelty ("X is new"), a model window ("X where
+ * the model expected almost none") and sequence ("X after what came before") all say that X's
+ * *presence* is unexpected: a person who answers one of them has said whether X appearing is a
+ * problem, so the answer speaks for the others too. A rate spike says X's *volume* is unexpected —
+ * a flood of a message that is fine to see once can still be a problem — so rate keeps its own.
+ */
+export function judgedAs(detector: string): string {
+  return detector === 'novelty' || detector === 'model' || detector === 'sequence' || detector === 'watch' ? 'presence' : detector;
+}
+
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0, held: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
@@ -151,6 +179,11 @@ export class FeedbackPolicy {
   private readonly kindShare: number;
   private readonly kindDetectors: ReadonlySet<string>;
   private readonly similar: SimilarTemplates;
+  /** Per source: first sightings of message types a person judged (noise / real fingerprints). */
+  private readonly firsts = new Map<string, Kind>();
+  private readonly holdShare: number;
+  /** The detectors last handed over (`give`/`load`): the watch detector takes held message types. */
+  private detectors: readonly LearningDetector[] | undefined;
 
   constructor(private readonly opts: FeedbackPolicyOptions) {
     this.maxRules = opts.maxRules ?? 10_000;
@@ -159,6 +192,8 @@ export class FeedbackPolicy {
     this.kindShare = opts.kindNoiseShare ?? 0.8;
     this.kindDetectors = new Set(opts.kindDetectors ?? ['rate', 'params']);
     this.similar = new SimilarTemplates(opts.similarShare ?? 0, 500, opts.similarWordsShare ?? 0);
+    this.holdShare = opts.holdNewShare ?? 0;
+    this.detectors = opts.detectors;
   }
 
   /** Rebuilds the rules from stored feedback (any order: applied oldest first by position, newest last). */
@@ -172,6 +207,7 @@ export class FeedbackPolicy {
    * policy — the engine filters with it).
    */
   give(f: PolicyFeedback, detectors = this.opts.detectors): void {
+    if (detectors !== undefined) this.detectors = detectors;
     let verdict = f.verdict;
     if (verdict === 'learn' && !this.learn(f, detectors)) verdict = 'noise';
     // A model keeps training data: a window called noise is normal data for its next retraining.
@@ -187,9 +223,11 @@ export class FeedbackPolicy {
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
     this.countKind(f, verdict);
-    if (f.template !== undefined && JUDGED_BY_TEMPLATE.has(f.detector)) {
-      if (f.verdict === 'noise' || f.verdict === 'real') this.similar.add(f.source, f.detector, f.template, f.verdict, f.fingerprint);
-      else this.similar.remove(f.source, f.detector, f.fingerprint);
+    this.countFirst(f, verdict);
+    // A held message type's report is a first sighting too: its answer judges the message's presence.
+    if (f.template !== undefined && (JUDGED_BY_TEMPLATE.has(f.detector) || isFirstSighting(f.detector, f.feature))) {
+      if (f.verdict === 'noise' || f.verdict === 'real') this.similar.add(f.source, judgedAs(f.detector), f.template, f.verdict, f.fingerprint);
+      else this.similar.remove(f.source, judgedAs(f.detector), f.fingerprint);
     }
     this.watch(f, detectors);
     const tk = templateKeyOf(f);
@@ -203,7 +241,7 @@ export class FeedbackPolicy {
 
   /** The engine hook: drops suppressed anomalies, raises the severity of ones like those marked real. */
   apply(found: Anomaly[]): Anomaly[] {
-    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0 && this.similar.empty) return found;
+    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0 && this.similar.empty && this.firsts.size === 0) return found;
     const now = this.opts.clock.now();
     const kept: Anomaly[] = [];
     for (const a of found) {
@@ -215,6 +253,7 @@ export class FeedbackPolicy {
       } else if (rule && rule.verdict !== 'real' && rule.verdict !== 'learn') {
         rule.hits++;
         this.stats.suppressed++;
+        if (rule.verdict === 'noise') this.trainOnSuppressed(a);
         continue;
       }
       const tk = templateKeyOf(a);
@@ -222,15 +261,21 @@ export class FeedbackPolicy {
       if (!real && this.kindSuppressed(a)) {
         this.stats.suppressed++;
         this.stats.suppressedByKind++;
+        this.trainOnSuppressed(a);
         continue;
       }
       const top = a.explanation[0];
-      const like = !real && top?.template !== undefined && JUDGED_BY_TEMPLATE.has(a.detector) ? this.similar.judge(a.source, a.detector, top.template) : undefined;
+      const like = !real && top?.template !== undefined && JUDGED_BY_TEMPLATE.has(a.detector) ? this.similar.judge(a.source, judgedAs(a.detector), top.template) : undefined;
       if (like?.verdict === 'noise') {
         this.stats.suppressed++;
         this.stats.suppressedBySimilar++;
         const by = this.rules.get(like.fingerprint);
         if (by) by.hits++;
+        this.trainOnSuppressed(a);
+        continue;
+      }
+      if (!real && like?.verdict !== 'real' && this.holds(a)) {
+        this.hold(a);
         continue;
       }
       // A watch report already carries the confirmed anomaly's severity.
@@ -276,7 +321,55 @@ export class FeedbackPolicy {
       const [detector, source, feature] = key.split('\u0000');
       kinds.push({ detector, source, feature, noise: k.noise.size, real: k.real.size, suppressing: this.kindActive(k) });
     }
+    for (const [source, k] of this.firsts) {
+      if (kinds.length >= limit) break;
+      kinds.push({ detector: 'novelty', source, feature: 'new_template', noise: k.noise.size, real: k.real.size, suppressing: false, holding: this.holding(k) });
+    }
     return { rules, kinds };
+  }
+
+  /**
+   * "The source" — what dismissals of first sightings teach: when a person has dismissed most of a
+   * source's new message types (at least `kind_noise_min`, and at least `hold_new_share` of the
+   * judged ones: the kind rule's bar), one more new message type there is most likely noise, by their
+   * own record. It is then held back instead of reported (`hold`), and reported if it comes back after
+   * a quiet spell (the watch detector): a one-off is not raised, a recurring new message is — later.
+   * Real verdicts on first sightings tip the share back. A held report's answer counts here too.
+   */
+  private countFirst(f: PolicyFeedback, verdict: Verdict): void {
+    if (this.holdShare <= 0 || !isFirstSighting(f.detector, f.feature)) return;
+    let k = this.firsts.get(f.source);
+    if (!k) {
+      if (verdict !== 'noise' && verdict !== 'real') return;
+      this.firsts.set(f.source, (k = { noise: new Set(), real: new Set() }));
+      if (this.firsts.size > this.maxRules) this.firsts.delete(this.firsts.keys().next().value as string);
+    }
+    k.noise.delete(f.fingerprint);
+    k.real.delete(f.fingerprint);
+    const set = verdict === 'noise' ? k.noise : verdict === 'real' ? k.real : undefined;
+    if (!set) return;
+    set.add(f.fingerprint);
+    if (set.size > this.maxRules) set.delete(set.values().next().value as string);
+  }
+
+  private holding(k: Kind): boolean {
+    return this.holdShare > 0 && this.kindMin > 0 && k.noise.size >= this.kindMin && k.noise.size >= this.holdShare * (k.noise.size + k.real.size);
+  }
+
+  private holds(a: Anomaly): boolean {
+    if (this.firsts.size === 0 || a.detector !== 'novelty' || a.explanation[0]?.feature !== 'new_template' || a.templateId === undefined) return false;
+    const k = this.firsts.get(a.source);
+    return k !== undefined && this.holding(k) && this.detectors?.some((d) => d.confirmed !== undefined) === true;
+  }
+
+  /** Hands a held new message type to the watch detector, which reports it if it comes back. */
+  private hold(a: Anomaly): void {
+    const top = a.explanation[0];
+    const what: Confirmed = { source: a.source, templateId: a.templateId as number, on: true, held: true, since: a.ts, severity: a.severity };
+    if (top?.template !== undefined) what.template = top.template;
+    for (const d of this.detectors ?? []) d.confirmed?.(what);
+    this.stats.held++;
+    this.stats.suppressed++;
   }
 
   private kindKey(detector: string, source: string, feature: string | undefined): string | undefined {
@@ -326,6 +419,24 @@ export class FeedbackPolicy {
 
   private kindActive(k: Kind): boolean {
     return k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
+  }
+
+  /**
+   * A model window suppressed as noise (by its fingerprint, its kind or a close judged message) is
+   * never stored, so nobody answers it: it is treated as the `noise` answer it stands for — normal
+   * data for the model's next retraining — or the model keeps flagging windows like it (measured:
+   * bench:feedback, one more false positive on BGL_20k without this).
+   */
+  private trainOnSuppressed(a: Anomaly): void {
+    if (!TRAINS_ON_NOISE.has(a.detector)) return;
+    const top = a.explanation[0];
+    const f: PolicyFeedback = { verdict: 'noise', fingerprint: fingerprintOf(a), detector: a.detector, source: a.source };
+    if (a.templateId !== undefined) f.templateId = a.templateId;
+    if (top !== undefined) {
+      f.feature = top.feature;
+      if (Number.isFinite(top.observed)) f.observed = top.observed;
+    }
+    this.learn(f, this.detectors);
   }
 
   private learn(f: PolicyFeedback, detectors: readonly LearningDetector[] | undefined): boolean {

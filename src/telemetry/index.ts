@@ -9,3 +9,4 @@
 export { createServiceMetrics, LATENCY_BUCKETS, type ComponentReading, type EngineReading, type MetricsDeps, type ServiceMetrics, type SinkReading, type StreamReading } from './metrics.js';
 export { metricsForService, type AlertingView, type ServiceParts } from './service.js';
 export { LabelCap, OTHER } from './labels.js';
+export type { ReportedReadings } from './reported.js';

@@ -73,6 +73,18 @@ describe('GET /metrics after a known ingest (real service: http + file_tail → 
     expect(sampleValue(s, 'anomalog_anomalies_capped_total', { reason: 'evicted' })).toBe(0);
   });
 
+  it("shows the detectors' own readings (ComponentContext.metrics), forwarded from the engine's worker threads", async () => {
+    expect(svc.engine.constructor.name).toBe('EngineThread');
+    const s = await scrape(url);
+    const novelty = { component_id: 'novelty' };
+    // Two record sources (http:app and the tailed file), whichever worker each went to.
+    expect(sampleValue(s, 'anomalog_detector_sources', novelty)).toBe(2);
+    // http:app: the job line, the one without the layout, the JSON one, the disk error; the file: two.
+    expect(sampleValue(s, 'anomalog_detector_templates', novelty)).toBeGreaterThanOrEqual(5);
+    expect(sampleValue(s, 'anomalog_detector_evicted_templates_total', novelty)).toBe(0);
+    expect(s.find((x) => x.name === 'anomalog_detector_templates' && x.labels.component_id === 'rate'), 'rate is disabled').toBeUndefined();
+  });
+
   it('counts stored anomalies by detector, severity and source, with their ingest → anomaly latency', async () => {
     const s = await scrape(url);
     expect(anomalies, anomalies.map((x) => x.title).join(' | ')).toHaveLength(1);
@@ -205,6 +217,34 @@ describe('createServiceMetrics', () => {
       ['s2', 5],
       [OTHER, 10],
     ]);
+  });
+
+  it("shows what components report through their context: one metric per reading name, labelled by component, read once per scrape", async () => {
+    let reads = 0;
+    const templates = { name: 'anomalog_detector_templates', type: 'gauge', help: 'Templates.' } as const;
+    const reported = [
+      { id: 'novelty', readings: [templates, { name: 'anomalog_detector_windows_total', type: 'counter', help: 'Windows.' } as const], read: () => (reads++, { anomalog_detector_templates: 7, anomalog_detector_windows_total: 3 }) },
+      { id: 'rate', readings: [templates], read: () => ({ anomalog_detector_templates: 4 }) },
+      // Skipped: a name the service's own metrics use, a name used with another type, a bad name, a missing value.
+      { id: 'bad', readings: [{ name: 'anomalog_templates', type: 'gauge', help: 'x' }, { name: 'anomalog_detector_templates', type: 'counter', help: 'x' }, { name: 'anomalog_Bad-name', type: 'gauge', help: 'x' }, { name: 'anomalog_detector_missing', type: 'gauge', help: 'x' }] as const, read: () => ({ anomalog_templates: 1 }) },
+    ];
+    const m = createServiceMetrics({ ...deps(), reported: () => reported });
+    const body = (await m.scrape()).body;
+    const s = parseExposition(body).samples;
+    expect(reads).toBe(1);
+    expect(s.filter((x) => x.name === 'anomalog_detector_templates').map((x) => [x.labels.component_id, x.value])).toEqual([
+      ['novelty', 7],
+      ['rate', 4],
+    ]);
+    expect(sampleValue(s, 'anomalog_detector_windows_total', { component_id: 'novelty' })).toBe(3);
+    expect(body).toContain('# TYPE anomalog_detector_windows_total counter');
+    expect(body).toContain('# TYPE anomalog_detector_templates gauge');
+    expect(s.filter((x) => x.labels.component_id === 'bad')).toEqual([]);
+    expect(s.filter((x) => x.name === 'anomalog_templates').map((x) => x.labels.source)).toEqual(['a']);
+    // Read again at the next scrape (values of now, not accumulated).
+    reported[1].read = () => ({ anomalog_detector_templates: 5 });
+    expect(sampleValue(parseExposition((await m.scrape()).body).samples, 'anomalog_detector_templates', { component_id: 'rate' })).toBe(5);
+    expect(reads).toBe(2);
   });
 
   it('two services have two registries', async () => {

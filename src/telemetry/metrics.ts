@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import type { SourceStats } from '../core/source.js';
 import { LabelCap } from './labels.js';
+import { ReportedMetrics, type ReportedReadings } from './reported.js';
 import type { StoreWriteStats, StreamCounters } from '../core/engine.js';
 
 /** A configured source component and its counters (`Source.stats()`, with type-specific extras). */
@@ -80,6 +81,8 @@ export interface MetricsDeps {
   anomalyCaps?(): { stored: number; dropped: number; evicted: number };
   /** Whether the store refuses writes now, refused writes per reason, anomalies waiting for it. */
   storeWrites?(): StoreWriteStats;
+  /** What components report through their context (`ComponentContext.metrics`), by component id. */
+  reported?(): readonly ReportedReadings[];
   /** Most distinct values of an outside-controlled label (source, sink, model kind) per service; default 1000. */
   maxLabelValues?: number;
 }
@@ -112,6 +115,7 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
   defineStreamMetrics(def);
   defineServiceMetrics(def);
   defineSinkMetrics(def);
+  const reported = new ReportedMetrics(registry, caps.component, () => deps.reported?.() ?? []);
   const anomalies = new Counter({
     name: 'anomalog_anomalies_total',
     help: 'Anomalies stored (new ids only), by detector, severity and record source.',
@@ -137,10 +141,12 @@ export function createServiceMetrics(deps: MetricsDeps): ServiceMetrics {
     },
     async scrape() {
       snap.outbox = deps.outbox();
+      reported.prepare();
       try {
         return { contentType: registry.contentType, body: await registry.metrics() };
       } finally {
         snap.outbox = undefined;
+        reported.finish();
       }
     },
   };

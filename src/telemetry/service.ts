@@ -11,6 +11,7 @@ import type { LiveFeed } from '../api/live-feed.js';
 import type { Store } from '../store/index.js';
 import type { PipelineView } from '../core/engine.js';
 import { createServiceMetrics, type ServiceMetrics, type SinkReading } from './metrics.js';
+import type { ReportedReadings } from './reported.js';
 
 /** What the metrics read of the alerting stage (alerts/alerting.ts), structurally. */
 export interface AlertingView {
@@ -27,6 +28,8 @@ export interface ServiceParts {
   feed: LiveFeed;
   store: Pick<Store, 'outbox' | 'activeModels'> & Partial<Pick<Store, 'anomalyCapStats'>>;
   alerting?: AlertingView;
+  /** What the components reported through their context (`ComponentContext.metrics`). */
+  reported?: () => readonly ReportedReadings[];
 }
 
 export function metricsForService(p: ServiceParts): ServiceMetrics {
@@ -42,6 +45,7 @@ export function metricsForService(p: ServiceParts): ServiceMetrics {
     anomalyCaps: () => p.store.anomalyCapStats?.() ?? { stored: 0, dropped: 0, evicted: 0 },
     storeWrites: () => p.engine.storeWrites(),
     sinks: () => (p.alerting ? sinks(p.alerting) : []),
+    reported: p.reported,
   });
 }
 

@@ -25,6 +25,7 @@ import { createFeedback, createFeedbackPolicy } from '../feedback/index.js';
 import { createEngineHost } from './host.js';
 import { Backlog } from './backlog.js';
 import { StoredAnomalies } from './stored-anomalies.js';
+import { ComponentReadings } from './component-metrics.js';
 import { AnomalyIntake } from './kafka/intake.js';
 import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
@@ -80,6 +81,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   });
   const abort = new AbortController();
   const backlog = new Backlog(config.pipeline.max_pending_lines);
+  // What components report for /metrics (read at scrape time; a worker host reports its workers' here too).
+  const readings = new ComponentReadings();
   const ctx = (id: string): ComponentContext => ({
     id,
     logger: deps.logger,
@@ -89,6 +92,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
     checkpoints: tolerantCheckpoints(store.checkpoints, store.writes, deps.logger),
     // The model registry (the `model` detector saves and reloads its trained models there).
     models: store,
+    metrics: readings.port(id),
     busy: () => backlog.busy,
     maxSources: config.pipeline.max_sources,
   });
@@ -129,7 +133,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const feedback = createFeedback({
     store,
     clock: deps.clock,
-    detectors: engine.learners(),
+    // Distributed mode: what it teaches its detectors is also produced to the workers (kafka/feedback.ts).
+    detectors: intake ? intake.relayLearners(engine.learners()) : engine.learners(),
     config: config.feedback,
     policy,
     withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind),
@@ -137,7 +142,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const feed = new LiveFeed(MAX_STREAM_CLIENTS);
   // Prometheus metrics (GET /metrics), read from the parts' own counters at scrape time.
   const types = config.sources.map((s) => (s as { type: string }).type);
-  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed, store, alerting });
+  const metrics = metricsForService({ version: deps.version, clock: deps.clock, sources: sources.map((source, i) => ({ source, type: types[i] })), engine, feed, store, alerting, reported: () => readings.components() });
   stored.subscribe((a) => feed.publish(a));
   stored.subscribe((a, arrivalTs) => metrics.anomaliesStored(a, arrivalTs));
   stored.subscribe((a) => history.addAnomalies(a));

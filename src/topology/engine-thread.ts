@@ -3,8 +3,8 @@
  * The engine in worker threads (topology/engine-worker.ts), driven from the main thread: the
  * sources run here and hand their batches over as columns (topology/engine-wire.ts); parsing,
  * detection and the detectors' state writes run there. With `pipeline.engine_threads` > 1 each
- * record source belongs to one worker (assigned least-loaded at first sight and kept in the store),
- * like a Kafka partition: its parser, its detector state and its models live only there. What the detectors find comes back and is
+ * record source belongs to one worker (topology/engine-lanes.ts), like a Kafka partition: its
+ * parser, its detector state and its models live only there. What the detectors find comes back and is
  * stored here — feedback policy, then anomalies and their alerts in one transaction, then the live
  * feed — before the acknowledgements that follow it on the same port.
  * @example
@@ -14,23 +14,25 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { ComponentError, Logger } from '../core/component.js';
+import type { ComponentContext, ComponentError, Logger } from '../core/component.js';
 import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.js';
-import type { Anomaly, Cursor } from '../core/event.js';
+import type { Anomaly } from '../core/event.js';
 import { systemClock } from '../core/clock.js';
-import type { RawBatch, RawRecord, Source } from '../core/source.js';
+import type { RawBatch, Source } from '../core/source.js';
 import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters, ThreadMemory } from '../core/engine.js';
 import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
-import { AnomalyWriter, noteWriteFailure } from './store-writes.js';
+import { FoundAnomalies } from './engine-found.js';
+import { EngineLanes } from './engine-lanes.js';
 import { AckLedger } from './engine-acks.js';
 import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
+import type { DeclaredReadings } from './component-metrics.js';
 
 export interface EngineThreadOptions {
   config: ServeConfig;
@@ -52,6 +54,11 @@ export interface EngineThreadOptions {
   backlog?: Backlog;
   /** Where this thread's refused store writes are recorded (the store's `writes`). */
   writes?: WriteFailures;
+  /**
+   * The components' build context on this thread: what the workers' components report
+   * (`ComponentContext.metrics`) is reported through it, summed over the workers.
+   */
+  context?: (id: string) => ComponentContext;
 }
 
 interface Pending {
@@ -75,6 +82,9 @@ interface Lane {
   writes: StoreWriteStats;
   /** The worker's V8 heap, as of its last report (each second). */
   heap: Omit<ThreadMemory, 'thread'>;
+  /** What its components report, and their values as of the last `refresh`. */
+  declared: DeclaredReadings[];
+  readings: Record<string, number>[];
 }
 
 /**
@@ -110,25 +120,16 @@ export class EngineThread implements EngineHost {
   private stopping = false;
   private onStopped: (() => void) | null = null;
   private onReady: { resolve: () => void; reject: (e: Error) => void } | null = null;
-  /** Counted here: the workers report what they found, this thread what it stored. */
-  private readonly stored = { anomalies: 0, duplicates: 0 };
   /** Batches the sources emitted (a batch split between workers is still one batch, as in the in-process engine). */
   private batches = 0;
   /** Failures seen on this thread (sources, the store, a worker itself). */
   private readonly local: ComponentError[] = [];
   private localErrors = 0;
-  /** The worker of the last record source seen (batches mostly come from one source). */
-  private last = { source: '', lane: 0 };
-  /** Record source → worker (a cache of `opts.lanes`), and how many sources each worker has. */
-  private readonly assigned = new Map<string, number>();
-  private readonly laneCounts: number[];
+  /** Which worker owns each record source (engine-lanes.ts). */
+  private readonly owners: EngineLanes;
   private readonly writes: WriteFailures;
-  /** Stores what the workers found; keeps it while the store refuses writes. */
-  private readonly writer: AnomalyWriter;
-  /** Acknowledgements held while found anomalies wait for the store (given once they are stored). */
-  private heldAcks: { src: number; cursor: Cursor }[] = [];
-  /** Source → worker assignments the store refused (disk full…), saved at the next retry. */
-  private readonly unsavedLanes = new Map<string, number>();
+  /** Stores what the workers found (kept while the store refuses writes); acks wait for it. */
+  private readonly found: FoundAnomalies;
 
   constructor(private readonly opts: EngineThreadOptions) {
     this.backlog = opts.backlog ?? new Backlog(opts.config.pipeline.max_pending_lines);
@@ -136,23 +137,22 @@ export class EngineThread implements EngineHost {
     // Unhandled until someone awaits it: a start failure is also reported by `run` and the logger.
     this.ready.catch(() => undefined);
     this.writes = opts.writes ?? new WriteFailures(opts.dbPath, () => systemClock.now());
-    this.writer = new AnomalyWriter({
+    this.found = new FoundAnomalies({
       store: opts.store,
       writes: this.writes,
       logger: opts.logger,
-      onStored: (inserted, found, arrival) => {
-        this.stored.anomalies += inserted.length;
-        this.stored.duplicates += found - inserted.length;
-        if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
-      },
+      filterAnomalies: opts.filterAnomalies,
+      onAnomalies: opts.onAnomalies,
+      ack: (src, cursor) => this.opts.sources[src]?.ack(cursor),
+      error: (e) => this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) }),
     });
     const n = engineThreads(opts.config.pipeline.engine_threads);
-    this.laneCounts = opts.lanes?.counts(n) ?? new Array<number>(n).fill(0);
+    this.owners = new EngineLanes({ threads: n, store: opts.lanes, writes: this.writes, logger: opts.logger });
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
       // The heap limit also makes V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb).
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: opts.config.pipeline.engine_heap_mb } });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
+      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -168,7 +168,7 @@ export class EngineThread implements EngineHost {
   learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>[] {
     const kinds = Object.entries(this.opts.config.detectors).filter(([, d]) => (d as { enabled: boolean }).enabled);
     const post = (source: string, m: ToWorker) => {
-      if (!this.failure && !this.stopping) this.lanes[this.laneOf(source)].worker.postMessage(m);
+      if (!this.failure && !this.stopping) this.lanes[this.owners.of(source)].worker.postMessage(m);
     };
     return kinds.map(([kind]) => ({
       kind,
@@ -185,7 +185,7 @@ export class EngineThread implements EngineHost {
 
   /** The workers' store writes (as of their last report, each second) with this thread's. */
   storeWrites(): StoreWriteStats {
-    const own = { ...this.writes.stats(), unstored: this.writer.unstored, unstoredDropped: this.writer.dropped };
+    const own = { ...this.writes.stats(), unstored: this.found.unstored, unstoredDropped: this.found.dropped };
     return mergeWriteFailures([own, ...this.lanes.map((l) => l.writes)]);
   }
 
@@ -243,7 +243,7 @@ export class EngineThread implements EngineHost {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
     this.batches++;
-    const parts = this.split(batch);
+    const parts = this.owners.split(batch);
     if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
@@ -264,58 +264,6 @@ export class EngineThread implements EngineHost {
     return new Promise<void>((resolve, reject) => this.slots.push({ resolve, reject }));
   }
 
-  /** The batch per worker: whole when its records all belong to one (the usual case), else in parts. */
-  private split(batch: RawBatch): [number, RawBatch][] {
-    const recs = batch.records;
-    if (this.lanes.length === 1 || recs.length === 0) return [[0, batch]];
-    const first = this.laneOf(recs[0].source);
-    let i = 1;
-    while (i < recs.length && this.laneOf(recs[i].source) === first) i++;
-    if (i === recs.length) return [[first, batch]];
-    const by = new Map<number, RawRecord[]>();
-    for (const r of recs) {
-      const lane = this.laneOf(r.source);
-      let list = by.get(lane);
-      if (list === undefined) by.set(lane, (list = []));
-      list.push(r);
-    }
-    return [...by].map(([lane, records]) => [lane, batch.cursor ? { records, cursor: batch.cursor } : { records }]);
-  }
-
-  /**
-   * A record source's worker: assigned at its first batch to the thread with the fewest sources and
-   * kept in the store (`source_lanes`), so after a restart it is where its detector state was saved.
-   */
-  private laneOf(source: string): number {
-    const n = this.lanes.length;
-    if (n === 1) return 0;
-    if (source === this.last.source) return this.last.lane;
-    let lane = this.assigned.get(source);
-    if (lane === undefined) {
-      lane = this.opts.lanes?.get(source, n);
-      if (lane === undefined) {
-        lane = this.laneCounts.indexOf(Math.min(...this.laneCounts));
-        this.saveLane(source, lane);
-        this.laneCounts[lane]++;
-      }
-      // Bounded like the engine's parsers: client-chosen source ids must not grow memory.
-      if (this.assigned.size >= 100_000) this.assigned.delete(this.assigned.keys().next().value as string);
-      this.assigned.set(source, lane);
-    }
-    this.last = { source, lane };
-    return lane;
-  }
-
-  /** Records a source's worker; while the store refuses writes it is kept here and saved later (retryStore). */
-  private saveLane(source: string, lane: number): void {
-    try {
-      this.opts.lanes?.assign(source, this.lanes.length, lane);
-    } catch (e) {
-      if (!noteWriteFailure(this.writes, this.opts.logger, e)) throw e;
-      if (this.unsavedLanes.size < 100_000) this.unsavedLanes.set(source, lane);
-    }
-  }
-
   private stop(): Promise<void> {
     if (this.stopping) return Promise.resolve();
     this.stopping = true;
@@ -331,7 +279,10 @@ export class EngineThread implements EngineHost {
     switch (m.t) {
       case 'ready':
         l.ready = true;
-        if (this.lanes.every((x) => x.ready)) this.onReady?.resolve();
+        l.declared = m.components;
+        if (!this.lanes.every((x) => x.ready)) return;
+        this.reportReadings();
+        this.onReady?.resolve();
         return;
       case 'done': {
         l.stats = m.stats;
@@ -348,23 +299,26 @@ export class EngineThread implements EngineHost {
         return;
       }
       case 'anomalies':
-        this.store(m.anomalies, m.arrival);
+        this.found.found(m.anomalies, m.arrival);
+        this.mirror();
         return;
       case 'ack': {
         const cursor = this.acks.ack(m.src, lane, m.cursor, m.batch);
         if (!cursor) return;
         // Anomalies found before this ack wait for the store: the ack waits with them (at least once).
-        if (this.writer.unstored > 0) this.heldAcks.push({ src: m.src, cursor });
-        else this.opts.sources[m.src]?.ack(cursor);
+        this.found.acked(m.src, cursor);
         return;
       }
       case 'counters':
         if (m.streams) l.counters = m.streams;
+        if (m.readings) l.readings = m.readings;
         l.errors = m.errors;
         l.stats = m.stats;
         l.writes = m.writes;
         l.heap = m.heap;
-        this.retryStore();
+        // Every second: what the store refused is tried again.
+        this.owners.retry();
+        this.found.retry();
         this.mirror();
         if (m.reply && --this.countersDue <= 0) for (const w of this.countersWaiting.splice(0)) w();
         return;
@@ -383,54 +337,37 @@ export class EngineThread implements EngineHost {
     }
   }
 
+  /**
+   * Reports the workers' component readings through this thread's context, as a host on this thread
+   * would: one report per component, its values summed over the workers (each holds its share of the
+   * record sources), as of the last `refresh`.
+   */
+  private reportReadings(): void {
+    // Every worker builds the same components from the same config: report i of each is the same component's.
+    this.lanes[0].declared.forEach(({ id, readings }, i) => {
+      this.opts.context?.(id).metrics?.report(readings, () => {
+        const sum: Record<string, number> = {};
+        for (const l of this.lanes) {
+          const values = l.declared[i]?.id === id ? l.readings[i] : undefined;
+          if (values === undefined) continue;
+          for (const r of readings) sum[r.name] = (sum[r.name] ?? 0) + (values[r.name] ?? 0);
+        }
+        return sum;
+      });
+    });
+  }
+
   /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
   private settled(): void {
     this.early--;
     this.slots.shift()?.resolve();
   }
 
-  /** What the in-process engine's `store` does after the detectors, on this side of the threads. */
-  private store(found: Anomaly[], arrival: number | undefined): void {
-    if (found.length > 0 && this.opts.filterAnomalies) found = this.opts.filterAnomalies(found);
-    if (found.length === 0) return;
-    try {
-      this.writer.write(found, arrival);
-    } catch (e) {
-      this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
-    }
-    this.releaseAcks();
-    this.mirror();
-  }
-
-  /** Anomalies kept while the store refused writes: tried again (each worker's counters, every second). */
-  private retryStore(): void {
-    for (const [source, lane] of this.unsavedLanes) {
-      this.unsavedLanes.delete(source);
-      this.saveLane(source, lane);
-      if (this.writes.failing) break;
-    }
-    if (this.writer.unstored === 0) return;
-    try {
-      this.writer.retry();
-    } catch (e) {
-      this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
-    }
-    this.releaseAcks();
-  }
-
-  /** Gives the held acknowledgements, in order, once nothing waits for the store. */
-  private releaseAcks(): void {
-    if (this.writer.unstored > 0 || this.heldAcks.length === 0) return;
-    const held = this.heldAcks;
-    this.heldAcks = [];
-    for (const h of held) this.opts.sources[h.src]?.ack(h.cursor);
-  }
-
   /** `stats`: the workers' counters summed, with what this thread stored and the failures it saw itself. */
   private mirror(): void {
     const s = zeroStats();
     for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
-    Object.assign(this.stats, s, { batches: this.batches, anomalies: this.stored.anomalies, duplicates: this.stored.duplicates, errors: s.errors + this.localErrors });
+    Object.assign(this.stats, s, { batches: this.batches, anomalies: this.found.stored.anomalies, duplicates: this.found.stored.duplicates, errors: s.errors + this.localErrors });
   }
 
   /** The workers' failures (as of their last report) and this thread's, at most 100; built when read. */

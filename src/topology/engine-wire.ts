@@ -6,6 +6,7 @@
  * text and little else.
  */
 import type { ComponentError } from '../core/component.js';
+import type { DeclaredReadings } from './component-metrics.js';
 import type { Confirmed, LearnAsNormal } from '../core/detector.js';
 import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, RawRecord } from '../core/source.js';
@@ -39,13 +40,17 @@ export type ToWorker =
   | { t: 'stop' };
 
 export type FromWorker =
-  | { t: 'ready' }
+  /** Started; what its components report for /metrics (`ComponentContext.metrics`). */
+  | { t: 'ready'; components: DeclaredReadings[] }
   | { t: 'done'; id: number; stats: EngineStats; runs: EventRun[]; heap: Omit<ThreadMemory, 'thread'> }
   | { t: 'anomalies'; anomalies: Anomaly[]; arrival?: number }
   /** `batch`: the batch whose cursor this is, when it is that cursor (not a partial one). */
   | { t: 'ack'; src: number; cursor: Cursor; batch?: number }
-  /** Every second (stats and errors), and as the `reply` to a `counters` request (with the parser counters). */
-  | { t: 'counters'; streams?: StreamCounters[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; heap: Omit<ThreadMemory, 'thread'>; reply?: true }
+  /**
+   * Every second (stats and errors), and as the `reply` to a `counters` request (with the parser
+   * counters and the components' readings, in the order of `ready`'s `components`).
+   */
+  | { t: 'counters'; streams?: StreamCounters[]; readings?: Record<string, number>[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; heap: Omit<ThreadMemory, 'thread'>; reply?: true }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   /** Could not start, or a batch failed: the pipeline stops (a restart resumes from the last checkpoint). */
   | { t: 'failed'; message: string }

@@ -16,13 +16,13 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Cursor } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
-import { eventRuns, type EventRun } from '../core/event-runs.js';
-import { buildDetectors } from '../config/registry.js';
+import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import { openStore } from '../store/index.js';
-import { Engine } from './engine.js';
+import { inProcessEngine } from './engine-in-process.js';
 import { decodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
-import { parserOptionsFor, sourceParsing } from './parser-options.js';
+import { sourceParsing } from './parser-options.js';
+import { ComponentReadings } from './component-metrics.js';
 
 export interface EngineWorkerData {
   config: ServeConfig;
@@ -80,6 +80,8 @@ function start(data: EngineWorkerData): void {
   const { config } = data;
   const store = openStore(data.dbPath, { clock: systemClock });
   const abort = new AbortController();
+  // What this thread's components report: declared at `ready`, read when the main thread asks (a scrape).
+  const readings = new ComponentReadings();
   const ctx = (id: string): ComponentContext => ({
     id,
     logger,
@@ -87,36 +89,37 @@ function start(data: EngineWorkerData): void {
     signal: abort.signal,
     checkpoints: store.checkpoints,
     models: store,
+    metrics: readings.port(id),
   });
   const sources = config.sources.map((s, i) => new RemoteSource(`${(s as { type: string }).type}#${i}`, i));
-  const detectors = buildDetectors(config.detectors, ctx);
-  const parsing = config.sources.map(sourceParsing);
+  const parsing = new Map<Source, ReturnType<typeof sourceParsing>>(sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
   let runs: EventRun[] = [];
-  const engine = new Engine({
-    sources,
-    detectors,
-    store,
-    // Stored by the main thread (feedback policy, alerts in the same transaction, live feed): `onAnomalies` sends them there.
-    anomalies: null,
-    clock: systemClock,
-    logger,
-    partition: data.partition,
-    checkpointMs: config.pipeline.checkpoint_interval_ms,
-    maxSources: config.pipeline.max_sources,
-    writes: store.writes,
-    parserOptions: (_id, owner) => parserOptionsFor(config, parsing[(owner as RemoteSource).index]),
-    onAnomalies: (anomalies, arrival) => send({ t: 'anomalies', anomalies, arrival }),
-    onEvents: (events) => {
-      for (const r of eventRuns(events)) runs.push(r);
+  // The same wiring as a host on the main thread (engine-in-process.ts), with this thread's parts.
+  const engine = inProcessEngine(
+    {
+      config,
+      sources,
+      store,
+      // Stored by the main thread (feedback policy, alerts in the same transaction, live feed): `onAnomalies` sends them there.
+      anomalies: null,
+      clock: systemClock,
+      logger,
+      context: ctx,
+      onAnomalies: (anomalies, arrival) => send({ t: 'anomalies', anomalies, arrival }),
+      onRuns: (r) => {
+        for (const x of r) runs.push(x);
+      },
     },
-  });
+    { partition: data.partition, checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) },
+  );
+  const detectors = engine.learners();
   const running = engine.run(abort.signal);
   // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
   const sendCounters = (reply?: true) => {
     const heap = heapNow();
     send(
       reply
-        ? { t: 'counters', streams: engine.streamCounters(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
+        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
         : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
     );
   };
@@ -150,7 +153,7 @@ function start(data: EngineWorkerData): void {
       });
     }
   });
-  send({ t: 'ready' });
+  send({ t: 'ready', components: readings.declared() });
 }
 
 try {

@@ -178,7 +178,7 @@ describe('Engine: a large batch', () => {
     const save = store.saveParserState.bind(store);
     store.saveParserState = (s, snap) => (saves++, save(s, snap));
     const seen: number[][] = [];
-    const recorder = Object.assign(new ErrorDetector(), { observe: (events: readonly LogEvent[]) => (seen.push(events.map((e) => e.line)), []) });
+    const recorder = Object.assign(new ErrorDetector(), { observe: (events: readonly LogEvent[]) => (seen.push(events.map((e) => e.line ?? -1)), []) });
     const clock = new ManualClock(1_000);
     const e = engine(store, [recorder], clock);
     // Unique lines: new templates all along (each slice changes the parser).

@@ -19,13 +19,12 @@ import type { RawBatch, Source } from '../core/source.js';
 import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
 import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
-import { WriteFailures, writeFailureReason } from '../store/index.js';
+import type { WriteFailures } from '../store/index.js';
 
 export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
-import { TemplateCounts } from './template-counts.js';
 import { ContextRing } from './context-ring.js';
 import { SourceAcks } from './source-acks.js';
-import { AnomalyWriter, noteWriteFailure, noteWriteOk } from './store-writes.js';
+import { EngineSaves } from './engine-saves.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -109,46 +108,33 @@ export class Engine implements EngineHost {
   private readonly acks: SourceAcks;
   private readonly context: ContextRing;
   private readonly logger: Logger;
-  private lastDetectorSave = 0;
-  /** Template counts merged between checkpoints (written at once with `checkpointMs`, else per batch). */
-  private readonly templateCounts: TemplateCounts;
   /** Arrival time of the batch being processed (for `onAnomalies`). */
   private arrival: number | undefined;
-  private readonly writes: WriteFailures;
-  /** Stores found anomalies, keeping them while the store refuses writes; null in a worker thread. */
-  private readonly writer: AnomalyWriter | null;
-  /** A parser state save was refused: every parser is saved at the next checkpoint. */
-  private parsersUnsaved = false;
+  /** State, template counts and anomalies to the store, and the checkpoint (topology/engine-saves.ts). */
+  private readonly saves: EngineSaves;
 
   constructor(private readonly opts: EngineOptions) {
     this.context = new ContextRing(opts.contextLines ?? 20);
     this.acks = new SourceAcks(opts.checkpointMs !== undefined);
-    this.templateCounts = new TemplateCounts(opts.store, opts.checkpointMs !== undefined);
     this.logger = opts.logger ?? silentLogger;
-    this.writes = opts.writes ?? new WriteFailures('(engine store)', () => opts.clock.now());
-    const anomalies = opts.anomalies;
-    this.writer =
-      anomalies === null
-        ? null
-        : new AnomalyWriter({
-            store: anomalies,
-            writes: this.writes,
-            logger: this.logger,
-            onStored: (inserted, found, arrival) => {
-              this.stats.anomalies += inserted.length;
-              this.stats.duplicates += found - inserted.length;
-              if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
-            },
-          });
-    for (const d of opts.detectors) {
-      const saved = opts.store.loadParserState(detectorKey(d, opts.partition));
-      if (saved === undefined) continue;
-      try {
-        d.restore(saved);
-      } catch (e) {
-        this.fail(d.kind, 'processing', e);
-      }
-    }
+    this.saves = new EngineSaves({
+      store: opts.store,
+      anomalies: opts.anomalies,
+      detectors: opts.detectors,
+      partition: opts.partition,
+      clock: opts.clock,
+      logger: this.logger,
+      writes: opts.writes,
+      deferred: opts.checkpointMs !== undefined,
+      parsers: () => this.streams(),
+      fail: (component, e) => this.fail(component, 'processing', e),
+      onStored: (inserted, found, arrival) => {
+        this.stats.anomalies += inserted.length;
+        this.stats.duplicates += found - inserted.length;
+        if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
+      },
+    });
+    this.saves.restoreDetectors();
   }
 
   /**
@@ -156,22 +142,7 @@ export class Engine implements EngineHost {
    * snapshot is a component failure (counted, the others are saved); a refused write throws.
    */
   saveDetectors(): void {
-    this.lastDetectorSave = this.opts.clock.now();
-    for (const d of this.opts.detectors) {
-      let snapshot;
-      try {
-        snapshot = d.snapshot();
-      } catch (e) {
-        this.fail(d.kind, 'processing', e);
-        continue;
-      }
-      try {
-        this.opts.store.saveParserState(detectorKey(d, this.opts.partition), snapshot);
-      } catch (e) {
-        if (writeFailureReason(e) !== undefined) throw e;
-        this.fail(d.kind, 'processing', e);
-      }
-    }
+    this.saves.saveDetectors();
   }
 
   /**
@@ -180,7 +151,7 @@ export class Engine implements EngineHost {
    * needs parsers and detectors from the same point.
    */
   saveParsersNow(): void {
-    for (const [id, st] of this.parsers) this.opts.store.saveParserState(id, st.parser.snapshot());
+    this.saves.saveParsers();
   }
 
   /**
@@ -189,31 +160,12 @@ export class Engine implements EngineHost {
    * a restart meanwhile re-reads from the last point that was saved.
    */
   checkpoint(): void {
-    try {
-      this.writer?.retry();
-      if (this.writer !== null && this.writer.unstored > 0) {
-        this.lastDetectorSave = this.opts.clock.now();
-        return;
-      }
-      this.templateCounts.flush();
-      if (this.parsersUnsaved) this.saveAllParsers();
-      this.saveDetectors();
-    } catch (e) {
-      if (noteWriteFailure(this.writes, this.logger, e)) return;
-      throw e;
-    }
-    noteWriteOk(this.writes, this.logger);
-    this.acks.flush();
+    if (this.saves.checkpoint()) this.acks.flush();
   }
 
   /** Whether the store refuses this engine's writes now, and what waits to be stored. */
   storeWrites(): StoreWriteStats {
-    return { ...this.writes.stats(), unstored: this.writer?.unstored ?? 0, unstoredDropped: this.writer?.dropped ?? 0 };
-  }
-
-  private saveAllParsers(): void {
-    for (const [id, st] of this.parsers) this.opts.store.saveParserState(id, st.parser.snapshot());
-    this.parsersUnsaved = false;
+    return this.saves.storeWrites();
   }
 
   /** Each record source's parser (its counters are read at scrape time by /metrics). */
@@ -302,10 +254,10 @@ export class Engine implements EngineHost {
         this.arrival = undefined;
       }
     }
-    if (changed.size > 0) this.saveChangedParsers(changed);
+    if (changed.size > 0) this.saves.changed(changed, (id) => this.parsers.get(id)?.parser);
     if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
     const every = this.opts.checkpointMs;
-    if (every !== undefined && this.acks.pending && this.opts.clock.now() - this.lastDetectorSave >= every) this.checkpoint();
+    if (every !== undefined && this.acks.pending && this.opts.clock.now() - this.saves.lastSave >= every) this.checkpoint();
   }
 
   /**
@@ -349,7 +301,7 @@ export class Engine implements EngineHost {
         this.fail(d.kind, 'processing', e);
       }
     }
-    if (now - this.lastDetectorSave >= (this.opts.checkpointMs ?? this.opts.detectorSaveMs ?? 30_000)) this.checkpoint();
+    if (now - this.saves.lastSave >= (this.opts.checkpointMs ?? this.opts.detectorSaveMs ?? 30_000)) this.checkpoint();
     return this.store(found);
   }
 
@@ -391,16 +343,8 @@ export class Engine implements EngineHost {
     const st = this.parsers.get(id)!;
     const events = st.parser.flush(this.opts.clock.now());
     this.deliver(events, false);
-    try {
-      this.opts.store.saveParserState(id, st.parser.snapshot());
-    } catch (e) {
-      // Kept in memory (beyond the cap, for now) rather than losing its state; saved at a checkpoint.
-      if (this.opts.checkpointMs !== undefined && noteWriteFailure(this.writes, this.logger, e)) {
-        this.parsersUnsaved = true;
-        return;
-      }
-      throw e;
-    }
+    // Refused (checkpoints on): kept in memory, beyond the cap for now, rather than losing its state.
+    if (!this.saves.evicted(id, st.parser)) return;
     this.parsers.delete(id);
     this.stats.evictedSources++;
   }
@@ -418,30 +362,8 @@ export class Engine implements EngineHost {
         this.fail(d.kind, 'processing', e);
       }
     }
-    try {
-      this.templateCounts.add(events);
-      if (templatesChanged) this.saveParsers(events);
-    } catch (e) {
-      this.refusedStateWrite(e);
-    }
+    this.saves.mined(events, templatesChanged, (source) => this.parsers.get(source)?.parser);
     this.store(found);
-  }
-
-  /** With checkpoints, a refused write is retried there (acks wait); without, the batch fails unacknowledged. */
-  private refusedStateWrite(e: unknown): void {
-    if (this.opts.checkpointMs === undefined || !noteWriteFailure(this.writes, this.logger, e)) throw e;
-    this.parsersUnsaved = true;
-  }
-
-  private saveChangedParsers(sources: Set<string>): void {
-    try {
-      for (const id of sources) {
-        const st = this.parsers.get(id);
-        if (st) this.opts.store.saveParserState(id, st.parser.snapshot());
-      }
-    } catch (e) {
-      this.refusedStateWrite(e);
-    }
   }
 
   private store(found: Anomaly[]): Anomaly[] {
@@ -449,26 +371,13 @@ export class Engine implements EngineHost {
     if (found.length === 0) return [];
     // Context lines when the detector gave none, and the attributes of the records (context-ring.ts).
     for (const a of found) this.context.annotate(a);
-    if (this.writer !== null) return this.writer.write(found, this.arrival);
-    this.stats.anomalies += found.length;
-    this.opts.onAnomalies?.(found, this.arrival);
-    return found;
-  }
-
-  private saveParsers(events: LogEvent[]): void {
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (e.change === 'none' || seen.has(e.source)) continue;
-      seen.add(e.source);
-      const st = this.parsers.get(e.source);
-      if (st) this.opts.store.saveParserState(e.source, st.parser.snapshot());
-    }
+    return this.saves.store(found, this.arrival);
   }
 
   private flushAll(): void {
     const now = this.opts.clock.now();
     for (const st of this.parsers.values()) this.deliver(st.parser.flush(now), false);
-    this.parsersUnsaved = true;
+    this.saves.markParsersUnsaved();
     this.ackReleased();
     this.tick();
     this.checkpoint();
@@ -497,7 +406,7 @@ export class Engine implements EngineHost {
       if (now - lastTick >= tickMs - 1) {
         lastTick = now;
         this.tick();
-      } else if (this.acks.pending && now - this.lastDetectorSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
+      } else if (this.acks.pending && now - this.saves.lastSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
     }
   }
 
@@ -507,10 +416,5 @@ export class Engine implements EngineHost {
     if (this.errors.length < 100) this.errors.push(err);
     this.logger.error('A component failed; the pipeline goes on.', { component, stage, error: err.message });
   }
-}
-
-/** Detector snapshots share the store's state table with parsers, under their own keys. */
-function detectorKey(d: StreamDetector, partition: string | undefined): string {
-  return partition === undefined ? `detector:${d.kind}` : `detector:${d.kind}@${partition}`;
 }
 

@@ -9,48 +9,35 @@
  * await host.ready;
  * await host.run(abort.signal);
  */
-import type { ComponentContext, Logger } from '../core/component.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { AnomalyStore, EngineHost } from '../core/engine.js';
 import type { RawBatch } from '../core/source.js';
-import type { Anomaly, LogEvent } from '../core/event.js';
-import { eventRuns, type EventRun } from '../core/event-runs.js';
+import type { Anomaly } from '../core/event.js';
 import type { AnomalogError } from '../core/errors.js';
 import type { Source } from '../core/source.js';
-import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { Store } from '../store/index.js';
 import type { LogParser } from '../parsers/pipeline.js';
-import { Engine } from './engine.js';
 import { EngineThread } from './engine-thread.js';
 import type { Backlog } from './backlog.js';
-import { parserOptionsFor, sourceParsing, type SourceParsing } from './parser-options.js';
+import { sourceParsing, type SourceParsing } from './parser-options.js';
+import { type EngineWiring, inProcessEngine } from './engine-in-process.js';
 
 export type EngineHostKind = 'main' | 'worker';
 
-export interface EngineHostSpec {
-  config: ServeConfig;
+/**
+ * What every host is built from (`EngineWiring`: configuration, sources, store, clock, logger, the
+ * components' context and the hooks the service listens with), and what only some hosts use.
+ * `onEvents` reaches only a host on this thread (worker threads send runs).
+ */
+export interface EngineHostSpec extends EngineWiring {
   /** The service's SQLite file (worker threads open their own connection to it). */
   dbPath: string;
-  /** The configured source components, in config order. */
-  sources: Source[];
   /** The service's store: parser and detector state, template counts, source lanes. */
   store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes' | 'writes'>>;
   /** Where found anomalies are stored (with their alerts). */
   anomalies: AnomalyStore;
-  clock: Clock;
-  logger: Logger;
-  /** The build context of a component (the detectors of a host on this thread are built with it). */
-  context: (id: string) => ComponentContext;
-  /** Applied to what the detectors found before it is stored (the feedback policy). */
-  filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
-  /** Newly stored anomalies, with the arrival time of the batch they were found in. */
-  onAnomalies?: (anomalies: Anomaly[], arrivalTs?: number) => void;
-  /** Every processed batch's events, summarised (the UI's rate charts). */
-  onRuns?: (runs: readonly EventRun[]) => void;
-  /** The parsed events themselves: only a host on this thread has them (worker threads send runs). */
-  onEvents?: (events: readonly LogEvent[]) => void;
   /** The host can no longer process (a worker thread failed or died). */
   onFailure?: (e: AnomalogError) => void;
   /**
@@ -85,11 +72,12 @@ export function createEngineHost(spec: EngineHostSpec, kind = engineHostKind(spe
       onAnomalies: spec.onAnomalies,
       onRuns: spec.onRuns,
       backlog: spec.backlog,
+      context: spec.context,
     });
   }
   const parsing = new Map<Source, SourceParsing>(spec.sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
   // Acks wait for the next detector save: after kill -9 the detectors resume where the sources do.
-  return inProcess(spec, { checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) });
+  return inProcessEngine(spec, { checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) });
 }
 
 /**
@@ -122,37 +110,5 @@ export interface SteppedOptions {
 /** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
 export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
   const parsing: SourceParsing = { type: 'file_tail', format: o.format, multiline: o.multiline };
-  return inProcess(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
-}
-
-interface InProcessOptions {
-  checkpointMs?: number;
-  detectorSaveMs?: number;
-  parsing: (owner: Source) => SourceParsing | undefined;
-}
-
-function inProcess(spec: EngineHostSpec, o: InProcessOptions): Engine {
-  const { config, onRuns, onEvents } = spec;
-  return new Engine({
-    sources: spec.sources,
-    detectors: buildDetectors(config.detectors, spec.context),
-    store: spec.store,
-    anomalies: spec.anomalies,
-    clock: spec.clock,
-    logger: spec.logger,
-    writes: spec.store.writes,
-    checkpointMs: o.checkpointMs,
-    detectorSaveMs: o.detectorSaveMs,
-    maxSources: config.pipeline.max_sources,
-    parserOptions: (_sourceId, owner) => parserOptionsFor(config, o.parsing(owner)),
-    filterAnomalies: spec.filterAnomalies,
-    onEvents:
-      onRuns || onEvents
-        ? (events) => {
-            onRuns?.(eventRuns(events));
-            onEvents?.(events);
-          }
-        : undefined,
-    onAnomalies: spec.onAnomalies,
-  });
+  return inProcessEngine(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
 }

@@ -144,6 +144,7 @@ export async function replayLabelled(o: ReplayLabelledOptions): Promise<Labelled
     answers,
     suppressed: stats.suppressed,
     suppressedByKind: stats.suppressedByKind,
+    held: stats.held,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,15 +1,21 @@
 /**
  * @module test/contract/engine-host.contract
  * The shared suite every engine host runs (`core/engine.ts#EngineHost`: this thread, worker
- * threads; a Kafka partition host next): for the same input, the same anomalies, the same
- * checkpoints (acknowledged positions, parser and detector state) and the same counters
- * (`stats`, `streamCounters`); and after kill -9 of the service, a restart on the same data dir
+ * threads, a Kafka partition: test/contract/kafka-partition-host.ts): for the same input, the same anomalies, the same
+ * checkpoints (acknowledged positions, parser and detector state), the same counters
+ * (`stats`, `streamCounters`) and the same metrics (`GET /metrics`: engine, parser and the
+ * detectors' own readings); and after kill -9 of the service, a restart on the same data dir
  * resumes from the last checkpoint — every line processed at least once, every new message type
  * flagged exactly once.
+ *
+ * A host joins with a `HostUnderTest`: how it processes `hostInput()` under `hostConfig()` into a
+ * `HostOutcome` (a host over the service's sources: `runHost` with its factory), and how its real
+ * service starts in a child process for the kill -9 part (a script that prints `{"url": …}`).
  * @example
- * engineHostContract('worker'); // in a *.test.ts file
+ * engineHostContract('worker'); // in a *.test.ts file: the hosts of topology/host.ts by kind
+ * engineHostContract({ name: 'kafka', run: (name) => myRun(hostInput(), hostConfig(name)), crash: (args) => startServiceChild('my-child.ts', args) });
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +28,11 @@ import type { Anomaly } from '../../src/core/event.js';
 import type { RawBatch } from '../../src/core/source.js';
 import { ListSource } from '../harness/list-source.js';
 import { openStore } from '../../src/store/index.js';
-import { createEngineHost, type EngineHostKind } from '../../src/topology/host.js';
+import { createEngineHost, type EngineHostKind, type EngineHostSpec } from '../../src/topology/host.js';
+import { engineThreads } from '../../src/topology/engine-thread.js';
+import { ComponentReadings } from '../../src/topology/component-metrics.js';
+import { metricsForService } from '../../src/telemetry/index.js';
+import { LiveFeed } from '../../src/api/live-feed.js';
 import { killAll, killHard as killChild, type ServiceChild, startServiceChild } from '../harness/service-child.js';
 import { until as poll } from '../harness/until.js';
 
@@ -81,15 +91,24 @@ async function records(r: Running): Promise<number> {
 /** Polls until `cond` holds (30 s by default: three restarts on a loaded machine). */
 const until = (what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<true> => poll(what, async () => ((await cond()) ? true : undefined), ms);
 
-function crashContract(kind: EngineHostKind): void {
-  const dir = mkdtempSync(path.join(tmpdir(), `anomalog-host-crash-${kind}-`));
+/** The kill -9 part: the real service with the host under test, started in a child process. */
+export type StartCrashChild = (args: { log: string; dataDir: string; warmup: number }) => Promise<Running>;
+
+/** Starts test/harness/serve-child.ts (buildService, file_tail, novelty) with the topology/host.ts host of `kind`. */
+export const serveChild =
+  (kind: EngineHostKind): StartCrashChild =>
+  ({ log, dataDir, warmup }) =>
+    startServiceChild('test/harness/serve-child.ts', [log, dataDir, String(warmup), kind]);
+
+function crashContract(name: string, startChild: StartCrashChild): void {
+  const dir = mkdtempSync(path.join(tmpdir(), `anomalog-host-crash-${name}-`));
   const log = path.join(dir, 'hdfs.log');
   const data = path.join(dir, 'data');
   afterAll(() => {
     killAll();
     rmSync(dir, { recursive: true, force: true });
   });
-  const start = (): Promise<Running> => startServiceChild('test/harness/serve-child.ts', [log, data, String(WARMUP), kind]);
+  const start = (): Promise<Running> => startChild({ log, dataDir: data, warmup: WARMUP });
 
   /**
    * Appends lines [from, to) in chunks of 10, ~8 ms apart. With `r`: SIGKILLs it once it has
@@ -174,7 +193,8 @@ const fixtureDir = mkdtempSync(path.join(tmpdir(), 'anomalog-host-contract-'));
 afterAll(() => rmSync(fixtureDir, { recursive: true, force: true }));
 const hdfs = readFileSync(new URL('../fixtures/logs/loghub-samples/HDFS.log', import.meta.url), 'utf8').split(/\r?\n/).filter(Boolean);
 
-function hostConfig(): ServeConfig {
+/** The configuration every host runs `hostInput()` with. */
+export function hostConfig(): ServeConfig {
   return validate(
     {
       data_dir: fixtureDir,
@@ -191,7 +211,7 @@ function hostConfig(): ServeConfig {
 const NODE_ATTRS = { 'hdfs-a': Object.freeze({ host: 'node-a', rack: 'r1' }), 'hdfs-b': Object.freeze({ host: 'node-b', rack: 'r1' }) };
 
 /** Batches of HDFS lines with a cursor each, two record sources; two new message types after the warm-up. */
-function hostInput(): RawBatch[] {
+export function hostInput(): RawBatch[] {
   const out: RawBatch[] = [];
   let offset = 0;
   for (let b = 0; b < 8; b++) {
@@ -226,10 +246,42 @@ export interface HostOutcome {
   attrs: [string, Anomaly['attrs'], Anomaly['contextAttrs']][];
   /** Anomaly ids the store finds by `attr.host=node-b`. */
   onNodeB: string[];
+  /**
+   * `GET /metrics` once everything was processed: the engine's, the parsers' and the detectors' own
+   * series (`anomalog_detector_*`, reported through `ComponentContext.metrics`), sorted; series that
+   * measure time (latency, ages, start time) are left out.
+   */
+  metrics: string[];
 }
 
-/** Runs `hostInput()` through a host of `kind` on a fresh store until processed, stops it, reads the outcome. */
-export async function runHost(kind: EngineHostKind, name: string): Promise<HostOutcome> {
+/** A host as the suite runs it: processes the input into an outcome; restarts after kill -9. */
+export interface HostUnderTest {
+  name: string;
+  /** Processes `hostInput()` with `hostConfig()` on a fresh store (named by `name`) and reads the outcome. */
+  run(name: string): Promise<HostOutcome>;
+  /**
+   * The kill -9 part: the host's real service in a child process — or, for a host whose service is
+   * not one process (a Kafka partition: broker, workers and a serve node), the test file (from the
+   * repository root) that kills it with -9 against its real parts, which must exist.
+   */
+  crash: StartCrashChild | { testedIn: string };
+  /** Engines the host splits the record sources between (worker threads, partitions); default 1. */
+  partitions?: number;
+}
+
+/** The series of a scrape the suite compares (counts, not times). */
+export function comparableSeries(exposition: string): string[] {
+  return exposition
+    .split('\n')
+    .filter((l) => /^anomalog_(detector_|parser_|templates|engine_)/.test(l))
+    .sort();
+}
+
+/**
+ * Runs `hostInput()` through a host over the service's sources — of `kind` (topology/host.ts), or
+ * built by a factory — on a fresh store until processed, stops it, reads the outcome.
+ */
+export async function runHost(kind: EngineHostKind | ((spec: EngineHostSpec) => EngineHost), name: string): Promise<HostOutcome> {
   const config = hostConfig();
   const dbPath = path.join(fixtureDir, `${name}.db`);
   const store = openStore(dbPath, { clock: systemClock });
@@ -237,26 +289,28 @@ export async function runHost(kind: EngineHostKind, name: string): Promise<HostO
   const input = hostInput();
   const source = new ListSource(input);
   const live: Anomaly[] = [];
-  const host = createEngineHost(
-    {
-      config,
-      dbPath,
-      sources: [source],
-      store,
-      anomalies: store,
-      clock: systemClock,
-      logger: silentLogger,
-      context: (id) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store }),
-      onAnomalies: (a) => live.push(...a),
-    },
-    kind,
-  );
+  const readings = new ComponentReadings();
+  const spec: EngineHostSpec = {
+    config,
+    dbPath,
+    sources: [source],
+    store,
+    anomalies: store,
+    clock: systemClock,
+    logger: silentLogger,
+    context: (id) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store, metrics: readings.port(id) }),
+    onAnomalies: (a) => live.push(...a),
+  };
+  const host = typeof kind === 'function' ? kind(spec) : createEngineHost(spec, kind);
   await host.ready;
   const running = host.run(abort.signal);
   const records = input.reduce((n, b) => n + b.records.length, 0);
   await poll('every record processed', async () => (host.stats.events === records && live.length >= 2 ? true : undefined), 30_000);
   await host.refresh();
   const counters = host.streamCounters().sort((a, b) => a.source.localeCompare(b.source));
+  // As the service builds its metrics (topology/build.ts), from this host and what its components reported.
+  const metrics = metricsForService({ version: 'contract', clock: systemClock, sources: [{ source, type: 'stdin' }], engine: host, feed: new LiveFeed(1), store, reported: () => readings.components() });
+  const series = comparableSeries((await metrics.scrape()).body);
   abort.abort();
   await running;
   const partitions = [2, 3, 4].flatMap((n) => Array.from({ length: n }, (_, i) => `detector:%@${i}/${n}`));
@@ -272,17 +326,28 @@ export async function runHost(kind: EngineHostKind, name: string): Promise<HostO
     errors: [...host.errors],
     attrs: store.queryAnomalies({ limit: 100 }).anomalies.map((a): HostOutcome['attrs'][number] => [a.id, a.attrs, a.contextAttrs]).sort((x, y) => x[0].localeCompare(y[0])),
     onNodeB: store.queryAnomalies({ attrs: { host: 'node-b' } }).anomalies.map((a) => a.id).sort(),
+    metrics: series,
   };
   store.close();
   return outcome;
 }
 
-/** The shared suite, for the host `kind`. */
-export function engineHostContract(kind: EngineHostKind): void {
+/** The shared suite, for a host of topology/host.ts (by kind) or any `HostUnderTest`. */
+export function engineHostContract(hostOrKind: EngineHostKind | HostUnderTest): void {
+  const host: HostUnderTest =
+    typeof hostOrKind === 'string'
+      ? {
+          name: hostOrKind,
+          run: (name) => runHost(hostOrKind, name),
+          crash: serveChild(hostOrKind),
+          partitions: hostOrKind === 'worker' ? engineThreads(hostConfig().pipeline.engine_threads) : 1,
+        }
+      : hostOrKind;
+  const kind = host.name;
   describe(`EngineHost contract: ${kind}`, () => {
-    it('for the same input, stores the same anomalies, checkpoints the same state and counts the same as the in-process reference', async () => {
+    it('for the same input, stores the same anomalies, checkpoints the same state, counts the same and shows the same metrics as the in-process reference', async () => {
       const reference = await runHost('main', `reference-for-${kind}`);
-      const got = await runHost(kind, kind);
+      const got = await host.run(kind);
       // The reference itself holds what the input is built for.
       expect(reference.anomalies.length).toBeGreaterThanOrEqual(2);
       expect(reference.live).toEqual(reference.anomalies);
@@ -309,8 +374,22 @@ export function engineHostContract(kind: EngineHostKind): void {
       expect(disk?.[1]).toMatchObject({ host: 'node-b', rack: 'r1', Level: 'ERROR', Component: 'dfs.DataNode' });
       expect(disk?.[2]?.at(-1)).toMatchObject({ host: 'node-b', Level: 'ERROR' });
       expect(disk?.[2]?.every((c) => c?.host === 'node-b')).toBe(true);
+      // Same metrics, the detectors' own readings included (forwarded from worker threads).
+      expect(reference.metrics).toContain(`anomalog_engine_records_total 80`);
+      expect(reference.metrics.find((l) => l.startsWith('anomalog_detector_templates{component_id="novelty"}'))).toMatch(/ [1-9]\d*$/);
+      expect(reference.metrics.find((l) => l.startsWith('anomalog_detector_sources{component_id="rate"}'))).toBe('anomalog_detector_sources{component_id="rate"} 2');
+      // Fleet sharing (novelty: a type seen on another record source is not new) is per engine: when
+      // a host splits the sources between engines, each shares only its own sources' templates, so
+      // the readings are summed over overlapping sets. Every other series is the same.
+      const fleet = (m: string[]) => Number(m.find((l) => l.startsWith('anomalog_detector_fleet_templates'))?.split(' ')[1]);
+      const notFleet = (m: string[]) => m.filter((l) => !l.startsWith('anomalog_detector_fleet_templates'));
+      expect(notFleet(got.metrics)).toEqual(notFleet(reference.metrics));
+      if ((host.partitions ?? 1) === 1) expect(fleet(got.metrics)).toBe(fleet(reference.metrics));
+      else expect(fleet(got.metrics)).toBeGreaterThanOrEqual(fleet(reference.metrics));
     }, 60_000);
 
-    crashContract(kind);
+    const crash = host.crash;
+    if (typeof crash === 'function') crashContract(kind, crash);
+    else it(`after kill -9: tested with its real parts in ${crash.testedIn}`, () => expect(existsSync(new URL(`../../${crash.testedIn}`, import.meta.url))).toBe(true));
   });
 }

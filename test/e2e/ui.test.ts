@@ -281,6 +281,22 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     expect(await page.locator('main img, main script, #app img').count()).toBe(0);
     expect(dialogs).toEqual([]);
 
+    // Feedback rules (GET /api/feedback/rules): both verdicts given above, newest first, each linked to
+    // its anomaly; a newer verdict there replaces the rule — the way to undo one — and the page shows it.
+    await page.getByRole('link', { name: 'Feedback', exact: true }).click();
+    await page.waitForURL('**/#/feedback');
+    const verdicts = () => page.locator('table.rules tbody tr td:first-child').allTextContents();
+    await expect.poll(verdicts).toEqual(['muted', 'real issue']);
+    await page.locator('table.rules tbody tr', { hasText: 'real issue' }).getByRole('link', { name: 'open the anomaly' }).click();
+    await page.waitForURL(`**/#/anomalies/${encodeURIComponent(disk.id)}`);
+    await page.getByRole('button', { name: 'Noise' }).click();
+    await page.getByText('Feedback saved: noise.').waitFor({ timeout: 15_000 });
+    await page.goto(`${url}/#/feedback`);
+    await expect.poll(verdicts).toEqual(['noise', 'muted']);
+    await shot('ui-feedback-rules.png');
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.locator('main img, main script, #app img').count()).toBe(0);
+
     // The record's attributes are shown as text, hostile names and values included; context lines carry theirs as a tooltip.
     const withAttrs = { ...disk, id: 'attrs-disk-anomaly', title: 'Disk full on web-1.', attrs: { hostname: 'web-1', [HOSTILE[1]]: HOSTILE[0] }, contextAttrs: disk.context.map((_, i) => (i === 0 ? { hostname: HOSTILE[2] } : null)) };
     svc.store.insertAnomalies([withAttrs]);
@@ -321,7 +337,7 @@ describe.skipIf(!hasChromium)('web UI in Chromium (live anomalies, detail, feedb
     await shot('ui-templates.png');
 
     // Keyboard focus: a visible ring with ≥ 3:1 contrast on every focusable element of every view.
-    const views: [string, string][] = [['#/', 'ul.health li'], ['#/anomalies', 'li.anomaly'], [`#/anomalies/${encodeURIComponent(disk.id)}`, 'ul.similar li a'], ['#/templates', 'table.templates tbody tr']];
+    const views: [string, string][] = [['#/', 'ul.health li'], ['#/anomalies', 'li.anomaly'], [`#/anomalies/${encodeURIComponent(disk.id)}`, 'ul.similar li a'], ['#/templates', 'table.templates tbody tr'], ['#/feedback', 'table.rules tbody tr']];
     for (const [hash, loaded] of views) {
       await page.goto(`${url}/${hash}`);
       await page.locator(loaded).first().waitFor();

@@ -4,6 +4,7 @@
  */
 
 import type { StatsSnapshot } from '../../src/api/rate-history.js';
+import type { PolicyKindView, PolicyRuleView } from '../../src/feedback/policy.js';
 import { type Anomaly as CoreAnomaly, SEVERITIES as CORE_SEVERITIES, type Severity, type Verdict } from '../../src/core/event.js';
 
 export type { Contribution, Severity, Verdict } from '../../src/core/event.js';
@@ -46,6 +47,9 @@ export interface TemplatePage {
   templates: Template[];
   total: number;
 }
+
+/** `GET /api/feedback/rules`: what the running feedback policy holds (src/feedback/policy.ts's views). */
+export type FeedbackRules = { rules: PolicyRuleView[]; kinds: PolicyKindView[] };
 
 /** `GET /api/stats`: the service's in-memory rate history. */
 export type Stats = StatsSnapshot;
@@ -119,6 +123,7 @@ export const api = {
   anomalies: (f: AnomalyFilters, limit = 100, next?: string) => call<AnomalyPage>(`/api/anomalies${query({ ...f, limit, next })}`),
   anomaly: (id: string) => call<Anomaly>(`/api/anomalies/${encodeURIComponent(id)}`),
   models: () => call<{ models: ModelInfo[] }>('/api/models'),
+  feedbackRules: () => call<FeedbackRules>('/api/feedback/rules'),
   templates: (q: { search?: string; source?: string; limit?: number; offset?: number }) => call<TemplatePage>(`/api/templates${query(q)}`),
   feedback: (id: string, body: { verdict: Verdict; comment?: string; muteFor?: string; user?: string }) =>
     call<unknown>(`/api/anomalies/${encodeURIComponent(id)}/feedback`, {

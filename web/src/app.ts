@@ -4,7 +4,7 @@
  * so links from alerts (`/#/anomalies/<id>`) open the detail directly.
  */
 import { parseRoute, type Route } from './route.js';
-import { api, ApiError, type Anomaly, type AnomalyFilters, type Health, type ModelInfo, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
+import { api, ApiError, type Anomaly, type AnomalyFilters, type FeedbackRules, type Health, type ModelInfo, type Stats, type TemplatePage, type Verdict, templateKey } from './api.js';
 import { baseline, type ErrorBaseline } from './health.js';
 import { arrive, pruneFresh } from './list.js';
 
@@ -47,6 +47,12 @@ export interface TemplatesState {
   loading: boolean;
 }
 
+export interface RulesState {
+  data?: FeedbackRules;
+  error?: string;
+  loading: boolean;
+}
+
 export class App {
   route: Route = parseRoute(location.hash);
   live: 'connecting' | 'open' | 'closed' = 'connecting';
@@ -60,6 +66,7 @@ export class App {
   list: ListState = { filters: {}, range: '', search: '', items: [], next: null, loading: false, fresh: new Set() };
   detail: DetailState = { sending: false };
   templates: TemplatesState = { search: '', source: '', offset: 0, series: new Map(), loading: false };
+  rules: RulesState = { loading: false };
   private scheduled = false;
   private navigated = false;
   private wasOpen = false;
@@ -93,6 +100,8 @@ export class App {
     if (r.view === 'anomaly') void this.loadDetail(r.id);
     if (r.view === 'anomalies' && this.list.items.length === 0) void this.loadList();
     if (r.view === 'templates' && this.templates.page === undefined) void this.loadTemplates();
+    // Rules change with every verdict given anywhere: read them again on each visit.
+    if (r.view === 'feedback') void this.loadRules();
     void this.refresh();
     this.update();
     // After an in-app navigation, move focus to the new page's heading (keyboard and screen readers).
@@ -260,6 +269,20 @@ export class App {
       t.error = message(e);
     }
     t.loading = false;
+    this.update();
+  }
+
+  async loadRules(): Promise<void> {
+    const r = this.rules;
+    r.loading = true;
+    r.error = undefined;
+    this.update();
+    try {
+      r.data = await api.feedbackRules();
+    } catch (e) {
+      r.error = message(e);
+    }
+    r.loading = false;
     this.update();
   }
 

@@ -1,5 +1,6 @@
 /**
- * The anomalog dashboard: overview, anomalies (live), one anomaly with feedback, templates.
+ * The anomalog dashboard: overview, anomalies (live), one anomaly with feedback, templates, the
+ * feedback rules in force.
  * Rendered with lit's `html` templates, which escape every interpolated value: log text is
  * always shown as text, never parsed as HTML.
  */
@@ -8,6 +9,7 @@ import { App } from './app.js';
 import { anomalies } from './views/anomalies.js';
 import { detail } from './views/detail.js';
 import { overview } from './views/overview.js';
+import { rules } from './views/rules.js';
 import { templates } from './views/templates.js';
 import './styles.css';
 
@@ -24,6 +26,8 @@ function page(app: App): TemplateResult {
       return detail(app);
     case 'templates':
       return templates(app);
+    case 'feedback':
+      return rules(app);
     default:
       return html`<h1 tabindex="-1">Not found</h1><p>No page <code>${r.path}</code>. <a href="#/">Overview</a></p>`;
   }
@@ -40,7 +44,7 @@ function shell(app: App): TemplateResult {
     <header class="top">
       <a class="brand" href="#/">anomalog</a>
       <nav aria-label="Main">
-        ${link('#/', 'Overview', v === 'overview')} ${link('#/anomalies', 'Anomalies', v === 'anomalies' || v === 'anomaly')} ${link('#/templates', 'Templates', v === 'templates')}
+        ${link('#/', 'Overview', v === 'overview')} ${link('#/anomalies', 'Anomalies', v === 'anomalies' || v === 'anomaly')} ${link('#/templates', 'Templates', v === 'templates')} ${link('#/feedback', 'Feedback', v === 'feedback')}
       </nav>
       <span class="live live-${app.live}" role="status" title="Live feed (server-sent events)"><span class="dot" aria-hidden="true"></span>Live: ${app.live}</span>
     </header>

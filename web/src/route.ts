@@ -1,5 +1,5 @@
-/** Hash routes of the UI: `#/`, `#/anomalies`, `#/anomalies/<id>` (URI-encoded), `#/templates`. */
-export type Route = { view: 'overview' } | { view: 'anomalies' } | { view: 'anomaly'; id: string } | { view: 'templates' } | { view: 'notfound'; path: string };
+/** Hash routes of the UI: `#/`, `#/anomalies`, `#/anomalies/<id>` (URI-encoded), `#/templates`, `#/feedback`. */
+export type Route = { view: 'overview' } | { view: 'anomalies' } | { view: 'anomaly'; id: string } | { view: 'templates' } | { view: 'feedback' } | { view: 'notfound'; path: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -13,5 +13,6 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (path === '/templates') return { view: 'templates' };
+  if (path === '/feedback') return { view: 'feedback' };
   return { view: 'notfound', path };
 }

@@ -11,6 +11,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { invariantsDetectorConfigSchema, type InvariantsDetectorConfig } from './config.js';
 import { InvariantsDetector } from './invariants.js';
+import { reportStats } from '../shared/readings.js';
 
 export { invariantsDetectorConfigSchema, type InvariantsDetectorConfig } from './config.js';
 export { InvariantsDetector, INVARIANTS_SNAPSHOT_VERSION, type InvariantsStats, type Relation } from './invariants.js';
@@ -24,5 +25,6 @@ export const definition: ComponentDefinition<InvariantsDetectorConfig, StreamDet
   kind: 'detector',
   type: 'invariants',
   configSchema: invariantsDetectorConfigSchema,
-  build: (config) => new InvariantsDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new InvariantsDetector(config), (d) => d.stats(), ['sources', 'relations', 'openSessions', 'closedSessions']),
 };

@@ -34,6 +34,13 @@ function compiles(pattern: string): boolean {
 
 export const modelDetectorConfigSchema = z
   .object({
+    /**
+     * Off by default in `serve` (the registry's default is on): at zero config it found none of the
+     * alert episodes of any `eval stream` dataset while raising 7 of BGL_20k's false alarms and 0–2
+     * on quiet logs depending on worker timing; novelty and rate judge what it saw (README,
+     * "Why off by default"). Turn it on for sources with a steady window shape.
+     */
+    enabled: z.boolean().default(false),
     /** Tumbling window per source, in event time. Ignored when `session` is set. */
     window_seconds: z.number().min(1).max(86_400).default(60),
     /** Score sessions (events grouped by a key) instead of time windows. */

@@ -14,6 +14,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type ModelDetectorConfig, type ModelDetectorInput, modelDetectorConfigSchema } from './config.js';
 import { StreamModelDetector, type StreamModelDeps } from './stream.js';
+import { reportStats } from '../shared/readings.js';
 
 export * from './detector.js';
 export * from './events.js';
@@ -38,6 +39,7 @@ export const definition: ComponentDefinition<ModelDetectorConfig, StreamDetector
     const registry = ctx.models;
     const d = new StreamModelDetector(config, { registry, logger: ctx.logger });
     ctx.signal.addEventListener('abort', () => d.close(), { once: true });
-    return d;
+    // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+    return reportStats(ctx, d, (x) => x.stats(), ['sources', 'windows', 'flagged', 'trainings', 'trainingFailures', 'evictedSources']);
   },
 };

@@ -25,7 +25,7 @@ function config(): ServeConfig {
       data_dir: join(dir, 'data'),
       server: { port: 0 },
       sources: [{ type: 'http' }],
-      detectors: { novelty: { enabled: false }, rate: { enabled: false }, params: { enabled: false }, model: { min_windows: 30, episode_seconds: 0 } },
+      detectors: { novelty: { enabled: false }, rate: { enabled: false }, params: { enabled: false }, model: { enabled: true, min_windows: 30, episode_seconds: 0 } },
     },
     serveConfigSchema,
   );

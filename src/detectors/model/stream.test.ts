@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serveConfigSchema } from '../../config/schema.js';
 import { ManualClock } from '../../core/clock.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import { openStore } from '../../store/index.js';
@@ -292,7 +293,9 @@ describe('model detector (streaming)', () => {
     }
   });
 
-  it('validates its config strictly', () => {
+  it('validates its config strictly and is off by default in serve', () => {
+    expect(serveConfigSchema.parse({}).detectors.model.enabled).toBe(false);
+    expect(serveConfigSchema.parse({ detectors: { model: { enabled: true } } }).detectors.model.enabled).toBe(true);
     expect(modelDetectorConfigSchema.parse({})).toMatchObject({ window_seconds: 60, model: 'if', reservoir_size: 2000, min_windows: 50, retrain_every_seconds: 3600, threshold: { method: 'spot', q: 1e-3 } });
     expect(() => createModelDetector({ wat: 1 } as never)).toThrow(/model/);
     expect(() => createModelDetector({ session: { key_regex: 'a', key_field: 'b' } })).toThrow(/exactly one/);

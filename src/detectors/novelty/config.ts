@@ -43,8 +43,10 @@ export const noveltyConfigSchema = z
     /** Half-life, in events of the source, of its measured discovery rate (new types / events). */
     discovery_half_life_events: z.number().int().min(1).default(1000),
     /**
-     * First-seen message types of one source within this many seconds of each other (event time)
-     * are one finding: the first that is news is reported, later ones only when more severe.
+     * First-seen message types of one source within this many seconds of each other (event time),
+     * and fewer than `discovery_half_life_events` of its events apart, are one finding (a flood): the
+     * first that is news is reported, later ones only when more severe. A source that logged a
+     * half-life of events since its last new type has settled again: its next one is news of its own.
      */
     group_seconds: z.number().positive().default(300),
     /**

@@ -10,6 +10,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { type NoveltyConfig, noveltyConfigSchema } from './config.js';
 import { NoveltyDetector } from './novelty.js';
 import { parseDetectorConfig } from '../shared/common.js';
+import { reportStats } from '../shared/readings.js';
 
 export { noveltyConfigSchema, type NoveltyConfig } from './config.js';
 export { NoveltyDetector, NOVELTY_SNAPSHOT_VERSION, type NoveltyStats } from './novelty.js';
@@ -23,5 +24,6 @@ export const definition: ComponentDefinition<NoveltyConfig, StreamDetector> = {
   kind: 'detector',
   type: 'novelty',
   configSchema: noveltyConfigSchema,
-  build: (config) => new NoveltyDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new NoveltyDetector(config), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources', 'fleetTemplates']),
 };

@@ -108,6 +108,19 @@ describe('novelty', () => {
     expect(a.title).toMatch(/\(reads as fatal\)\.$/);
   });
 
+  it('does not report a bare named number (a line of a register dump), not even in a burst; the dump\'s event line is news', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const field = Array.from({ length: 6 }, (_, i) => f.event(`machine check status register: 0x${(0x1f00 + i).toString(16)}`, t + 1 + i, 'hdfs', 'fatal'));
+    expect(field[0].template).toBe('machine check status register: <HEX>');
+    const d = createNovelty();
+    d.observe(normal);
+    expect(d.observe(field)).toEqual([]);
+    const [a] = d.observe([f.event('machine check interrupt on node 7', t + 10, 'hdfs', 'fatal')]);
+    expect(a.title).toContain('machine check interrupt');
+  });
+
   it('reports a flood of first-seen types from one source as one finding (group_seconds)', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
@@ -124,6 +137,25 @@ describe('novelty', () => {
     const grouped = run(300);
     expect(grouped).toHaveLength(1);
     expect(grouped[0].title).toContain('probe of device');
+  });
+
+  it('reports a never-seen error of a source that settled again, however close in event time to the last one', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const first = f.event('kernel: disk sda failed to spin up', t + 1, 'hdfs', 'error');
+    const second = f.event('Lustre mount refused on node seven', t + 3, 'hdfs', 'error');
+    // Between the two, in the same second of event time: a few known lines (a flood), or a discovery half-life of them (settled again).
+    const run = (between: number) => {
+      const d = createNovelty();
+      d.observe(normal);
+      const found = d.observe([first]);
+      d.observe(hdfsReplay(f, { count: between, meanGapMs: 0, start: t + 1 }));
+      return [...found, ...d.observe([second])];
+    };
+    expect(run(10)).toHaveLength(1);
+    const settled = run(noveltyConfigSchema.parse({}).discovery_half_life_events);
+    expect(settled.map((a) => a.title)).toEqual([expect.stringContaining('disk sda'), expect.stringContaining('Lustre mount')]);
   });
 
   it('scores a recombination of known words known_words_bits lower than a type bringing new words', () => {

@@ -33,7 +33,7 @@ import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, CLASS_RANK, clip, eachFinding, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
-import { absorbedWords, wordsOf } from './words.js';
+import { absorbedWords, isDumpField, wordsOf } from './words.js';
 
 /** 3: vocabulary and template texts; 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 and 2 are still read). */
 export const NOVELTY_SNAPSHOT_VERSION = 3;
@@ -59,8 +59,13 @@ interface SourceState {
   /** Decayed new message types per level class (other, warn, error, fatal) and events (discovery half-life). */
   found: number[];
   seen: number;
-  /** Event time of the last first-seen type (the group is open within `group_seconds` of it, either side: lines may arrive out of order) and the most severe rank reported in the group (-1: none yet). */
+  /**
+   * Event time and event index of the last first-seen type — the group is open within `group_seconds`
+   * of it (either side: lines may arrive out of order) and fewer than `discovery_half_life_events`
+   * events after it — and the most severe rank reported in the group (-1: none yet).
+   */
   groupAt: number;
+  groupIdx: number;
   groupRank: number;
   /** First-seen types this source took from the fleet, and those it discovered itself. */
   fromFleet: number;
@@ -148,7 +153,7 @@ export class NoveltyDetector implements StreamDetector {
       this.sources.set(name, s);
       return s;
     }
-    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), words: new Map(), ring: new LineRing(this.config.context_lines) };
+    s = { events: 0, total: 0, found: [0, 0, 0, 0], seen: 0, groupAt: Number.NaN, groupIdx: 0, groupRank: -1, fromFleet: 0, own: 0, templates: new Map(), messages: new Map(), words: new Map(), ring: new LineRing(this.config.context_lines) };
     this.sources.set(name, s);
     if (this.sources.size > this.config.max_sources) {
       const oldest = this.sources.keys().next().value as string;
@@ -282,10 +287,11 @@ export class NoveltyDetector implements StreamDetector {
     const message = typeof e.message === 'string' ? e.message : rawOf(e);
     const cls = worseClass(levelClass(e.level), textClass(message));
     const sev = Math.max(1, CLASS_RANK[cls] - 1);
-    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    const inGroup = this.inGroup(s, ts);
     if (inGroup && sev <= s.groupRank) return undefined;
     s.groupRank = inGroup ? Math.max(s.groupRank, sev) : sev;
     s.groupAt = ts;
+    s.groupIdx = s.events;
     return this.anomaly(e, source, s, tid, 'new', 0, SEVERITY_OF_RANK[sev], score, 0, cls, n);
   }
 
@@ -322,14 +328,19 @@ export class NoveltyDetector implements StreamDetector {
       return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[Math.max(1, CLASS_RANK[levelClass(e.level)])], cfg.min_surprise_bits, Number.POSITIVE_INFINITY, cls);
     }
     const ts = Number.isFinite(e.ts) ? e.ts : 0;
-    const inGroup = Math.abs(ts - s.groupAt) <= cfg.group_seconds * 1000;
+    const inGroup = this.inGroup(s, ts);
     s.groupAt = ts;
+    s.groupIdx = s.events;
     if (!inGroup) s.groupRank = -1;
     if (this.isLearned(source, tid)) return undefined;
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     // A recombination of words the source already used is weaker news than a type that brings new words.
     const score = bits + CLASS_BITS[cls] - Math.max(0, cfg.known_words_bits - unseenWords);
-    if (score < cfg.min_surprise_bits || (words.length === 0 && cfg.known_words_bits > 0)) {
+    // A type with no word (an empty message, a dump of values) or a line of a dump (a named number, a
+    // heading, values with their names: `words.ts`) is not an event: never news on its own, not even
+    // in a burst.
+    if ((words.length === 0 && cfg.known_words_bits > 0) || isDumpField(templateText(e))) return undefined;
+    if (score < cfg.min_surprise_bits) {
       // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;
       return undefined;
@@ -339,6 +350,15 @@ export class NoveltyDetector implements StreamDetector {
     if (sev <= s.groupRank) return undefined;
     s.groupRank = sev;
     return this.anomaly(e, source, s, tid, what, 0, SEVERITY_OF_RANK[sev], score, bits, cls);
+  }
+
+  /**
+   * Whether a first-seen type at `ts` joins the source's open group (a flood): close in event time
+   * and in the source's own events — a source that logged a discovery half-life of events since its
+   * last new type has settled again, and its next never-seen type is news of its own.
+   */
+  private inGroup(s: SourceState, ts: number): boolean {
+    return Math.abs(ts - s.groupAt) <= this.config.group_seconds * 1000 && s.events - s.groupIdx < this.config.discovery_half_life_events;
   }
 
   private anomaly(e: LogEvent, source: string, s: SourceState, tid: number, what: 'new' | 'message' | 'rare', prior: number, severity: Severity, score: number, bits = score, cls: LevelClass = 'other', sightings = 1): Anomaly {
@@ -387,7 +407,7 @@ export class NoveltyDetector implements StreamDetector {
         total: s.total,
         found: [...s.found],
         seen: s.seen,
-        group: [Number.isFinite(s.groupAt) ? s.groupAt : null, s.groupRank],
+        group: [Number.isFinite(s.groupAt) ? s.groupAt : null, s.groupRank, s.groupIdx],
         fleet: [s.fromFleet, s.own],
         messages: [...s.messages.keys()],
         lines: s.ring.toArray(),
@@ -438,6 +458,7 @@ export class NoveltyDetector implements StreamDetector {
         seen: num(raw.seen, seenV1),
         groupAt: num(group[0], Number.NaN),
         groupRank: num(group[1], -1),
+        groupIdx: num(group[2], events),
         fromFleet: num(fleet[0], 0),
         own: num(fleet[1], 0),
         templates,

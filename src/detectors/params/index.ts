@@ -10,6 +10,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type ParamsConfig, paramsConfigSchema } from './config.js';
 import { ParamsDetector } from './params.js';
+import { reportStats } from '../shared/readings.js';
 
 export { paramsConfigSchema, type ParamsConfig } from './config.js';
 export { ParamsDetector, PARAMS_SNAPSHOT_VERSION, type ParamsStats } from './params.js';
@@ -24,5 +25,6 @@ export const definition: ComponentDefinition<ParamsConfig, StreamDetector> = {
   kind: 'detector',
   type: 'params',
   configSchema: paramsConfigSchema,
-  build: (config) => new ParamsDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new ParamsDetector(config), (d) => d.stats(), ['templates', 'series', 'evictedTemplates']),
 };

@@ -10,6 +10,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type RateConfig, rateConfigSchema } from './config.js';
 import { RateDetector } from './rate.js';
+import { reportStats } from '../shared/readings.js';
 
 export { rateConfigSchema, type RateConfig } from './config.js';
 export { RateDetector, RATE_SNAPSHOT_VERSION, type RateStats } from './rate.js';
@@ -24,5 +25,6 @@ export const definition: ComponentDefinition<RateConfig, StreamDetector> = {
   kind: 'detector',
   type: 'rate',
   configSchema: rateConfigSchema,
-  build: (config) => new RateDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new RateDetector(config), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources']),
 };

@@ -11,6 +11,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type SequenceConfig, sequenceConfigSchema } from './config.js';
 import { SequenceDetector } from './sequence.js';
+import { reportStats } from '../shared/readings.js';
 
 export { sequenceConfigSchema, type SequenceConfig } from './config.js';
 export { SequenceDetector, SEQUENCE_SNAPSHOT_VERSION, type SequenceStats } from './sequence.js';
@@ -24,5 +25,6 @@ export const definition: ComponentDefinition<SequenceConfig, StreamDetector> = {
   kind: 'detector',
   type: 'sequence',
   configSchema: sequenceConfigSchema,
-  build: (config) => new SequenceDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new SequenceDetector(config), (d) => d.stats(), ['sources', 'contexts', 'keys', 'evictedContexts']),
 };

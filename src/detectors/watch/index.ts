@@ -12,6 +12,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { type WatchConfig, watchConfigSchema } from './config.js';
 import { WatchDetector } from './watch.js';
+import { reportStats } from '../shared/readings.js';
 
 export { watchConfigSchema, type WatchConfig } from './config.js';
 export { WatchDetector, WATCH_SNAPSHOT_VERSION, type WatchStats } from './watch.js';
@@ -25,5 +26,6 @@ export const definition: ComponentDefinition<WatchConfig, StreamDetector> = {
   kind: 'detector',
   type: 'watch',
   configSchema: watchConfigSchema,
-  build: (config) => new WatchDetector(config),
+  // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
+  build: (config, ctx) => reportStats(ctx, new WatchDetector(config), (d) => d.stats, ['watched', 'confirmed', 'reported']),
 };

@@ -39,6 +39,8 @@ interface Watched {
   lastAlert: number;
   burstStart: number;
   burstCount: number;
+  /** A held new message type (not confirmed): reported when it comes back; `since` is its first sighting. */
+  held?: { since: number };
 }
 
 interface SourceState {
@@ -73,7 +75,8 @@ export class WatchDetector implements StreamDetector {
 
   confirmed(what: Confirmed): boolean {
     if (!Number.isInteger(what.templateId)) return false;
-    if (what.on) this.watch(what);
+    if (what.on && what.held === true) this.hold(what);
+    else if (what.on) this.watch(what);
     else this.unwatch(what.source, what.templateId);
     this.count();
     return true;
@@ -112,9 +115,28 @@ export class WatchDetector implements StreamDetector {
     st.notClose.clear();
     const old = st.watched.get(what.templateId);
     const w: Watched = old ?? { of: what.templateId, template, severity, lastSeen: Number.NEGATIVE_INFINITY, lastAlert: Number.NEGATIVE_INFINITY, burstStart: Number.NEGATIVE_INFINITY, burstCount: 0 };
-    Object.assign(w, { of: what.templateId, template, severity });
+    Object.assign(w, { of: what.templateId, template, severity, held: undefined });
     this.resume(what.source, what.templateId, w);
     st.watched.set(what.templateId, w);
+    this.bound();
+  }
+
+  /**
+   * A held new message type: watched by its own id only (no close variants: nobody confirmed it), its
+   * first burst counted as seen so that only a return after `regroup_seconds` of quiet is reported.
+   * A template already watched, or taken back, is left as it is.
+   */
+  private hold(what: Confirmed): void {
+    let st = this.sources.get(what.source);
+    if (st?.watched.has(what.templateId) || st?.refused.has(what.templateId)) return;
+    if (st === undefined) {
+      st = { confirmed: new Map(), watched: new Map(), notClose: new Set(), refused: new Set(), ring: new LineRing(this.cfg.context_lines) };
+      this.sources.set(what.source, st);
+    }
+    const since = what.since !== undefined && Number.isFinite(what.since) ? what.since : Number.NEGATIVE_INFINITY;
+    const severity = what.severity !== undefined && SEVERITIES.indexOf(what.severity) >= 1 ? what.severity : 'error';
+    const template = what.template ?? `template ${what.templateId}`;
+    st.watched.set(what.templateId, { of: what.templateId, template, severity, lastSeen: since, lastAlert: since, burstStart: since, burstCount: 1, held: { since } });
     this.bound();
   }
 
@@ -164,13 +186,17 @@ export class WatchDetector implements StreamDetector {
     }
     w.burstCount++;
     if (ts > w.lastSeen) w.lastSeen = ts;
-    if (!newBurst && Math.abs(ts - w.lastAlert) < this.repeatMs) return undefined;
+    // A held message type is news when it comes back, not every hour it stays (it is no confirmed problem).
+    if (!newBurst && (w.held !== undefined || Math.abs(ts - w.lastAlert) < this.repeatMs)) return undefined;
     w.lastAlert = ts;
     this.stats.reported++;
     const source = sourceOf(e);
     const confirmedAs = st.confirmed.get(w.of)?.template ?? w.template;
     const variant = w.of !== e.templateId ? `, a close variant of '${clip(confirmedAs, 80)}'` : '';
     const since = newBurst ? '' : ` (${w.burstCount} times since ${clockTime(w.burstStart)})`;
+    const title = w.held
+      ? `New message type back on ${source}: '${clip(w.template)}'${since}, first seen ${dateTime(w.held.since)}; held until now because new message types of this source are mostly dismissed.`
+      : `Confirmed problem again on ${source}: '${clip(w.template)}'${variant}${since}.`;
     return {
       id: anomalyId('watch', source, e.templateId, Math.floor(ts / 1000)),
       ts,
@@ -178,8 +204,8 @@ export class WatchDetector implements StreamDetector {
       detector: 'watch',
       score: w.burstCount,
       severity: w.severity,
-      title: `Confirmed problem again on ${source}: '${clip(w.template)}'${variant}${since}.`,
-      explanation: [{ feature: 'confirmed_template', templateId: e.templateId, template: w.template, observed: w.burstCount, expected: 0, contribution: 1 }],
+      title,
+      explanation: [{ feature: w.held ? 'held_new_template' : 'confirmed_template', templateId: e.templateId, template: w.template, observed: w.burstCount, expected: 0, contribution: 1 }],
       context: st.ring.toArray(ts),
       templateId: e.templateId,
     };
@@ -251,6 +277,12 @@ export class WatchDetector implements StreamDetector {
 function clockTime(ts: number): string {
   const d = new Date(ts);
   return Number.isNaN(d.getTime()) ? 'an unknown time' : `${d.toISOString().slice(11, 16)} UTC`;
+}
+
+/** `YYYY-MM-DD HH:MM UTC` of an event time. */
+function dateTime(ts: number): string {
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? 'at an unknown time' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function finite(x: number): number | null {

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AnomalogError } from '../../core/errors.js';
-import { type Episode, type LabelledLine, segmentEpisodes } from './episodes.js';
+import { EPISODE_GAP_MS, type Episode, type EpisodeOrder, type LabelledLine, segmentEpisodes } from './episodes.js';
 import type { MatchRule } from './score.js';
 
 export interface StreamDataset {
@@ -62,9 +62,10 @@ export function parseLineLabelled(text: string, source: string): LabelledLine[] 
   return out;
 }
 
-export function loadLineLabelled(file: string, name = basename(file).replace(/\.log$/, '')): StreamDataset {
+/** `order`: how episodes are cut (episodes.ts; `time` unless comparing with the shared check). */
+export function loadLineLabelled(file: string, name = basename(file).replace(/\.log$/, ''), order: EpisodeOrder = 'time'): StreamDataset {
   const lines = parseLineLabelled(readText(file), `file:${basename(file)}`);
-  return { name, kind: 'line-labels', lines, episodes: segmentEpisodes(lines), rule: 'time', origin: file };
+  return { name, kind: 'line-labels', lines, episodes: segmentEpisodes(lines, EPISODE_GAP_MS, order), rule: 'time', origin: file };
 }
 
 const BLOCK = /blk_-?\d+/g;
@@ -112,13 +113,13 @@ export interface StreamDatasetEntry {
 }
 
 /** The labelled logs present under `dir` (the layout of ../shared/datasets), in a fixed order. */
-export function findStreamDatasets(dir: string): StreamDatasetEntry[] {
+export function findStreamDatasets(dir: string, order: EpisodeOrder = 'time'): StreamDatasetEntry[] {
   const out: StreamDatasetEntry[] = [];
   const bgl20k = [join(dir, 'bgl/BGL_20k.log'), join(dir, 'BGL_20k.log')].find((f) => existsSync(f));
-  if (bgl20k) out.push({ name: 'BGL_20k', load: () => loadLineLabelled(bgl20k, 'BGL_20k') });
+  if (bgl20k) out.push({ name: 'BGL_20k', load: () => loadLineLabelled(bgl20k, 'BGL_20k', order) });
   for (const system of ['BGL', 'Thunderbird']) {
     const f = join(dir, `loghub/${system}/${system}_2k.log`);
-    if (existsSync(f)) out.push({ name: `${system}_2k`, load: () => loadLineLabelled(f, `${system}_2k`) });
+    if (existsSync(f)) out.push({ name: `${system}_2k`, load: () => loadLineLabelled(f, `${system}_2k`, order) });
   }
   const hdfsLog = join(dir, 'loghub/HDFS/HDFS_2k.log');
   const hdfsLabels = join(dir, 'hdfs/HDFS_2k.block_labels.csv');

@@ -31,9 +31,29 @@ describe('segmentEpisodes', () => {
     expect(eps.every((e) => e.first)).toBe(true);
   });
 
+  it('cuts in time order: a file that jumps back joins the lines of one failure, and every episode starts before it ends', () => {
+    // A sample made of two time-sorted runs: A at 0 and 10 h, then the file jumps back to 30 min.
+    const lines = [line(1, 0, 'A'), line(2, 10 * HOUR, 'A'), line(3, 10 * HOUR + 60_000, 'B'), line(4, HOUR / 2, 'A'), line(5, 2 * HOUR, 'B')];
+    const time = segmentEpisodes(lines);
+    expect(time.map((e) => [e.category, e.start, e.end, e.first, e.lines])).toEqual([
+      ['A', 0, HOUR / 2, true, [1, 4]],
+      ['B', 2 * HOUR, 2 * HOUR, false, [5]], // earliest B, but line 3 was read first
+      ['A', 10 * HOUR, 10 * HOUR, false, [2]],
+      ['B', 10 * HOUR + 60_000, 10 * HOUR + 60_000, true, [3]],
+    ]);
+    expect(time.map((e) => e.index)).toEqual([0, 1, 2, 3]);
+    // The check's reading order: line 4 (30 min) joins the 10 h episode, which then "ends" before it starts.
+    const reading = segmentEpisodes(lines, HOUR, 'reading');
+    expect(reading.map((e) => [e.category, e.start, e.end, e.lines])).toEqual([
+      ['A', 0, 0, [1]],
+      ['A', 10 * HOUR, HOUR / 2, [2, 4]],
+      ['B', 10 * HOUR + 60_000, 2 * HOUR, [3, 5]],
+    ]);
+  });
+
   it('finds the episodes the check finds on a cut of BGL_2k (computed with its Python code)', () => {
     const text = readFileSync(fileURLToPath(new URL('../../../test/fixtures/eval-stream/BGL_2k.head400.log', import.meta.url)), 'utf8');
-    const eps = segmentEpisodes(parseLineLabelled(text, 'bgl'));
+    const eps = segmentEpisodes(parseLineLabelled(text, 'bgl'), HOUR, 'reading');
     expect(eps.map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]])).toEqual([
       ['APPREAD', 1117869872000, 1117869876000, true, 2, 9],
       ['KERNDTLB', 1118536327000, 1118557583000, true, 60, 104],
@@ -42,5 +62,7 @@ describe('segmentEpisodes', () => {
       ['APPREAD', 1118958902000, 1118958902000, false, 1, 346],
       ['APPCHILD', 1119319455000, 1119319455000, true, 1, 363],
     ]);
+    // This cut is sorted by time, so time order finds the same episodes.
+    expect(segmentEpisodes(parseLineLabelled(text, 'bgl')).map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]])).toEqual(eps.map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]]));
   });
 });

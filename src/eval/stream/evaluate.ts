@@ -46,7 +46,7 @@ export interface StreamEvalResult {
   spanHours: number;
   categories: number;
   detectors: string[];
-  feedback: { mode: FeedbackMode; delayMs?: number; operatorRule?: OperatorRule; answers?: { real: number; noise: number }; suppressed?: number; suppressedByKind?: number };
+  feedback: { mode: FeedbackMode; delayMs?: number; operatorRule?: OperatorRule; answers?: { real: number; noise: number }; suppressed?: number; suppressedByKind?: number; held?: number };
   /** Lines the pipeline dated 1 s or more away from the label file's time (a check of the event-time parse). */
   tsMismatches: number;
   score: StreamScore;
@@ -88,7 +88,7 @@ export async function evaluateStream(ds: StreamDataset, opts: StreamEvalOptions)
     ...stats,
     categories: new Set(ds.episodes.map((e) => e.category)).size,
     detectors: run.detectors,
-    feedback: opts.feedback === 'simulated' ? { mode: 'simulated', delayMs, operatorRule, answers: run.answers, suppressed: run.suppressed, suppressedByKind: run.suppressedByKind } : { mode: 'none' },
+    feedback: opts.feedback === 'simulated' ? { mode: 'simulated', delayMs, operatorRule, answers: run.answers, suppressed: run.suppressed, suppressedByKind: run.suppressedByKind, held: run.held } : { mode: 'none' },
     tsMismatches,
     score,
     strict,

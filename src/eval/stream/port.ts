@@ -35,6 +35,8 @@ export interface LabelledRun {
   answers: { real: number; noise: number };
   suppressed: number;
   suppressedByKind: number;
+  /** New message types the policy held back (feedback `hold_new_share`); in `suppressed` too. */
+  held: number;
   seconds: number;
 }
 

@@ -40,7 +40,7 @@ export function formatStreamReport(results: readonly StreamEvalResult[], header:
         (r.tsMismatches > 0 ? ` ${r.tsMismatches} lines were dated differently by the pipeline than by the label file.` : ''),
     );
     const fb = r.feedback;
-    if (fb.mode === 'simulated') out.push(`Simulated operator (answers ${formatDuration(fb.delayMs ?? 0)} of log time after each anomaly, confirms by the ${fb.operatorRule ?? 'lines'} rule): ${fb.answers?.real ?? 0} real, ${fb.answers?.noise ?? 0} noise; suppressed by the feedback policy ${fb.suppressed ?? 0} (${fb.suppressedByKind ?? 0} by the kind rule).`);
+    if (fb.mode === 'simulated') out.push(`Simulated operator (answers ${formatDuration(fb.delayMs ?? 0)} of log time after each anomaly, confirms by the ${fb.operatorRule ?? 'lines'} rule): ${fb.answers?.real ?? 0} real, ${fb.answers?.noise ?? 0} noise; suppressed by the feedback policy ${fb.suppressed ?? 0} (${fb.suppressedByKind ?? 0} by the kind rule, ${fb.held ?? 0} new message types held back).`);
     const f = r.score.firsts.timeToDetect;
     if (f) out.push(`Time to detect the first episode of a category: median ${formatDuration(f.medianMs)}, p90 ${formatDuration(f.p90Ms)}.`);
     out.push('', '| detector | anomalies | hits | false alarms | per 1,000 normal lines | episodes | first of category | time to detect (median) |', '|---|---:|---:|---:|---:|---:|---:|---:|');

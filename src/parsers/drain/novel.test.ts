@@ -46,6 +46,27 @@ describe('TemplateMiner: no silent generalisation (event.novel)', () => {
     expect(b.add('service api state crashed after 9 ms').novel).toEqual({ kind: 'new-value', words: ['crashed'] });
   });
 
+  it('a restored miner (empty caches) calls no value new that its predecessor had seen: masked words turned wildcard are on the list', () => {
+    // BGL's `ciod: LOGIN chdir(<PATH>) failed`: a masked word that a later line turns into a wildcard.
+    // Lines with a path are then answered from the caches and never listed again; a restored miner,
+    // whose caches start empty, used to flag the first of them as a never-seen variant.
+    const a = new TemplateMiner();
+    const path = (i: number) => `ciod: LOGIN chdir(/p/gb1/run${i}/data) failed: No such file or directory`;
+    for (let i = 0; i < NOVEL_MIN_LINES + 5; i++) a.add(path(i));
+    a.add('ciod: LOGIN chdir(pwd) failed: No such file or directory');
+    a.add('ciod: LOGIN chdir(home) failed: No such file or directory');
+    expect(a.templates()).toHaveLength(1);
+    expect(a.templates()[0].template).toContain('<*>');
+    const b = new TemplateMiner();
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    // The same line to both: the running miner answers from its cache, the restored one from its tree.
+    expect(a.add(path(3)).novel).toBeUndefined();
+    expect(b.add(path(3)).novel).toBeUndefined();
+    // A value neither has seen is still news to both.
+    expect(a.add('ciod: LOGIN chdir(scratch) failed: No such file or directory').novel).toEqual({ kind: 'new-value', words: ['chdir(scratch)'] });
+    expect(b.add('ciod: LOGIN chdir(scratch) failed: No such file or directory').novel).toEqual({ kind: 'new-value', words: ['chdir(scratch)'] });
+  });
+
   it('agreement through wildcards alone is no similarity', () => {
     // One leaf for all 4-token lines (depth 2) and a low threshold: only the evidence rule decides.
     const m = new TemplateMiner({ similarityThreshold: 0.2, depth: 2 });

@@ -38,18 +38,23 @@ export function noticeNovel(tmpl: readonly string[], tokens: readonly string[], 
     const a = tmpl[i];
     const b = tokens[i];
     if (a === b) continue;
-    if (!hasPlaceholder(a)) {
-      // A constant turns wildcard (if the merge keeps nothing of it): both values are now known.
-      if (!hasPlaceholder(b)) {
-        if (size >= NOVEL_MIN_LINES) {
-          kind = 'generalised';
-          (words ??= []).push(b);
-        }
-        values.set(i, [a, b]);
+    if (a.indexOf(WILDCARD) === -1) {
+      // Not a wildcard yet — a constant, or a masked word such as `(<ID>)` — and the merge may make
+      // it one: every line so far held `a` here, and lines answered from the miner's caches never
+      // come back to this function, so both values go on the list now (else a restored miner, whose
+      // caches start empty, would call a value its predecessor had seen new).
+      if (!hasPlaceholder(a) && !hasPlaceholder(b) && size >= NOVEL_MIN_LINES) {
+        kind = 'generalised';
+        (words ??= []).push(b);
       }
+      const seen = values.get(i);
+      if (seen === null) continue;
+      const list = seen ?? [];
+      for (const v of [a, b]) if (!list.includes(v)) list.push(v);
+      values.set(i, list.length > MAX_VALUES ? null : list);
       continue;
     }
-    if (a.indexOf(WILDCARD) === -1 || hasOnlyPlaceholders(b)) continue;
+    if (hasOnlyPlaceholders(b)) continue;
     const seen = values.get(i);
     if (seen === null) continue;
     if (seen === undefined) {

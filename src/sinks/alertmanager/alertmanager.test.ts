@@ -47,6 +47,27 @@ describe('alertmanager sink (payload)', () => {
     expect(sink.toAm(late, 1_700_000_900_000).endsAt).toBe(new Date(1_700_000_900_000 + LATE_FIRING_MS).toISOString());
     expect(sink.toAm({ ...late, status: 'resolved' }, 1_700_000_900_000).endsAt).toBe('2023-11-14T22:13:20.000Z');
   });
+
+  it('copies the configured record attributes into labels (names made valid) and all of them into an annotation', () => {
+    const sink = new AlertmanagerSink(
+      alertmanagerConfigSchema.parse({ url: 'http://am:9093/', attr_labels: ['k8s.namespace.name', 'service.name', '9lives', 'severity', 'absent'] }),
+      new ManualClock(1_700_000_100_000),
+    );
+    const base = sampleAlert();
+    const attrs = { 'k8s.namespace.name': 'shop', 'service.name': 'payments', '9lives': 'x', severity: 'debug', 'pod.uid': 'abc-123' };
+    const am = sink.toAm({ ...base, anomaly: { ...base.anomaly, attrs } });
+    expect(am.labels).toMatchObject({ k8s_namespace_name: 'shop', service_name: 'payments', _9lives: 'x' });
+    // The built-in labels are the alert's identity: an attribute never overrides one.
+    expect(am.labels.severity).toBe('error');
+    expect(am.labels).not.toHaveProperty('absent');
+    expect(am.labels).not.toHaveProperty('pod_uid');
+    for (const k of Object.keys(am.labels)) expect(k).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
+    expect(JSON.parse(am.annotations.attrs)).toEqual(attrs);
+    // No attributes: no attribute label, no annotation.
+    const plain = sink.toAm(base);
+    expect(plain.annotations).not.toHaveProperty('attrs');
+    expect(Object.keys(plain.labels).sort()).toEqual(['alertname', 'detector', 'fingerprint', 'severity', 'source', 'template_id']);
+  });
 });
 
 const present = requireComponent(hasAlertmanager(), 'the real Alertmanager', `/usr/bin/prometheus-alertmanager is missing: run ${ALERTMANAGER_PROVISION}.`);
@@ -84,6 +105,18 @@ describe.skipIf(!present)('alertmanager sink against the real Alertmanager', () 
     expect(await sink.write([late])).toBe('ok');
     const shown = await until('the late alert', async () => (await list('?filter=case%3D%22direct%22')).find((a) => a.labels.fingerprint === 'direct0000000002'));
     expect(shown.status.state).toBe('active');
+  });
+
+  it('attribute labels are accepted by Alertmanager and can be filtered on', async () => {
+    const sink = createAlertmanagerSink({ url: am.url, labels: { case: 'attrs' }, attr_labels: ['k8s.namespace.name'] });
+    const now = systemClock.now();
+    const base = sampleAlert({ fingerprint: 'attrs00000000001', startsAt: now - 1_000, endsAt: now + 3_600_000 });
+    const firing = { ...base, anomaly: { ...base.anomaly, attrs: { 'k8s.namespace.name': 'shop', 'pod.name': 'web-7f9' } } };
+    expect(await sink.write([firing])).toBe('ok');
+    const shown = await until('the alert with its namespace label', async () => (await list('?filter=k8s_namespace_name%3D%22shop%22')).find((a) => a.labels.case === 'attrs'));
+    expect(JSON.parse(shown.annotations.attrs)).toEqual({ 'k8s.namespace.name': 'shop', 'pod.name': 'web-7f9' });
+    expect(await sink.write([{ ...firing, status: 'resolved', endsAt: systemClock.now() }])).toBe('ok');
+    await until('the alert to be resolved', async () => ((await list('?filter=case%3D%22attrs%22')).length === 0 ? true : undefined), 10_000);
   });
 
   it('anomalies through policy + outbox + dispatcher: grouped, listed, grouped by Alertmanager, then resolved', async () => {

@@ -1,8 +1,9 @@
 /**
  * @module sinks/alertmanager/alertmanager
  * Alertmanager v2: `POST /api/v2/alerts` with an array of alerts. Labels identify the alert
- * (alertname, source, detector, severity, template_id, fingerprint + configured ones); annotations
- * carry the summary, a description and the link to the anomaly. A firing alert carries `endsAt` =
+ * (alertname, source, detector, severity, template_id, fingerprint + configured ones, + the record
+ * attributes named in `attr_labels`); annotations carry the summary, a description, the record's
+ * attributes (JSON) and the link to the anomaly. A firing alert carries `endsAt` =
  * when it resolves if nothing repeats, so Alertmanager resolves it even if the resolve notification
  * is lost; a resolved alert carries the time it resolved. A firing alert delivered after its
  * `endsAt` (the receiver was down) is sent as active for `LATE_FIRING_MS` more, so Alertmanager
@@ -54,6 +55,7 @@ export class AlertmanagerSink implements Sink {
     const endsAt = a.status === 'firing' && a.endsAt <= now ? now + LATE_FIRING_MS : a.endsAt;
     const labels: Record<string, string> = {
       ...this.config.labels,
+      ...attrLabels(this.config.attr_labels, a.anomaly.attrs),
       alertname: this.config.alertname,
       source: a.source,
       detector: a.detector,
@@ -63,7 +65,7 @@ export class AlertmanagerSink implements Sink {
     if (a.templateId !== undefined) labels.template_id = String(a.templateId);
     return {
       labels,
-      annotations: { summary: truncate(a.title, 500), description: truncate(describe(a), 4000), anomaly_url: a.url },
+      annotations: annotations(a),
       startsAt: new Date(a.startsAt).toISOString(),
       endsAt: new Date(endsAt).toISOString(),
       generatorURL: a.url,
@@ -71,6 +73,30 @@ export class AlertmanagerSink implements Sink {
   }
 
   async close(): Promise<void> {}
+}
+
+function annotations(a: Alert): Record<string, string> {
+  const out: Record<string, string> = { summary: truncate(a.title, 500), description: truncate(describe(a), 4000), anomaly_url: a.url };
+  // All of the record's attributes, for the person reading the notification (labels hold only the chosen few).
+  if (a.anomaly.attrs !== undefined) out.attrs = truncate(JSON.stringify(a.anomaly.attrs), 2000);
+  return out;
+}
+
+/** A Prometheus label name for an attribute name: `[a-zA-Z_][a-zA-Z0-9_]*`. */
+export function labelName(attr: string): string {
+  const s = attr.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(s) ? `_${s}` : s;
+}
+
+/** The configured attributes the anomaly's record has, as labels (values already bounded by core/attrs). */
+function attrLabels(names: readonly string[], attrs: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (attrs === undefined) return out;
+  for (const n of names) {
+    const v = attrs[n];
+    if (typeof v === 'string' && v !== '' && Object.prototype.hasOwnProperty.call(attrs, n)) out[labelName(n)] = v;
+  }
+  return out;
 }
 
 /** Count, first and last time, and the first lines of context. */

@@ -14,6 +14,13 @@ export const alertmanagerConfigSchema = z
     alertname: z.string().min(1).default('AnomalogAnomaly'),
     /** Extra labels on every alert (e.g. team, env). */
     labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/), z.string()).default({}),
+    /**
+     * Record attributes copied into labels, so Alertmanager can route and group by them (e.g.
+     * `[k8s.namespace.name, service.name]`): each becomes a label named like the attribute with every
+     * character outside `[a-zA-Z0-9_]` turned into `_` (`k8s_namespace_name`). Labels are an alert's
+     * identity: list only attributes with few values. Absent attributes add no label.
+     */
+    attr_labels: z.array(z.string().min(1).max(128)).max(16).default([]),
     /** Extra request headers (e.g. Authorization: Bearer ${AM_TOKEN}). */
     headers: z.record(z.string(), z.string()).default({}),
   })

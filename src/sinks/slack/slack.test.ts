@@ -45,6 +45,19 @@ describe('slack sink', () => {
     expect(msg.blocks.at(-1)!.elements![0].url).toBe(alert.url);
   });
 
+  it("shows the record's first attributes as plain, escaped text", () => {
+    const base = sampleAlert();
+    const attrs: Record<string, string> = { 'service.name': 'payments', evil: '<!channel> *bold*' };
+    for (let i = 0; i < 20; i++) attrs[`k${i}`] = `v${i}`;
+    const msg = createSlackSink({ webhook_url: rx.url }).message({ ...base, anomaly: { ...base.anomaly, attrs } }) as unknown as Msg;
+    const ctx = msg.blocks.find((b) => b.type === 'context') as unknown as { elements: { type: string; text: string }[] };
+    expect(ctx.elements[0].type).toBe('plain_text');
+    expect(ctx.elements[0].text).toBe('service.name=payments · evil=&lt;!channel&gt; *bold* · k0=v0 · k1=v1 · k2=v2 · k3=v3 · k4=v4 · k5=v5');
+    expect(JSON.stringify(msg)).not.toContain('<!channel>');
+    // No attributes: no context block.
+    expect((createSlackSink({ webhook_url: rx.url }).message(base).blocks as { type: string }[]).some((b) => b.type === 'context')).toBe(false);
+  });
+
   it('maps Slack answers: 429/5xx and network errors retry, other 4xx reject', async () => {
     const sink = createSlackSink({ webhook_url: rx.url });
     rx.status = () => 429;

@@ -1,7 +1,7 @@
 /**
  * @module sinks/slack/slack
- * Slack incoming webhook: one Block Kit message per alert (header, summary fields, the log context
- * in a code block, a button to the anomaly). Log text is hostile: `&`, `<`, `>` are escaped as
+ * Slack incoming webhook: one Block Kit message per alert (header, summary fields, the record's
+ * attributes, the log context in a code block, a button to the anomaly). Log text is hostile: `&`, `<`, `>` are escaped as
  * Slack requires (so `<!channel>` or `<http://x|y>` in a log line stays text), code fences inside
  * it are broken up, and every text is cut to Slack's limits.
  */
@@ -50,6 +50,9 @@ export class SlackSink implements Sink {
       { type: 'header', text: { type: 'plain_text', text: header, emoji: false } },
       { type: 'section', text: { type: 'mrkdwn', text: `${SEVERITY_ICON[a.severity] ?? ''} ${cutEscaped(a.title, SECTION_MAX - 30)}` }, fields },
     ];
+    const attrs = attrsLine(a.anomaly.attrs);
+    // plain_text (no mrkdwn formatting of `*`/`_` in values), escaped like the header: `<!channel>` stays text.
+    if (attrs !== '') blocks.push({ type: 'context', elements: [{ type: 'plain_text', text: cutEscaped(attrs, 2000), emoji: false }] });
     const context = a.anomaly.context.slice(0, this.config.context_lines).map((l) => codeSafe(cutEscaped(l, LINE_MAX)));
     if (context.length > 0) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fence(context, SECTION_MAX) } });
@@ -62,6 +65,20 @@ export class SlackSink implements Sink {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Most attributes shown in a message (the record's first ones; the UI and webhook carry all). */
+const ATTRS_SHOWN = 8;
+
+/** `k=v · k=v` for the record's first attributes, within Slack's context-element limit. */
+function attrsLine(attrs: Readonly<Record<string, string>> | undefined): string {
+  if (attrs === undefined) return '';
+  const parts: string[] = [];
+  for (const k in attrs) {
+    if (parts.length >= ATTRS_SHOWN) break;
+    parts.push(`${truncate(k, 60)}=${truncate(attrs[k], 120)}`);
+  }
+  return parts.join(' · ');
 }
 
 /** Slack's escaping for message text: only these three characters. */

@@ -39,12 +39,15 @@ export interface BatchControl {
 
 export interface GroupHandlers {
   onAssigned(partitions: readonly number[]): void;
+  /** The group started to rebalance: this member's partitions may move (until the next `onAssigned`). */
+  onRebalancing?(): void;
   onBatch(batch: FetchedBatch, ctl: BatchControl): Promise<void>;
 }
 
 export class GroupConsumer {
   private readonly consumer: Consumer;
   private joins = 0;
+  private gen = 0;
 
   constructor(
     kafka: KafkaClient,
@@ -62,13 +65,26 @@ export class GroupConsumer {
     });
   }
 
+  /**
+   * Moves at every rebalance and join: a batch fetched under an older value belongs to an
+   * assignment that is over (its records are fetched again from the committed offsets).
+   */
+  get generation(): number {
+    return this.gen;
+  }
+
   /** Rebalances seen (joins after the first). */
   get rebalances(): number {
     return Math.max(0, this.joins - 1);
   }
 
   async start(h: GroupHandlers): Promise<void> {
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.gen++;
+      h.onRebalancing?.();
+    });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.gen++;
       this.joins++;
       h.onAssigned([...(e.payload.memberAssignment[this.o.topic] ?? [])].sort((a, b) => a - b));
     });

@@ -6,12 +6,15 @@
  *
  * Deterministic by construction, so that any owner, after any crash, finds the same anomalies
  * with the same ids: the clock follows the data (the first record's Kafka timestamp, then event
- * time), `tick` runs at fixed offsets (every `TICK_RECORDS` of the partition: not at fetch
- * boundaries, which vary), models train inline inside `tick`, and a restored state resumes at the
- * offset it was taken at. Kafka records are whole records: multi-line joining is off.
+ * time), `tick` runs only at fixed offsets (a block boundary every `TICK_RECORDS` of the partition,
+ * never at fetch boundaries, which vary) and only when that clock moved by `TICK_MS` since the last
+ * one — as `serve` ticks once a second of its clock, so a dense partition does not pay for a tick
+ * every few hundred records —, models train inline inside `tick`, and a restored state resumes at
+ * the offset it was taken at. Kafka records are whole records: multi-line joining is off.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ComponentContext, Logger } from '../../core/component.js';
+import type { ComponentContext, ComponentMetrics, Logger } from '../../core/component.js';
+import type { EngineHost } from '../../core/engine.js';
 import { ManualClock } from '../../core/clock.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
@@ -22,12 +25,17 @@ import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
+import type { FeedbackLesson } from './feedback.js';
 import { MemoryState } from './memory-state.js';
 
-/** Records of a partition between two ticks (as `replay` ticks every 500 lines). */
+/** Records of a partition between two points where a tick may run (as `replay` ticks every 500 lines). */
 export const TICK_RECORDS = 500;
+/** Least move of the partition's clock between two ticks (`serve` ticks once a second). */
+export const TICK_MS = 1000;
 /** An event time further than this past the newest Kafka timestamp does not move the clock (a garbled year). */
 const MAX_AHEAD_MS = 86_400_000;
+/** Ids of the latest anomalies kept: one found again (two findings, one id) is produced once, as the store keeps one. */
+const RECENT_IDS = 4096;
 export const PARTITION_STATE_KIND = 'anomalog.kafka-partition';
 export const PARTITION_STATE_VERSION = 1;
 
@@ -44,10 +52,14 @@ interface PartitionStateData {
    */
   held: [string, number][];
   clock: number;
+  /** The clock at the last tick (absent in states written before ticks followed the clock: then `clock`). */
+  lastTick?: number;
   eventTime: number;
   lastKafkaTs: number;
   states: [string, Snapshot][];
   models: StoredModel[];
+  /** Ids of the latest anomalies (oldest first; absent in older states). */
+  recent?: string[];
 }
 
 export interface PartitionOptions {
@@ -59,8 +71,12 @@ export interface PartitionOptions {
   logger: Logger;
   /** A checkpoint written by this partition's previous owner (`PartitionEngine.checkpoint`). */
   restored?: Buffer;
-  /** Records between ticks (default `TICK_RECORDS`; tests use fewer). */
+  /** Records between points where a tick may run (default `TICK_RECORDS`; tests use fewer). */
   tickRecords?: number;
+  /** Least clock move between ticks (default `TICK_MS`). */
+  tickMs?: number;
+  /** Where the components report their own counters (the engine-host suite scrapes them; a worker has none). */
+  metrics?: (id: string) => ComponentMetrics;
 }
 
 export interface PartitionCheckpoint {
@@ -82,9 +98,12 @@ export class PartitionEngine {
   /** After a restore: sources whose records from this offset on (before `next`) are read again. */
   private held = new Map<string, number>();
   private readonly clock = new ManualClock(0);
+  private lastTick = 0;
   private eventTime = 0;
   private lastKafkaTs = 0;
   private found: Anomaly[] = [];
+  /** Ids of the latest anomalies, oldest first (bounded by `RECENT_IDS`). */
+  private readonly recent = new Set<string>();
   private changed = false;
   private readonly state: MemoryState;
   private readonly host: SteppedEngineHost;
@@ -100,7 +119,7 @@ export class PartitionEngine {
     // Its snapshot keeps the whole reservoir and every open window: a restored partition trains on the same windows.
     const m = config.detectors.model as ModelDetectorConfig & { enabled: boolean };
     const detectors = { ...config.detectors, model: { ...m, train_in: 'inline' as const, snapshot_windows: Math.max(m.snapshot_windows, m.reservoir_size) } };
-    const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false });
+    const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false, metrics: o.metrics?.(id) });
     this.owner = { id: `kafka:${o.topic}/${o.partition}`, run: async () => {}, ack: () => {}, stats: () => ({ received: this.records, bytes: 0, dropped: 0, errors: 0 }) };
     this.host = createSteppedHost(
       {
@@ -109,9 +128,16 @@ export class PartitionEngine {
         sources: [],
         store: this.state,
         anomalies: {
+          // As the store: one anomaly per id; the engine counts the others as duplicates.
           insertAnomalies: (batch) => {
-            for (const a of batch) this.found.push(a);
-            return [...batch];
+            const stored: Anomaly[] = [];
+            for (const a of batch) {
+              if (this.recent.has(a.id)) continue;
+              this.remember(a.id);
+              this.found.push(a);
+              stored.push(a);
+            }
+            return stored;
           },
         },
         clock: this.clock,
@@ -126,6 +152,11 @@ export class PartitionEngine {
   /** The engine's counters (PipelineView). */
   get stats() {
     return this.host.stats;
+  }
+
+  /** The engine host itself: its counters, per-source parser counters and errors, as every host shows them. */
+  get engine(): EngineHost {
+    return this.host;
   }
 
   /** Processes a fetched batch (offset order); records before `next` (already in the state) are skipped. */
@@ -146,7 +177,7 @@ export class PartitionEngine {
       if (this.block >= 0 && block !== this.block) {
         await this.run(chunk);
         chunk = [];
-        this.tick();
+        if (this.tickDue()) this.tick();
         if (heartbeat) await heartbeat();
       }
       this.block = block;
@@ -181,16 +212,18 @@ export class PartitionEngine {
       block: this.block,
       held,
       clock: this.clock.now(),
+      lastTick: this.lastTick,
       eventTime: this.eventTime,
       lastKafkaTs: this.lastKafkaTs,
       states: [...this.state.states],
       models: [...this.state.models.values()],
+      recent: [...this.recent],
     };
     const snapshot: Snapshot<PartitionStateData> = { kind: PARTITION_STATE_KIND, version: PARTITION_STATE_VERSION, data };
     const anomalies = this.found;
     this.found = [];
     this.changed = false;
-    return { partition: this.partition, next: commit, anomalies, state: gzipSync(JSON.stringify(snapshot)) };
+    return { partition: this.partition, next: commit, anomalies, state: gzipSync(JSON.stringify(snapshot), { level: 1 }) };
   }
 
   /** Stops the detectors (model trainers); the state is dropped with the object. */
@@ -209,14 +242,35 @@ export class PartitionEngine {
     this.next = Math.max(this.next, Number(chunk[chunk.length - 1].offset) + 1);
   }
 
+  private remember(id: string): void {
+    this.recent.add(id);
+    if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value as string);
+  }
+
+  /**
+   * "Learn as normal" feedback from the serve node (kafka/feedback.ts) for the detectors of its
+   * kind; true when one learned it. Not part of the state: lessons are applied again on restore.
+   */
+  learn(lesson: FeedbackLesson): boolean {
+    let ok = false;
+    for (const d of this.host.learners()) if (d.kind === lesson.detector && d.learnAsNormal?.(lesson.what) === true) ok = true;
+    return ok;
+  }
+
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */
   requeue(cp: PartitionCheckpoint): void {
     this.found = [...cp.anomalies, ...this.found];
     this.changed = true;
   }
 
+  /** A block boundary ticks when event time moved the clock by `TICK_MS` since the last tick. */
+  private tickDue(): boolean {
+    return Math.max(this.clock.now(), this.eventTime) - this.lastTick >= (this.o.tickMs ?? TICK_MS);
+  }
+
   private tick(): void {
     this.clock.set(Math.max(this.clock.now(), this.eventTime));
+    this.lastTick = this.clock.now();
     this.host.tick();
   }
 
@@ -240,9 +294,11 @@ export class PartitionEngine {
     this.block = d.block;
     this.held = new Map(Array.isArray(d.held) ? d.held : []);
     this.clock.set(d.clock);
+    this.lastTick = typeof d.lastTick === 'number' ? d.lastTick : d.clock;
     this.eventTime = d.eventTime;
     this.lastKafkaTs = d.lastKafkaTs;
     for (const [k, v] of d.states) this.state.states.set(k, v);
     for (const m of d.models) this.state.models.set(m.kind, m);
+    if (Array.isArray(d.recent)) for (const id of d.recent) if (typeof id === 'string') this.remember(id);
   }
 }

@@ -38,7 +38,7 @@ for (let i = 0; i < 400; i++) {
   if (i < bgl.length) records.push([i % 2 ? 'bgl-1' : 'bgl-2', bgl[i]]);
   if (i < hdfs.length) records.push([i % 2 ? 'hdfs-1' : 'hdfs-2', hdfs[i]]);
 }
-const DETECTORS = { novelty: { warmup_events: 20 }, model: { min_windows: 10 } };
+const DETECTORS = { novelty: { warmup_events: 20 }, model: { enabled: true, min_windows: 10 } };
 const config = validate({ detectors: DETECTORS }, serveConfigSchema) as ServeConfig;
 
 const present = requireComponent(hasKafka(), 'a Kafka 4.4 broker', KAFKA_PROVISION);
@@ -204,6 +204,73 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     }
   }, 180_000);
 
+  it('feedback given on the serve node reaches the workers: "learn" goes to the feedback topic, a running worker applies it, a partition restored later gets it too', async () => {
+    const opts = { config, brokers: [broker.bootstrap], topic: 'logs1', group: 'fb', anomaliesTopic: 'anomalies5', feedbackTopic: 'feedback5', logger: silentLogger, sessionTimeoutMs: 6000 };
+    const w = new KafkaWorker(opts);
+    await w.start();
+    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-serve-kafka-feedback-'));
+    const svc = buildService(validate({ data_dir: dir, server: { port: 0 }, pipeline: { engine_thread: 'main' }, kafka: { brokers: broker.bootstrap, anomalies_topic: 'anomalies5', feedback_topic: 'feedback5' } }, serveConfigSchema) as ServeConfig, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await svc.start();
+    try {
+      type Listed = { anomalies: { id: string; detector: string; templateId?: number }[] };
+      const list = await until('the workers\' anomalies stored', async () => {
+        const r = (await (await fetch(`${url}/api/anomalies?detector=novelty&limit=100`)).json()) as Listed;
+        return r.anomalies.some((a) => a.templateId !== undefined) ? r : undefined;
+      }, 60_000);
+      const a = list.anomalies.find((x) => x.templateId !== undefined)!;
+      const res = await fetch(`${url}/api/anomalies/${a.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'learn' }) });
+      expect(res.status).toBe(201);
+      await until('the worker applied the lesson', async () => (w.stats().feedback.applied >= 1 ? true : undefined), 30_000);
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { kafka: { feedbackRelayed: number } };
+      expect(health.kafka.feedbackRelayed).toBe(1);
+      expect(w.stats().feedback).toMatchObject({ read: 1, applied: 1, invalid: 0 });
+    } finally {
+      await svc.stop();
+      await w.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A new member of the group restores the partitions: the lesson is applied to each restored engine.
+    await produce('feedback5', [['x', 'not a lesson']]);
+    const next = new KafkaWorker(opts);
+    await next.start();
+    try {
+      await produce('logs1', [['hdfs-1', hdfs[0]], ['bgl-1', bgl[0]], ['hdfs-2', hdfs[1]], ['bgl-2', bgl[1]]]);
+      await until('a partition restored with the lesson', async () => (next.stats().feedback.atRestore >= 1 ? true : undefined), 60_000);
+      expect(next.stats().feedback).toMatchObject({ read: 2, invalid: 1 });
+    } finally {
+      await next.stop();
+    }
+  }, 180_000);
+
+  it('the broker restarts mid-stream: both workers reconnect and resume, nothing lost, no anomaly produced twice', async () => {
+    await ensureTopics(kafka, [{ topic: 'logs4', partitions: 3 }]);
+    const half = Math.ceil(records.length / 2);
+    await produce('logs4', records.slice(0, half));
+    const opts = { config, brokers: [broker.bootstrap], topic: 'logs4', group: 'restart', anomaliesTopic: 'anomalies4', logger: silentLogger, sessionTimeoutMs: 6000 };
+    const workers = [new KafkaWorker(opts), new KafkaWorker(opts)];
+    await Promise.all(workers.map((w) => w.start()));
+    try {
+      await until('the first half processed', async () => (workers.reduce((n, w) => n + w.stats().records, 0) >= half ? true : undefined), 60_000);
+      await broker.stop();
+      await new Promise((r) => setTimeout(r, 1500));
+      await broker.restart();
+      await produce('logs4', records.slice(half));
+      await until('the second half processed', async () => (workers.reduce((n, w) => n + w.stats().records, 0) >= records.length ? true : undefined), 90_000);
+      const got = await settledIds('anomalies4');
+      // The reference: one worker over the same records, the broker up all along.
+      const ref = new KafkaWorker({ ...opts, group: 'restart-ref', anomaliesTopic: 'anomalies4ref' });
+      await ref.start();
+      const want = await settledIds('anomalies4ref');
+      await ref.stop();
+      expect(want.length).toBeGreaterThan(5);
+      expect([...new Set(got)].sort()).toEqual([...want].sort());
+      expect(got.length - new Set(got).size).toBe(0);
+      expect(workers.every((w) => w.stats().checkpoints > 0)).toBe(true);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  }, 180_000);
+
   it('serve --kafka stores each anomaly the workers produced once (a record produced twice included), skips and counts what is not one', async () => {
     const produced = await readAll('anomalies1', 1500);
     const values = [...produced.values()].flat().map((m) => m.value!.toString());
@@ -224,7 +291,7 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
       expect(again.anomalies.map((a) => a.id).sort()).toEqual([...want].sort());
       expect(body.anomalies.length).toBe(want.size);
       const health = (await (await fetch(`${url}/api/health`)).json()) as { kafka: { received: number; stored: number; duplicates: number; invalid: number } };
-      expect(health.kafka).toEqual({ received: values.length + 4, stored: want.size, duplicates: 2, invalid: 2 });
+      expect(health.kafka).toEqual({ received: values.length + 4, stored: want.size, duplicates: 2, invalid: 2, feedbackRelayed: 0 });
     } finally {
       await svc.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -23,10 +23,17 @@ import { ChangelogReader } from '../../sources/kafka/changelog.js';
 import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
 import type { SourceNaming } from '../../sources/kafka/records.js';
+import { parseLesson } from './feedback.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
 const MAX_STATE_BYTES = 64 << 20;
+/**
+ * Fetched batches handed over and not processed yet, beyond the one being processed. The client
+ * fetches one request after the other and waits for its handler: returning once a batch is queued
+ * lets the next fetch overlap the processing of this one (bounded: back-pressure past it).
+ */
+const MAX_QUEUED_BATCHES = 2;
 
 export interface WorkerOptions {
   config: ServeConfig;
@@ -40,6 +47,8 @@ export interface WorkerOptions {
   anomaliesTopic?: string;
   /** The compacted state changelog (default `<group>.state`). */
   changelogTopic?: string;
+  /** The compacted topic of feedback the serve node relays (default `anomalog.feedback`). */
+  feedbackTopic?: string;
   naming?: Omit<SourceNaming, 'topic'>;
   maxLineBytes?: number;
   sessionTimeoutMs?: number;
@@ -56,6 +65,8 @@ export interface WorkerStats {
   lag: Record<number, number>;
   /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */
   lastRestoreMs: number;
+  /** Feedback lessons read from the feedback topic, applied by at least one partition, unreadable, and applied to restored partitions. */
+  feedback: { read: number; applied: number; invalid: number; atRestore: number };
 }
 
 export class KafkaWorker {
@@ -65,14 +76,21 @@ export class KafkaWorker {
   private readonly group: GroupConsumer;
   private readonly producer: IdempotentProducer;
   private readonly reader: ChangelogReader;
+  private readonly lessons: ChangelogReader;
+  private readonly feedbackTopic: string;
   private readonly anomaliesTopic: string;
   private readonly changelogTopic: string;
   /** Batches and checkpoints run one after the other: a checkpoint never sees half a batch. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Batches queued on `queue` and not processed yet (oldest first). */
+  private queued: Promise<void>[] = [];
+  /** Partitions rewound after a failed batch: their later batches are dropped until the rewind's arrive. */
+  private rewound = new Map<number, number>();
+  private rebalancing = false;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0 };
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -81,12 +99,14 @@ export class KafkaWorker {
     this.group = new GroupConsumer(this.kafka, { group: o.group, topic: o.topic, fromBeginning: (o.start ?? 'earliest') === 'earliest', sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000, logger: o.logger });
     this.producer = new IdempotentProducer(this.kafka);
     this.reader = new ChangelogReader(this.kafka, this.changelogTopic, o.group, o.logger);
+    this.feedbackTopic = o.feedbackTopic ?? 'anomalog.feedback';
+    this.lessons = new ChangelogReader(this.kafka, this.feedbackTopic, `${o.group}.feedback`, o.logger, (_k, v) => this.lesson(v));
   }
 
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag } };
+    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
   }
 
   async start(): Promise<void> {
@@ -94,12 +114,17 @@ export class KafkaWorker {
     await ensureTopics(this.kafka, [
       { topic: this.anomaliesTopic, partitions: partitions.length },
       { topic: this.changelogTopic, partitions: partitions.length, compacted: true, maxMessageBytes: MAX_STATE_BYTES },
+      { topic: this.feedbackTopic, partitions: 1, compacted: true },
     ]);
     await this.producer.connect();
     await this.reader.start();
+    await this.lessons.start();
     await this.group.start({
       onAssigned: (parts) => this.assign(parts),
-      onBatch: (b, ctl) => this.serial(() => this.batch(b, ctl)),
+      // Partitions may move: no checkpoint until the new assignment (a state produced now could
+      // land after the next owner restored it; its work is redone there, with the same ids).
+      onRebalancing: () => (this.rebalancing = true),
+      onBatch: (b, ctl) => this.handOver(b, ctl),
     });
     const every = this.o.config.pipeline.checkpoint_interval_ms;
     this.timer = setInterval(() => {
@@ -115,6 +140,7 @@ export class KafkaWorker {
     await this.serial(() => this.checkpoint()).catch((e: unknown) => this.o.logger.warn('The last checkpoint failed; the next owner resumes from the one before.', { error: String(e) }));
     await this.group.stop();
     await this.reader.stop();
+    await this.lessons.stop();
     await this.producer.disconnect();
     for (const e of this.engines.values()) e.close();
   }
@@ -125,9 +151,52 @@ export class KafkaWorker {
     return p;
   }
 
+  /** Queues a fetched batch and returns, unless `MAX_QUEUED_BATCHES` wait already (then once one is done). */
+  private async handOver(b: FetchedBatch, ctl: BatchControl): Promise<void> {
+    const gen = this.group.generation;
+    const p = this.serial(() => (gen === this.group.generation ? this.batch(b, ctl) : Promise.resolve())).catch((e: unknown) => this.failed(b, e));
+    this.queued.push(p);
+    void p.then(() => {
+      const i = this.queued.indexOf(p);
+      if (i >= 0) this.queued.splice(i, 1);
+    });
+    while (this.queued.length > MAX_QUEUED_BATCHES) await this.queued[0];
+  }
+
+  /**
+   * A batch that could not be processed (its partition's state could not be read, a bug): the
+   * client has moved past it already, so the partition is rewound to the first record its engine
+   * does not hold and fetched again from there.
+   */
+  private failed(b: FetchedBatch, e: unknown): void {
+    const from = this.engines.get(b.partition)?.next ?? Number(b.messages[0].offset);
+    const at = from >= 0 ? from : Number(b.messages[0].offset);
+    this.o.logger.warn('A batch of records failed; its partition is read again from the last record processed.', { partition: b.partition, offset: at, error: e instanceof Error ? e.message : String(e) });
+    this.rewound.set(b.partition, at);
+    this.group.seek(b.partition, at);
+  }
+
+  /** A lesson from the feedback topic: applied to every partition between two batches. */
+  private lesson(value: Buffer): void {
+    const l = parseLesson(value.toString('utf8'));
+    this.st.feedback.read++;
+    if (l === undefined) {
+      this.st.feedback.invalid++;
+      return;
+    }
+    void this.serial(async () => {
+      let ok = false;
+      for (const e of this.engines.values()) if (e.learn(l)) ok = true;
+      if (ok) this.st.feedback.applied++;
+    });
+  }
+
   /** A new assignment: partitions that left are dropped (their next owner restores their last checkpoint). */
   private assign(parts: readonly number[]): void {
     this.assigned = new Set(parts);
+    this.rebalancing = false;
+    // The new assignment fetches from the committed offsets: earlier rewinds are over.
+    this.rewound.clear();
     for (const [p, e] of this.engines) {
       if (this.assigned.has(p)) continue;
       this.st.records += e.records;
@@ -139,6 +208,12 @@ export class KafkaWorker {
 
   private async batch(b: FetchedBatch, ctl: BatchControl): Promise<void> {
     if (!this.assigned.has(b.partition) || !ctl.isCurrent()) return;
+    const rewind = this.rewound.get(b.partition);
+    if (rewind !== undefined) {
+      // Batches fetched before the rewind: the records they hold come again.
+      if (Number(b.messages[0].offset) > rewind) return;
+      this.rewound.delete(b.partition);
+    }
     let e = this.engines.get(b.partition);
     if (e === undefined) {
       e = await this.restore(b.partition);
@@ -166,6 +241,11 @@ export class KafkaWorker {
       logger: this.o.logger,
       restored: saved,
     });
+    // Detectors do not snapshot feedback: every lesson so far is applied to the restored engine.
+    for (const v of (await this.lessons.all()).values()) {
+      const l = parseLesson(v.toString('utf8'));
+      if (l !== undefined && e.learn(l)) this.st.feedback.atRestore++;
+    }
     this.st.lastRestoreMs = systemClock.now() - t0;
     this.o.logger.info('Partition state restored.', { partition, from: saved ? e.next : 'start', bytes: saved?.length ?? 0, ms: this.st.lastRestoreMs });
     return e;
@@ -173,6 +253,7 @@ export class KafkaWorker {
 
   /** One consistent point: anomalies and states produced, then offsets committed. */
   private async checkpoint(): Promise<void> {
+    if (this.rebalancing) return;
     this.lastCheckpoint = systemClock.now();
     const cps: [PartitionEngine, PartitionCheckpoint][] = [];
     for (const e of this.engines.values()) {
