@@ -17,7 +17,7 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--dataset DIR] [--json FILE]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ import { option, ROOT } from './built-cli.js';
 import { loadCorpus } from './serve/corpus.js';
 
 const only = option('--only', '');
+// --cli FILE: another build's bin/anomalog.js (e.g. a checkout of the previous commit) for an A/B in one run.
+const CLI = option('--cli', join(ROOT, 'bin/anomalog.js'));
 const LINES = Number(option('--lines', '1000000'));
 const BODIES = 10;
 const CONNECTIONS = 2;
@@ -57,7 +59,7 @@ async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
   const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }] };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
-  const proc = spawn(process.execPath, [join(ROOT, 'bin/anomalog.js'), 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
+  const proc = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const seen = (chunk: Buffer) => {
@@ -302,7 +304,7 @@ async function main(): Promise<void> {
     results.push(r);
     console.log(JSON.stringify(r, null, 1));
   };
-  console.log(`bench:memory, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
+  console.log(`bench:memory (${CLI}), load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
   if (only === '' || only === 'hostile') log(await hostile());
   const source = { max_body_bytes: 16 * 2 ** 20 };
   let normalRate: number | undefined;
