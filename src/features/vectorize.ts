@@ -4,7 +4,8 @@
  * for serve (the streaming model detector: count windows, count-windows.ts) alike. Columns, in order:
  * template counts (vocabulary learned at fit) · unknown-template count · template transitions
  * (bigrams incl. start/end markers, the most frequent `maxBigrams` seen at fit) · unseen-transition
- * count · extras (log event count, distinct templates, distinct unknown templates).
+ * count · extras (log event count, distinct templates, distinct unknown templates: `#new templates`)
+ * · Markov surprisal · error and warn shares.
  * Optional sublinear counts (log1p), TF-IDF and scaling (standard or min-max); everything learned
  * at fit time (vocabulary, bigrams, idf, scaling, raw means for explanations) serialises to JSON.
  * Rows are built sparse (CSR) first, so thousands of templates stay cheap; `transform` densifies
