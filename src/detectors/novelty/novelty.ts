@@ -33,7 +33,7 @@ import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, CLASS_RANK, clip, eachFinding, expectShape, type LevelClass, levelClass, LineRing, rawOf, severityOf, snapshotData, sourceOf, textClass, worseClass } from '../shared/common.js';
 import type { NoveltyConfig } from './config.js';
-import { absorbedWords, isNamedValue, wordsOf } from './words.js';
+import { absorbedWords, isDumpField, wordsOf } from './words.js';
 
 /** 3: vocabulary and template texts; 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 and 2 are still read). */
 export const NOVELTY_SNAPSHOT_VERSION = 3;
@@ -336,9 +336,10 @@ export class NoveltyDetector implements StreamDetector {
     const bits = -Math.log2(member ? Math.min(pSource, pFleet) : pSource);
     // A recombination of words the source already used is weaker news than a type that brings new words.
     const score = bits + CLASS_BITS[cls] - Math.max(0, cfg.known_words_bits - unseenWords);
-    // A type with no word (an empty message, a dump of values) or a bare named number (one field of
-    // a register or counter dump) is not an event: never news on its own, not even in a burst.
-    if ((words.length === 0 && cfg.known_words_bits > 0) || isNamedValue(templateText(e))) return undefined;
+    // A type with no word (an empty message, a dump of values) or a line of a dump (a named number, a
+    // heading, values with their names: `words.ts`) is not an event: never news on its own, not even
+    // in a burst.
+    if ((words.length === 0 && cfg.known_words_bits > 0) || isDumpField(templateText(e))) return undefined;
     if (score < cfg.min_surprise_bits) {
       // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { absorbedWords, isNamedValue, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
+import { absorbedWords, isDumpField, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
 
 describe('novelty words', () => {
   it('takes lower-cased words and leaves placeholders and value-like tokens out', () => {
@@ -8,6 +8,8 @@ describe('novelty words', () => {
     // Digits, paths, addresses and dotted names are values.
     expect(wordsOf('loaded /bgl/apps/x from idotransportmgr.cpp by root@host R73-M1-N1 0x1f ok')).toEqual(['loaded', 'from', 'by', 'ok']);
     expect(wordsOf('a b data data DATA')).toEqual(['data']);
+    // A format or URL escape is a value: 'pr%nlev' (an unexpanded file name) brings no words.
+    expect(wordsOf('loading pr%nlev as %s')).toEqual(['loading', 'as']);
     expect(wordsOf('')).toEqual([]);
   });
 
@@ -26,11 +28,11 @@ describe('novelty words', () => {
     expect(absorbedWords('a <*> b', 'a x y b')).toEqual([]);
   });
 
-  it('tells a bare named number (one field of a dump) from a message that carries a value', () => {
-    for (const t of ['machine state register: <HEX>', 'tlb error.........................<NUM>', 'program interrupt: fp cr update.............<NUM>', 'retries=<NUM>', ' queue depth: <NUM> ']) expect(isNamedValue(t)).toBe(true);
+  it('tells a line of a dump (a named number, a heading, values with their names) from a message that carries a value', () => {
+    for (const t of ['machine state register: <HEX>', 'tlb error.........................<NUM>', 'program interrupt: fp cr update.............<NUM>', 'retries=<NUM>', ' queue depth: <NUM> ', 'special purpose registers:', 'Call Trace:', '<NUM>, max=<NUM>', 'lr:<HEX> cr:<NUM> xer:<NUM> ctr:<HEX>']) expect(isDumpField(t)).toBe(true);
     // An event with a value, a named non-number, a value mid-line, a separator inside a ':'/'=' label, no value.
-    for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', '<NUM>, max=<NUM>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'special purpose registers:', 'data TLB error interrupt', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', '']) expect(isNamedValue(t)).toBe(false);
+    for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'data TLB error interrupt', 'Ido chip status changed: <MAC> ip=<IP> v=<NUM>', 'Kernel panic - not syncing:', 'Unexpected Exception:', 'uid=<NUM> auth failed=<NUM>', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', 'Failed to revalidate client: <HEX>', 'connection refused: <NUM>', 'kernel panic: <HEX>', '']) expect(isDumpField(t)).toBe(false);
     // Bounded: a long line is never a field.
-    expect(isNamedValue(`${'x'.repeat(200)}: <NUM>`)).toBe(false);
+    expect(isDumpField(`${'x'.repeat(200)}: <NUM>`)).toBe(false);
   });
 });

@@ -5,12 +5,13 @@
  * error') is a recombination and weaker news than one that brings words never seen.
  *
  * Words are runs of letters (inner `_ ' -` allowed) of 2–40 characters, lower-cased; placeholders
- * (`<NUM>`, `<*>` …) and value-like tokens — digits, paths, addresses, dotted names
+ * (`<NUM>`, `<*>` …) and value-like tokens — digits, paths, addresses, `%` escapes, dotted names
  * (`idotransportmgr.cpp`) — are not words. At most
  * {@link MAX_WORDS_PER_TEXT} per text. One fixed regular expression, linear in the text.
  * @example
  * wordsOf("Lustre mount FAILED : <ID> : block_id : location"); // ['lustre', 'mount', 'failed', 'block_id', 'location']
  */
+import { textClass } from '../shared/common.js';
 
 /** Words taken from one text (a template or the absorbed part of a message). */
 export const MAX_WORDS_PER_TEXT = 64;
@@ -22,8 +23,8 @@ const TOKEN = /\S+/g;
 const WORD = /[A-Za-z][A-Za-z_'-]*[A-Za-z]/g;
 /** Longer runs of letters are not words (an encoded blob, a hostile line). */
 const MAX_WORD_CHARS = 40;
-/** Digits, path or address separators, or a dot between letters (a file or host name): a value, not words. */
-const VALUE_LIKE = /\d|[/\\@]|[A-Za-z][.:][A-Za-z]/;
+/** Digits, path or address separators, `%` (a format or URL escape), or a dot between letters (a file or host name): a value, not words. */
+const VALUE_LIKE = /\d|[/\\@%]|[A-Za-z][.:][A-Za-z]/;
 /** A placeholder inside a token (`core.<NUM>`, `(unit=<HEX>`): a value, not a word. */
 const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
 
@@ -35,10 +36,32 @@ const PLACEHOLDER = /<[^<>\s]{1,24}>/g;
  * what happened. It reports state, not an event.
  */
 const NAMED_VALUE = /^(?:[^:=,;<>]{0,80}[A-Za-z)\]]\s*[:=]|.{0,80}[A-Za-z)\]]\.{2,})\s*<(?:NUM|HEX)>$/;
+/**
+ * A label that says something went wrong (`Failed to revalidate client: <HEX>`, `connection
+ * refused: <NUM>`) is an event with a value, not a field. The nouns that name counters and registers
+ * (`error`, `exception`, `failure`: `tlb error....<NUM>`, `exception syndrome register: <HEX>`) do not
+ * count.
+ */
+const HAPPENED =
+  /\b(?:fail(?:s|ed|ing)?|panic(?:ked)?|denied|refused|time[sd]? ?out|unable|cannot|can't|could ?n[o']t|invalid|abort(?:s|ed|ing)?|crash(?:es|ed)?|corrupt(?:ed|ion)?|unreachable|killed|segfault|lost|rejected|out of memory)\b/i;
 
-/** Whether a message type is a bare named number (see {@link NAMED_VALUE}). */
-export function isNamedValue(template: string): boolean {
-  return template.length <= 120 && NAMED_VALUE.test(template.trim());
+/**
+ * A heading: a label of words and a colon, nothing after it (`general purpose registers:`, `Call
+ * Trace:`) — the fields follow. One that reads as an error (`Unexpected Exception:`) announces it: an event.
+ */
+const HEADING = /^[A-Za-z][A-Za-z ()_-]{0,78}[A-Za-z)]\s*:$/;
+/** A value with its name (`max=<NUM>`, `lr:<HEX>`): removed, a line of values only has no word left (`<NUM>, max=<NUM>`). */
+const NAMED_PAIR = /[A-Za-z_][\w.-]{0,40}\s?[:=]\s?<[A-Z*]{1,8}>/g;
+
+/**
+ * Whether a message type is a line of a dump — a bare named number ({@link NAMED_VALUE}), a heading,
+ * or values with their names only — whose words do not say something went wrong ({@link HAPPENED}).
+ */
+export function isDumpField(template: string): boolean {
+  if (template.length > 120) return false;
+  const t = template.trim();
+  if (HAPPENED.test(t)) return false;
+  return NAMED_VALUE.test(t) || (HEADING.test(t) && textClass(t) === 'other') || (t.includes('<') && wordsOf(t.replace(NAMED_PAIR, ' ')).length === 0);
 }
 
 /** Distinct words of `text`, in order of first appearance. */
