@@ -6,7 +6,7 @@
  * a source has settled, each never-seen error is reported; a flood of them (a few lines apart) is one
  * finding.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { novelLine } from '../bench/serve/corpus.js';
 import type { Anomaly } from '../src/core/event.js';
@@ -19,6 +19,14 @@ const systems = readdirSync(DIR)
   .filter((f) => f.endsWith('.log'))
   .sort()
   .map((f) => ({ name: f.replace(/\.log$/, ''), lines: splitLogLines(readFileSync(new URL(f, DIR), 'utf8')) }));
+// The bench's own corpus when the shared datasets are there (a user's clone has only the samples).
+const LOGHUB = new URL('../../shared/datasets/loghub/', import.meta.url);
+const full = existsSync(LOGHUB)
+  ? readdirSync(LOGHUB)
+      .filter((d) => existsSync(new URL(`${d}/${d}_2k.log`, LOGHUB)))
+      .sort()
+      .map((d) => ({ name: `${d}_2k`, lines: splitLogLines(readFileSync(new URL(`${d}/${d}_2k.log`, LOGHUB), 'utf8')) }))
+  : [];
 const T0 = Date.UTC(2026, 11, 7);
 
 /** Feeds `n` known lines of the system (cycled from `from`), then `extra`; returns the findings. */
@@ -47,6 +55,15 @@ describe("bench:serve's novel line", () => {
     feed(3000);
     for (let k = 0; k < 5; k++) {
       const found = feed(1000, [novelLine(lines[k % lines.length], k)]);
+      expect(marked(found, k), `novel line ${k}`).toHaveLength(1);
+    }
+  });
+
+  it.skipIf(full.length === 0).each(full.map((s) => [s.name, s.lines] as const))('is reported on a settled %s source (the bench corpus), each time', (_name, lines) => {
+    const feed = feeder(lines);
+    feed(6000);
+    for (let k = 0; k < 5; k++) {
+      const found = feed(1000, [novelLine(lines[(k * 397) % lines.length], k)]);
       expect(marked(found, k), `novel line ${k}`).toHaveLength(1);
     }
   });
