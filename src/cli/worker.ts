@@ -18,6 +18,7 @@ interface WorkerFlags {
   config?: string;
   start: string;
   anomaliesTopic: string;
+  feedbackTopic: string;
   sourceFrom: string;
   sourceField?: string;
   format?: string;
@@ -34,6 +35,7 @@ export function registerWorker(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration of the pipeline (parser, detectors, pipeline: as serve)')
     .option('--start <where>', 'where a new group starts: earliest | latest', 'earliest')
     .option('--anomalies-topic <name>', 'where anomalies are produced (serve --kafka reads it)', 'anomalies')
+    .option('--feedback-topic <name>', 'compacted topic of the feedback serve --kafka relays (learn as normal)', 'anomalog.feedback')
     .option('--source-from <what>', 'what names a record\'s source: key | field | topic', 'key')
     .option('--source-field <path>', 'dotted JSON field naming the source (with --source-from field)')
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
@@ -68,6 +70,7 @@ Examples:
         group: k.group,
         start: k.start,
         anomaliesTopic: flags.anomaliesTopic,
+        feedbackTopic: flags.feedbackTopic,
         naming: { from: k.source_from, field: k.source_field },
         maxLineBytes: k.max_line_bytes,
         sessionTimeoutMs: k.session_timeout_ms,

@@ -133,7 +133,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
   const feedback = createFeedback({
     store,
     clock: deps.clock,
-    detectors: engine.learners(),
+    // Distributed mode: what it teaches its detectors is also produced to the workers (kafka/feedback.ts).
+    detectors: intake ? intake.relayLearners(engine.learners()) : engine.learners(),
     config: config.feedback,
     policy,
     withdrawAlerts: (a, sameKind) => alerting.withdraw(a, sameKind),

@@ -1,5 +1,7 @@
 import { engineHostContract } from '../../test/contract/engine-host.contract.js';
+import { kafkaPartitionHost } from '../../test/contract/kafka-partition-host.js';
 
-// Both hosts run the one shared suite; the Kafka partition host (DESIGN §5) will be a third line.
+// The three hosts (DESIGN §5) run the one shared suite.
 engineHostContract('main');
 engineHostContract('worker');
+engineHostContract(kafkaPartitionHost);

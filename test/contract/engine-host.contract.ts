@@ -1,7 +1,7 @@
 /**
  * @module test/contract/engine-host.contract
  * The shared suite every engine host runs (`core/engine.ts#EngineHost`: this thread, worker
- * threads; a Kafka partition host next): for the same input, the same anomalies, the same
+ * threads, a Kafka partition: test/contract/kafka-partition-host.ts): for the same input, the same anomalies, the same
  * checkpoints (acknowledged positions, parser and detector state), the same counters
  * (`stats`, `streamCounters`) and the same metrics (`GET /metrics`: engine, parser and the
  * detectors' own readings); and after kill -9 of the service, a restart on the same data dir
@@ -15,7 +15,7 @@
  * engineHostContract('worker'); // in a *.test.ts file: the hosts of topology/host.ts by kind
  * engineHostContract({ name: 'kafka', run: (name) => myRun(hostInput(), hostConfig(name)), crash: (args) => startServiceChild('my-child.ts', args) });
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -259,7 +259,12 @@ export interface HostUnderTest {
   name: string;
   /** Processes `hostInput()` with `hostConfig()` on a fresh store (named by `name`) and reads the outcome. */
   run(name: string): Promise<HostOutcome>;
-  crash: StartCrashChild;
+  /**
+   * The kill -9 part: the host's real service in a child process — or, for a host whose service is
+   * not one process (a Kafka partition: broker, workers and a serve node), the test file (from the
+   * repository root) that kills it with -9 against its real parts, which must exist.
+   */
+  crash: StartCrashChild | { testedIn: string };
   /** Engines the host splits the record sources between (worker threads, partitions); default 1. */
   partitions?: number;
 }
@@ -383,6 +388,8 @@ export function engineHostContract(hostOrKind: EngineHostKind | HostUnderTest): 
       else expect(fleet(got.metrics)).toBeGreaterThanOrEqual(fleet(reference.metrics));
     }, 60_000);
 
-    crashContract(kind, host.crash);
+    const crash = host.crash;
+    if (typeof crash === 'function') crashContract(kind, crash);
+    else it(`after kill -9: tested with its real parts in ${crash.testedIn}`, () => expect(existsSync(new URL(`../../${crash.testedIn}`, import.meta.url))).toBe(true));
   });
 }

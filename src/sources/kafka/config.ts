@@ -49,6 +49,8 @@ export const kafkaIntakeSchema = z
     anomalies_topic: z.string().min(1).max(249).default('anomalies'),
     /** The serve node's consumer group on it (offsets committed after the anomalies are stored). */
     group: z.string().min(1).max(249).default('anomalog-serve'),
+    /** Compacted topic of "learn as normal" feedback this node produces and `anomalog worker`s apply. */
+    feedback_topic: z.string().min(1).max(249).default('anomalog.feedback'),
     client_id: z.string().min(1).max(200).default('anomalog-serve'),
   })
   .strict();

@@ -32,4 +32,15 @@ describe('anomaly records from the anomalies topic', () => {
     expect('extra' in a).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('keeps the attributes of the anomaly and its context lines, bounded as every host bounds them', () => {
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+    const a = parseAnomaly(JSON.stringify({ ...good, attrs: { host: 'node-b', long: 'x'.repeat(1000), ...many }, contextAttrs: [{ host: 'node-b', n: 3 }] }))!;
+    expect(a.attrs?.host).toBe('node-b');
+    expect(a.attrs?.long.length).toBeLessThanOrEqual(256);
+    expect(Object.keys(a.attrs ?? {}).length).toBe(32);
+    expect(a.contextAttrs).toEqual([{ host: 'node-b', n: '3' }]);
+    // Context attributes that do not line up with the context lines, or attrs that are not an object: left out.
+    expect(parseAnomaly(JSON.stringify({ ...good, attrs: ['x'], contextAttrs: [null, null] }))).toEqual(good);
+  });
 });

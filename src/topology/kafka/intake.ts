@@ -8,10 +8,13 @@
  */
 import type { Logger } from '../../core/component.js';
 import type { AnomalyStore } from '../../core/engine.js';
+import type { LearningDetector } from '../../feedback/policy.js';
+import { storedAttrs } from '../../core/attrs.js';
 import { type Anomaly, SEVERITIES } from '../../core/event.js';
 import { createKafka } from '../../sources/kafka/client.js';
 import type { KafkaIntakeConfig } from '../../sources/kafka/config.js';
 import { GroupConsumer } from '../../sources/kafka/group.js';
+import { FeedbackRelay } from './feedback.js';
 
 /** Longest anomaly record read (a worker's anomaly with its context lines is a few KB). */
 const MAX_RECORD_BYTES = 1 << 20;
@@ -22,6 +25,8 @@ export interface IntakeStats {
   duplicates: number;
   /** Records that are not an anomaly (not JSON, missing or mistyped fields, too long): skipped. */
   invalid: number;
+  /** "Learn as normal" lessons produced to the feedback topic for the workers. */
+  feedbackRelayed: number;
 }
 
 export interface IntakeOptions {
@@ -33,23 +38,35 @@ export interface IntakeOptions {
 }
 
 export class AnomalyIntake {
-  readonly stats: IntakeStats = { received: 0, stored: 0, duplicates: 0, invalid: 0 };
+  private readonly counts = { received: 0, stored: 0, duplicates: 0, invalid: 0 };
   private readonly group: GroupConsumer;
+  private readonly relay: FeedbackRelay;
 
   constructor(private readonly o: IntakeOptions) {
     const kafka = createKafka({ brokers: o.config.brokers, clientId: o.config.client_id, logger: o.logger });
     this.group = new GroupConsumer(kafka, { group: o.config.group, topic: o.config.anomalies_topic, fromBeginning: true, sessionTimeoutMs: 30_000, logger: o.logger });
+    this.relay = new FeedbackRelay(kafka, o.config.feedback_topic, o.logger);
   }
 
-  start(): Promise<void> {
-    return this.group.start({
+  get stats(): IntakeStats {
+    return { ...this.counts, feedbackRelayed: this.relay.produced };
+  }
+
+  /** The engine's detectors as the feedback service teaches them: each lesson also goes to the workers. */
+  relayLearners(learners: readonly LearningDetector[]): LearningDetector[] {
+    return this.relay.wrap(learners);
+  }
+
+  async start(): Promise<void> {
+    await this.relay.start();
+    await this.group.start({
       onAssigned: () => {},
       onBatch: async (b) => {
         const found: Anomaly[] = [];
         for (const m of b.messages) {
-          this.stats.received++;
+          this.counts.received++;
           const a = m.value !== null && m.value.length <= MAX_RECORD_BYTES ? parseAnomaly(m.value.toString('utf8')) : undefined;
-          if (a === undefined) this.stats.invalid++;
+          if (a === undefined) this.counts.invalid++;
           else found.push(a);
         }
         this.store(found);
@@ -58,22 +75,24 @@ export class AnomalyIntake {
     });
   }
 
-  stop(): Promise<void> {
-    return this.group.stop();
+  async stop(): Promise<void> {
+    await this.group.stop();
+    await this.relay.stop();
   }
 
   private store(found: Anomaly[]): void {
     const kept = found.length > 0 && this.o.filterAnomalies ? this.o.filterAnomalies(found) : found;
     if (kept.length === 0) return;
     const inserted = this.o.anomalies.insertAnomalies(kept);
-    this.stats.stored += inserted.length;
-    this.stats.duplicates += kept.length - inserted.length;
+    this.counts.stored += inserted.length;
+    this.counts.duplicates += kept.length - inserted.length;
     if (inserted.length > 0) this.o.onAnomalies?.(inserted);
   }
 }
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** An anomaly record as a worker writes it, checked field by field; anything else is undefined. */
 export function parseAnomaly(text: string): Anomaly | undefined {
@@ -94,5 +113,9 @@ export function parseAnomaly(text: string): Anomaly | undefined {
   if (w && typeof w === 'object' && isNum(w.start) && isNum(w.end)) a.window = { start: w.start, end: w.end };
   if (isStr(r.sessionKey, 1000)) a.sessionKey = r.sessionKey;
   if (isNum(r.templateId)) a.templateId = r.templateId;
+  // Attributes (the record's and its context lines'), bounded again as every host bounds them.
+  const attrs = isObject(r.attrs) ? storedAttrs(undefined, r.attrs) : undefined;
+  if (attrs !== undefined) a.attrs = attrs;
+  if (Array.isArray(r.contextAttrs) && r.contextAttrs.length === a.context.length) a.contextAttrs = r.contextAttrs.map((c) => (isObject(c) ? (storedAttrs(undefined, c) ?? null) : null));
   return a;
 }

@@ -5,6 +5,7 @@ import { validate } from '../../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../../config/schema.js';
 import { silentLogger } from '../../core/component.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
+import type { FeedbackLesson } from './feedback.js';
 import { PartitionEngine, type PartitionOptions } from './partition.js';
 
 // Real lines (Loghub, test/fixtures/eval-stream: BGL label column stripped), two sources in one
@@ -96,6 +97,31 @@ describe('a Kafka partition engine', () => {
     expect(again.records).toBe(10);
     expect(again.next).toBe(130);
     again.close();
+  });
+
+  it('applies "learn as normal" feedback to its detectors: a lesson given on an anomaly stops it', async () => {
+    const found = async (lesson?: FeedbackLesson) => {
+      const e = new PartitionEngine(opts());
+      const learned = lesson ? e.learn(lesson) : undefined;
+      await e.process(messages);
+      const ids = e.checkpoint()?.anomalies ?? [];
+      e.close();
+      return { ids, learned };
+    };
+    const before = await found();
+    const a = before.ids.find((x) => x.detector === 'novelty' && x.templateId !== undefined);
+    expect(a, 'a novelty anomaly on a template').toBeDefined();
+    // What the serve node's policy relays for "learn" on it (feedback/policy.ts#learn).
+    const lesson: FeedbackLesson = { detector: a!.detector, what: { source: a!.source, templateId: a!.templateId, feature: a!.explanation[0]?.feature } };
+    const after = await found(lesson);
+    expect(after.learned).toBe(true);
+    expect(after.ids.map((x) => x.id)).not.toContain(a!.id);
+    // Nothing else changed: the other anomalies are the same.
+    expect(after.ids.map((x) => x.id).sort()).toEqual(before.ids.map((x) => x.id).filter((id) => id !== a!.id).sort());
+    // A lesson for a detector this engine does not run teaches nothing.
+    const e = new PartitionEngine(opts());
+    expect(e.learn({ detector: 'no-such', what: { source: 'bgl', templateId: 1 } })).toBe(false);
+    e.close();
   });
 
   it('refuses a state it cannot read', () => {

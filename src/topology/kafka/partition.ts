@@ -13,7 +13,8 @@
  * the offset it was taken at. Kafka records are whole records: multi-line joining is off.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ComponentContext, Logger } from '../../core/component.js';
+import type { ComponentContext, ComponentMetrics, Logger } from '../../core/component.js';
+import type { EngineHost } from '../../core/engine.js';
 import { ManualClock } from '../../core/clock.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
@@ -24,6 +25,7 @@ import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
+import type { FeedbackLesson } from './feedback.js';
 import { MemoryState } from './memory-state.js';
 
 /** Records of a partition between two points where a tick may run (as `replay` ticks every 500 lines). */
@@ -73,6 +75,8 @@ export interface PartitionOptions {
   tickRecords?: number;
   /** Least clock move between ticks (default `TICK_MS`). */
   tickMs?: number;
+  /** Where the components report their own counters (the engine-host suite scrapes them; a worker has none). */
+  metrics?: (id: string) => ComponentMetrics;
 }
 
 export interface PartitionCheckpoint {
@@ -115,7 +119,7 @@ export class PartitionEngine {
     // Its snapshot keeps the whole reservoir and every open window: a restored partition trains on the same windows.
     const m = config.detectors.model as ModelDetectorConfig & { enabled: boolean };
     const detectors = { ...config.detectors, model: { ...m, train_in: 'inline' as const, snapshot_windows: Math.max(m.snapshot_windows, m.reservoir_size) } };
-    const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false });
+    const ctx = (id: string): ComponentContext => ({ id, logger: o.logger, clock: this.clock, signal: this.stop.signal, models: this.state, busy: () => false, metrics: o.metrics?.(id) });
     this.owner = { id: `kafka:${o.topic}/${o.partition}`, run: async () => {}, ack: () => {}, stats: () => ({ received: this.records, bytes: 0, dropped: 0, errors: 0 }) };
     this.host = createSteppedHost(
       {
@@ -148,6 +152,11 @@ export class PartitionEngine {
   /** The engine's counters (PipelineView). */
   get stats() {
     return this.host.stats;
+  }
+
+  /** The engine host itself: its counters, per-source parser counters and errors, as every host shows them. */
+  get engine(): EngineHost {
+    return this.host;
   }
 
   /** Processes a fetched batch (offset order); records before `next` (already in the state) are skipped. */
@@ -236,6 +245,16 @@ export class PartitionEngine {
   private remember(id: string): void {
     this.recent.add(id);
     if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value as string);
+  }
+
+  /**
+   * "Learn as normal" feedback from the serve node (kafka/feedback.ts) for the detectors of its
+   * kind; true when one learned it. Not part of the state: lessons are applied again on restore.
+   */
+  learn(lesson: FeedbackLesson): boolean {
+    let ok = false;
+    for (const d of this.host.learners()) if (d.kind === lesson.detector && d.learnAsNormal?.(lesson.what) === true) ok = true;
+    return ok;
   }
 
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */

@@ -204,6 +204,44 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     }
   }, 180_000);
 
+  it('feedback given on the serve node reaches the workers: "learn" goes to the feedback topic, a running worker applies it, a partition restored later gets it too', async () => {
+    const opts = { config, brokers: [broker.bootstrap], topic: 'logs1', group: 'fb', anomaliesTopic: 'anomalies5', feedbackTopic: 'feedback5', logger: silentLogger, sessionTimeoutMs: 6000 };
+    const w = new KafkaWorker(opts);
+    await w.start();
+    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-serve-kafka-feedback-'));
+    const svc = buildService(validate({ data_dir: dir, server: { port: 0 }, pipeline: { engine_thread: 'main' }, kafka: { brokers: broker.bootstrap, anomalies_topic: 'anomalies5', feedback_topic: 'feedback5' } }, serveConfigSchema) as ServeConfig, { clock: systemClock, logger: silentLogger, version: 'test' });
+    const { url } = await svc.start();
+    try {
+      type Listed = { anomalies: { id: string; detector: string; templateId?: number }[] };
+      const list = await until('the workers\' anomalies stored', async () => {
+        const r = (await (await fetch(`${url}/api/anomalies?detector=novelty&limit=100`)).json()) as Listed;
+        return r.anomalies.some((a) => a.templateId !== undefined) ? r : undefined;
+      }, 60_000);
+      const a = list.anomalies.find((x) => x.templateId !== undefined)!;
+      const res = await fetch(`${url}/api/anomalies/${a.id}/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verdict: 'learn' }) });
+      expect(res.status).toBe(201);
+      await until('the worker applied the lesson', async () => (w.stats().feedback.applied >= 1 ? true : undefined), 30_000);
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { kafka: { feedbackRelayed: number } };
+      expect(health.kafka.feedbackRelayed).toBe(1);
+      expect(w.stats().feedback).toMatchObject({ read: 1, applied: 1, invalid: 0 });
+    } finally {
+      await svc.stop();
+      await w.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A new member of the group restores the partitions: the lesson is applied to each restored engine.
+    await produce('feedback5', [['x', 'not a lesson']]);
+    const next = new KafkaWorker(opts);
+    await next.start();
+    try {
+      await produce('logs1', [['hdfs-1', hdfs[0]], ['bgl-1', bgl[0]], ['hdfs-2', hdfs[1]], ['bgl-2', bgl[1]]]);
+      await until('a partition restored with the lesson', async () => (next.stats().feedback.atRestore >= 1 ? true : undefined), 60_000);
+      expect(next.stats().feedback).toMatchObject({ read: 2, invalid: 1 });
+    } finally {
+      await next.stop();
+    }
+  }, 180_000);
+
   it('the broker restarts mid-stream: both workers reconnect and resume, nothing lost, no anomaly produced twice', async () => {
     await ensureTopics(kafka, [{ topic: 'logs4', partitions: 3 }]);
     const half = Math.ceil(records.length / 2);
@@ -253,7 +291,7 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
       expect(again.anomalies.map((a) => a.id).sort()).toEqual([...want].sort());
       expect(body.anomalies.length).toBe(want.size);
       const health = (await (await fetch(`${url}/api/health`)).json()) as { kafka: { received: number; stored: number; duplicates: number; invalid: number } };
-      expect(health.kafka).toEqual({ received: values.length + 4, stored: want.size, duplicates: 2, invalid: 2 });
+      expect(health.kafka).toEqual({ received: values.length + 4, stored: want.size, duplicates: 2, invalid: 2, feedbackRelayed: 0 });
     } finally {
       await svc.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,7 @@ import { ChangelogReader } from '../../sources/kafka/changelog.js';
 import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
 import type { SourceNaming } from '../../sources/kafka/records.js';
+import { parseLesson } from './feedback.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
@@ -46,6 +47,8 @@ export interface WorkerOptions {
   anomaliesTopic?: string;
   /** The compacted state changelog (default `<group>.state`). */
   changelogTopic?: string;
+  /** The compacted topic of feedback the serve node relays (default `anomalog.feedback`). */
+  feedbackTopic?: string;
   naming?: Omit<SourceNaming, 'topic'>;
   maxLineBytes?: number;
   sessionTimeoutMs?: number;
@@ -62,6 +65,8 @@ export interface WorkerStats {
   lag: Record<number, number>;
   /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */
   lastRestoreMs: number;
+  /** Feedback lessons read from the feedback topic, applied by at least one partition, unreadable, and applied to restored partitions. */
+  feedback: { read: number; applied: number; invalid: number; atRestore: number };
 }
 
 export class KafkaWorker {
@@ -71,6 +76,8 @@ export class KafkaWorker {
   private readonly group: GroupConsumer;
   private readonly producer: IdempotentProducer;
   private readonly reader: ChangelogReader;
+  private readonly lessons: ChangelogReader;
+  private readonly feedbackTopic: string;
   private readonly anomaliesTopic: string;
   private readonly changelogTopic: string;
   /** Batches and checkpoints run one after the other: a checkpoint never sees half a batch. */
@@ -83,7 +90,7 @@ export class KafkaWorker {
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0 };
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -92,12 +99,14 @@ export class KafkaWorker {
     this.group = new GroupConsumer(this.kafka, { group: o.group, topic: o.topic, fromBeginning: (o.start ?? 'earliest') === 'earliest', sessionTimeoutMs: o.sessionTimeoutMs ?? 10_000, logger: o.logger });
     this.producer = new IdempotentProducer(this.kafka);
     this.reader = new ChangelogReader(this.kafka, this.changelogTopic, o.group, o.logger);
+    this.feedbackTopic = o.feedbackTopic ?? 'anomalog.feedback';
+    this.lessons = new ChangelogReader(this.kafka, this.feedbackTopic, `${o.group}.feedback`, o.logger, (_k, v) => this.lesson(v));
   }
 
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag } };
+    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
   }
 
   async start(): Promise<void> {
@@ -105,9 +114,11 @@ export class KafkaWorker {
     await ensureTopics(this.kafka, [
       { topic: this.anomaliesTopic, partitions: partitions.length },
       { topic: this.changelogTopic, partitions: partitions.length, compacted: true, maxMessageBytes: MAX_STATE_BYTES },
+      { topic: this.feedbackTopic, partitions: 1, compacted: true },
     ]);
     await this.producer.connect();
     await this.reader.start();
+    await this.lessons.start();
     await this.group.start({
       onAssigned: (parts) => this.assign(parts),
       // Partitions may move: no checkpoint until the new assignment (a state produced now could
@@ -129,6 +140,7 @@ export class KafkaWorker {
     await this.serial(() => this.checkpoint()).catch((e: unknown) => this.o.logger.warn('The last checkpoint failed; the next owner resumes from the one before.', { error: String(e) }));
     await this.group.stop();
     await this.reader.stop();
+    await this.lessons.stop();
     await this.producer.disconnect();
     for (const e of this.engines.values()) e.close();
   }
@@ -162,6 +174,21 @@ export class KafkaWorker {
     this.o.logger.warn('A batch of records failed; its partition is read again from the last record processed.', { partition: b.partition, offset: at, error: e instanceof Error ? e.message : String(e) });
     this.rewound.set(b.partition, at);
     this.group.seek(b.partition, at);
+  }
+
+  /** A lesson from the feedback topic: applied to every partition between two batches. */
+  private lesson(value: Buffer): void {
+    const l = parseLesson(value.toString('utf8'));
+    this.st.feedback.read++;
+    if (l === undefined) {
+      this.st.feedback.invalid++;
+      return;
+    }
+    void this.serial(async () => {
+      let ok = false;
+      for (const e of this.engines.values()) if (e.learn(l)) ok = true;
+      if (ok) this.st.feedback.applied++;
+    });
   }
 
   /** A new assignment: partitions that left are dropped (their next owner restores their last checkpoint). */
@@ -214,6 +241,11 @@ export class KafkaWorker {
       logger: this.o.logger,
       restored: saved,
     });
+    // Detectors do not snapshot feedback: every lesson so far is applied to the restored engine.
+    for (const v of (await this.lessons.all()).values()) {
+      const l = parseLesson(v.toString('utf8'));
+      if (l !== undefined && e.learn(l)) this.st.feedback.atRestore++;
+    }
     this.st.lastRestoreMs = systemClock.now() - t0;
     this.o.logger.info('Partition state restored.', { partition, from: saved ? e.next : 'start', bytes: saved?.length ?? 0, ms: this.st.lastRestoreMs });
     return e;
