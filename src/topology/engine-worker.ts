@@ -114,6 +114,9 @@ function start(data: EngineWorkerData): void {
   );
   const detectors = engine.learners();
   const running = engine.run(abort.signal);
+  // A checkpoint the store refused for good (not a full disk or a lock: those wait) stops the
+  // pipeline with its own message; unhandled, the main thread saw only "failed: undefined".
+  running.catch((e: unknown) => send({ t: 'failed', message: `A checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}` }));
   // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
   const sendCounters = (reply?: true) => {
     const heap = heapNow();

@@ -193,6 +193,22 @@ describe('Engine: a large batch', () => {
     expect(sizes.length).toBeGreaterThanOrEqual(3);
     expect(seen.flat()).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
     expect(e.stats.events).toBe(10_000);
+
+    // With checkpoints the changed parsers are saved at the next checkpoint, with the template counts.
+    const store2 = new MemoryStore();
+    let saves2 = 0;
+    const save2 = store2.saveParserState.bind(store2);
+    store2.saveParserState = (s, snap) => (saves2++, save2(s, snap));
+    const clock2 = new ManualClock(1_000);
+    const e2 = new Engine({ sources: [], detectors: [], store: store2, anomalies: store2, clock: clock2, checkpointMs: 1000, parserOptions: () => ({ format: '<Date> <Time> <Pid> <Level> <Component>: <Content>' }) });
+    await e2.process(new ScriptedSource('hdfs'), { records: lines.map((text) => ({ source: 'hdfs', text, arrivalTs: 0 })) });
+    expect(saves2).toBe(0);
+    expect(store2.templates.size).toBe(0);
+    clock2.advance(1_000);
+    e2.tick();
+    expect(saves2).toBe(1);
+    expect(store2.parserStates.has('hdfs')).toBe(true);
+    expect(store2.templates.size).toBeGreaterThan(0);
   });
 });
 

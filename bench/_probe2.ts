@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const { validate } = await import('../src/config/load.js');
+const { serveConfigSchema } = await import('../src/config/schema.js');
+const { buildDetectors } = await import('../src/config/registry.js');
+const { systemClock } = await import('../src/core/clock.js');
+const { silentLogger } = await import('../src/core/component.js');
+const { openStore } = await import('../src/store/index.js');
+const { Engine } = await import('../src/topology/engine.js');
+const dir = mkdtempSync(join(tmpdir(), 'probe-'));
+const config = validate({}, serveConfigSchema) as never as { detectors: never };
+const store = openStore(join(dir, 'p.db'), { clock: systemClock });
+let saves = 0; let saveMs = 0;
+const orig = store.saveParserState.bind(store);
+store.saveParserState = (s: string, snap: never) => { const t = performance.now(); saves++; orig(s, snap); saveMs += performance.now() - t; };
+const abort = new AbortController();
+const ctx = (id: string) => ({ id, logger: silentLogger, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store });
+const detectors = buildDetectors(config.detectors, ctx);
+const source = { id: 'bench', stats: () => ({}), ack() {}, async run() {} };
+const engine = new Engine({ sources: [source as never], detectors, store, anomalies: null, onAnomalies: () => {}, clock: systemClock, checkpointMs: 1000, parserOptions: () => ({}) });
+let x = 7;
+const r = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 4294967296; };
+const word = () => { let w = ''; const n = 6 + Math.floor(r() * 5); for (let k = 0; k < n; k++) w += String.fromCharCode(97 + Math.floor(r() * 26)); return w; };
+const B = Number(process.argv[2]); const N = Number(process.argv[3] ?? 200000);
+const t0 = performance.now();
+for (let n = 0; n < N; n += B) {
+  const records = []; const now = Date.now();
+  for (let i = 0; i < B; i++) records.push({ source: 'http:unique', text: [word(), word(), word(), word(), word(), word()].join(' '), arrivalTs: now });
+  await engine.process(source as never, { records });
+}
+console.log(`B=${B}: ${N} lines in ${Math.round(performance.now() - t0)} ms; parser saves ${saves} taking ${Math.round(saveMs)} ms`);
