@@ -25,6 +25,7 @@ export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../c
 import { ContextRing } from './context-ring.js';
 import { SourceAcks } from './source-acks.js';
 import { EngineSaves } from './engine-saves.js';
+import { runTicker } from './engine-ticker.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -370,31 +371,18 @@ export class Engine implements EngineHost {
     this.checkpoint();
   }
 
-  private async startTicker(signal: AbortSignal): Promise<void> {
+  private startTicker(signal: AbortSignal): Promise<void> {
     const tickMs = this.opts.tickMs ?? 1000;
     // With deferred acks, wake often enough that a quiet source's last acks are not held long.
     const every = Math.min(tickMs, this.opts.checkpointMs ?? tickMs);
     let lastTick = this.opts.clock.now();
-    while (!signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const onAbort = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        // The listener goes when the timer fires: one per wait would pile up on a long-running signal.
-        const t = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, every);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      if (signal.aborted) break;
+    return runTicker(signal, every, () => {
       const now = this.opts.clock.now();
       if (now - lastTick >= tickMs - 1) {
         lastTick = now;
         this.tick();
       } else if (this.acks.pending && now - this.saves.lastSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
-    }
+    });
   }
 
   private fail(component: string, stage: ComponentError['stage'], e: unknown): void {
