@@ -158,6 +158,19 @@ describe('novelty', () => {
     expect(settled.map((a) => a.title)).toEqual([expect.stringContaining('disk sda'), expect.stringContaining('Lustre mount')]);
   });
 
+  it('tells apart long types that differ only after their first 256 characters (fleet keys)', () => {
+    const f = new EventFactory();
+    const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });
+    const t = normal[normal.length - 1].ts;
+    const long = `Status report of the storage layer: ${Array.from({ length: 40 }, (_, i) => `shard${String.fromCharCode(97 + (i % 26))} ok`).join(' ')}`;
+    expect(long.length).toBeGreaterThan(300);
+    const d = createNovelty();
+    d.observe([...normal.slice(0, 4000), f.event(long, normal[3999].ts + 1, 'hdfs'), ...normal.slice(4000)]);
+    const [a] = d.observe([f.event(`${long} ERROR quota exceeded on volume seven`, t + 1, 'hdfs')]);
+    expect(a?.title).toMatch(/^New message type on hdfs: 'Status report/);
+    expect(a.explanation[0].template).toContain('ERROR quota exceeded');
+  });
+
   it('scores a recombination of known words known_words_bits lower than a type bringing new words', () => {
     const f = new EventFactory();
     const normal = hdfsReplay(f, { count: 8000, meanGapMs: 100 });

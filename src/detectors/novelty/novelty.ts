@@ -28,6 +28,7 @@
  * const d = new NoveltyDetector(noveltyConfigSchema.parse({}));
  * d.observe(events); // [{ title: "New message type on api: 'Connection to <IP> refused' (level error).", … }]
  */
+import { createHash } from 'node:crypto';
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
@@ -94,7 +95,11 @@ const SEVERITY_OF_RANK: Severity[] = ['warning', 'warning', 'error', 'critical']
  * vocabulary (the miner marks never-seen values of older templates itself, `LogEvent.novel`).
  */
 const YOUNG_TEMPLATE = 20;
-/** Fleet keys are template texts cut to this length. */
+/**
+ * Fleet keys are template texts; a longer one is cut to this length plus a hash of the whole text
+ * (bounded keys, and two long types that differ only after their first 256 characters — a long
+ * line with an error appended — stay two types).
+ */
 const FLEET_KEY_CHARS = 256;
 
 export class NoveltyDetector implements StreamDetector {
@@ -252,7 +257,7 @@ export class NoveltyDetector implements StreamDetector {
   private fleetKey(e: LogEvent, words: string | undefined): string | undefined {
     if (this.config.max_fleet_templates <= 0) return undefined;
     const text = typeof e.template === 'string' && e.template !== '' ? e.template : rawOf(e);
-    const key = text.length > FLEET_KEY_CHARS ? text.slice(0, FLEET_KEY_CHARS) : text;
+    const key = text.length > FLEET_KEY_CHARS ? `${text.slice(0, FLEET_KEY_CHARS)}\u0000${createHash('sha1').update(text).digest('hex').slice(0, 16)}` : text;
     return words === undefined ? key : `${key}\u0000${words}`;
   }
 
