@@ -113,6 +113,18 @@ describe('templates', () => {
     expect(store.listTemplates().templates[0].exampleParams).toEqual(['10.0.0.1', "'; DROP TABLE templates; --"]);
   });
 
+  it('bounds the stored example: the first 32 params, each cut at 256 characters (a hostile line is not stored whole)', () => {
+    const huge = Array.from({ length: 1000 }, (_, i) => `${i}:${'w'.repeat(10_000)}`);
+    store.upsertTemplates([{ ...row('h', 1, 1, 1, 1), exampleParams: ['short', '😀'.repeat(200), ...huge] }]);
+    const ex = store.listTemplates({ source: 'h' }).templates[0].exampleParams!;
+    expect(ex).toHaveLength(32);
+    expect(ex[0]).toBe('short');
+    // 127 whole pairs and the mark: never half a pair.
+    expect(ex[1]).toBe(`${'😀'.repeat(127)}…`);
+    expect(ex[2]).toBe(`0:${'w'.repeat(253)}…`);
+    expect(Math.max(...ex.map((p) => p.length))).toBeLessThanOrEqual(256);
+  });
+
   it('lists by count with source, substring search (wildcards literal), limit, offset and total', () => {
     const rows: TemplateRow[] = [];
     for (let i = 0; i < 40; i++) rows.push(row(i % 2 ? 'a' : 'b', i, (i * 7) % 23, i, i + 1, i % 5 === 0 ? `100% done_${i}` : `step ${i} <*>`));

@@ -87,7 +87,7 @@ export class Templates {
         count: r.count,
         firstSeen: r.firstSeen,
         lastSeen: r.lastSeen,
-        exampleParams: r.exampleParams ? JSON.stringify(r.exampleParams) : null,
+        exampleParams: r.exampleParams ? JSON.stringify(boundedExample(r.exampleParams)) : null,
       });
     }
   }
@@ -122,4 +122,28 @@ function toRow(r: Raw): TemplateRow {
   };
   if (r.example_params !== null) row.exampleParams = parseColumn<string[]>(r.example_params, 'template example');
   return row;
+}
+
+/** Most parameters kept of a template's example, and most characters of each. */
+export const EXAMPLE_MAX_PARAMS = 32;
+export const EXAMPLE_MAX_CHARS = 256;
+
+/**
+ * A template's example parameters as stored: the first EXAMPLE_MAX_PARAMS, each cut at
+ * EXAMPLE_MAX_CHARS (marked with …; the rest dropped). A hostile line of a megabyte of words is one template with a
+ * megabyte of parameters: stored whole, 180 of them made `GET /api/templates` build ~1 GB.
+ */
+export function boundedExample(params: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < params.length && i < EXAMPLE_MAX_PARAMS; i++) {
+    const p = params[i];
+    if (p.length <= EXAMPLE_MAX_CHARS) {
+      out.push(p);
+      continue;
+    }
+    // Not between the halves of a surrogate pair.
+    const end = (p.charCodeAt(EXAMPLE_MAX_CHARS - 2) & 0xfc00) === 0xd800 ? EXAMPLE_MAX_CHARS - 2 : EXAMPLE_MAX_CHARS - 1;
+    out.push(`${p.slice(0, end)}…`);
+  }
+  return out;
 }

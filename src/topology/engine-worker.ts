@@ -114,9 +114,12 @@ function start(data: EngineWorkerData): void {
   );
   const detectors = engine.learners();
   const running = engine.run(abort.signal);
-  // A checkpoint the store refused for good (not a full disk or a lock: those wait) stops the
-  // pipeline with its own message; unhandled, the main thread saw only "failed: undefined".
-  running.catch((e: unknown) => send({ t: 'failed', message: `A checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}` }));
+  // A checkpoint the store refused for good (not a full disk or a lock: those wait), in a tick or at
+  // the end, stops the pipeline with its own message; unhandled, the main thread saw only
+  // "failed: undefined" (the thread's error event does not carry a SqliteError's message).
+  const failed = (e: unknown) => send({ t: 'failed', message: `A checkpoint could not be saved: ${e instanceof Error ? e.message : String(e)}` });
+  running.catch(failed);
+  process.on('unhandledRejection', failed);
   // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
   const sendCounters = (reply?: true) => {
     const heap = heapNow();
