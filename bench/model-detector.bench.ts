@@ -12,7 +12,7 @@
  */
 import { createModelDetector, TrainedModel, trainWindows, WorkerTrainer, type ModelKind } from '../src/detectors/model/index.js';
 import { openStore } from '../src/store/index.js';
-import type { ClosedCounts } from '../src/features/count-features.js';
+import type { ClosedCounts } from '../src/features/count-windows.js';
 import { batches, EventFactory, hdfsReplay, rng } from '../test/harness/log-streams.js';
 
 const total = Number(process.argv[2] ?? 1_000_000);

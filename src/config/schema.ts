@@ -123,6 +123,14 @@ export const serveConfigSchema = z
          * HTTP ingest answers 429 (`Retry-After: 1`) before reading bodies; other sources wait.
          */
         max_pending_lines: z.number().int().min(1000).default(200_000),
+        /**
+         * Most MiB of old-generation heap per engine worker thread. Besides the hard limit (a thread
+         * beyond it fails and the service exits non-zero, to be restarted from its last checkpoint),
+         * it sets how much garbage V8 lets pile up before collecting: with Node's default on a large
+         * machine (~4 GB) an engine thread's heap grew to 4–5× what it holds (~180 MiB for ~30 MiB
+         * live on a 1 M-line flood); with 1024 MiB it stays within ~2.5× (BENCHMARKS.md, "Memory").
+         */
+        engine_heap_mb: z.number().int().min(128).max(65_536).default(1024),
       })
       .strict()
       .prefault({}),

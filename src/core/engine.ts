@@ -48,6 +48,19 @@ export interface PipelineView {
   learners(): Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>[];
   /** Whether the pipeline's store writes fail now (disk full, locked…), and how often they failed. */
   storeWrites(): StoreWriteStats;
+  /** The V8 heaps of the threads that run the pipeline off this thread (as of their last counters); none in-process. */
+  threadMemory?(): ThreadMemory[];
+}
+
+/** One thread's V8 heap, in bytes: where the service's memory goes (`/api/health` → `memory`). */
+export interface ThreadMemory {
+  thread: string;
+  /** Live objects after the last collection plus what was allocated since. */
+  heapUsed: number;
+  /** What the heap holds from the system (used + free space V8 keeps). */
+  heapTotal: number;
+  /** Memory outside the heap that heap objects own (Buffers, ArrayBuffers). */
+  external: number;
 }
 
 /** Why store writes fail (see store/write-failures.ts). */

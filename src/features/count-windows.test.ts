@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../core/event.js';
 import { EventFactory, hdfsReplay } from '../../test/harness/log-streams.js';
-import { CountFeatures } from './count-features.js';
 import { type Closed, SourceWindows } from './count-windows.js';
 import { TimeWindower } from './time-window.js';
 import { Vectorizer } from './vectorize.js';
 
 /**
- * The serve path (count windows → CountFeatures) and the batch path (TimeWindower's event lists →
- * Vectorizer) must put the same events in the same windows and read the same columns from them:
- * counters instead of event lists is the serve path's only difference (a million-event window costs
- * as much as one of ten).
+ * The serve path (count windows → `Vectorizer.fitCounts`) and the batch path (TimeWindower's event
+ * lists → `Vectorizer.fit`) must put the same events in the same windows and read the same columns
+ * from them: counters instead of event lists is the serve path's only difference (a million-event
+ * window costs as much as one of ten).
  */
 function events(): LogEvent[] {
   const f = new EventFactory();
@@ -54,30 +53,56 @@ describe('serve count windows and batch windows agree', () => {
     expect(serve.reduce((n, c) => n + c.counts.errors, 0)).toBeGreaterThan(0);
   });
 
-  it('same raw vectors from CountFeatures (counters) as from the batch Vectorizer (event lists)', () => {
-    // Fit on the first half, read the second: templates unseen at fit land in the unknown column in both.
+  it('same columns and raw vectors from counters (serve) as from event lists (batch)', () => {
+    // Fit on the first half, read all: a template unseen at fit would land in the unknown column in both.
     const half = Math.floor(serve.length / 2);
-    const f = CountFeatures.fit(serve.slice(0, half).map((c) => c.counts), 300);
+    const f = Vectorizer.fitCounts(serve.slice(0, half).map((c) => c.counts), 300);
     const v = Vectorizer.fit(seqs.slice(0, half), { bigrams: 'off', extras: true, markov: false, scaling: 'none' });
-    expect(v.columns).toBe(f.columns);
-    for (let col = 0; col < f.columns; col++) expect(v.columnInfo(col).feature.replace('#new templates', '#unknown templates')).toBe(f.column(col).feature);
+    expect(f.columns).toBe(v.columns);
+    expect(f.vocabulary.ids).toEqual(v.vocabulary.ids);
+    for (let col = 0; col < f.columns; col++) expect(f.columnInfo(col)).toEqual(v.columnInfo(col));
     const raw = v.rawSparse(seqs);
     for (let k = 0; k < serve.length; k++) {
       const dense = new Float64Array(raw.cols);
       for (let p = raw.indptr[k]; p < raw.indptr[k + 1]; p++) dense[raw.indices[p]] = raw.values[p];
-      expect(Array.from(f.raw(serve[k].counts))).toEqual(Array.from(dense));
+      expect(Array.from(f.rawCounts(serve[k].counts))).toEqual(Array.from(dense));
     }
   });
 
-  it('the model input agrees too: log1p counts, standardised with the training statistics', () => {
-    const f = CountFeatures.fit(serve.map((c) => c.counts), 300);
+  it('the same model input, to the last bit: log1p counts, standardised with the same training statistics', () => {
+    const f = Vectorizer.fitCounts(serve.map((c) => c.counts), 300);
     const v = Vectorizer.fit(seqs, { bigrams: 'off', extras: true, markov: false, sublinear: true, scaling: 'standard' });
-    const a = f.transform(serve.map((c) => c.counts));
+    const a = f.transformCounts(serve.map((c) => c.counts));
     const b = v.transform(seqs);
-    expect([b.rows, b.cols]).toEqual([a.rows, a.cols]);
-    // The two compute the deviation differently (two passes against E[x²] − mean²): equal to rounding.
-    let worst = 0;
-    for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
-    expect(worst).toBeLessThan(1e-9);
+    expect([a.rows, a.cols]).toEqual([b.rows, b.cols]);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    for (let c = 0; c < a.cols; c++) expect([f.deviation(c), f.expectedRaw(c), f.spreadRaw(c)]).toEqual([v.deviation(c), v.expectedRaw(c), v.spreadRaw(c)]);
+  });
+
+  it('keeps the most widespread templates when the vocabulary is capped; the rest share the unknown column', () => {
+    const windows = serve.map((c) => c.counts);
+    const all = Vectorizer.fitCounts(windows, 300);
+    const capped = Vectorizer.fitCounts(windows, 3);
+    expect(capped.vocabulary.size).toBe(3);
+    const df = (id: number) => windows.filter((w) => w.ids.includes(id)).length;
+    const least = Math.min(...capped.vocabulary.ids.map(df));
+    for (const id of all.vocabulary.ids) if (!capped.has(id)) expect(df(id)).toBeLessThanOrEqual(least);
+    expect(capped.columns).toBe(3 + 1 + 5);
+    // What the capped vocabulary leaves out is counted in the unknown column (and as unknown distinct templates).
+    const w = windows.find((x) => x.ids.some((id) => !capped.has(id)))!;
+    const raw = capped.rawCounts(w);
+    const unknown = w.ids.reduce((n, id, i) => n + (capped.has(id) ? 0 : w.counts[i]), 0);
+    expect([raw[3], raw[6]]).toEqual([unknown, w.ids.filter((id) => !capped.has(id)).length]);
+  });
+
+  it('reads the features of models stored before (count-features format 1): same model input', () => {
+    const f = Vectorizer.fitCounts(serve.map((c) => c.counts), 300);
+    const j = f.toJSON();
+    const legacy = { version: 1 as const, ids: j.vocabulary.ids, mean: j.shift ?? [], std: j.scale ?? [], rawMean: j.rawMean, rawStd: j.rawStd ?? [] };
+    const g = Vectorizer.fromJSON(legacy);
+    const windows = serve.map((c) => c.counts);
+    expect(Array.from(g.transformCounts(windows).data)).toEqual(Array.from(f.transformCounts(windows).data));
+    expect(Array.from(g.rawCounts(windows[3]))).toEqual(Array.from(f.rawCounts(windows[3])));
+    expect(() => Vectorizer.fromJSON({ ...legacy, mean: [1] })).toThrow(/malformed/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module features/count-windows
  * Per-source count windows, the serve path's windowing (the streaming `model` detector counts its
- * events here; `count-features.ts` turns the closed windows into model input): tumbling time windows in event
+ * events here; `vectorize.ts` (`Vectorizer.fitCounts`) turns the closed windows into model input): tumbling time windows in event
  * time, or sessions keyed by a regex capture / structured field. A window holds plain counters
  * (template id → count, events, errors, warnings) and a few sample lines — never the event list —
  * so the per-event cost is two map operations and memory is O(distinct templates) per window.
@@ -18,7 +18,7 @@
  */
 import type { LogEvent } from '../core/event.js';
 import { levelClass, rawOf } from '../core/event-read.js';
-import type { ClosedCounts } from './count-features.js';
+import type { ClosedCounts } from './vectorize.js';
 
 export type WindowSpec =
   | { mode: 'time'; size_ms: number }
@@ -38,7 +38,7 @@ export interface OpenWindow {
   samples: string[];
 }
 
-export type { ClosedCounts } from './count-features.js';
+export type { ClosedCounts } from './vectorize.js';
 
 export interface Closed {
   counts: ClosedCounts;

@@ -9,4 +9,3 @@ export * from './session-window.js';
 export * from './time-window.js';
 export * from './config.js';
 export * from './markov.js';
-export * from './count-features.js';

@@ -1,17 +1,26 @@
 /**
  * @module features/vectorize
- * Sessions/windows → feature vectors. Columns, in order:
+ * Sessions/windows → feature vectors, for batch (`train`, `detect`, `eval`: ordered event lists) and
+ * for serve (the streaming model detector: count windows, count-windows.ts) alike. Columns, in order:
  * template counts (vocabulary learned at fit) · unknown-template count · template transitions
  * (bigrams incl. start/end markers, the most frequent `maxBigrams` seen at fit) · unseen-transition
- * count · extras (log event count, distinct templates, distinct unknown templates).
+ * count · extras (log event count, distinct templates, distinct unknown templates: `#new templates`)
+ * · Markov surprisal · error and warn shares.
  * Optional sublinear counts (log1p), TF-IDF and scaling (standard or min-max); everything learned
  * at fit time (vocabulary, bigrams, idf, scaling, raw means for explanations) serialises to JSON.
  * Rows are built sparse (CSR) first, so thousands of templates stay cheap; `transform` densifies
  * for the models, which take dense matrices.
  *
+ * Serve's windows are counters, not event lists (a window of a million events costs as much as one
+ * of ten): `fitCounts`/`transformCounts` build the same columns from them — the `max_vocabulary`
+ * templates present in most windows, the unknown column, extras and level shares; log1p counts and
+ * standard scaling; no transitions (they need the order).
+ *
  * @example
  * const v = Vectorizer.fit(train.sequences, { tfidf: true });
  * const X = v.transform(test.sequences); // Matrix, rows = sessions
+ * const s = Vectorizer.fitCounts(reservoir.items, 300); // serve
+ * const x = s.transformCounts([closed.counts]);
  */
 import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
@@ -67,6 +76,35 @@ export interface VectorizerJSON {
 
 export type { SparseRows } from './column-stats.js';
 
+/** A closed count window (serve, count-windows.ts): what the model detector's reservoir keeps and scores. */
+export interface ClosedCounts {
+  key: string;
+  start: number;
+  end: number;
+  /** Template ids (ascending) and their counts. */
+  ids: number[];
+  counts: number[];
+  events: number;
+  errors: number;
+  warns: number;
+}
+
+/** How serve's count windows are vectorised (`fitCounts`): log1p counts, standard scaling, no transitions. */
+export const COUNT_WINDOW_OPTIONS: VectorizerOptions = { sublinear: true, tfidf: false, scaling: 'standard', bigrams: 'off', maxBigrams: 0, extras: true, markov: false };
+
+/**
+ * The features of models the streaming model detector stored before it used this class (format 1
+ * of count-features.ts): read by `fromJSON`, never written.
+ */
+export interface CountFeaturesJSON {
+  version: 1;
+  ids: number[];
+  mean: number[];
+  std: number[];
+  rawMean: number[];
+  rawStd: number[];
+}
+
 /** What a column means, for explanations. */
 export interface ColumnInfo {
   feature: string;
@@ -118,8 +156,23 @@ export class Vectorizer {
     return v;
   }
 
-  static fromJSON(j: VectorizerJSON): Vectorizer {
+  /**
+   * Learns the columns of serve's count windows (`COUNT_WINDOW_OPTIONS`): the `maxVocabulary`
+   * templates present in most windows, the unknown column, extras and error/warn shares.
+   */
+  static fitCounts(windows: readonly ClosedCounts[], maxVocabulary: number): Vectorizer {
+    if (windows.length === 0) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'Cannot fit features on zero windows.');
+    const vocab = Vocabulary.fitCounts(windows.map((w) => w.ids), maxVocabulary);
+    const v = new Vectorizer({ ...COUNT_WINDOW_OPTIONS }, vocab, [], [], null, null, null, new Float64Array(0), null, new Float64Array(0), true);
+    const raw = v.countRows(windows);
+    [v.rawMean, v.rawStd] = standardStats(raw);
+    [v.shift, v.scale] = standardStats(v.weightSparse(raw));
+    return v;
+  }
+
+  static fromJSON(j: VectorizerJSON | CountFeaturesJSON): Vectorizer {
     if (!j || typeof j !== 'object') throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Feature state is missing.');
+    if (!('options' in j) && 'ids' in j) return fromCountFeatures(j);
     if (j.version !== 1) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Feature state version ${String(j.version)} is not supported (expected 1).`);
     }
@@ -228,6 +281,29 @@ export class Vectorizer {
     return this.transformRaw(this.rawSparse(seqs));
   }
 
+  /** Model input of count windows (a vectorizer from `fitCounts`). */
+  transformCounts(windows: readonly ClosedCounts[]): Matrix {
+    return this.transformRaw(this.countRows(windows));
+  }
+
+  /** Raw values of one count window (counts, not logged): what a person reads. */
+  rawCounts(w: ClosedCounts): Float64Array {
+    const r = this.countRows([w]);
+    const out = new Float64Array(r.cols);
+    for (let p = 0; p < r.values.length; p++) out[r.indices[p]] = r.values[p];
+    return out;
+  }
+
+  /** Training deviation of a model-input column (1 without scaling or where the column was constant). */
+  deviation(col: number): number {
+    return this.scale?.[col] ?? 1;
+  }
+
+  /** Whether the template has a column of its own. */
+  has(templateId: number): boolean {
+    return this.vocabulary.has(templateId);
+  }
+
   /** Same as `transform`, from rows already built by `rawSparse`. */
   transformRaw(raw: SparseRows): Matrix {
     const w = this.weightSparse(raw);
@@ -287,6 +363,47 @@ export class Vectorizer {
     }
   }
 
+  /** Raw sparse rows of count windows: template counts, unknown column, extras, level shares. */
+  private countRows(windows: readonly ClosedCounts[]): SparseRows {
+    if (this.options.bigrams !== 'off' || this.markov) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'Count windows carry no event order: transitions and Markov columns need event lists.');
+    const cols = this.columns;
+    const V = this.vocabulary.size;
+    const indptr = new Int32Array(windows.length + 1);
+    const idx: number[] = [];
+    const val: number[] = [];
+    const acc = new Map<number, number>();
+    for (let r = 0; r < windows.length; r++) {
+      const w = windows[r];
+      acc.clear();
+      let unknownDistinct = 0;
+      for (let i = 0; i < w.ids.length; i++) {
+        const c = this.vocabulary.column(w.ids[i]);
+        if (c === V) unknownDistinct++;
+        acc.set(c, (acc.get(c) ?? 0) + w.counts[i]);
+      }
+      const events = Math.max(0, w.events);
+      if (this.options.extras) {
+        const e = this.countColumns;
+        if (events > 0) acc.set(e, events); // log1p applied when weighting (weightSparse)
+        if (w.ids.length > 0) acc.set(e + 1, w.ids.length);
+        if (unknownDistinct > 0) acc.set(e + 2, unknownDistinct);
+      }
+      if (this.hasLevels && events > 0) {
+        if (w.errors) acc.set(this.levelStart, w.errors / events);
+        if (w.warns) acc.set(this.levelStart + 1, w.warns / events);
+      }
+      const keys = [...acc.keys()].sort((a, b) => a - b);
+      for (const k of keys) {
+        const v = acc.get(k) ?? 0;
+        if (v === 0) continue;
+        idx.push(k);
+        val.push(v);
+      }
+      indptr[r + 1] = idx.length;
+    }
+    return { rows: windows.length, cols, indptr, indices: Int32Array.from(idx), values: Float64Array.from(val) };
+  }
+
   private addBigram(a: number, b: number, acc: Map<number, number>): void {
     const base = this.vocabulary.columns;
     const j = this.bigramIndex.get(a * (this.vocabulary.size + 3) + b);
@@ -330,4 +447,28 @@ export class Vectorizer {
     return { ...raw, values };
   }
 
+}
+
+/** A vectorizer from the features of a model stored in format 1 of count-features.ts (same columns). */
+function fromCountFeatures(j: CountFeaturesJSON): Vectorizer {
+  if (j.version !== 1 || !Array.isArray(j.ids)) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The model features are malformed.');
+  const cols = j.ids.length + 1 + EXTRA_NAMES.length + LEVEL_NAMES.length;
+  const arr = (a: unknown) => {
+    if (!Array.isArray(a) || a.length !== cols) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The model feature statistics are malformed.');
+    return a as number[];
+  };
+  return Vectorizer.fromJSON({
+    version: 1,
+    options: { ...COUNT_WINDOW_OPTIONS },
+    vocabulary: { ids: j.ids, df: j.ids.map(() => 0), docs: 0 },
+    bigrams: [],
+    bigramDf: [],
+    idf: null,
+    shift: arr(j.mean),
+    scale: arr(j.std),
+    rawMean: arr(j.rawMean),
+    rawStd: arr(j.rawStd),
+    levels: true,
+    markov: null,
+  });
 }

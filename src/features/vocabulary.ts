@@ -47,6 +47,20 @@ export class Vocabulary {
     return new Vocabulary(ids, ids.map((id) => df.get(id) ?? 0), seqs.length);
   }
 
+  /**
+   * Learns the vocabulary from count windows (serve's count-windows.ts: each window's distinct
+   * template ids): the `max` ids present in most windows (ties: lower id first), in ascending id order.
+   */
+  static fitCounts(windows: ReadonlyArray<readonly number[]>, max: number): Vocabulary {
+    const df = new Map<number, number>();
+    for (const ids of windows) for (const id of ids) df.set(id, (df.get(id) ?? 0) + 1);
+    const ids = [...df.keys()]
+      .sort((a, b) => (df.get(b) as number) - (df.get(a) as number) || a - b)
+      .slice(0, max)
+      .sort((a, b) => a - b);
+    return new Vocabulary(ids, ids.map((id) => df.get(id) ?? 0), windows.length);
+  }
+
   static fromJSON(j: VocabularyJSON): Vocabulary {
     if (!j || !Array.isArray(j.ids) || !Array.isArray(j.df) || j.ids.length !== j.df.length) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The vocabulary in the model artifact is malformed.');

@@ -139,7 +139,11 @@ export class LogParser implements Parser {
 
   snapshot(): Snapshot {
     const data: Record<string, unknown> = { source: this.source, format: this.formatSpec, miner: this.miner.snapshot() };
-    if (this.messageLayout !== null) data.messageLayout = this.messageLayout.layout;
+    if (this.messageLayout !== null) {
+      data.messageLayout = this.messageLayout.layout;
+      data.messageLayoutState = this.messageLayout.state();
+    }
+    if (this.format instanceof InferredFormat) data.formatState = this.format.state();
     return { kind: PARSER_SNAPSHOT_KIND, version: PARSER_SNAPSHOT_VERSION, data };
   }
 
@@ -148,10 +152,14 @@ export class LogParser implements Parser {
     if (s.version > PARSER_SNAPSHOT_VERSION) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Parser snapshot version ${s.version} is newer than this build reads (${PARSER_SNAPSHOT_VERSION}).`, { hint: 'Upgrade anomalog.' });
     }
-    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null };
+    const d = s.data as { format: FormatSpec | null; miner: Snapshot; messageLayout?: string | null; messageLayoutState?: unknown; formatState?: unknown };
     this.miner.restore(d.miner);
     if (d.format) this.setFormat(d.format);
-    if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
+    const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+    // Where layout revision stood (snapshots before these fields: the layout alone).
+    if (this.messageLayout !== null && isObj(d.messageLayoutState)) this.messageLayout.restoreState(d.messageLayoutState);
+    else if (this.messageLayout !== null && d.messageLayout !== undefined) this.messageLayout.set(typeof d.messageLayout === 'string' ? d.messageLayout : null);
+    if (this.format instanceof InferredFormat && isObj(d.formatState)) this.format.restoreState(d.formatState);
   }
 
   private setFormat(spec: FormatSpec): void {

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
-import type { EngineHost } from '../core/engine.js';
+import type { EngineHost, ThreadMemory } from '../core/engine.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
 import type { Source } from '../core/source.js';
 import { type Api, buildApi } from '../api/server.js';
@@ -175,6 +175,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       // The store's hard caps (retention.max_anomalies, max_anomalies_per_source_hour): stored, dropped, evicted.
       anomalies: { ...store.anomalyCapStats(), maxTotal: config.retention.max_anomalies, maxPerSourceHour: config.retention.max_anomalies_per_source_hour },
       store: { writable: writes.failing === null, ...writes },
+      memory: serviceMemory(engine),
       };
     },
   });
@@ -231,4 +232,14 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       store.close();
     },
   };
+}
+
+/**
+ * Where the service's memory goes: the process's resident set, this thread's heap and Buffers, and
+ * each engine thread's heap (as of its last report, each second). RSS minus the heaps is code,
+ * stacks, SQLite's page caches and what the allocator keeps.
+ */
+function serviceMemory(engine: EngineHost): { rss: number; arrayBuffers: number; threads: ThreadMemory[] } {
+  const m = process.memoryUsage();
+  return { rss: m.rss, arrayBuffers: m.arrayBuffers, threads: [{ thread: 'main', heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external }, ...(engine.threadMemory?.() ?? [])] };
 }

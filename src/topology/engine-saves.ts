@@ -122,6 +122,19 @@ export class EngineSaves {
     }
   }
 
+  /** The parsers of `sources`, whose templates changed in a batch: saved once for the batch (refused: as `mined`). */
+  changed(sources: Iterable<string>, parserOf: (source: string) => LogParser | undefined): void {
+    try {
+      for (const id of sources) {
+        const parser = parserOf(id);
+        if (parser) this.o.store.saveParserState(id, parser.snapshot());
+      }
+    } catch (e) {
+      if (!this.tolerated(e)) throw e;
+      this.parsersUnsaved = true;
+    }
+  }
+
   /**
    * Saves a parser about to be dropped from memory; false when the store refused it with checkpoints
    * on (the parser is then kept in memory, beyond the cap for now, and saved at a checkpoint).

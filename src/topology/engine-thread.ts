@@ -23,7 +23,7 @@ import { AnomalogError } from '../core/errors.js';
 import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
-import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
+import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters, ThreadMemory } from '../core/engine.js';
 import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
 import { FoundAnomalies } from './engine-found.js';
 import { EngineLanes } from './engine-lanes.js';
@@ -80,6 +80,8 @@ interface Lane {
   errors: ComponentError[];
   /** The worker's store writes, as of its last report. */
   writes: StoreWriteStats;
+  /** The worker's V8 heap, as of its last report (each second). */
+  heap: Omit<ThreadMemory, 'thread'>;
   /** What its components report, and their values as of the last `refresh`. */
   declared: DeclaredReadings[];
   readings: Record<string, number>[];
@@ -148,8 +150,9 @@ export class EngineThread implements EngineHost {
     this.owners = new EngineLanes({ threads: n, store: opts.lanes, writes: this.writes, logger: opts.logger });
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
-      const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [] };
+      // The heap limit also makes V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb).
+      const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: opts.config.pipeline.engine_heap_mb } });
+      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -184,6 +187,10 @@ export class EngineThread implements EngineHost {
   storeWrites(): StoreWriteStats {
     const own = { ...this.writes.stats(), unstored: this.found.unstored, unstoredDropped: this.found.dropped };
     return mergeWriteFailures([own, ...this.lanes.map((l) => l.writes)]);
+  }
+
+  threadMemory(): ThreadMemory[] {
+    return this.lanes.map((l, i) => ({ thread: `engine-${i}`, ...l.heap }));
   }
 
   /** More than `pipeline.max_pending_lines` handed over and not processed yet (HTTP ingest answers 429). */
@@ -279,6 +286,7 @@ export class EngineThread implements EngineHost {
         return;
       case 'done': {
         l.stats = m.stats;
+        l.heap = m.heap;
         this.mirror();
         if (m.runs.length > 0) this.opts.onRuns?.(m.runs);
         const p = this.pending.get(m.id);
@@ -307,6 +315,7 @@ export class EngineThread implements EngineHost {
         l.errors = m.errors;
         l.stats = m.stats;
         l.writes = m.writes;
+        l.heap = m.heap;
         // Every second: what the store refused is tried again.
         this.owners.retry();
         this.found.retry();

@@ -12,7 +12,7 @@ import type { Anomaly, Cursor } from '../core/event.js';
 import type { RawBatch, RawRecord } from '../core/source.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { EngineStats, StreamCounters } from './engine.js';
-import type { StoreWriteStats } from '../core/engine.js';
+import type { StoreWriteStats, ThreadMemory } from '../core/engine.js';
 
 /** A batch as columns. `runs` holds [source, arrivalTs, end index) triples; NaN = no line/offset. */
 export interface WireBatch {
@@ -42,7 +42,7 @@ export type ToWorker =
 export type FromWorker =
   /** Started; what its components report for /metrics (`ComponentContext.metrics`). */
   | { t: 'ready'; components: DeclaredReadings[] }
-  | { t: 'done'; id: number; stats: EngineStats; runs: EventRun[] }
+  | { t: 'done'; id: number; stats: EngineStats; runs: EventRun[]; heap: Omit<ThreadMemory, 'thread'> }
   | { t: 'anomalies'; anomalies: Anomaly[]; arrival?: number }
   /** `batch`: the batch whose cursor this is, when it is that cursor (not a partial one). */
   | { t: 'ack'; src: number; cursor: Cursor; batch?: number }
@@ -50,7 +50,7 @@ export type FromWorker =
    * Every second (stats and errors), and as the `reply` to a `counters` request (with the parser
    * counters and the components' readings, in the order of `ready`'s `components`).
    */
-  | { t: 'counters'; streams?: StreamCounters[]; readings?: Record<string, number>[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; reply?: true }
+  | { t: 'counters'; streams?: StreamCounters[]; readings?: Record<string, number>[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; heap: Omit<ThreadMemory, 'thread'>; reply?: true }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   /** Could not start, or a batch failed: the pipeline stops (a restart resumes from the last checkpoint). */
   | { t: 'failed'; message: string }

@@ -9,6 +9,7 @@
  * feedback policy and stores it with its alerts in one transaction — before any acknowledgement
  * that follows it on the same port, so the at-least-once order of the in-process engine holds.
  */
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ComponentContext, Logger } from '../core/component.js';
 import { systemClock } from '../core/clock.js';
@@ -66,6 +67,15 @@ class RemoteSource implements Source {
   }
 }
 
+/**
+ * This thread's heap (process.memoryUsage() on the main thread sees only its own), sent with every
+ * `done` and `counters`: a busy worker drains its message queue without running its timers.
+ */
+function heapNow(): { heapUsed: number; heapTotal: number; external: number } {
+  const h = getHeapStatistics();
+  return { heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: h.external_memory };
+}
+
 function start(data: EngineWorkerData): void {
   const { config } = data;
   const store = openStore(data.dbPath, { clock: systemClock });
@@ -105,12 +115,14 @@ function start(data: EngineWorkerData): void {
   const detectors = engine.learners();
   const running = engine.run(abort.signal);
   // Stats and errors every second (health); the per-source parser counters only when asked (/metrics).
-  const sendCounters = (reply?: true) =>
+  const sendCounters = (reply?: true) => {
+    const heap = heapNow();
     send(
       reply
-        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), reply }
-        : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites() },
+        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
+        : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
     );
+  };
   const counters = setInterval(() => sendCounters(), 1000);
   port!.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
@@ -119,7 +131,7 @@ function start(data: EngineWorkerData): void {
       if (batch.cursor) cursorBatch.set(batch.cursor, m.id);
       void source.emit!(batch).then(
         () => {
-          send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs });
+          send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs, heap: heapNow() });
           runs = [];
         },
         // A batch the engine could not take (its store refused a write): nothing after it may be acknowledged.

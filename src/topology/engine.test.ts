@@ -171,6 +171,31 @@ describe('Engine', () => {
   });
 });
 
+describe('Engine: a large batch', () => {
+  it('goes to the detectors in slices of at most 4,096 events, in order, with the parser saved once for the batch', async () => {
+    const store = new MemoryStore();
+    let saves = 0;
+    const save = store.saveParserState.bind(store);
+    store.saveParserState = (s, snap) => (saves++, save(s, snap));
+    const seen: number[][] = [];
+    const recorder = Object.assign(new ErrorDetector(), { observe: (events: readonly LogEvent[]) => (seen.push(events.map((e) => e.line ?? -1)), []) });
+    const clock = new ManualClock(1_000);
+    const e = engine(store, [recorder], clock);
+    // Unique lines: new templates all along (each slice changes the parser).
+    const lines = Array.from({ length: 10_000 }, (_, i) => `081109 2040${String(i % 60).padStart(2, '0')} 35 INFO dfs.DataNode: block blk_${i} word${i} w${i * 7}x ok`);
+    await e.process(new ScriptedSource('hdfs'), { records: lines.map((text) => ({ source: 'hdfs', text, arrivalTs: 0 })) });
+    expect(saves).toBe(1);
+    // The last line may still be continued (multi-line) until the idle time passed.
+    clock.advance(2_000);
+    e.tick();
+    const sizes = seen.map((s) => s.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4096);
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    expect(seen.flat()).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+    expect(e.stats.events).toBe(10_000);
+  });
+});
+
 describe('Engine: bounded record sources', () => {
   it('saves and drops the least recently used parser beyond maxSources, emits what it held, and restores it when its source returns', async () => {
     const store = new MemoryStore();

@@ -25,6 +25,7 @@ export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../c
 import { ContextRing } from './context-ring.js';
 import { SourceAcks } from './source-acks.js';
 import { EngineSaves } from './engine-saves.js';
+import { runTicker } from './engine-ticker.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -93,6 +94,12 @@ interface SourceState {
   owner: Source;
   lastInput: number;
 }
+
+/**
+ * Most records parsed before their events go to the detectors: bounds the events alive at once
+ * whatever the batch size (an HTTP body may hold 100,000 lines).
+ */
+const SLICE_RECORDS = 4096;
 
 export class Engine implements EngineHost {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
@@ -211,37 +218,44 @@ export class Engine implements EngineHost {
   async process(source: Source, batch: RawBatch): Promise<void> {
     this.stats.batches++;
     this.stats.records += batch.records.length;
-    const events: LogEvent[] = [];
-    let templatesChanged = false;
     const touched = new Set<SourceState>();
     const records = batch.records;
     const now = this.opts.clock.now();
-    // One parser call per run of records with the same source and arrival time (a whole batch,
-    // usually): the per-call overhead of the parser is paid per run, not per line.
-    for (let i = 0; i < records.length; ) {
-      const first = records[i];
-      const st = this.state(first.source, source);
-      st.lastInput = now;
-      touched.add(st);
-      const base = st.parser.stats.lines + 1;
-      const lines: RawLine[] = [];
-      let j = i;
-      for (; j < records.length && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
-        lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i), attrs: records[j].attrs });
+    // Sources whose templates changed: their parsers are saved once per batch, not per slice.
+    const changed = new Set<string>();
+    // Slices of SLICE_RECORDS: the events of one slice live at a time (a 100,000-line body's
+    // events at once held ~350 MB of an engine thread's heap).
+    for (let from = 0; from < records.length; from += SLICE_RECORDS) {
+      const to = Math.min(records.length, from + SLICE_RECORDS);
+      const events: LogEvent[] = [];
+      // One parser call per run of records with the same source and arrival time (a whole slice,
+      // usually): the per-call overhead of the parser is paid per run, not per line.
+      for (let i = from; i < to; ) {
+        const first = records[i];
+        const st = this.state(first.source, source);
+        st.lastInput = now;
+        touched.add(st);
+        const base = st.parser.stats.lines + 1;
+        const lines: RawLine[] = [];
+        let j = i;
+        for (; j < to && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
+          lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i), attrs: records[j].attrs });
+        }
+        const out = st.parser.pushLines(lines, first.arrivalTs);
+        for (let k = 0; k < out.length; k++) {
+          if (out[k].change !== 'none') changed.add(out[k].source);
+          events.push(out[k]);
+        }
+        i = j;
       }
-      const out = st.parser.pushLines(lines, first.arrivalTs);
-      for (let k = 0; k < out.length; k++) {
-        if (out[k].change !== 'none') templatesChanged = true;
-        events.push(out[k]);
+      this.arrival = records[0]?.arrivalTs;
+      try {
+        this.deliver(events, false);
+      } finally {
+        this.arrival = undefined;
       }
-      i = j;
     }
-    this.arrival = batch.records[0]?.arrivalTs;
-    try {
-      this.deliver(events, templatesChanged);
-    } finally {
-      this.arrival = undefined;
-    }
+    if (changed.size > 0) this.saves.changed(changed, (id) => this.parsers.get(id)?.parser);
     if (batch.cursor !== undefined) this.acknowledge(source, batch, touched);
     const every = this.opts.checkpointMs;
     if (every !== undefined && this.acks.pending && this.opts.clock.now() - this.saves.lastSave >= every) this.checkpoint();
@@ -370,31 +384,18 @@ export class Engine implements EngineHost {
     this.checkpoint();
   }
 
-  private async startTicker(signal: AbortSignal): Promise<void> {
+  private startTicker(signal: AbortSignal): Promise<void> {
     const tickMs = this.opts.tickMs ?? 1000;
     // With deferred acks, wake often enough that a quiet source's last acks are not held long.
     const every = Math.min(tickMs, this.opts.checkpointMs ?? tickMs);
     let lastTick = this.opts.clock.now();
-    while (!signal.aborted) {
-      await new Promise<void>((resolve) => {
-        const onAbort = () => {
-          clearTimeout(t);
-          resolve();
-        };
-        // The listener goes when the timer fires: one per wait would pile up on a long-running signal.
-        const t = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, every);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      if (signal.aborted) break;
+    return runTicker(signal, every, () => {
       const now = this.opts.clock.now();
       if (now - lastTick >= tickMs - 1) {
         lastTick = now;
         this.tick();
       } else if (this.acks.pending && now - this.saves.lastSave >= (this.opts.checkpointMs ?? tickMs)) this.checkpoint();
-    }
+    });
   }
 
   private fail(component: string, stage: ComponentError['stage'], e: unknown): void {

@@ -4,7 +4,7 @@
  * id, and the keys already learned as normal (so feedback re-applied at start is acknowledged).
  */
 import type { LearnAsNormal } from '../../core/detector.js';
-import type { ClosedCounts } from '../../features/count-features.js';
+import type { ClosedCounts } from '../../features/count-windows.js';
 
 /** Flagged windows remembered for feedback. */
 const MAX_FLAGGED = 100;

@@ -5,7 +5,7 @@
  * bounded (`snapshot_windows` open windows and reservoir items), non-finite numbers as strings.
  * The detector (`stream.ts`) versions the snapshot as a whole (`MODEL_SNAPSHOT_VERSION`).
  */
-import type { ClosedCounts } from '../../features/count-features.js';
+import type { ClosedCounts } from '../../features/count-windows.js';
 import type { SourceWindows } from '../../features/count-windows.js';
 import { AlarmBudget } from '../shared/common.js';
 import type { ModelDetectorConfig } from './config.js';

@@ -6,7 +6,7 @@ import { openStore } from '../../store/index.js';
 import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
 import { rng } from '../../../test/harness/rng.js';
 import { until } from '../../../test/harness/until.js';
-import { createModelDetector, definition, modelDetectorConfigSchema, registryKind, type StreamModelArtifact, StreamModelDetector } from './index.js';
+import { createModelDetector, definition, modelDetectorConfigSchema, registryKind, type StreamModelArtifact, StreamModelDetector, TrainedModel } from './index.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 30);
@@ -64,7 +64,7 @@ describe('model detector (streaming)', () => {
     const m = d.modelOf('api');
     expect(m?.version).toBe(1);
     expect(m?.artifact.training.windows).toBeGreaterThanOrEqual(50);
-    expect(m?.artifact.features.ids).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(m?.features.vocabulary.ids).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('flags a clearly unusual window with an explanation, and few normal ones', () => {
@@ -273,7 +273,7 @@ describe('model detector (streaming)', () => {
       feed(a, clock, 0, 52);
       const stored = store.activeModel<StreamModelArtifact>(registryKind('api'));
       expect(stored).toMatchObject({ version: 1, active: true, kind: 'model-detector:api' });
-      expect(stored?.artifact.features.ids).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(stored && TrainedModel.fromArtifact(stored.artifact).features.vocabulary.ids).toEqual([1, 2, 3, 4, 5, 6]);
       // The snapshot references the registry instead of carrying the model.
       expect(JSON.stringify(a.snapshot())).not.toContain('anomalog-stream-model');
 

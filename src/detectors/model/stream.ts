@@ -340,7 +340,7 @@ export class StreamModelDetector implements StreamDetector {
     }
     if (st.model !== null && model.version <= st.model.version) return;
     const templates: Record<string, string> = {};
-    for (const id of artifact.features.ids) {
+    for (const id of model.features.vocabulary.ids) {
       const t = st.texts.get(id);
       if (t !== undefined) templates[String(id)] = t;
     }

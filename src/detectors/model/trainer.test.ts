@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InlineTrainer, WorkerTrainer } from './trainer.js';
 import type { TrainJob } from './training.js';
-import type { ClosedCounts } from '../../features/count-features.js';
+import type { ClosedCounts } from '../../features/count-windows.js';
 
 const threshold = { method: 'spot', q: 1e-3, level: 0.98, contamination: 0.01 } as const;
 

@@ -17,7 +17,8 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
 import { DEFAULT_SPOT_OPTIONS, FixedThreshold, quantile, QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
 import type { ModelDetectorConfig } from './config.js';
-import { type ClosedCounts, CountFeatures, type CountFeaturesJSON } from '../../features/count-features.js';
+import type { ClosedCounts } from '../../features/count-windows.js';
+import { type CountFeaturesJSON, Vectorizer, type VectorizerJSON } from '../../features/vectorize.js';
 import { createModel, restoreModel, type ModelKind } from './models.js';
 
 export const STREAM_MODEL_FORMAT = 'anomalog-stream-model';
@@ -43,7 +44,8 @@ export interface StreamModelArtifact {
   source: string;
   modelVersion: number;
   modelKind: ModelKind;
-  features: CountFeaturesJSON;
+  /** The vectorizer's state (`CountFeaturesJSON`: models stored before serve used the batch vectorizer). */
+  features: VectorizerJSON | CountFeaturesJSON;
   model: ModelArtifact;
   threshold: ThresholdJSON;
   /** Text of the vocabulary's templates (set by the detector before saving), for explanations after a restart. */
@@ -101,8 +103,8 @@ export function timedTraining(job: TrainJob): TrainResult {
 /** Fits features, model and threshold on the windows. */
 export function trainWindows(job: TrainJob): StreamModelArtifact {
   if (job.windows.length < 2) throw new AnomalogError('ANOMALOG_ERR_MODEL_INVALID', 'A model needs at least two windows to train on.');
-  const features = CountFeatures.fit(job.windows, job.max_vocabulary);
-  const X = features.transform(job.windows);
+  const features = Vectorizer.fitCounts(job.windows, job.max_vocabulary);
+  const X = features.transformCounts(job.windows);
   const model = createModel(job.model, { if: { seed: job.seed }, ae: { seed: job.seed, max_epochs: 50 } });
   model.fit(X);
   const scores = model.score(X);
@@ -121,7 +123,7 @@ export function trainWindows(job: TrainJob): StreamModelArtifact {
     range: columnRange(X.data, X.rows, X.cols),
     training: {
       windows: job.windows.length,
-      templates: features.ids.length,
+      templates: features.vocabulary.size,
       columns: features.columns,
       flagged,
       scores: trainingStats(scores),
@@ -132,7 +134,7 @@ export function trainWindows(job: TrainJob): StreamModelArtifact {
 export class TrainedModel {
   private constructor(
     readonly artifact: StreamModelArtifact,
-    readonly features: CountFeatures,
+    readonly features: Vectorizer,
     private readonly model: Model,
     private readonly threshold: Threshold,
   ) {}
@@ -148,7 +150,7 @@ export class TrainedModel {
     if (!a.features || !a.model || !a.threshold || !a.training || !a.range || !Array.isArray(a.range.min) || !Array.isArray(a.range.max) || typeof a.modelVersion !== 'number') {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The streaming model artifact lacks features, model, threshold or training sections.');
     }
-    return new TrainedModel(a as StreamModelArtifact, CountFeatures.fromJSON(a.features), restoreModel(a.model), thresholdFromJSON(a.threshold));
+    return new TrainedModel(a as StreamModelArtifact, Vectorizer.fromJSON(a.features), restoreModel(a.model), thresholdFromJSON(a.threshold));
   }
 
   get version(): number {
@@ -171,13 +173,13 @@ export class TrainedModel {
    * occurred, and isolates a point far beyond the range as early as the range's edge).
    */
   score(w: ClosedCounts, guard = 0): WindowScore {
-    const X = this.features.transform([w]);
+    const X = this.features.transformCounts([w]);
     const s = this.model.score(X)[0];
     const score = Number.isFinite(s) ? s : Number.MAX_VALUE;
     const { min, max } = this.artifact.range;
     // The column named first: the template column furthest out when one is past the guard (a person
     // reads "this message 400 times" better than "#events"), else the furthest column overall.
-    const templateCols = this.features.ids.length + 1;
+    const templateCols = this.features.vocabulary.columns;
     let beyond = 0;
     let column = -1;
     let beyondT = 0;
@@ -209,14 +211,14 @@ export class TrainedModel {
    */
   explain(w: ClosedCounts, texts: ReadonlyMap<number, string>, top: number, first = -1): Contribution[] {
     const f = this.features;
-    const raw = f.raw(w);
-    const x = f.transform([w]).data;
+    const raw = f.rawCounts(w);
+    const x = f.transformCounts([w]).data;
     const z = (c: number) => Math.abs(raw[c] - f.expectedRaw(c)) / f.spreadRaw(c);
     const out: Contribution[] = [];
     const used = new Set<number>();
     const push = (c: number, contribution: number) => {
-      const m = f.column(c);
-      if (c === f.ids.length) {
+      const m = f.columnInfo(c);
+      if (c === f.vocabulary.size) {
         // The unknown column: name its largest template in this window.
         let best = -1;
         for (let i = 0; i < w.ids.length; i++) if (!f.has(w.ids[i]) && (best < 0 || w.counts[i] > w.counts[best])) best = i;

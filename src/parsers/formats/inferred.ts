@@ -30,6 +30,22 @@ const RETRY_MAX = 65_536;
 /** Share of recent records that must not fit before the layout is revised. */
 const REVISE_MISFIT = 0.5;
 
+/** Where revising stands (the recent lines, the counters): kept in the parser's snapshot, so a restored parser looks and tries again when the running one would. */
+export interface InferredState {
+  ring: string[];
+  seen: number;
+  misfits: number;
+  retryIn: number;
+  retryWait: number;
+  timedAtCheck: number;
+  triedTimed: boolean;
+  timedLines: number;
+  changes: number;
+  tries: number;
+}
+
+const count = (v: unknown, dflt = 0): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : dflt);
+
 export interface LayoutChange {
   from: string | null;
   to: string | null;
@@ -66,6 +82,35 @@ export class InferredFormat implements RecordFormat {
   /** The layout in use (null: none found, lines are read as plain text). */
   get layout(): string | null {
     return this.header === null ? null : this.header.layoutText;
+  }
+
+  state(): InferredState {
+    return {
+      ring: this.ring.slice(),
+      seen: this.seen,
+      misfits: this.misfits,
+      retryIn: this.retryIn,
+      retryWait: this.retryWait,
+      timedAtCheck: this.timedAtCheck,
+      triedTimed: this.triedTimed,
+      timedLines: this.plain.timedLines,
+      changes: this.changes,
+      tries: this.tries,
+    };
+  }
+
+  /** Restores `state()` (a snapshot field: checked field by field). */
+  restoreState(s: Partial<InferredState>): void {
+    if (Array.isArray(s.ring) && s.ring.length === RING && s.ring.every((x) => typeof x === 'string')) for (let i = 0; i < RING; i++) this.ring[i] = s.ring[i];
+    this.seen = count(s.seen);
+    this.misfits = count(s.misfits);
+    this.retryIn = typeof s.retryIn === 'number' && Number.isInteger(s.retryIn) ? s.retryIn : RETRY_FIRST;
+    this.retryWait = count(s.retryWait, RETRY_FIRST) || RETRY_FIRST;
+    this.timedAtCheck = count(s.timedAtCheck);
+    this.triedTimed = s.triedTimed === true;
+    this.plain.timedLines = count(s.timedLines);
+    this.changes = count(s.changes);
+    this.tries = count(s.tries);
   }
 
   extract(text: string, line: number, arrivalTs: number, source: string): LogRecord {

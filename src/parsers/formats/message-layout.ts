@@ -18,6 +18,18 @@ import { HeaderPatternFormat } from './header-pattern.js';
 import { inferLayout } from './infer-layout.js';
 
 const LEARN = 64;
+
+/** Where learning and the misfit count stand: kept in the parser's snapshot, so a restored parser revises its layout when the running one would. */
+export interface MessageLayoutState {
+  layout: string | null;
+  sample: string[] | null;
+  seen: number;
+  misfits: number;
+  checked: number;
+  changes: number;
+}
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
 const CHECK_EVERY = 256;
 const RETRY_EVERY = 1024;
 
@@ -40,6 +52,20 @@ export class MessageLayout {
   set(layout: string | null): void {
     this.header = layout === null ? null : new HeaderPatternFormat(layout);
     this.sample = null;
+  }
+
+  state(): MessageLayoutState {
+    return { layout: this.layout, sample: this.sample === null ? null : this.sample.slice(), seen: this.seen, misfits: this.misfits, checked: this.checked, changes: this.changes };
+  }
+
+  /** Restores `state()` (a snapshot field: checked, a sample beyond `LEARN` lines is not one). */
+  restoreState(s: Partial<MessageLayoutState>): void {
+    this.set(typeof s.layout === 'string' ? s.layout : null);
+    if (Array.isArray(s.sample) && s.sample.length < LEARN && s.sample.every((x) => typeof x === 'string')) this.sample = s.sample.slice();
+    this.seen = count(s.seen);
+    this.misfits = count(s.misfits);
+    this.checked = count(s.checked);
+    this.changes = count(s.changes);
   }
 
   apply(rec: LogRecord): LogRecord {

@@ -7,7 +7,7 @@
  * dialect only says who may send (the `Authorization` schemes) and what to answer.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Decoded } from './decode.js';
+import { acceptedOf, type Decoded } from './decode.js';
 import { HEC, type HecAnswer, type HecDecoded } from './hec.js';
 import { encodeOtlpLogsResponse } from './otlp-proto.js';
 
@@ -39,14 +39,14 @@ function anomalogRefusal(reply: FastifyReply, why: Refusal, detail = ''): unknow
 
 /** A body with rejected parts: the good records were taken; a 400 says what was not. */
 function partly(reply: FastifyReply, d: Decoded): unknown {
-  return reply.status(400).send({ accepted: d.records.length, rejected: d.rejected, errors: d.errors, error: `${d.rejected} record(s) rejected: ${d.errors.join('; ')}.`, code: 'ANOMALOG_ERR_API_BODY' });
+  return reply.status(400).send({ accepted: acceptedOf(d), rejected: d.rejected, errors: d.errors, error: `${d.rejected} record(s) rejected: ${d.errors.join('; ')}.`, code: 'ANOMALOG_ERR_API_BODY' });
 }
 
 /** `POST /ingest`: `{accepted, rejected}`. */
 export const anomalogDialect: Dialect = {
   schemes: ['bearer'],
   refuse: anomalogRefusal,
-  answer: (reply, d) => (d.rejected > 0 ? partly(reply, d) : reply.send({ accepted: d.records.length, rejected: 0 })),
+  answer: (reply, d) => (d.rejected > 0 ? partly(reply, d) : reply.send({ accepted: acceptedOf(d), rejected: 0 })),
 };
 
 /**
@@ -58,7 +58,7 @@ export const otlpDialect: Dialect = {
   schemes: ['bearer'],
   refuse: anomalogRefusal,
   answer(reply, d, req) {
-    if (d.records.length === 0 && d.rejected > 0) return partly(reply, d);
+    if (acceptedOf(d) === 0 && d.rejected > 0) return partly(reply, d);
     const why = d.errors.join('; ');
     if (req.body instanceof Uint8Array) return reply.header('content-type', 'application/x-protobuf').send(Buffer.from(encodeOtlpLogsResponse(d.rejected, why)));
     return reply.send(d.rejected > 0 ? { partialSuccess: { rejectedLogRecords: String(d.rejected), errorMessage: why } } : {});
@@ -115,6 +115,6 @@ export const hecDialect: Dialect = {
     if (f === undefined) return splunk(reply, HEC.success);
     // Splunk names the first bad event; the records before and after it were taken all the same.
     const extra = f.answer.code === HEC.invalidDataFormat.code || f.answer.code === HEC.eventRequired.code || f.answer.code === HEC.eventBlank.code ? { 'invalid-event-number': f.eventNumber } : {};
-    return splunk(reply, f.answer, { ...extra, accepted: d.records.length, rejected: d.rejected });
+    return splunk(reply, f.answer, { ...extra, accepted: acceptedOf(d), rejected: d.rejected });
   },
 };

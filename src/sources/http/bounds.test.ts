@@ -62,6 +62,40 @@ describe('HTTP ingest bounds', () => {
   });
 });
 
+describe('a large /ingest body', () => {
+  it('is handed to the pipeline in parts of at most 4,096 records, at most two waiting, and answered for the whole body', async () => {
+    const app2 = Fastify();
+    const src = new HttpSource(httpSourceConfigSchema.parse({ max_line_bytes: 64, max_records: 9000 }), new ManualClock(1_700_000_000_000));
+    const sizes: number[] = [];
+    let waiting = 0;
+    let mostWaiting = 0;
+    const got: string[] = [];
+    const ac2 = new AbortController();
+    src.register(app2);
+    await app2.ready();
+    const run = src.run(async (b) => {
+      mostWaiting = Math.max(mostWaiting, ++waiting);
+      sizes.push(b.records.length);
+      for (const r of b.records) got.push(r.text);
+      await new Promise((r) => setTimeout(r, 5));
+      waiting--;
+    }, ac2.signal);
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i === 7 ? `line ${i} ${'x'.repeat(100)}` : `line ${i}`));
+    const r = await app2.inject({ method: 'POST', url: '/ingest', headers: { 'content-type': 'text/plain' }, payload: lines.join('\n') });
+    expect(r.json()).toMatchObject({ accepted: 9000, rejected: 1000 });
+    expect(r.json().error).toMatch(/1000 record\(s\) beyond max_records \(9000\)/);
+    expect(sizes).toEqual([4096, 4096, 808]);
+    expect(mostWaiting).toBe(2);
+    expect(got).toHaveLength(9000);
+    expect(got[8999]).toBe('line 8999');
+    expect(got[7]).toBe(`line 7 ${'x'.repeat(57)}`);
+    expect(src.stats()).toMatchObject({ received: 9000, dropped: 1000, truncated_lines: 1 });
+    ac2.abort();
+    await run;
+    await app2.close();
+  });
+});
+
 describe('capUtf8', () => {
   it('cuts at a character boundary, never above the limit, and keeps what fits', () => {
     expect(capUtf8('short', 64)).toBe('short');

@@ -16,6 +16,13 @@ export interface Decoded {
   rejected: number;
   /** Elasticsearch bulk: one per action, in order (for the per-item answer). */
   bulkItems?: BulkItem[];
+  /** Records taken when they were handed on in parts (`records` then holds none); else `records.length`. */
+  accepted?: number;
+}
+
+/** How many records of a body were taken. */
+export function acceptedOf(d: Decoded): number {
+  return d.accepted ?? d.records.length;
 }
 
 const MAX_ERRORS = 5;
@@ -93,25 +100,77 @@ export function streamName(raw: unknown, fallback: string): string {
   return raw.slice(0, 512).replace(/[^\w.\-/:@]/g, '_').slice(0, 128);
 }
 
-/** `POST /ingest`: NDJSON (one JSON object or string per line) or plain text lines. */
-export function decodeNdjson(body: string, source: string, now: number): Decoded {
-  const out: Decoded = { records: [], errors: [], rejected: 0 };
-  const lines = body.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-    if (line.trim() === '') continue;
-    const c = line.charCodeAt(0);
-    if (c === 123 /* { */ || c === 34 /* " */) {
-      try {
-        const text = recordText(JSON.parse(line));
-        if (text === null) note(out, `line ${i + 1}: not an object or string`);
-        else out.records.push({ source, text, arrivalTs: now });
-      } catch {
-        note(out, `line ${i + 1}: invalid JSON`);
+/** Records per part of an `/ingest` body: what the pipeline is handed at once (engine.ts slices alike). */
+export const INGEST_PART_RECORDS = 4096;
+
+/** A part of a body decoded piece by piece, with how many of its records were cut while decoding. */
+export interface DecodedPart extends Decoded {
+  truncated: number;
+}
+
+/**
+ * `POST /ingest`: NDJSON (one JSON object or string per line) or plain text lines, read from the
+ * body's bytes in parts of `partRecords` records. Only one part's strings exist at a time (the body
+ * is never one string, nor 100,000 records at once), and a plain line longer than `maxLineBytes` is
+ * cut at a character boundary before it becomes a string (marked `truncated`, counted in the part).
+ * JSON lines are parsed whole (the body limit bounds them) and cut later (`boundRecords`).
+ */
+export function* ndjsonParts(body: Buffer, source: string, now: number, maxLineBytes = Number.POSITIVE_INFINITY, partRecords = INGEST_PART_RECORDS): Generator<DecodedPart> {
+  let out: DecodedPart = { records: [], errors: [], rejected: 0, truncated: 0 };
+  const n = body.length;
+  let lineNo = 0;
+  for (let s = 0; s <= n; ) {
+    let e = body.indexOf(10, s);
+    if (e < 0) e = n;
+    const next = e + 1;
+    lineNo++;
+    if (e > s && body[e - 1] === 13) e--;
+    if (!blank(body, s, e)) {
+      const c = body[s];
+      if (c === 123 /* { */ || c === 34 /* " */) {
+        try {
+          const text = recordText(JSON.parse(body.toString('utf8', s, e)));
+          if (text === null) note(out, `line ${lineNo}: not an object or string`);
+          else out.records.push({ source, text, arrivalTs: now });
+        } catch {
+          note(out, `line ${lineNo}: invalid JSON`);
+        }
+      } else if (e - s > maxLineBytes) {
+        let cut = s + maxLineBytes;
+        while (cut > s && (body[cut] & 0xc0) === 0x80) cut--;
+        out.records.push({ source, text: body.toString('utf8', s, cut), arrivalTs: now, truncated: true });
+        out.truncated++;
+      } else {
+        out.records.push({ source, text: body.toString('utf8', s, e), arrivalTs: now });
       }
-    } else {
-      out.records.push({ source, text: detach(line), arrivalTs: now });
+      if (out.records.length >= partRecords) {
+        yield out;
+        out = { records: [], errors: [], rejected: 0, truncated: 0 };
+      }
     }
+    s = next;
+  }
+  if (out.records.length > 0 || out.rejected > 0) yield out;
+}
+
+/** Whether bytes [s, e) are only whitespace (as `String.prototype.trim` sees it). */
+function blank(b: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    // A non-ASCII byte may start a Unicode space (U+00A0, U+2028, U+FEFF…): decide on the text.
+    return c >= 0x80 ? b.toString('utf8', s, e).trim() === '' : false;
+  }
+  return true;
+}
+
+/** `POST /ingest` as one `Decoded` (tests, small bodies): every part of `ndjsonParts`, nothing cut. */
+export function decodeNdjson(body: string | Buffer, source: string, now: number): Decoded {
+  const out: Decoded = { records: [], errors: [], rejected: 0 };
+  for (const part of ndjsonParts(typeof body === 'string' ? Buffer.from(body, 'utf8') : body, source, now)) {
+    for (const r of part.records) out.records.push(r);
+    out.rejected += part.rejected;
+    for (const e of part.errors) if (out.errors.length < MAX_ERRORS) out.errors.push(e);
   }
   return out;
 }

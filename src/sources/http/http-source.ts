@@ -24,7 +24,10 @@ import type { HttpSourceConfig } from './config.js';
 import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
-import { boundRecords, type Decoded, decodeEsBulk, decodeLokiPush, decodeNdjson, decodeOtlpPush, streamName } from './decode.js';
+import { boundRecords, type Decoded, type DecodedPart, decodeEsBulk, decodeLokiPush, decodeOtlpPush, INGEST_PART_RECORDS, ndjsonParts, streamName } from './decode.js';
+
+/** Parts of one request handed to the pipeline and not processed yet, at most. */
+const PARTS_IN_FLIGHT = 2;
 
 /** A Snappy-compressed Loki push may grow to this many times `max_body_bytes` once uncompressed. */
 const LOKI_INFLATION = 4;
@@ -79,10 +82,12 @@ export class HttpSource implements Source {
     const p = this.cfg.source_prefix;
     const limit = { bodyLimit: this.cfg.max_body_bytes };
     const asText = (_req: FastifyRequest, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => done(null, body);
-    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'string', ...limit }, asText);
+    // Line bodies stay bytes: /ingest reads them part by part (decode.ts#ndjsonParts), never as one string.
+    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'buffer', ...limit }, asText);
     const opts = (dialect: Dialect) => ({ ...limit, onRequest: this.throttle(dialect), preParsing: inflate });
-    const text = (b: unknown): string => (typeof b === 'string' ? b : b === undefined || b === null ? '' : JSON.stringify(b));
-    app.post(INGEST_ROUTES.ndjson, opts(anomalogDialect), (req, reply) => this.handle(req, reply, anomalogDialect, (now) => decodeNdjson(text(req.body), sourceName(req, p), now)));
+    const text = (b: unknown): string => (typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.toString('utf8') : b === undefined || b === null ? '' : JSON.stringify(b));
+    const bytes = (b: unknown): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(text(b), 'utf8'));
+    app.post(INGEST_ROUTES.ndjson, opts(anomalogDialect), (req, reply) => this.handle(req, reply, anomalogDialect, (now) => ndjsonParts(bytes(req.body), sourceName(req, p), now, this.cfg.max_line_bytes)));
     // Elasticsearch takes PUT and POST on every bulk route, bodies labelled application/json or its
     // own vendor types (the 8.x clients send application/vnd.elasticsearch+x-ndjson): read as text.
     void app.register(async (bulk) => {
@@ -135,27 +140,64 @@ export class HttpSource implements Source {
     };
   }
 
-  private async handle(req: FastifyRequest, reply: FastifyReply, dialect: Dialect, decode: (now: number) => Decoded): Promise<unknown> {
+  /**
+   * Decodes a body and hands its records to the pipeline in parts of at most INGEST_PART_RECORDS,
+   * at most PARTS_IN_FLIGHT at a time (the next part is read while the pipeline takes the last):
+   * memory per request is a few parts, not the body's records at once. Answers once every part was
+   * taken, with the counts of the whole body.
+   */
+  private async handle(req: FastifyRequest, reply: FastifyReply, dialect: Dialect, decode: (now: number) => Decoded | Iterable<DecodedPart>): Promise<unknown> {
     const auth = this.authorize(req, dialect.schemes);
     if (auth !== 'ok') return dialect.refuse(reply, auth);
     if (this.emit === null) return dialect.refuse(reply, 'not-running');
-    const d = decode(this.clock.now());
-    this.st.truncated_lines += boundRecords(d, this.cfg.max_line_bytes, this.cfg.max_records);
-    if (this.by.active) splitSources(d.records, this.by);
-    this.st.bytes += Number(req.headers['content-length'] ?? 0);
-    this.st.received += d.records.length;
-    this.st.dropped += d.rejected;
-    if (d.records.length > 0) {
-      try {
-        await this.emit({ records: d.records });
-      } catch (e) {
-        // The pipeline stopped (an engine thread died): nothing was taken; the shipper retries on 503.
-        if ((e as { code?: string }).code !== 'ANOMALOG_ERR_ENGINE_THREAD') throw e;
-        return dialect.refuse(reply, 'stopped', (e as Error).message);
+    const decoded = decode(this.clock.now());
+    const whole = isWhole(decoded) ? decoded : undefined;
+    const parts: Iterable<Decoded & { truncated?: number }> = isWhole(decoded) ? slices(decoded, INGEST_PART_RECORDS) : decoded;
+    const maxRecords = this.cfg.max_records;
+    // The answer's counts; a whole body's own fields (bulk items, HEC's first failure) are kept.
+    const sum: Decoded = { ...whole, records: [], errors: [], rejected: 0, accepted: 0 };
+    let over = 0;
+    const inFlight: Promise<void>[] = [];
+    try {
+      for (const part of parts) {
+        // max_records counts over the whole body: the first ones are taken, the rest rejected.
+        const room = maxRecords - sum.accepted!;
+        if (part.records.length > room) {
+          over += part.records.length - Math.max(0, room);
+          part.records.length = Math.max(0, room);
+        }
+        this.st.truncated_lines += (part.truncated ?? 0) + boundRecords(part, this.cfg.max_line_bytes, Number.MAX_SAFE_INTEGER);
+        sum.rejected += part.rejected;
+        for (const e of part.errors) if (sum.errors.length < 5) sum.errors.push(e);
+        if (part.records.length === 0) continue;
+        if (this.by.active) splitSources(part.records, this.by);
+        sum.accepted! += part.records.length;
+        const taken = this.emit!({ records: part.records });
+        // Awaited below or after the loop; a failure before then must not be unhandled.
+        taken.catch(() => undefined);
+        inFlight.push(taken);
+        if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
+        // The service is stopping: the rest is not taken, and the shipper is told to retry.
+        if (this.emit === null) {
+          await Promise.all(inFlight);
+          return dialect.refuse(reply, 'not-running');
+        }
       }
+      await Promise.all(inFlight);
+    } catch (e) {
+      // The pipeline stopped (an engine thread died): what it had not taken is not; the shipper retries on 503.
+      if ((e as { code?: string }).code !== 'ANOMALOG_ERR_ENGINE_THREAD') throw e;
+      return dialect.refuse(reply, 'stopped', (e as Error).message);
     }
-    if (d.rejected > 0) this.st.errors++;
-    return dialect.answer(reply, d, req);
+    if (over > 0) {
+      sum.rejected += over;
+      if (sum.errors.length < 5) sum.errors.push(`${over} record(s) beyond max_records (${maxRecords}) of one request: send smaller batches`);
+    }
+    this.st.bytes += Number(req.headers['content-length'] ?? 0);
+    this.st.received += sum.accepted!;
+    this.st.dropped += sum.rejected;
+    if (sum.rejected > 0) this.st.errors++;
+    return dialect.answer(reply, sum, req);
   }
 
   /**
@@ -225,4 +267,19 @@ function sourceName(req: FastifyRequest, prefix: string): string {
   const q = (req.query as Record<string, unknown>)?.source;
   const h = req.headers['x-anomalog-source'];
   return `${prefix}:${streamName(typeof q === 'string' ? q : h, 'ingest')}`;
+}
+
+function isWhole(d: Decoded | Iterable<DecodedPart>): d is Decoded {
+  return Array.isArray((d as Decoded).records);
+}
+
+/** A whole decoded body in parts of `size` records (the first part carries its errors). */
+function* slices(d: Decoded, size: number): Generator<Decoded> {
+  if (d.records.length === 0) {
+    yield { records: [], errors: d.errors, rejected: d.rejected };
+    return;
+  }
+  for (let i = 0; i < d.records.length; i += size) {
+    yield i === 0 ? { records: d.records.slice(0, size), errors: d.errors, rejected: d.rejected } : { records: d.records.slice(i, i + size), errors: [], rejected: 0 };
+  }
 }

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { logText, RUNS, timed } from '../../../test/harness/fuzz.js';
 import { lokiProtobuf, otlpProtobuf } from '../../../test/harness/loki-push.js';
-import { boundRecords, decodeEsBulk, decodeLoki, decodeLokiPush, decodeNdjson, decodeOtlp, decodeOtlpPush, type Decoded } from './decode.js';
+import { boundRecords, decodeEsBulk, decodeLoki, decodeLokiPush, decodeNdjson, decodeOtlp, decodeOtlpPush, type Decoded, ndjsonParts } from './decode.js';
 import { decodeHecEvents, decodeHecRaw } from './hec.js';
 
 const NOW = 1_700_000_000_000;
@@ -61,6 +61,33 @@ describe('NDJSON and plain /ingest bodies (fast-check)', () => {
             expect(cut).toBe(d.records.filter((r) => r.truncated === true).length);
             for (const r of d.records) expect(Buffer.byteLength(r.text)).toBeLessThanOrEqual(max);
           })(undefined);
+        },
+      ),
+      { numRuns: BODY_RUNS },
+    );
+  });
+
+  it('read in parts from the bytes, a body gives the records of the whole-body decode cut at max_line_bytes, the cut ones counted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(oneLine, anyJson.map((v) => JSON.stringify(v)), fc.constant('{broken'), fc.constant(' \u00a0 '), fc.constant('')), { maxLength: 40 }),
+        fc.integer({ min: 64, max: 200 }),
+        fc.integer({ min: 1, max: 8 }),
+        (lines, max, partRecords) => {
+          // As bytes on the wire: a lone surrogate is sent as U+FFFD.
+          const body = Buffer.from(lines.join(Math.random() < 0.5 ? '\n' : '\r\n'), 'utf8');
+          const whole = decodeNdjson(body.toString('utf8'), 'http:x', NOW);
+          const cutWhole = boundRecords(whole, max, 1_000_000);
+          const parts = [...ndjsonParts(body, 'http:x', NOW, max, partRecords)];
+          let cut = 0;
+          for (const p of parts) {
+            expect(p.records.length).toBeLessThanOrEqual(partRecords);
+            cut += p.truncated + boundRecords(p, max, 1_000_000);
+          }
+          const records = parts.flatMap((p) => p.records);
+          expect(records.map((r) => [r.text, r.truncated === true])).toEqual(whole.records.map((r) => [r.text, r.truncated === true]));
+          expect(parts.reduce((n, p) => n + p.rejected, 0)).toBe(whole.rejected);
+          expect(cut).toBe(cutWhole);
         },
       ),
       { numRuns: BODY_RUNS },

@@ -4,8 +4,8 @@
  * `serve` per assigned partition (`PartitionEngine`). Records are keyed by source, so a source's
  * parser, windows and detectors live in exactly one partition, owned by one worker at a time.
  *
- * At-least-once, no duplicate visible: at each checkpoint (`pipeline.checkpoint_interval_ms`, and
- * before a rebalance) the anomalies found since the last one and each changed partition's whole
+ * At-least-once, no duplicate visible: at each checkpoint (every `pipeline.checkpoint_interval_ms`
+ * and at stop; none while the group rebalances) the anomalies found since the last one and each changed partition's whole
  * state go out in one idempotent send — anomalies to the anomalies topic (ids are deterministic),
  * state to the compacted changelog — and only then are the offsets committed. A new owner restores
  * the partition's latest state and resumes at the offset it was taken at, so records are processed
@@ -87,6 +87,8 @@ export class KafkaWorker {
   /** Partitions rewound after a failed batch: their later batches are dropped until the rewind's arrive. */
   private rewound = new Map<number, number>();
   private rebalancing = false;
+  /** The checkpoint being produced and committed, if any. */
+  private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
   private stopped = false;
@@ -128,7 +130,7 @@ export class KafkaWorker {
     });
     const every = this.o.config.pipeline.checkpoint_interval_ms;
     this.timer = setInterval(() => {
-      if (systemClock.now() - this.lastCheckpoint >= every) void this.serial(() => this.checkpoint()).catch(() => undefined);
+      if (systemClock.now() - this.lastCheckpoint >= every) void this.serial(async () => this.checkpoint()).catch(() => undefined);
     }, every);
   }
 
@@ -137,7 +139,9 @@ export class KafkaWorker {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.timer);
-    await this.serial(() => this.checkpoint()).catch((e: unknown) => this.o.logger.warn('The last checkpoint failed; the next owner resumes from the one before.', { error: String(e) }));
+    await this.sending;
+    await this.serial(async () => this.checkpoint()).catch((e: unknown) => this.o.logger.warn('The last checkpoint failed; the next owner resumes from the one before.', { error: String(e) }));
+    await this.sending;
     await this.group.stop();
     await this.reader.stop();
     await this.lessons.stop();
@@ -226,7 +230,7 @@ export class KafkaWorker {
     await e.process(b.messages, ctl.heartbeat);
     const last = Number(b.messages[b.messages.length - 1].offset);
     this.st.lag[b.partition] = Math.max(0, b.highWatermark - last - 1);
-    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms) await this.checkpoint();
+    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms) this.checkpoint();
   }
 
   private async restore(partition: number): Promise<PartitionEngine> {
@@ -251,9 +255,14 @@ export class KafkaWorker {
     return e;
   }
 
-  /** One consistent point: anomalies and states produced, then offsets committed. */
-  private async checkpoint(): Promise<void> {
-    if (this.rebalancing) return;
+  /**
+   * One consistent point, taken between two batches: each changed partition's anomalies and state.
+   * It is sent in the background — the next batches go on meanwhile (they are not in it) — and the
+   * offsets are committed once it is acknowledged. One at a time: while one is being sent, the next
+   * waits for the following batch.
+   */
+  private checkpoint(): void {
+    if (this.rebalancing || this.sending !== undefined) return;
     this.lastCheckpoint = systemClock.now();
     const cps: [PartitionEngine, PartitionCheckpoint][] = [];
     for (const e of this.engines.values()) {
@@ -261,6 +270,11 @@ export class KafkaWorker {
       if (cp) cps.push([e, cp]);
     }
     if (cps.length === 0) return;
+    this.sending = this.send(cps).finally(() => (this.sending = undefined));
+  }
+
+  /** Produces a checkpoint (one idempotent send), then commits its offsets. */
+  private async send(cps: [PartitionEngine, PartitionCheckpoint][]): Promise<void> {
     const anomalies = cps.flatMap(([, cp]) => cp.anomalies.map((a) => ({ key: a.source, value: JSON.stringify(a) })));
     try {
       await this.producer.send([
