@@ -6,8 +6,9 @@
  * enters anomalog) parsed with its Loghub header layout (../shared/datasets/loghub/settings.json minus
  * `<Label>`). It is replayed in event-time order through the pipeline `serve` runs, as `eval stream`
  * replays (src/topology/replay-labelled.ts, one implementation for both), with the detector set
- * `anomalog serve` runs by default (`validate({}, serveConfigSchema).detectors`: novelty, rate, params and model — the model detector with `train_in: 'inline'` so that training is
- * part of the replay and the run is deterministic; `--no-model` leaves it out), once per run:
+ * `anomalog serve` runs by default (`validate({}, serveConfigSchema).detectors`: novelty, rate, params and
+ * watch; the model detector only when serve's default turns it on, then with `train_in: 'inline'` so that
+ * training is part of the replay and the run is deterministic; `--no-model` leaves it out), once per run:
  *
  *  - without feedback;
  *  - with the feedback policy (src/feedback, frozen at its defaults), once per feedback part, where
@@ -343,7 +344,7 @@ const result = {
   node: process.version,
   feedbackShare: share,
   feedbackConfig,
-  model: withModel ? "on (train_in: 'inline')" : 'off (--no-model)',
+  model: !withModel ? 'off (--no-model)' : validate({}, serveConfigSchema).detectors.model.enabled ? "on (train_in: 'inline')" : "off (serve's default)",
   target: '≥ 70% fewer false positives, window recall ≤ 2 points lower',
   datasets: results,
   seconds,

@@ -85,6 +85,24 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
 
   const ids = (m: Map<number, KafkaRecordIn[]>) => [...m.values()].flat().map((r) => (JSON.parse(r.value!.toString()) as { id: string }).id);
 
+  /**
+   * The group has committed every record of the topic. A worker commits a batch's offsets only after
+   * its anomalies were produced and acknowledged, so this is when its anomalies are all in the topic
+   * (two quiet reads alone can agree while a loaded worker is still between batches).
+   */
+  async function committedToEnd(groupId: string, topic: string): Promise<true | undefined> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const ends = await admin.fetchTopicOffsets(topic);
+      const behind = ends.filter((e) => e.high !== '0' && committed[0].partitions.find((p) => p.partition === e.partition)?.offset !== e.high);
+      return behind.length === 0 ? true : undefined;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Reads the anomalies topic until two reads `idleMs` apart agree. */
   async function settledIds(topic: string): Promise<string[]> {
     let prev = ids(await readAll(topic));
@@ -101,6 +119,7 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     const w = new KafkaWorker({ config, brokers: [broker.bootstrap], topic: 'logs1', group: 'one', anomaliesTopic: 'anomalies1', logger: silentLogger, sessionTimeoutMs: 6000 });
     await w.start();
     try {
+      await until('the worker committed every record (its anomalies produced)', () => committedToEnd('one', 'logs1'), 90_000);
       const got = await settledIds('anomalies1');
       // The reference: each partition's records, as the broker holds them, through a partition engine.
       const expected: string[] = [];
@@ -152,8 +171,10 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     // The reference: one worker over the same topic (its own group and anomalies topic).
     const w = new KafkaWorker({ config, brokers: [broker.bootstrap], topic: 'logs2', group: 'ref', anomaliesTopic: 'anomalies2ref', logger: silentLogger, sessionTimeoutMs: 6000 });
     await w.start();
+    await until('the reference committed every record', () => committedToEnd('ref', 'logs2'), 90_000);
     const ref = await settledIds('anomalies2ref');
     await w.stop();
+    await until('the survivor committed every record', () => committedToEnd('two', 'logs2'), 90_000);
     const got = await settledIds('anomalies2');
     expect(b.c.exitCode, b.err()).toBeNull();
     expect(ref.length).toBeGreaterThan(5);
@@ -256,10 +277,12 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
       await broker.restart();
       await produce('logs4', records.slice(half));
       await until('the second half processed', async () => (workers.reduce((n, w) => n + w.stats().records, 0) >= records.length ? true : undefined), 90_000);
+      await until('the group committed every record (its anomalies produced)', () => committedToEnd('restart', 'logs4'), 90_000);
       const got = await settledIds('anomalies4');
       // The reference: one worker over the same records, the broker up all along.
       const ref = new KafkaWorker({ ...opts, group: 'restart-ref', anomaliesTopic: 'anomalies4ref' });
       await ref.start();
+      await until('the reference committed every record', () => committedToEnd('restart-ref', 'logs4'), 90_000);
       const want = await settledIds('anomalies4ref');
       await ref.stop();
       expect(want.length).toBeGreaterThan(5);
