@@ -49,8 +49,16 @@ describe('anomalog serve (file tail → parser → novelty → SQLite → API)',
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ detector: 'novelty', source: `file:${log}` });
     expect(found[0].title).toMatch(/Disk failure/);
-    const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string };
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string; memory: { rss: number; threads: { thread: string; heapUsed: number; heapTotal: number }[] } };
     expect(health.status).toBe('ok');
+    // Where the memory goes: this thread's heap and the engine thread's (reported with each batch it processed).
+    const [main, ...engines] = health.memory.threads;
+    expect(main.thread).toBe('main');
+    expect(main.heapUsed).toBeGreaterThan(1 << 20);
+    expect(engines.map((t) => t.thread)).toEqual(engines.map((_, i) => `engine-${i}`));
+    // The thread that owns the source processed its batches: it reported its heap with them.
+    expect(Math.max(...engines.map((t) => t.heapUsed))).toBeGreaterThan(1 << 20);
+    expect(health.memory.rss).toBeGreaterThan(health.memory.threads[0].heapTotal);
     await a.stop();
 
     // Lines written while the service is down are read after the restart, exactly once.
