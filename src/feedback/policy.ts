@@ -338,17 +338,25 @@ export class FeedbackPolicy {
    */
   private countFirst(f: PolicyFeedback, verdict: Verdict): void {
     if (this.holdShare <= 0 || !isFirstSighting(f.detector, f.feature)) return;
-    let k = this.firsts.get(f.source);
+    this.tally(this.firsts, f.source, f.fingerprint, verdict);
+  }
+
+  /**
+   * Keeps `map[key]`'s sets of noise and real fingerprints in step with the newest verdict on
+   * `fingerprint` (a later verdict replaces an earlier one); map and sets bounded by `maxRules`, oldest out.
+   */
+  private tally(map: Map<string, Kind>, key: string, fingerprint: string, verdict: Verdict): void {
+    let k = map.get(key);
     if (!k) {
       if (verdict !== 'noise' && verdict !== 'real') return;
-      this.firsts.set(f.source, (k = { noise: new Set(), real: new Set() }));
-      if (this.firsts.size > this.maxRules) this.firsts.delete(this.firsts.keys().next().value as string);
+      map.set(key, (k = { noise: new Set(), real: new Set() }));
+      if (map.size > this.maxRules) map.delete(map.keys().next().value as string);
     }
-    k.noise.delete(f.fingerprint);
-    k.real.delete(f.fingerprint);
+    k.noise.delete(fingerprint);
+    k.real.delete(fingerprint);
     const set = verdict === 'noise' ? k.noise : verdict === 'real' ? k.real : undefined;
     if (!set) return;
-    set.add(f.fingerprint);
+    set.add(fingerprint);
     if (set.size > this.maxRules) set.delete(set.values().next().value as string);
   }
 
@@ -396,18 +404,7 @@ export class FeedbackPolicy {
   private countKind(f: PolicyFeedback, verdict: Verdict): void {
     const key = this.kindKey(f.detector, f.source, f.feature);
     if (key === undefined) return;
-    let k = this.kinds.get(key);
-    if (!k) {
-      if (verdict !== 'noise' && verdict !== 'real') return;
-      this.kinds.set(key, (k = { noise: new Set(), real: new Set() }));
-      if (this.kinds.size > this.maxRules) this.kinds.delete(this.kinds.keys().next().value as string);
-    }
-    k.noise.delete(f.fingerprint);
-    k.real.delete(f.fingerprint);
-    const set = verdict === 'noise' ? k.noise : verdict === 'real' ? k.real : undefined;
-    if (!set) return;
-    set.add(f.fingerprint);
-    if (set.size > this.maxRules) set.delete(set.values().next().value as string);
+    this.tally(this.kinds, key, f.fingerprint, verdict);
   }
 
   private kindSuppressed(a: Anomaly): boolean {
