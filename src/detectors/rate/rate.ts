@@ -253,16 +253,23 @@ export class RateDetector implements StreamDetector {
     return s;
   }
 
-  /** Closes intervals s.interval … k-1; beyond `max_catchup_intervals` the gap is silence, not learned. */
+  /**
+   * Closes intervals s.interval … k-1; beyond `max_catchup_intervals` the gap is silence, not
+   * learned. Only the open interval can have events: the rest of the gap is one run of empty
+   * intervals (`closeEmpty`).
+   */
   private advance(name: string, s: SourceSeries, k: number, out: Anomaly[]): void {
-    for (let steps = 0; s.interval < k; steps++) {
-      if (steps >= this.config.max_catchup_intervals) {
-        s.silent += k - s.interval;
-        s.interval = k;
-        break;
-      }
+    let steps = 0;
+    if (s.interval < k && (s.fresh || s.count > 0)) {
       this.close(name, s, out);
       s.interval++;
+      steps++;
+    }
+    const empty = Math.min(k - s.interval, this.config.max_catchup_intervals - steps);
+    if (empty > 0) this.closeEmpty(name, s, empty, out);
+    if (s.interval < k) {
+      s.silent += k - s.interval;
+      s.interval = k;
     }
   }
 
@@ -323,6 +330,62 @@ export class RateDetector implements StreamDetector {
     s.occupancy += Math.max(this.alpha, 1 / s.occupancyN) * (had - s.occupancy);
   }
 
+  /**
+   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source steps
+   * through them one by one (its silence is decided per interval, and it is one series); its
+   * templates only learn "no events" — they decide nothing in an empty interval —, so they learn
+   * the whole run at once in closed form (`learnEmpty`): a gap costs O(templates), not
+   * O(templates × intervals).
+   */
+  private closeEmpty(name: string, s: SourceSeries, n: number, out: Anomaly[]): void {
+    const perHour = 3_600_000 / this.ms;
+    const seasonal = this.config.seasonal && this.ms <= 3_600_000;
+    const offset = this.config.utc_offset_minutes * 60_000;
+    let idle = 0;
+    let zeros = 0;
+    for (let i = 0; i < n; i++, s.interval++) {
+      const h = seasonal ? s.season.hourOf(s.interval * this.ms, offset) : -1;
+      // What the source expects now (its hour's profile once known), read in place: no allocation per interval.
+      const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
+      const mean = ready ? s.season.stats[2 * h] : s.base.mean;
+      const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
+      if (s.silent === 0) s.occupancyBefore = s.occupancy;
+      s.silent++;
+      // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
+      // during a silence already reported: a steady source's outage must not make it look bursty.
+      if (!s.silenceReported) {
+        this.learnOccupancy(s, 0);
+        s.shape.learnOccupancy(false, this.occAlpha);
+        idle++;
+      }
+      const p = Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent);
+      const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
+      if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
+        s.silenceReported = true;
+        this.emit(s, undefined, this.silence(name, s, p, mean), 2, 2, out);
+      }
+      if (improbable) continue; // frozen: a dead source must not teach its baseline that silence is normal
+      s.season.learn(h, 0, perHour);
+      s.base.learn(0, this.alpha);
+      zeros++;
+    }
+    if (idle > 0 || zeros > 0) for (const t of s.templates.values()) this.learnEmpty(t, idle, zeros);
+  }
+
+  /**
+   * A template's share of a run of empty intervals: `idle` of them lower its occupancy, `zeros`
+   * (those the source's baseline was not frozen in) are learned as a count of 0. Closed form;
+   * the step-by-step version is the tests' oracle.
+   */
+  protected learnEmpty(t: TemplateSeries, idle: number, zeros: number): void {
+    t.shape.learnIdle(idle, this.occAlpha);
+    if (zeros === 0) return;
+    t.base.learnZeros(zeros, this.alpha);
+    t.level = 0;
+  }
+
+  /** Closes the open interval s.interval, which had events (or is the source's first, partial one: not learned). */
   private close(name: string, s: SourceSeries, out: Anomaly[]): void {
     const c = s.count;
     s.count = 0;
@@ -338,32 +401,6 @@ export class RateDetector implements StreamDetector {
     const h = this.config.seasonal && this.ms <= 3_600_000 ? s.season.hourOf(s.interval * this.ms, this.config.utc_offset_minutes * 60_000) : -1;
     const perHour = 3_600_000 / this.ms;
     const sb = s.season.baseline(h, perHour, this.config.seasonal_min_days, s.base.n) ?? s.base;
-    if (c === 0) {
-      if (s.silent === 0) s.occupancyBefore = s.occupancy;
-      s.silent++;
-      // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
-      // during a silence already reported: a steady source's outage must not make it look bursty.
-      if (!s.silenceReported) {
-        this.learnOccupancy(s, 0);
-        s.shape.learnOccupancy(false, this.occAlpha);
-        for (const t of s.templates.values()) t.shape.learnOccupancy(false, this.occAlpha);
-      }
-      const p = Math.pow(lowerTail(0, sb.mean, sb.spread), s.silent);
-      const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
-      const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
-      if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepts(name, '*', 0, 'silence')) {
-        s.silenceReported = true;
-        this.emit(s, undefined, this.silence(name, s, p, sb.mean), 2, 2, out);
-      }
-      if (improbable) return; // frozen: a dead source must not teach its baseline that silence is normal
-      s.season.learn(h, 0, perHour);
-      s.base.learn(0, this.alpha);
-      for (const t of s.templates.values()) {
-        t.base.learn(0, this.alpha);
-        t.level = 0;
-      }
-      return;
-    }
     // A gap it came back from unreported is its habit; a reported silence was an outage, not learned.
     if (s.silent > 0 && !s.silenceReported && s.base.n >= this.config.warmup_intervals) s.longestGap = Math.max(s.longestGap, s.silent);
     s.silent = 0;

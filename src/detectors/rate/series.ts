@@ -5,7 +5,7 @@
  * batch-written), the size of its bursts (the non-empty intervals), and the episode of its last
  * finding (one problem, one alarm; again only when more severe).
  */
-import { Baseline } from './tail.js';
+import { Baseline, youngSteps } from './tail.js';
 
 export class SeriesShape {
   constructor(
@@ -22,6 +22,25 @@ export class SeriesShape {
   learnOccupancy(had: boolean, alpha: number): void {
     this.occupancyN++;
     this.occupancy += Math.max(alpha, 1 / this.occupancyN) * ((had ? 1 : 0) - this.occupancy);
+  }
+
+  /**
+   * `k` intervals without events at once: `learnOccupancy(false, alpha)` k times in closed form
+   * (equal within rounding): a plain mean while young (the share falls to n/(n+k) of itself), then
+   * a decay by (1 − alpha)^k.
+   */
+  learnIdle(k: number, alpha: number): void {
+    if (!(k > 0)) return;
+    const young = Math.min(k, youngSteps(this.occupancyN, alpha));
+    if (young > 0) {
+      this.occupancy *= this.occupancyN / (this.occupancyN + young);
+      this.occupancyN += young;
+      k -= young;
+    }
+    if (k > 0) {
+      this.occupancy *= Math.pow(1 - alpha, k);
+      this.occupancyN += k;
+    }
   }
 
   /** Sparse once it has `warmup` intervals of history and events in fewer than `share` of them. */

@@ -24,9 +24,17 @@ function sizeOf(mean: number, variance: number): number {
   return variance > mean * 1.0001 ? (mean * mean) / (variance - mean) : Infinity;
 }
 
+/** ln Γ(1), as `lgamma` computes it (not exactly 0): the k = 0 terms below round as the general ones. */
+const LGAMMA_1 = lgamma(1);
+
 function logPmf(k: number, mean: number, r: number): number {
-  if (!Number.isFinite(r)) return k * Math.log(mean) - mean - lgamma(k + 1);
+  if (!Number.isFinite(r)) return k * Math.log(mean) - mean - (k === 0 ? LGAMMA_1 : lgamma(k + 1));
   const p = r / (r + mean);
+  if (k === 0) {
+    // P(X = 0), asked once per empty interval (silence): the same expression with one ln Γ, not three.
+    const g = lgamma(r);
+    return g - g - LGAMMA_1 + r * Math.log(p) + k * Math.log(1 - p);
+  }
   return lgamma(k + r) - lgamma(r) - lgamma(k + 1) + r * Math.log(p) + k * Math.log(1 - p);
 }
 
@@ -81,6 +89,34 @@ export class Baseline {
     this.n++;
   }
 
+  /**
+   * `k` empty intervals at once: `learn(0, alpha)` k times in closed form (equal within rounding),
+   * so a long gap costs the same as one interval. While the series is young the weight is
+   * 1/(n+1) — the plain mean and variance of its n counts and k zeros —; after that, with the
+   * constant weight a and β = 1 − a, the mean decays to β^k·m and the variance to
+   * β^k·(v + m²·(1 − β^k)).
+   */
+  learnZeros(k: number, alpha: number): void {
+    if (!(k > 0)) return;
+    const young = Math.min(k, youngSteps(this.n, alpha));
+    if (young > 0) {
+      const n = this.n;
+      const n1 = n + young;
+      const m = this.mean;
+      this.mean = (m * n) / n1;
+      this.variance = (n / n1) * this.variance + (m * m * n * young) / (n1 * n1);
+      this.n = n1;
+      k -= young;
+    }
+    if (k > 0) {
+      const b = Math.pow(1 - alpha, k);
+      const m = this.mean;
+      this.mean = m * b;
+      this.variance = b * (this.variance + m * m * (1 - b));
+      this.n += k;
+    }
+  }
+
   /** Variance used by the tests: at least Poisson. */
   get spread(): number {
     return Math.max(this.variance, this.mean);
@@ -95,4 +131,15 @@ export class Baseline {
     const f = (x: number | undefined) => (Number.isFinite(x) ? (x as number) : 0);
     return new Baseline(f(v[0]), f(v[1]), f(v[2]), f(v[3]));
   }
+}
+
+/**
+ * Steps, from a series that learned `n` values, whose EWMA weight max(alpha, 1/(n+1)) is still the
+ * plain mean's 1/(n+1) (compared as `learn` compares them, so the closed forms switch where it does).
+ */
+export function youngSteps(n: number, alpha: number): number {
+  let b = Math.max(0, Math.ceil(1 / alpha - 1));
+  while (1 / (b + 1) > alpha) b++;
+  while (b > 0 && !(1 / b > alpha)) b--;
+  return Math.max(0, b - n);
 }
