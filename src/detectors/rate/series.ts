@@ -5,7 +5,7 @@
  * batch-written), the size of its bursts (the non-empty intervals), and the episode of its last
  * finding (one problem, one alarm; again only when more severe).
  */
-import { Baseline, youngSteps } from './tail.js';
+import { Baseline } from './tail.js';
 
 export class SeriesShape {
   constructor(
@@ -25,22 +25,15 @@ export class SeriesShape {
   }
 
   /**
-   * `k` intervals without events at once: `learnOccupancy(false, alpha)` k times in closed form
-   * (equal within rounding): a plain mean while young (the share falls to n/(n+k) of itself), then
-   * a decay by (1 − alpha)^k.
+   * `k` intervals without events at once: `learnOccupancy(false, alpha)` k times. Step by step while
+   * young (its first 1/alpha intervals, as `Baseline.learnZeros`), then a decay by (1 − alpha)^k,
+   * equal to the steps within rounding.
    */
   learnIdle(k: number, alpha: number): void {
+    for (; k > 0 && 1 / (this.occupancyN + 1) > alpha; k--) this.learnOccupancy(false, alpha);
     if (!(k > 0)) return;
-    const young = Math.min(k, youngSteps(this.occupancyN, alpha));
-    if (young > 0) {
-      this.occupancy *= this.occupancyN / (this.occupancyN + young);
-      this.occupancyN += young;
-      k -= young;
-    }
-    if (k > 0) {
-      this.occupancy *= Math.pow(1 - alpha, k);
-      this.occupancyN += k;
-    }
+    this.occupancy *= Math.pow(1 - alpha, k);
+    this.occupancyN += k;
   }
 
   /** Sparse once it has `warmup` intervals of history and events in fewer than `share` of them. */

@@ -90,31 +90,21 @@ export class Baseline {
   }
 
   /**
-   * `k` empty intervals at once: `learn(0, alpha)` k times in closed form (equal within rounding),
-   * so a long gap costs the same as one interval. While the series is young the weight is
-   * 1/(n+1) — the plain mean and variance of its n counts and k zeros —; after that, with the
-   * constant weight a and β = 1 − a, the mean decays to β^k·m and the variance to
-   * β^k·(v + m²·(1 − β^k)).
+   * `k` empty intervals at once: `learn(0, alpha)` k times, so a long gap costs about the same as
+   * one interval. While the series is young (weight 1/(n+1) above alpha: its first 1/alpha
+   * intervals, once in its life) step by step, exactly as `learn`: those are plain means of a few
+   * small counts, where a closed form's rounding could move a value across a threshold that it sits
+   * on exactly. Then, with β = 1 − alpha, the mean decays to β^k·m and the variance to
+   * β^k·(v + m²·(1 − β^k)) — equal to the steps within rounding.
    */
   learnZeros(k: number, alpha: number): void {
+    for (; k > 0 && 1 / (this.n + 1) > alpha; k--) this.learn(0, alpha);
     if (!(k > 0)) return;
-    const young = Math.min(k, youngSteps(this.n, alpha));
-    if (young > 0) {
-      const n = this.n;
-      const n1 = n + young;
-      const m = this.mean;
-      this.mean = (m * n) / n1;
-      this.variance = (n / n1) * this.variance + (m * m * n * young) / (n1 * n1);
-      this.n = n1;
-      k -= young;
-    }
-    if (k > 0) {
-      const b = Math.pow(1 - alpha, k);
-      const m = this.mean;
-      this.mean = m * b;
-      this.variance = b * (this.variance + m * m * (1 - b));
-      this.n += k;
-    }
+    const b = Math.pow(1 - alpha, k);
+    const m = this.mean;
+    this.mean = m * b;
+    this.variance = b * (this.variance + m * m * (1 - b));
+    this.n += k;
   }
 
   /** Variance used by the tests: at least Poisson. */
@@ -133,13 +123,3 @@ export class Baseline {
   }
 }
 
-/**
- * Steps, from a series that learned `n` values, whose EWMA weight max(alpha, 1/(n+1)) is still the
- * plain mean's 1/(n+1) (compared as `learn` compares them, so the closed forms switch where it does).
- */
-export function youngSteps(n: number, alpha: number): number {
-  let b = Math.max(0, Math.ceil(1 / alpha - 1));
-  while (1 / (b + 1) > alpha) b++;
-  while (b > 0 && !(1 / b > alpha)) b--;
-  return Math.max(0, b - n);
-}
