@@ -251,7 +251,11 @@ export class RateDetector implements StreamDetector {
         idle++;
       }
       const p = Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent);
-      const improbable = s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      // Judged once the source has lived `warmup_intervals` before the silence began: the silence's
+      // own empty intervals are no evidence that it writes steadily (a package install writes for 6
+      // minutes, then nothing for months). Until then an empty run is learned, and may become its habit.
+      const lived = s.interval - s.silent + 1 - s.born >= this.config.warmup_intervals;
+      const improbable = lived && s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
       const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
       if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepted.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;

@@ -13,7 +13,8 @@ import { Baseline } from './tail.js';
 
 /**
  * 2: template entries carry the open interval's most severe level; 3: occupancy, burst sizes and
- * episodes per series, the alarm budget and event-time clock per source (1 and 2 are still read).
+ * episodes per series, the alarm budget and event-time clock per source (1 and 2 are still read);
+ * each source's `born` interval is optional (older version-3 snapshots lack it).
  */
 export const RATE_SNAPSHOT_VERSION = 3;
 
@@ -34,6 +35,8 @@ export interface TemplateSeries {
 export interface SourceSeries {
   /** Index of the open interval (floor(ts / interval)). */
   interval: number;
+  /** Index of the interval it was first seen in; -Infinity when restored from a snapshot that did not keep it (long-lived). */
+  born: number;
   count: number;
   base: Baseline;
   /** Consecutive empty intervals. */
@@ -80,6 +83,7 @@ export function gateOptions(config: RateConfig): GateOptions {
 export function newSource(config: RateConfig, k: number): SourceSeries {
   return {
     interval: k,
+    born: k,
     count: 0,
     base: new Baseline(),
     silent: 0,
@@ -114,6 +118,7 @@ export function snapshotState(st: RateState): Snapshot {
     sources.push({
       name,
       interval: s.interval,
+      born: Number.isFinite(s.born) ? s.born : null,
       count: s.count,
       base: s.base.toArray(),
       silent: s.silent,
@@ -155,6 +160,8 @@ export function restoreState(snap: Snapshot, config: RateConfig): RateState {
     }
     sources.set(r.name as string, {
       interval: r.interval as number,
+      // Absent before it was kept: taken as long-lived (its silences are judged as before).
+      born: typeof r.born === 'number' && Number.isFinite(r.born) ? r.born : Number.NEGATIVE_INFINITY,
       count: Number(r.count) || 0,
       base: Baseline.from(r.base),
       silent: Number(r.silent) || 0,
