@@ -64,7 +64,7 @@ describe('rate silence after a short life', () => {
     d.observe(steady);
     const found = silences(d.observe([f.event('job step 1 done', t0 + 60 * MIN, 'job')]));
     expect(found).toHaveLength(1);
-    expect(found[0].window.start).toBe(t0 + 12 * MIN);
+    expect(found[0].window?.start).toBe(t0 + 12 * MIN);
   });
 
   it('keeps `born` in its snapshot; a snapshot without it restores a long-lived source', () => {
