@@ -11,9 +11,16 @@
  *   suppressed for that source (the policy keeps what is marked real). Never for novelty: "new
  *   templates are noise" would defeat it.
  * - **The source's first sightings** (`holdShare`): once a person has dismissed at least `kindMin` of
- *   a source's new message types, and they are at least `holdShare` of the judged ones, one more new
- *   message type there is most likely noise by their own record: the policy holds it back (the watch
- *   detector reports it if it comes back). Real verdicts tip the share back.
+ *   a source's new message types *of one severity*, and they are at least `holdShare` of the judged
+ *   ones of that severity, one more new message type there at that severity is most likely noise by
+ *   their own record: the policy holds it back (the watch detector reports it if it comes back).
+ *   Real verdicts tip the share back. Counted per severity because severity is the detector's own
+ *   summary of how surprising a new type is (level and error words, a settled source, a burst): a
+ *   person who dismisses every `warning` new type of a source and confirms half of its `error` ones
+ *   has said something about the first, not the second. Counted over the whole source, the second
+ *   half-confirmed group would keep the first reported; held over the whole source, the confirmed
+ *   ones would be held too. A verdict whose anomaly's severity is unknown (a stored row whose
+ *   anomaly retention deleted) does not count here.
  *
  * Both tallies are bounded by `maxRules` (the oldest out), like the rules.
  * @example
@@ -21,7 +28,7 @@
  * kinds.give({ detector: 'rate', source: 'app', feature: 'template_spike', fingerprint: fp }, 'noise');
  * kinds.suppresses(spike); // true once five spikes of app are mostly dismissed
  */
-import type { Anomaly, Verdict } from '../core/event.js';
+import type { Anomaly, Severity, Verdict } from '../core/event.js';
 
 /** A kind (detector + source + feature) with judged fingerprints, and whether the kind rule suppresses it. */
 export interface PolicyKindView {
@@ -33,6 +40,8 @@ export interface PolicyKindView {
   suppressing: boolean;
   /** For a source's first sightings (novelty `new_template`): whether new message types are held back now (`hold_new_share`). */
   holding?: boolean;
+  /** For a source's first sightings: the severity they were reported at (each severity is tallied on its own). */
+  severity?: Severity;
 }
 
 /** What the tallies read of one piece of feedback. */
@@ -41,6 +50,8 @@ export interface KindVerdict {
   source: string;
   feature?: string;
   fingerprint: string;
+  /** The judged anomaly's severity, when known (first sightings are tallied per severity). */
+  severity?: Severity;
 }
 
 export interface VerdictKindsOptions {
@@ -68,7 +79,7 @@ export function isFirstSighting(detector: string, feature: string | undefined): 
 
 export class VerdictKinds {
   private readonly kinds = new Map<string, Tally>();
-  /** Per source: first sightings of message types a person judged. */
+  /** Per source and severity: first sightings of message types a person judged. */
   private readonly firsts = new Map<string, Tally>();
   private readonly kindDetectors: ReadonlySet<string>;
 
@@ -84,7 +95,7 @@ export class VerdictKinds {
   give(f: KindVerdict, verdict: Verdict): void {
     const key = this.kindKey(f.detector, f.source, f.feature);
     if (key !== undefined) this.tally(this.kinds, key, f.fingerprint, verdict);
-    if (this.o.holdShare > 0 && isFirstSighting(f.detector, f.feature)) this.tally(this.firsts, f.source, f.fingerprint, verdict);
+    if (this.o.holdShare > 0 && f.severity !== undefined && isFirstSighting(f.detector, f.feature)) this.tally(this.firsts, firstKey(f.source, f.severity), f.fingerprint, verdict);
   }
 
   /** Whether `a`'s kind is mostly marked noise on its source (the policy keeps what is marked real). */
@@ -95,10 +106,10 @@ export class VerdictKinds {
     return k !== undefined && this.kindActive(k);
   }
 
-  /** Whether `a` is a new message type of a source whose new message types are mostly dismissed. */
+  /** Whether `a` is a new message type of a source whose new message types at `a`'s severity are mostly dismissed. */
   holds(a: Anomaly): boolean {
     if (this.firsts.size === 0 || a.detector !== 'novelty' || a.explanation[0]?.feature !== 'new_template' || a.templateId === undefined) return false;
-    const k = this.firsts.get(a.source);
+    const k = this.firsts.get(firstKey(a.source, a.severity));
     return k !== undefined && this.holding(k);
   }
 
@@ -110,9 +121,10 @@ export class VerdictKinds {
       const [detector, source, feature] = key.split('\u0000');
       out.push({ detector, source, feature, noise: k.noise.size, real: k.real.size, suppressing: this.kindActive(k) });
     }
-    for (const [source, k] of this.firsts) {
+    for (const [key, k] of this.firsts) {
       if (out.length >= limit) break;
-      out.push({ detector: 'novelty', source, feature: 'new_template', noise: k.noise.size, real: k.real.size, suppressing: false, holding: this.holding(k) });
+      const [source, severity] = key.split('\u0000') as [string, Severity];
+      out.push({ detector: 'novelty', source, feature: 'new_template', severity, noise: k.noise.size, real: k.real.size, suppressing: false, holding: this.holding(k) });
     }
     return out;
   }
@@ -149,4 +161,8 @@ export class VerdictKinds {
   private holding(k: Tally): boolean {
     return this.o.holdShare > 0 && this.o.kindMin > 0 && k.noise.size >= this.o.kindMin && k.noise.size >= this.o.holdShare * (k.noise.size + k.real.size);
   }
+}
+
+function firstKey(source: string, severity: Severity): string {
+  return `${source}\u0000${severity}`;
 }

@@ -35,9 +35,12 @@ import { type Anomaly, SEVERITIES, type Severity, type Verdict } from '../core/e
 import type { NewFeedback } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
 import { isFirstSighting, type PolicyKindView, VerdictKinds } from './kinds.js';
+import { mergeIntoWatch } from './one-alarm.js';
+import { judgedAs } from './presence.js';
 import { SimilarTemplates } from './similar.js';
 
 export type { PolicyKindView } from './kinds.js';
+export { judgedAs } from './presence.js';
 
 /** What `learn` and `real` need of a detector (`confirmed`: the watch detector's list of confirmed problems). */
 export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>;
@@ -96,6 +99,8 @@ export interface PolicyStats {
   confirmed: number;
   /** New message types held back (counted in `suppressed` too): reported only if they come back (`hold_new_share`). */
   held: number;
+  /** Watch reports dropped because another detector reported the same message in the same batch (one-alarm.ts). */
+  merged: number;
 }
 
 export interface FeedbackPolicyOptions {
@@ -131,19 +136,8 @@ const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
  */
 const JUDGED_BY_TEMPLATE: ReadonlySet<string> = new Set(['novelty', 'rate', 'model', 'sequence']);
 
-/**
- * What a verdict on a message type is a verdict on. Novelty ("X is new"), a model window ("X where
- * the model expected almost none") and sequence ("X after what came before") all say that X's
- * *presence* is unexpected: a person who answers one of them has said whether X appearing is a
- * problem, so the answer speaks for the others too. A rate spike says X's *volume* is unexpected —
- * a flood of a message that is fine to see once can still be a problem — so rate keeps its own.
- */
-export function judgedAs(detector: string): string {
-  return detector === 'novelty' || detector === 'model' || detector === 'sequence' || detector === 'watch' ? 'presence' : detector;
-}
-
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0, held: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0, held: 0, merged: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
@@ -261,7 +255,9 @@ export class FeedbackPolicy {
       }
       kept.push(a);
     }
-    return kept;
+    const one = mergeIntoWatch(kept);
+    this.stats.merged += one.merged;
+    return one.kept;
   }
 
   /** The rule of a fingerprint, if any (for tests and the API). */
