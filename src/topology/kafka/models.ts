@@ -34,6 +34,9 @@ export interface ModelsFeedStats {
   swaps: number;
   /** The latest refusal's reason (bounded). */
   lastRefusal?: string;
+  /** Templates of the owned partitions' sources that the published models knew by text, and did not (worker stats). */
+  templatesKnown?: number;
+  templatesUnknown?: number;
   /** Per key: the valid model in force. */
   latest: { key: string; scope: string; version: number; digest: string }[];
 }
@@ -126,7 +129,8 @@ export async function publishModel(o: PublishOptions): Promise<Published> {
     await producer.send([{ topic: o.topic, messages: [{ key, value }] }]);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    if (/too large|MESSAGE_TOO_LARGE|RECORD_TOO_LARGE/i.test(msg)) {
+    const type = String((e as { type?: unknown } | null)?.type ?? '');
+    if (/MESSAGE_TOO_LARGE|RECORD_TOO_LARGE/.test(type) || /too large|larger than the max message size/i.test(msg)) {
       throw new AnomalogError('ANOMALOG_ERR_MODEL_REFUSED', `The broker refused the ${value.length}-byte model record: ${msg}.`, {
         hint: `The topic ${o.topic} existed with a smaller max.message.bytes: raise it (kafka-configs.sh --alter --entity-type topics --entity-name ${o.topic} --add-config max.message.bytes=${MAX_PUBLISHED_BYTES}).`,
       });
@@ -138,18 +142,21 @@ export async function publishModel(o: PublishOptions): Promise<Published> {
   return { key, version, digest: p.digest, bytes: value.length };
 }
 
-/** The version of the latest readable model for `key` on the topic (0 when none). */
+/** The version of the latest readable model for `key` on the topic (0 when none): what the workers have in force. */
 async function latestVersion(kafka: KafkaClient, topic: string, key: string, logger: Logger): Promise<number> {
-  const reader = new ChangelogReader(kafka, topic, 'anomalog-models-publish', logger);
+  let version = 0;
+  const reader = new ChangelogReader(kafka, topic, 'anomalog-models-publish', logger, (k, v) => {
+    if (k !== key) return;
+    try {
+      version = decodePublished(v).published.modelVersion;
+    } catch {
+      // Unreadable: the workers refused it too, and kept the model before it.
+    }
+  });
   await reader.start();
   try {
-    const v = await reader.get(key);
-    if (v === undefined) return 0;
-    try {
-      return decodePublished(v).published.modelVersion;
-    } catch {
-      return 0;
-    }
+    await reader.all();
+    return version;
   } finally {
     await reader.stop();
   }

@@ -24,7 +24,7 @@ import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import type { ReceivedModel } from '../../detectors/model/published.js';
-import { StreamModelDetector } from '../../detectors/model/stream.js';
+import { type ModelDetectorStats, StreamModelDetector } from '../../detectors/model/stream.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import type { FeedbackLesson } from './feedback.js';
@@ -275,6 +275,12 @@ export class PartitionEngine {
     for (const d of this.host.learners()) if (d instanceof StreamModelDetector) swapped += d.installPublished(received);
     if (swapped > 0) this.changed = true;
     return swapped;
+  }
+
+  /** The model detector's published-model counters (swaps; templates the remap found or not), if it runs. */
+  publishedStats(): ModelDetectorStats['published'] | undefined {
+    for (const d of this.host.learners()) if (d instanceof StreamModelDetector) return d.stats().published;
+    return undefined;
   }
 
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */

@@ -121,7 +121,17 @@ export class KafkaWorker {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
     const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
-    if (this.models) out.models = this.models.stats();
+    if (this.models) {
+      out.models = this.models.stats();
+      // The remap of the partitions owned now: templates of their sources a published model knew, or not.
+      out.models.templatesKnown = 0;
+      out.models.templatesUnknown = 0;
+      for (const e of this.engines.values()) {
+        const p = e.publishedStats();
+        out.models.templatesKnown += p?.templatesKnown ?? 0;
+        out.models.templatesUnknown += p?.templatesUnknown ?? 0;
+      }
+    }
     return out;
   }
 
