@@ -27,6 +27,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
     return (program) => registerServe(program, VERSION);
   },
   worker: async () => (await import('./worker.js')).registerWorker,
+  models: async () => (await import('./models.js')).registerModels,
   replay: async () => (await import('./replay.js')).registerReplay,
   demo: async () => {
     const { registerDemo } = await import('./demo.js');

@@ -19,6 +19,7 @@ interface WorkerFlags {
   start: string;
   anomaliesTopic: string;
   feedbackTopic: string;
+  modelsTopic: string;
   sourceFrom: string;
   sourceField?: string;
   format?: string;
@@ -36,6 +37,7 @@ export function registerWorker(program: Command): void {
     .option('--start <where>', 'where a new group starts: earliest | latest', 'earliest')
     .option('--anomalies-topic <name>', 'where anomalies are produced (serve --kafka reads it)', 'anomalies')
     .option('--feedback-topic <name>', 'compacted topic of the feedback serve --kafka relays (learn as normal)', 'anomalog.feedback')
+    .option('--models-topic <name>', 'compacted topic of published models (read only with detectors.model.enabled)', 'anomalog.models')
     .option('--source-from <what>', 'what names a record\'s source: key | field | topic', 'key')
     .option('--source-field <path>', 'dotted JSON field naming the source (with --source-from field)')
     .option('-f, --format <layout>', 'record format for every source (default: auto-detect per source)')
@@ -45,7 +47,8 @@ export function registerWorker(program: Command): void {
       `
 State (parsers, detector baselines, models) is checkpointed per partition to the compacted topic
 <group>.state and restored by the partition's next owner; offsets are committed after the anomalies
-and the state are produced (at-least-once; anomaly ids are deterministic).
+and the state are produced (at-least-once; anomaly ids are deterministic). With the model
+detector on, models published to --models-topic (anomalog models publish) are hot-swapped in.
 
 Examples:
   anomalog worker --brokers 127.0.0.1:9092 --topic logs --group anomalog
@@ -71,6 +74,7 @@ Examples:
         start: k.start,
         anomaliesTopic: flags.anomaliesTopic,
         feedbackTopic: flags.feedbackTopic,
+        modelsTopic: flags.modelsTopic,
         naming: { from: k.source_from, field: k.source_field },
         maxLineBytes: k.max_line_bytes,
         sessionTimeoutMs: k.session_timeout_ms,

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   ANOMALOG_ERR_TLS_INVALID: 'The TLS certificate or key (server.tls) cannot be read or used.',
   ANOMALOG_ERR_DATA_DIR: 'The data directory cannot be created or written (permissions, read-only or full disk).',
   ANOMALOG_ERR_STORE_WRITE: 'The store refuses writes (disk full, locked by another process, read-only, I/O error); the service keeps running, shows it in /api/health, keeps what it found and retries, acknowledging nothing it has not stored.',
+  ANOMALOG_ERR_MODEL_REFUSED: 'A published model (models topic) is malformed, too large, or was trained on other windows than the model detector counts; it is not used (a worker counts it and keeps its current model).',
   ANOMALOG_ERR_KAFKA_TOPIC: 'A Kafka topic that `anomalog worker` reads does not exist (create it before starting the workers).',
 } as const;
 

@@ -69,6 +69,15 @@ export interface Contribution {
 }
 
 /** A flagged deviation with enough context for a person to act on it. */
+/** Which model scored an anomaly. */
+export interface ModelRef {
+  kind: string;
+  version: number;
+  /** A published model's scope (`default` or `source:NAME`) and `sha256:` digest; absent for a model the detector trained itself. */
+  scope?: string;
+  digest?: string;
+}
+
 export interface Anomaly {
   /** Deterministic: hash of detector + source + window/session + template. */
   id: string;
@@ -84,6 +93,12 @@ export interface Anomaly {
   window?: { start: number; end: number };
   sessionKey?: string;
   templateId?: number;
+  /**
+   * The trained model that scored it (the `model` detector): its kind and version, and for a model
+   * published on the models topic (`anomalog models publish`) its scope and digest. Carried on the
+   * anomalies topic; the store keeps it in the title.
+   */
+  model?: ModelRef;
   /** Latest feedback verdict of a stored anomaly (`open` when none); set on reads from the store. */
   status?: AnomalyStatus;
   /**

@@ -57,3 +57,41 @@ export function batches<T>(xs: readonly T[], size: number): T[][] {
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
   return out;
 }
+
+export interface TimedLinesOptions {
+  /** Epoch ms of the first minute. */
+  start: number;
+  /** Minutes of log. */
+  minutes: number;
+  /** Mean lines per minute (seeded Poisson arrivals). */
+  perMinute: number;
+  seed?: number;
+  /** Minutes (0-based) that also hold 300 `ERROR Disk failure …` lines, a message never seen otherwise. */
+  burstAt?: readonly number[];
+}
+
+/**
+ * Raw timestamped lines (`<ISO time> INFO <HDFS content>`) for the model-detector tests that go
+ * through a real parser (Kafka workers, `anomalog models train`): the HDFS sample cycled with
+ * seeded arrivals, in time order; burst minutes add a message the sample never has.
+ */
+export function timedHdfsLines(o: TimedLinesOptions): string[] {
+  const lines = hdfsLines();
+  const next = rng(o.seed ?? 7);
+  const out: [number, string][] = [];
+  const end = o.start + o.minutes * 60_000;
+  const gap = 60_000 / o.perMinute;
+  let i = 0;
+  for (let ts = o.start; ; i++) {
+    ts += Math.max(1, Math.round(-Math.log(1 - next()) * gap));
+    if (ts >= end) break;
+    out.push([ts, `${new Date(ts).toISOString()} INFO ${lines[i % lines.length]}`]);
+  }
+  for (const m of o.burstAt ?? []) {
+    for (let k = 0; k < 300; k++) {
+      const ts = o.start + m * 60_000 + Math.floor((k * 60_000) / 300);
+      out.push([ts, `${new Date(ts).toISOString()} ERROR Disk failure on /dev/sdb${k % 4} at sector ${1000 + k * 7}`]);
+    }
+  }
+  return out.sort((a, b) => a[0] - b[0]).map(([, l]) => l);
+}

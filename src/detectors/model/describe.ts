@@ -6,6 +6,7 @@
  */
 import type { Anomaly, Contribution, Severity } from '../../core/event.js';
 import { anomalyId, clip } from '../shared/common.js';
+import type { PublishedRef } from './published.js';
 import type { WindowScore } from './training.js';
 import type { Closed } from '../../features/count-windows.js';
 
@@ -20,6 +21,8 @@ export interface Flagged {
   guard: number;
   modelKind: string;
   modelVersion: number;
+  /** The published model that scored it (none: one the detector trained itself). */
+  published?: PublishedRef;
   explanation: Contribution[];
 }
 
@@ -78,10 +81,11 @@ export function toAnomaly(f: Flagged): Anomaly {
     detector: 'model',
     score: f.result.score,
     severity: severityOf(f.result, f.typical, f.guard),
-    title: `${what} on source ${source} looks unusual: ${why(f.explanation[0])} (${f.modelKind} model v${f.modelVersion}).`,
+    title: `${what} on source ${source} looks unusual: ${why(f.explanation[0])} (${f.modelKind} model ${f.published ? `published v${f.modelVersion}` : `v${f.modelVersion}`}).`,
     explanation: f.explanation,
     context: f.closed.samples,
     window: { start: c.start, end: c.end },
+    model: f.published ? { kind: f.modelKind, version: f.modelVersion, scope: f.published.scope, digest: f.published.digest } : { kind: f.modelKind, version: f.modelVersion },
   };
   if (f.session) a.sessionKey = c.key;
   const tid = f.explanation[0]?.templateId;

@@ -11,6 +11,8 @@ import { AlarmBudget } from '../shared/common.js';
 import type { ModelDetectorConfig } from './config.js';
 import { isCounts } from './flagged.js';
 import { Reservoir } from './reservoir.js';
+import type { PublishedRef } from './published.js';
+import type { TemplateRemap } from './remap.js';
 import { TrainedModel } from './training.js';
 
 export interface SourceModelState {
@@ -32,6 +34,18 @@ export interface SourceModelState {
   texts: Map<number, string>;
   /** Share of closed windows holding at least `min_window_events` events, decayed over about the last `DENSITY_HALF_LIFE` windows (NaN: none yet). */
   density: number;
+  /**
+   * The published model in force (`installPublished`): while it has a model, it scores this source
+   * and the source trains none of its own. After a restore only its `ref` is known (the snapshot
+   * records which version scored), until the worker installs the models topic's latest again.
+   */
+  published: PublishedModelState | null;
+}
+
+export interface PublishedModelState {
+  ref: PublishedRef;
+  model: TrainedModel | null;
+  remap: TemplateRemap | null;
 }
 
 /** A source's state as snapshot data: `keep` open windows and reservoir items at most; the model itself only `withModel` (no registry to reload it from). */
@@ -55,6 +69,7 @@ export function sourceToJSON(st: SourceModelState, keep: number, withModel: bool
     density: enc(st.density),
     budget: st.budget.toArray(),
     model: !withModel || st.model === null ? null : st.model.artifact,
+    published: st.published === null ? null : st.published.ref,
   };
 }
 
@@ -78,6 +93,9 @@ export function sourceFromJSON(raw: Record<string, unknown>, st: SourceModelStat
   st.budget = AlarmBudget.from(config.max_alerts_per_hour, raw.budget);
   st.density = dec(raw.density, Number.NaN);
   if (raw.model) st.model = TrainedModel.fromArtifact(raw.model);
+  const p = raw.published as Partial<PublishedRef> | null | undefined;
+  // Which published version scored the source (its model comes again from the models topic).
+  if (p && typeof p.scope === 'string' && typeof p.version === 'number' && typeof p.digest === 'string') st.published = { ref: { scope: p.scope as PublishedRef['scope'], version: p.version, digest: p.digest }, model: null, remap: null };
 }
 
 /** JSON has no Infinity or NaN: non-finite numbers travel as strings. */

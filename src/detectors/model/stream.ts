@@ -19,7 +19,7 @@
 import type { Logger } from '../../core/component.js';
 import { silentLogger } from '../../core/component.js';
 import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
-import { type Anomaly, type LogEvent, SEVERITIES } from '../../core/event.js';
+import { type Anomaly, type Contribution, type LogEvent, SEVERITIES } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import type { ModelRegistry } from '../../core/ports.js';
 import { AlarmBudget, expectShape, snapshotData, sourceOf } from '../shared/common.js';
@@ -30,6 +30,8 @@ import { Reservoir } from './reservoir.js';
 import { type StreamModelArtifact, TrainedModel, type TrainJob } from './training.js';
 import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
 import { type SourceModelState, sourceFromJSON, sourceToJSON } from './state.js';
+import { checkCompatible, type ModelScope, type PublishedRef, type ReceivedModel, refOf } from './published.js';
+import { modelTexts, TemplateRemap } from './remap.js';
 import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from '../../features/count-windows.js';
 
 export type { SourceModelState } from './state.js';
@@ -62,12 +64,28 @@ export interface ModelDetectorStats {
   trainingFailures: number;
   lastTrainingMs: number;
   evictedSources: number;
-  models: { source: string; version: number; windows: number; kind: string }[];
+  /** Published models installed (`installPublished`) and sources swapped to one. */
+  published: { installed: number; swaps: number; templatesKnown: number; templatesUnknown: number };
+  models: { source: string; version: number; windows: number; kind: string; published?: PublishedRef }[];
+}
+
+/** A published model the detector holds, with its template texts for the remap. */
+interface HeldModel {
+  received: ReceivedModel;
+  texts: Map<string, number>;
 }
 
 /** The registry kind of a source's model. */
 export function registryKind(source: string): string {
   return `model-detector:${source}`;
+}
+
+/** The windows the detector counts under `config` (a published model must have been trained on the same). */
+export function windowSpecOf(config: ModelDetectorConfig): WindowSpec {
+  const s = config.session;
+  return s
+    ? { mode: 'session', key_regex: s.key_regex, key_field: s.key_field, inactivity_ms: s.inactivity_seconds * 1000, max_duration_ms: s.max_duration_seconds * 1000, max_open: s.max_open }
+    : { mode: 'time', size_ms: config.window_seconds * 1000 };
 }
 
 export class StreamModelDetector implements StreamDetector {
@@ -80,15 +98,18 @@ export class StreamModelDetector implements StreamDetector {
   private readonly counters = { windows: 0, flagged: 0, trainings: 0, trainingFailures: 0, evictedSources: 0 };
   /** Duration of the latest training (not in the snapshot: timings are not deterministic). */
   private lastTrainingMs = 0;
+  /**
+   * Published models by scope. Not in the snapshot (the models topic holds them: its reader hands
+   * them to a restored detector again); sources record the version that scored them.
+   */
+  private readonly held = new Map<ModelScope, HeldModel>();
+  private readonly pub = { installed: 0, swaps: 0 };
 
   constructor(
     private readonly config: ModelDetectorConfig,
     private readonly deps: StreamModelDeps = {},
   ) {
-    const s = config.session;
-    this.spec = s
-      ? { mode: 'session', key_regex: s.key_regex, key_field: s.key_field, inactivity_ms: s.inactivity_seconds * 1000, max_duration_ms: s.max_duration_seconds * 1000, max_open: s.max_open }
-      : { mode: 'time', size_ms: config.window_seconds * 1000 };
+    this.spec = windowSpecOf(config);
     this.trainer = deps.trainer ?? (config.train_in === 'inline' ? new InlineTrainer() : new WorkerTrainer(config.train_timeout_seconds * 1000));
     this.logger = deps.logger ?? silentLogger;
   }
@@ -143,6 +164,9 @@ export class StreamModelDetector implements StreamDetector {
    * at the next tick, so windows like it stop being flagged. True again when re-applied at start.
    */
   learnAsNormal(what: LearnAsNormal): boolean {
+    // A source scored by a published model trains none of its own: the lesson cannot be learned here
+    // (the policy then mutes such windows instead); publishing a model trained with it teaches it.
+    if (this.sources.get(what.source)?.published?.model) return false;
     const f = this.memory.takeMatching(what);
     if (typeof f === 'boolean') return f;
     this.learn(f);
@@ -163,13 +187,62 @@ export class StreamModelDetector implements StreamDetector {
 
   stats(): ModelDetectorStats {
     const models: ModelDetectorStats['models'] = [];
-    for (const st of this.sources.values()) if (st.model) models.push({ source: st.name, version: st.model.version, windows: st.model.artifact.training.windows, kind: st.model.kind });
-    return { sources: this.sources.size, ...this.counters, lastTrainingMs: this.lastTrainingMs, models };
+    let known = 0;
+    let unknown = 0;
+    for (const st of this.sources.values()) {
+      const p = st.published;
+      if (p?.model) models.push({ source: st.name, version: p.model.version, windows: p.model.artifact.training.windows, kind: p.model.kind, published: p.ref });
+      else if (st.model) models.push({ source: st.name, version: st.model.version, windows: st.model.artifact.training.windows, kind: st.model.kind });
+      if (p?.remap) {
+        known += p.remap.counts.known;
+        unknown += p.remap.counts.unknown;
+      }
+    }
+    return { sources: this.sources.size, ...this.counters, lastTrainingMs: this.lastTrainingMs, published: { ...this.pub, templatesKnown: known, templatesUnknown: unknown }, models };
   }
 
-  /** The current model of a source (tests, metrics). */
+  /** The model scoring a source now: a published one in force, else its own (tests, metrics). */
   modelOf(source: string): TrainedModel | null {
-    return this.sources.get(source)?.model ?? null;
+    const st = this.sources.get(source);
+    return st?.published?.model ?? st?.model ?? null;
+  }
+
+  /**
+   * Hot swap of a published model (the models topic, `topology/kafka/models.ts`): from now on it
+   * scores the sources of its scope — its source, or (`default`) every source without a model
+   * published for it — including sources first seen later; they train none of their own meanwhile.
+   * Latest wins: a model replaces the one held for its scope whatever their versions (a rollback is
+   * publishing the old artifact again). Throws `ANOMALOG_ERR_MODEL_REFUSED` when it was trained on
+   * other windows than this detector counts. Returns the number of sources swapped.
+   */
+  installPublished(received: ReceivedModel): number {
+    const p = received.published;
+    checkCompatible(p, this.spec);
+    const prev = this.held.get(p.scope);
+    if (prev?.received.published.digest !== p.digest) this.held.set(p.scope, { received, texts: modelTexts(p.artifact.templates ?? {}) });
+    this.pub.installed++;
+    let swapped = 0;
+    for (const st of this.sources.values()) if (this.applyPublished(st)) swapped++;
+    return swapped;
+  }
+
+  /** The published model for a source: its own scope first, then `default`. */
+  private heldFor(name: string): HeldModel | undefined {
+    return this.held.get(`source:${name}`) ?? this.held.get('default');
+  }
+
+  /** Puts the held model of the source's scope in force; true when that changed what scores it. */
+  private applyPublished(st: SourceModelState): boolean {
+    const h = this.heldFor(st.name);
+    if (h === undefined) return false;
+    const p = h.received.published;
+    if (st.published?.model && st.published.ref.digest === p.digest && st.published.ref.scope === p.scope) return false;
+    const before = st.published?.ref;
+    st.published = { ref: refOf(p), model: h.received.model, remap: new TemplateRemap(h.texts) };
+    st.flaggedRun = 0;
+    this.pub.swaps++;
+    this.logger.info('A published model was swapped in.', { source: st.name, scope: p.scope, version: p.modelVersion, digest: p.digest.slice(0, 19), before: before ? `${before.scope} v${before.version}` : st.model ? `own v${st.model.version}` : 'none' });
+    return true;
   }
 
   private state(raw: string): SourceModelState {
@@ -182,6 +255,7 @@ export class StreamModelDetector implements StreamDetector {
     }
     st = this.newState(name);
     this.loadActive(st);
+    this.applyPublished(st);
     this.sources.set(name, st);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -205,6 +279,7 @@ export class StreamModelDetector implements StreamDetector {
       budget: new AlarmBudget(this.config.max_alerts_per_hour),
       texts: new Map(),
       density: Number.NaN,
+      published: null,
     };
   }
 
@@ -233,12 +308,16 @@ export class StreamModelDetector implements StreamDetector {
     while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
     const full = c.counts.events >= this.config.min_window_events ? 1 : 0;
     st.density = st.density === st.density ? st.density * DENSITY_DECAY + full * (1 - DENSITY_DECAY) : full;
-    const model = st.model;
+    const pinned = st.published?.model ? st.published : null;
+    const model = pinned ? pinned.model : st.model;
     if (model === null) {
       st.reservoir.add(c.counts);
       return;
     }
-    const result = model.score(c.counts, this.config.range_guard_sigmas);
+    // A published model reads its own template ids (remap.ts); the reservoir keeps the local ones.
+    const remapped = pinned?.remap ? pinned.remap.translate(c) : null;
+    const scored = remapped ? remapped.closed : c;
+    const result = model.score(scored.counts, this.config.range_guard_sigmas);
     if (!result.anomalous) {
       st.flaggedRun = 0;
       st.reservoir.add(c.counts);
@@ -252,7 +331,8 @@ export class StreamModelDetector implements StreamDetector {
       if (st.flaggedRun % this.config.relearn_after_windows === 0) st.nextTrainAt = -Infinity;
     }
     const guarded = this.config.range_guard_sigmas > 0 && result.beyond > this.config.range_guard_sigmas;
-    const explanation = model.explain(c.counts, c.texts, 5, guarded ? result.column : -1);
+    const explanation = model.explain(scored.counts, scored.texts, 5, guarded ? result.column : -1);
+    if (remapped) this.localIds(st, explanation, remapped.back);
     const a = toAnomaly({
       source: st.name,
       closed: c,
@@ -262,6 +342,7 @@ export class StreamModelDetector implements StreamDetector {
       guard: this.config.range_guard_sigmas,
       modelKind: model.kind,
       modelVersion: model.version,
+      published: pinned?.ref,
       explanation,
     });
     const first = explanation[0];
@@ -280,6 +361,20 @@ export class StreamModelDetector implements StreamDetector {
     out.push(a);
   }
 
+  /**
+   * Explanations of a published model name its template ids: back to the source's own (feedback
+   * and the UI use them) — from the window, else by text from the source's recent templates, else none.
+   */
+  private localIds(st: SourceModelState, explanation: Contribution[], back: ReadonlyMap<number, number>): void {
+    for (const e of explanation) {
+      if (e.templateId === undefined) continue;
+      let local = back.get(e.templateId);
+      if (local === undefined && e.template !== undefined) for (const [id, t] of st.texts) if (t === e.template) local = id;
+      if (local === undefined || local <= -1_000_000) delete e.templateId;
+      else e.templateId = local;
+    }
+  }
+
   private inFlight(): boolean {
     for (const st of this.sources.values()) if (st.training) return true;
     return false;
@@ -287,7 +382,7 @@ export class StreamModelDetector implements StreamDetector {
 
   /** Starts a training when the source is due; true when one was started. */
   private maybeTrain(st: SourceModelState, now: number): boolean {
-    if (st.training || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return false;
+    if (st.training || st.published?.model || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return false;
     // Until the training succeeds (install sets the real schedule), a failure retries after RETRY_MS.
     st.nextTrainAt = now + RETRY_MS;
     const job: TrainJob = {
@@ -339,6 +434,8 @@ export class StreamModelDetector implements StreamDetector {
       return;
     }
     if (st.model !== null && model.version <= st.model.version) return;
+    // A published model came in while this training ran: it stays in force.
+    if (st.published?.model) return;
     const templates: Record<string, string> = {};
     for (const id of model.features.vocabulary.ids) {
       const t = st.texts.get(id);
@@ -380,6 +477,7 @@ export class StreamModelDetector implements StreamDetector {
       sources.set(st.name, st);
     }
     this.sources = sources;
+    for (const st of sources.values()) this.applyPublished(st);
     this.memory = FlaggedMemory.fromJSON(d.flagged, d.learned);
     const c = d.counters as Partial<typeof this.counters> | undefined;
     if (c && typeof c === 'object') for (const k of Object.keys(this.counters) as (keyof typeof this.counters)[]) if (typeof c[k] === 'number') this.counters[k] = c[k];

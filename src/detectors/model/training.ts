@@ -17,7 +17,7 @@ import type { Model, ModelArtifact } from '../../core/model.js';
 import { trainingStats, type TrainingStats } from '../../models/artifact.js';
 import { DEFAULT_SPOT_OPTIONS, FixedThreshold, quantile, QuantileThreshold, SpotThreshold, thresholdFromJSON, type Threshold, type ThresholdJSON } from '../../models/threshold/index.js';
 import type { ModelDetectorConfig } from './config.js';
-import type { ClosedCounts } from '../../features/count-windows.js';
+import type { ClosedCounts, WindowSpec } from '../../features/count-windows.js';
 import { type CountFeaturesJSON, Vectorizer, type VectorizerJSON } from '../../features/vectorize.js';
 import { createModel, restoreModel, type ModelKind } from './models.js';
 
@@ -53,6 +53,8 @@ export interface StreamModelArtifact {
   /** Per-column minimum and maximum of the (standardised) training vectors, for the range guard. */
   range: { min: number[]; max: number[] };
   training: { windows: number; templates: number; columns: number; flagged: number; scores: TrainingStats };
+  /** The windows it was trained on (published models carry it: a detector with other windows refuses them). */
+  windowing?: WindowSpec;
 }
 
 export interface WindowScore {

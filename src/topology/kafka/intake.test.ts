@@ -33,6 +33,13 @@ describe('anomaly records from the anomalies topic', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps the model that scored it, bounded', () => {
+    const model = { kind: 'if', version: 2, scope: 'default', digest: `sha256:${'a'.repeat(64)}` };
+    expect(parseAnomaly(JSON.stringify({ ...good, model }))?.model).toEqual(model);
+    expect(parseAnomaly(JSON.stringify({ ...good, model: { ...model, scope: 'x'.repeat(300), digest: 7 } }))?.model).toEqual({ kind: 'if', version: 2 });
+    expect(parseAnomaly(JSON.stringify({ ...good, model: { kind: 'if', version: 'two' } }))?.model).toBeUndefined();
+  });
+
   it('keeps the attributes of the anomaly and its context lines, bounded as every host bounds them', () => {
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
     const a = parseAnomaly(JSON.stringify({ ...good, attrs: { host: 'node-b', long: 'x'.repeat(1000), ...many }, contextAttrs: [{ host: 'node-b', n: 3 }] }))!;

@@ -113,6 +113,13 @@ export function parseAnomaly(text: string): Anomaly | undefined {
   if (w && typeof w === 'object' && isNum(w.start) && isNum(w.end)) a.window = { start: w.start, end: w.end };
   if (isStr(r.sessionKey, 1000)) a.sessionKey = r.sessionKey;
   if (isNum(r.templateId)) a.templateId = r.templateId;
+  // The model that scored it (which published version: the live feed and API clients see it).
+  const m = r.model;
+  if (isObject(m) && isStr(m.kind, 50) && isNum(m.version)) {
+    a.model = { kind: m.kind, version: m.version };
+    if (isStr(m.scope, 207)) a.model.scope = m.scope;
+    if (isStr(m.digest, 71)) a.model.digest = m.digest;
+  }
   // Attributes (the record's and its context lines'), bounded again as every host bounds them.
   const attrs = isObject(r.attrs) ? storedAttrs(undefined, r.attrs) : undefined;
   if (attrs !== undefined) a.attrs = attrs;

@@ -23,6 +23,8 @@ import type { Source } from '../../core/source.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
+import type { ReceivedModel } from '../../detectors/model/published.js';
+import { type ModelDetectorStats, StreamModelDetector } from '../../detectors/model/stream.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import type { FeedbackLesson } from './feedback.js';
@@ -77,6 +79,8 @@ export interface PartitionOptions {
   tickMs?: number;
   /** Where the components report their own counters (the engine-host suite scrapes them; a worker has none). */
   metrics?: (id: string) => ComponentMetrics;
+  /** Every batch of mined events (`anomalog models train` counts its windows from them). */
+  onEvents?: (events: readonly LogEvent[]) => void;
 }
 
 export interface PartitionCheckpoint {
@@ -143,7 +147,10 @@ export class PartitionEngine {
         clock: this.clock,
         logger: o.logger,
         context: ctx,
-        onEvents: (events) => this.followEventTime(events),
+        onEvents: (events) => {
+          this.followEventTime(events);
+          o.onEvents?.(events);
+        },
       },
       { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false },
     );
@@ -255,6 +262,25 @@ export class PartitionEngine {
     let ok = false;
     for (const d of this.host.learners()) if (d.kind === lesson.detector && d.learnAsNormal?.(lesson.what) === true) ok = true;
     return ok;
+  }
+
+  /**
+   * Hot swap of a published model (the models topic, `models.ts`) into this partition's model
+   * detector, between two batches; the sources it swapped record its version in the next
+   * checkpoint. Throws `ANOMALOG_ERR_MODEL_REFUSED` when it does not fit the detector's windows.
+   * Returns the sources swapped (0 without a model detector).
+   */
+  installModel(received: ReceivedModel): number {
+    let swapped = 0;
+    for (const d of this.host.learners()) if (d instanceof StreamModelDetector) swapped += d.installPublished(received);
+    if (swapped > 0) this.changed = true;
+    return swapped;
+  }
+
+  /** The model detector's published-model counters (swaps; templates the remap found or not), if it runs. */
+  publishedStats(): ModelDetectorStats['published'] | undefined {
+    for (const d of this.host.learners()) if (d instanceof StreamModelDetector) return d.stats().published;
+    return undefined;
   }
 
   /** Anomalies of a checkpoint that could not be produced: they go out with the next one. */

@@ -23,7 +23,11 @@ import { ChangelogReader } from '../../sources/kafka/changelog.js';
 import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
 import type { SourceNaming } from '../../sources/kafka/records.js';
+import type { ModelDetectorConfig } from '../../detectors/model/config.js';
+import type { ReceivedModel } from '../../detectors/model/published.js';
+import { windowSpecOf } from '../../detectors/model/stream.js';
 import { parseLesson } from './feedback.js';
+import { DEFAULT_MODELS_TOPIC, ModelsFeed, type ModelsFeedStats, modelsTopicSpec } from './models.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
@@ -49,6 +53,8 @@ export interface WorkerOptions {
   changelogTopic?: string;
   /** The compacted topic of feedback the serve node relays (default `anomalog.feedback`). */
   feedbackTopic?: string;
+  /** The compacted topic of published models (default `anomalog.models`; read only with the model detector on). */
+  modelsTopic?: string;
   naming?: Omit<SourceNaming, 'topic'>;
   maxLineBytes?: number;
   sessionTimeoutMs?: number;
@@ -67,6 +73,8 @@ export interface WorkerStats {
   lastRestoreMs: number;
   /** Feedback lessons read from the feedback topic, applied by at least one partition, unreadable, and applied to restored partitions. */
   feedback: { read: number; applied: number; invalid: number; atRestore: number };
+  /** The models topic (absent when the model detector is off: the topic is not read). */
+  models?: ModelsFeedStats;
 }
 
 export class KafkaWorker {
@@ -77,6 +85,8 @@ export class KafkaWorker {
   private readonly producer: IdempotentProducer;
   private readonly reader: ChangelogReader;
   private readonly lessons: ChangelogReader;
+  /** Published models; undefined when the model detector is off (the topic is not read at all). */
+  private readonly models: ModelsFeed | undefined;
   private readonly feedbackTopic: string;
   private readonly anomaliesTopic: string;
   private readonly changelogTopic: string;
@@ -103,12 +113,26 @@ export class KafkaWorker {
     this.reader = new ChangelogReader(this.kafka, this.changelogTopic, o.group, o.logger);
     this.feedbackTopic = o.feedbackTopic ?? 'anomalog.feedback';
     this.lessons = new ChangelogReader(this.kafka, this.feedbackTopic, `${o.group}.feedback`, o.logger, (_k, v) => this.lesson(v));
+    const model = o.config.detectors.model as ModelDetectorConfig & { enabled: boolean };
+    this.models = model.enabled ? new ModelsFeed(this.kafka, o.modelsTopic ?? DEFAULT_MODELS_TOPIC, o.group, windowSpecOf(model), o.logger, (r) => this.published(r)) : undefined;
   }
 
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    return { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
+    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
+    if (this.models) {
+      out.models = this.models.stats();
+      // The remap of the partitions owned now: templates of their sources a published model knew, or not.
+      out.models.templatesKnown = 0;
+      out.models.templatesUnknown = 0;
+      for (const e of this.engines.values()) {
+        const p = e.publishedStats();
+        out.models.templatesKnown += p?.templatesKnown ?? 0;
+        out.models.templatesUnknown += p?.templatesUnknown ?? 0;
+      }
+    }
+    return out;
   }
 
   async start(): Promise<void> {
@@ -117,10 +141,12 @@ export class KafkaWorker {
       { topic: this.anomaliesTopic, partitions: partitions.length },
       { topic: this.changelogTopic, partitions: partitions.length, compacted: true, maxMessageBytes: MAX_STATE_BYTES },
       { topic: this.feedbackTopic, partitions: 1, compacted: true },
+      ...(this.models ? [modelsTopicSpec(this.models.topic)] : []),
     ]);
     await this.producer.connect();
     await this.reader.start();
     await this.lessons.start();
+    await this.models?.start();
     await this.group.start({
       onAssigned: (parts) => this.assign(parts),
       // Partitions may move: no checkpoint until the new assignment (a state produced now could
@@ -145,6 +171,7 @@ export class KafkaWorker {
     await this.group.stop();
     await this.reader.stop();
     await this.lessons.stop();
+    await this.models?.stop();
     await this.producer.disconnect();
     for (const e of this.engines.values()) e.close();
   }
@@ -192,6 +219,20 @@ export class KafkaWorker {
       let ok = false;
       for (const e of this.engines.values()) if (e.learn(l)) ok = true;
       if (ok) this.st.feedback.applied++;
+    });
+  }
+
+  /** A published model: hot-swapped into every partition between two batches (no restart, no record skipped). */
+  private published(r: ReceivedModel): void {
+    void this.serial(async () => {
+      const feed = this.models as ModelsFeed;
+      feed.counts.installed++;
+      try {
+        for (const e of this.engines.values()) feed.counts.swaps += e.installModel(r);
+      } catch (err) {
+        // The feed checked it against this worker's detector: not expected; the model in force stays.
+        this.o.logger.warn('A published model could not be installed.', { error: err instanceof Error ? err.message : String(err) });
+      }
     });
   }
 
@@ -250,6 +291,8 @@ export class KafkaWorker {
       const l = parseLesson(v.toString('utf8'));
       if (l !== undefined && e.learn(l)) this.st.feedback.atRestore++;
     }
+    // Nor published models (the snapshot records which version scored each source): the latest of each scope.
+    if (this.models) for (const r of await this.models.latest()) this.models.counts.swaps += e.installModel(r);
     this.st.lastRestoreMs = systemClock.now() - t0;
     this.o.logger.info('Partition state restored.', { partition, from: saved ? e.next : 'start', bytes: saved?.length ?? 0, ms: this.st.lastRestoreMs });
     return e;
