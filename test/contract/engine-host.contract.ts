@@ -201,6 +201,8 @@ export function hostConfig(): ServeConfig {
       parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
       // Only the type matters: the suite hands its own source component to the host.
       sources: [{ type: 'stdin' }],
+      // Two engine threads for the worker host whatever the machine's cores: the sources are split.
+      pipeline: { engine_threads: 2 },
       detectors: { novelty: { warmup_events: 20, rare_count: 0 }, model: { enabled: false } },
     },
     serveConfigSchema,
@@ -275,6 +277,7 @@ export function fleetConfig(): ServeConfig {
       data_dir: fixtureDir,
       parser: { format: '<Date> <Time> <Pid> <Level> <Component>: <Content>', multiline: false },
       sources: [{ type: 'stdin' }],
+      pipeline: { engine_threads: 2 },
       detectors: { model: { enabled: false } },
     },
     serveConfigSchema,
