@@ -45,12 +45,16 @@ export interface RateStats {
 export class RateDetector implements StreamDetector {
   readonly kind = 'rate';
   private sources = new Map<string, SourceSeries>();
+  /** The source last moved to the end of `sources` (the most recently seen): moving it again changes nothing. */
+  private lastSource: string | undefined;
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly ms: number;
   protected readonly alpha: number;
   /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
   protected readonly occAlpha: number;
+  /** Below this expected count over a silence, it has probability > √tail_probability: not improbable. */
+  private readonly minSilentMass: number;
   /** "Learn as normal" feedback: re-applied at start, not snapshotted. */
   private readonly accepted: AcceptedCounts;
 
@@ -59,6 +63,7 @@ export class RateDetector implements StreamDetector {
     this.alpha = 2 / (config.baseline_intervals + 1);
     this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.accepted = new AcceptedCounts(config.max_templates);
+    this.minSilentMass = -Math.log(config.tail_probability) / 2;
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -74,8 +79,12 @@ export class RateDetector implements StreamDetector {
         if (!Number.isFinite(k)) continue;
         s = this.addSource(name, k);
       } else {
-        this.sources.delete(name);
-        this.sources.set(name, s);
+        // Least recently seen first (eviction): moved to the end unless it is there already.
+        if (name !== this.lastSource) {
+          this.sources.delete(name);
+          this.sources.set(name, s);
+          this.lastSource = name;
+        }
         if (k > s.interval && Number.isFinite(k)) this.advance(name, s, k, out);
       }
       const raw = rawOf(e);
@@ -86,7 +95,11 @@ export class RateDetector implements StreamDetector {
       const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
       let t = s.templates.get(tid);
       if (t) {
-        s.templates.delete(tid);
+        if (tid !== s.lastTemplate) {
+          s.templates.delete(tid);
+          s.templates.set(tid, t);
+          s.lastTemplate = tid;
+        }
         // The template generalised since (same id, new text): titles show what it is now.
         if (t.templateSrc !== e.template && typeof e.template === 'string' && e.template !== '') {
           t.templateSrc = e.template;
@@ -99,8 +112,9 @@ export class RateDetector implements StreamDetector {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
         }
+        s.templates.set(tid, t);
+        s.lastTemplate = tid;
       }
-      s.templates.set(tid, t);
       t.count++;
       const rank = LEVEL_RANK[levelClass(e.level)];
       if (rank > t.level) t.level = rank;
@@ -142,6 +156,7 @@ export class RateDetector implements StreamDetector {
   private addSource(name: string, k: number): SourceSeries {
     const s = newSource(this.config, k);
     this.sources.set(name, s);
+    this.lastSource = name;
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
       this.evictedSources++;
@@ -250,12 +265,14 @@ export class RateDetector implements StreamDetector {
         s.shape.learnOccupancy(false, this.occAlpha);
         idle++;
       }
-      const p = Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent);
       // Judged once the source has lived `warmup_intervals` before the silence began: the silence's
       // own empty intervals are no evidence that it writes steadily (a package install writes for 6
       // minutes, then nothing for months). Until then an empty run is learned, and may become its habit.
       const lived = s.interval - s.silent + 1 - s.born >= this.config.warmup_intervals;
-      const improbable = lived && s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      // P(no event)^silent is at least e^(−mean·silent) (Poisson; a negative binomial's is higher):
+      // far from the threshold it cannot be improbable, and its tail is not computed.
+      const p = lived && s.base.n >= this.config.warmup_intervals && mean * s.silent > this.minSilentMass ? Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent) : 1;
+      const improbable = p < this.config.tail_probability;
       const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
       if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepted.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
@@ -378,6 +395,7 @@ export class RateDetector implements StreamDetector {
   restore(snap: Snapshot): void {
     const st = restoreState(snap, this.config);
     this.sources = st.sources;
+    this.lastSource = undefined;
     this.evictedTemplates = st.evictedTemplates;
     this.evictedSources = st.evictedSources;
   }
