@@ -26,7 +26,7 @@ import { AcceptedCounts } from './accepted.js';
 import type { RateConfig } from './config.js';
 import { changeAnomaly, type Finding, silenceAnomaly, surpriseRank } from './findings.js';
 import type { SpotGate } from './gate.js';
-import type { SeriesShape } from './series.js';
+import { idleShare, type SeriesShape } from './series.js';
 import { newSource, newTemplate, restoreState, snapshotState, type SourceSeries, type TemplateSeries } from './state.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
@@ -238,11 +238,11 @@ export class RateDetector implements StreamDetector {
   }
 
   /**
-   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source steps
-   * through them one by one (its silence is decided per interval, and it is one series); its
-   * templates only learn "no events" — they decide nothing in an empty interval —, so they learn
-   * the whole run at once in closed form (`learnEmpty`): a gap costs O(templates), not
-   * O(templates × intervals).
+   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source is judged
+   * interval by interval (its silence), except in stretches of one hour where none can be judged
+   * improbable (`quietRun`): those it learns at once. Its templates only learn "no events" — they
+   * decide nothing in an empty interval —, so they learn the whole run at once (`learnEmpty`).
+   * A gap costs O(templates + hours), not O(templates × intervals).
    */
   private closeEmpty(name: string, s: SourceSeries, n: number, out: Anomaly[]): void {
     const perHour = 3_600_000 / this.ms;
@@ -250,12 +250,29 @@ export class RateDetector implements StreamDetector {
     const offset = this.config.utc_offset_minutes * 60_000;
     let idle = 0;
     let zeros = 0;
-    for (let i = 0; i < n; i++, s.interval++) {
+    for (let i = 0; i < n; ) {
       const h = seasonal ? s.season.hourOf(s.interval * this.ms, offset) : -1;
       // What the source expects now (its hour's profile once known), read in place: no allocation per interval.
       const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
       const mean = ready ? s.season.stats[2 * h] : s.base.mean;
       const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
+      const quiet = s.silent > 0 ? this.quietRun(s, h, ready, mean, n - i, offset) : 0;
+      if (quiet > 1) {
+        // As many steps below would do, none of them judging: closed forms (equal within rounding).
+        if (!s.silenceReported) {
+          s.occupancy = idleShare(s.occupancy, s.occupancyN, quiet, this.alpha);
+          s.occupancyN += quiet;
+          s.shape.learnIdle(quiet, this.occAlpha);
+          idle += quiet;
+        }
+        s.season.learnZeros(h, quiet, perHour);
+        s.base.learnZeros(quiet, this.alpha);
+        zeros += quiet;
+        s.silent += quiet;
+        s.interval += quiet;
+        i += quiet;
+        continue;
+      }
       if (s.silent === 0) s.occupancyBefore = s.occupancy;
       s.silent++;
       // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
@@ -278,12 +295,39 @@ export class RateDetector implements StreamDetector {
         s.silenceReported = true;
         this.emit(s, undefined, silenceAnomaly(this.config, name, s, p, mean), 2, 2, out);
       }
+      i++;
+      s.interval++;
       if (improbable) continue; // frozen: a dead source must not teach its baseline that silence is normal
       s.season.learn(h, 0, perHour);
       s.base.learn(0, this.alpha);
       zeros++;
     }
     if (idle > 0 || zeros > 0) for (const t of s.templates.values()) this.learnEmpty(t, idle, zeros);
+  }
+
+  /**
+   * How many of the next empty intervals (at most `max`, from s.interval, in a silence already
+   * begun) the source can learn at once: those of the current hour `h` (its profile does not change
+   * from ready to not), when none of them can be judged improbable — the expected count `mean` only
+   * falls as zeros are learned, so mean × the silence at the stretch's end below `minSilentMass`
+   * bounds every step's. 0 or 1: step instead. The tests' step-by-step oracle answers 0.
+   */
+  protected quietRun(s: SourceSeries, h: number, ready: boolean, mean: number, max: number, offset: number): number {
+    let len = max;
+    if (h >= 0) {
+      const start = s.interval * this.ms + offset;
+      len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
+      // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
+      while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
+      // Not ready now: it must not become ready within the stretch (its steps would read the profile).
+      if (!ready) {
+        const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
+        len = Math.min(len, Math.ceil(days - s.season.seen[h]));
+        while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
+      }
+    }
+    if (!(len > 1)) return 0;
+    return Math.max(mean, 0) * (s.silent + len) < this.minSilentMass * (1 - 1e-9) ? len : 0;
   }
 
   /**
