@@ -226,6 +226,26 @@ export class StreamModelDetector implements StreamDetector {
     return swapped;
   }
 
+  /**
+   * A scope's published model was withdrawn (a tombstone on the models topic): its sources go back
+   * to the `default` model if one is held, else to their own model and training (due at the next
+   * tick). Returns the number of sources that changed model.
+   */
+  removePublished(scope: ModelScope): number {
+    if (!this.held.delete(scope)) return 0;
+    let changed = 0;
+    for (const st of this.sources.values()) {
+      if (st.published?.ref.scope !== scope) continue;
+      st.published = null;
+      changed++;
+      if (!this.applyPublished(st)) {
+        st.nextTrainAt = -Infinity;
+        this.logger.info('A published model was withdrawn; the source trains its own again.', { source: st.name, scope });
+      }
+    }
+    return changed;
+  }
+
   /** The published model for a source: its own scope first, then `default`. */
   private heldFor(name: string): HeldModel | undefined {
     return this.held.get(`source:${name}`) ?? this.held.get('default');
@@ -308,6 +328,9 @@ export class StreamModelDetector implements StreamDetector {
     while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
     const full = c.counts.events >= this.config.min_window_events ? 1 : 0;
     st.density = st.density === st.density ? st.density * DENSITY_DECAY + full * (1 - DENSITY_DECAY) : full;
+    // A restored source's record of a published model nobody handed back (withdrawn meanwhile): it is
+    // scored by its own model now, and its snapshot must not say otherwise.
+    if (st.published !== null && st.published.model === null) st.published = null;
     const pinned = st.published?.model ? st.published : null;
     const model = pinned ? pinned.model : st.model;
     if (model === null) {
