@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { fb } from '../../test/harness/feedback.js';
 import { ManualClock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import { createNovelty } from '../detectors/novelty/index.js';
 import { createParams } from '../detectors/params/index.js';
 import { createRate } from '../detectors/rate/index.js';
 import { EventFactory, hdfsReplay } from '../../test/harness/log-streams.js';
-import { FeedbackPolicy, type PolicyFeedback } from './policy.js';
+import { FeedbackPolicy } from './policy.js';
 import { fingerprintOf, titleShape } from './fingerprint.js';
 import { parseDuration } from './duration.js';
 import { feedbackConfigSchema } from './config.js';
@@ -24,17 +25,6 @@ const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
   explanation: [{ feature: 'template_spike', templateId: 7, observed: 40, expected: 3, contribution: 9 }],
   context: [],
   templateId: 7,
-  ...over,
-});
-
-const fb = (a: Anomaly, verdict: PolicyFeedback['verdict'], over: Partial<PolicyFeedback> = {}): PolicyFeedback => ({
-  verdict,
-  fingerprint: fingerprintOf(a),
-  detector: a.detector,
-  source: a.source,
-  templateId: a.templateId,
-  feature: a.explanation[0]?.feature,
-  observed: a.explanation[0]?.observed,
   ...over,
 });
 
@@ -377,6 +367,32 @@ describe('feedback service → close variants of new templates', () => {
     new FeedbackService({ store, clock, config, policy: restarted }).loadPolicy();
     expect(restarted.apply([z])).toEqual([]);
     expect(restarted.stats.suppressedBySimilar).toBe(1);
+    store.close();
+  });
+});
+
+describe('feedback service → what dismissed first sightings teach, across a restart', () => {
+  /** Templates sharing no word (none is a close variant of another). */
+  const WORDS = ['', 'alpha one', 'bravo two', 'charlie three', '', '', '', '', '', '', 'delta four', 'echo five', 'foxtrot six'];
+  it("reads each judged first sighting's severity from its anomaly at start (real store), so the source's hold survives a restart", () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 30));
+    const store = openStore(':memory:', { clock });
+    const novel = (t: number, severity: Anomaly['severity']) =>
+      anomaly({ id: `n${t}`, ts: clock.now(), detector: 'novelty', severity, templateId: t, title: `New message type ${t}.`, explanation: [{ feature: 'new_template', templateId: t, template: WORDS[t], observed: 1, expected: 0, contribution: 5 }] });
+    const judged = [1, 2, 3].map((t) => novel(t, 'warning'));
+    store.insertAnomalies(judged);
+    const watch = { kind: 'watch', confirmed: () => true };
+    const config = feedbackConfigSchema.parse({ kind_noise_min: 3 });
+    const make = () => createFeedback({ store, clock, config, detectors: [watch] });
+    const first = make();
+    for (const a of judged) first.service.give(a.id, { verdict: 'noise' });
+    expect(first.policy.apply([novel(10, 'warning')])).toEqual([]);
+    const restarted = make();
+    restarted.service.loadPolicy();
+    expect(restarted.policy.apply([novel(11, 'warning')])).toEqual([]);
+    expect(restarted.policy.stats.held).toBe(1);
+    // Only at the severity judged: an error-level new type is reported.
+    expect(restarted.policy.apply([novel(12, 'error')])).toHaveLength(1);
     store.close();
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { fb } from '../../test/harness/feedback.js';
 import { ManualClock } from '../core/clock.js';
 import type { Confirmed, LearnAsNormal } from '../core/detector.js';
 import type { Anomaly } from '../core/event.js';
 import { createWatch } from '../detectors/watch/index.js';
 import { feedbackConfigSchema } from './config.js';
-import { fingerprintOf } from './fingerprint.js';
-import { FeedbackPolicy, judgedAs, type PolicyFeedback } from './policy.js';
+import { FeedbackPolicy, judgedAs } from './policy.js';
 
 /** What a dismissal teaches beyond its own fingerprint: the message's presence across detectors, and the source. */
 
@@ -30,17 +30,6 @@ const window = (t: number, template: string): Anomaly => ({
   templateId: undefined,
   title: `Window 10:0${t} looks unusual: '${template}' seen 6 times.`,
   explanation: [{ feature: `T${t}`, templateId: t, template, observed: 6, expected: 0.001, contribution: 1 }],
-});
-
-const fb = (a: Anomaly, verdict: PolicyFeedback['verdict']): PolicyFeedback => ({
-  verdict,
-  fingerprint: fingerprintOf(a),
-  detector: a.detector,
-  source: a.source,
-  templateId: a.templateId,
-  feature: a.explanation[0]?.feature,
-  template: a.explanation[0]?.template,
-  anomalyId: a.id,
 });
 
 /** A stand-in for the watch detector that records what it is told. */
@@ -72,9 +61,9 @@ describe('a model window suppressed as noise still teaches the model', () => {
     const learned: LearnAsNormal[] = [];
     const model = { kind: 'model', learnAsNormal: (w: LearnAsNormal) => (learned.push(w), true) };
     const p = new FeedbackPolicy({ clock: new ManualClock(0), similarWordsShare: 0.5, kindNoiseMin: 0, detectors: [model] });
-    // The answer itself trains (the window the person saw).
+    // The answer itself trains (the window the person saw, with the count they saw).
     p.give(fb(window(10, 'machine state register: <HEX>'), 'noise'));
-    expect(learned).toEqual([{ source: 'bgl', feature: 'T10' }]);
+    expect(learned).toEqual([{ source: 'bgl', feature: 'T10', observed: 6 }]);
     // A later window with the same fingerprint, and one about a close variant, are suppressed — and learned.
     expect(p.apply([window(10, 'machine state register: <HEX>'), window(12, 'machine state register <HEX> again')])).toEqual([]);
     expect(learned.slice(1)).toEqual([
@@ -116,7 +105,29 @@ describe('a source whose new message types a person mostly dismisses holds them 
     // A type close to one confirmed real is never held.
     expect(p.apply([novel(8, 'gamma three again')])).toHaveLength(1);
     const view = p.describe().kinds.find((k) => k.detector === 'novelty');
-    expect(view).toEqual({ detector: 'novelty', source: 'bgl', feature: 'new_template', noise: 3, real: 1, suppressing: false, holding: true });
+    expect(view).toEqual({ detector: 'novelty', source: 'bgl', feature: 'new_template', severity: 'error', noise: 3, real: 1, suppressing: false, holding: true });
+  });
+
+  it('counts each severity on its own: dismissed warnings hold the next warning, half-confirmed errors keep the next error reported', () => {
+    const { p, watch } = mk(0.8, 3);
+    for (const t of [1, 2, 3]) p.give(fb(novel(t, `warning type ${'w'.repeat(t)}`, { severity: 'warning' }), 'noise'));
+    for (const t of [4, 5]) p.give(fb(novel(t, `error type ${'e'.repeat(t)}`), 'noise'));
+    for (const t of [6, 7]) p.give(fb(novel(t, `failure kind ${'f'.repeat(t)}`), 'real'));
+    // Over the whole source, 5 noise of 7 judged is below 0.8: nothing would be held. Per severity,
+    // the warnings (3 of 3 dismissed) hold; the errors (2 of 4) do not.
+    expect(p.apply([novel(8, 'cable missing on link card', { severity: 'warning' })])).toEqual([]);
+    expect(watch.told.filter((w) => w.held === true).map((w) => w.templateId)).toEqual([8]);
+    expect(p.apply([novel(9, 'parity error in read queue <ID>')])).toHaveLength(1);
+    // A severity nobody judged yet is reported.
+    expect(p.apply([novel(10, 'temperature over limit', { severity: 'critical' })])).toHaveLength(1);
+    expect(p.describe().kinds.filter((k) => k.detector === 'novelty').map((k) => [k.severity, k.noise, k.real, k.holding])).toEqual([
+      ['warning', 3, 0, true],
+      ['error', 2, 2, false],
+    ]);
+    // A verdict that does not say the severity (a stored row whose anomaly is gone) is not counted.
+    const q = mk(0.8, 1).p;
+    q.give({ ...fb(novel(1, 'alpha one', { severity: 'warning' }), 'noise'), severity: undefined });
+    expect(q.apply([novel(2, 'beta two', { severity: 'warning' })])).toHaveLength(1);
   });
 
   it("real verdicts tip the share back, a held report's answer counts, and 0 disables it", () => {

@@ -14,18 +14,13 @@
  * - `real`:  kept, and anomalies with the same fingerprint, or about the same source + template
  *            from any detector, get `real_severity_steps` more severity.
  *
- * Kinds: when, for a `kind_detectors` detector (rate, params), at least `kind_noise_min` different
- * fingerprints of one kind — detector + source + the anomaly's first explanation feature
- * (`template_spike`, `param_1`…) — are marked `noise`, and they are at least `kind_noise_share` of
- * the kind's fingerprints with a noise or real verdict, the whole kind is suppressed for that
- * source (templates never judged too), except fingerprints and templates marked `real`. Never for
- * novelty and model: generalising "new templates are noise" would defeat them.
+ * Kinds and the source (kinds.ts): what many verdicts together teach — a kind of rate, params or
+ * model anomaly mostly dismissed on a source is suppressed as a whole; a source whose new message
+ * types are mostly dismissed has them held back (`hold`).
  *
  * Close variants: a verdict on a message type judges its close variants (similar.ts) for every
  * detector that reports the message's presence (`judgedAs`: novelty, model, sequence, a held type's
- * return), not only its own detector. The source: once most of a source's judged first sightings were
- * dismissed (`hold_new_share`), its new message types are held back and reported by the watch
- * detector only if they come back (`countFirst`, `hold`).
+ * return), not only its own detector.
  *
  * Rules are bounded (`max_rules`, the oldest dropped). The state lives in the store's feedback
  * table: `load` rebuilds it from the newest row of each fingerprint at start.
@@ -39,7 +34,13 @@ import type { Confirmed, LearnAsNormal, StreamDetector } from '../core/detector.
 import { type Anomaly, SEVERITIES, type Severity, type Verdict } from '../core/event.js';
 import type { NewFeedback } from '../store/feedback.js';
 import { templateKeyOf, fingerprintOf } from './fingerprint.js';
+import { isFirstSighting, type PolicyKindView, VerdictKinds } from './kinds.js';
+import { mergeIntoWatch } from './one-alarm.js';
+import { judgedAs } from './presence.js';
 import { SimilarTemplates } from './similar.js';
+
+export type { PolicyKindView } from './kinds.js';
+export { judgedAs } from './presence.js';
 
 /** What `learn` and `real` need of a detector (`confirmed`: the watch detector's list of confirmed problems). */
 export type LearningDetector = Pick<StreamDetector, 'kind' | 'learnAsNormal' | 'confirmed'>;
@@ -82,18 +83,6 @@ export interface PolicyRuleView {
   anomalyId?: string;
 }
 
-/** A kind (detector + source + feature) with judged fingerprints, and whether the kind rule suppresses it. */
-export interface PolicyKindView {
-  detector: string;
-  source: string;
-  feature: string;
-  noise: number;
-  real: number;
-  suppressing: boolean;
-  /** For a source's first sightings (novelty `new_template`): whether new message types are held back now (`hold_new_share`). */
-  holding?: boolean;
-}
-
 export interface PolicyStats {
   rules: number;
   /** Anomalies dropped by `noise`, `mute` or a `learn` the detector could not take (by kind included). */
@@ -110,6 +99,8 @@ export interface PolicyStats {
   confirmed: number;
   /** New message types held back (counted in `suppressed` too): reported only if they come back (`hold_new_share`). */
   held: number;
+  /** Watch reports dropped because another detector reported the same message in the same batch (one-alarm.ts). */
+  merged: number;
 }
 
 export interface FeedbackPolicyOptions {
@@ -135,17 +126,6 @@ export interface FeedbackPolicyOptions {
   holdNewShare?: number;
 }
 
-interface Kind {
-  /** Fingerprints of this kind whose newest verdict is noise / real (insertion-ordered, bounded). */
-  noise: Set<string>;
-  real: Set<string>;
-}
-
-/** A verdict on a first sighting of a message type: novelty's `new_template`, or a held one reported when it came back. */
-function isFirstSighting(detector: string, feature: string | undefined): boolean {
-  return (detector === 'novelty' && feature === 'new_template') || (detector === 'watch' && feature === 'held_new_template');
-}
-
 /** Detectors whose `learnAsNormal` also takes `noise` (the window joins the training reservoir). */
 const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
 
@@ -156,43 +136,29 @@ const TRAINS_ON_NOISE: ReadonlySet<string> = new Set(['model']);
  */
 const JUDGED_BY_TEMPLATE: ReadonlySet<string> = new Set(['novelty', 'rate', 'model', 'sequence']);
 
-/**
- * What a verdict on a message type is a verdict on. Novelty ("X is new"), a model window ("X where
- * the model expected almost none") and sequence ("X after what came before") all say that X's
- * *presence* is unexpected: a person who answers one of them has said whether X appearing is a
- * problem, so the answer speaks for the others too. A rate spike says X's *volume* is unexpected —
- * a flood of a message that is fine to see once can still be a problem — so rate keeps its own.
- */
-export function judgedAs(detector: string): string {
-  return detector === 'novelty' || detector === 'model' || detector === 'sequence' || detector === 'watch' ? 'presence' : detector;
-}
-
 export class FeedbackPolicy {
-  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0, held: 0 };
+  readonly stats: PolicyStats = { rules: 0, suppressed: 0, suppressedByKind: 0, suppressedBySimilar: 0, raised: 0, learned: 0, confirmed: 0, held: 0, merged: 0 };
   private readonly rules = new Map<string, Rule>();
   /** source + template ids marked `real` (value: insertion order, bounded like the rules). */
   private readonly realTemplates = new Set<string>();
   private readonly maxRules: number;
   private readonly steps: number;
-  private readonly kinds = new Map<string, Kind>();
-  private readonly kindMin: number;
-  private readonly kindShare: number;
-  private readonly kindDetectors: ReadonlySet<string>;
+  private readonly kinds: VerdictKinds;
   private readonly similar: SimilarTemplates;
-  /** Per source: first sightings of message types a person judged (noise / real fingerprints). */
-  private readonly firsts = new Map<string, Kind>();
-  private readonly holdShare: number;
   /** The detectors last handed over (`give`/`load`): the watch detector takes held message types. */
   private detectors: readonly LearningDetector[] | undefined;
 
   constructor(private readonly opts: FeedbackPolicyOptions) {
     this.maxRules = opts.maxRules ?? 10_000;
     this.steps = opts.realSeveritySteps ?? 1;
-    this.kindMin = opts.kindNoiseMin ?? 5;
-    this.kindShare = opts.kindNoiseShare ?? 0.8;
-    this.kindDetectors = new Set(opts.kindDetectors ?? ['rate', 'params']);
+    this.kinds = new VerdictKinds({
+      kindMin: opts.kindNoiseMin ?? 5,
+      kindShare: opts.kindNoiseShare ?? 0.8,
+      kindDetectors: opts.kindDetectors ?? ['rate', 'params'],
+      holdShare: opts.holdNewShare ?? 0,
+      maxRules: this.maxRules,
+    });
     this.similar = new SimilarTemplates(opts.similarShare ?? 0, 500, opts.similarWordsShare ?? 0);
-    this.holdShare = opts.holdNewShare ?? 0;
     this.detectors = opts.detectors;
   }
 
@@ -222,8 +188,7 @@ export class FeedbackPolicy {
       this.rules.set(f.fingerprint, rule);
       if (this.rules.size > this.maxRules) this.rules.delete(this.rules.keys().next().value as string);
     }
-    this.countKind(f, verdict);
-    this.countFirst(f, verdict);
+    this.kinds.give(f, verdict);
     // A held message type's report is a first sighting too: its answer judges the message's presence.
     if (f.template !== undefined && (JUDGED_BY_TEMPLATE.has(f.detector) || isFirstSighting(f.detector, f.feature))) {
       if (f.verdict === 'noise' || f.verdict === 'real') this.similar.add(f.source, judgedAs(f.detector), f.template, f.verdict, f.fingerprint);
@@ -241,7 +206,7 @@ export class FeedbackPolicy {
 
   /** The engine hook: drops suppressed anomalies, raises the severity of ones like those marked real. */
   apply(found: Anomaly[]): Anomaly[] {
-    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.size === 0 && this.similar.empty && this.firsts.size === 0) return found;
+    if (this.rules.size === 0 && this.realTemplates.size === 0 && this.kinds.empty && this.similar.empty) return found;
     const now = this.opts.clock.now();
     const kept: Anomaly[] = [];
     for (const a of found) {
@@ -258,7 +223,7 @@ export class FeedbackPolicy {
       }
       const tk = templateKeyOf(a);
       const real = rule?.verdict === 'real' || (tk !== undefined && this.realTemplates.has(tk));
-      if (!real && this.kindSuppressed(a)) {
+      if (!real && this.kinds.suppresses(a)) {
         this.stats.suppressed++;
         this.stats.suppressedByKind++;
         this.trainOnSuppressed(a);
@@ -290,7 +255,9 @@ export class FeedbackPolicy {
       }
       kept.push(a);
     }
-    return kept;
+    const one = mergeIntoWatch(kept);
+    this.stats.merged += one.merged;
+    return one.kept;
   }
 
   /** The rule of a fingerprint, if any (for tests and the API). */
@@ -315,59 +282,13 @@ export class FeedbackPolicy {
       if (r.anomalyId !== undefined) v.anomalyId = r.anomalyId;
       rules.push(v);
     }
-    const kinds: PolicyKindView[] = [];
-    for (const [key, k] of this.kinds) {
-      if (kinds.length >= limit) break;
-      const [detector, source, feature] = key.split('\u0000');
-      kinds.push({ detector, source, feature, noise: k.noise.size, real: k.real.size, suppressing: this.kindActive(k) });
-    }
-    for (const [source, k] of this.firsts) {
-      if (kinds.length >= limit) break;
-      kinds.push({ detector: 'novelty', source, feature: 'new_template', noise: k.noise.size, real: k.real.size, suppressing: false, holding: this.holding(k) });
-    }
+    const kinds = this.kinds.describe(limit);
     return { rules, kinds };
   }
 
-  /**
-   * "The source" — what dismissals of first sightings teach: when a person has dismissed most of a
-   * source's new message types (at least `kind_noise_min`, and at least `hold_new_share` of the
-   * judged ones: the kind rule's bar), one more new message type there is most likely noise, by their
-   * own record. It is then held back instead of reported (`hold`), and reported if it comes back after
-   * a quiet spell (the watch detector): a one-off is not raised, a recurring new message is — later.
-   * Real verdicts on first sightings tip the share back. A held report's answer counts here too.
-   */
-  private countFirst(f: PolicyFeedback, verdict: Verdict): void {
-    if (this.holdShare <= 0 || !isFirstSighting(f.detector, f.feature)) return;
-    this.tally(this.firsts, f.source, f.fingerprint, verdict);
-  }
-
-  /**
-   * Keeps `map[key]`'s sets of noise and real fingerprints in step with the newest verdict on
-   * `fingerprint` (a later verdict replaces an earlier one); map and sets bounded by `maxRules`, oldest out.
-   */
-  private tally(map: Map<string, Kind>, key: string, fingerprint: string, verdict: Verdict): void {
-    let k = map.get(key);
-    if (!k) {
-      if (verdict !== 'noise' && verdict !== 'real') return;
-      map.set(key, (k = { noise: new Set(), real: new Set() }));
-      if (map.size > this.maxRules) map.delete(map.keys().next().value as string);
-    }
-    k.noise.delete(fingerprint);
-    k.real.delete(fingerprint);
-    const set = verdict === 'noise' ? k.noise : verdict === 'real' ? k.real : undefined;
-    if (!set) return;
-    set.add(fingerprint);
-    if (set.size > this.maxRules) set.delete(set.values().next().value as string);
-  }
-
-  private holding(k: Kind): boolean {
-    return this.holdShare > 0 && this.kindMin > 0 && k.noise.size >= this.kindMin && k.noise.size >= this.holdShare * (k.noise.size + k.real.size);
-  }
-
+  /** A new message type is held back only where a watch detector can report it when it comes back. */
   private holds(a: Anomaly): boolean {
-    if (this.firsts.size === 0 || a.detector !== 'novelty' || a.explanation[0]?.feature !== 'new_template' || a.templateId === undefined) return false;
-    const k = this.firsts.get(a.source);
-    return k !== undefined && this.holding(k) && this.detectors?.some((d) => d.confirmed !== undefined) === true;
+    return this.kinds.holds(a) && this.detectors?.some((d) => d.confirmed !== undefined) === true;
   }
 
   /** Hands a held new message type to the watch detector, which reports it if it comes back. */
@@ -378,12 +299,6 @@ export class FeedbackPolicy {
     for (const d of this.detectors ?? []) d.confirmed?.(what);
     this.stats.held++;
     this.stats.suppressed++;
-  }
-
-  private kindKey(detector: string, source: string, feature: string | undefined): string | undefined {
-    if (this.kindMin <= 0 || feature === undefined || !this.kindDetectors.has(detector)) return undefined;
-    // A model window's first feature names its top template (`T12`): every window is one kind.
-    return `${detector}\u0000${source}\u0000${detector === 'model' ? 'window' : feature}`;
   }
 
   /**
@@ -398,24 +313,6 @@ export class FeedbackPolicy {
     if (f.template !== undefined) what.template = f.template;
     if (f.severity !== undefined) what.severity = f.severity;
     for (const d of detectors ?? []) if (d.confirmed?.(what) && what.on) this.stats.confirmed++;
-  }
-
-  /** Keeps each kind's sets of noise and real fingerprints in step with the newest verdicts. */
-  private countKind(f: PolicyFeedback, verdict: Verdict): void {
-    const key = this.kindKey(f.detector, f.source, f.feature);
-    if (key === undefined) return;
-    this.tally(this.kinds, key, f.fingerprint, verdict);
-  }
-
-  private kindSuppressed(a: Anomaly): boolean {
-    if (this.kinds.size === 0) return false;
-    const key = this.kindKey(a.detector, a.source, a.explanation[0]?.feature);
-    const k = key === undefined ? undefined : this.kinds.get(key);
-    return k !== undefined && this.kindActive(k);
-  }
-
-  private kindActive(k: Kind): boolean {
-    return k.noise.size >= this.kindMin && k.noise.size >= this.kindShare * (k.noise.size + k.real.size);
   }
 
   /**

@@ -10,11 +10,12 @@
  */
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
-import { type Anomaly, VERDICTS } from '../core/event.js';
+import { type Anomaly, type Verdict, VERDICTS } from '../core/event.js';
 import type { FeedbackPage, FeedbackQuery, FeedbackRow, NewFeedback } from '../store/feedback.js';
 import type { FeedbackConfig } from './config.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { fingerprintOf } from './fingerprint.js';
+import { isFirstSighting } from './kinds.js';
 import type { FeedbackPolicy, LearningDetector, PolicyFeedback } from './policy.js';
 
 /** `POST /api/anomalies/:id/feedback` body: strict, unknown keys are refused. */
@@ -66,9 +67,10 @@ export class FeedbackService {
     // New-template verdicts judge their close variants by template text: in the row since migration
     // 0006; older rows find it with their anomaly while retention has not deleted it.
     const withText = rows.map((r): PolicyFeedback => {
-      // A confirmed anomaly is watched for at its severity, and a model window by its top template:
-      // both are read from the anomaly while retention keeps it.
-      if (r.template !== undefined && r.verdict !== 'real') return r;
+      // A confirmed anomaly is watched for at its severity, a first sighting is tallied by its
+      // severity (kinds.ts), and a model window is judged by its top template: all read from the
+      // anomaly while retention keeps it.
+      if (r.template !== undefined && r.verdict !== 'real' && !isFirstSighting(r.detector, r.feature)) return r;
       const a = this.opts.store.getAnomaly(r.anomalyId);
       if (a === undefined) return r;
       return { ...r, ...about(a), ...(r.template !== undefined ? { template: r.template } : {}) };
@@ -80,16 +82,9 @@ export class FeedbackService {
   give(anomalyId: string, body: FeedbackBody): FeedbackRow | undefined {
     const a = this.opts.store.getAnomaly(anomalyId);
     if (a === undefined) return undefined;
-    const f: NewFeedback = { anomalyId, verdict: body.verdict, fingerprint: fingerprintOf(a), detector: a.detector, source: a.source };
+    const f = feedbackRowOf(a, body.verdict);
     if (body.comment !== undefined) f.comment = body.comment;
     if (body.user !== undefined) f.user = body.user;
-    if (a.templateId !== undefined) f.templateId = a.templateId;
-    const top = a.explanation[0];
-    if (top !== undefined) {
-      f.feature = top.feature;
-      if (Number.isFinite(top.observed)) f.observed = top.observed;
-      if (top.template !== undefined) f.template = top.template;
-    }
     if (body.verdict === 'mute') {
       const ms = parseDuration(body.muteFor ?? this.opts.config.default_mute) ?? 86_400_000;
       f.muteUntil = this.opts.clock.now() + ms;
@@ -120,6 +115,24 @@ export class FeedbackService {
   get policy(): FeedbackPolicy | undefined {
     return this.opts.policy;
   }
+}
+
+/** The feedback row a verdict on `a` is stored as (without comment, user and mute end). */
+export function feedbackRowOf(a: Anomaly, verdict: Verdict): NewFeedback {
+  const f: NewFeedback = { anomalyId: a.id, verdict, fingerprint: fingerprintOf(a), detector: a.detector, source: a.source };
+  if (a.templateId !== undefined) f.templateId = a.templateId;
+  const top = a.explanation[0];
+  if (top !== undefined) {
+    f.feature = top.feature;
+    if (Number.isFinite(top.observed)) f.observed = top.observed;
+    if (top.template !== undefined) f.template = top.template;
+  }
+  return f;
+}
+
+/** What the policy is given for a verdict on `a` (`give`): the stored row and what it reads of the anomaly itself. */
+export function policyFeedbackOf(a: Anomaly, verdict: Verdict): PolicyFeedback {
+  return { ...feedbackRowOf(a, verdict), ...about(a) };
 }
 
 /** What the policy reads of the anomaly itself: its severity, and the template it is about when it names none of its own. */

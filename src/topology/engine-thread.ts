@@ -6,7 +6,8 @@
  * record source belongs to one worker (topology/engine-lanes.ts), like a Kafka partition: its
  * parser, its detector state and its models live only there. What the detectors find comes back and is
  * stored here — feedback policy, then anomalies and their alerts in one transaction, then the live
- * feed — before the acknowledgements that follow it on the same port.
+ * feed — before the acknowledgements that follow it on the same port. What the workers report is
+ * summed and shown as one engine by engine-reports.ts.
  * @example
  * const engine = new EngineThread({ config, dbPath, sources, store, logger });
  * await engine.ready;                       // detectors restored in the workers
@@ -24,7 +25,7 @@ import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters, ThreadMemory } from '../core/engine.js';
-import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
+import { mergeWriteFailures, WriteFailures } from '../store/index.js';
 import { FoundAnomalies } from './engine-found.js';
 import { EngineLanes } from './engine-lanes.js';
 import { AckLedger } from './engine-acks.js';
@@ -32,7 +33,7 @@ import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
-import type { DeclaredReadings } from './component-metrics.js';
+import { emptyReport, reportReadings, sumStats, takeCounters, type WorkerReport, zeroStats } from './engine-reports.js';
 
 export interface EngineThreadOptions {
   config: ServeConfig;
@@ -71,20 +72,11 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-interface Lane {
+/** A worker thread and what it last reported (engine-reports.ts). */
+interface Lane extends WorkerReport {
   worker: Worker;
   ready: boolean;
   exited: boolean;
-  stats: EngineStats;
-  counters: StreamCounters[];
-  errors: ComponentError[];
-  /** The worker's store writes, as of its last report. */
-  writes: StoreWriteStats;
-  /** The worker's V8 heap, as of its last report (each second). */
-  heap: Omit<ThreadMemory, 'thread'>;
-  /** What its components report, and their values as of the last `refresh`. */
-  declared: DeclaredReadings[];
-  readings: Record<string, number>[];
 }
 
 /**
@@ -98,8 +90,6 @@ const EARLY_PER_WORKER = 2;
 export function engineThreads(setting: number | 'auto'): number {
   return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
 }
-
-const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
 export class EngineThread implements EngineHost {
   readonly stats: EngineStats = zeroStats();
@@ -152,7 +142,7 @@ export class EngineThread implements EngineHost {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
       // The heap limit also makes V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb).
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: opts.config.pipeline.engine_heap_mb } });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
+      const lane: Lane = { worker, ready: false, exited: false, ...emptyReport() };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -281,7 +271,7 @@ export class EngineThread implements EngineHost {
         l.ready = true;
         l.declared = m.components;
         if (!this.lanes.every((x) => x.ready)) return;
-        this.reportReadings();
+        reportReadings(this.lanes, this.opts.context);
         this.onReady?.resolve();
         return;
       case 'done': {
@@ -310,12 +300,7 @@ export class EngineThread implements EngineHost {
         return;
       }
       case 'counters':
-        if (m.streams) l.counters = m.streams;
-        if (m.readings) l.readings = m.readings;
-        l.errors = m.errors;
-        l.stats = m.stats;
-        l.writes = m.writes;
-        l.heap = m.heap;
+        takeCounters(l, m);
         // Every second: what the store refused is tried again.
         this.owners.retry();
         this.found.retry();
@@ -337,26 +322,6 @@ export class EngineThread implements EngineHost {
     }
   }
 
-  /**
-   * Reports the workers' component readings through this thread's context, as a host on this thread
-   * would: one report per component, its values summed over the workers (each holds its share of the
-   * record sources), as of the last `refresh`.
-   */
-  private reportReadings(): void {
-    // Every worker builds the same components from the same config: report i of each is the same component's.
-    this.lanes[0].declared.forEach(({ id, readings }, i) => {
-      this.opts.context?.(id).metrics?.report(readings, () => {
-        const sum: Record<string, number> = {};
-        for (const l of this.lanes) {
-          const values = l.declared[i]?.id === id ? l.readings[i] : undefined;
-          if (values === undefined) continue;
-          for (const r of readings) sum[r.name] = (sum[r.name] ?? 0) + (values[r.name] ?? 0);
-        }
-        return sum;
-      });
-    });
-  }
-
   /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
   private settled(): void {
     this.early--;
@@ -365,8 +330,7 @@ export class EngineThread implements EngineHost {
 
   /** `stats`: the workers' counters summed, with what this thread stored and the failures it saw itself. */
   private mirror(): void {
-    const s = zeroStats();
-    for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
+    const s = sumStats(this.lanes);
     Object.assign(this.stats, s, { batches: this.batches, anomalies: this.found.stored.anomalies, duplicates: this.found.stored.duplicates, errors: s.errors + this.localErrors });
   }
 

@@ -10,7 +10,7 @@ import { serveConfigSchema } from '../config/schema.js';
 import { loadLineLabelled } from '../eval/stream/datasets.js';
 import { evaluateStream as evaluate, type StreamEvalOptions } from '../eval/stream/evaluate.js';
 import type { StreamDataset } from '../eval/stream/datasets.js';
-import { replayLabelled } from './replay-labelled.js';
+import { replayLabelled, stepLines } from './replay-labelled.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ds = loadLineLabelled(join(root, 'test/fixtures/eval-stream/BGL_2k.head400.log'), 'cut');
@@ -90,4 +90,18 @@ describe('replayLabelled (eval stream) on a cut of BGL_2k', () => {
     expect(loose.feedback.operatorRule).toBe('time');
     expect(loose.feedback.answers?.noise).toBeLessThanOrEqual(loose.score.falseAlarms);
   }, 60_000);
+});
+
+describe('stepLines (how far a step with an operator reads before answers are due)', () => {
+  const MIN = 60_000;
+  const lines = [0, 1, 2, 10, 30, 31, 32].map((m, i) => ({ source: 's', text: `l${i}`, line: i + 1, ts: m * MIN }));
+  it('ends before a line beyond the span, and before the first line later than the next answer', () => {
+    expect(stepLines(lines, 0, 500)).toBe(7);
+    expect(stepLines(lines, 0, 500, 15 * MIN)).toBe(4);
+    // An answer due at 5 min is given before the 10-minute line is read.
+    expect(stepLines(lines, 0, 500, 15 * MIN, 5 * MIN)).toBe(3);
+    // A due time already passed still reads one line (the loop always moves on).
+    expect(stepLines(lines, 4, 500, 15 * MIN, 0)).toBe(1);
+    expect(stepLines(lines, 4, 2, 15 * MIN)).toBe(2);
+  });
 });

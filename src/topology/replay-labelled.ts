@@ -58,17 +58,19 @@ export function stepSpanMs(delayMs: number): number {
 /**
  * Lines of the next step from `i`: `chunk`, or — with a `spanMs` and lines that carry their own time
  * (`ts`, as the labelled file states it; the pipeline never sees it) — fewer, ending before the first
- * line more than `spanMs` away from the step's first. On a sparse log 500 lines can be days, and an
- * operator's answers given only after them would come days after the delay, not at it.
+ * line more than `spanMs` away from the step's first, or later than `dueAt` (the next operator
+ * answer's time: it is given before that line is read, as a person answering at their time would).
+ * On a sparse log 500 lines can be days, and an operator's answers given only after them would come
+ * days after the delay, not at it.
  */
-export function stepLines(lines: readonly TimedLine[], i: number, chunk: number, spanMs?: number): number {
+export function stepLines(lines: readonly TimedLine[], i: number, chunk: number, spanMs?: number, dueAt = Number.POSITIVE_INFINITY): number {
   const end = Math.min(lines.length, i + chunk);
   const t0 = lines[i]?.ts;
   if (spanMs === undefined || t0 === undefined) return end - i;
   let j = i + 1;
   while (j < end) {
     const t = lines[j].ts;
-    if (t !== undefined && Math.abs(t - t0) > spanMs) break;
+    if (t !== undefined && (Math.abs(t - t0) > spanMs || t > dueAt)) break;
     j++;
   }
   return j - i;
@@ -85,10 +87,11 @@ export async function replayLabelled(o: ReplayLabelledOptions): Promise<Labelled
   const answers = { real: 0, noise: 0 };
   /** Stored anomalies waiting for the operator, oldest ts first (they are stored roughly in ts order). */
   let waiting: Anomaly[] = [];
-  const answerDue = () => {
+  /** Gives the answers due by the event time so far, or by `before` (the time of the next line to read). */
+  const answerDue = (before?: number) => {
     const op = o.operator;
     if (!op || waiting.length === 0) return;
-    const now = Math.max(clock.now(), replay.eventTime);
+    const now = Math.max(clock.now(), replay.eventTime, before ?? Number.NEGATIVE_INFINITY);
     const later: Anomaly[] = [];
     for (const a of waiting) {
       if (a.ts + op.delayMs > now) {
@@ -102,6 +105,12 @@ export async function replayLabelled(o: ReplayLabelledOptions): Promise<Labelled
       replay.feedback.service.give(a.id, { verdict: v, user: 'eval' });
     }
     waiting = later;
+  };
+  /** When the next answer falls due (the earliest waiting anomaly's ts + delay). */
+  const nextDue = (): number => {
+    let due = Number.POSITIVE_INFINITY;
+    if (o.operator) for (const a of waiting) due = Math.min(due, a.ts + o.operator.delayMs);
+    return due;
   };
   const replay = createReplay({
     config,
@@ -124,7 +133,9 @@ export async function replayLabelled(o: ReplayLabelledOptions): Promise<Labelled
     for (let i = 0; i < o.lines.length; ) {
       // Ticks every `chunk` lines, with or without an operator; an operator's answers also between
       // smaller batches inside a tick's lines (`stepLines`).
-      const n = stepLines(o.lines, i, chunk - (i % chunk), o.operator ? stepSpanMs(o.operator.delayMs) : undefined);
+      // Answers due before this line's time are given before it is read.
+      answerDue(o.lines[i].ts);
+      const n = stepLines(o.lines, i, chunk - (i % chunk), o.operator ? stepSpanMs(o.operator.delayMs) : undefined, nextDue());
       await replay.process(o.lines.slice(i, i + n));
       i += n;
       if (i % chunk === 0 || i === o.lines.length) replay.tick();

@@ -22,8 +22,13 @@ export class Season {
 
   /** The expected count for hour h, or undefined while the hour has too little history. */
   baseline(h: number, perHour: number, minDays: number, n: number): Baseline | undefined {
-    if (!(h >= 0 && h < 24) || this.seen[h] < minDays * perHour) return undefined;
+    if (!this.ready(h, perHour, minDays)) return undefined;
     return new Baseline(this.stats[2 * h], this.stats[2 * h + 1], n, 0);
+  }
+
+  /** True when hour h has `minDays` days of history (its profile is what to expect then). */
+  ready(h: number, perHour: number, minDays: number): boolean {
+    return h >= 0 && h < 24 && this.seen[h] >= minDays * perHour;
   }
 
   learn(h: number, c: number, perHour: number): void {

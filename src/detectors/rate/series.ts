@@ -24,6 +24,18 @@ export class SeriesShape {
     this.occupancy += Math.max(alpha, 1 / this.occupancyN) * ((had ? 1 : 0) - this.occupancy);
   }
 
+  /**
+   * `k` intervals without events at once: `learnOccupancy(false, alpha)` k times. Step by step while
+   * young (its first 1/alpha intervals, as `Baseline.learnZeros`), then a decay by (1 − alpha)^k,
+   * equal to the steps within rounding.
+   */
+  learnIdle(k: number, alpha: number): void {
+    for (; k > 0 && 1 / (this.occupancyN + 1) > alpha; k--) this.learnOccupancy(false, alpha);
+    if (!(k > 0)) return;
+    this.occupancy *= Math.pow(1 - alpha, k);
+    this.occupancyN += k;
+  }
+
   /** Sparse once it has `warmup` intervals of history and events in fewer than `share` of them. */
   sparse(share: number, warmup: number): boolean {
     return this.occupancyN >= warmup && this.occupancy < share;

@@ -24,9 +24,17 @@ function sizeOf(mean: number, variance: number): number {
   return variance > mean * 1.0001 ? (mean * mean) / (variance - mean) : Infinity;
 }
 
+/** ln Γ(1), as `lgamma` computes it (not exactly 0): the k = 0 terms below round as the general ones. */
+const LGAMMA_1 = lgamma(1);
+
 function logPmf(k: number, mean: number, r: number): number {
-  if (!Number.isFinite(r)) return k * Math.log(mean) - mean - lgamma(k + 1);
+  if (!Number.isFinite(r)) return k * Math.log(mean) - mean - (k === 0 ? LGAMMA_1 : lgamma(k + 1));
   const p = r / (r + mean);
+  if (k === 0) {
+    // P(X = 0), asked once per empty interval (silence): the same expression with one ln Γ, not three.
+    const g = lgamma(r);
+    return g - g - LGAMMA_1 + r * Math.log(p) + k * Math.log(1 - p);
+  }
   return lgamma(k + r) - lgamma(r) - lgamma(k + 1) + r * Math.log(p) + k * Math.log(1 - p);
 }
 
@@ -81,6 +89,24 @@ export class Baseline {
     this.n++;
   }
 
+  /**
+   * `k` empty intervals at once: `learn(0, alpha)` k times, so a long gap costs about the same as
+   * one interval. While the series is young (weight 1/(n+1) above alpha: its first 1/alpha
+   * intervals, once in its life) step by step, exactly as `learn`: those are plain means of a few
+   * small counts, where a closed form's rounding could move a value across a threshold that it sits
+   * on exactly. Then, with β = 1 − alpha, the mean decays to β^k·m and the variance to
+   * β^k·(v + m²·(1 − β^k)) — equal to the steps within rounding.
+   */
+  learnZeros(k: number, alpha: number): void {
+    for (; k > 0 && 1 / (this.n + 1) > alpha; k--) this.learn(0, alpha);
+    if (!(k > 0)) return;
+    const b = Math.pow(1 - alpha, k);
+    const m = this.mean;
+    this.mean = m * b;
+    this.variance = b * (this.variance + m * m * (1 - b));
+    this.n += k;
+  }
+
   /** Variance used by the tests: at least Poisson. */
   get spread(): number {
     return Math.max(this.variance, this.mean);
@@ -96,3 +122,4 @@ export class Baseline {
     return new Baseline(f(v[0]), f(v[1]), f(v[2]), f(v[3]));
   }
 }
+

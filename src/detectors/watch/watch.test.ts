@@ -13,6 +13,8 @@ const TEXT: Record<number, string> = {
   3: 'Lustre mount FAILED : <ID> : block_id : location',
   4: 'mount of <PATH> done',
   5: 'data TLB error interrupt',
+  // A line of a register dump (BGL_20k, 2005-11-17): shares half its words with template 5.
+  6: 'tlb error.........................<NUM>',
 };
 const ev = (ts: number, templateId: number, source = 'app'): LogEvent => ({
   ts,
@@ -101,6 +103,17 @@ describe('watch detector (recurrences of confirmed problems)', () => {
     const exact = createWatch({ similar_words_share: 0 });
     exact.confirmed({ source: 'app', templateId: 2, template: TEXT[2], on: true });
     expect(exact.observe([ev(T0, 3)])).toEqual([]);
+  });
+
+  it('never takes a line of a dump for a close variant; a dump line confirmed itself is watched', () => {
+    const d = createWatch();
+    d.confirmed({ source: 'app', templateId: 5, template: TEXT[5], on: true });
+    // 'tlb error…<NUM>' shares 2 of 4 words with 'data TLB error interrupt' (the 0.5 bar), but it is a
+    // register value printed in a dump, not the problem again.
+    expect(d.observe([ev(T0, 6)])).toEqual([]);
+    expect(d.observe([ev(T0 + 2 * HOUR, 5)])).toHaveLength(1);
+    d.confirmed({ source: 'app', templateId: 6, template: TEXT[6], on: true });
+    expect(d.observe([ev(T0 + 4 * HOUR, 6)])).toHaveLength(1);
   });
 
   it('a restart in the middle of a burst does not report it again (timing in the snapshot, watches from the feedback)', () => {

@@ -19,6 +19,7 @@ import type { Anomaly, LogEvent, Severity } from '../../core/event.js';
 import { SEVERITIES } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { templateWords, wordOverlap } from '../../parsers/drain/words.js';
+import { isDumpField } from '../novelty/words.js';
 import { anomalyId, clip, expectShape, LineRing, rawOf, snapshotData, sourceOf } from '../shared/common.js';
 import type { WatchConfig } from './config.js';
 
@@ -150,15 +151,24 @@ export class WatchDetector implements StreamDetector {
     if (st.confirmed.size === 0 && st.watched.size === 0) this.sources.delete(source);
   }
 
-  /** A template not watched yet: watched from now on when close to a confirmed one (judged once per template id). */
+  /**
+   * A template not watched yet: watched from now on when close to a confirmed one (judged once per
+   * template id). Never a line of a dump (`tlb error.......<NUM>` beside a confirmed `data TLB error
+   * interrupt`): a dump's lines are values of the event its first line reports, not events (novelty
+   * never reports them either, src/detectors/novelty/words.ts) — a confirmed problem recurs as its
+   * own message, not as a register value that shares its words. A dump line a person confirmed
+   * itself is still watched (by its id).
+   */
   private closeVariant(st: SourceState, e: LogEvent): Watched | undefined {
     if (this.cfg.similar_words_share <= 0 || typeof e.template !== 'string' || st.notClose.has(e.templateId) || st.refused.has(e.templateId)) return undefined;
     const words = templateWords(e.template);
     let best: [number, Confirmation] | undefined;
     let bestShare = 0;
-    for (const [id, c] of st.confirmed) {
-      const share = wordOverlap(words, c.words);
-      if (share >= this.cfg.similar_words_share && share > bestShare) [best, bestShare] = [[id, c], share];
+    if (!isDumpField(e.template)) {
+      for (const [id, c] of st.confirmed) {
+        const share = wordOverlap(words, c.words);
+        if (share >= this.cfg.similar_words_share && share > bestShare) [best, bestShare] = [[id, c], share];
+      }
     }
     if (best === undefined) {
       if (st.notClose.size >= this.cfg.max_checked) st.notClose.clear();

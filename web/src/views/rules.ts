@@ -35,13 +35,13 @@ export function rules(app: App): TemplateResult {
         </table></div>`}
       ${d.kinds.length === 0 ? nothing : html`
         <div class="table-wrap"><table class="kinds">
-          <caption>Judged kinds: a kind mostly marked noise is suppressed as a whole; a source whose new message types are mostly dismissed has them held back until they come back</caption>
+          <caption>Judged kinds: a kind mostly marked noise is suppressed as a whole; a source whose new message types of one severity are mostly dismissed has those held back until they come back</caption>
           <thead><tr><th scope="col">Detector</th><th scope="col">Source</th><th scope="col">Kind</th><th scope="col" class="n">Noise</th><th scope="col" class="n">Real</th><th scope="col">Now</th></tr></thead>
           <tbody>${d.kinds.map(
             (k) => html`<tr>
               <td>${k.detector}</td>
               <td>${k.source}</td>
-              <td><code>${k.feature}</code></td>
+              <td><code>${k.feature}</code>${k.severity !== undefined ? html` <span class="muted">at ${k.severity}</span>` : nothing}</td>
               <td class="n">${num(k.noise)}</td>
               <td class="n">${num(k.real)}</td>
               <td>${k.suppressing ? 'suppressed' : k.holding ? 'new types held back' : 'reported'}</td>
