@@ -400,9 +400,10 @@ describe('feedback service → what dismissed first sightings teach, across a re
 describe('policy before the detectors (the service brings them)', () => {
   it('a policy built without detectors filters at once; `learn` given and reloaded through the service reaches the detectors it was handed', () => {
     const a = anomaly();
+    const n = anomaly({ id: 'n1', detector: 'novelty', explanation: [{ feature: 'new_template', templateId: 7, template: 'disk <*> failed', observed: 1, expected: 0, contribution: 9 }] });
     const rows: never[] = [];
     const store = {
-      getAnomaly: (id: string) => (id === a.id ? a : undefined),
+      getAnomaly: (id: string) => [a, n].find((x) => x.id === id),
       feedback: {
         add: (f: object) => {
           rows.unshift({ ...f, id: rows.length + 1, createdAt: 0 } as never);
@@ -423,8 +424,8 @@ describe('policy before the detectors (the service brings them)', () => {
     expect(taken).toEqual(['rate']);
     expect(policy.stats.learned).toBe(1);
     expect(policy.ruleOf(fingerprintOf(a))?.verdict).toBe('learn');
-    // Every detector the service was handed hears of it (not a problem to watch for: `learn`).
-    expect(watched).toEqual([false, false]);
+    // A rate spike is about volume: no watch rule either way (policy.ts \`watch\`).
+    expect(watched).toEqual([]);
     // Restart: a new policy, the stored learn re-applied to the new service's detectors.
     const restarted = createFeedbackPolicy(config, new ManualClock(0));
     createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.loadPolicy();
@@ -433,8 +434,14 @@ describe('policy before the detectors (the service brings them)', () => {
     const none = createFeedbackPolicy(config, new ManualClock(0));
     createFeedback({ store, clock: new ManualClock(0), config, policy: none, detectors: [] }).service.loadPolicy();
     expect(none.apply([anomaly()])).toEqual([]);
-    // `real`: the service's detectors watch for it.
-    createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.give(a.id, { verdict: 'real' });
-    expect(watched.at(-1)).toBe(true);
+    // `real` on a spike: still no watch. On a new message type: the service's detectors watch for it,
+    // and every detector it was handed hears of a `learn` on it (not a problem to watch for any more).
+    const later = createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate'), detector('watch')] }).service;
+    later.give(a.id, { verdict: 'real' });
+    expect(watched).toEqual([]);
+    later.give(n.id, { verdict: 'real' });
+    expect(watched).toEqual([true, true]);
+    later.give(n.id, { verdict: 'learn' });
+    expect(watched).toEqual([true, true, false, false]);
   });
 });
