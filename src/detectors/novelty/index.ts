@@ -25,5 +25,5 @@ export const definition: ComponentDefinition<NoveltyConfig, StreamDetector> = {
   type: 'novelty',
   configSchema: noveltyConfigSchema,
   // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
-  build: (config, ctx) => reportStats(ctx, new NoveltyDetector(config), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources', 'fleetTemplates']),
+  build: (config, ctx) => reportStats(ctx, new NoveltyDetector(config), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources', 'evictedWords', 'fleetTemplates']),
 };

@@ -21,6 +21,7 @@ import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { SEVERITIES } from '../../core/event.js';
+import { keptCut } from '../../core/text.js';
 import { levelClass, rawOf, sourceOf } from '../shared/common.js';
 import { AcceptedCounts } from './accepted.js';
 import type { RateConfig } from './config.js';
@@ -90,7 +91,7 @@ export class RateDetector implements StreamDetector {
         // The template generalised since (same id, new text): titles show what it is now.
         if (t.templateSrc !== e.template && typeof e.template === 'string' && e.template !== '') {
           t.templateSrc = e.template;
-          t.template = e.template.slice(0, 256);
+          t.template = keptCut(e.template, 256);
         }
       } else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
@@ -104,7 +105,8 @@ export class RateDetector implements StreamDetector {
       t.count++;
       const rank = LEVEL_RANK[levelClass(e.level)];
       if (rank > t.level) t.level = rank;
-      t.sample = raw.length > cap ? raw.slice(0, cap) : raw;
+      // A cut is copied: a view into a long line would keep all of it (core/text.ts).
+      t.sample = keptCut(raw, cap);
     }
     return out;
   }

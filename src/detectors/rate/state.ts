@@ -4,6 +4,7 @@
  * are still read). Holds no decisions: rate.ts closes intervals, findings.ts words what they show.
  */
 import type { Snapshot } from '../../core/parser.js';
+import { keptCut } from '../../core/text.js';
 import { AlarmBudget, expectShape, LineRing, snapshotData } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
@@ -107,7 +108,7 @@ export function newSource(config: RateConfig, k: number): SourceSeries {
 
 /** A template first seen in the open interval (`template`: its text, or the raw line when it has none). */
 export function newTemplate(template: string, templateSrc: string | undefined): TemplateSeries {
-  return { count: 0, fresh: true, base: new Baseline(), template: template.slice(0, 256), templateSrc, sample: '', level: 0, shape: new SeriesShape() };
+  return { count: 0, fresh: true, base: new Baseline(), template: keptCut(template, 256), templateSrc, sample: '', level: 0, shape: new SeriesShape() };
 }
 
 export function snapshotState(st: RateState): Snapshot {
