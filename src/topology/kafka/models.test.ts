@@ -225,6 +225,34 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
     expect(after.map((a) => [a.source, a.window!.start - LIVE, a.model!.version])).toEqual([['web-1', 45 * MIN, 2]]);
   }, 300_000);
 
+  it('a model withdrawn with `models unpublish` (a tombstone) stops scoring its source, without a restart', async () => {
+    const topic = 'logs-u';
+    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+    const client = createKafka({ brokers: [broker.bootstrap], clientId: 'test', logger: silentLogger });
+    await publishModel({ kafka: client, topic: 'models-u', artifact: v1, scope: 'source:web-1', logger: silentLogger, now: T0 });
+    const ls = timedHdfsLines({ start: LIVE, minutes: 40, perMinute: 100, seed: 2, burstAt: [10, 30] });
+    const cut = ls.findIndex((l) => l.startsWith(new Date(LIVE + 20 * MIN).toISOString().slice(0, 16)));
+    const w = new KafkaWorker({ config, brokers: [broker.bootstrap], topic, group: 'u', anomaliesTopic: 'anomalies-u', modelsTopic: 'models-u', logger: silentLogger, sessionTimeoutMs: 6000 });
+    await w.start();
+    try {
+      await produce(topic, records('web-1', ls.slice(0, cut)));
+      await until('the first half is processed', async () => (w.stats().records === cut ? true : undefined), 90_000);
+      const out = await anomalog('models', 'unpublish', '--scope', 'source:web-1', '--brokers', broker.bootstrap, '--models-topic', 'models-u');
+      expect(out.stderr).toContain('tombstone for key model:source:web-1');
+      await until('the model is withdrawn', async () => (w.stats().models!.withdrawn === 1 ? true : undefined), 60_000);
+      expect(w.stats().models!.latest).toEqual([]);
+      await produce(topic, records('web-1', ls.slice(cut)));
+      await until('the worker committed every record', () => committedToEnd('u', topic), 90_000);
+      expect(w.stats().records).toBe(ls.length);
+    } finally {
+      await w.stop();
+    }
+    // The burst before the withdrawal was scored by the published model; after it the source has no model (it needs 500 windows of its own).
+    const found = modelFindings(await anomalies('anomalies-u'));
+    expect(found.map((a) => [a.window!.start - LIVE, a.model!.scope])).toEqual([[10 * MIN, 'source:web-1']]);
+    expect(await listModels(client, 'models-u', silentLogger)).toEqual([]);
+  }, 180_000);
+
   it('a worker with the model detector off does not read the models topic', async () => {
     await ensureTopics(kafka, [{ topic: 'logs-off', partitions: 1 }]);
     const off = validate({}, serveConfigSchema) as ServeConfig;
