@@ -27,7 +27,7 @@ import { AcceptedCounts } from './accepted.js';
 import type { RateConfig } from './config.js';
 import { changeAnomaly, type Finding, silenceAnomaly, surpriseRank } from './findings.js';
 import type { SpotGate } from './gate.js';
-import type { SeriesShape } from './series.js';
+import { idleShare, type SeriesShape } from './series.js';
 import { newSource, newTemplate, restoreState, snapshotState, type SourceSeries, type TemplateSeries } from './state.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
@@ -46,12 +46,16 @@ export interface RateStats {
 export class RateDetector implements StreamDetector {
   readonly kind = 'rate';
   private sources = new Map<string, SourceSeries>();
+  /** The source last moved to the end of `sources` (the most recently seen): moving it again changes nothing. */
+  private lastSource: string | undefined;
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly ms: number;
   protected readonly alpha: number;
   /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
   protected readonly occAlpha: number;
+  /** Below this expected count over a silence, it has probability > √tail_probability: not improbable. */
+  private readonly minSilentMass: number;
   /** "Learn as normal" feedback: re-applied at start, not snapshotted. */
   private readonly accepted: AcceptedCounts;
 
@@ -60,6 +64,7 @@ export class RateDetector implements StreamDetector {
     this.alpha = 2 / (config.baseline_intervals + 1);
     this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.accepted = new AcceptedCounts(config.max_templates);
+    this.minSilentMass = -Math.log(config.tail_probability) / 2;
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -75,8 +80,12 @@ export class RateDetector implements StreamDetector {
         if (!Number.isFinite(k)) continue;
         s = this.addSource(name, k);
       } else {
-        this.sources.delete(name);
-        this.sources.set(name, s);
+        // Least recently seen first (eviction): moved to the end unless it is there already.
+        if (name !== this.lastSource) {
+          this.sources.delete(name);
+          this.sources.set(name, s);
+          this.lastSource = name;
+        }
         if (k > s.interval && Number.isFinite(k)) this.advance(name, s, k, out);
       }
       const raw = rawOf(e);
@@ -87,7 +96,11 @@ export class RateDetector implements StreamDetector {
       const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
       let t = s.templates.get(tid);
       if (t) {
-        s.templates.delete(tid);
+        if (tid !== s.lastTemplate) {
+          s.templates.delete(tid);
+          s.templates.set(tid, t);
+          s.lastTemplate = tid;
+        }
         // The template generalised since (same id, new text): titles show what it is now.
         if (t.templateSrc !== e.template && typeof e.template === 'string' && e.template !== '') {
           t.templateSrc = e.template;
@@ -100,8 +113,9 @@ export class RateDetector implements StreamDetector {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
         }
+        s.templates.set(tid, t);
+        s.lastTemplate = tid;
       }
-      s.templates.set(tid, t);
       t.count++;
       const rank = LEVEL_RANK[levelClass(e.level)];
       if (rank > t.level) t.level = rank;
@@ -144,6 +158,7 @@ export class RateDetector implements StreamDetector {
   private addSource(name: string, k: number): SourceSeries {
     const s = newSource(this.config, k);
     this.sources.set(name, s);
+    this.lastSource = name;
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
       this.evictedSources++;
@@ -225,11 +240,11 @@ export class RateDetector implements StreamDetector {
   }
 
   /**
-   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source steps
-   * through them one by one (its silence is decided per interval, and it is one series); its
-   * templates only learn "no events" — they decide nothing in an empty interval —, so they learn
-   * the whole run at once in closed form (`learnEmpty`): a gap costs O(templates), not
-   * O(templates × intervals).
+   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source is judged
+   * interval by interval (its silence), except in stretches of one hour where none can be judged
+   * improbable (`quietRun`): those it learns at once. Its templates only learn "no events" — they
+   * decide nothing in an empty interval —, so they learn the whole run at once (`learnEmpty`).
+   * A gap costs O(templates + hours), not O(templates × intervals).
    */
   private closeEmpty(name: string, s: SourceSeries, n: number, out: Anomaly[]): void {
     const perHour = 3_600_000 / this.ms;
@@ -237,12 +252,29 @@ export class RateDetector implements StreamDetector {
     const offset = this.config.utc_offset_minutes * 60_000;
     let idle = 0;
     let zeros = 0;
-    for (let i = 0; i < n; i++, s.interval++) {
+    for (let i = 0; i < n; ) {
       const h = seasonal ? s.season.hourOf(s.interval * this.ms, offset) : -1;
       // What the source expects now (its hour's profile once known), read in place: no allocation per interval.
       const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
       const mean = ready ? s.season.stats[2 * h] : s.base.mean;
       const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
+      const quiet = s.silent > 0 ? this.quietRun(s, h, ready, mean, n - i, offset) : 0;
+      if (quiet > 1) {
+        // As many steps below would do, none of them judging: closed forms (equal within rounding).
+        if (!s.silenceReported) {
+          s.occupancy = idleShare(s.occupancy, s.occupancyN, quiet, this.alpha);
+          s.occupancyN += quiet;
+          s.shape.learnIdle(quiet, this.occAlpha);
+          idle += quiet;
+        }
+        s.season.learnZeros(h, quiet, perHour);
+        s.base.learnZeros(quiet, this.alpha);
+        zeros += quiet;
+        s.silent += quiet;
+        s.interval += quiet;
+        i += quiet;
+        continue;
+      }
       if (s.silent === 0) s.occupancyBefore = s.occupancy;
       s.silent++;
       // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
@@ -252,23 +284,52 @@ export class RateDetector implements StreamDetector {
         s.shape.learnOccupancy(false, this.occAlpha);
         idle++;
       }
-      const p = Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent);
       // Judged once the source has lived `warmup_intervals` before the silence began: the silence's
       // own empty intervals are no evidence that it writes steadily (a package install writes for 6
       // minutes, then nothing for months). Until then an empty run is learned, and may become its habit.
       const lived = s.interval - s.silent + 1 - s.born >= this.config.warmup_intervals;
-      const improbable = lived && s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      // P(no event)^silent is at least e^(−mean·silent) (Poisson; a negative binomial's is higher):
+      // far from the threshold it cannot be improbable, and its tail is not computed.
+      const p = lived && s.base.n >= this.config.warmup_intervals && mean * s.silent > this.minSilentMass ? Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent) : 1;
+      const improbable = p < this.config.tail_probability;
       const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
       if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepted.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
         this.emit(s, undefined, silenceAnomaly(this.config, name, s, p, mean), 2, 2, out);
       }
+      i++;
+      s.interval++;
       if (improbable) continue; // frozen: a dead source must not teach its baseline that silence is normal
       s.season.learn(h, 0, perHour);
       s.base.learn(0, this.alpha);
       zeros++;
     }
     if (idle > 0 || zeros > 0) for (const t of s.templates.values()) this.learnEmpty(t, idle, zeros);
+  }
+
+  /**
+   * How many of the next empty intervals (at most `max`, from s.interval, in a silence already
+   * begun) the source can learn at once: those of the current hour `h` (its profile does not change
+   * from ready to not), when none of them can be judged improbable — the expected count `mean` only
+   * falls as zeros are learned, so mean × the silence at the stretch's end below `minSilentMass`
+   * bounds every step's. 0 or 1: step instead. The tests' step-by-step oracle answers 0.
+   */
+  protected quietRun(s: SourceSeries, h: number, ready: boolean, mean: number, max: number, offset: number): number {
+    let len = max;
+    if (h >= 0) {
+      const start = s.interval * this.ms + offset;
+      len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
+      // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
+      while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
+      // Not ready now: it must not become ready within the stretch (its steps would read the profile).
+      if (!ready) {
+        const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
+        len = Math.min(len, Math.ceil(days - s.season.seen[h]));
+        while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
+      }
+    }
+    if (!(len > 1)) return 0;
+    return Math.max(mean, 0) * (s.silent + len) < this.minSilentMass * (1 - 1e-9) ? len : 0;
   }
 
   /**
@@ -380,6 +441,7 @@ export class RateDetector implements StreamDetector {
   restore(snap: Snapshot): void {
     const st = restoreState(snap, this.config);
     this.sources = st.sources;
+    this.lastSource = undefined;
     this.evictedTemplates = st.evictedTemplates;
     this.evictedSources = st.evictedSources;
   }
