@@ -28,6 +28,7 @@ import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCoun
 import { mergeWriteFailures, WriteFailures } from '../store/index.js';
 import { FoundAnomalies } from './engine-found.js';
 import { EngineLanes } from './engine-lanes.js';
+import { FleetBoard } from './fleet-board.js';
 import { AckLedger } from './engine-acks.js';
 import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
@@ -118,6 +119,8 @@ export class EngineThread implements EngineHost {
   /** Which worker owns each record source (engine-lanes.ts). */
   private readonly owners: EngineLanes;
   private readonly writes: WriteFailures;
+  /** The novelty fleet the workers share (topology/fleet-board.ts); none with one worker. */
+  private readonly board: FleetBoard | undefined;
   /** Stores what the workers found (kept while the store refuses writes); acks wait for it. */
   private readonly found: FoundAnomalies;
 
@@ -137,9 +140,12 @@ export class EngineThread implements EngineHost {
       error: (e) => this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) }),
     });
     const n = engineThreads(opts.config.pipeline.engine_threads);
+    // Several engines share the novelty detector's fleet through a board in shared memory.
+    const novelty = opts.config.detectors.novelty as { enabled: boolean; max_fleet_templates: number } | undefined;
+    if (n > 1 && novelty?.enabled && novelty.max_fleet_templates > 0) this.board = FleetBoard.create(n, novelty.max_fleet_templates);
     this.owners = new EngineLanes({ threads: n, store: opts.lanes, writes: this.writes, logger: opts.logger });
     for (let i = 0; i < n; i++) {
-      const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
+      const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined, ...(this.board ? { fleet: { buffers: this.board.buffers, lane: i } } : {}) };
       // The heap limit also makes V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb).
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: opts.config.pipeline.engine_heap_mb } });
       const lane: Lane = { worker, ready: false, exited: false, ...emptyReport() };
@@ -234,17 +240,19 @@ export class EngineThread implements EngineHost {
     const id = ++this.nextId;
     this.batches++;
     const parts = this.owners.split(batch);
+    this.board?.posting(parts.map(([lane]) => lane));
     if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { parts: parts.length, lines: batch.records.length, early, resolve, reject });
       this.backlog.add(batch.records.length);
-      for (const [lane, part] of parts) {
+      for (const [lane, part, at] of parts) {
         const wire = encodeBatch(part);
         const transfer: ArrayBuffer[] = [];
         if (wire.lines) transfer.push(wire.lines.buffer as ArrayBuffer);
         if (wire.offsets) transfer.push(wire.offsets.buffer as ArrayBuffer);
-        this.lanes[lane].worker.postMessage({ t: 'batch', id, src, batch: wire } satisfies ToWorker, transfer);
+        if (at) transfer.push(at.buffer as ArrayBuffer);
+        this.lanes[lane].worker.postMessage({ t: 'batch', id, src, batch: wire, ...(at ? { at } : {}) } satisfies ToWorker, transfer);
       }
     });
     if (!early) return processed;

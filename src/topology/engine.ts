@@ -27,6 +27,7 @@ import { SourceAcks } from './source-acks.js';
 import { EngineSaves } from './engine-saves.js';
 import { runTicker } from './engine-ticker.js';
 import { EngineParsers, type SourceParser } from './engine-parsers.js';
+import type { EventOrder } from './fleet-board.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -73,6 +74,13 @@ export interface EngineOptions {
    * detectors' state is saved under keys of its own (`detector:<kind>@<partition>`).
    */
   partition?: string;
+  /**
+   * Where this engine's events come in the host's input, when the host splits record sources
+   * between engines that share what their detectors learn (worker threads: topology/fleet-board.ts).
+   * A batch's runs of records are then split where the host's batch order is broken, so each run is
+   * the one a single engine would parse.
+   */
+  order?: EventOrder;
   /** Applied to what the detectors found before it is stored (the feedback policy: drops suppressed, may raise severity). */
   filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
   /**
@@ -226,6 +234,10 @@ export class Engine implements EngineHost {
     for (let from = 0; from < records.length; from += SLICE_RECORDS) {
       const to = Math.min(records.length, from + SLICE_RECORDS);
       const events: LogEvent[] = [];
+      const order = this.opts.order;
+      // With an order: (first event, first record) of each run, for the detectors' shared fleet.
+      const runs: number[] | null = order ? [] : null;
+      order?.sliceAt(from);
       // One parser call per run of records with the same source and arrival time (a whole slice,
       // usually): the per-call overhead of the parser is paid per run, not per line.
       for (let i = from; i < to; ) {
@@ -236,10 +248,11 @@ export class Engine implements EngineHost {
         const base = st.parser.stats.lines + 1;
         const lines: RawLine[] = [];
         let j = i;
-        for (; j < to && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
+        for (; j < to && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs && (j === i || order === undefined || order.follows(j)); j++) {
           lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i), attrs: records[j].attrs });
         }
         const out = st.parser.pushLines(lines, first.arrivalTs);
+        runs?.push(events.length, i);
         for (let k = 0; k < out.length; k++) {
           if (out[k].change !== 'none') changed.add(out[k].source);
           events.push(out[k]);
@@ -248,7 +261,7 @@ export class Engine implements EngineHost {
       }
       this.arrival = records[0]?.arrivalTs;
       try {
-        this.deliver(events, false);
+        this.deliver(events, false, runs);
       } finally {
         this.arrival = undefined;
       }
@@ -321,9 +334,11 @@ export class Engine implements EngineHost {
     return true;
   }
 
-  private deliver(events: LogEvent[], templatesChanged: boolean): void {
+  /** To the detectors; `runs`: where each run's events start and its first record (see `EngineOptions.order`). */
+  private deliver(events: LogEvent[], templatesChanged: boolean, runs: number[] | null = null): void {
     if (events.length === 0) return;
     this.stats.events += events.length;
+    this.opts.order?.delivering(events, runs);
     this.opts.onEvents?.(events);
     this.context.add(events);
     const found: Anomaly[] = [];

@@ -13,6 +13,8 @@
  * fleet.sighted(fleetKey('Connection to <IP> refused')); // true
  */
 import { createHash } from 'node:crypto';
+import type { LogEvent } from '../../core/event.js';
+import type { SharedFleet } from '../../core/fleet.js';
 import { kept } from '../../core/text.js';
 import { Lru } from '../shared/lru.js';
 import { DiscoveryRate, num } from './discovery.js';
@@ -30,8 +32,11 @@ export interface FleetKnowledge {
   readonly enabled: boolean;
   /** The fleet's discovery rate over all sources' events. */
   readonly rate: DiscoveryRate;
-  /** Counts one first sighting of `key` by a source; whether some source logged it before. */
-  sighted(key: string): boolean;
+  /**
+   * Counts one first sighting of `key` by a source (at event `e`); whether some source logged it
+   * before — in a fleet shared across engines, earlier in the host's input.
+   */
+  sighted(key: string, e?: LogEvent): boolean;
 }
 
 /** The key of a template text (plus the words of a never-seen message inside it): bounded, and its own string. */
@@ -78,5 +83,36 @@ export class NoveltyFleet implements FleetKnowledge {
     const restored = DiscoveryRate.from(r[0], r[1]);
     this.rate.found = restored.found;
     this.rate.seen = restored.seen;
+  }
+}
+
+/**
+ * This detector's fleet, shared with the detectors of the host's other engines (worker threads:
+ * `ComponentContext.fleet`, topology/fleet-board.ts): a key this detector never saw is asked of the
+ * host, which answers whether another engine saw it earlier in the input. Its size is the keys this
+ * engine sighted first (summed over engines: the fleet's). The discovery rate stays this engine's.
+ */
+export class SharedNoveltyFleet extends NoveltyFleet {
+  constructor(
+    max: number,
+    private readonly shared: SharedFleet,
+  ) {
+    super(max);
+  }
+
+  override get size(): number {
+    return this.enabled ? this.shared.owned() : 0;
+  }
+
+  override sighted(key: string, e?: LogEvent): boolean {
+    if (!this.enabled) return false;
+    if (super.sighted(key)) return true;
+    return e !== undefined && this.shared.seenElsewhere(key, e);
+  }
+
+  override restore(fleet: unknown, fleetRate: unknown): void {
+    super.restore(fleet, fleetRate);
+    // What this engine knew is known to every engine from the start.
+    this.shared.seed(this.snapshot().fleet.map(([k]) => k));
   }
 }

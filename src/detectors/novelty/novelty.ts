@@ -251,7 +251,7 @@ export class NoveltyDetector implements StreamDetector {
     const pSource = s.discovery.rate(tail);
     const pFleet = this.fleet.rate.rate(tail);
     const member = s.fromFleet > 0 && s.fromFleet >= s.own;
-    if (key !== undefined && this.fleet.sighted(key) && cfg.warmup_events === 0) {
+    if (key !== undefined && this.fleet.sighted(key, e) && cfg.warmup_events === 0) {
       s.fromFleet++;
       this.learnEvent(s, -1);
       return undefined;
