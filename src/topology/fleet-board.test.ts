@@ -52,7 +52,9 @@ describe('FleetBoard', () => {
   });
 
   it('is bounded: beyond 3/4 of its slots new keys are not shared, and counted', () => {
-    const { main, a } = pair(1); // 1024 slots: 768 keys
+    const main = FleetBoard.create(2, 1); // 1024 slots: 768 keys
+    const warned: string[] = [];
+    const a = FleetBoard.attach(main.buffers, 0, (msg) => warned.push(msg));
     main.posting([0]);
     const e = ev(1);
     a.part(1, undefined);
@@ -60,6 +62,7 @@ describe('FleetBoard', () => {
     for (let i = 0; i < 800; i++) a.seenElsewhere(`key ${i}`, e[0]);
     expect(main.size()).toBe(768);
     expect(a.overflowed).toBe(32);
+    expect(warned).toHaveLength(1); // said once, counted every time
     expect(a.seenElsewhere('key 799', e[0])).toBe(false);
     expect(a.seenElsewhere('key 1', e[0])).toBe(false); // its own sighting, at the same place: not earlier
   });
