@@ -41,8 +41,8 @@ function expectClose(x: unknown, y: unknown, path = ''): void {
 
 /** The oracle: each empty interval learned one at a time, by the source and each template, as the detector did before the closed forms. */
 class StepwiseRate extends RateDetector {
-  protected override quietRun(): number {
-    return 0;
+  protected override stretchOf(): undefined {
+    return undefined;
   }
 
   protected override learnEmpty(t: TemplateSeries, idle: number, zeros: number): void {

@@ -241,8 +241,8 @@ export class RateDetector implements StreamDetector {
 
   /**
    * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source is judged
-   * interval by interval (its silence), except in stretches of one hour where none can be judged
-   * improbable (`quietRun`): those it learns at once. Its templates only learn "no events" — they
+   * interval by interval (its silence), except in stretches of one hour where the judgement is
+   * known (`stretchOf`): those it learns at once. Its templates only learn "no events" — they
    * decide nothing in an empty interval —, so they learn the whole run at once (`learnEmpty`).
    * A gap costs O(templates + hours), not O(templates × intervals).
    */
@@ -258,21 +258,24 @@ export class RateDetector implements StreamDetector {
       const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
       const mean = ready ? s.season.stats[2 * h] : s.base.mean;
       const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
-      const quiet = s.silent > 0 ? this.quietRun(s, h, ready, mean, n - i, offset) : 0;
-      if (quiet > 1) {
-        // As many steps below would do, none of them judging: closed forms (equal within rounding).
+      const len = s.silent > 0 ? this.hourStretch(s, h, ready, n - i, offset) : 0;
+      const stretch = len > 1 ? this.stretchOf(name, s, mean, variance, len) : undefined;
+      if (stretch !== undefined) {
+        // What `len` steps below would do, without a judgement to make: closed forms (equal within rounding).
         if (!s.silenceReported) {
-          s.occupancy = idleShare(s.occupancy, s.occupancyN, quiet, this.alpha);
-          s.occupancyN += quiet;
-          s.shape.learnIdle(quiet, this.occAlpha);
-          idle += quiet;
+          s.occupancy = idleShare(s.occupancy, s.occupancyN, len, this.alpha);
+          s.occupancyN += len;
+          s.shape.learnIdle(len, this.occAlpha);
+          idle += len;
         }
-        s.season.learnZeros(h, quiet, perHour);
-        s.base.learnZeros(quiet, this.alpha);
-        zeros += quiet;
-        s.silent += quiet;
-        s.interval += quiet;
-        i += quiet;
+        if (stretch === 'learn') {
+          s.season.learnZeros(h, len, perHour);
+          s.base.learnZeros(len, this.alpha);
+          zeros += len;
+        }
+        s.silent += len;
+        s.interval += len;
+        i += len;
         continue;
       }
       if (s.silent === 0) s.occupancyBefore = s.occupancy;
@@ -308,28 +311,44 @@ export class RateDetector implements StreamDetector {
   }
 
   /**
-   * How many of the next empty intervals (at most `max`, from s.interval, in a silence already
-   * begun) the source can learn at once: those of the current hour `h` (its profile does not change
-   * from ready to not), when none of them can be judged improbable — the expected count `mean` only
-   * falls as zeros are learned, so mean × the silence at the stretch's end below `minSilentMass`
-   * bounds every step's. 0 or 1: step instead. The tests' step-by-step oracle answers 0.
+   * The empty intervals from s.interval on (at most `max`) that fall in hour `h` and in which its
+   * profile does not turn ready (their steps would read it): a stretch that reads one baseline.
    */
-  protected quietRun(s: SourceSeries, h: number, ready: boolean, mean: number, max: number, offset: number): number {
+  private hourStretch(s: SourceSeries, h: number, ready: boolean, max: number, offset: number): number {
     let len = max;
-    if (h >= 0) {
-      const start = s.interval * this.ms + offset;
-      len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
-      // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
-      while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
-      // Not ready now: it must not become ready within the stretch (its steps would read the profile).
-      if (!ready) {
-        const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
-        len = Math.min(len, Math.ceil(days - s.season.seen[h]));
-        while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
-      }
+    if (h < 0) return len;
+    const start = s.interval * this.ms + offset;
+    len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
+    // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
+    while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
+    if (!ready) {
+      const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
+      len = Math.min(len, Math.ceil(days - s.season.seen[h]));
+      while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
     }
-    if (!(len > 1)) return 0;
-    return Math.max(mean, 0) * (s.silent + len) < this.minSilentMass * (1 - 1e-9) ? len : 0;
+    return len;
+  }
+
+  /**
+   * What the next `len` empty intervals of a silence already begun (one hour's stretch, expected
+   * count `mean`, variance `variance` now) would do if stepped: 'learn' when none of them can be
+   * judged improbable, 'frozen' when every one is and none can report, undefined when it must be
+   * stepped. Learning a zero lowers the mean and raises variance / mean, so −ln P(no event) only
+   * falls: its value now × the silence at the stretch's end bounds every step's −ln p (e^(−mean)
+   * bounds P(no event) from below without computing it). Frozen, nothing is learned: P(no event)
+   * stays and p only falls with the silence. The tests' step-by-step oracle answers undefined.
+   */
+  protected stretchOf(name: string, s: SourceSeries, mean: number, variance: number, len: number): 'learn' | 'frozen' | undefined {
+    const limit = 2 * this.minSilentMass * (1 - 1e-9);
+    if (Math.max(mean, 0) * (s.silent + len) < limit / 2) return 'learn';
+    const p0 = lowerTail(0, mean, Math.max(variance, mean));
+    if ((s.silent + len) * -Math.log(p0) < limit) return 'learn';
+    // The first step's judgement, as closeEmpty makes it (the silence began at s.interval − s.silent).
+    const silent = s.silent + 1;
+    const lived = s.interval - s.silent - s.born >= this.config.warmup_intervals;
+    if (!(lived && s.base.n >= this.config.warmup_intervals && mean * silent > this.minSilentMass && Math.pow(p0, silent) < this.config.tail_probability)) return undefined;
+    const mayReport = !s.silenceReported && s.occupancyBefore >= this.config.silence_min_occupancy && !this.accepted.accepts(name, '*', 0, 'silence');
+    return mayReport ? undefined : 'frozen';
   }
 
   /**
