@@ -90,6 +90,8 @@ export interface SoakResult {
   httpRetries: number;
   probes: { sent: number; seen: number; latencyMs: number[] };
   anomalies: StoredAnomaly[];
+  /** Anomalies found again whose id the store already held (not stored twice), summed over processes. */
+  reFound: number;
   clockSteps: { atSeconds: number; offsetMs: number }[];
   receiver: { requests: Record<string, number>; deliveredAlerts: number; deliveredAtSeconds: number[]; firingById: [string, number][]; resolvedByEpisode: [string, number][]; notAccepted: number };
   /** Outbox gauges and the last process's sink counters after the drain. */
@@ -269,6 +271,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   // Phase 2: kill -9 at random points, restart from the checkpoints.
   phase = 'faults';
   const parsedOverLifetimes = zero();
+  // Anomalies found again (re-read input after a restart) that the store already had, over lifetimes.
+  let reFound = 0;
   const restarts: RestartRecord[] = [];
   for (let k = 1; k <= o.kills; k++) {
     await sleep(2000 + rand() * 10_000);
@@ -277,6 +281,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       await nextReceiverMode();
     }
     const parsedBeforeKill = (await parsedCounts(base)) ?? zero();
+    reFound += (await health(base))?.pipeline.duplicates ?? 0;
     const tKill = performance.now();
     const sentAtKill = sentNow();
     await svc.kill9();
@@ -337,6 +342,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const durable = (await durableCounts(base)) ?? zero();
   const anomalies = (await allAnomalies(base)) ?? [];
   const [h, ob] = [await health(base), await outboxGauges(base)];
+  reFound += h?.pipeline.duplicates ?? 0;
   const sinkAtEnd = h && ob ? { ...ob, sent: h.sinks[0]?.sent ?? -1, dropped: h.sinks[0]?.dropped ?? -1 } : undefined;
   http.close();
   syslog.close();
@@ -365,6 +371,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     httpRetries: http.retries,
     probes: { sent: probeSent.size, seen: probeLatency.length, latencyMs: probeLatency },
     anomalies,
+    reFound,
     clockSteps,
     receiver: {
       requests: receiver.ledger.requests,
