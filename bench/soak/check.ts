@@ -12,7 +12,10 @@
  *  - http and syslog have no position to resume from: a 2xx (or a syslog write) means the lines went
  *    through the detectors, not that their counts and detector state were saved. A kill -9 loses the
  *    counts of what arrived after the last checkpoint: per kill at most the lines sent in one
- *    checkpoint interval (+ 250 ms), and nothing outside kills (sent − durable ≤ Σ per-kill losses).
+ *    checkpoint interval + 250 ms + the time the sender took to see the kill (syslog writes into a
+ *    socket the kernel has already reset are lost too), and nothing outside kills
+ *    (sent − durable ≤ Σ per-kill losses). What a process left durable is read from the store file
+ *    while the service is down.
  *  - Anomalies: ids are unique in the store. Alerts: an anomaly id delivered (2xx) in two firing
  *    notifications is a duplicate; retries of undelivered notifications are not (receiver.ts).
  */
@@ -48,7 +51,7 @@ export interface RestartSummary {
 }
 
 export interface SoakSummary {
-  rss: { firstMiB: number; warmupSeconds: number; baselineMiB: number; endMiB: number; maxMiB: number; growthPct: number };
+  rss: { firstMiB: number; warmupSeconds: number; baselineMiB: number; endMiB: number; maxMiB: number; growthPct: number; parts: { at: string; heapUsedMiB: number; heapTotalMiB: number; externalMiB: number }[] };
   httpLatencyMs: { p50: number; p99: number; n: number };
   probeLatencyMs: { p50: number; p99: number; seen: number; sent: number };
   unaccountedAtEnd: PerTransport;
@@ -65,15 +68,22 @@ export function summarise(r: SoakResult): SoakSummary {
   const S = r.options.steadySeconds;
   const warmup = Math.min(300, S / 3);
   const inRange = (a: number, b: number) => steady.filter((s) => s.t >= a && s.t < b).map((s) => s.rssMiB);
-  const baselineMiB = median(inRange(warmup, warmup + Math.min(60, S / 6)));
-  const endMiB = median(inRange(S - Math.min(60, S / 6), S + 1));
+  const span = Math.min(60, S / 6);
+  const baselineMiB = median(inRange(warmup, warmup + span));
+  const endMiB = median(inRange(S - span, S + 1));
+  // Where the RSS is: all threads' V8 heap in use and held, and external memory (medians, same windows).
+  const parts = ([['baseline', warmup, warmup + span], ['end of steady', S - span, S + 1]] as const).map(([at, a, b]) => {
+    const w = steady.filter((x) => x.t >= a && x.t < b);
+    const sum = (o: Record<string, number>) => Object.values(o).reduce((x, y) => x + y, 0);
+    return { at, heapUsedMiB: median(w.map((x) => sum(x.heapMiB))), heapTotalMiB: median(w.map((x) => sum(x.heapTotalMiB))), externalMiB: median(w.map((x) => x.externalMiB)) };
+  });
   const restarts: RestartSummary[] = [];
-  // The first process ran from the start; each later one from its restart.
-  let durableAtStart: PerTransport = { file: 0, http: 0, syslog: 0 };
-  // Sent but not counted, as of the previous restart: what a kill loses is the increase.
+  // What each process left durable: the first ran from the start, each later one from a restart.
+  let before: PerTransport = { file: 0, http: 0, syslog: 0 };
+  // Sent but not counted, as of the previous kill: what a kill loses is the increase.
   let unaccounted: PerTransport = { file: 0, http: 0, syslog: 0 };
   for (const k of r.restarts) {
-    const now = { file: 0, http: k.sentAtKill.http - k.durableAfterRestart.http, syslog: k.sentAtKill.syslog - k.durableAfterRestart.syslog };
+    const now = { file: 0, http: k.sentAtKill.http - k.durableAtKill.http, syslog: k.sentAtKill.syslog - k.durableAtKill.syslog };
     const lost = { file: k.fileCaughtUpSeconds >= 0 ? 0 : -1, http: now.http - unaccounted.http, syslog: now.syslog - unaccounted.syslog };
     unaccounted = now;
     restarts.push({
@@ -82,11 +92,11 @@ export function summarise(r: SoakResult): SoakSummary {
       downMs: k.downMs,
       rotatedWhileDown: k.rotatedWhileDown,
       fileCaughtUpSeconds: k.fileCaughtUpSeconds,
-      fileReparsed: k.parsedBeforeKill.file - (k.durableAfterRestart.file - durableAtStart.file),
+      fileReparsed: k.parsedBeforeKill.file - (k.durableAtKill.file - before.file),
       lost,
       bound: k.sentInLastInterval,
     });
-    durableAtStart = k.durableAfterRestart;
+    before = k.durableAtKill;
   }
   const byDetector: Record<string, number> = {};
   for (const a of r.anomalies) byDetector[a.detector] = (byDetector[a.detector] ?? 0) + 1;
@@ -111,7 +121,7 @@ export function summarise(r: SoakResult): SoakSummary {
   // "Went silent" findings: a clock step read as an hour without input would raise one per source.
   const silent = r.anomalies.filter((a) => a.detector === 'rate' && /silent/i.test(a.title));
   return {
-    rss: { firstMiB: steady[0]?.rssMiB ?? NaN, warmupSeconds: warmup, baselineMiB, endMiB, maxMiB: Math.max(...r.samples.map((s) => s.rssMiB)), growthPct: (100 * (endMiB - baselineMiB)) / baselineMiB },
+    rss: { firstMiB: steady[0]?.rssMiB ?? NaN, warmupSeconds: warmup, baselineMiB, endMiB, maxMiB: Math.max(...r.samples.map((s) => s.rssMiB)), growthPct: (100 * (endMiB - baselineMiB)) / baselineMiB, parts },
     httpLatencyMs: { p50: quantile(r.httpLatencyMs, 0.5), p99: quantile(r.httpLatencyMs, 0.99), n: r.httpLatencyMs.length },
     probeLatencyMs: { p50: quantile(r.probes.latencyMs, 0.5), p99: quantile(r.probes.latencyMs, 0.99), seen: r.probes.seen, sent: r.probes.sent },
     unaccountedAtEnd: { file: r.sent.file - r.durable.file, http: r.sent.http - r.durable.http, syslog: r.sent.syslog - r.durable.syslog },
