@@ -11,9 +11,10 @@
  *    parses in one checkpoint interval (more than rate × interval only while it catches up).
  *  - http and syslog have no position to resume from: a 2xx (or a syslog write) means the lines went
  *    through the detectors, not that their counts and detector state were saved. A kill -9 loses the
- *    counts of what arrived after the last checkpoint: per kill at most the lines sent in one
- *    checkpoint interval + 250 ms + the time the sender took to see the kill (syslog writes into a
- *    socket the kernel has already reset are lost too), and nothing outside kills
+ *    counts of what arrived after the last checkpoint: per kill at most the lines sent in two
+ *    checkpoint intervals (saves are 1–2 intervals apart, run.ts) + 250 ms + the time the sender
+ *    took to see the kill (syslog writes into a socket the kernel has already reset are lost too),
+ *    and nothing outside kills
  *    (sent − durable ≤ Σ per-kill losses). What a process left durable is read from the store file
  *    while the service is down.
  *  - Anomalies: ids are unique in the store. Alerts: an anomaly id delivered (2xx) in two firing
@@ -144,7 +145,7 @@ export function verdicts(r: SoakResult, s: SoakSummary, opts: { rssTarget: boole
   add('file: every restart caught up with the lines written before its kill', s.restarts.every((k) => k.fileCaughtUpSeconds >= 0), s.restarts.map((k) => k.fileCaughtUpSeconds.toFixed(1)).join(', ') + ' s', 'all ≥ 0');
   for (const tr of ['http', 'syslog'] as const) {
     const over = s.restarts.filter((k) => k.lost[tr] > k.bound[tr]);
-    add(`${tr}: counts lost per kill ≤ lines sent in one checkpoint interval`, over.length === 0, s.restarts.map((k) => `${k.lost[tr]}/${k.bound[tr]}`).join(', '), 'each lost ≤ bound');
+    add(`${tr}: counts lost per kill ≤ lines sent in 2 checkpoint intervals before it`, over.length === 0, s.restarts.map((k) => `${k.lost[tr]}/${k.bound[tr]}`).join(', '), 'each lost ≤ bound');
     const sumLost = s.restarts.reduce((a, k) => a + Math.max(0, k.lost[tr]), 0);
     add(`${tr}: nothing lost outside kills (sent − counted ≤ Σ per-kill losses)`, s.unaccountedAtEnd[tr] <= sumLost, `${s.unaccountedAtEnd[tr]} ≤ ${sumLost}`, 'holds');
   }

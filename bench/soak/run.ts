@@ -49,7 +49,7 @@ export interface RestartRecord {
   downMs: number;
   rotatedWhileDown: boolean;
   sentAtKill: PerTransport;
-  /** Lines each transport sent in the checkpoint interval (+ 250 ms of reads) before the kill. */
+  /** Lines each transport sent in two checkpoint intervals + 250 ms before the kill (and until the feeds paused). */
   sentInLastInterval: PerTransport;
   /** Lines the killed process had parsed, read just before the kill. */
   parsedBeforeKill: PerTransport;
@@ -302,7 +302,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     syslog.open = false;
     const tPaused = performance.now();
     const sentAtKill = sentNow();
-    const window = o.checkpointMs + 250 + (tPaused - tKill);
+    // Saves are 1–2 intervals apart: the ticker wakes every interval and saves when a whole one has
+    // passed since the last save began, which a wake-up a millisecond early misses.
+    const window = 2 * o.checkpointMs + 250 + (tPaused - tKill);
     const sentInLastInterval = { file: sentWithin(file.ledger, tPaused, window), http: sentWithin(http.ledger, tPaused, window), syslog: sentWithin(syslog.ledger, tPaused, window) };
     for (const tr of TRANSPORTS) parsedOverLifetimes[tr] += parsedBeforeKill[tr];
     const durableAtKill = durableCountsInStore(dbPath);
