@@ -9,6 +9,9 @@
  *   for i in $(seq 8); do for t in /tmp/base "$PWD" "$PWD attrs"; do npx tsx bench/engine-path-ab.ts $t; done; done
  *
  * `attrs` gives every record transport attributes (one object per batch, as a Loki stream's labels).
+ * `fleet` runs the engine as worker 0 of two sharing a fleet board (topology/fleet-board.ts: input
+ * positions, runs split where the order breaks, the shared novelty fleet); the other worker is idle,
+ * so this is the board's own cost, with no wait.
  * Data: ../shared/datasets/loghub (or `--dataset DIR`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(process.argv[2] ?? '.');
 const withAttrs = process.argv[3] === 'attrs';
+const withFleet = process.argv[3] === 'fleet';
 const di = process.argv.indexOf('--dataset');
 const ds = di > 0 ? process.argv[di + 1] : join(root, '../shared/datasets/loghub');
 const { Engine } = await import(join(root, 'src/topology/engine.ts'));
@@ -41,9 +45,18 @@ const config = validate({ data_dir: '/tmp/anomalog-engine-ab', sources: [{ type:
 const store = openStore(':memory:', { clock: systemClock });
 const abort = new AbortController();
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const ctx = (id: string) => ({ id, logger: quiet, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store });
+const board = withFleet ? (await import(join(root, 'src/topology/fleet-board.ts'))).FleetBoard.create(2, config.detectors.novelty.max_fleet_templates) : undefined;
+const mine = board?.constructor.attach(board.buffers, 0);
+const ctx = (id: string) => ({ id, logger: quiet, clock: systemClock, signal: abort.signal, checkpoints: store.checkpoints, models: store, ...(mine ? { fleet: mine } : {}) });
 const source = { id: 'http', run: async () => {}, ack() {}, stats: () => ({ received: 0, bytes: 0, dropped: 0, errors: 0 }) };
-const engine = new Engine({ sources: [source], detectors: buildDetectors(config.detectors, ctx), store, anomalies: store, clock: systemClock, parserOptions: () => ({}), checkpointMs: 1000 });
+const engine = new Engine({ sources: [source], detectors: buildDetectors(config.detectors, ctx), store, anomalies: store, clock: systemClock, parserOptions: () => ({}), checkpointMs: 1000, ...(mine ? { order: mine } : {}) });
+/** As engine-worker.ts runs a part: counted as posted, numbered, done. */
+const processPart = async (b: number, batch: unknown) => {
+  board?.posting([0]);
+  mine?.part(b + 1, undefined);
+  await engine.process(source, batch);
+  mine?.partDone();
+};
 const batches = [];
 for (let b = 0; b < 240; b++) {
   const { s, lines } = corpus[b % corpus.length];
@@ -52,14 +65,14 @@ for (let b = 0; b < 240; b++) {
   for (let i = 0; i < 1000; i++) records.push({ source: `http:${s}`, text: lines[(b * 1000 + i) % lines.length], arrivalTs: Date.now(), ...(attrs ? { attrs } : {}) });
   batches.push({ records });
 }
-for (let b = 0; b < 24; b++) await engine.process(source, decodeBatch(structuredClone(encodeBatch(batches[b]))));
+for (let b = 0; b < 24; b++) await processPart(b, decodeBatch(structuredClone(encodeBatch(batches[b]))));
 const t0 = process.cpuUsage();
 let n = 0;
 for (let b = 24; b < batches.length; b++) {
-  await engine.process(source, decodeBatch(structuredClone(encodeBatch(batches[b]))));
+  await processPart(b, decodeBatch(structuredClone(encodeBatch(batches[b]))));
   n += batches[b].records.length;
 }
 const t = process.cpuUsage(t0);
 const cpuS = (t.user + t.system) / 1e6;
-console.log(JSON.stringify({ root, withAttrs, anomalies: engine.stats.anomalies, lines: n, cpuS, linesPerCpuS: Math.round(n / cpuS) }));
+console.log(JSON.stringify({ root, withAttrs, withFleet, anomalies: engine.stats.anomalies, lines: n, cpuS, linesPerCpuS: Math.round(n / cpuS) }));
 store.close();

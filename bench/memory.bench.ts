@@ -233,7 +233,9 @@ async function hostile(): Promise<Record<string, unknown>> {
       got.push(res.status);
     }
     codes[route.name] = [...new Set(got)];
-    process.stderr.write(`  hostile ${route.name}: codes ${codes[route.name].join(',')}, RSS ${procStatus(s.proc.pid ?? 0, 'VmRSS').toFixed(0)} MiB, peak ${peakOf(s).toFixed(0)} MiB\n`);
+    const m = (await memory(s.url)) as Memory;
+    const heaps = Array.isArray(m.threads) ? m.threads.map((t) => `${t.thread} ${Math.round(t.heapTotal / 2 ** 20)}`).join(', ') : '';
+    process.stderr.write(`  hostile ${route.name}: codes ${codes[route.name].join(',')}, RSS ${procStatus(s.proc.pid ?? 0, 'VmRSS').toFixed(0)} MiB, peak ${peakOf(s).toFixed(0)} MiB (heaps MiB: ${heaps}; buffers ${Math.round(m.arrayBuffers / 2 ** 20)})\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
   await new Promise((res) => setTimeout(res, 1000));

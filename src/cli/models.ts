@@ -16,7 +16,7 @@ import type { StreamModelArtifact } from '../detectors/model/training.js';
 import { createKafka } from '../sources/kafka/client.js';
 import { kafkaIntakeSchema } from '../sources/kafka/config.js';
 import { trainForWorkers } from '../topology/kafka/model-training.js';
-import { DEFAULT_MODELS_TOPIC, listModels, publishModel } from '../topology/kafka/models.js';
+import { DEFAULT_MODELS_TOPIC, listModels, publishModel, unpublishModel } from '../topology/kafka/models.js';
 import { readLineBatches } from './input.js';
 import { stderrLogger } from './serve.js';
 
@@ -112,6 +112,20 @@ Examples:
         throw new AnomalogError('ANOMALOG_ERR_INPUT_NOT_FOUND', `Cannot read the model ${file}: ${(e as Error).message}.`);
       }
       await publish(artifact, flags, `source:${String(artifact.source)}`);
+    });
+
+  models
+    .command('unpublish')
+    .description("Withdraw a scope's model (a tombstone on the models topic): its sources go back to the default model, or train their own.")
+    .requiredOption('--scope <scope>', 'default or source:NAME')
+    .requiredOption('--brokers <list>', 'bootstrap brokers, host:port[,host:port…]')
+    .option('--models-topic <name>', 'the compacted models topic', DEFAULT_MODELS_TOPIC)
+    .action(async (flags: { scope: string; brokers: string; modelsTopic: string }) => {
+      const logger = stderrLogger('warn');
+      const kafka = createKafka({ brokers: brokersOf(flags.brokers), clientId: 'anomalog-models', logger });
+      const key = await unpublishModel(kafka, flags.modelsTopic, parseScope(flags.scope));
+      process.stderr.write(`anomalog: withdrew the model of ${flags.scope} from ${flags.modelsTopic} (tombstone for key ${key}).
+`);
     });
 
   models

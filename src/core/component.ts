@@ -5,6 +5,7 @@
  */
 import type { ZodType } from 'zod';
 import type { Clock } from './clock.js';
+import type { SharedFleet } from './fleet.js';
 import type { CheckpointStore, ModelRegistry } from './ports.js';
 
 export type ComponentKind = 'source' | 'parser' | 'feature' | 'detector' | 'sink';
@@ -66,6 +67,11 @@ export interface ComponentContext {
    * (`source_by`, sources/shared/source-by.ts); default 1000.
    */
   readonly maxSources?: number;
+  /**
+   * Set when the host splits the record sources between engines (worker threads): what the
+   * engines' detectors share (core/fleet.ts). Unset: this engine is the whole fleet.
+   */
+  readonly fleet?: SharedFleet;
 }
 
 export interface ComponentDefinition<C, T> {

@@ -9,7 +9,8 @@
  * Optional sublinear counts (log1p), TF-IDF and scaling (standard or min-max); everything learned
  * at fit time (vocabulary, bigrams, idf, scaling, raw means for explanations) serialises to JSON.
  * Rows are built sparse (CSR) first, so thousands of templates stay cheap; `transform` densifies
- * for the models, which take dense matrices.
+ * for the models, which take dense matrices. Its options, stored format and the old count-features
+ * format are vectorizer-format.ts.
  *
  * Serve's windows are counters, not event lists (a window of a million events costs as much as one
  * of ten): `fitCounts`/`transformCounts` build the same columns from them — the `max_vocabulary`
@@ -26,94 +27,19 @@ import { AnomalogError } from '../core/errors.js';
 import type { Matrix } from '../core/model.js';
 import type { Sequence } from './sequences.js';
 import { learnBigrams, minMaxStats, type SparseRows, standardStats } from './column-stats.js';
-import { TransitionModel, type MarkovJSON } from './markov.js';
-import { Vocabulary, type VocabularyJSON } from './vocabulary.js';
+import { TransitionModel } from './markov.js';
+import { Vocabulary } from './vocabulary.js';
+import { type ClosedCounts, COUNT_WINDOW_OPTIONS, type CountFeaturesJSON, countFeaturesToJSON, DEFAULT_VECTORIZER_OPTIONS, EXTRA_NAMES, LEVEL_NAMES, MARKOV_NAMES, type VectorizerJSON, type VectorizerOptions } from './vectorizer-format.js';
 
-export interface VectorizerOptions {
-  /** log1p on count columns before TF-IDF/scaling. */
-  sublinear: boolean;
-  /** Multiply count columns by smooth idf, ln((1+N)/(1+df)) + 1. */
-  tfidf: boolean;
-  scaling: 'none' | 'standard' | 'minmax';
-  /**
-   * Order awareness from template transitions (incl. start/end markers): `columns` = one count
-   * column per transition seen at fit (the `maxBigrams` most frequent) plus an unseen-transition
-   * column; `unseen` = only the count of transitions never seen at fit; `off` = none.
-   */
-  bigrams: 'off' | 'unseen' | 'columns';
-  maxBigrams: number;
-  /** Event count, distinct and distinct-unknown template counts. */
-  extras: boolean;
-  /** Largest and mean transition surprisal under a Markov model learned at fit (markov.ts). */
-  markov: boolean;
-}
-
-export const DEFAULT_VECTORIZER_OPTIONS: VectorizerOptions = {
-  sublinear: false,
-  tfidf: false,
-  scaling: 'standard',
-  bigrams: 'unseen',
-  maxBigrams: 4096,
-  extras: true,
-  markov: false,
-};
-
-export interface VectorizerJSON {
-  version: 1;
-  options: VectorizerOptions;
-  vocabulary: VocabularyJSON;
-  bigrams: number[];
-  bigramDf: number[];
-  idf: number[] | null;
-  shift: number[] | null;
-  scale: number[] | null;
-  rawMean: number[];
-  rawStd?: number[];
-  markov?: MarkovJSON | null;
-  /** Error/warn share columns are present (the training sequences carried levels). */
-  levels?: boolean;
-}
+export { type ClosedCounts, COUNT_WINDOW_OPTIONS, type CountFeaturesJSON, DEFAULT_VECTORIZER_OPTIONS, type VectorizerJSON, type VectorizerOptions } from './vectorizer-format.js';
 
 export type { SparseRows } from './column-stats.js';
-
-/** A closed count window (serve, count-windows.ts): what the model detector's reservoir keeps and scores. */
-export interface ClosedCounts {
-  key: string;
-  start: number;
-  end: number;
-  /** Template ids (ascending) and their counts. */
-  ids: number[];
-  counts: number[];
-  events: number;
-  errors: number;
-  warns: number;
-}
-
-/** How serve's count windows are vectorised (`fitCounts`): log1p counts, standard scaling, no transitions. */
-export const COUNT_WINDOW_OPTIONS: VectorizerOptions = { sublinear: true, tfidf: false, scaling: 'standard', bigrams: 'off', maxBigrams: 0, extras: true, markov: false };
-
-/**
- * The features of models the streaming model detector stored before it used this class (format 1
- * of count-features.ts): read by `fromJSON`, never written.
- */
-export interface CountFeaturesJSON {
-  version: 1;
-  ids: number[];
-  mean: number[];
-  std: number[];
-  rawMean: number[];
-  rawStd: number[];
-}
 
 /** What a column means, for explanations. */
 export interface ColumnInfo {
   feature: string;
   templateId?: number;
 }
-
-const EXTRA_NAMES = ['#events', '#distinct templates', '#new templates'];
-const MARKOV_NAMES = ['max transition surprisal', 'mean transition surprisal'];
-const LEVEL_NAMES = ['error share', 'warn share'];
 
 export class Vectorizer {
   private readonly bigramIndex = new Map<number, number>();
@@ -172,7 +98,7 @@ export class Vectorizer {
 
   static fromJSON(j: VectorizerJSON | CountFeaturesJSON): Vectorizer {
     if (!j || typeof j !== 'object') throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Feature state is missing.');
-    if (!('options' in j) && 'ids' in j) return fromCountFeatures(j);
+    if (!('options' in j) && 'ids' in j) return Vectorizer.fromJSON(countFeaturesToJSON(j));
     if (j.version !== 1) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Feature state version ${String(j.version)} is not supported (expected 1).`);
     }
@@ -446,29 +372,4 @@ export class Vectorizer {
     }
     return { ...raw, values };
   }
-
-}
-
-/** A vectorizer from the features of a model stored in format 1 of count-features.ts (same columns). */
-function fromCountFeatures(j: CountFeaturesJSON): Vectorizer {
-  if (j.version !== 1 || !Array.isArray(j.ids)) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The model features are malformed.');
-  const cols = j.ids.length + 1 + EXTRA_NAMES.length + LEVEL_NAMES.length;
-  const arr = (a: unknown) => {
-    if (!Array.isArray(a) || a.length !== cols) throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'The model feature statistics are malformed.');
-    return a as number[];
-  };
-  return Vectorizer.fromJSON({
-    version: 1,
-    options: { ...COUNT_WINDOW_OPTIONS },
-    vocabulary: { ids: j.ids, df: j.ids.map(() => 0), docs: 0 },
-    bigrams: [],
-    bigramDf: [],
-    idf: null,
-    shift: arr(j.mean),
-    scale: arr(j.std),
-    rawMean: arr(j.rawMean),
-    rawStd: arr(j.rawStd),
-    levels: true,
-    markov: null,
-  });
 }

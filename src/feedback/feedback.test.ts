@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fb } from '../../test/harness/feedback.js';
+import { anomaly, fb } from '../../test/harness/feedback.js';
 import { ManualClock } from '../core/clock.js';
 import type { Anomaly } from '../core/event.js';
 import { createNovelty } from '../detectors/novelty/index.js';
@@ -9,24 +9,7 @@ import { EventFactory, hdfsReplay } from '../../test/harness/log-streams.js';
 import { FeedbackPolicy } from './policy.js';
 import { fingerprintOf, titleShape } from './fingerprint.js';
 import { parseDuration } from './duration.js';
-import { feedbackConfigSchema } from './config.js';
-import { feedbackBodySchema, FeedbackService } from './service.js';
-import { createFeedback, createFeedbackPolicy } from './index.js';
-import { openStore } from '../store/index.js';
-
-const anomaly = (over: Partial<Anomaly> = {}): Anomaly => ({
-  id: 'a1',
-  ts: 1000,
-  source: 'api',
-  detector: 'rate',
-  score: 9,
-  severity: 'warning',
-  title: 'Spike of x on api: 40 events in 60 s, about 3 expected.',
-  explanation: [{ feature: 'template_spike', templateId: 7, observed: 40, expected: 3, contribution: 9 }],
-  context: [],
-  templateId: 7,
-  ...over,
-});
+import { feedbackBodySchema } from './service.js';
 
 describe('fingerprints and durations', () => {
   it('ignores numbers in title shapes and separates detector, source and template', () => {
@@ -287,154 +270,5 @@ describe('learnAsNormal in rate and params', () => {
     expect(params.learnAsNormal({ source: a.source, templateId: a.templateId, feature: a.explanation[0].feature, observed: a.explanation[0].observed })).toBe(true);
     expect(params.observe([f.event(line(850), 200_000)])).toEqual([]);
     expect(params.observe([f.event(line(90_000), 300_000)])).toHaveLength(1);
-  });
-});
-
-describe('feedback service → alerting', () => {
-  it('noise and mute withdraw waiting alerts of the anomaly\'s kind; real and learn do not', () => {
-    const a = anomaly({ templateId: undefined, title: 'Source api went silent: no events for 3 intervals of 60 s.' });
-    const calls: { id: string; same: boolean[] }[] = [];
-    const service = new FeedbackService({
-      store: {
-        getAnomaly: (id) => (id === a.id ? a : undefined),
-        feedback: { add: (f) => ({ ...f, id: 1, createdAt: 0 }) as never, forAnomaly: () => [], query: () => ({ feedback: [], next: null }) as never, latestPerFingerprint: () => [] },
-      },
-      clock: new ManualClock(0),
-      config: feedbackConfigSchema.parse({}),
-      withdrawAlerts: (x, sameKind) =>
-        calls.push({
-          id: x.id,
-          // Same kind: the title shape (no template here) decides, not the numbers in it.
-          same: [a, { ...a, title: 'Source api went silent: no events for 9 intervals of 60 s.' }, { ...a, title: 'Drop in volume on api.' }, { ...a, source: 'web' }].map(sameKind),
-        }),
-    });
-    for (const verdict of ['real', 'learn', 'noise', 'mute'] as const) service.give(a.id, { verdict });
-    expect(service.give('missing', { verdict: 'noise' })).toBeUndefined();
-    expect(calls).toEqual([
-      { id: 'a1', same: [true, true, false, false] },
-      { id: 'a1', same: [true, true, false, false] },
-    ]);
-  });
-});
-
-
-describe('feedback service → close variants of new templates', () => {
-  it('passes the template text on give; a row stored without it (before migration 0006) finds it with its anomaly after a restart', () => {
-    const template = 'ciod: Y coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
-    const variant = 'ciod: Z coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
-    const a = anomaly({ id: 'y', detector: 'novelty', templateId: 3, explanation: [{ feature: 'new_template', templateId: 3, template, observed: 1, expected: 0, contribution: 5 }] });
-    const z = anomaly({ id: 'z', detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', templateId: 4, template: variant, observed: 1, expected: 0, contribution: 5 }] });
-    const rows: never[] = [];
-    const store = {
-      getAnomaly: (id: string) => (id === a.id ? a : undefined),
-      feedback: {
-        add: (f: object) => {
-          // A row as stored before migration 0006: no template text.
-          const { template: _t, ...stored } = f as { template?: string };
-          rows.unshift({ ...stored, id: rows.length + 1, createdAt: 0 } as never);
-          return { ...f, id: rows.length, createdAt: 0 } as never;
-        },
-        forAnomaly: () => [],
-        query: () => ({ feedback: [], next: null }) as never,
-        latestPerFingerprint: () => rows,
-      },
-    };
-    const config = feedbackConfigSchema.parse({});
-    const policy = new FeedbackPolicy({ clock: new ManualClock(0), similarShare: config.similar_template_share });
-    new FeedbackService({ store, clock: new ManualClock(0), config, policy }).give(a.id, { verdict: 'noise' });
-    expect(policy.apply([z])).toEqual([]);
-    // Restart: the stored row has no template text; loadPolicy reads it from the anomaly.
-    const restarted = new FeedbackPolicy({ clock: new ManualClock(0), similarShare: config.similar_template_share });
-    new FeedbackService({ store, clock: new ManualClock(0), config, policy: restarted }).loadPolicy();
-    expect(restarted.apply([z])).toEqual([]);
-    expect(restarted.stats.suppressedBySimilar).toBe(1);
-  });
-
-  it('keeps the close-variant rule across a restart after retention deleted the judged anomaly (real store)', () => {
-    const clock = new ManualClock(Date.UTC(2026, 10, 30));
-    const store = openStore(':memory:', { clock });
-    const template = 'ciod: Y coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
-    const variant = 'ciod: Z coordinate <NUM> exceeds physical dimension <NUM> at line <NUM>';
-    const a = anomaly({ id: 'y', ts: clock.now(), detector: 'novelty', templateId: 3, explanation: [{ feature: 'new_template', templateId: 3, template, observed: 1, expected: 0, contribution: 5 }] });
-    const z = anomaly({ id: 'z', ts: clock.now(), detector: 'novelty', templateId: 4, explanation: [{ feature: 'new_template', templateId: 4, template: variant, observed: 1, expected: 0, contribution: 5 }] });
-    store.insertAnomalies([a]);
-    const config = feedbackConfigSchema.parse({});
-    new FeedbackService({ store, clock, config, policy: new FeedbackPolicy({ clock, similarShare: config.similar_template_share }) }).give(a.id, { verdict: 'noise' });
-    clock.advance(8 * 86_400_000);
-    expect(store.applyRetention({ maxAgeMs: 7 * 86_400_000 }).byAge).toBe(1);
-    expect(store.getAnomaly(a.id)).toBeUndefined();
-    const restarted = new FeedbackPolicy({ clock, similarShare: config.similar_template_share });
-    new FeedbackService({ store, clock, config, policy: restarted }).loadPolicy();
-    expect(restarted.apply([z])).toEqual([]);
-    expect(restarted.stats.suppressedBySimilar).toBe(1);
-    store.close();
-  });
-});
-
-describe('feedback service → what dismissed first sightings teach, across a restart', () => {
-  /** Templates sharing no word (none is a close variant of another). */
-  const WORDS = ['', 'alpha one', 'bravo two', 'charlie three', '', '', '', '', '', '', 'delta four', 'echo five', 'foxtrot six'];
-  it("reads each judged first sighting's severity from its anomaly at start (real store), so the source's hold survives a restart", () => {
-    const clock = new ManualClock(Date.UTC(2026, 10, 30));
-    const store = openStore(':memory:', { clock });
-    const novel = (t: number, severity: Anomaly['severity']) =>
-      anomaly({ id: `n${t}`, ts: clock.now(), detector: 'novelty', severity, templateId: t, title: `New message type ${t}.`, explanation: [{ feature: 'new_template', templateId: t, template: WORDS[t], observed: 1, expected: 0, contribution: 5 }] });
-    const judged = [1, 2, 3].map((t) => novel(t, 'warning'));
-    store.insertAnomalies(judged);
-    const watch = { kind: 'watch', confirmed: () => true };
-    const config = feedbackConfigSchema.parse({ kind_noise_min: 3 });
-    const make = () => createFeedback({ store, clock, config, detectors: [watch] });
-    const first = make();
-    for (const a of judged) first.service.give(a.id, { verdict: 'noise' });
-    expect(first.policy.apply([novel(10, 'warning')])).toEqual([]);
-    const restarted = make();
-    restarted.service.loadPolicy();
-    expect(restarted.policy.apply([novel(11, 'warning')])).toEqual([]);
-    expect(restarted.policy.stats.held).toBe(1);
-    // Only at the severity judged: an error-level new type is reported.
-    expect(restarted.policy.apply([novel(12, 'error')])).toHaveLength(1);
-    store.close();
-  });
-});
-
-describe('policy before the detectors (the service brings them)', () => {
-  it('a policy built without detectors filters at once; `learn` given and reloaded through the service reaches the detectors it was handed', () => {
-    const a = anomaly();
-    const rows: never[] = [];
-    const store = {
-      getAnomaly: (id: string) => (id === a.id ? a : undefined),
-      feedback: {
-        add: (f: object) => {
-          rows.unshift({ ...f, id: rows.length + 1, createdAt: 0 } as never);
-          return rows[0];
-        },
-        forAnomaly: () => [],
-        query: () => ({ feedback: [], next: null }) as never,
-        latestPerFingerprint: () => rows,
-      },
-    };
-    const taken: string[] = [];
-    const watched: boolean[] = [];
-    const detector = (kind: string) => ({ kind, learnAsNormal: () => (taken.push(kind), true), confirmed: (w: { on: boolean }) => (watched.push(w.on), true) });
-    const config = feedbackConfigSchema.parse({});
-    const policy = createFeedbackPolicy(config, new ManualClock(0));
-    expect(policy.apply([a])).toEqual([a]);
-    createFeedback({ store, clock: new ManualClock(0), config, policy, detectors: [detector('novelty'), detector('rate')] }).service.give(a.id, { verdict: 'learn' });
-    expect(taken).toEqual(['rate']);
-    expect(policy.stats.learned).toBe(1);
-    expect(policy.ruleOf(fingerprintOf(a))?.verdict).toBe('learn');
-    // Every detector the service was handed hears of it (not a problem to watch for: `learn`).
-    expect(watched).toEqual([false, false]);
-    // Restart: a new policy, the stored learn re-applied to the new service's detectors.
-    const restarted = createFeedbackPolicy(config, new ManualClock(0));
-    createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.loadPolicy();
-    expect(taken).toEqual(['rate', 'rate']);
-    // Without detectors, `learn` cannot be taken: the fingerprint is suppressed instead.
-    const none = createFeedbackPolicy(config, new ManualClock(0));
-    createFeedback({ store, clock: new ManualClock(0), config, policy: none, detectors: [] }).service.loadPolicy();
-    expect(none.apply([anomaly()])).toEqual([]);
-    // `real`: the service's detectors watch for it.
-    createFeedback({ store, clock: new ManualClock(0), config, policy: restarted, detectors: [detector('rate')] }).service.give(a.id, { verdict: 'real' });
-    expect(watched.at(-1)).toBe(true);
   });
 });

@@ -302,13 +302,17 @@ export class FeedbackPolicy {
   }
 
   /**
-   * `real` on an anomaly about a template makes the watch detector report that template's
-   * recurrences; `noise` or `learn` on one takes it back (and keeps it from being watched as a close
-   * variant of a confirmed one). `mute` is temporary and leaves the watch list alone.
+   * `real` on an anomaly about a message's presence (presence.ts: novelty, a model window, sequence,
+   * the watch's own reports) makes the watch detector report that template's recurrences; `noise` or
+   * `learn` on one takes it back (and keeps it from being watched as a close variant of a confirmed
+   * one). `mute` is temporary and leaves the watch list alone. Not a rate spike or a params finding:
+   * they are about a volume or a value, and the message itself may be routine — a confirmed
+   * `size <NUM>` outlier of HDFS's `addStoredBlock` (logged for nearly every block) made every later
+   * burst of that message a "confirmed problem again" (HDFS_2k, eval stream with the operator).
    */
   private watch(f: PolicyFeedback, detectors: readonly LearningDetector[] | undefined): void {
     const templateId = f.templateId ?? f.subjectTemplateId;
-    if (templateId === undefined || f.verdict === 'mute') return;
+    if (templateId === undefined || f.verdict === 'mute' || judgedAs(f.detector) !== 'presence') return;
     const what: Confirmed = { source: f.source, templateId, on: f.verdict === 'real' };
     if (f.template !== undefined) what.template = f.template;
     if (f.severity !== undefined) what.severity = f.severity;

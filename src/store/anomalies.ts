@@ -9,39 +9,21 @@
  * - in total (`maxTotal`): beyond it the oldest of the lowest severity go first (down to 99% of the
  *   cap, so the scan that picks them runs once per 1% of the cap, not per insert).
  * Both are counted (`capStats`, `/metrics`). Anomalies dropped or evicted at insert are not returned
- * as inserted: they are neither published nor alerted.
+ * as inserted: they are neither published nor alerted. A row's checks, bounds and reading back are
+ * anomaly-rows.ts; the filters' SQL shapes anomaly-query.ts.
  */
 import type Database from 'better-sqlite3';
-import { type Attrs, boundAttrs, MAX_ATTR_KEY, MAX_ATTR_VALUE } from '../core/attrs.js';
-import { type Anomaly, type AnomalyStatus, type Contribution, SEVERITIES, type Severity } from '../core/event.js';
+import { boundAttrs } from '../core/attrs.js';
+import { type Anomaly, SEVERITIES } from '../core/event.js';
 import type { Clock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import type { Db, Stmt } from './db.js';
-import { parseColumn } from './json.js';
 import { checkTime, decodeCursor, encodeCursor, likePattern, pageSize } from './paging.js';
+import { type AnomalyQuery, attrFilters, F_ATTRS_SHIFT, F_CURSOR, F_DETECTOR, F_SEVERITY, F_SINCE, F_SOURCE, F_STATUS, F_TITLE, F_UNTIL, whereOf } from './anomaly-query.js';
+import { boundContext, boundExplanation, checkAnomaly, COLUMNS, contextAttrsJson, type Raw, toAnomaly } from './anomaly-rows.js';
 
-export interface AnomalyQuery {
-  /** Inclusive lower bound on `ts` (epoch ms). */
-  since?: number;
-  /** Exclusive upper bound on `ts` (epoch ms). */
-  until?: number;
-  source?: string;
-  detector?: string;
-  severity?: Severity;
-  /** Latest feedback verdict, or `open` for anomalies without feedback. */
-  status?: AnomalyStatus;
-  /** Substring of the title (case-insensitive for ASCII letters; `%` and `_` are plain characters). */
-  q?: string;
-  /**
-   * Attribute pairs the anomaly's record must have, all of them (exact values): `{ hostname: 'web-1' }`.
-   * At most `MAX_ATTR_FILTERS`.
-   */
-  attrs?: Readonly<Record<string, string>>;
-  /** Page size, default 100, capped at 1000. */
-  limit?: number;
-  /** The `next` of the previous page. */
-  cursor?: string;
-}
+export { type AnomalyQuery, MAX_ATTR_FILTERS } from './anomaly-query.js';
+export { MAX_CONTEXT_LINES, MAX_STORED_TEXT } from './anomaly-rows.js';
 
 export interface AnomalyPage {
   anomalies: Anomaly[];
@@ -86,59 +68,6 @@ const RANK_SQL = `CASE severity ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${i
 export interface RetentionResult {
   byAge: number;
   byRows: number;
-}
-
-interface Raw {
-  id: string;
-  ts: number;
-  source: string;
-  detector: string;
-  severity: Severity;
-  score: number;
-  title: string;
-  explanation: string;
-  context: string;
-  window_start: number | null;
-  window_end: number | null;
-  session_key: string | null;
-  template_id: number | null;
-  status: AnomalyStatus;
-  attrs: string | null;
-  context_attrs: string | null;
-}
-
-/** Most attribute filters in one query (each is one indexed lookup). */
-export const MAX_ATTR_FILTERS = 4;
-/** Longest JSON of one anomaly's context attributes stored; beyond it they are left out (the lines stay). */
-const MAX_CONTEXT_ATTRS_JSON = 64 * 1024;
-
-
-const F_SINCE = 1;
-const F_UNTIL = 2;
-const F_SOURCE = 4;
-const F_DETECTOR = 8;
-const F_SEVERITY = 16;
-const F_CURSOR = 32;
-const F_STATUS = 64;
-const F_TITLE = 128;
-/** Bits 8–10: how many attribute filters (0 … MAX_ATTR_FILTERS). */
-const F_ATTRS_SHIFT = 8;
-const COLUMNS =
-  'id, ts, source, detector, severity, score, title, explanation, context, window_start, window_end, session_key, template_id, status, attrs, context_attrs';
-
-/** The WHERE clause of one filter shape: fixed fragments chosen by which filters are present. */
-function whereOf(shape: number): string {
-  const w: string[] = [];
-  if (shape & F_SINCE) w.push('ts >= @since');
-  if (shape & F_UNTIL) w.push('ts < @until');
-  if (shape & F_SOURCE) w.push('source = @source');
-  if (shape & F_DETECTOR) w.push('detector = @detector');
-  if (shape & F_SEVERITY) w.push('severity = @severity');
-  if (shape & F_STATUS) w.push('status = @status');
-  if (shape & F_TITLE) w.push("title LIKE @q ESCAPE '\\'");
-  for (let i = 0; i < shape >> F_ATTRS_SHIFT; i++) w.push(`id IN (SELECT anomaly_id FROM anomaly_attrs WHERE key = @ak${i} AND value = @av${i})`);
-  if (shape & F_CURSOR) w.push('(ts, id) < (@cts, @cid)');
-  return w.length ? `WHERE ${w.join(' AND ')}` : '';
 }
 
 export class Anomalies {
@@ -376,102 +305,8 @@ export class Anomalies {
   }
 }
 
-const SEVERITY_SET = new Set<string>(SEVERITIES);
-
-/**
- * Longest context line or explanation template stored with an anomaly (characters): they are for
- * reading, and a hostile line (up to `max_line_bytes`) must not be copied into every anomaly it touches.
- */
-export const MAX_STORED_TEXT = 16 * 1024;
-/** Most context lines stored with one anomaly. */
-export const MAX_CONTEXT_LINES = 50;
-
-function clip(s: string): string {
-  return s.length <= MAX_STORED_TEXT ? s : `${s.slice(0, MAX_STORED_TEXT)}… [${s.length - MAX_STORED_TEXT} more characters not stored]`;
-}
-
-function boundContext(lines: readonly string[]): readonly string[] {
-  const kept = lines.length > MAX_CONTEXT_LINES ? lines.slice(-MAX_CONTEXT_LINES) : lines;
-  return kept.some((l) => typeof l === 'string' && l.length > MAX_STORED_TEXT) ? kept.map((l) => (typeof l === 'string' ? clip(l) : l)) : kept;
-}
-
-function boundExplanation(list: readonly Contribution[]): readonly Contribution[] {
-  return list.some((c) => (c.template?.length ?? 0) > MAX_STORED_TEXT || c.feature.length > MAX_STORED_TEXT)
-    ? list.map((c) => ({ ...c, feature: clip(c.feature), ...(c.template === undefined ? {} : { template: clip(c.template) }) }))
-    : list;
-}
-
-/** Binds the attribute filters as `@ak<i>`/`@av<i>`; returns how many (an error beyond MAX_ATTR_FILTERS or for an empty name). */
-function attrFilters(attrs: Readonly<Record<string, string>> | undefined, params: Record<string, unknown>): number {
-  if (attrs === undefined) return 0;
-  const keys = Object.keys(attrs);
-  if (keys.length > MAX_ATTR_FILTERS) {
-    throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `At most ${MAX_ATTR_FILTERS} attribute filters per query, got ${keys.length}.`);
-  }
-  keys.forEach((k, i) => {
-    const v = attrs[k];
-    if (k === '' || k.length > MAX_ATTR_KEY || typeof v !== 'string' || v.length > MAX_ATTR_VALUE) {
-      throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `An attribute filter needs a name of 1 to ${MAX_ATTR_KEY} characters and a value of at most ${MAX_ATTR_VALUE}.`);
-    }
-    params[`ak${i}`] = k;
-    params[`av${i}`] = v;
-  });
-  return keys.length;
-}
-
-/**
- * The context lines' attributes as stored: bounded like any attributes, aligned with the stored
- * (possibly shortened: the last `kept`) context lines; null when there are none, they do not line up,
- * or their JSON would pass MAX_CONTEXT_ATTRS_JSON.
- */
-function contextAttrsJson(list: readonly (Attrs | null)[] | undefined, context: readonly string[], kept: number): string | null {
-  if (!Array.isArray(list) || list.length !== context.length) return null;
-  const out = list.slice(list.length - kept).map((x) => boundAttrs(x) ?? null);
-  if (out.every((x) => x === null)) return null;
-  const json = JSON.stringify(out);
-  return json.length > MAX_CONTEXT_ATTRS_JSON ? null : json;
-}
-
 function sum(counts: readonly number[]): number {
   let n = 0;
   for (const c of counts) n += c;
   return n;
-}
-
-/**
- * Only a duplicate id is skipped silently (ON CONFLICT (id) DO NOTHING, unlike INSERT OR IGNORE,
- * which would also swallow a NOT NULL failure); anything else malformed fails the whole batch.
- */
-function checkAnomaly(a: Anomaly): void {
-  let bad: string | undefined;
-  if (typeof a.id !== 'string' || a.id === '') bad = 'id';
-  else if (!Number.isFinite(a.ts)) bad = 'ts';
-  else if (typeof a.score !== 'number' || Number.isNaN(a.score)) bad = 'score';
-  else if (!SEVERITY_SET.has(a.severity)) bad = 'severity';
-  else if (typeof a.source !== 'string' || typeof a.detector !== 'string' || typeof a.title !== 'string') bad = 'source/detector/title';
-  if (bad !== undefined) {
-    throw new AnomalogError('ANOMALOG_ERR_STORE_QUERY', `Anomaly ${String(a.id)} has an invalid ${bad}; the batch was not stored.`);
-  }
-}
-
-function toAnomaly(r: Raw): Anomaly {
-  const a: Anomaly = {
-    id: r.id,
-    ts: r.ts,
-    source: r.source,
-    detector: r.detector,
-    score: r.score,
-    severity: r.severity,
-    title: r.title,
-    explanation: parseColumn<Contribution[]>(r.explanation, `explanation of anomaly ${r.id}`),
-    context: parseColumn<string[]>(r.context, `context of anomaly ${r.id}`),
-  };
-  // Only feedback sets a status: an anomaly without any reads back exactly as it was written.
-  if (r.status !== 'open') a.status = r.status;
-  if (r.window_start !== null && r.window_end !== null) a.window = { start: r.window_start, end: r.window_end };
-  if (r.session_key !== null) a.sessionKey = r.session_key;
-  if (r.template_id !== null) a.templateId = r.template_id;
-  if (r.attrs !== null) a.attrs = parseColumn<Attrs>(r.attrs, `attrs of anomaly ${r.id}`);
-  if (r.context_attrs !== null) a.contextAttrs = parseColumn<(Attrs | null)[]>(r.context_attrs, `context attrs of anomaly ${r.id}`);
-  return a;
 }

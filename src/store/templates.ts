@@ -3,6 +3,7 @@
  * Mined templates per source with their running counts and first/last seen times.
  */
 import type { TemplateDelta } from '../core/engine.js';
+import { kept } from '../core/text.js';
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
 import { likePattern, pageOffset, pageSize } from './paging.js';
@@ -143,7 +144,8 @@ export function boundedExample(params: readonly string[]): string[] {
     }
     // Not between the halves of a surrogate pair.
     const end = (p.charCodeAt(EXAMPLE_MAX_CHARS - 2) & 0xfc00) === 0xd800 ? EXAMPLE_MAX_CHARS - 2 : EXAMPLE_MAX_CHARS - 1;
-    out.push(`${p.slice(0, end)}…`);
+    // Copied: a view of the parameter would keep the whole (hostile) line alive (core/text.ts).
+    out.push(kept(`${p.slice(0, end)}…`));
   }
   return out;
 }

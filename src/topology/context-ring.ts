@@ -8,6 +8,7 @@
  */
 import { type Attrs, sharedAttrs, storedAttrs } from '../core/attrs.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
+import { kept } from '../core/text.js';
 
 const MAX_LINE_CHARS = 2000;
 /** A context line cut by a detector's own ring matches a ring line that starts with this much of it. */
@@ -45,7 +46,8 @@ export class ContextRing {
       const i = r.next;
       r.ts[i] = e.ts;
       r.templates[i] = e.templateId;
-      r.lines[i] = e.raw.length > MAX_LINE_CHARS ? e.raw.slice(0, MAX_LINE_CHARS) + '…' : e.raw;
+      // A cut of a long line is copied: a view into it would keep the whole line (core/text.ts).
+      r.lines[i] = e.raw.length > MAX_LINE_CHARS ? kept(e.raw.slice(0, MAX_LINE_CHARS) + '…') : e.raw;
       r.fields[i] = e.fields;
       r.attrs[i] = e.attrs;
       r.next = (i + 1) % this.size;

@@ -19,6 +19,7 @@ import { buildDetectors } from '../config/registry.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { WriteFailures } from '../store/index.js';
 import { Engine } from './engine.js';
+import type { EventOrder } from './fleet-board.js';
 import { parserOptionsFor, type SourceParsing } from './parser-options.js';
 
 /** The parts an engine is wired from, whichever host runs it (`EngineHostSpec` extends it). */
@@ -53,6 +54,8 @@ export interface InProcessOptions {
   partition?: string;
   /** The parsing overrides of the source entry a source component was built from. */
   parsing: (owner: Source) => SourceParsing | undefined;
+  /** Where the engine's events come in the host's input (worker threads sharing a fleet: topology/fleet-board.ts). */
+  order?: EventOrder;
 }
 
 export function inProcessEngine(w: EngineWiring, o: InProcessOptions): Engine {
@@ -66,6 +69,7 @@ export function inProcessEngine(w: EngineWiring, o: InProcessOptions): Engine {
     logger: w.logger,
     writes: w.store.writes,
     partition: o.partition,
+    order: o.order,
     checkpointMs: o.checkpointMs,
     detectorSaveMs: o.detectorSaveMs,
     maxSources: config.pipeline.max_sources,

@@ -60,22 +60,27 @@ export class EngineLanes {
     return lane;
   }
 
-  /** The batch per thread: whole when its records all belong to one (the usual case), else in parts. */
-  split(batch: RawBatch): [number, RawBatch][] {
+  /**
+   * The batch per thread: whole when its records all belong to one (the usual case), else in parts,
+   * each with its records' indices in the batch (`at`: where its events come in the host's input,
+   * topology/fleet-board.ts).
+   */
+  split(batch: RawBatch): [lane: number, part: RawBatch, at?: Int32Array][] {
     const recs = batch.records;
     if (this.o.threads === 1 || recs.length === 0) return [[0, batch]];
     const first = this.of(recs[0].source);
     let i = 1;
     while (i < recs.length && this.of(recs[i].source) === first) i++;
     if (i === recs.length) return [[first, batch]];
-    const by = new Map<number, RawRecord[]>();
-    for (const r of recs) {
-      const lane = this.of(r.source);
-      let list = by.get(lane);
-      if (list === undefined) by.set(lane, (list = []));
-      list.push(r);
+    const by = new Map<number, { records: RawRecord[]; at: number[] }>();
+    for (let k = 0; k < recs.length; k++) {
+      const lane = this.of(recs[k].source);
+      let part = by.get(lane);
+      if (part === undefined) by.set(lane, (part = { records: [], at: [] }));
+      part.records.push(recs[k]);
+      part.at.push(k);
     }
-    return [...by].map(([lane, records]) => [lane, batch.cursor ? { records, cursor: batch.cursor } : { records }]);
+    return [...by].map(([lane, { records, at }]) => [lane, batch.cursor ? { records, cursor: batch.cursor } : { records }, Int32Array.from(at)]);
   }
 
   /** Saves the assignments the store refused, until it refuses again. */

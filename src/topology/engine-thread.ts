@@ -6,7 +6,8 @@
  * record source belongs to one worker (topology/engine-lanes.ts), like a Kafka partition: its
  * parser, its detector state and its models live only there. What the detectors find comes back and is
  * stored here — feedback policy, then anomalies and their alerts in one transaction, then the live
- * feed — before the acknowledgements that follow it on the same port.
+ * feed — before the acknowledgements that follow it on the same port. What the workers report is
+ * summed and shown as one engine by engine-reports.ts.
  * @example
  * const engine = new EngineThread({ config, dbPath, sources, store, logger });
  * await engine.ready;                       // detectors restored in the workers
@@ -24,15 +25,16 @@ import { spawnWorker } from '../core/spawn-worker.js';
 import type { EventRun } from '../core/event-runs.js';
 import type { ServeConfig } from '../config/schema.js';
 import type { AnomalyStore, EngineHost, EngineStats, StoreWriteStats, StreamCounters, ThreadMemory } from '../core/engine.js';
-import { mergeWriteFailures, noWriteFailures, WriteFailures } from '../store/index.js';
+import { mergeWriteFailures, WriteFailures } from '../store/index.js';
 import { FoundAnomalies } from './engine-found.js';
 import { EngineLanes } from './engine-lanes.js';
+import { FleetBoard } from './fleet-board.js';
 import { AckLedger } from './engine-acks.js';
 import { Backlog } from './backlog.js';
 import { encodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import type { SourceLanes } from '../store/lanes.js';
 import type { EngineWorkerData } from './engine-worker.js';
-import type { DeclaredReadings } from './component-metrics.js';
+import { emptyReport, reportReadings, sumStats, takeCounters, type WorkerReport, zeroStats } from './engine-reports.js';
 
 export interface EngineThreadOptions {
   config: ServeConfig;
@@ -71,20 +73,11 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-interface Lane {
+/** A worker thread and what it last reported (engine-reports.ts). */
+interface Lane extends WorkerReport {
   worker: Worker;
   ready: boolean;
   exited: boolean;
-  stats: EngineStats;
-  counters: StreamCounters[];
-  errors: ComponentError[];
-  /** The worker's store writes, as of its last report. */
-  writes: StoreWriteStats;
-  /** The worker's V8 heap, as of its last report (each second). */
-  heap: Omit<ThreadMemory, 'thread'>;
-  /** What its components report, and their values as of the last `refresh`. */
-  declared: DeclaredReadings[];
-  readings: Record<string, number>[];
 }
 
 /**
@@ -98,8 +91,6 @@ const EARLY_PER_WORKER = 2;
 export function engineThreads(setting: number | 'auto'): number {
   return setting === 'auto' ? Math.max(1, Math.min(4, availableParallelism())) : setting;
 }
-
-const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
 export class EngineThread implements EngineHost {
   readonly stats: EngineStats = zeroStats();
@@ -128,6 +119,8 @@ export class EngineThread implements EngineHost {
   /** Which worker owns each record source (engine-lanes.ts). */
   private readonly owners: EngineLanes;
   private readonly writes: WriteFailures;
+  /** The novelty fleet the workers share (topology/fleet-board.ts); none with one worker. */
+  private readonly board: FleetBoard | undefined;
   /** Stores what the workers found (kept while the store refuses writes); acks wait for it. */
   private readonly found: FoundAnomalies;
 
@@ -147,12 +140,15 @@ export class EngineThread implements EngineHost {
       error: (e) => this.error({ component: 'store', stage: 'processing', errorType: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) }),
     });
     const n = engineThreads(opts.config.pipeline.engine_threads);
+    // Several engines share the novelty detector's fleet through a board in shared memory.
+    const novelty = opts.config.detectors.novelty as { enabled: boolean; max_fleet_templates: number } | undefined;
+    if (n > 1 && novelty?.enabled && novelty.max_fleet_templates > 0) this.board = FleetBoard.create(n, novelty.max_fleet_templates);
     this.owners = new EngineLanes({ threads: n, store: opts.lanes, writes: this.writes, logger: opts.logger });
     for (let i = 0; i < n; i++) {
-      const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined };
+      const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined, ...(this.board ? { fleet: { buffers: this.board.buffers, lane: i } } : {}) };
       // The heap limit also makes V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb).
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: opts.config.pipeline.engine_heap_mb } });
-      const lane: Lane = { worker, ready: false, exited: false, stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
+      const lane: Lane = { worker, ready: false, exited: false, ...emptyReport() };
       this.lanes.push(lane);
       worker.on('message', (m: FromWorker) => this.receive(i, m));
       worker.on('error', (e) => this.fail(`An engine worker thread failed: ${e.message}`));
@@ -244,17 +240,19 @@ export class EngineThread implements EngineHost {
     const id = ++this.nextId;
     this.batches++;
     const parts = this.owners.split(batch);
+    this.board?.posting(parts.map(([lane]) => lane));
     if (batch.cursor) this.acks.remember(src, id, batch.cursor, parts.reduce((m, [lane]) => m | (1 << lane), 0));
     const early = batch.cursor !== undefined;
     const processed = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { parts: parts.length, lines: batch.records.length, early, resolve, reject });
       this.backlog.add(batch.records.length);
-      for (const [lane, part] of parts) {
+      for (const [lane, part, at] of parts) {
         const wire = encodeBatch(part);
         const transfer: ArrayBuffer[] = [];
         if (wire.lines) transfer.push(wire.lines.buffer as ArrayBuffer);
         if (wire.offsets) transfer.push(wire.offsets.buffer as ArrayBuffer);
-        this.lanes[lane].worker.postMessage({ t: 'batch', id, src, batch: wire } satisfies ToWorker, transfer);
+        if (at) transfer.push(at.buffer as ArrayBuffer);
+        this.lanes[lane].worker.postMessage({ t: 'batch', id, src, batch: wire, ...(at ? { at } : {}) } satisfies ToWorker, transfer);
       }
     });
     if (!early) return processed;
@@ -281,7 +279,7 @@ export class EngineThread implements EngineHost {
         l.ready = true;
         l.declared = m.components;
         if (!this.lanes.every((x) => x.ready)) return;
-        this.reportReadings();
+        reportReadings(this.lanes, this.opts.context);
         this.onReady?.resolve();
         return;
       case 'done': {
@@ -310,12 +308,7 @@ export class EngineThread implements EngineHost {
         return;
       }
       case 'counters':
-        if (m.streams) l.counters = m.streams;
-        if (m.readings) l.readings = m.readings;
-        l.errors = m.errors;
-        l.stats = m.stats;
-        l.writes = m.writes;
-        l.heap = m.heap;
+        takeCounters(l, m);
         // Every second: what the store refused is tried again.
         this.owners.retry();
         this.found.retry();
@@ -337,26 +330,6 @@ export class EngineThread implements EngineHost {
     }
   }
 
-  /**
-   * Reports the workers' component readings through this thread's context, as a host on this thread
-   * would: one report per component, its values summed over the workers (each holds its share of the
-   * record sources), as of the last `refresh`.
-   */
-  private reportReadings(): void {
-    // Every worker builds the same components from the same config: report i of each is the same component's.
-    this.lanes[0].declared.forEach(({ id, readings }, i) => {
-      this.opts.context?.(id).metrics?.report(readings, () => {
-        const sum: Record<string, number> = {};
-        for (const l of this.lanes) {
-          const values = l.declared[i]?.id === id ? l.readings[i] : undefined;
-          if (values === undefined) continue;
-          for (const r of readings) sum[r.name] = (sum[r.name] ?? 0) + (values[r.name] ?? 0);
-        }
-        return sum;
-      });
-    });
-  }
-
   /** An early-taken batch is processed: a source waiting for room may hand over its next one. */
   private settled(): void {
     this.early--;
@@ -365,8 +338,7 @@ export class EngineThread implements EngineHost {
 
   /** `stats`: the workers' counters summed, with what this thread stored and the failures it saw itself. */
   private mirror(): void {
-    const s = zeroStats();
-    for (const l of this.lanes) for (const k of Object.keys(s) as (keyof EngineStats)[]) s[k] += l.stats[k];
+    const s = sumStats(this.lanes);
     Object.assign(this.stats, s, { batches: this.batches, anomalies: this.found.stored.anomalies, duplicates: this.found.stored.duplicates, errors: s.errors + this.localErrors });
   }
 

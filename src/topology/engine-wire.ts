@@ -32,7 +32,8 @@ export interface WireBatch {
 }
 
 export type ToWorker =
-  | { t: 'batch'; id: number; src: number; batch: WireBatch }
+  /** `at`: the records' indices in the batch the main thread split (absent: the whole batch); `id` numbers batches in order. */
+  | { t: 'batch'; id: number; src: number; batch: WireBatch; at?: Int32Array }
   | { t: 'learn'; kind: string; what: LearnAsNormal }
   | { t: 'confirmed'; kind: string; what: Confirmed }
   /** Asks for a `counters` message now (a /metrics scrape). */

@@ -23,12 +23,15 @@ import { inProcessEngine } from './engine-in-process.js';
 import { decodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import { sourceParsing } from './parser-options.js';
 import { ComponentReadings } from './component-metrics.js';
+import { FleetBoard, type FleetBuffers } from './fleet-board.js';
 
 export interface EngineWorkerData {
   config: ServeConfig;
   dbPath: string;
   /** `i/n` when there are n workers: this one's detector state is saved under its own keys. */
   partition?: string;
+  /** The fleet board the workers share (topology/fleet-board.ts), and this worker's index on it. */
+  fleet?: { buffers: FleetBuffers; lane: number };
 }
 
 const port = parentPort;
@@ -82,6 +85,8 @@ function start(data: EngineWorkerData): void {
   const abort = new AbortController();
   // What this thread's components report: declared at `ready`, read when the main thread asks (a scrape).
   const readings = new ComponentReadings();
+  // Shared with the other engine threads: the detectors' fleet, decided in the order of the input.
+  const board = data.fleet ? FleetBoard.attach(data.fleet.buffers, data.fleet.lane, (msg, fields) => logger.warn(msg, fields)) : undefined;
   const ctx = (id: string): ComponentContext => ({
     id,
     logger,
@@ -90,6 +95,7 @@ function start(data: EngineWorkerData): void {
     checkpoints: store.checkpoints,
     models: store,
     metrics: readings.port(id),
+    ...(board ? { fleet: board } : {}),
   });
   const sources = config.sources.map((s, i) => new RemoteSource(`${(s as { type: string }).type}#${i}`, i));
   const parsing = new Map<Source, ReturnType<typeof sourceParsing>>(sources.map((s, i) => [s, sourceParsing(config.sources[i])]));
@@ -110,7 +116,7 @@ function start(data: EngineWorkerData): void {
         for (const x of r) runs.push(x);
       },
     },
-    { partition: data.partition, checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner) },
+    { partition: data.partition, checkpointMs: config.pipeline.checkpoint_interval_ms, parsing: (owner) => parsing.get(owner), order: board },
   );
   const detectors = engine.learners();
   const running = engine.run(abort.signal);
@@ -135,7 +141,11 @@ function start(data: EngineWorkerData): void {
       const source = sources[m.src];
       const batch = decodeBatch(m.batch);
       if (batch.cursor) cursorBatch.set(batch.cursor, m.id);
-      void source.emit!(batch).then(
+      board?.part(m.id, m.at);
+      // The engine processes a batch synchronously inside `emit`: the part is done when it returns.
+      const processed = source.emit!(batch);
+      board?.partDone();
+      void processed.then(
         () => {
           send({ t: 'done', id: m.id, stats: { ...engine.stats }, runs, heap: heapNow() });
           runs = [];

@@ -16,7 +16,7 @@ import type { Clock } from '../core/clock.js';
 import type { StreamDetector } from '../core/detector.js';
 import type { Anomaly, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
-import { LogParser, type LogParserOptions } from '../parsers/pipeline.js';
+import type { LogParser, LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
 import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
 import type { WriteFailures } from '../store/index.js';
@@ -26,6 +26,8 @@ import { ContextRing } from './context-ring.js';
 import { SourceAcks } from './source-acks.js';
 import { EngineSaves } from './engine-saves.js';
 import { runTicker } from './engine-ticker.js';
+import { EngineParsers, type SourceParser } from './engine-parsers.js';
+import type { EventOrder } from './fleet-board.js';
 
 export interface EngineOptions {
   sources: Source[];
@@ -72,6 +74,13 @@ export interface EngineOptions {
    * detectors' state is saved under keys of its own (`detector:<kind>@<partition>`).
    */
   partition?: string;
+  /**
+   * Where this engine's events come in the host's input, when the host splits record sources
+   * between engines that share what their detectors learn (worker threads: topology/fleet-board.ts).
+   * A batch's runs of records are then split where the host's batch order is broken, so each run is
+   * the one a single engine would parse.
+   */
+  order?: EventOrder;
   /** Applied to what the detectors found before it is stored (the feedback policy: drops suppressed, may raise severity). */
   filterAnomalies?: (anomalies: Anomaly[]) => Anomaly[];
   /**
@@ -89,12 +98,6 @@ export interface EngineOptions {
   writes?: WriteFailures;
 }
 
-interface SourceState {
-  parser: LogParser;
-  owner: Source;
-  lastInput: number;
-}
-
 /**
  * Most records parsed before their events go to the detectors: bounds the events alive at once
  * whatever the batch size (an HTTP body may hold 100,000 lines).
@@ -104,7 +107,8 @@ const SLICE_RECORDS = 4096;
 export class Engine implements EngineHost {
   readonly stats: EngineStats = { batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 };
   readonly errors: ComponentError[] = [];
-  private readonly parsers = new Map<string, SourceState>();
+  /** One parser per record source, least recently used first, capped (engine-parsers.ts). */
+  private readonly parsers: EngineParsers;
   /** Acknowledgements to the sources: at once, or at the next checkpoint (`checkpointMs`). */
   private readonly acks: SourceAcks;
   private readonly context: ContextRing;
@@ -134,6 +138,14 @@ export class Engine implements EngineHost {
         this.stats.duplicates += found - inserted.length;
         if (inserted.length > 0) this.opts.onAnomalies?.(inserted, arrival);
       },
+    });
+    this.parsers = new EngineParsers({
+      max: opts.maxSources,
+      options: opts.parserOptions,
+      store: opts.store,
+      clock: opts.clock,
+      logger: this.logger,
+      evict: (id, st) => this.evicted(id, st),
     });
     this.saves.restoreDetectors();
   }
@@ -170,8 +182,8 @@ export class Engine implements EngineHost {
   }
 
   /** Each record source's parser (its counters are read at scrape time by /metrics). */
-  *streams(): IterableIterator<[string, LogParser]> {
-    for (const [id, st] of this.parsers) yield [id, st.parser];
+  streams(): IterableIterator<[string, LogParser]> {
+    return this.parsers.streams();
   }
 
   /** Detector state is restored in the constructor. */
@@ -191,13 +203,7 @@ export class Engine implements EngineHost {
 
   /** Each record source's parser counters (what /metrics reads; plain data, so it crosses threads). */
   streamCounters(): StreamCounters[] {
-    const out: StreamCounters[] = [];
-    for (const [source, st] of this.parsers) {
-      const { lines, events, unmatched } = st.parser.stats;
-      const m = st.parser.miner.stats;
-      out.push({ source, lines, events, unmatched, templates: m.clusters, evictedTemplates: m.evicted });
-    }
-    return out;
+    return this.parsers.counters();
   }
 
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */
@@ -218,7 +224,7 @@ export class Engine implements EngineHost {
   async process(source: Source, batch: RawBatch): Promise<void> {
     this.stats.batches++;
     this.stats.records += batch.records.length;
-    const touched = new Set<SourceState>();
+    const touched = new Set<SourceParser>();
     const records = batch.records;
     const now = this.opts.clock.now();
     // Sources whose templates changed: their parsers are saved once per batch, not per slice.
@@ -228,20 +234,25 @@ export class Engine implements EngineHost {
     for (let from = 0; from < records.length; from += SLICE_RECORDS) {
       const to = Math.min(records.length, from + SLICE_RECORDS);
       const events: LogEvent[] = [];
+      const order = this.opts.order;
+      // With an order: (first event, first record) of each run, for the detectors' shared fleet.
+      const runs: number[] | null = order ? [] : null;
+      order?.sliceAt(from);
       // One parser call per run of records with the same source and arrival time (a whole slice,
       // usually): the per-call overhead of the parser is paid per run, not per line.
       for (let i = from; i < to; ) {
         const first = records[i];
-        const st = this.state(first.source, source);
+        const st = this.parsers.of(first.source, source);
         st.lastInput = now;
         touched.add(st);
         const base = st.parser.stats.lines + 1;
         const lines: RawLine[] = [];
         let j = i;
-        for (; j < to && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs; j++) {
+        for (; j < to && records[j].source === first.source && records[j].arrivalTs === first.arrivalTs && (j === i || order === undefined || order.follows(j)); j++) {
           lines.push({ text: records[j].text, line: records[j].line ?? base + (j - i), attrs: records[j].attrs });
         }
         const out = st.parser.pushLines(lines, first.arrivalTs);
+        runs?.push(events.length, i);
         for (let k = 0; k < out.length; k++) {
           if (out[k].change !== 'none') changed.add(out[k].source);
           events.push(out[k]);
@@ -250,7 +261,7 @@ export class Engine implements EngineHost {
       }
       this.arrival = records[0]?.arrivalTs;
       try {
-        this.deliver(events, false);
+        this.deliver(events, false, runs);
       } finally {
         this.arrival = undefined;
       }
@@ -265,7 +276,7 @@ export class Engine implements EngineHost {
    * Acknowledges what is done: the whole batch, or — when multi-line joining still holds a record
    * open — everything before that record's first line (file offsets); the rest on release.
    */
-  private acknowledge(source: Source, batch: RawBatch, touched: Set<SourceState>): void {
+  private acknowledge(source: Source, batch: RawBatch, touched: Set<SourceParser>): void {
     // Index of the first record still held (-1: held since an earlier batch); undefined: none.
     let firstHeld: number | undefined;
     for (const st of touched) {
@@ -314,45 +325,20 @@ export class Engine implements EngineHost {
     });
   }
 
-  private state(sourceId: string, owner: Source): SourceState {
-    let st = this.parsers.get(sourceId);
-    if (st !== undefined) {
-      // Least recently used first in the map's order (once per run of records, not per line).
-      this.parsers.delete(sourceId);
-      this.parsers.set(sourceId, st);
-    } else {
-      if (this.parsers.size >= (this.opts.maxSources ?? 1000)) this.evictOldestParser();
-      const parser = new LogParser({
-        ...this.opts.parserOptions(sourceId, owner),
-        source: sourceId,
-        // An inferred layout that stopped fitting (a new header after a deploy) is revised: say so.
-        onLayoutChange: (c) => this.logger.warn('The log layout of a source changed; parsing follows it.', { source: c.source, from: c.from, to: c.to, line: c.line }),
-      });
-      const saved = this.opts.store.loadParserState(sourceId);
-      if (saved !== undefined) parser.restore(saved);
-      st = { parser, owner, lastInput: this.opts.clock.now() };
-      this.parsers.set(sourceId, st);
-    }
-    return st;
-  }
-
-  /** Emits what the least recently used parser holds, saves its state and drops it from memory. */
-  private evictOldestParser(): void {
-    const oldest = this.parsers.keys().next();
-    if (oldest.done) return;
-    const id = oldest.value;
-    const st = this.parsers.get(id)!;
-    const events = st.parser.flush(this.opts.clock.now());
-    this.deliver(events, false);
+  /** The least recently used parser leaves memory: what it holds is processed, its state saved (false: refused, kept). */
+  private evicted(id: string, st: SourceParser): boolean {
+    this.deliver(st.parser.flush(this.opts.clock.now()), false);
     // Refused (checkpoints on): kept in memory, beyond the cap for now, rather than losing its state.
-    if (!this.saves.evicted(id, st.parser)) return;
-    this.parsers.delete(id);
+    if (!this.saves.evicted(id, st.parser)) return false;
     this.stats.evictedSources++;
+    return true;
   }
 
-  private deliver(events: LogEvent[], templatesChanged: boolean): void {
+  /** To the detectors; `runs`: where each run's events start and its first record (see `EngineOptions.order`). */
+  private deliver(events: LogEvent[], templatesChanged: boolean, runs: number[] | null = null): void {
     if (events.length === 0) return;
     this.stats.events += events.length;
+    this.opts.order?.delivering(events, runs);
     this.opts.onEvents?.(events);
     this.context.add(events);
     const found: Anomaly[] = [];

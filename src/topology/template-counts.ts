@@ -6,6 +6,7 @@
  */
 import type { LogEvent } from '../core/event.js';
 import type { EngineStateStore, TemplateDelta } from '../core/engine.js';
+import { boundedExample } from '../store/templates.js';
 
 /** Pending deltas beyond which a flood of distinct templates is written early rather than held. */
 const MAX_PENDING = 10_000;
@@ -47,6 +48,8 @@ export class TemplateCounts {
  */
 export function templateDeltas(events: LogEvent[], by = new Map<string, Map<number, TemplateDelta>>()): TemplateDelta[] {
   const out: TemplateDelta[] = [];
+  // Example parameters are bounded (and copied) as they are taken, not when saved: until the next
+  // checkpoint a pending delta would otherwise keep a whole hostile line alive.
   let lastSource: string | undefined;
   let bySource: Map<number, TemplateDelta> | undefined;
   for (let i = 0; i < events.length; i++) {
@@ -58,7 +61,7 @@ export function templateDeltas(events: LogEvent[], by = new Map<string, Map<numb
     }
     const d = bySource.get(e.templateId);
     if (d === undefined) {
-      const nd = { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: e.params };
+      const nd = { source: e.source, templateId: e.templateId, template: e.template, count: 1, firstSeen: e.ts, lastSeen: e.ts, exampleParams: boundedExample(e.params) };
       bySource.set(e.templateId, nd);
       out.push(nd);
     } else {

@@ -79,4 +79,9 @@ function headersOf(attrs: Readonly<Record<string, unknown>> | undefined): KafkaR
 }
 
 /** The Kafka partition host for `engineHostContract`. */
-export const kafkaPartitionHost: HostUnderTest = { name: 'kafka-partition', run, crash: { testedIn: 'src/topology/kafka/worker.test.ts' } };
+export const kafkaPartitionHost: HostUnderTest = {
+  name: 'kafka-partition',
+  run,
+  crash: { testedIn: 'src/topology/kafka/worker.test.ts' },
+  fleetSkipped: 'a partition is one engine, so its sources share one fleet; partitions are separate processes and share none (ARCHITECTURE.md)',
+};

@@ -41,7 +41,11 @@ export const modelDetectorConfigSchema = z
      * "Why off by default"). Turn it on for sources with a steady window shape.
      */
     enabled: z.boolean().default(false),
-    /** Tumbling window per source, in event time. Ignored when `session` is set. */
+    /**
+     * Tumbling window per source, in event time. Ignored when `session` is set. A model published to
+     * Kafka workers (`anomalog models train|publish`) must have been trained on the same windows
+     * (or sessions): a worker refuses one trained on others.
+     */
     window_seconds: z.number().min(1).max(86_400).default(60),
     /** Score sessions (events grouped by a key) instead of time windows. */
     session: sessionSchema.optional(),

@@ -127,6 +127,25 @@ describe('published models (the models topic)', () => {
     expect(d.learnAsNormal({ source: 'api', templateId: WORKER_IDS[6] })).toBe(false);
   });
 
+  it('a withdrawn model hands its sources back to the default model, then to their own training', () => {
+    const clock = new ManualClock(T0);
+    const d = createModelDetector({ ...QUIET, min_windows: 50 });
+    d.installPublished(receive(v1, 3, 'default'));
+    d.installPublished(receive(v1, 7, 'source:api'));
+    feed(d, clock, 0, 60, WORKER_IDS);
+    expect(d.stats().models[0].published).toMatchObject({ scope: 'source:api', version: 7 });
+    expect(d.stats().trainings).toBe(0);
+    expect(d.removePublished('source:api')).toBe(1);
+    expect(d.stats().models[0].published).toMatchObject({ scope: 'default', version: 3 });
+    expect(d.removePublished('source:api')).toBe(0);
+    expect(d.removePublished('default')).toBe(1);
+    // Its reservoir kept filling meanwhile: it trains its own at the next tick, and later windows are its own model's.
+    const own = feed(d, clock, 60, 100, WORKER_IDS, new Set([90]));
+    expect(d.stats().trainings).toBe(1);
+    expect(own.map((a) => a.model)).toEqual([{ kind: 'if', version: 1 }]);
+    expect((d.snapshot().data as { sources: { published: unknown }[] }).sources[0].published).toBeNull();
+  });
+
   it('refuses, with a reason, what is not a usable model', () => {
     const good = encodePublished(publishedModel(v1, { scope: 'default', version: 1, at: T0 }));
     const refuse = (v: Buffer) => expect(() => decodePublished(v)).toThrow(expect.objectContaining({ code: 'ANOMALOG_ERR_MODEL_REFUSED' }));

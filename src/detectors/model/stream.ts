@@ -31,7 +31,7 @@ import { type StreamModelArtifact, TrainedModel, type TrainJob } from './trainin
 import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
 import { type SourceModelState, sourceFromJSON, sourceToJSON } from './state.js';
 import { checkCompatible, type ModelScope, type PublishedRef, type ReceivedModel, refOf } from './published.js';
-import { modelTexts, TemplateRemap } from './remap.js';
+import { ModelTemplates, TemplateRemap } from './remap.js';
 import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from '../../features/count-windows.js';
 
 export type { SourceModelState } from './state.js';
@@ -72,7 +72,7 @@ export interface ModelDetectorStats {
 /** A published model the detector holds, with its template texts for the remap. */
 interface HeldModel {
   received: ReceivedModel;
-  texts: Map<string, number>;
+  templates: ModelTemplates;
 }
 
 /** The registry kind of a source's model. */
@@ -219,11 +219,31 @@ export class StreamModelDetector implements StreamDetector {
     const p = received.published;
     checkCompatible(p, this.spec);
     const prev = this.held.get(p.scope);
-    if (prev?.received.published.digest !== p.digest) this.held.set(p.scope, { received, texts: modelTexts(p.artifact.templates ?? {}) });
+    if (prev?.received.published.digest !== p.digest) this.held.set(p.scope, { received, templates: new ModelTemplates(p.artifact.templates ?? {}) });
     this.pub.installed++;
     let swapped = 0;
     for (const st of this.sources.values()) if (this.applyPublished(st)) swapped++;
     return swapped;
+  }
+
+  /**
+   * A scope's published model was withdrawn (a tombstone on the models topic): its sources go back
+   * to the `default` model if one is held, else to their own model and training (due at the next
+   * tick). Returns the number of sources that changed model.
+   */
+  removePublished(scope: ModelScope): number {
+    if (!this.held.delete(scope)) return 0;
+    let changed = 0;
+    for (const st of this.sources.values()) {
+      if (st.published?.ref.scope !== scope) continue;
+      st.published = null;
+      changed++;
+      if (!this.applyPublished(st)) {
+        st.nextTrainAt = -Infinity;
+        this.logger.info('A published model was withdrawn; the source trains its own again.', { source: st.name, scope });
+      }
+    }
+    return changed;
   }
 
   /** The published model for a source: its own scope first, then `default`. */
@@ -238,7 +258,7 @@ export class StreamModelDetector implements StreamDetector {
     const p = h.received.published;
     if (st.published?.model && st.published.ref.digest === p.digest && st.published.ref.scope === p.scope) return false;
     const before = st.published?.ref;
-    st.published = { ref: refOf(p), model: h.received.model, remap: new TemplateRemap(h.texts) };
+    st.published = { ref: refOf(p), model: h.received.model, remap: new TemplateRemap(h.templates) };
     st.flaggedRun = 0;
     this.pub.swaps++;
     this.logger.info('A published model was swapped in.', { source: st.name, scope: p.scope, version: p.modelVersion, digest: p.digest.slice(0, 19), before: before ? `${before.scope} v${before.version}` : st.model ? `own v${st.model.version}` : 'none' });
@@ -308,6 +328,9 @@ export class StreamModelDetector implements StreamDetector {
     while (st.texts.size > 2 * this.config.max_vocabulary + 100) st.texts.delete(st.texts.keys().next().value as number);
     const full = c.counts.events >= this.config.min_window_events ? 1 : 0;
     st.density = st.density === st.density ? st.density * DENSITY_DECAY + full * (1 - DENSITY_DECAY) : full;
+    // A restored source's record of a published model nobody handed back (withdrawn meanwhile): it is
+    // scored by its own model now, and its snapshot must not say otherwise.
+    if (st.published !== null && st.published.model === null) st.published = null;
     const pinned = st.published?.model ? st.published : null;
     const model = pinned ? pinned.model : st.model;
     if (model === null) {

@@ -9,6 +9,7 @@ import type { ComponentDefinition } from '../../core/component.js';
 import type { StreamDetector } from '../../core/detector.js';
 import { type NoveltyConfig, noveltyConfigSchema } from './config.js';
 import { NoveltyDetector } from './novelty.js';
+import { SharedNoveltyFleet } from './fleet.js';
 import { parseDetectorConfig } from '../shared/common.js';
 import { reportStats } from '../shared/readings.js';
 
@@ -25,5 +26,6 @@ export const definition: ComponentDefinition<NoveltyConfig, StreamDetector> = {
   type: 'novelty',
   configSchema: noveltyConfigSchema,
   // Its counters on /metrics (read at scrape time): detectors/shared/readings.ts.
-  build: (config, ctx) => reportStats(ctx, new NoveltyDetector(config), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources', 'fleetTemplates']),
+  // Engines that split the record sources share one fleet (ComponentContext.fleet, fleet.ts).
+  build: (config, ctx) => reportStats(ctx, new NoveltyDetector(config, ctx.fleet ? new SharedNoveltyFleet(config.max_fleet_templates, ctx.fleet) : undefined), (d) => d.stats(), ['sources', 'templates', 'evictedTemplates', 'evictedSources', 'evictedWords', 'fleetTemplates']),
 };

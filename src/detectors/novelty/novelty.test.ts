@@ -1,9 +1,14 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { detectorContract, type Step } from '../../../test/contract/detector.contract.js';
 import { errorCode } from '../../../test/harness/errors.js';
 import { batches, EventFactory, hdfsLines, hdfsReplay } from '../../../test/harness/log-streams.js';
-import type { Anomaly } from '../../core/event.js';
+import type { Anomaly, LogEvent } from '../../core/event.js';
 import { createNovelty, definition, noveltyConfigSchema } from './index.js';
+import { wordsOf } from './words.js';
+
+setFlagsFromString('--expose-gc');
 
 // Real HDFS lines absent from the 200-line sample (Loghub HDFS_2k.log, lines 1200+; see test/fixtures/logs/README.md).
 const DELETE_ASK = 'BLOCK* ask 10.250.18.114:50010 to delete  blk_-5140072410813878235';
@@ -307,6 +312,40 @@ describe('novelty', () => {
     const api = other.observe([{ ...ev[0], source: 'api' }]);
     expect(api).toHaveLength(1);
     expect(api[0].source).toBe('api');
+  });
+
+  it('bounds its state on hostile lines: words evicted and counted, long texts not kept, no line kept alive', () => {
+    const gc = runInNewContext('gc') as () => void;
+    // Megabyte lines of 20-letter words (a cut of 13 or more characters is a view of its line in V8).
+    const letter = (n: number) => String.fromCharCode(97 + (n % 26));
+    // 26 words of its own per line (the rest repeat them), each 20 letters.
+    const line = (i: number) => `${i} ${Array.from({ length: 50_000 }, (_, k) => `w${letter(i)}${letter(i / 26)}${letter(k).repeat(17)}`).join(' ')}`.split('').join('');
+    const events = (d: { observe(e: LogEvent[]): unknown } | null) => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 30; i++) {
+        const l = line(i);
+        d?.observe([{ ts: i * 1000, source: 'hostile', level: 'info', message: l, raw: l, templateId: i, template: l, params: [] }]);
+      }
+      gc();
+      return (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    };
+    const none = events(null);
+    const d = createNovelty({ max_words: 500 });
+    const grown = events(d) - none;
+    // 30 lines are 30 MB: the detector keeps a few context lines' first 2,000 characters and 500 of
+    // their 780 words (each a view of its line unless copied: about 20 lines).
+    expect(grown).toBeLessThan(8);
+    const st = d.stats();
+    expect(st.evictedWords).toBeGreaterThan(0);
+    const src = (d.snapshot().data as { sources: { words: unknown[]; texts: string[] }[] }).sources[0];
+    expect(src.words.length).toBe(500);
+    const distinct = new Set(Array.from({ length: 30 }, (_, i) => wordsOf(line(i))).flat()).size;
+    expect(distinct).toBeGreaterThan(600);
+    expect(st.evictedWords).toBe(distinct - 500);
+    // A template text longer than the word reader reads is not kept (only that it is long).
+    expect(src.texts.every((t) => t === '')).toBe(true);
+    expect(src.texts).toHaveLength(30);
   });
 
   it('validates its config strictly and is registered as a detector', () => {

@@ -16,7 +16,7 @@ import { textClass } from '../shared/common.js';
 /** Words taken from one text (a template or the absorbed part of a message). */
 export const MAX_WORDS_PER_TEXT = 64;
 /** Texts longer than this are read up to it (log lines are hostile). */
-const MAX_TEXT_CHARS = 4096;
+export const MAX_TEXT_CHARS = 4096;
 
 /** A whitespace-separated token: either a word-bearing token or not (digits make it a value). */
 const TOKEN = /\S+/g;

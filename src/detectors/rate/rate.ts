@@ -21,12 +21,13 @@ import type { LearnAsNormal, StreamDetector } from '../../core/detector.js';
 import type { Anomaly, Contribution, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { SEVERITIES } from '../../core/event.js';
+import { keptCut } from '../../core/text.js';
 import { levelClass, rawOf, sourceOf } from '../shared/common.js';
 import { AcceptedCounts } from './accepted.js';
 import type { RateConfig } from './config.js';
 import { changeAnomaly, type Finding, silenceAnomaly, surpriseRank } from './findings.js';
 import type { SpotGate } from './gate.js';
-import type { SeriesShape } from './series.js';
+import { idleShare, type SeriesShape } from './series.js';
 import { newSource, newTemplate, restoreState, snapshotState, type SourceSeries, type TemplateSeries } from './state.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
@@ -45,12 +46,16 @@ export interface RateStats {
 export class RateDetector implements StreamDetector {
   readonly kind = 'rate';
   private sources = new Map<string, SourceSeries>();
+  /** The source last moved to the end of `sources` (the most recently seen): moving it again changes nothing. */
+  private lastSource: string | undefined;
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly ms: number;
   protected readonly alpha: number;
   /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
   protected readonly occAlpha: number;
+  /** Below this expected count over a silence, it has probability > √tail_probability: not improbable. */
+  private readonly minSilentMass: number;
   /** "Learn as normal" feedback: re-applied at start, not snapshotted. */
   private readonly accepted: AcceptedCounts;
 
@@ -59,6 +64,7 @@ export class RateDetector implements StreamDetector {
     this.alpha = 2 / (config.baseline_intervals + 1);
     this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.accepted = new AcceptedCounts(config.max_templates);
+    this.minSilentMass = -Math.log(config.tail_probability) / 2;
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -74,8 +80,12 @@ export class RateDetector implements StreamDetector {
         if (!Number.isFinite(k)) continue;
         s = this.addSource(name, k);
       } else {
-        this.sources.delete(name);
-        this.sources.set(name, s);
+        // Least recently seen first (eviction): moved to the end unless it is there already.
+        if (name !== this.lastSource) {
+          this.sources.delete(name);
+          this.sources.set(name, s);
+          this.lastSource = name;
+        }
         if (k > s.interval && Number.isFinite(k)) this.advance(name, s, k, out);
       }
       const raw = rawOf(e);
@@ -86,11 +96,15 @@ export class RateDetector implements StreamDetector {
       const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
       let t = s.templates.get(tid);
       if (t) {
-        s.templates.delete(tid);
+        if (tid !== s.lastTemplate) {
+          s.templates.delete(tid);
+          s.templates.set(tid, t);
+          s.lastTemplate = tid;
+        }
         // The template generalised since (same id, new text): titles show what it is now.
         if (t.templateSrc !== e.template && typeof e.template === 'string' && e.template !== '') {
           t.templateSrc = e.template;
-          t.template = e.template.slice(0, 256);
+          t.template = keptCut(e.template, 256);
         }
       } else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
@@ -99,12 +113,14 @@ export class RateDetector implements StreamDetector {
           s.templates.delete(s.templates.keys().next().value as number);
           this.evictedTemplates++;
         }
+        s.templates.set(tid, t);
+        s.lastTemplate = tid;
       }
-      s.templates.set(tid, t);
       t.count++;
       const rank = LEVEL_RANK[levelClass(e.level)];
       if (rank > t.level) t.level = rank;
-      t.sample = raw.length > cap ? raw.slice(0, cap) : raw;
+      // A cut is copied: a view into a long line would keep all of it (core/text.ts).
+      t.sample = keptCut(raw, cap);
     }
     return out;
   }
@@ -142,6 +158,7 @@ export class RateDetector implements StreamDetector {
   private addSource(name: string, k: number): SourceSeries {
     const s = newSource(this.config, k);
     this.sources.set(name, s);
+    this.lastSource = name;
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
       this.evictedSources++;
@@ -223,11 +240,11 @@ export class RateDetector implements StreamDetector {
   }
 
   /**
-   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source steps
-   * through them one by one (its silence is decided per interval, and it is one series); its
-   * templates only learn "no events" — they decide nothing in an empty interval —, so they learn
-   * the whole run at once in closed form (`learnEmpty`): a gap costs O(templates), not
-   * O(templates × intervals).
+   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source is judged
+   * interval by interval (its silence), except in stretches of one hour where the judgement is
+   * known (`stretchOf`): those it learns at once. Its templates only learn "no events" — they
+   * decide nothing in an empty interval —, so they learn the whole run at once (`learnEmpty`).
+   * A gap costs O(templates + hours), not O(templates × intervals).
    */
   private closeEmpty(name: string, s: SourceSeries, n: number, out: Anomaly[]): void {
     const perHour = 3_600_000 / this.ms;
@@ -235,12 +252,32 @@ export class RateDetector implements StreamDetector {
     const offset = this.config.utc_offset_minutes * 60_000;
     let idle = 0;
     let zeros = 0;
-    for (let i = 0; i < n; i++, s.interval++) {
+    for (let i = 0; i < n; ) {
       const h = seasonal ? s.season.hourOf(s.interval * this.ms, offset) : -1;
       // What the source expects now (its hour's profile once known), read in place: no allocation per interval.
       const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
       const mean = ready ? s.season.stats[2 * h] : s.base.mean;
       const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
+      const len = s.silent > 0 ? this.hourStretch(s, h, ready, n - i, offset) : 0;
+      const stretch = len > 1 ? this.stretchOf(name, s, mean, variance, len) : undefined;
+      if (stretch !== undefined) {
+        // What `len` steps below would do, without a judgement to make: closed forms (equal within rounding).
+        if (!s.silenceReported) {
+          s.occupancy = idleShare(s.occupancy, s.occupancyN, len, this.alpha);
+          s.occupancyN += len;
+          s.shape.learnIdle(len, this.occAlpha);
+          idle += len;
+        }
+        if (stretch === 'learn') {
+          s.season.learnZeros(h, len, perHour);
+          s.base.learnZeros(len, this.alpha);
+          zeros += len;
+        }
+        s.silent += len;
+        s.interval += len;
+        i += len;
+        continue;
+      }
       if (s.silent === 0) s.occupancyBefore = s.occupancy;
       s.silent++;
       // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
@@ -250,23 +287,68 @@ export class RateDetector implements StreamDetector {
         s.shape.learnOccupancy(false, this.occAlpha);
         idle++;
       }
-      const p = Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent);
       // Judged once the source has lived `warmup_intervals` before the silence began: the silence's
       // own empty intervals are no evidence that it writes steadily (a package install writes for 6
       // minutes, then nothing for months). Until then an empty run is learned, and may become its habit.
       const lived = s.interval - s.silent + 1 - s.born >= this.config.warmup_intervals;
-      const improbable = lived && s.base.n >= this.config.warmup_intervals && p < this.config.tail_probability;
+      // P(no event)^silent is at least e^(−mean·silent) (Poisson; a negative binomial's is higher):
+      // far from the threshold it cannot be improbable, and its tail is not computed.
+      const p = lived && s.base.n >= this.config.warmup_intervals && mean * s.silent > this.minSilentMass ? Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent) : 1;
+      const improbable = p < this.config.tail_probability;
       const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
       if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepted.accepts(name, '*', 0, 'silence')) {
         s.silenceReported = true;
         this.emit(s, undefined, silenceAnomaly(this.config, name, s, p, mean), 2, 2, out);
       }
+      i++;
+      s.interval++;
       if (improbable) continue; // frozen: a dead source must not teach its baseline that silence is normal
       s.season.learn(h, 0, perHour);
       s.base.learn(0, this.alpha);
       zeros++;
     }
     if (idle > 0 || zeros > 0) for (const t of s.templates.values()) this.learnEmpty(t, idle, zeros);
+  }
+
+  /**
+   * The empty intervals from s.interval on (at most `max`) that fall in hour `h` and in which its
+   * profile does not turn ready (their steps would read it): a stretch that reads one baseline.
+   */
+  private hourStretch(s: SourceSeries, h: number, ready: boolean, max: number, offset: number): number {
+    let len = max;
+    if (h < 0) return len;
+    const start = s.interval * this.ms + offset;
+    len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
+    // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
+    while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
+    if (!ready) {
+      const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
+      len = Math.min(len, Math.ceil(days - s.season.seen[h]));
+      while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
+    }
+    return len;
+  }
+
+  /**
+   * What the next `len` empty intervals of a silence already begun (one hour's stretch, expected
+   * count `mean`, variance `variance` now) would do if stepped: 'learn' when none of them can be
+   * judged improbable, 'frozen' when every one is and none can report, undefined when it must be
+   * stepped. Learning a zero lowers the mean and raises variance / mean, so −ln P(no event) only
+   * falls: its value now × the silence at the stretch's end bounds every step's −ln p (e^(−mean)
+   * bounds P(no event) from below without computing it). Frozen, nothing is learned: P(no event)
+   * stays and p only falls with the silence. The tests' step-by-step oracle answers undefined.
+   */
+  protected stretchOf(name: string, s: SourceSeries, mean: number, variance: number, len: number): 'learn' | 'frozen' | undefined {
+    const limit = 2 * this.minSilentMass * (1 - 1e-9);
+    if (Math.max(mean, 0) * (s.silent + len) < limit / 2) return 'learn';
+    const p0 = lowerTail(0, mean, Math.max(variance, mean));
+    if ((s.silent + len) * -Math.log(p0) < limit) return 'learn';
+    // The first step's judgement, as closeEmpty makes it (the silence began at s.interval − s.silent).
+    const silent = s.silent + 1;
+    const lived = s.interval - s.silent - s.born >= this.config.warmup_intervals;
+    if (!(lived && s.base.n >= this.config.warmup_intervals && mean * silent > this.minSilentMass && Math.pow(p0, silent) < this.config.tail_probability)) return undefined;
+    const mayReport = !s.silenceReported && s.occupancyBefore >= this.config.silence_min_occupancy && !this.accepted.accepts(name, '*', 0, 'silence');
+    return mayReport ? undefined : 'frozen';
   }
 
   /**
@@ -378,6 +460,7 @@ export class RateDetector implements StreamDetector {
   restore(snap: Snapshot): void {
     const st = restoreState(snap, this.config);
     this.sources = st.sources;
+    this.lastSource = undefined;
     this.evictedTemplates = st.evictedTemplates;
     this.evictedSources = st.evictedSources;
   }

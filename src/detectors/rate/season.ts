@@ -5,7 +5,7 @@
  * profile, not the recent level, says what to expect then (a source quiet every night is not a drop
  * every evening). Templates follow through their share of the source's recent level.
  */
-import { Baseline } from './tail.js';
+import { Baseline, decayedVariance } from './tail.js';
 
 const HOUR = 3_600_000;
 
@@ -38,6 +38,21 @@ export class Season {
     this.stats[2 * h] += a * d;
     this.stats[2 * h + 1] = (1 - a) * (this.stats[2 * h + 1] + a * d * d);
     this.seen[h]++;
+  }
+
+  /**
+   * `k` empty intervals of hour h at once: `learn(h, 0, perHour)` k times — step by step while the
+   * hour is young (its weight 1/(seen+1) above a week's), then in closed form (equal within rounding).
+   */
+  learnZeros(h: number, k: number, perHour: number): void {
+    if (!(h >= 0 && h < 24)) return;
+    const a = 1 / (7 * perHour);
+    for (; k > 0 && 1 / (this.seen[h] + 1) > a; k--) this.learn(h, 0, perHour);
+    if (!(k > 0)) return;
+    const b = Math.pow(1 - a, k);
+    this.stats[2 * h + 1] = decayedVariance(this.stats[2 * h], this.stats[2 * h + 1], b);
+    this.stats[2 * h] *= b;
+    this.seen[h] += k;
   }
 
   toArray(): number[] {

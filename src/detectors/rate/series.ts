@@ -30,9 +30,8 @@ export class SeriesShape {
    * equal to the steps within rounding.
    */
   learnIdle(k: number, alpha: number): void {
-    for (; k > 0 && 1 / (this.occupancyN + 1) > alpha; k--) this.learnOccupancy(false, alpha);
     if (!(k > 0)) return;
-    this.occupancy *= Math.pow(1 - alpha, k);
+    this.occupancy = idleShare(this.occupancy, this.occupancyN, k, alpha);
     this.occupancyN += k;
   }
 
@@ -71,4 +70,17 @@ export class SeriesShape {
     const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
     return new SeriesShape(Math.min(1, Math.max(0, n(v[0], 1))), Math.max(0, n(v[1], 0)), Baseline.from(v.slice(2, 6)), n(v[6], Number.NEGATIVE_INFINITY), n(v[7], 0));
   }
+}
+
+/**
+ * A share of intervals with events (EWMA, weight max(alpha, 1/N) at its Nth interval; `n` learned
+ * so far) after `k` intervals without: step by step while young, as `learnOccupancy`, then a decay
+ * by (1 − alpha)^k (equal to the steps within rounding).
+ */
+export function idleShare(share: number, n: number, k: number, alpha: number): number {
+  for (; k > 0 && 1 / (n + 1) > alpha; k--) {
+    n++;
+    share += Math.max(alpha, 1 / n) * (0 - share);
+  }
+  return k > 0 ? share * Math.pow(1 - alpha, k) : share;
 }

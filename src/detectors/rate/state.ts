@@ -4,6 +4,7 @@
  * are still read). Holds no decisions: rate.ts closes intervals, findings.ts words what they show.
  */
 import type { Snapshot } from '../../core/parser.js';
+import { keptCut } from '../../core/text.js';
 import { AlarmBudget, expectShape, LineRing, snapshotData } from '../shared/common.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
@@ -55,7 +56,10 @@ export interface SourceSeries {
   season: Season;
   /** SPOT on tail scores (threshold `spot` only). */
   gate: SpotGate | undefined;
+  /** Least recently seen first. */
   templates: Map<number, TemplateSeries>;
+  /** The template last moved to the end of `templates` (not in the snapshot: a restored map is in its own order). */
+  lastTemplate: number | undefined;
   ring: LineRing;
   /** Burst sizes and episodes of the source's own count (its occupancy is `occupancy` above). */
   shape: SeriesShape;
@@ -96,6 +100,7 @@ export function newSource(config: RateConfig, k: number): SourceSeries {
     season: new Season(),
     gate: config.threshold === 'spot' ? new SpotGate(gateOptions(config)) : undefined,
     templates: new Map(),
+    lastTemplate: undefined,
     ring: new LineRing(config.context_lines),
     shape: new SeriesShape(),
     budget: new AlarmBudget(config.max_alerts_per_hour),
@@ -107,7 +112,7 @@ export function newSource(config: RateConfig, k: number): SourceSeries {
 
 /** A template first seen in the open interval (`template`: its text, or the raw line when it has none). */
 export function newTemplate(template: string, templateSrc: string | undefined): TemplateSeries {
-  return { count: 0, fresh: true, base: new Baseline(), template: template.slice(0, 256), templateSrc, sample: '', level: 0, shape: new SeriesShape() };
+  return { count: 0, fresh: true, base: new Baseline(), template: keptCut(template, 256), templateSrc, sample: '', level: 0, shape: new SeriesShape() };
 }
 
 export function snapshotState(st: RateState): Snapshot {
@@ -175,6 +180,7 @@ export function restoreState(snap: Snapshot, config: RateConfig): RateState {
       season: Season.from(r.season),
       gate: config.threshold === 'spot' ? SpotGate.from(gateOptions(config), r.gate) : undefined,
       templates,
+      lastTemplate: undefined,
       ring: LineRing.from(config.context_lines, r.lines, cap, r.times),
       shape: SeriesShape.from(r.shape),
       budget: AlarmBudget.from(config.max_alerts_per_hour, r.budget),

@@ -101,9 +101,8 @@ export class Baseline {
     for (; k > 0 && 1 / (this.n + 1) > alpha; k--) this.learn(0, alpha);
     if (!(k > 0)) return;
     const b = Math.pow(1 - alpha, k);
-    const m = this.mean;
-    this.mean = m * b;
-    this.variance = b * (this.variance + m * m * (1 - b));
+    this.variance = decayedVariance(this.mean, this.variance, b);
+    this.mean *= b;
     this.n += k;
   }
 
@@ -123,3 +122,10 @@ export class Baseline {
   }
 }
 
+/**
+ * The variance of an EWMA (mean m, variance v) after zeros learned at a constant weight a, where
+ * b = (1 − a)^k for k of them: b·(v + m²·(1 − b)). (The mean is b·m.)
+ */
+export function decayedVariance(m: number, v: number, b: number): number {
+  return b * (v + m * m * (1 - b));
+}

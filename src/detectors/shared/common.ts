@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { AnomalogError } from '../../core/errors.js';
 import { SEVERITIES, type LogEvent, type Severity } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
+import { keptCut } from '../../core/text.js';
 import { type LevelClass, levelClass } from '../../core/event-read.js';
 
 /** sha1(detector, source, key, bucket) as 20 hex chars: the same event data always gives the same id. */
@@ -67,7 +68,8 @@ export class LineRing {
   }
   push(line: string, maxChars: number, ts = Number.NEGATIVE_INFINITY): void {
     if (this.size <= 0) return;
-    this.lines[this.next] = line.length > maxChars ? line.slice(0, maxChars) : line;
+    // A cut is copied, so the ring never keeps a long line alive (core/text.ts).
+    this.lines[this.next] = keptCut(line, maxChars);
     this.times[this.next] = Number.isFinite(ts) ? ts : Number.NEGATIVE_INFINITY;
     this.next = (this.next + 1) % this.size;
     if (this.filled < this.size) this.filled++;

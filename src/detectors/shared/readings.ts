@@ -18,6 +18,7 @@ export const DETECTOR_READINGS = {
   templates: gauge('anomalog_detector_templates', 'Templates a detector keeps state for now, over all its record sources.'),
   evictedTemplates: counter('anomalog_detector_evicted_templates_total', "Templates a detector dropped at its cap (their learned state is lost)."),
   evictedSources: counter('anomalog_detector_evicted_sources_total', "Record sources a detector dropped at its cap (their learned state is lost)."),
+  evictedWords: counter('anomalog_detector_evicted_words_total', 'Words a detector dropped from record sources\' vocabularies at its cap (novelty: `max_words`).'),
   fleetTemplates: gauge('anomalog_detector_fleet_templates', 'Template texts a detector shares across record sources (novelty: a type seen on another source is not new).'),
   series: gauge('anomalog_detector_series', 'Parameter series (template positions) a detector tracks now.'),
   windows: counter('anomalog_detector_windows_total', 'Windows a detector closed and scored.'),

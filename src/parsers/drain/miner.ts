@@ -13,7 +13,8 @@
  * - a never-seen message absorbed into a cluster that turns a long-constant word into a wildcard,
  *   or puts a new value where only a handful were ever seen, is marked `novel` (novel.ts).
  * Two caches make the common case cheap: lines equal to a seen line but for digits inside masked
- * values skip masking (shape-cache.ts), and masked lines seen before skip the tree.
+ * values skip masking (shape-cache.ts), and masked lines seen before skip the tree. Its answer is
+ * result.ts, its saved state snapshot.ts.
  * @example
  * const miner = new TemplateMiner();
  * miner.add('Connection from 10.0.0.7 closed').template; // 'Connection from <IP> closed'
@@ -26,7 +27,12 @@ import { applyPlan, conflictsKeyValue, conflictsWithStable, extractParams, type 
 import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, type Skeleton, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
-import { hasPlaceholder, mergeTokens, tokenShape } from './tokens.js';
+import { CachedResult, type MineResult } from './result.js';
+import { DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION, type DrainSnapshotData, validateSnapshot } from './snapshot.js';
+import { hasPlaceholder, mergeTokens, routesAsWildcard, tokenShape } from './tokens.js';
+
+export type { MineResult } from './result.js';
+export { DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION } from './snapshot.js';
 
 export interface MinerOptions {
   /** Share of constant positions that must agree to join a cluster (0..1). */
@@ -47,16 +53,6 @@ export interface MinerOptions {
   /** Answer lines that differ from a seen line only in digits without masking them (default on). */
   shapeCache?: boolean;
   masking?: MaskerOptions;
-}
-
-export interface MineResult {
-  /** Stable id of the template (0 = no template matched in match mode). */
-  templateId: number;
-  change: TemplateChange;
-  template: string;
-  params: string[];
-  /** Set when a never-seen message was absorbed into an existing template (see novel.ts). */
-  novel?: Novel;
 }
 
 interface Cluster {
@@ -89,16 +85,6 @@ export interface MinerStats {
   clusters: number;
   evicted: number;
   cacheHits: number;
-}
-
-export const DRAIN_SNAPSHOT_KIND = 'anomalog.drain';
-export const DRAIN_SNAPSHOT_VERSION = 1;
-
-interface DrainSnapshotData {
-  nextId: number;
-  tick: number;
-  evicted: number;
-  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number; values?: [number, string[] | null][] }[];
 }
 
 /**
@@ -410,72 +396,4 @@ export class TemplateMiner {
     }
     return changed;
   }
-}
-
-/**
- * A result answered from the shape cache. Its params are cut from the line on first access, like
- * Drain3's separate `extract_parameters`: callers that only need the template pay nothing for them.
- */
-class CachedResult implements MineResult {
-  readonly change = 'none' as const;
-  private cut: string[] | null = null;
-  constructor(
-    readonly templateId: number,
-    readonly template: string,
-    private readonly text: string,
-    private readonly spans: Int32Array,
-  ) {}
-
-  get params(): string[] {
-    if (this.cut === null) {
-      const spans = this.spans;
-      const out: string[] = new Array(spans.length / 3);
-      for (let k = 0, j = 0; k < spans.length; k += 3, j++) out[j] = this.text.slice(spans[k], spans[k + 1]);
-      this.cut = out;
-    }
-    return this.cut;
-  }
-
-  toJSON(): { templateId: number; change: 'none'; template: string; params: string[] } {
-    return { templateId: this.templateId, change: this.change, template: this.template, params: this.params };
-  }
-}
-
-function validateSnapshot(s: Snapshot): DrainSnapshotData {
-  if (s === null || typeof s !== 'object' || s.kind !== DRAIN_SNAPSHOT_KIND) {
-    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Not a template-miner snapshot (kind ${String((s as { kind?: unknown })?.kind)}).`);
-  }
-  if (typeof s.version !== 'number' || s.version > DRAIN_SNAPSHOT_VERSION || s.version < 1) {
-    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_VERSION', `Template-miner snapshot version ${String(s.version)} is not supported (this build reads ${DRAIN_SNAPSHOT_VERSION}).`, {
-      hint: 'Upgrade anomalog or rebuild the state from the logs.',
-    });
-  }
-  const d = s.data as DrainSnapshotData;
-  if (!d || !Array.isArray(d.clusters) || typeof d.nextId !== 'number') {
-    throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', 'Template-miner snapshot has no cluster list.');
-  }
-  for (const c of d.clusters) {
-    if (typeof c.id !== 'number' || !Array.isArray(c.tokens) || c.id >= d.nextId) {
-      throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `Template-miner snapshot has a malformed cluster (id ${String(c.id)}).`);
-    }
-  }
-  return d;
-}
-
-/**
- * Tree routing: a placeholder, or a `name:qualifier` value (`libc-bin:amd64`, `proxy:8080`: a word
- * character on both sides of an inner `:`), goes down the wildcard branch — as Drain sends tokens
- * with digits there — so one message with a different value in its first tokens lands in the leaf
- * of the others (`install <package>:all …`, with no digit to mask, was one leaf and one template per
- * package). The similarity still compares the token; `component:` (a trailing colon) routes as the
- * word it is.
- */
-function routesAsWildcard(t: string): boolean {
-  if (hasPlaceholder(t)) return true;
-  const k = t.indexOf(':');
-  return k > 0 && k < t.length - 1 && isAlnum(t.charCodeAt(k - 1)) && isAlnum(t.charCodeAt(k + 1));
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }

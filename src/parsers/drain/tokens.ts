@@ -66,3 +66,21 @@ export function mergeTokens(a: string, b: string): string {
 function isPunct(c: number): boolean {
   return c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125 || c === 39 || c === 34 || c === 44 || c === 59 || c === 58 || c === 35;
 }
+
+/**
+ * Tree routing: a placeholder, or a `name:qualifier` value (`libc-bin:amd64`, `proxy:8080`: a word
+ * character on both sides of an inner `:`), goes down the wildcard branch — as Drain sends tokens
+ * with digits there — so one message with a different value in its first tokens lands in the leaf
+ * of the others (`install <package>:all …`, with no digit to mask, was one leaf and one template per
+ * package). The similarity still compares the token; `component:` (a trailing colon) routes as the
+ * word it is.
+ */
+export function routesAsWildcard(t: string): boolean {
+  if (hasPlaceholder(t)) return true;
+  const k = t.indexOf(':');
+  return k > 0 && k < t.length - 1 && isAlnum(t.charCodeAt(k - 1)) && isAlnum(t.charCodeAt(k + 1));
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+}

@@ -1,6 +1,7 @@
 /**
  * @module parsers/formats/timestamp-scan
- * Char-code helpers of the timestamp parser: digits, names, calendar arithmetic. Pure functions.
+ * Char-code helpers of the timestamp parser: digits, names, calendar arithmetic, the zone that ends
+ * a timestamp (`readZone`), and the UTC year of a reference time (cached). Pure functions but the cache.
  */
 
 const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';
@@ -105,4 +106,64 @@ export function isWeekday(t: string, p: number, end: number): boolean {
   const q = skipAlpha(t, p, end);
   if (q - p < 3) return false;
   return WEEKDAYS.includes(t.slice(p, p + 3).toLowerCase());
+}
+
+export const DAY_MS = 86_400_000;
+
+/** The UTC year of a reference time, cached per year: no Date allocation per line. */
+export class UtcYear {
+  private from = 0;
+  private to = -1;
+  private year = 1970;
+
+  of(refMs: number): number {
+    if (!Number.isFinite(refMs)) return 1970;
+    if (refMs < this.from || refMs >= this.to) {
+      const y = new Date(refMs).getUTCFullYear();
+      this.year = y;
+      this.from = daysFromCivil(y, 1, 1) * DAY_MS;
+      this.to = daysFromCivil(y + 1, 1, 1) * DAY_MS;
+    }
+    return this.year;
+  }
+}
+
+/** `readZone`'s answer when the text ends before any zone (spaces only): no zone, not an error. */
+export const NO_ZONE = Number.POSITIVE_INFINITY;
+
+/**
+ * The zone that ends a timestamp at `p`: `Z`, `UTC`/`GMT`/`UT` (maybe followed by an offset), or an
+ * offset `+02:00`, `+0200`, `+02` (at most 18 h). Returns its offset in minutes east of UTC, `NO_ZONE`
+ * when only spaces are left, NaN when the rest is not exactly a zone (named zones are not guessed).
+ */
+export function readZone(t: string, p: number, end: number): number {
+  p = skipSpaces(t, p, end);
+  if (p === end) return NO_ZONE;
+  let c = t.charCodeAt(p);
+  if (c === 90 || c === 122) return p + 1 === end ? 0 : NaN;
+  if (c === 85 || c === 71) {
+    // UTC / GMT / UT, maybe followed by an offset
+    const word = t.slice(p, skipAlpha(t, p, end));
+    if (word !== 'UTC' && word !== 'GMT' && word !== 'UT') return NaN;
+    p += word.length;
+    if (p === end) return 0;
+    c = t.charCodeAt(p);
+  }
+  if (c !== 43 && c !== 45) return NaN;
+  const sign = c === 45 ? -1 : 1;
+  const hh = readInt(t, p + 1, end);
+  let minutes: number;
+  let q = p + 1 + lenOf(hh);
+  if (lenOf(hh) === 4) minutes = ((valOf(hh) / 100) | 0) * 60 + (valOf(hh) % 100);
+  else if (lenOf(hh) === 2 || lenOf(hh) === 1) {
+    minutes = valOf(hh) * 60;
+    if (t.charCodeAt(q) === 58) {
+      const mm = readInt(t, q + 1, end);
+      if (lenOf(mm) !== 2) return NaN;
+      minutes += valOf(mm);
+      q += 3;
+    }
+  } else return NaN;
+  if (minutes > 18 * 60 || q !== end) return NaN;
+  return sign * minutes;
 }

@@ -28,6 +28,7 @@
 
 import {
   allDigits,
+  DAY_MS,
   daysFromCivil,
   daysInMonth,
   isAlpha,
@@ -35,16 +36,18 @@ import {
   isWeekday,
   lenOf,
   monthAt,
+  NO_ZONE,
   readInt,
+  readZone,
   skipAlpha,
   skipSpaces,
   twoDigitYear,
+  UtcYear,
   valOf,
 } from './timestamp-scan.js';
 
 export { daysFromCivil, epochToMs } from './timestamp-scan.js';
 
-const DAY_MS = 86_400_000;
 const INFER_SLACK_MS = 7 * DAY_MS;
 
 /**
@@ -102,27 +105,14 @@ export class TimestampParser {
     this.epoch = NaN;
   }
 
-  private refFrom = 0;
-  private refTo = -1;
-  private refYear = 1970;
-
   /** UTC year of the reference time (cached per year: no Date allocation per line). */
-  private yearOf(refMs: number): number {
-    if (!Number.isFinite(refMs)) return 1970;
-    if (refMs < this.refFrom || refMs >= this.refTo) {
-      const y = new Date(refMs).getUTCFullYear();
-      this.refYear = y;
-      this.refFrom = daysFromCivil(y, 1, 1) * DAY_MS;
-      this.refTo = daysFromCivil(y + 1, 1, 1) * DAY_MS;
-    }
-    return this.refYear;
-  }
+  private readonly refYear = new UtcYear();
 
   private compose(refMs: number): number {
     const { mo, d, h, mi, s } = this;
     if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60) return NaN;
     let y = this.y;
-    if (!this.hasYear) y = this.yearOf(refMs);
+    if (!this.hasYear) y = this.refYear.of(refMs);
     if (d > daysInMonth(y, mo) && !(mo === 2 && d === 29 && !this.hasYear)) return NaN;
     const time = h * 3_600_000 + mi * 60_000 + s * 1000 + this.ms - this.off * 60_000;
     let t = daysFromCivil(y, mo, d) * DAY_MS + time;
@@ -365,40 +355,11 @@ export class TimestampParser {
   }
 
   private zone(t: string, p: number, end: number): boolean {
-    p = skipSpaces(t, p, end);
-    if (p === end) return true;
-    let c = t.charCodeAt(p);
-    if (c === 90 || c === 122) {
-      this.hasZone = true;
-      return p + 1 === end;
-    }
-    if (c === 85 || c === 71) {
-      // UTC / GMT / UT, maybe followed by an offset
-      const word = t.slice(p, skipAlpha(t, p, end));
-      if (word !== 'UTC' && word !== 'GMT' && word !== 'UT') return false;
-      this.hasZone = true;
-      p += word.length;
-      if (p === end) return true;
-      c = t.charCodeAt(p);
-    }
-    if (c !== 43 && c !== 45) return false;
-    const sign = c === 45 ? -1 : 1;
-    const hh = readInt(t, p + 1, end);
-    let minutes: number;
-    let q = p + 1 + lenOf(hh);
-    if (lenOf(hh) === 4) minutes = ((valOf(hh) / 100) | 0) * 60 + (valOf(hh) % 100);
-    else if (lenOf(hh) === 2 || lenOf(hh) === 1) {
-      minutes = valOf(hh) * 60;
-      if (t.charCodeAt(q) === 58) {
-        const mm = readInt(t, q + 1, end);
-        if (lenOf(mm) !== 2) return false;
-        minutes += valOf(mm);
-        q += 3;
-      }
-    } else return false;
-    if (minutes > 18 * 60) return false;
-    this.off = sign * minutes;
+    const z = readZone(t, p, end);
+    if (Number.isNaN(z)) return false;
+    if (z === NO_ZONE) return true;
+    this.off = z;
     this.hasZone = true;
-    return q === end;
+    return true;
   }
 }

@@ -40,6 +40,8 @@ describe('HTTP ingest bounds', () => {
       ['/loki/api/v1/push', Buffer.from(lokiProtobuf([{ labels: '{job="p"}', entries: [{ s: 1_700_000_000, ns: 0, line: long }] }])), 'application/x-protobuf'],
       ['/v1/logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: long } }] }] }] }), 'application/json'],
       ['/v1/logs', Buffer.from(otlpProtobuf('s', [{ timeNs: 1_700_000_000_000_000_000, body: long }])), 'application/x-protobuf'],
+      ['/services/collector/event', JSON.stringify({ event: long, source: 'h' }), 'application/json'],
+      ['/services/collector/raw?channel=0aeeac95-ac74-4aa9-b30d-6c4c0ac581ba', `${long}\n`, 'text/plain'],
     ];
     for (const [url, payload, type] of bodies) {
       taken.length = 0;

@@ -7,6 +7,7 @@
 import type { RawRecord } from '../../core/source.js';
 import { DEFAULT_LOKI_SOURCE_LABELS } from './config.js';
 import { decodeLokiProtobuf } from './loki-proto.js';
+import { cutLongStrings } from './long-values.js';
 import { decodeOtlpProtobuf } from './otlp-proto.js';
 
 export interface Decoded {
@@ -113,7 +114,8 @@ export interface DecodedPart extends Decoded {
  * body's bytes in parts of `partRecords` records. Only one part's strings exist at a time (the body
  * is never one string, nor 100,000 records at once), and a plain line longer than `maxLineBytes` is
  * cut at a character boundary before it becomes a string (marked `truncated`, counted in the part).
- * JSON lines are parsed whole (the body limit bounds them) and cut later (`boundRecords`).
+ * A JSON line longer than `maxLineBytes` has its over-long strings cut in its bytes before it is parsed
+ * (`long-values.ts`); the record is then cut, marked and counted by `boundRecords`.
  */
 export function* ndjsonParts(body: Buffer, source: string, now: number, maxLineBytes = Number.POSITIVE_INFINITY, partRecords = INGEST_PART_RECORDS): Generator<DecodedPart> {
   let out: DecodedPart = { records: [], errors: [], rejected: 0, truncated: 0 };
@@ -129,7 +131,9 @@ export function* ndjsonParts(body: Buffer, source: string, now: number, maxLineB
       const c = body[s];
       if (c === 123 /* { */ || c === 34 /* " */) {
         try {
-          const text = recordText(JSON.parse(body.toString('utf8', s, e)));
+          // An over-long line's long strings are cut in its bytes first (long-values.ts).
+          const json = e - s > maxLineBytes ? cutLongStrings(body.subarray(s, e), maxLineBytes).body.toString('utf8') : body.toString('utf8', s, e);
+          const text = recordText(JSON.parse(json));
           if (text === null) note(out, `line ${lineNo}: not an object or string`);
           else out.records.push({ source, text, arrivalTs: now });
         } catch {

@@ -27,6 +27,8 @@ export class ChangelogReader {
     private readonly logger: Logger,
     /** Called with each value read (not for deletions), after it is kept. */
     private readonly onValue?: (key: string, value: Buffer) => void,
+    /** Called with each key deleted (a tombstone), after it is dropped. */
+    private readonly onDelete?: (key: string) => void,
   ) {
     // A group per reader: each worker reads every partition of the changelog.
     this.consumer = kafka.consumer({ groupId: `${group}.changelog-reader.${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100, maxBytesPerPartition: 64 << 20, sessionTimeout: 10_000, heartbeatInterval: 1000 });
@@ -41,8 +43,10 @@ export class ChangelogReader {
         for (const m of batch.messages) {
           if (m.key === null) continue;
           const k = m.key.toString('utf8');
-          if (m.value === null) this.latest.delete(k);
-          else {
+          if (m.value === null) {
+            this.latest.delete(k);
+            this.onDelete?.(k);
+          } else {
             this.latest.set(k, m.value);
             this.onValue?.(k, m.value);
           }

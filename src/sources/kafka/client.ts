@@ -94,7 +94,8 @@ export async function endOffsets(kafka: KafkaClient, topic: string): Promise<Map
 
 export interface OutMessage {
   key: string;
-  value: Buffer | string;
+  /** null: a tombstone (a compacted topic then forgets the key). */
+  value: Buffer | string | null;
 }
 
 /**

@@ -6,7 +6,7 @@
  * restart and without a record lost; a worker started afterwards gets the latest; garbage on the
  * topic is counted and ignored.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,6 +99,7 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
   let kafka: Kafka;
   let dir: string;
   let v1: StreamModelArtifact;
+  const children: ChildProcess[] = [];
   beforeAll(async () => {
     broker = await startKafka();
     kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'test', logLevel: logLevel.NOTHING });
@@ -106,6 +107,7 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
     v1 = (await trainForWorkers({ config, source: 'web-1', lines: trainingLines(1), logger: silentLogger, arrival: T0 })).artifact;
   }, 120_000);
   afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await broker?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -224,6 +226,76 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
     const after = modelFindings(await anomalies('anomalies-m')).filter((a) => a.window!.start >= LIVE + 40 * MIN);
     expect(after.map((a) => [a.source, a.window!.start - LIVE, a.model!.version])).toEqual([['web-1', 45 * MIN, 2]]);
   }, 300_000);
+
+  it('after a worker is killed with -9, the new owner of its partitions scores with the published model its state names', async () => {
+    const topic = 'logs-k';
+    await ensureTopics(kafka, [{ topic, partitions: 2 }]);
+    const client = createKafka({ brokers: [broker.bootstrap], clientId: 'test', logger: silentLogger });
+    const p = await publishModel({ kafka: client, topic: 'models-k', artifact: v1, scope: 'default', logger: silentLogger, now: T0 });
+    const cfgFile = path.join(dir, 'kill.yaml');
+    writeFileSync(cfgFile, JSON.stringify({ detectors: { model: MODEL }, pipeline: { checkpoint_interval_ms: 300 } }));
+    const start = () => {
+      const c = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), 'worker', '--brokers', broker.bootstrap, '--topic', topic, '--group', 'k', '--anomalies-topic', 'anomalies-k', '--models-topic', 'models-k', '--session-timeout-ms', '6000', '-c', cfgFile], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      c.stderr!.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-20_000)));
+      children.push(c);
+      return { c, err: () => err };
+    };
+    const lines = (seed: number) => timedHdfsLines({ start: LIVE, minutes: 40, perMinute: 100, seed, burstAt: [10, 30] });
+    const cut = new Date(LIVE + 20 * MIN).toISOString().slice(0, 16);
+    const halves = (source: string, ls: string[]) => {
+      const i = ls.findIndex((l) => l.startsWith(cut));
+      return [records(source, ls.slice(0, i)), records(source, ls.slice(i))];
+    };
+    const [a1, a2] = halves('web-1', lines(2));
+    const [b1, b2] = halves('web-2', lines(3));
+    const a = start();
+    await produce(topic, [...a1, ...b1]);
+    await until('the first worker committed the first half', () => committedToEnd('k', topic), 90_000);
+    a.c.kill('SIGKILL');
+    const b = start();
+    await produce(topic, [...a2, ...b2]);
+    await until('the new owner committed every record', () => committedToEnd('k', topic), 120_000);
+    expect(b.c.exitCode, b.err()).toBeNull();
+    expect(b.err()).toContain('Partition state restored.');
+    const found = modelFindings(await anomalies('anomalies-k'));
+    for (const source of ['web-1', 'web-2']) {
+      const mine = found.filter((x) => x.source === source);
+      // Each burst once (the first half's from the killed worker, the second's from its successor), both by v1.
+      expect(mine.map((x) => [x.window!.start - LIVE, x.model!.version, x.model!.digest])).toEqual([
+        [10 * MIN, 1, p.digest],
+        [30 * MIN, 1, p.digest],
+      ]);
+    }
+  }, 240_000);
+
+  it('a model withdrawn with `models unpublish` (a tombstone) stops scoring its source, without a restart', async () => {
+    const topic = 'logs-u';
+    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+    const client = createKafka({ brokers: [broker.bootstrap], clientId: 'test', logger: silentLogger });
+    await publishModel({ kafka: client, topic: 'models-u', artifact: v1, scope: 'source:web-1', logger: silentLogger, now: T0 });
+    const ls = timedHdfsLines({ start: LIVE, minutes: 40, perMinute: 100, seed: 2, burstAt: [10, 30] });
+    const cut = ls.findIndex((l) => l.startsWith(new Date(LIVE + 20 * MIN).toISOString().slice(0, 16)));
+    const w = new KafkaWorker({ config, brokers: [broker.bootstrap], topic, group: 'u', anomaliesTopic: 'anomalies-u', modelsTopic: 'models-u', logger: silentLogger, sessionTimeoutMs: 6000 });
+    await w.start();
+    try {
+      await produce(topic, records('web-1', ls.slice(0, cut)));
+      await until('the first half is processed', async () => (w.stats().records === cut ? true : undefined), 90_000);
+      const out = await anomalog('models', 'unpublish', '--scope', 'source:web-1', '--brokers', broker.bootstrap, '--models-topic', 'models-u');
+      expect(out.stderr).toContain('tombstone for key model:source:web-1');
+      await until('the model is withdrawn', async () => (w.stats().models!.withdrawn === 1 ? true : undefined), 60_000);
+      expect(w.stats().models!.latest).toEqual([]);
+      await produce(topic, records('web-1', ls.slice(cut)));
+      await until('the worker committed every record', () => committedToEnd('u', topic), 90_000);
+      expect(w.stats().records).toBe(ls.length);
+    } finally {
+      await w.stop();
+    }
+    // The burst before the withdrawal was scored by the published model; after it the source has no model (it needs 500 windows of its own).
+    const found = modelFindings(await anomalies('anomalies-u'));
+    expect(found.map((a) => [a.window!.start - LIVE, a.model!.scope])).toEqual([[10 * MIN, 'source:web-1']]);
+    expect(await listModels(client, 'models-u', silentLogger)).toEqual([]);
+  }, 180_000);
 
   it('a worker with the model detector off does not read the models topic', async () => {
     await ensureTopics(kafka, [{ topic: 'logs-off', partitions: 1 }]);

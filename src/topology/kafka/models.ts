@@ -26,10 +26,11 @@ export function modelsTopicSpec(topic: string) {
 }
 
 export interface ModelsFeedStats {
-  /** Records read, refused (malformed, too large, other windows), and models handed to the partitions. */
+  /** Records read, refused (malformed, too large, other windows), models handed to the partitions, and withdrawn (tombstones). */
   read: number;
   refused: number;
   installed: number;
+  withdrawn: number;
   /** Sources swapped to a published model, over all partitions. */
   swaps: number;
   /** The latest refusal's reason (bounded). */
@@ -45,7 +46,7 @@ export interface ModelsFeedStats {
 export class ModelsFeed {
   private readonly reader: ChangelogReader;
   private readonly valid = new Map<string, ReceivedModel>();
-  readonly counts = { read: 0, refused: 0, installed: 0, swaps: 0 };
+  readonly counts = { read: 0, refused: 0, installed: 0, withdrawn: 0, swaps: 0 };
   private lastRefusal: string | undefined;
 
   constructor(
@@ -56,8 +57,17 @@ export class ModelsFeed {
     private readonly logger: Logger,
     /** Each valid model as it arrives (after the ones before it). */
     private readonly onModel: (r: ReceivedModel) => void,
+    /** A scope whose model was withdrawn (a tombstone for a key that held a valid model). */
+    private readonly onWithdrawn: (scope: ModelScope) => void,
   ) {
-    this.reader = new ChangelogReader(kafka, topic, `${group}.models`, logger, (k, v) => this.received(k, v));
+    this.reader = new ChangelogReader(
+      kafka,
+      topic,
+      `${group}.models`,
+      logger,
+      (k, v) => this.received(k, v),
+      (k) => this.deleted(k),
+    );
   }
 
   start(): Promise<void> {
@@ -77,6 +87,14 @@ export class ModelsFeed {
   stats(): ModelsFeedStats {
     const latest = [...this.valid].map(([key, r]) => ({ key, scope: r.published.scope, version: r.published.modelVersion, digest: r.published.digest }));
     return { ...this.counts, ...(this.lastRefusal === undefined ? {} : { lastRefusal: this.lastRefusal }), latest };
+  }
+
+  private deleted(key: string): void {
+    const r = this.valid.get(key);
+    if (r === undefined) return;
+    this.valid.delete(key);
+    this.logger.info('A published model was withdrawn.', { topic: this.topic, scope: r.published.scope });
+    this.onWithdrawn(r.published.scope);
   }
 
   private received(key: string, value: Buffer): void {
@@ -160,6 +178,19 @@ async function latestVersion(kafka: KafkaClient, topic: string, key: string, log
   } finally {
     await reader.stop();
   }
+}
+
+/** Withdraws the model of a scope: a tombstone for its key (workers go back to the default model, or their own). */
+export async function unpublishModel(kafka: KafkaClient, topic: string, scope: ModelScope): Promise<string> {
+  const key = publishedKey(scope);
+  const producer = new IdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    await producer.send([{ topic, messages: [{ key, value: null }] }]);
+  } finally {
+    await producer.disconnect();
+  }
+  return key;
 }
 
 /** Every record on the models topic as `models list` shows it: the latest per key, valid or why not. */

@@ -23,7 +23,7 @@ import type { Source } from '../../core/source.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
-import type { ReceivedModel } from '../../detectors/model/published.js';
+import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { type ModelDetectorStats, StreamModelDetector } from '../../detectors/model/stream.js';
 import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
@@ -275,6 +275,14 @@ export class PartitionEngine {
     for (const d of this.host.learners()) if (d instanceof StreamModelDetector) swapped += d.installPublished(received);
     if (swapped > 0) this.changed = true;
     return swapped;
+  }
+
+  /** A published model withdrawn from the models topic (`models.ts`); returns the sources that changed model. */
+  removeModel(scope: ModelScope): number {
+    let changed = 0;
+    for (const d of this.host.learners()) if (d instanceof StreamModelDetector) changed += d.removePublished(scope);
+    if (changed > 0) this.changed = true;
+    return changed;
   }
 
   /** The model detector's published-model counters (swaps; templates the remap found or not), if it runs. */

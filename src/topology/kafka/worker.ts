@@ -24,7 +24,7 @@ import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicP
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
 import type { SourceNaming } from '../../sources/kafka/records.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
-import type { ReceivedModel } from '../../detectors/model/published.js';
+import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { windowSpecOf } from '../../detectors/model/stream.js';
 import { parseLesson } from './feedback.js';
 import { DEFAULT_MODELS_TOPIC, ModelsFeed, type ModelsFeedStats, modelsTopicSpec } from './models.js';
@@ -114,7 +114,7 @@ export class KafkaWorker {
     this.feedbackTopic = o.feedbackTopic ?? 'anomalog.feedback';
     this.lessons = new ChangelogReader(this.kafka, this.feedbackTopic, `${o.group}.feedback`, o.logger, (_k, v) => this.lesson(v));
     const model = o.config.detectors.model as ModelDetectorConfig & { enabled: boolean };
-    this.models = model.enabled ? new ModelsFeed(this.kafka, o.modelsTopic ?? DEFAULT_MODELS_TOPIC, o.group, windowSpecOf(model), o.logger, (r) => this.published(r)) : undefined;
+    this.models = model.enabled ? new ModelsFeed(this.kafka, o.modelsTopic ?? DEFAULT_MODELS_TOPIC, o.group, windowSpecOf(model), o.logger, (r) => this.published(r), (scope) => this.withdrawn(scope)) : undefined;
   }
 
   stats(): WorkerStats {
@@ -233,6 +233,15 @@ export class KafkaWorker {
         // The feed checked it against this worker's detector: not expected; the model in force stays.
         this.o.logger.warn('A published model could not be installed.', { error: err instanceof Error ? err.message : String(err) });
       }
+    });
+  }
+
+  /** A published model withdrawn: its sources go back to the default model or their own, between two batches. */
+  private withdrawn(scope: ModelScope): void {
+    void this.serial(async () => {
+      const feed = this.models as ModelsFeed;
+      feed.counts.withdrawn++;
+      for (const e of this.engines.values()) e.removeModel(scope);
     });
   }
 
