@@ -9,7 +9,7 @@ import type { SoakOptions } from './run.js';
 /** The options of a short (CI) or long run; `minutes` sets the steady phase of a long one. */
 export function soakOptions(short: boolean, minutes: number, command: string[], over: Partial<SoakOptions> = {}): SoakOptions {
   const base: SoakOptions = short
-    ? { command, dataset: DEFAULT_LOGHUB_DIR, steadySeconds: 60, kills: 3, rate: 150, receiverPeriodSeconds: 6, rotateSeconds: 13, deleteSeconds: 29, probeSeconds: 3, sampleSeconds: 1, checkpointMs: 1000, seed: 17 }
+    ? { command, dataset: DEFAULT_LOGHUB_DIR, steadySeconds: 60, kills: 3, rate: 150, receiverPeriodSeconds: 8, rotateSeconds: 13, deleteSeconds: 29, probeSeconds: 3, sampleSeconds: 1, checkpointMs: 1000, seed: 17 }
     : { command, dataset: DEFAULT_LOGHUB_DIR, steadySeconds: minutes * 60, kills: 10, rate: 300, receiverPeriodSeconds: 20, rotateSeconds: 60, deleteSeconds: 170, probeSeconds: 10, sampleSeconds: 5, checkpointMs: 1000, seed: 17 };
   return { ...base, ...over };
 }

@@ -7,6 +7,7 @@
  * stored anomaly id (`/api/anomalies`, paged) and `/api/health`.
  */
 import { request } from 'node:http';
+import Database from 'better-sqlite3';
 import { getJson } from './service.js';
 
 export const TRANSPORTS = ['file', 'http', 'syslog'] as const;
@@ -32,6 +33,25 @@ export async function durableCounts(base: string): Promise<PerTransport | undefi
       if (tr) out[tr] += t.count;
     }
     if (offset + 1000 >= page.total) return out;
+  }
+}
+
+/**
+ * The same sums read from the store file while the service is down (after a kill -9): exactly what
+ * the killed process left durable, before its successor parses anything. Opened read-write (a WAL
+ * file left by a crash needs its shared-memory index rebuilt), written to never.
+ */
+export function durableCountsInStore(dbPath: string): PerTransport {
+  const db = new Database(dbPath, { fileMustExist: true });
+  try {
+    const out = zero();
+    for (const r of db.prepare('SELECT source, SUM(count) AS n FROM templates GROUP BY source').all() as { source: string; n: number }[]) {
+      const tr = transportOf(r.source);
+      if (tr) out[tr] += r.n;
+    }
+    return out;
+  } finally {
+    db.close();
   }
 }
 
@@ -88,7 +108,7 @@ export interface Health {
   sinks: { name: string; pending: number; sent: number; retries: number; dropped: number; status: string }[];
   pipeline: { records: number; anomalies: number; duplicates: number; errors: number };
   sources: { id: string; received: number; dropped: number; errors: number }[];
-  memory: { rss: number; threads: { thread: string; heapUsed: number }[] };
+  memory: { rss: number; arrayBuffers: number; threads: { thread: string; heapUsed: number; heapTotal: number; external: number }[] };
 }
 
 export const health = (base: string): Promise<Health | undefined> => getJson<Health>(`${base}/api/health`, 5000);

@@ -24,7 +24,8 @@ export function formatReport(r: SoakResult, s: SoakSummary, v: Verdict[]): strin
   out.push(`HTTP request latency: p50 ${s.httpLatencyMs.p50.toFixed(1)} ms, p99 ${s.httpLatencyMs.p99.toFixed(1)} ms (${s.httpLatencyMs.n} requests)`);
   out.push(`novel line → live feed: p50 ${s.probeLatencyMs.p50.toFixed(0)} ms, p99 ${s.probeLatencyMs.p99.toFixed(0)} ms (${s.probeLatencyMs.seen} of ${s.probeLatencyMs.sent} seen)`);
   out.push(`RSS: first ${s.rss.firstMiB} MiB, at ${s.rss.warmupSeconds.toFixed(0)} s ${s.rss.baselineMiB} MiB, end of steady ${s.rss.endMiB} MiB (${s.rss.growthPct.toFixed(1)} %), max ${s.rss.maxMiB} MiB`);
-  out.push(`anomalies: ${s.anomalies.stored} stored (${JSON.stringify(s.anomalies.byDetector)}); "went silent": ${s.anomalies.silentAfterClockSteps[0]}`);
+  out.push(`  where (all threads): ${s.rss.parts.map((x) => `${x.at}: V8 heap used ${x.heapUsedMiB} MiB of ${x.heapTotalMiB} held, external ${x.externalMiB} MiB`).join('; ')}`);
+  out.push(`anomalies: ${s.anomalies.stored} stored (${JSON.stringify(s.anomalies.byDetector)}), ${r.reFound} found again after restarts and not stored twice; "went silent": ${s.anomalies.silent}`);
   out.push(`alerts: ${s.alerts.deliveredNotifications} notifications delivered, ${s.alerts.firingIds} anomaly ids, ${s.alerts.retriedIds} ids seen in refused/unanswered requests (retried), ${s.alerts.duplicateIds} duplicates`);
   out.push(`clock steps: ${s.clock.map((c) => `${c.atSeconds.toFixed(0)} s → ${c.offsetH} h`).join('; ')}`);
   if (s.restarts.length > 0) {

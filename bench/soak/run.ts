@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { letters, loadCorpus, novelLine, watchFeed } from '../serve/corpus.js';
 import { RECEIVER_MODES, SoakReceiver } from './receiver.js';
-import { allAnomalies, durableCounts, health, outboxGauges, parsedCounts, type PerTransport, type StoredAnomaly, TRANSPORTS, zero } from './readings.js';
+import { allAnomalies, durableCounts, durableCountsInStore, health, outboxGauges, parsedCounts, type PerTransport, type StoredAnomaly, TRANSPORTS, zero } from './readings.js';
 import { SoakService, sleep } from './service.js';
 import { FileFeed, HttpFeed, LineCycle, sentWithin, SyslogFeed } from './traffic.js';
 import { rng } from '../../test/harness/rng.js';
@@ -49,12 +49,12 @@ export interface RestartRecord {
   downMs: number;
   rotatedWhileDown: boolean;
   sentAtKill: PerTransport;
-  /** Lines each transport sent in the checkpoint interval (+ 250 ms of reads) before the kill. */
+  /** Lines each transport sent in two checkpoint intervals + 250 ms before the kill (and until the feeds paused). */
   sentInLastInterval: PerTransport;
   /** Lines the killed process had parsed, read just before the kill. */
   parsedBeforeKill: PerTransport;
-  /** Store counts right after the restart, before HTTP and syslog sent again. */
-  durableAfterRestart: PerTransport;
+  /** Store counts as the killed process left them (read from the store file while it is down). */
+  durableAtKill: PerTransport;
   /** Seconds after the restart until every line written to the file before the kill was counted (-1: never). */
   fileCaughtUpSeconds: number;
 }
@@ -63,7 +63,11 @@ export interface Sample {
   t: number;
   phase: 'steady' | 'faults' | 'drain';
   rssMiB: number;
+  /** Per thread: V8 heap in use and held (MiB); external memory of all threads and the main thread's array buffers. */
   heapMiB: Record<string, number>;
+  heapTotalMiB: Record<string, number>;
+  externalMiB: number;
+  arrayBuffersMiB: number;
   records: number;
   /** Outbox rows due now and not sent / failed at least once and not delivered (`/metrics`). */
   due: number;
@@ -90,6 +94,8 @@ export interface SoakResult {
   httpRetries: number;
   probes: { sent: number; seen: number; latencyMs: number[] };
   anomalies: StoredAnomaly[];
+  /** Anomalies found again whose id the store already held (not stored twice), summed over processes. */
+  reFound: number;
   clockSteps: { atSeconds: number; offsetMs: number }[];
   receiver: { requests: Record<string, number>; deliveredAlerts: number; deliveredAtSeconds: number[]; firingById: [string, number][]; resolvedByEpisode: [string, number][]; notAccepted: number };
   /** Outbox gauges and the last process's sink counters after the drain. */
@@ -129,6 +135,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     pipeline: { checkpoint_interval_ms: o.checkpointMs },
   };
   const cfgPath = join(dir, 'anomalog.json');
+  const dbPath = join(config.data_dir, 'anomalog.db');
   writeFileSync(cfgPath, JSON.stringify(config, null, 2));
   const clockFile = join(dir, 'clock-offset-ms');
   writeFileSync(clockFile, '0');
@@ -200,9 +207,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const t = now();
     void Promise.all([health(base), outboxGauges(base)]).then(([h, o]) => {
       if (!h || !o) return;
+      const mib = (b: number) => Math.round(b / 2 ** 20);
       const heapMiB: Record<string, number> = {};
-      for (const th of h.memory.threads) heapMiB[th.thread] = Math.round(th.heapUsed / 2 ** 20);
-      samples.push({ t, phase, rssMiB: Math.round(h.memory.rss / 2 ** 20), heapMiB, records: h.pipeline.records, due: o.due, retrying: o.retrying, receiverMode: receiver.mode, clockOffsetMs: offsetMs });
+      const heapTotalMiB: Record<string, number> = {};
+      for (const th of h.memory.threads) {
+        heapMiB[th.thread] = mib(th.heapUsed);
+        heapTotalMiB[th.thread] = mib(th.heapTotal);
+      }
+      const externalMiB = mib(h.memory.threads.reduce((a, th) => a + th.external, 0));
+      samples.push({ t, phase, rssMiB: mib(h.memory.rss), heapMiB, heapTotalMiB, externalMiB, arrayBuffersMiB: mib(h.memory.arrayBuffers), records: h.pipeline.records, due: o.due, retrying: o.retrying, receiverMode: receiver.mode, clockOffsetMs: offsetMs });
     });
   }, o.sampleSeconds * 1000);
 
@@ -269,6 +282,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   // Phase 2: kill -9 at random points, restart from the checkpoints.
   phase = 'faults';
   const parsedOverLifetimes = zero();
+  // Anomalies found again (re-read input after a restart) that the store already had, over lifetimes.
+  let reFound = 0;
   const restarts: RestartRecord[] = [];
   for (let k = 1; k <= o.kills; k++) {
     await sleep(2000 + rand() * 10_000);
@@ -277,22 +292,28 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       await nextReceiverMode();
     }
     const parsedBeforeKill = (await parsedCounts(base)) ?? zero();
+    reFound += (await health(base))?.pipeline.duplicates ?? 0;
     const tKill = performance.now();
-    const sentAtKill = sentNow();
     await svc.kill9();
     feed.close();
-    const window = o.checkpointMs + 250;
-    const sentInLastInterval = { file: sentWithin(file.ledger, tKill, window), http: sentWithin(http.ledger, tKill, window), syslog: sentWithin(syslog.ledger, tKill, window) };
+    // Lines written to the syslog socket after the kill (before Node saw it close) are lost with
+    // the kill: the HTTP and syslog feeds pause now and what they sent until here is this kill's.
+    http.open = false;
+    syslog.open = false;
+    const tPaused = performance.now();
+    const sentAtKill = sentNow();
+    // Saves are 1–2 intervals apart: the ticker wakes every interval and saves when a whole one has
+    // passed since the last save began, which a wake-up a millisecond early misses.
+    const window = 2 * o.checkpointMs + 250 + (tPaused - tKill);
+    const sentInLastInterval = { file: sentWithin(file.ledger, tPaused, window), http: sentWithin(http.ledger, tPaused, window), syslog: sentWithin(syslog.ledger, tPaused, window) };
     for (const tr of TRANSPORTS) parsedOverLifetimes[tr] += parsedBeforeKill[tr];
+    const durableAtKill = durableCountsInStore(dbPath);
     const downMs = Math.round(500 + rand() * 2500);
     const rotatedWhileDown = rand() < 0.5;
     if (rotatedWhileDown) file.rotate();
-    http.open = false;
-    syslog.open = false;
     await sleep(downMs);
     await svc.start();
     feed = watchFeed(base, probeSeen);
-    const durableAfterRestart = (await durableCounts(base)) ?? zero();
     http.open = true;
     syslog.open = true;
     syslog.flush();
@@ -306,7 +327,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
       await sleep(250);
     }
-    restarts.push({ kill: k, atSeconds: (tKill - t0) / 1000, downMs, rotatedWhileDown, sentAtKill, sentInLastInterval, parsedBeforeKill, durableAfterRestart, fileCaughtUpSeconds });
+    restarts.push({ kill: k, atSeconds: (tKill - t0) / 1000, downMs, rotatedWhileDown, sentAtKill, sentInLastInterval, parsedBeforeKill, durableAtKill, fileCaughtUpSeconds });
     log(`soak: kill ${k}/${o.kills} at ${((tKill - t0) / 1000).toFixed(0)} s, down ${downMs} ms; file caught up in ${fileCaughtUpSeconds.toFixed(1)} s`);
   }
 
@@ -337,6 +358,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const durable = (await durableCounts(base)) ?? zero();
   const anomalies = (await allAnomalies(base)) ?? [];
   const [h, ob] = [await health(base), await outboxGauges(base)];
+  reFound += h?.pipeline.duplicates ?? 0;
   const sinkAtEnd = h && ob ? { ...ob, sent: h.sinks[0]?.sent ?? -1, dropped: h.sinks[0]?.dropped ?? -1 } : undefined;
   http.close();
   syslog.close();
@@ -365,6 +387,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     httpRetries: http.retries,
     probes: { sent: probeSent.size, seen: probeLatency.length, latencyMs: probeLatency },
     anomalies,
+    reFound,
     clockSteps,
     receiver: {
       requests: receiver.ledger.requests,

@@ -48,6 +48,24 @@ function dispatcher(sink: Sink, opts: Partial<DispatcherOptions> = {}): Dispatch
 }
 
 describe('dispatcher', () => {
+  it('at start, makes due the retries scheduled beyond the longest back-off (a clock that was ahead), not the others', async () => {
+    clock.set(10_000_000);
+    queue(2, 10_000_000);
+    const [a, b] = store.outbox.due('test', 10_000_000, 2);
+    // a: retried by a process whose clock ran an hour ahead; b: a normal back-off; k2: never tried,
+    // scheduled an hour ahead (the policy's timers, not a retry: left alone).
+    store.outbox.markFailedMany([{ id: a.id, next: 10_000_000 + 3_600_000 }, { id: b.id, next: 10_000_000 + 4_000 }], 'HTTP 500');
+    store.outbox.insert('test', 'k2', { title: 't2' }, 10_000_000 + 3_600_000);
+    const sink = new ScriptedSink();
+    const d = dispatcher(sink, { pollMs: 60_000 });
+    d.start();
+    await until('the stale retry sent', async () => (sink.batches.length > 0 ? true : undefined));
+    await d.stop();
+    expect(sink.batches).toEqual([['t0']]);
+    expect(store.outbox.due('test', 10_000_000 + 8_000, 10).map((r) => r.anomalyId)).toEqual(['k1']);
+    expect(store.outbox.due('test', 10_000_000 + 3_600_000, 10).map((r) => r.anomalyId)).toEqual(['k1', 'k2']);
+  });
+
   it('sends due rows in batches and marks them sent', async () => {
     queue(25);
     const sink = new ScriptedSink();

@@ -79,6 +79,9 @@ export class Dispatcher {
 
   /** Checks the receiver (logged, not fatal) and starts the loop. */
   start(): void {
+    // Retries a clock that was ahead scheduled beyond any back-off would wait out the difference.
+    const stale = this.deps.outbox.retryStale(this.sink.name, this.deps.clock.now(), this.opts.retryMaxMs);
+    if (stale > 0) this.deps.logger.warn('Alert retries were scheduled by a clock ahead of this one; they are due now.', { sink: this.sink.name, alerts: stale });
     this.stats.pending = this.deps.outbox.depth(this.sink.name);
     this.sink.healthcheck().catch((e: unknown) => {
       this.deps.logger.warn('Alert sink is not reachable yet; alerts wait in the outbox.', { sink: this.sink.name, error: String(e) });

@@ -58,6 +58,7 @@ export class Outbox {
   private readonly pendingStmt: Stmt;
   private readonly supersedeStmt: Stmt;
   private readonly retryNowStmt: Stmt;
+  private readonly retryStaleStmt: Stmt;
   /** Batch writes wrapped in a transaction once, not per call. */
   private readonly enqueueTxn: (sink: string, items: readonly Anomaly[], now: number) => number;
   private readonly sentTxn: (ids: readonly number[]) => number;
@@ -108,6 +109,10 @@ export class Outbox {
       `UPDATE outbox SET next_attempt_at = @now
        WHERE sink = @sink AND status = 'pending' AND attempts > 0 AND next_attempt_at > @now
          AND (@skip IS NULL OR substr(anomaly_id, 1, length(@skip)) != @skip)`,
+    );
+    this.retryStaleStmt = db.prepare(
+      `UPDATE outbox SET next_attempt_at = @now
+       WHERE sink = @sink AND status = 'pending' AND attempts > 0 AND next_attempt_at > @now + @ahead`,
     );
     this.pendingStmt = db.prepare(
       `SELECT id, sink, anomaly_id, payload, attempts, next_attempt_at, last_error FROM outbox
@@ -166,6 +171,15 @@ export class Outbox {
    */
   retryNow(sink: string, now: number, skipKeyPrefix?: string): number {
     return this.retryNowStmt.run({ sink, now, skip: skipKeyPrefix ?? null }).changes;
+  }
+
+  /**
+   * Makes due at `now` every retry of `sink` scheduled more than `aheadMs` ahead: no back-off is that
+   * long, so the clock that scheduled it was ahead of this one (it stepped back while the service was
+   * down, or the last process had absorbed a backward step: core/clock.ts). Returns how many.
+   */
+  retryStale(sink: string, now: number, aheadMs: number): number {
+    return this.retryStaleStmt.run({ sink, now, ahead: aheadMs }).changes;
   }
 
   /** Every pending row of `sink` (up to `limit`), oldest first: the alerting policy's restart state. */

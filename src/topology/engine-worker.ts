@@ -86,7 +86,7 @@ function start(data: EngineWorkerData): void {
   // What this thread's components report: declared at `ready`, read when the main thread asks (a scrape).
   const readings = new ComponentReadings();
   // Shared with the other engine threads: the detectors' fleet, decided in the order of the input.
-  const board = data.fleet ? FleetBoard.attach(data.fleet.buffers, data.fleet.lane) : undefined;
+  const board = data.fleet ? FleetBoard.attach(data.fleet.buffers, data.fleet.lane, (msg, fields) => logger.warn(msg, fields)) : undefined;
   const ctx = (id: string): ComponentContext => ({
     id,
     logger,

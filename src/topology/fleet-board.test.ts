@@ -52,7 +52,9 @@ describe('FleetBoard', () => {
   });
 
   it('is bounded: beyond 3/4 of its slots new keys are not shared, and counted', () => {
-    const { main, a } = pair(1); // 1024 slots: 768 keys
+    const main = FleetBoard.create(2, 1); // 1024 slots: 768 keys
+    const warned: string[] = [];
+    const a = FleetBoard.attach(main.buffers, 0, (msg) => warned.push(msg));
     main.posting([0]);
     const e = ev(1);
     a.part(1, undefined);
@@ -60,6 +62,7 @@ describe('FleetBoard', () => {
     for (let i = 0; i < 800; i++) a.seenElsewhere(`key ${i}`, e[0]);
     expect(main.size()).toBe(768);
     expect(a.overflowed).toBe(32);
+    expect(warned).toHaveLength(1); // said once, counted every time
     expect(a.seenElsewhere('key 799', e[0])).toBe(false);
     expect(a.seenElsewhere('key 1', e[0])).toBe(false); // its own sighting, at the same place: not earlier
   });
@@ -81,4 +84,47 @@ describe('FleetBoard', () => {
     expect(a.seenElsewhere('x', flushed[0])).toBe(true);
     expect(a.timeouts + b.timeouts).toBe(0);
   });
+});
+
+describe('FleetBoard across real threads', () => {
+  it('gives the answers of one engine reading the input in order, however the threads race', async () => {
+    const { spawnWorker } = await import('../core/spawn-worker.js');
+    // 40 batches of 12 records over two threads; keys from a pool of 200, so many are logged in both,
+    // first in either. One thread is slowed (up to 2 ms a record), the other not: the fast one runs
+    // ahead and meets keys the slow one logged earlier in the input but has not reached yet.
+    let r = 7;
+    const next = (n: number) => {
+      // mulberry32
+      r = (r + 0x6d2b79f5) | 0;
+      let t = Math.imul(r ^ (r >>> 15), 1 | r);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const batches = Array.from({ length: 40 }, () => Array.from({ length: 12 }, () => ({ lane: next(2), key: `type ${next(200)}` })));
+    const expected = new Map<string, boolean>();
+    const seen = new Set<string>();
+    batches.forEach((b, s) => b.forEach((rec, i) => (expected.set(`${s + 1}:${i}`, seen.has(rec.key)), seen.add(rec.key))));
+    for (const seed of [1, 2]) {
+      const main = FleetBoard.create(2, 100);
+      const harness = new URL('../../test/harness/fleet-board-thread.ts', import.meta.url).href;
+      const workers = [0, 1].map((me) => spawnWorker(harness, './fleet-board-thread', { workerData: { buffers: main.buffers, me, seed: seed * 10 + me, slowUs: me === seed % 2 ? 2000 : 20 } }));
+      const done = workers.map((w) => new Promise<{ answers: [number, number, boolean][]; timeouts: number }>((res) => w.once('message', res)));
+      batches.forEach((b, s) => {
+        const lanes = [0, 1].filter((l) => b.some((rec) => rec.lane === l));
+        main.posting(lanes);
+        for (const l of lanes) {
+          const at = b.flatMap((rec, i) => (rec.lane === l ? [i] : []));
+          workers[l].postMessage({ seq: s + 1, at, keys: at.map((i) => b[i].key) });
+        }
+      });
+      main.posting([0, 1]);
+      for (const w of workers) w.postMessage({ seq: 41, at: [0], keys: [], last: true });
+      const results = await Promise.all(done);
+      await Promise.all(workers.map((w) => w.terminate()));
+      const got = new Map<string, boolean>();
+      for (const { answers } of results) for (const [s, i, known] of answers) got.set(`${s}:${i}`, known);
+      expect(results.map((x) => x.timeouts)).toEqual([0, 0]);
+      expect(got).toEqual(expected);
+    }
+  }, 60_000);
 });

@@ -20,8 +20,8 @@
  *   run for the same input.
  * - **Bounded.** The board holds at most 3/4 of its slots (8 × `max_fleet_templates`, rounded up to a
  *   power of two); beyond, new keys are not shared (each thread's own fleet decides, as before) and
- *   are counted. A wait gives up after `WAIT_MS` (a thread stuck or gone; counted), and the thread
- *   then decides alone.
+ *   are counted (logged once). A wait gives up after `WAIT_MS` (a thread stuck or gone; counted and
+ *   logged), and the thread then decides alone.
  *
  * The fleet's discovery rate (how often the fleet as a whole meets new types, used for sources whose
  * types mostly came from the fleet) stays per thread: a rate over each thread's share of the sources.
@@ -92,6 +92,8 @@ export class FleetBoard implements SharedFleet, EventOrder {
     readonly buffers: FleetBuffers,
     /** This thread's index (-1 on the main thread). */
     private readonly me: number,
+    /** Told when the board is full (once) and when a wait gives up (each time: a thread stuck or gone). */
+    private readonly warn: (msg: string, fields: Record<string, unknown>) => void = () => undefined,
   ) {
     this.ctl = new Int32Array(buffers.ctl);
     this.progress = new BigInt64Array(buffers.progress);
@@ -117,8 +119,8 @@ export class FleetBoard implements SharedFleet, EventOrder {
   }
 
   /** Thread `me`'s view of a board made by `create` on the main thread. */
-  static attach(buffers: FleetBuffers, me: number): FleetBoard {
-    return new FleetBoard(buffers, me);
+  static attach(buffers: FleetBuffers, me: number, warn?: (msg: string, fields: Record<string, unknown>) => void): FleetBoard {
+    return new FleetBoard(buffers, me, warn);
   }
 
   /**
@@ -244,6 +246,7 @@ export class FleetBoard implements SharedFleet, EventOrder {
       const left = deadline - performance.now();
       if (left <= 0) {
         this.timeouts++;
+        this.warn('An engine thread waited too long for the others; it judges this message type alone.', { thread: this.me, waitedMs: WAIT_MS, timeouts: this.timeouts });
         return;
       }
       Atomics.wait(this.ctl, C_EPOCH, epoch, Math.min(left, 100));
@@ -269,7 +272,7 @@ export class FleetBoard implements SharedFleet, EventOrder {
       }
       if (seen === k) return [i, false];
     }
-    this.overflowed++;
+    if (this.overflowed++ === 0) this.warn('The shared novelty fleet is full; new message types are no longer shared between engine threads.', { thread: this.me, keys: this.limit });
     return [-1, false];
   }
 }

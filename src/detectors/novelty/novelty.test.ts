@@ -6,6 +6,7 @@ import { errorCode } from '../../../test/harness/errors.js';
 import { batches, EventFactory, hdfsLines, hdfsReplay } from '../../../test/harness/log-streams.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import { createNovelty, definition, noveltyConfigSchema } from './index.js';
+import { wordHash } from './state.js';
 import { wordsOf } from './words.js';
 
 setFlagsFromString('--expose-gc');
@@ -288,7 +289,7 @@ describe('novelty', () => {
     const d = createNovelty();
     d.observe(normal);
     const v2 = d.snapshot() as { version: number; data: { sources: Record<string, unknown>[] } };
-    expect(v2.version).toBe(3);
+    expect(v2.version).toBe(4);
     // Version 1 kept [id, count, at, lastAlert] per template (version 2 adds the pending first sighting).
     const four = (flat: number[]) => flat.flatMap((x, i) => (i % 6 < 4 ? [x] : []));
     const v1 = { kind: 'novelty', version: 1, data: { sources: v2.data.sources.map((s) => ({ name: s.name, events: s.events, total: s.total, lines: s.lines, templates: four(s.templates as number[]) })), evictedTemplates: 0, evictedSources: 0 } };
@@ -296,6 +297,20 @@ describe('novelty', () => {
     back.restore(v1);
     const t = normal[normal.length - 1].ts + 10;
     expect(back.observe([f.event(DELETE_ASK, t, 'hdfs', 'error')])).toHaveLength(1);
+  });
+
+  it('reads a version-3 snapshot: its vocabulary of words becomes word hashes', () => {
+    const d = createNovelty();
+    d.observe([new EventFactory().event('Lustre mount FAILED on node', 1_000, 'hdfs', 'error')]);
+    const v4 = d.snapshot() as { data: { sources: { words: [number, number][] }[] } };
+    const words = wordsOf('Lustre mount FAILED on node');
+    expect(v4.data.sources[0].words).toEqual(words.map((w) => [wordHash(w), 1]));
+    const v3 = structuredClone(v4) as unknown as { version: number; data: { sources: { words: unknown[] }[] } };
+    v3.version = 3;
+    v3.data.sources[0].words = words.map((w) => [w, 1]);
+    const back = createNovelty();
+    back.restore(v3 as never);
+    expect((back.snapshot() as typeof v4).data.sources[0].words).toEqual(v4.data.sources[0].words);
   });
 
   it('tracks sources separately and caps templates per source with counted LRU eviction', () => {

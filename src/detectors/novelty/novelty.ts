@@ -37,7 +37,7 @@ import { Lru } from '../shared/lru.js';
 import type { NoveltyConfig } from './config.js';
 import { type FindingFacts, noveltyFinding } from './finding.js';
 import { fleetKey, type FleetKnowledge, NoveltyFleet } from './fleet.js';
-import { keptText, MAX_KEPT_TEXT, newSource, NOVELTY_SNAPSHOT_VERSION, restoreSources, snapshotSources, type SourceState, type TemplateState } from './state.js';
+import { keptText, MAX_KEPT_TEXT, newSource, NOVELTY_SNAPSHOT_VERSION, restoreSources, snapshotSources, type SourceState, type TemplateState, wordHash } from './state.js';
 import { absorbedWords, isDumpField, wordsOf } from './words.js';
 
 export { NOVELTY_SNAPSHOT_VERSION } from './state.js';
@@ -154,7 +154,7 @@ export class NoveltyDetector implements StreamDetector {
       // it, without marking it novel (the miner does that for older templates only): the words it
       // absorbed that the source never used make it a never-seen message.
       const absorbed = absorbedWords(text, typeof e.message === 'string' ? e.message : '');
-      const unseen = absorbed.filter((w) => !s.words.has(w));
+      const unseen = absorbed.filter((w) => !s.words.has(wordHash(w)));
       if (unseen.length > 0) {
         const a = this.newMessage(e, source, s, tid, unseen.slice(0, 8).join(' '), absorbed);
         if (a !== null) return a;
@@ -186,13 +186,13 @@ export class NoveltyDetector implements StreamDetector {
   private learnWords(s: SourceState, words: readonly string[]): number {
     let unseen = 0;
     for (const w of words) {
-      const n = s.words.get(w);
-      // Refreshes a known word's place (words in use are not evicted); a new one is copied out of
-      // its line (core/text.ts) and may evict the least recently used.
-      if (n !== undefined) s.words.set(w, n + 1);
+      const h = wordHash(w);
+      const n = s.words.get(h);
+      // Refreshes a known word's place (words in use are not evicted); a new one may evict the least recently used.
+      if (n !== undefined) s.words.set(h, n + 1);
       else {
         unseen++;
-        if (s.words.set(kept(w), 1) !== undefined) this.evictedWords++;
+        if (s.words.set(h, 1) !== undefined) this.evictedWords++;
       }
     }
     return unseen;
@@ -275,7 +275,10 @@ export class NoveltyDetector implements StreamDetector {
     // A type with no word (an empty message, a dump of values) or a line of a dump (a named number, a
     // heading, values with their names: `words.ts`) is not an event: never news on its own, not even
     // in a burst.
-    if ((words.length === 0 && cfg.known_words_bits > 0) || isDumpField(templateText(e))) return undefined;
+    if (words.length === 0 && cfg.known_words_bits > 0) return undefined;
+    // A type that not even a full burst could make news (`repeated` adds at most burst_bits) is not
+    // read further: in a flood of new types the dump-line check was most of the cost left.
+    if (score + cfg.burst_bits < cfg.min_surprise_bits || isDumpField(templateText(e))) return undefined;
     if (score < cfg.min_surprise_bits) {
       // Not news yet; a prompt burst may make it (`repeated`).
       if (fresh) fresh.pending = score;

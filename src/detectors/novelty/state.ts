@@ -13,8 +13,11 @@ import type { NoveltyConfig } from './config.js';
 import { DiscoveryRate, num } from './discovery.js';
 import { MAX_TEXT_CHARS } from './words.js';
 
-/** 3: vocabulary and template texts; 2: discovery rate, groups, novel messages, fleet knowledge, context times (1 and 2 are still read). */
-export const NOVELTY_SNAPSHOT_VERSION = 3;
+/**
+ * 4: vocabulary as word hashes; 3: vocabulary as words, template texts; 2: discovery rate, groups,
+ * novel messages, fleet knowledge, context times (1–3 are still read).
+ */
+export const NOVELTY_SNAPSHOT_VERSION = 4;
 
 /**
  * Template texts are kept up to the length the word reader reads (`words.ts`): a change of a longer
@@ -56,9 +59,24 @@ export interface SourceState {
   templates: Lru<number, TemplateState>;
   /** Never-seen messages absorbed into known templates, by template id and words. */
   messages: Lru<string, true>;
-  /** The source's vocabulary: words of its message types (lower case) → how many types used them. */
-  words: Lru<string, number>;
+  /**
+   * The source's vocabulary: words of its message types (lower case), by {@link wordHash}, → how many
+   * types used them. Numbers, not strings: no word is copied or hashed again, and none keeps its line.
+   */
+  words: Lru<number, number>;
   ring: LineRing;
+}
+
+/**
+ * A word's key in a vocabulary: FNV-1a of its UTF-16 units, 30 bits (a small integer in V8, so the
+ * map stores it unboxed). Two words share a key with odds of about 1 in 200,000 per new word at the
+ * default `max_words` (5,000 / 2^30): then the new word counts as known and its type scores one bit
+ * less.
+ */
+export function wordHash(w: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
+  return h >>> 2;
 }
 
 /** The text kept for a template: bounded, and its own string (not a view of a long line: core/text.ts). */
@@ -132,8 +150,13 @@ export function restoreSources(snap: Snapshot, cfg: NoveltyConfig, discoveryDeca
       const text = Array.isArray(raw.texts) && typeof raw.texts[i / width] === 'string' ? keptText(raw.texts[i / width] as string) : '';
       s.templates.set(flat[i], { count: flat[i + 1], at: flat[i + 2], lastAlert: flat[i + 3], pending, firstTs: width === 6 ? flat[i + 5] : 0, text });
     }
-    // Versions 1 and 2 kept no vocabulary: the source relearns it (until then no type is a recombination).
-    if (Array.isArray(raw.words)) for (const w of raw.words as unknown[]) if (Array.isArray(w) && typeof w[0] === 'string') s.words.set(w[0], num(w[1], 1));
+    // Versions 1 and 2 kept no vocabulary: the source relearns it (until then no type is a recombination). Version 3 kept words.
+    if (Array.isArray(raw.words))
+      for (const w of raw.words as unknown[]) {
+        if (!Array.isArray(w)) continue;
+        const key = typeof w[0] === 'string' ? wordHash(w[0]) : typeof w[0] === 'number' && Number.isInteger(w[0]) ? w[0] : undefined;
+        if (key !== undefined) s.words.set(key, num(w[1], 1));
+      }
     const events = raw.events as number;
     // Version 1 kept no discovery rate: a source restored from it had a fixed warm-up behind it,
     // so it starts as settled as its event count allows (no new type among its recent events).

@@ -1,5 +1,14 @@
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { absorbedWords, isDumpField, MAX_WORDS_PER_TEXT, wordsOf } from './words.js';
+import { absorbedWords, isDumpField, MAX_TEXT_CHARS, MAX_WORDS_PER_TEXT, pushWords, wordsOf } from './words.js';
+
+/** The reading wordsOf replaced: every whitespace-separated token through the regular expressions of pushWords. */
+function wordsByRegex(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.slice(0, MAX_TEXT_CHARS).matchAll(/\S+/g)) if (!pushWords(m[0], out)) break;
+  return out;
+}
 
 describe('novelty words', () => {
   it('takes lower-cased words and leaves placeholders and value-like tokens out', () => {
@@ -34,5 +43,25 @@ describe('novelty words', () => {
     for (const t of ['Power deactivated: <ID>', 'rts: kernel terminated for reason <NUM>', 'Request failed: error=<HEX>', 'CE sym <NUM>, at <HEX>, mask <HEX>', 'data TLB error interrupt', 'Ido chip status changed: <MAC> ip=<IP> v=<NUM>', 'Kernel panic - not syncing:', 'Unexpected Exception:', 'uid=<NUM> auth failed=<NUM>', 'count: <NUM> lines', 'Established session <HEX> with negotiated timeout <NUM> for client <ID>:<NUM>', 'connected to <IP>:<NUM>', 'Failed to revalidate client: <HEX>', 'connection refused: <NUM>', 'kernel panic: <HEX>', '']) expect(isDumpField(t)).toBe(false);
     // Bounded: a long line is never a field.
     expect(isDumpField(`${'x'.repeat(200)}: <NUM>`)).toBe(false);
+  });
+
+  it('reads the same words as the regular expressions, on any text and on the committed Loghub samples', () => {
+    const unit = fc.constantFrom('a', 'Z', 'q', '_', "'", '-', '.', ':', '/', '%', '@', '\\', '0', '7', '<', '>', '*', 'é', '😀', ' ', '\t', '\n', '\u00a0', '\u2003', '\ufeff', '=', ',', '(', 'NUM');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 200 }), (t) => {
+        expect(wordsOf(t)).toEqual(wordsByRegex(t));
+      }),
+      { numRuns: 5000 },
+    );
+    const dir = new URL('../../../test/fixtures/logs/loghub-samples/', import.meta.url);
+    let lines = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.log') || x.endsWith('.csv')))
+      for (const l of readFileSync(new URL(f, dir), 'utf8').split('\n')) {
+        lines++;
+        expect(wordsOf(l)).toEqual(wordsByRegex(l));
+      }
+    expect(lines).toBeGreaterThan(150);
+    const long = 'word '.repeat(2000) + Array.from({ length: 100 }, (_, i) => `w${String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26))}`).join(' ');
+    expect(wordsOf(long)).toEqual(wordsByRegex(long));
   });
 });

@@ -11,6 +11,7 @@ import type { Anomaly, LogEvent } from '../../core/event.js';
 import { type RateConfig, rateConfigSchema } from './config.js';
 import { RateDetector } from './rate.js';
 import { SeriesShape } from './series.js';
+import { EmptyRuns, type EmptyRunsOptions } from './silence.js';
 import type { TemplateSeries } from './state.js';
 import { Baseline } from './tail.js';
 
@@ -40,9 +41,9 @@ function expectClose(x: unknown, y: unknown, path = ''): void {
 }
 
 /** The oracle: each empty interval learned one at a time, by the source and each template, as the detector did before the closed forms. */
-class StepwiseRate extends RateDetector {
-  protected override quietRun(): number {
-    return 0;
+class StepwiseRuns extends EmptyRuns {
+  protected override stretchOf(): undefined {
+    return undefined;
   }
 
   protected override learnEmpty(t: TemplateSeries, idle: number, zeros: number): void {
@@ -51,6 +52,12 @@ class StepwiseRate extends RateDetector {
       t.base.learn(0, this.alpha);
       t.level = 0;
     }
+  }
+}
+
+class StepwiseRate extends RateDetector {
+  protected override emptyRuns(o: EmptyRunsOptions): EmptyRuns {
+    return new StepwiseRuns(o);
   }
 }
 

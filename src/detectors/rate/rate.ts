@@ -25,10 +25,11 @@ import { keptCut } from '../../core/text.js';
 import { levelClass, rawOf, sourceOf } from '../shared/common.js';
 import { AcceptedCounts } from './accepted.js';
 import type { RateConfig } from './config.js';
-import { changeAnomaly, type Finding, silenceAnomaly, surpriseRank } from './findings.js';
+import { changeAnomaly, type Finding, surpriseRank } from './findings.js';
 import type { SpotGate } from './gate.js';
-import { idleShare, type SeriesShape } from './series.js';
-import { newSource, newTemplate, restoreState, snapshotState, type SourceSeries, type TemplateSeries } from './state.js';
+import type { SeriesShape } from './series.js';
+import { EmptyRuns, type EmptyRunsOptions } from './silence.js';
+import { learnOccupancy, newSource, newTemplate, restoreState, snapshotState, type SourceSeries } from './state.js';
 import { Baseline, lowerTail, upperTail } from './tail.js';
 
 export { RATE_SNAPSHOT_VERSION } from './state.js';
@@ -51,11 +52,11 @@ export class RateDetector implements StreamDetector {
   private evictedTemplates = 0;
   private evictedSources = 0;
   private readonly ms: number;
-  protected readonly alpha: number;
+  private readonly alpha: number;
   /** EWMA weight of a series' occupancy: over about a day of intervals (a sparse series is judged on its usual rhythm, not on the run-up to a burst). */
-  protected readonly occAlpha: number;
-  /** Below this expected count over a silence, it has probability > √tail_probability: not improbable. */
-  private readonly minSilentMass: number;
+  private readonly occAlpha: number;
+  /** Runs of empty intervals: silence. */
+  private readonly empty: EmptyRuns;
   /** "Learn as normal" feedback: re-applied at start, not snapshotted. */
   private readonly accepted: AcceptedCounts;
 
@@ -64,7 +65,7 @@ export class RateDetector implements StreamDetector {
     this.alpha = 2 / (config.baseline_intervals + 1);
     this.occAlpha = Math.min(this.alpha, 2 / (Math.max(config.baseline_intervals, 86_400 / config.interval_seconds) + 1));
     this.accepted = new AcceptedCounts(config.max_templates);
-    this.minSilentMass = -Math.log(config.tail_probability) / 2;
+    this.empty = this.emptyRuns({ config, alpha: this.alpha, occAlpha: this.occAlpha, accepted: this.accepted, report: (s, a, out) => this.emit(s, undefined, a, 2, 2, out) });
   }
 
   observe(events: readonly LogEvent[]): Anomaly[] {
@@ -166,10 +167,15 @@ export class RateDetector implements StreamDetector {
     return s;
   }
 
+  /** How runs of empty intervals are closed (the tests' oracle steps through them). */
+  protected emptyRuns(o: EmptyRunsOptions): EmptyRuns {
+    return new EmptyRuns(o);
+  }
+
   /**
    * Closes intervals s.interval … k-1; beyond `max_catchup_intervals` the gap is silence, not
    * learned. Only the open interval can have events: the rest of the gap is one run of empty
-   * intervals (`closeEmpty`).
+   * intervals (silence.ts).
    */
   private advance(name: string, s: SourceSeries, k: number, out: Anomaly[]): void {
     let steps = 0;
@@ -179,7 +185,7 @@ export class RateDetector implements StreamDetector {
       steps++;
     }
     const empty = Math.min(k - s.interval, this.config.max_catchup_intervals - steps);
-    if (empty > 0) this.closeEmpty(name, s, empty, out);
+    if (empty > 0) this.empty.close(name, s, empty, out);
     if (s.interval < k) {
       s.silent += k - s.interval;
       s.interval = k;
@@ -233,117 +239,6 @@ export class RateDetector implements StreamDetector {
     return shape.sparse(this.config.sparse_occupancy, this.config.warmup_intervals) ? shape.bursts : undefined;
   }
 
-  /** EWMA of "the interval had events", a plain mean over the first intervals (no start-value bias). */
-  private learnOccupancy(s: SourceSeries, had: 0 | 1): void {
-    s.occupancyN++;
-    s.occupancy += Math.max(this.alpha, 1 / s.occupancyN) * (had - s.occupancy);
-  }
-
-  /**
-   * Closes `n` empty intervals from s.interval on (s.interval ends after them). The source is judged
-   * interval by interval (its silence), except in stretches of one hour where none can be judged
-   * improbable (`quietRun`): those it learns at once. Its templates only learn "no events" — they
-   * decide nothing in an empty interval —, so they learn the whole run at once (`learnEmpty`).
-   * A gap costs O(templates + hours), not O(templates × intervals).
-   */
-  private closeEmpty(name: string, s: SourceSeries, n: number, out: Anomaly[]): void {
-    const perHour = 3_600_000 / this.ms;
-    const seasonal = this.config.seasonal && this.ms <= 3_600_000;
-    const offset = this.config.utc_offset_minutes * 60_000;
-    let idle = 0;
-    let zeros = 0;
-    for (let i = 0; i < n; ) {
-      const h = seasonal ? s.season.hourOf(s.interval * this.ms, offset) : -1;
-      // What the source expects now (its hour's profile once known), read in place: no allocation per interval.
-      const ready = s.season.ready(h, perHour, this.config.seasonal_min_days);
-      const mean = ready ? s.season.stats[2 * h] : s.base.mean;
-      const variance = ready ? s.season.stats[2 * h + 1] : s.base.variance;
-      const quiet = s.silent > 0 ? this.quietRun(s, h, ready, mean, n - i, offset) : 0;
-      if (quiet > 1) {
-        // As many steps below would do, none of them judging: closed forms (equal within rounding).
-        if (!s.silenceReported) {
-          s.occupancy = idleShare(s.occupancy, s.occupancyN, quiet, this.alpha);
-          s.occupancyN += quiet;
-          s.shape.learnIdle(quiet, this.occAlpha);
-          idle += quiet;
-        }
-        s.season.learnZeros(h, quiet, perHour);
-        s.base.learnZeros(quiet, this.alpha);
-        zeros += quiet;
-        s.silent += quiet;
-        s.interval += quiet;
-        i += quiet;
-        continue;
-      }
-      if (s.silent === 0) s.occupancyBefore = s.occupancy;
-      s.silent++;
-      // Learned even while the baseline is frozen (bursty sources show here as often empty), but not
-      // during a silence already reported: a steady source's outage must not make it look bursty.
-      if (!s.silenceReported) {
-        this.learnOccupancy(s, 0);
-        s.shape.learnOccupancy(false, this.occAlpha);
-        idle++;
-      }
-      // Judged once the source has lived `warmup_intervals` before the silence began: the silence's
-      // own empty intervals are no evidence that it writes steadily (a package install writes for 6
-      // minutes, then nothing for months). Until then an empty run is learned, and may become its habit.
-      const lived = s.interval - s.silent + 1 - s.born >= this.config.warmup_intervals;
-      // P(no event)^silent is at least e^(−mean·silent) (Poisson; a negative binomial's is higher):
-      // far from the threshold it cannot be improbable, and its tail is not computed.
-      const p = lived && s.base.n >= this.config.warmup_intervals && mean * s.silent > this.minSilentMass ? Math.pow(lowerTail(0, mean, Math.max(variance, mean)), s.silent) : 1;
-      const improbable = p < this.config.tail_probability;
-      const steady = s.occupancyBefore >= this.config.silence_min_occupancy;
-      if (improbable && steady && s.silent >= this.config.silence_intervals && s.silent > s.longestGap && !s.silenceReported && !this.accepted.accepts(name, '*', 0, 'silence')) {
-        s.silenceReported = true;
-        this.emit(s, undefined, silenceAnomaly(this.config, name, s, p, mean), 2, 2, out);
-      }
-      i++;
-      s.interval++;
-      if (improbable) continue; // frozen: a dead source must not teach its baseline that silence is normal
-      s.season.learn(h, 0, perHour);
-      s.base.learn(0, this.alpha);
-      zeros++;
-    }
-    if (idle > 0 || zeros > 0) for (const t of s.templates.values()) this.learnEmpty(t, idle, zeros);
-  }
-
-  /**
-   * How many of the next empty intervals (at most `max`, from s.interval, in a silence already
-   * begun) the source can learn at once: those of the current hour `h` (its profile does not change
-   * from ready to not), when none of them can be judged improbable — the expected count `mean` only
-   * falls as zeros are learned, so mean × the silence at the stretch's end below `minSilentMass`
-   * bounds every step's. 0 or 1: step instead. The tests' step-by-step oracle answers 0.
-   */
-  protected quietRun(s: SourceSeries, h: number, ready: boolean, mean: number, max: number, offset: number): number {
-    let len = max;
-    if (h >= 0) {
-      const start = s.interval * this.ms + offset;
-      len = Math.min(len, Math.ceil(((Math.floor(start / 3_600_000) + 1) * 3_600_000 - start) / this.ms));
-      // Rounding of odd interval lengths: the stretch's last interval must still be of hour h.
-      while (len > 1 && s.season.hourOf((s.interval + len - 1) * this.ms, offset) !== h) len--;
-      // Not ready now: it must not become ready within the stretch (its steps would read the profile).
-      if (!ready) {
-        const days = this.config.seasonal_min_days * (3_600_000 / this.ms);
-        len = Math.min(len, Math.ceil(days - s.season.seen[h]));
-        while (len > 1 && s.season.seen[h] + (len - 1) >= days) len--;
-      }
-    }
-    if (!(len > 1)) return 0;
-    return Math.max(mean, 0) * (s.silent + len) < this.minSilentMass * (1 - 1e-9) ? len : 0;
-  }
-
-  /**
-   * A template's share of a run of empty intervals: `idle` of them lower its occupancy, `zeros`
-   * (those the source's baseline was not frozen in) are learned as a count of 0. Closed form;
-   * the step-by-step version is the tests' oracle.
-   */
-  protected learnEmpty(t: TemplateSeries, idle: number, zeros: number): void {
-    t.shape.learnIdle(idle, this.occAlpha);
-    if (zeros === 0) return;
-    t.base.learnZeros(zeros, this.alpha);
-    t.level = 0;
-  }
-
   /** Closes the open interval s.interval, which had events (or is the source's first, partial one: not learned). */
   private close(name: string, s: SourceSeries, out: Anomaly[]): void {
     const c = s.count;
@@ -364,7 +259,7 @@ export class RateDetector implements StreamDetector {
     if (s.silent > 0 && !s.silenceReported && s.base.n >= this.config.warmup_intervals) s.longestGap = Math.max(s.longestGap, s.silent);
     s.silent = 0;
     s.silenceReported = false;
-    this.learnOccupancy(s, 1);
+    learnOccupancy(s, 1, this.alpha);
     let f = this.test(c, sb, s.gate, this.sparse(s.shape));
     if (f && this.accepted.accepts(name, '*', c, f.kind)) f = undefined;
     // With a time-of-day profile, a template expects its recent share of what the source expects now.

@@ -197,3 +197,9 @@ export function restoreState(snap: Snapshot, config: RateConfig): RateState {
 function unit(v: unknown): number {
   return typeof v === 'number' && v >= 0 && v <= 1 ? v : 1;
 }
+
+/** A source's occupancy learns one interval: EWMA of "it had events", a plain mean over its first intervals (no start-value bias). */
+export function learnOccupancy(s: SourceSeries, had: 0 | 1, alpha: number): void {
+  s.occupancyN++;
+  s.occupancy += Math.max(alpha, 1 / s.occupancyN) * (had - s.occupancy);
+}
