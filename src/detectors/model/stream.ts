@@ -12,6 +12,10 @@
  * `learnWindow(anomalyId)`, or the source stays flagged for `relearn_after_windows` windows in a
  * row (a new normal).
  *
+ * This file scores windows and keeps the per-source state; the sources' own models (registry load,
+ * background training, install) live in `own-models.ts`, the published models of the models topic
+ * in `held-models.ts`: each is a lifecycle of its own that touches a source only through its state.
+ *
  * @example
  * const d = new StreamModelDetector(modelDetectorConfigSchema.parse({ window_seconds: 60 }), { registry: store });
  * const found = [...d.observe(events), ...d.tick(clock.now())];
@@ -27,19 +31,19 @@ import type { ModelDetectorConfig } from './config.js';
 import { toAnomaly } from './describe.js';
 import { type FlaggedWindow, FlaggedMemory } from './flagged.js';
 import { Reservoir } from './reservoir.js';
-import { type StreamModelArtifact, TrainedModel, type TrainJob } from './training.js';
+import type { TrainedModel } from './training.js';
 import { InlineTrainer, type Trainer, WorkerTrainer } from './trainer.js';
 import { type SourceModelState, sourceFromJSON, sourceToJSON } from './state.js';
-import { checkCompatible, type ModelScope, type PublishedRef, type ReceivedModel, refOf } from './published.js';
-import { ModelTemplates, TemplateRemap } from './remap.js';
+import type { ModelScope, PublishedRef, ReceivedModel } from './published.js';
+import { HeldModels } from './held-models.js';
+import { OwnModels } from './own-models.js';
 import { type Closed, type ClosedCounts, SourceWindows, type WindowSpec } from '../../features/count-windows.js';
 
 export type { SourceModelState } from './state.js';
+export { registryKind } from './own-models.js';
 
 export const MODEL_SNAPSHOT_VERSION = 1;
 const MAX_SOURCE_CHARS = 200;
-/** After a failed training, the next attempt waits this long (clock time). */
-const RETRY_MS = 60_000;
 
 /** What the detector needs from the store: the model registry (`ctx.models`). */
 export type { ModelRegistry } from '../../core/ports.js';
@@ -69,17 +73,6 @@ export interface ModelDetectorStats {
   models: { source: string; version: number; windows: number; kind: string; published?: PublishedRef }[];
 }
 
-/** A published model the detector holds, with its template texts for the remap. */
-interface HeldModel {
-  received: ReceivedModel;
-  templates: ModelTemplates;
-}
-
-/** The registry kind of a source's model. */
-export function registryKind(source: string): string {
-  return `model-detector:${source}`;
-}
-
 /** The windows the detector counts under `config` (a published model must have been trained on the same). */
 export function windowSpecOf(config: ModelDetectorConfig): WindowSpec {
   const s = config.session;
@@ -93,25 +86,23 @@ export class StreamModelDetector implements StreamDetector {
   private sources = new Map<string, SourceModelState>();
   private memory = new FlaggedMemory();
   private readonly spec: WindowSpec;
-  private readonly trainer: Trainer;
   private readonly logger: Logger;
   private readonly counters = { windows: 0, flagged: 0, trainings: 0, trainingFailures: 0, evictedSources: 0 };
-  /** Duration of the latest training (not in the snapshot: timings are not deterministic). */
-  private lastTrainingMs = 0;
-  /**
-   * Published models by scope. Not in the snapshot (the models topic holds them: its reader hands
-   * them to a restored detector again); sources record the version that scored them.
-   */
-  private readonly held = new Map<ModelScope, HeldModel>();
-  private readonly pub = { installed: 0, swaps: 0 };
+  /** The sources' own models: registry, background training, install (own-models.ts). */
+  private readonly own: OwnModels;
+  /** Published models by scope (held-models.ts); not in the snapshot. */
+  private readonly held: HeldModels;
 
   constructor(
     private readonly config: ModelDetectorConfig,
     private readonly deps: StreamModelDeps = {},
   ) {
     this.spec = windowSpecOf(config);
-    this.trainer = deps.trainer ?? (config.train_in === 'inline' ? new InlineTrainer() : new WorkerTrainer(config.train_timeout_seconds * 1000));
+    const trainer: Trainer = deps.trainer ?? (config.train_in === 'inline' ? new InlineTrainer() : new WorkerTrainer(config.train_timeout_seconds * 1000));
     this.logger = deps.logger ?? silentLogger;
+    // `this.sources` is replaced by `restore`: a training that returns must look at the map of then.
+    this.own = new OwnModels(config, trainer, deps.registry, this.logger, this.counters, (st) => this.sources.get(st.name) === st);
+    this.held = new HeldModels(this.spec, this.logger);
   }
 
   /** Per event: a source lookup per run of same-source events, then plain counters. */
@@ -147,7 +138,7 @@ export class StreamModelDetector implements StreamDetector {
     }
     // One training at a time, started from a tick: the worker trains one job after the other anyway,
     // and copying a reservoir out costs the pipeline thread a few ms — once per tick at most.
-    if (Number.isFinite(now) && !this.inFlight()) for (const st of this.sources.values()) if (this.maybeTrain(st, now)) break;
+    if (Number.isFinite(now) && !this.own.inFlight(this.sources.values())) for (const st of this.sources.values()) if (this.own.maybeTrain(st, now)) break;
     return out;
   }
 
@@ -182,7 +173,7 @@ export class StreamModelDetector implements StreamDetector {
 
   /** Stops the training worker (the service's abort signal calls it). */
   close(): void {
-    this.trainer.close();
+    this.own.close();
   }
 
   stats(): ModelDetectorStats {
@@ -198,7 +189,7 @@ export class StreamModelDetector implements StreamDetector {
         unknown += p.remap.counts.unknown;
       }
     }
-    return { sources: this.sources.size, ...this.counters, lastTrainingMs: this.lastTrainingMs, published: { ...this.pub, templatesKnown: known, templatesUnknown: unknown }, models };
+    return { sources: this.sources.size, ...this.counters, lastTrainingMs: this.own.lastTrainingMs, published: { ...this.held.counts, templatesKnown: known, templatesUnknown: unknown }, models };
   }
 
   /** The model scoring a source now: a published one in force, else its own (tests, metrics). */
@@ -216,14 +207,7 @@ export class StreamModelDetector implements StreamDetector {
    * other windows than this detector counts. Returns the number of sources swapped.
    */
   installPublished(received: ReceivedModel): number {
-    const p = received.published;
-    checkCompatible(p, this.spec);
-    const prev = this.held.get(p.scope);
-    if (prev?.received.published.digest !== p.digest) this.held.set(p.scope, { received, templates: new ModelTemplates(p.artifact.templates ?? {}) });
-    this.pub.installed++;
-    let swapped = 0;
-    for (const st of this.sources.values()) if (this.applyPublished(st)) swapped++;
-    return swapped;
+    return this.held.install(received, this.sources.values());
   }
 
   /**
@@ -232,37 +216,7 @@ export class StreamModelDetector implements StreamDetector {
    * tick). Returns the number of sources that changed model.
    */
   removePublished(scope: ModelScope): number {
-    if (!this.held.delete(scope)) return 0;
-    let changed = 0;
-    for (const st of this.sources.values()) {
-      if (st.published?.ref.scope !== scope) continue;
-      st.published = null;
-      changed++;
-      if (!this.applyPublished(st)) {
-        st.nextTrainAt = -Infinity;
-        this.logger.info('A published model was withdrawn; the source trains its own again.', { source: st.name, scope });
-      }
-    }
-    return changed;
-  }
-
-  /** The published model for a source: its own scope first, then `default`. */
-  private heldFor(name: string): HeldModel | undefined {
-    return this.held.get(`source:${name}`) ?? this.held.get('default');
-  }
-
-  /** Puts the held model of the source's scope in force; true when that changed what scores it. */
-  private applyPublished(st: SourceModelState): boolean {
-    const h = this.heldFor(st.name);
-    if (h === undefined) return false;
-    const p = h.received.published;
-    if (st.published?.model && st.published.ref.digest === p.digest && st.published.ref.scope === p.scope) return false;
-    const before = st.published?.ref;
-    st.published = { ref: refOf(p), model: h.received.model, remap: new TemplateRemap(h.templates) };
-    st.flaggedRun = 0;
-    this.pub.swaps++;
-    this.logger.info('A published model was swapped in.', { source: st.name, scope: p.scope, version: p.modelVersion, digest: p.digest.slice(0, 19), before: before ? `${before.scope} v${before.version}` : st.model ? `own v${st.model.version}` : 'none' });
-    return true;
+    return this.held.remove(scope, this.sources.values());
   }
 
   private state(raw: string): SourceModelState {
@@ -274,8 +228,8 @@ export class StreamModelDetector implements StreamDetector {
       return st;
     }
     st = this.newState(name);
-    this.loadActive(st);
-    this.applyPublished(st);
+    this.own.loadActive(st);
+    this.held.apply(st);
     this.sources.set(name, st);
     if (this.sources.size > this.config.max_sources) {
       this.sources.delete(this.sources.keys().next().value as string);
@@ -301,21 +255,6 @@ export class StreamModelDetector implements StreamDetector {
       density: Number.NaN,
       published: null,
     };
-  }
-
-  /** A restart scores with the registry's active model at once instead of waiting to retrain. */
-  private loadActive(st: SourceModelState): void {
-    const reg = this.deps.registry;
-    if (!reg) return;
-    try {
-      const m = reg.activeModel<StreamModelArtifact>(registryKind(st.name));
-      if (!m) return;
-      st.model = TrainedModel.fromArtifact(m.artifact);
-      st.version = Math.max(st.version, m.version);
-      st.nextTrainAt = this.config.retrain_every_seconds > 0 ? m.createdAt + this.config.retrain_every_seconds * 1000 : Infinity;
-    } catch (e) {
-      this.logger.warn('The stored model could not be loaded; the source trains a new one.', { source: st.name, error: String(e) });
-    }
   }
 
   private closed(st: SourceModelState, c: Closed, out: Anomaly[]): void {
@@ -398,89 +337,6 @@ export class StreamModelDetector implements StreamDetector {
     }
   }
 
-  private inFlight(): boolean {
-    for (const st of this.sources.values()) if (st.training) return true;
-    return false;
-  }
-
-  /** Starts a training when the source is due; true when one was started. */
-  private maybeTrain(st: SourceModelState, now: number): boolean {
-    if (st.training || st.published?.model || now < st.nextTrainAt || st.reservoir.size < Math.min(this.config.min_windows, this.config.reservoir_size)) return false;
-    // Until the training succeeds (install sets the real schedule), a failure retries after RETRY_MS.
-    st.nextTrainAt = now + RETRY_MS;
-    const job: TrainJob = {
-      source: st.name,
-      version: st.version + 1,
-      windows: [...st.reservoir.items],
-      model: this.config.model,
-      seed: this.config.seed,
-      max_vocabulary: this.config.max_vocabulary,
-      threshold: this.config.threshold,
-    };
-    let result: ReturnType<Trainer['train']>;
-    try {
-      result = this.trainer.train(job);
-    } catch (e) {
-      this.trainingFailed(st, e);
-      return true;
-    }
-    if (!(result instanceof Promise)) {
-      this.install(st, result.artifact, result.ms, now);
-      return true;
-    }
-    st.training = true;
-    result.then(
-      (r) => {
-        st.training = false;
-        if (this.sources.get(st.name) === st) this.install(st, r.artifact, r.ms, now);
-      },
-      (e: unknown) => {
-        st.training = false;
-        this.trainingFailed(st, e);
-      },
-    );
-    return true;
-  }
-
-  private trainingFailed(st: SourceModelState, e: unknown): void {
-    this.counters.trainingFailures++;
-    this.logger.warn('A model training failed; the current model stays.', { source: st.name, error: e instanceof Error ? e.message : String(e) });
-  }
-
-  /** The hot swap: one assignment, between two batches; later windows use the new version. */
-  private install(st: SourceModelState, artifact: StreamModelArtifact, ms: number, now: number): void {
-    let model: TrainedModel;
-    try {
-      model = TrainedModel.fromArtifact(artifact);
-    } catch (e) {
-      this.trainingFailed(st, e);
-      return;
-    }
-    if (st.model !== null && model.version <= st.model.version) return;
-    // A published model came in while this training ran: it stays in force.
-    if (st.published?.model) return;
-    const templates: Record<string, string> = {};
-    for (const id of model.features.vocabulary.ids) {
-      const t = st.texts.get(id);
-      if (t !== undefined) templates[String(id)] = t;
-    }
-    artifact.templates = templates;
-    st.model = model;
-    st.version = model.version;
-    st.flaggedRun = 0;
-    st.nextTrainAt = this.config.retrain_every_seconds > 0 ? now + this.config.retrain_every_seconds * 1000 : Infinity;
-    this.counters.trainings++;
-    this.lastTrainingMs = ms;
-    const kind = registryKind(st.name);
-    try {
-      this.deps.registry?.saveModel({ id: `${kind}:v${model.version}`, kind, version: model.version, artifact });
-      this.deps.registry?.pruneModels?.(kind, this.config.keep_versions);
-    } catch (e) {
-      this.logger.warn('The trained model could not be saved in the registry.', { source: st.name, error: String(e) });
-    }
-    this.logger.info('A model was trained and swapped in.', { source: st.name, version: model.version, windows: artifact.training.windows, training_ms: ms });
-  }
-
   snapshot(): Snapshot {
     const keep = this.config.snapshot_windows;
     // Without a registry the model itself travels in the snapshot.
@@ -496,11 +352,11 @@ export class StreamModelDetector implements StreamDetector {
       expectShape(Boolean(raw) && typeof raw.name === 'string' && Array.isArray(raw.reservoir), 'model', 'source entry');
       const st = this.newState(raw.name as string);
       sourceFromJSON(raw, st, this.config);
-      this.loadActive(st);
+      this.own.loadActive(st);
       sources.set(st.name, st);
     }
     this.sources = sources;
-    for (const st of sources.values()) this.applyPublished(st);
+    for (const st of sources.values()) this.held.apply(st);
     this.memory = FlaggedMemory.fromJSON(d.flagged, d.learned);
     const c = d.counters as Partial<typeof this.counters> | undefined;
     if (c && typeof c === 'object') for (const k of Object.keys(this.counters) as (keyof typeof this.counters)[]) if (typeof c[k] === 'number') this.counters[k] = c[k];

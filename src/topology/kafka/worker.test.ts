@@ -90,6 +90,16 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
    * its anomalies were produced and acknowledged, so this is when its anomalies are all in the topic
    * (two quiet reads alone can agree while a loaded worker is still between batches).
    */
+  async function offsetsOf(groupId: string, topic: string): Promise<unknown> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return { committed: (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions, ends: await admin.fetchTopicOffsets(topic) };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function committedToEnd(groupId: string, topic: string): Promise<true | undefined> {
     const admin = kafka.admin();
     await admin.connect();
@@ -277,7 +287,11 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
       await broker.restart();
       await produce('logs4', records.slice(half));
       await until('the second half processed', async () => (workers.reduce((n, w) => n + w.stats().records, 0) >= records.length ? true : undefined), 90_000);
-      await until('the group committed every record (its anomalies produced)', () => committedToEnd('restart', 'logs4'), 90_000);
+      // On a timeout, say where each worker stands: the committed offsets against the log's end, and
+      // the workers' checkpoints, refused commits and rebalances (a flaky run is then diagnosable).
+      await until('the group committed every record (its anomalies produced)', () => committedToEnd('restart', 'logs4'), 90_000).catch(async (e: unknown) => {
+        throw new Error(`${String(e)} ${JSON.stringify({ offsets: await offsetsOf('restart', 'logs4'), workers: workers.map((w) => w.stats()) })}`);
+      });
       const got = await settledIds('anomalies4');
       // The reference: one worker over the same records, the broker up all along.
       const ref = new KafkaWorker({ ...opts, group: 'restart-ref', anomaliesTopic: 'anomalies4ref' });

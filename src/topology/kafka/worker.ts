@@ -66,6 +66,8 @@ export interface WorkerStats {
   records: number;
   anomaliesProduced: number;
   checkpoints: number;
+  /** Offset commits the group refused (a rebalance or a coordinator away, as after a broker restart): retried at the next checkpoint tick. */
+  commitsRefused: number;
   rebalances: number;
   /** Per partition: records behind the end of the log at the last fetched batch. */
   lag: Record<number, number>;
@@ -101,8 +103,14 @@ export class KafkaWorker {
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
+  /**
+   * Offsets whose records' anomalies and state are durably produced but whose commit was refused.
+   * Without a retry the group's committed offsets (and the lag users watch) would stay behind until
+   * the partition changed again, which on a quiet partition is never.
+   */
+  private readonly uncommitted = new Map<number, number>();
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -251,6 +259,7 @@ export class KafkaWorker {
     this.rebalancing = false;
     // The new assignment fetches from the committed offsets: earlier rewinds are over.
     this.rewound.clear();
+    for (const p of this.uncommitted.keys()) if (!this.assigned.has(p)) this.uncommitted.delete(p);
     for (const [p, e] of this.engines) {
       if (this.assigned.has(p)) continue;
       this.st.records += e.records;
@@ -321,8 +330,24 @@ export class KafkaWorker {
       const cp = e.checkpoint();
       if (cp) cps.push([e, cp]);
     }
-    if (cps.length === 0) return;
+    if (cps.length === 0) {
+      if (this.uncommitted.size > 0) this.sending = this.commit([]).finally(() => (this.sending = undefined));
+      return;
+    }
     this.sending = this.send(cps).finally(() => (this.sending = undefined));
+  }
+
+  /** Commits `offsets` and any refused earlier for partitions still owned; remembers what is refused again. */
+  private async commit(offsets: readonly { partition: number; next: number }[]): Promise<void> {
+    const all = new Map<number, number>();
+    for (const [p, next] of this.uncommitted) if (this.assigned.has(p)) all.set(p, next);
+    for (const o of offsets) all.set(o.partition, Math.max(o.next, all.get(o.partition) ?? -1));
+    this.uncommitted.clear();
+    if (all.size === 0) return;
+    const list = [...all].map(([partition, next]) => ({ partition, next }));
+    if (await this.group.commit(list)) return;
+    this.st.commitsRefused++;
+    for (const o of list) this.uncommitted.set(o.partition, o.next);
   }
 
   /** Produces a checkpoint (one idempotent send), then commits its offsets. */
@@ -340,7 +365,7 @@ export class KafkaWorker {
     }
     this.st.anomaliesProduced += anomalies.length;
     this.st.checkpoints++;
-    await this.group.commit(cps.map(([, cp]) => ({ partition: cp.partition, next: cp.next })));
+    await this.commit(cps.map(([, cp]) => ({ partition: cp.partition, next: cp.next })));
   }
 }
 
