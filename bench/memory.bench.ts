@@ -17,7 +17,7 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ const only = option('--only', '');
 // --cli FILE: another build's bin/anomalog.js (e.g. a checkout of the previous commit) for an A/B in one run.
 const CLI = option('--cli', join(ROOT, 'bin/anomalog.js'));
 const LINES = Number(option('--lines', '1000000'));
+// --engine-heap-mb N: pipeline.engine_heap_mb for every load (default: the service's own).
+const ENGINE_HEAP_MB = option('--engine-heap-mb', '');
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -57,7 +59,7 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
 
 async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
-  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }] };
+  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], ...(ENGINE_HEAP_MB ? { pipeline: { engine_heap_mb: Number(ENGINE_HEAP_MB) } } : {}) };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
   const proc = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AnomalogError } from '../../core/errors.js';
 import { AccessLogFormat, parseAccessLine } from './access-log.js';
 import { formatConfigSchema } from './config.js';
-import { createFormat, detectFormat, parseSpec } from './detect.js';
+import { createFormat, detectFormat, LOGFMT_HEAD_CHARS, parseSpec } from './detect.js';
 import { JsonFormat } from './json.js';
 import { normalizeLevel } from './level.js';
 import { LogfmtFormat, parseLogfmt } from './logfmt.js';
@@ -272,6 +272,17 @@ describe('createFormat / detectFormat', () => {
     expect(detectFormat(mixed, { minShare: 0.4 }).kind).toBe('json');
     expect(formatConfigSchema.parse({})).toEqual({ detect_sample_lines: 50, detect_min_share: 0.6 });
     expect(() => formatConfigSchema.parse({ fromat: 'json' })).toThrow();
+  });
+
+  it('decides logfmt on the head of a megabyte line, not on all of it', () => {
+    const logfmt = read('other/go-slog.logfmt');
+    const words = ' free text'.repeat(100_000);
+    // Pairs for the first LOGFMT_HEAD_CHARS, then a megabyte of words: logfmt by its head (the whole line is mostly words).
+    const pairsFirst = logfmt.map((l) => `${l} ${'k=v '.repeat(LOGFMT_HEAD_CHARS / 4)}${words}`);
+    expect(detectFormat(pairsFirst).kind).toBe('logfmt');
+    // Words first, then pairs past the head: plain (the whole line is mostly pairs).
+    const wordsFirst = logfmt.map((l) => `${'word '.repeat(LOGFMT_HEAD_CHARS / 5)}${l} ${'k=v '.repeat(300_000)}`);
+    expect(detectFormat(wordsFirst).kind).toBe('plain');
   });
 
   it('creates formats from specs, names and layout strings', () => {

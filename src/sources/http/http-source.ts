@@ -25,6 +25,7 @@ import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
 import { boundRecords, type Decoded, type DecodedPart, decodeEsBulk, decodeLokiPush, decodeOtlpPush, INGEST_PART_RECORDS, ndjsonParts, streamName } from './decode.js';
+import { readLineBody } from './line-body.js';
 import { cutLongLines, cutLongStrings } from './long-values.js';
 
 /** Parts of one request handed to the pipeline and not processed yet, at most. */
@@ -83,8 +84,11 @@ export class HttpSource implements Source {
     const p = this.cfg.source_prefix;
     const limit = { bodyLimit: this.cfg.max_body_bytes };
     const asText = (_req: FastifyRequest, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => done(null, body);
-    // Line bodies stay bytes: /ingest reads them part by part (decode.ts#ndjsonParts), never as one string.
-    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { parseAs: 'buffer', ...limit }, asText);
+    // Line bodies stay bytes: /ingest reads them part by part (decode.ts#ndjsonParts), never as one string,
+    // and over-long plain lines are cut as they arrive (line-body.ts).
+    app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { ...limit }, (req, payload, done) =>
+      readLineBody(req, payload, this.cfg.max_body_bytes, this.cfg.max_line_bytes, done),
+    );
     const opts = (dialect: Dialect) => ({ ...limit, onRequest: this.throttle(dialect), preParsing: inflate });
     const text = (b: unknown): string => (typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.toString('utf8') : b === undefined || b === null ? '' : JSON.stringify(b));
     const bytes = (b: unknown): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(text(b), 'utf8'));
