@@ -46,9 +46,11 @@ export class Templates {
   private readonly upsertTxn: (batch: readonly TemplateRow[]) => void;
 
   constructor(private readonly db: Db) {
+    // Positional parameters: binding by name costs a third of the row under a flood of new
+    // templates (1.4 vs 2.0 µs per row measured, better-sqlite3, in-memory; issue 17).
     this.upsert = db.prepare(
       `INSERT INTO templates (source, template_id, template, count, first_seen, last_seen, example_params)
-       VALUES (@source, @templateId, @template, @count, @firstSeen, @lastSeen, @exampleParams)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (source, template_id) DO UPDATE SET
          template = excluded.template,
          count = count + excluded.count,
@@ -81,15 +83,8 @@ export class Templates {
   private upsertRows(batch: readonly TemplateRow[]): void {
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
-      this.upsert.run({
-        source: r.source,
-        templateId: r.templateId,
-        template: r.template,
-        count: r.count,
-        firstSeen: r.firstSeen,
-        lastSeen: r.lastSeen,
-        exampleParams: r.exampleParams ? JSON.stringify(boundedExample(r.exampleParams)) : null,
-      });
+      const example = r.exampleParams ? JSON.stringify(boundedExample(r.exampleParams)) : null;
+      this.upsert.run(r.source, r.templateId, r.template, r.count, r.firstSeen, r.lastSeen, example);
     }
   }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TemplateMiner } from './miner.js';
 
@@ -92,6 +93,34 @@ describe('TemplateMiner', () => {
     for (let i = 0; i < 500; i++) m.add(`event${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))} happened`);
     expect(m.templates().length).toBeLessThanOrEqual(50);
     expect(m.stats.evicted).toBeGreaterThan(0);
+  });
+
+  it('evicts exactly the least recently used tenth, as a plain LRU model does', () => {
+    // Letters only (nothing masked), distinct first words: every distinct line is its own cluster.
+    const word = (i: number) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 600, size: 'max' }), (max, picks) => {
+        const m = new TemplateMiner({ maxClusters: max });
+        const live = new Map<string, number>();
+        let tick = 0;
+        let evicted = 0;
+        for (const p of picks) {
+          const line = `${word(p)} then ${word(p + 7)}`;
+          m.add(line);
+          const known = live.has(line);
+          live.set(line, ++tick);
+          if (!known && live.size > max) {
+            const n = Math.min(Math.max(1, Math.floor(max / 10)), live.size - 1);
+            const oldest = [...live].sort((a, b) => a[1] - b[1]).slice(0, n);
+            for (const [k] of oldest) live.delete(k);
+            evicted += n;
+          }
+        }
+        expect(new Set(m.templates().map((t) => t.template))).toEqual(new Set(live.keys()));
+        expect(m.stats.evicted).toBe(evicted);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('groups a real Loghub sample like the ground truth', () => {
