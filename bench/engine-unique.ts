@@ -9,6 +9,7 @@
  *   npx tsx bench/engine-unique.ts /tmp/base --lines 200000 ; npx tsx bench/engine-unique.ts . --lines 200000
  */
 import { join, resolve } from 'node:path';
+import { uniqueLines } from './unique-lines.js';
 
 const root = resolve(process.argv[2] ?? '.');
 const arg = (k: string, d: number) => {
@@ -26,17 +27,7 @@ const { systemClock } = await import(join(root, 'src/core/clock.ts'));
 
 let seed = 7;
 const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-const lines: string[] = [];
-for (let i = 0; i < N; i++) {
-  let line = '';
-  for (let w = 0; w < 6; w++) {
-    const len = 6 + Math.floor(r() * 5);
-    let word = '';
-    for (let k = 0; k < len; k++) word += String.fromCharCode(97 + Math.floor(r() * 26));
-    line += (w ? ' ' : '') + word;
-  }
-  lines.push(line);
-}
+const lines = uniqueLines(N, r);
 const config = validate({ data_dir: '/tmp/anomalog-engine-unique', sources: [{ type: 'http' }] }, serveConfigSchema);
 const store = openStore(':memory:', { clock: systemClock });
 const abort = new AbortController();

@@ -30,6 +30,7 @@ import { DEFAULT_LOGHUB_DIR } from '../src/eval/loghub.js';
 import { lokiProtobuf, otlpProtobuf } from '../test/harness/loki-push.js';
 import { option, ROOT } from './built-cli.js';
 import { loadCorpus } from './serve/corpus.js';
+import { uniqueLines } from './unique-lines.js';
 
 const only = option('--only', '');
 // --cli FILE: another build's bin/anomalog.js (e.g. a checkout of the previous commit) for an A/B in one run.
@@ -137,21 +138,6 @@ function hugeLine(bytes: number, r: () => number): string {
     if (i < bytes) b[i++] = 32;
   }
   return b.toString('latin1');
-}
-
-function uniqueLines(n: number, r: () => number): string[] {
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    let line = '';
-    for (let w = 0; w < 6; w++) {
-      const len = 6 + Math.floor(r() * 5);
-      let word = '';
-      for (let k = 0; k < len; k++) word += String.fromCharCode(97 + Math.floor(r() * 26));
-      line += (w ? ' ' : '') + word;
-    }
-    out[i] = line;
-  }
-  return out;
 }
 
 async function memory(url: string): Promise<unknown> {

@@ -106,8 +106,11 @@ export function summarise(r: SoakResult): SoakSummary {
   const steps = r.clockSteps;
   const clock = steps.map((c, i) => {
     const until = i + 1 < steps.length ? steps[i + 1].atSeconds : c.atSeconds + 30;
+    // `records` counts since the process started: a kill inside the window would reset it, so the
+    // window ends at the first kill after the step (the last step comes just before the kills).
+    const killed = r.restarts.find((k) => k.atSeconds > c.atSeconds)?.atSeconds ?? Infinity;
     const before = r.samples.filter((s) => s.t <= c.atSeconds).at(-1)?.records ?? 0;
-    const after = r.samples.filter((s) => s.t > c.atSeconds && s.t <= Math.min(until, c.atSeconds + 15)).at(-1)?.records ?? before;
+    const after = r.samples.filter((s) => s.t > c.atSeconds && s.t < killed && s.t <= Math.min(until, c.atSeconds + 15)).at(-1)?.records ?? before;
     return { atSeconds: c.atSeconds, offsetH: c.offsetMs / 3_600_000, recordsAdvanced: after > before, deliveredAfter: r.receiver.deliveredAtSeconds.filter((t) => t > c.atSeconds && t <= until).length };
   });
   const okWindows: SoakSummary['okWindows'] = [];

@@ -11,6 +11,7 @@ import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Kafka } from 'kafkajs';
 import { freePort } from './prometheus.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,4 +60,23 @@ export async function startKafka(): Promise<RunningKafka> {
       }
     },
   };
+}
+
+/** Group `groupId`'s committed offsets on `topic` beside the topic's ends (for a test's failure message). */
+export async function groupOffsets(kafka: Kafka, groupId: string, topic: string): Promise<{ committed: { partition: number; offset: string }[]; ends: { partition: number; high: string }[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions;
+    return { committed, ends: await admin.fetchTopicOffsets(topic) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True once group `groupId` has committed every non-empty partition of `topic` to its end; undefined before (for `until`). */
+export async function committedToEnd(kafka: Kafka, groupId: string, topic: string): Promise<true | undefined> {
+  const { committed, ends } = await groupOffsets(kafka, groupId, topic);
+  const behind = ends.filter((e) => e.high !== '0' && committed.find((p) => p.partition === e.partition)?.offset !== e.high);
+  return behind.length === 0 ? true : undefined;
 }

@@ -25,7 +25,7 @@ import type { StreamModelArtifact } from '../../detectors/model/training.js';
 import { createKafka, ensureTopics } from '../../sources/kafka/client.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
 import { requireComponent } from '../../../test/harness/ci.js';
-import { hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
+import { committedToEnd as committedToEndOf, hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
 import { timedHdfsLines } from '../../../test/harness/log-streams.js';
 import { until } from '../../../test/harness/until.js';
 import { trainForWorkers } from './model-training.js';
@@ -138,18 +138,7 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
     return out;
   }
 
-  async function committedToEnd(groupId: string, topic: string): Promise<true | undefined> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const ends = await admin.fetchTopicOffsets(topic);
-      const behind = ends.filter((e) => e.high !== '0' && committed[0].partitions.find((p) => p.partition === e.partition)?.offset !== e.high);
-      return behind.length === 0 ? true : undefined;
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const committedToEnd = (groupId: string, topic: string) => committedToEndOf(kafka, groupId, topic);
 
   const cli = promisify(execFile);
   const anomalog = (...args: string[]) => cli(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/bin.ts'), ...args], { cwd: ROOT, timeout: 120_000 });

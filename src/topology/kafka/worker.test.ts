@@ -20,7 +20,7 @@ import { until } from '../../../test/harness/until.js';
 import { ensureTopics } from '../../sources/kafka/client.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
 import { requireComponent } from '../../../test/harness/ci.js';
-import { hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
+import { committedToEnd as committedToEndOf, groupOffsets, hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
 import { PartitionEngine } from './partition.js';
 import { KafkaWorker } from './worker.js';
 
@@ -90,28 +90,7 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
    * its anomalies were produced and acknowledged, so this is when its anomalies are all in the topic
    * (two quiet reads alone can agree while a loaded worker is still between batches).
    */
-  async function offsetsOf(groupId: string, topic: string): Promise<unknown> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      return { committed: (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions, ends: await admin.fetchTopicOffsets(topic) };
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  async function committedToEnd(groupId: string, topic: string): Promise<true | undefined> {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
-      const ends = await admin.fetchTopicOffsets(topic);
-      const behind = ends.filter((e) => e.high !== '0' && committed[0].partitions.find((p) => p.partition === e.partition)?.offset !== e.high);
-      return behind.length === 0 ? true : undefined;
-    } finally {
-      await admin.disconnect();
-    }
-  }
+  const committedToEnd = (groupId: string, topic: string) => committedToEndOf(kafka, groupId, topic);
 
   /** Reads the anomalies topic until two reads `idleMs` apart agree. */
   async function settledIds(topic: string): Promise<string[]> {
@@ -290,7 +269,7 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
       // On a timeout, say where each worker stands: the committed offsets against the log's end, and
       // the workers' checkpoints, refused commits and rebalances (a flaky run is then diagnosable).
       await until('the group committed every record (its anomalies produced)', () => committedToEnd('restart', 'logs4'), 90_000).catch(async (e: unknown) => {
-        throw new Error(`${String(e)} ${JSON.stringify({ offsets: await offsetsOf('restart', 'logs4'), workers: workers.map((w) => w.stats()) })}`);
+        throw new Error(`${String(e)} ${JSON.stringify({ offsets: await groupOffsets(kafka, 'restart', 'logs4'), workers: workers.map((w) => w.stats()) })}`);
       });
       const got = await settledIds('anomalies4');
       // The reference: one worker over the same records, the broker up all along.
