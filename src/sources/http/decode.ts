@@ -282,13 +282,16 @@ export function decodeLoki(body: unknown, prefix: string, now: number, sourceLab
  * default of Promtail and Alloy; at most `maxUncompressed` bytes once uncompressed), anything else
  * the JSON push.
  */
-export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number, sourceLabels: readonly string[] = DEFAULT_LOKI_SOURCE_LABELS): Decoded {
-  return body instanceof Uint8Array ? fromProtobuf(() => decodeLoki(decodeLokiProtobuf(body, maxUncompressed), prefix, now, sourceLabels)) : decodeLoki(body, prefix, now, sourceLabels);
+export function decodeLokiPush(body: unknown, prefix: string, now: number, maxUncompressed: number, sourceLabels: readonly string[] = DEFAULT_LOKI_SOURCE_LABELS, maxLineBytes = Number.POSITIVE_INFINITY): Decoded {
+  return body instanceof Uint8Array ? fromProtobuf(() => decodeLoki(decodeLokiProtobuf(body, maxUncompressed, maxLineBytes), prefix, now, sourceLabels)) : decodeLoki(body, prefix, now, sourceLabels);
 }
 
-/** `POST /v1/logs` in either encoding: a Buffer is OTLP protobuf (the Collector's and SDKs' default), anything else the JSON export. */
-export function decodeOtlpPush(body: unknown, prefix: string, now: number): Decoded {
-  return body instanceof Uint8Array ? fromProtobuf(() => decodeOtlp(decodeOtlpProtobuf(body), prefix, now)) : decodeOtlp(body, prefix, now);
+/**
+ * `POST /v1/logs` in either encoding: a Buffer is OTLP protobuf (the Collector's and SDKs' default), anything else the JSON export.
+ * `maxLineBytes`: protobuf string values longer than that are decoded only in part (still over-long, for `boundRecords`).
+ */
+export function decodeOtlpPush(body: unknown, prefix: string, now: number, maxLineBytes = Number.POSITIVE_INFINITY): Decoded {
+  return body instanceof Uint8Array ? fromProtobuf(() => decodeOtlp(decodeOtlpProtobuf(body, maxLineBytes), prefix, now)) : decodeOtlp(body, prefix, now);
 }
 
 /** A protobuf decoder's refusal (it throws with a reason) as one rejected part. */

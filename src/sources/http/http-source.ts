@@ -10,6 +10,7 @@
  * bodies are read. Valid records of a partly bad body are taken; the answer is then a 400 that says
  * what was rejected.
  */
+import type { Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import { sameSecret, SERVER_AUTHORIZED } from '../../core/bearer.js';
@@ -25,8 +26,7 @@ import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
 import { boundRecords, type Decoded, type DecodedPart, decodeEsBulk, decodeLokiPush, decodeOtlpPush, INGEST_PART_RECORDS, ndjsonParts, streamName } from './decode.js';
-import { readLineBody } from './line-body.js';
-import { cutLongLines, cutLongStrings } from './long-values.js';
+import { readJsonBody, readLineBody } from './line-body.js';
 
 /** Parts of one request handed to the pipeline and not processed yet, at most. */
 const PARTS_IN_FLIGHT = 2;
@@ -92,21 +92,22 @@ export class HttpSource implements Source {
     const opts = (dialect: Dialect) => ({ ...limit, onRequest: this.throttle(dialect), preParsing: inflate });
     const text = (b: unknown): string => (typeof b === 'string' ? b : Buffer.isBuffer(b) ? b.toString('utf8') : b === undefined || b === null ? '' : JSON.stringify(b));
     const bytes = (b: unknown): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(text(b), 'utf8'));
-    // JSON bodies are read as bytes and their over-long strings cut before they become strings
-    // (long-values.ts): a 10 MB line is never a 10 MB string and a 10 MB parsed value as well.
+    // JSON bodies are read as a stream with their over-long strings cut as the bytes arrive
+    // (line-body.ts#readJsonBody): a 10 MB line is never a 10 MB buffer, string or parsed value.
+    const maxBody = this.cfg.max_body_bytes;
     const maxLine = this.cfg.max_line_bytes;
-    const cutText = (b: unknown): string => (Buffer.isBuffer(b) ? cutLongStrings(b, maxLine).body.toString('utf8') : text(b));
+    const jsonBody = (req: FastifyRequest, payload: Readable, done: (e: Error | null, b?: unknown) => void) => readJsonBody(req, payload, maxBody, maxLine, done);
     const jsonParse = app.getDefaultJsonParser('error', 'error');
-    const cutJson = (req: FastifyRequest, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => jsonParse(req, Buffer.isBuffer(body) ? cutLongStrings(body, maxLine).body.toString('utf8') : body, done);
+    const parsedJson = (req: FastifyRequest, payload: Readable, done: (e: Error | null, b?: unknown) => void) => readJsonBody(req, payload, maxBody, maxLine, (e, b) => (e ? done(e) : jsonParse(req, b!.toString('utf8'), done)));
     app.post(INGEST_ROUTES.ndjson, opts(anomalogDialect), (req, reply) => this.handle(req, reply, anomalogDialect, (now) => ndjsonParts(bytes(req.body), sourceName(req, p), now, this.cfg.max_line_bytes)));
     // Elasticsearch takes PUT and POST on every bulk route, bodies labelled application/json or its
     // own vendor types (the 8.x clients send application/vnd.elasticsearch+x-ndjson): read as text.
     void app.register(async (bulk) => {
       bulk.removeContentTypeParser('application/json');
-      bulk.addContentTypeParser(['application/json', 'application/vnd.elasticsearch+x-ndjson', 'application/vnd.elasticsearch+json'], { parseAs: 'buffer', ...limit }, asText);
+      bulk.addContentTypeParser(['application/json', 'application/vnd.elasticsearch+x-ndjson', 'application/vnd.elasticsearch+json'], { ...limit }, jsonBody);
       const methods: ('POST' | 'PUT')[] = ['POST', 'PUT'];
-      bulk.route({ method: methods, url: INGEST_ROUTES.bulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(cutText(req.body), p, now)) });
-      bulk.route<{ Params: { index: string } }>({ method: methods, url: INGEST_ROUTES.indexBulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(cutText(req.body), p, now, req.params.index)) });
+      bulk.route({ method: methods, url: INGEST_ROUTES.bulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(text(req.body), p, now)) });
+      bulk.route<{ Params: { index: string } }>({ method: methods, url: INGEST_ROUTES.indexBulk, ...opts(esBulkDialect), handler: (req, reply) => this.handle(req, reply, esBulkDialect, (now) => decodeEsBulk(text(req.body), p, now, req.params.index)) });
     });
     // Protobuf pushes (Loki from Promtail/Alloy, OTLP from the Collector and SDKs) come as
     // application/x-protobuf: raw bytes in this scope; JSON stays with Fastify's parser.
@@ -114,25 +115,29 @@ export class HttpSource implements Source {
       proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', ...limit }, asText);
       // Loki and OTLP JSON: Fastify's own JSON parser (same errors, same prototype-poisoning refusal), on the cut bytes.
       proto.removeContentTypeParser('application/json');
-      proto.addContentTypeParser('application/json', { parseAs: 'buffer', ...limit }, cutJson);
+      proto.addContentTypeParser('application/json', { ...limit }, parsedJson);
       const maxUncompressed = LOKI_INFLATION * this.cfg.max_body_bytes;
       const labels = this.cfg.loki_source_labels;
-      proto.post(INGEST_ROUTES.loki, opts(lokiDialect), (req, reply) => this.handle(req, reply, lokiDialect, (now) => decodeLokiPush(req.body, p, now, maxUncompressed, labels)));
-      proto.post(INGEST_ROUTES.otlp, opts(otlpDialect), (req, reply) => this.handle(req, reply, otlpDialect, (now) => decodeOtlpPush(req.body, p, now)));
+      proto.post(INGEST_ROUTES.loki, opts(lokiDialect), (req, reply) => this.handle(req, reply, lokiDialect, (now) => decodeLokiPush(req.body, p, now, maxUncompressed, labels, maxLine)));
+      proto.post(INGEST_ROUTES.otlp, opts(otlpDialect), (req, reply) => this.handle(req, reply, otlpDialect, (now) => decodeOtlpPush(req.body, p, now, maxLine)));
     });
-    // Splunk HEC ignores the content type (splunk-logging sends application/x-www-form-urlencoded).
+    // Splunk HEC ignores the content type (splunk-logging sends application/x-www-form-urlencoded):
+    // events are JSON, raw bodies plain lines (cut as they arrive, like /ingest's).
+    const fields = this.cfg.hec_source_fields;
     void app.register(async (hec) => {
       hec.removeAllContentTypeParsers();
-      hec.addContentTypeParser('*', { parseAs: 'buffer', ...limit }, asText);
-      const fields = this.cfg.hec_source_fields;
-      for (const url of HEC_ROUTES.event) hec.post(url, opts(hecDialect), (req, reply) => this.handle(req, reply, hecDialect, (now) => decodeHecEvents(cutText(req.body), p, now, fields)));
+      hec.addContentTypeParser('*', { ...limit }, jsonBody);
+      for (const url of HEC_ROUTES.event) hec.post(url, opts(hecDialect), (req, reply) => this.handle(req, reply, hecDialect, (now) => decodeHecEvents(text(req.body), p, now, fields)));
+      for (const url of HEC_ROUTES.health) hec.get(url, async (_req, reply) => (this.emit !== null && !this.busy() ? reply.send({ text: HEC.healthy.text, code: HEC.healthy.code }) : reply.status(HEC.unhealthy.status).send({ text: HEC.unhealthy.text, code: HEC.unhealthy.code })));
+    });
+    void app.register(async (hec) => {
+      hec.removeAllContentTypeParsers();
+      hec.addContentTypeParser('*', { ...limit }, (req, payload, done) => readLineBody(req, payload, maxBody, maxLine, done, false));
       for (const url of HEC_ROUTES.raw)
         hec.post(url, opts(hecDialect), (req, reply) => {
           const q = (req.query ?? {}) as Record<string, unknown>;
-          const lines = (b: unknown) => (Buffer.isBuffer(b) ? cutLongLines(b, maxLine).body.toString('utf8') : text(b));
-          return this.handle(req, reply, hecDialect, (now) => decodeHecRaw(lines(req.body), q, req.headers['x-splunk-request-channel'] ?? q.channel, p, now, fields));
+          return this.handle(req, reply, hecDialect, (now) => decodeHecRaw(text(req.body), q, req.headers['x-splunk-request-channel'] ?? q.channel, p, now, fields));
         });
-      for (const url of HEC_ROUTES.health) hec.get(url, async (_req, reply) => (this.emit !== null && !this.busy() ? reply.send({ text: HEC.healthy.text, code: HEC.healthy.code }) : reply.status(HEC.unhealthy.status).send({ text: HEC.unhealthy.text, code: HEC.unhealthy.code })));
     });
     // Elasticsearch clients, Beats and Logstash probe the root: version and product header (answers.ts).
     app.get('/', async (_req, reply) =>

@@ -8,16 +8,18 @@
  *
  * The kept bytes are exactly what `ndjsonParts` needs to give the same record as from the whole
  * body: the line still reads as over-long, and it cuts at `maxLineBytes` (backing over a split
- * character), marks it truncated and counts it. Lines are left whole (as before) when cutting them
- * early could change what `ndjsonParts` makes of them:
- * - JSON lines (first byte `{` or `"`): their long strings are cut in their bytes later
- *   (long-values.ts), which needs the whole line;
- * - lines whose kept bytes are all whitespace (`ndjsonParts` skips blank lines, and only the rest
- *   of the line would say whether it is blank).
+ * character), marks it truncated and counts it. JSON lines (first byte `{` or `"`) longer than that
+ * have their long strings cut as they arrive (long-values.ts#JsonStringCutter), as `ndjsonParts`
+ * cuts them in a whole line. Lines whose kept bytes are all whitespace are left whole (`ndjsonParts`
+ * skips blank lines, and only the rest of the line would say whether it is blank).
+ *
+ * `readJsonBody` reads the JSON routes' bodies (`_bulk`, Loki and OTLP JSON, HEC events) the same
+ * way: their over-long string literals are cut as the bytes arrive, never collected whole.
  */
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { errorCodes, type FastifyRequest } from 'fastify';
+import { JsonStringCutter } from './long-values.js';
 
 const LF = 0x0a;
 
@@ -32,19 +34,18 @@ function inked(b: Buffer): boolean {
   return false;
 }
 
+type Payload = Readable & { receivedEncodedLength?: number };
+type Done = (e: Error | null, body?: Buffer) => void;
+
 /**
  * Collects a line body from `payload`, keeping at most `maxLineBytes + 2` bytes of each plain line
- * (see the module note). Calls `done` once, as Fastify's reader does: the body, or a 413 over
- * `limit`, a 400 when the bytes received are not the Content-Length, or the stream's error as a 400.
+ * and cutting the long strings of JSON lines (see the module note). `jsonLines` false: every line is
+ * plain (HEC raw). Calls `done` once, as Fastify's reader does: the body, or a 413 over `limit`, a
+ * 400 when the bytes received are not the Content-Length, or the stream's error as a 400.
  */
-export function readLineBody(req: FastifyRequest, payload: Readable & { receivedEncodedLength?: number }, limit: number, maxLineBytes: number, done: (e: Error | null, body?: Buffer) => void): void {
-  const contentLength = Number(req.headers['content-length']);
-  if (contentLength > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+export function readLineBody(req: FastifyRequest, payload: Payload, limit: number, maxLineBytes: number, done: Done, jsonLines = true): void {
   // One byte over, plus one: a kept last byte that is a CR would be taken for the line's CRLF and dropped.
   const keep = maxLineBytes + 2;
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let received = 0;
   // The line being read: its first byte (-1: none yet), bytes seen, and its kept pieces (to look at when it goes over).
   let first = -1;
   let lineBytes = 0;
@@ -52,11 +53,13 @@ export function readLineBody(req: FastifyRequest, payload: Readable & { received
   let cutting = false;
   // Over the limit but kept whole (its kept bytes are all whitespace): decided once per line.
   let whole = false;
+  // A JSON line over the limit: its strings are cut from here on.
+  let json: JsonStringCutter | undefined;
+  let out: (b: Buffer) => void = () => undefined;
 
   const push = (b: Buffer) => {
     if (b.length === 0) return;
-    kept.push(b);
-    keptBytes += b.length;
+    out(b);
     linePieces.push(b);
   };
 
@@ -67,7 +70,14 @@ export function readLineBody(req: FastifyRequest, payload: Readable & { received
     const was = lineBytes;
     lineBytes += e - s;
     if (cutting) return;
-    if (whole || lineBytes <= keep || first === 0x7b /* { */ || first === 0x22 /* " */) return push(chunk.subarray(s, e));
+    if (json) return json.write(chunk.subarray(s, e), out);
+    if (whole || lineBytes <= keep) return push(chunk.subarray(s, e));
+    if (jsonLines && (first === 0x7b /* { */ || first === 0x22) /* " */) {
+      // The kept bytes hold no cut (a cut falls past maxLineBytes + 1 bytes of a literal): the cutter reads them, then the rest.
+      json = new JsonStringCutter(maxLineBytes);
+      for (const p of linePieces) json.write(p, () => undefined);
+      return json.write(chunk.subarray(s, e), out);
+    }
     // Over the limit: keep up to `keep` bytes; cut the rest when the kept ones are not all whitespace.
     const room = Math.max(0, keep - was);
     push(chunk.subarray(s, s + room));
@@ -84,15 +94,11 @@ export function readLineBody(req: FastifyRequest, payload: Readable & { received
     linePieces = [];
     cutting = false;
     whole = false;
+    json = undefined;
   };
 
-  const onData = (data: Buffer | string) => {
-    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
-    received += chunk.length;
-    if (received > limit || (payload.receivedEncodedLength ?? 0) > limit) {
-      detach();
-      return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-    }
+  readBody(req, payload, limit, done, (chunk, keepBytes) => {
+    out = keepBytes;
     for (let s = 0; s < chunk.length; ) {
       const lf = chunk.indexOf(LF, s);
       if (lf < 0) {
@@ -105,6 +111,45 @@ export function readLineBody(req: FastifyRequest, payload: Readable & { received
       endLine();
       s = lf + 1;
     }
+  });
+}
+
+/**
+ * Collects a JSON body (`_bulk`, Loki and OTLP JSON, HEC events) from `payload` with every string
+ * literal longer than `maxLineBytes` cut as it arrives (long-values.ts#JsonStringCutter); errors as
+ * `readLineBody`'s.
+ */
+export function readJsonBody(req: FastifyRequest, payload: Payload, limit: number, maxLineBytes: number, done: Done): void {
+  const cutter = new JsonStringCutter(maxLineBytes);
+  readBody(req, payload, limit, done, (chunk, keep) => cutter.write(chunk, keep));
+}
+
+/**
+ * Reads `payload`, handing each chunk to `onChunk`, which passes on the bytes to keep (views); calls
+ * `done` once with them in one buffer (the chunks they are views of are released with it), a 413
+ * over `limit` (Content-Length, bytes received or, compressed, bytes on the wire), a 400 when the
+ * bytes received are not the Content-Length, or the stream's error as a 400.
+ */
+function readBody(req: FastifyRequest, payload: Payload, limit: number, done: Done, onChunk: (chunk: Buffer, keep: (b: Buffer) => void) => void): void {
+  const contentLength = Number(req.headers['content-length']);
+  if (contentLength > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let received = 0;
+  const keep = (b: Buffer) => {
+    if (b.length === 0) return;
+    kept.push(b);
+    keptBytes += b.length;
+  };
+
+  const onData = (data: Buffer | string) => {
+    const chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    received += chunk.length;
+    if (received > limit || (payload.receivedEncodedLength ?? 0) > limit) {
+      detach();
+      return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+    }
+    onChunk(chunk, keep);
   };
 
   const onEnd = (err?: Error & { statusCode?: number }) => {
@@ -114,8 +159,7 @@ export function readLineBody(req: FastifyRequest, payload: Readable & { received
       return done(err);
     }
     if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
-    // One copy of what was kept: the chunks the pieces are views of are released with them.
-    done(null, Buffer.concat(kept, keptBytes));
+    done(null, kept.length === 1 ? kept[0] : Buffer.concat(kept, keptBytes));
   };
 
   function detach() {

@@ -13,6 +13,7 @@
  */
 import { PbfReader } from 'pbf';
 import { uncompress } from 'snappyjs';
+import { readCappedString } from './proto-strings.js';
 import { checkSnappyBlock } from './snappy-check.js';
 
 export interface LokiJsonPush {
@@ -25,8 +26,11 @@ interface Entry {
   line: string;
 }
 
-/** Snappy block → PushRequest → the JSON push shape; throws with a reason on a body it cannot read. */
-export function decodeLokiProtobuf(body: Uint8Array, maxUncompressedBytes: number): LokiJsonPush {
+/**
+ * Snappy block → PushRequest → the JSON push shape; throws with a reason on a body it cannot read.
+ * A line longer than `maxLineBytes` is decoded only in part (proto-strings.ts), still over-long.
+ */
+export function decodeLokiProtobuf(body: Uint8Array, maxUncompressedBytes: number, maxLineBytes = Number.POSITIVE_INFINITY): LokiJsonPush {
   let raw: Uint8Array;
   try {
     // Bounds first: snappyjs trusts literal lengths (a tiny body could keep the thread copying for seconds).
@@ -39,7 +43,7 @@ export function decodeLokiProtobuf(body: Uint8Array, maxUncompressedBytes: numbe
   try {
     new PbfReader(raw).readFields(
       (tag, out, pbf) => {
-        if (tag === 1) out.push(pbf.readMessage(readStream, { stream: {}, values: [] }));
+        if (tag === 1) out.push(pbf.readMessage(streamReader(maxLineBytes), { stream: {}, values: [] }));
       },
       streams,
     );
@@ -49,17 +53,18 @@ export function decodeLokiProtobuf(body: Uint8Array, maxUncompressedBytes: numbe
   return { streams };
 }
 
-function readStream(tag: number, s: LokiJsonPush['streams'][number], pbf: PbfReader): void {
-  if (tag === 1) s.stream = parseLabels(pbf.readString());
-  else if (tag === 2) {
-    const e = pbf.readMessage(readEntry, { seconds: 0, nanos: 0, line: '' });
-    s.values.push([`${e.seconds}${String(e.nanos).padStart(9, '0')}`, e.line]);
-  }
-}
-
-function readEntry(tag: number, e: Entry, pbf: PbfReader): void {
-  if (tag === 1) pbf.readMessage(readTimestamp, e);
-  else if (tag === 2) e.line = pbf.readString();
+function streamReader(maxLineBytes: number) {
+  const readEntry = (tag: number, e: Entry, pbf: PbfReader): void => {
+    if (tag === 1) pbf.readMessage(readTimestamp, e);
+    else if (tag === 2) e.line = readCappedString(pbf, maxLineBytes);
+  };
+  return (tag: number, s: LokiJsonPush['streams'][number], pbf: PbfReader): void => {
+    if (tag === 1) s.stream = parseLabels(pbf.readString());
+    else if (tag === 2) {
+      const e = pbf.readMessage(readEntry, { seconds: 0, nanos: 0, line: '' });
+      s.values.push([`${e.seconds}${String(e.nanos).padStart(9, '0')}`, e.line]);
+    }
+  };
 }
 
 function readTimestamp(tag: number, e: Entry, pbf: PbfReader): void {

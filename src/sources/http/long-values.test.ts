@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { capUtf8 } from './decode.js';
-import { cutLongLines, cutLongStrings } from './long-values.js';
+import { cutLongStrings, JsonStringCutter } from './long-values.js';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
@@ -58,30 +58,53 @@ describe('cutLongStrings', () => {
     expect(body.length).toBeLessThan((1 << 20) + 100);
     const v = JSON.parse(body.toString()) as { streams: { values: string[][] }[] };
     expect(v.streams[0].values[0][1]).toBe(line.slice(0, (1 << 20) + 1));
-    // A "literal" spanning a line break is not one (NDJSON with a malformed line): nothing is cut.
-    const broken = Buffer.from(`{"a":"${'x'.repeat(50)}\n${'y'.repeat(50)}"}\n`);
-    expect(cutLongStrings(broken, 20).body).toBe(broken);
+    // Malformed input stays malformed, and its lines stay lines: a raw line feed ends a long "literal".
+    const broken = Buffer.from(`{"a":"${'x'.repeat(50)}\n{"b":"${'y'.repeat(50)}"}\n`);
+    const cutBroken = cutLongStrings(broken, 20).body.toString();
+    expect(cutBroken.split('\n')).toHaveLength(3);
+    expect(() => JSON.parse(cutBroken.split('\n')[0])).toThrow();
+    expect(cutBroken.length).toBeLessThan(broken.length);
     const open = Buffer.from(`{"a":"${'x'.repeat(50)}`);
-    expect(cutLongStrings(open, 20).body).toBe(open);
+    expect(cutLongStrings(open, 20).body.toString()).toBe(`{"a":"${'x'.repeat(21)}`);
   });
 });
 
-describe('cutLongLines', () => {
-  it('keeps short lines and cuts long ones just past max at a character boundary', () => {
+describe('JsonStringCutter', () => {
+  // Chunks as a socket or an inflater hands them: anywhere, even inside an escape or a character.
+  const chunked = (raw: Buffer, sizes: number[], max: number) => {
+    const cutter = new JsonStringCutter(max);
+    const out: Buffer[] = [];
+    let at = 0;
+    for (let k = 0; at < raw.length; k++) {
+      const size = sizes.length === 0 ? raw.length : Math.max(1, sizes[k % sizes.length]);
+      cutter.write(raw.subarray(at, at + size), (b) => out.push(b));
+      at += size;
+    }
+    return { body: Buffer.concat(out), cut: cutter.cut };
+  };
+
+  it('cuts a body fed in chunks exactly as the whole body', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '😀', ' ', '\r'), maxLength: 80 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 4, max: 50 }), (lines, max) => {
-        const raw = Buffer.from(lines.join('\n'));
-        const got = cutLongLines(raw, max).body.toString('utf8').split('\n');
-        expect(got).toHaveLength(lines.length);
-        for (let i = 0; i < lines.length; i++) {
-          if (bytes(lines[i]) <= max) expect(got[i]).toBe(lines[i]);
-          else {
-            expect(bytes(got[i])).toBeGreaterThan(max);
-            expect(capUtf8(got[i], max)).toBe(capUtf8(lines[i], max));
-          }
-        }
+      fc.property(json, fc.integer({ min: 4, max: 60 }), fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 5 }), (v, max, sizes) => {
+        const raw = Buffer.from(JSON.stringify(v));
+        const whole = cutLongStrings(raw, max);
+        const streamed = chunked(raw, sizes, max);
+        expect(streamed.body.toString('hex')).toBe(whole.body.toString('hex'));
+        expect(streamed.cut).toBe(whole.cut);
       }),
-      { numRuns: 1000 },
+      { numRuns: 2000 },
     );
+  });
+
+  it('keeps about max bytes of a 10 MB literal however it is chunked, and counts one cut', () => {
+    const line = '\\"é '.repeat(2_000_000);
+    const raw = Buffer.from(JSON.stringify({ event: line, n: 1 }));
+    const got = chunked(raw, [65_536, 16_384, 1], 1 << 20);
+    expect(got.cut).toBe(1);
+    expect(got.body.length).toBeLessThan((1 << 20) * 2 + 100);
+    const v = JSON.parse(got.body.toString()) as { event: string; n: number };
+    expect(v.n).toBe(1);
+    expect(capUtf8(v.event, 1 << 20)).toBe(capUtf8(line, 1 << 20));
+    expect(Buffer.byteLength(v.event)).toBeGreaterThan(1 << 20);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module sources/http/long-values
- * Over-long values cut in a body's bytes, before the body becomes a string or is parsed: a 10 MB
- * log line inside a JSON push (`_bulk`, Loki, OTLP, HEC event, an NDJSON object) or a raw HEC line
+ * Over-long JSON strings cut in a body's bytes as they arrive, before the body becomes a string or is
+ * parsed: a 10 MB log line inside a JSON push (`_bulk`, Loki, OTLP, HEC event, an NDJSON object)
  * used to exist as a 10 MB buffer, a 10 MB string and a 10 MB parsed value before `boundRecords` cut
  * it to `max_line_bytes` (issue 17: 20 such bodies per route held the service at 445–560 MiB).
  *
@@ -29,107 +29,167 @@ const LF = 0x0a;
 
 /**
  * `body` with every JSON string literal of more than `maxBytes` decoded UTF-8 bytes cut just past
- * `maxBytes` (so it still reads as over-long); `body` itself, uncopied, when none is. A long stretch
- * between quotes with a line feed in it is not a literal (JSON strings hold no raw line feed): it is
- * left whole and reading goes on after the line feed. Invalid JSON stays as invalid as it was.
+ * `maxBytes` (so it still reads as over-long); `body` itself, uncopied, when none is. The same cut as
+ * `JsonStringCutter` makes while a body streams in (here: one chunk).
  */
 export function cutLongStrings(body: Buffer, maxBytes: number): { body: Buffer; cut: number } {
   // A literal's decoded text is never longer than its raw bytes.
   if (!(body.length > maxBytes + 2)) return { body, cut: 0 };
-  const keep: number[] = [];
-  for (let i = 0; ; ) {
-    const q = body.indexOf(QUOTE, i);
-    if (q < 0) break;
-    const e = closingQuote(body, q);
-    // Unterminated: left as it is (the parser refuses it).
-    if (e < 0) break;
-    if (e - q - 1 > maxBytes) {
-      const lf = body.indexOf(LF, q);
-      // Not one literal: a line break (malformed input; NDJSON lines are parsed apart): read on after it.
-      if (lf >= 0 && lf < e) {
-        i = lf + 1;
-        continue;
-      }
-      const at = cutPoint(body, q + 1, e, maxBytes);
-      if (at < e) keep.push(at, e);
-    }
-    i = e + 1;
-  }
-  return spliced(body, keep);
-}
-
-/** The quote that closes the literal opened at `q` (the next one not escaped by an odd run of backslashes); -1: none. */
-function closingQuote(b: Buffer, q: number): number {
-  for (let e = q + 1; ; e++) {
-    e = b.indexOf(QUOTE, e);
-    if (e < 0) return -1;
-    let k = e - 1;
-    while (k > q && b[k] === BACKSLASH) k--;
-    if ((e - 1 - k) % 2 === 0) return e;
-  }
-}
-
-/** `body` without the byte ranges [keep[0], keep[1]), [keep[2], keep[3]) …; `body` itself when there are none. */
-function spliced(body: Buffer, keep: number[]): { body: Buffer; cut: number } {
-  if (keep.length === 0) return { body, cut: 0 };
   const parts: Buffer[] = [];
-  let from = 0;
-  for (let k = 0; k < keep.length; k += 2) {
-    parts.push(body.subarray(from, keep[k]));
-    from = keep[k + 1];
-  }
-  parts.push(body.subarray(from));
-  return { body: Buffer.concat(parts), cut: keep.length / 2 };
+  const cutter = new JsonStringCutter(maxBytes);
+  cutter.write(body, (b) => parts.push(b));
+  if (cutter.cut === 0) return { body, cut: 0 };
+  return { body: Buffer.concat(parts), cut: cutter.cut };
 }
 
-/**
- * Lines (split on `\n`) longer than `maxBytes` cut just past it, at a UTF-8 character boundary, in
- * the bytes (HEC raw: plain lines); `body` itself when none is. The cut line is still over-long, for
- * `boundRecords` to cut, mark and count.
- */
-export function cutLongLines(body: Buffer, maxBytes: number): { body: Buffer; cut: number } {
-  if (!(body.length > maxBytes + 1)) return { body, cut: 0 };
-  const keep: number[] = [];
-  for (let s = 0; s < body.length; ) {
-    let e = body.indexOf(LF, s);
-    if (e < 0) e = body.length;
-    if (e - s > maxBytes + 1) {
-      let at = s + maxBytes + 1;
-      while (at < e && (body[at] & 0xc0) === 0x80) at++;
-      if (at < e) keep.push(at, e);
-    }
-    s = e + 1;
-  }
-  return spliced(body, keep);
-}
+/** Where the cutter is: between literals, in one not (yet) long, counting a long one, dropping the rest of one. */
+const OUTSIDE = 0;
+const SHORT = 1;
+const COUNTING = 2;
+const DROPPING = 3;
 
 /**
- * Where to end the literal [start, end): after the first unit at which its decoded text passed
- * `maxBytes` UTF-8 bytes. Decoded sizes are never over-counted (an escaped surrogate counts 2 of its
- * 3–4 bytes, invalid bytes no more than the replacement characters they become), so the kept text
- * does pass it.
+ * Cuts over-long JSON string literals of a body that arrives in chunks (`write`), passing on the
+ * bytes it keeps as views of the chunks: of a literal, at most `maxBytes` + a few bytes are kept,
+ * however long it is (issue 17: a 10 MB line in a JSON push is never collected whole).
+ *
+ * A literal's text is cut just past the first unit (a character, an escape) at which its *decoded*
+ * UTF-8 size passed `maxBytes` (escapes counted as what they decode to, never more), so the parsed
+ * value is still over-long and `boundRecords` cuts it at the same place as the whole value, marks
+ * it `truncated` and counts it. Its closing quote is kept: valid JSON stays valid.
+ *
+ * Fast where nearly all traffic is: quotes are found with `Buffer.indexOf` (memchr); bytes are looked
+ * at one by one only in a literal longer than `maxBytes` raw bytes (hostile input). A raw line feed
+ * ends a long literal (JSON strings hold none; NDJSON lines are parsed apart), so malformed input is
+ * not read as one endless literal. Invalid JSON stays invalid.
  */
-function cutPoint(b: Buffer, start: number, end: number, maxBytes: number): number {
-  let decoded = 0;
-  let i = start;
-  while (i < end && decoded <= maxBytes) {
-    const c = b[i];
-    if (c === BACKSLASH) {
-      if (b[i + 1] === 0x75 /* u */ && i + 6 <= end) {
-        const cp = parseInt(b.toString('latin1', i + 2, i + 6), 16);
-        decoded += cp < 0x80 ? 1 : cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) ? 2 : 3;
-        i += 6;
+export class JsonStringCutter {
+  /** Literals cut so far. */
+  cut = 0;
+  private state = OUTSIDE;
+  /** SHORT: raw bytes of the literal in earlier chunks, its pieces there, and the backslashes ending them. */
+  private raw = 0;
+  private pieces: Buffer[] = [];
+  private tail = 0;
+  /** COUNTING: decoded bytes so far; escape state (0: none, 1: after a backslash, 2: in `\u`) and its hex; continuation bytes taken past the limit. */
+  private decoded = 0;
+  private esc = 0;
+  private hex = '';
+  private extra = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** Feeds the next chunk; `keep` gets the parts of it to keep, in order (views of `chunk`). */
+  write(chunk: Buffer, keep: (b: Buffer) => void): void {
+    let from = 0;
+    let i = 0;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.state === OUTSIDE) {
+        const q = chunk.indexOf(QUOTE, i);
+        if (q < 0) break;
+        this.state = SHORT;
+        this.raw = 0;
+        this.pieces = [];
+        this.tail = 0;
+        i = q + 1;
+      } else if (this.state === SHORT) {
+        const e = this.closing(chunk, i);
+        const len = (e < 0 ? n : e) - i;
+        if (this.raw + len <= this.maxBytes) {
+          if (e >= 0) {
+            this.state = OUTSIDE;
+            i = e + 1;
+            continue;
+          }
+          this.raw += len;
+          this.pieces.push(chunk.subarray(i, n));
+          this.tail = trailingBackslashes(chunk, i, n, this.tail);
+          break;
+        }
+        // Over maxBytes raw bytes: count what it decodes to from its start (earlier pieces are all kept: raw ≤ maxBytes).
+        this.state = COUNTING;
+        this.decoded = 0;
+        this.esc = 0;
+        this.extra = 0;
+        for (const p of this.pieces) for (let k = 0; k < p.length; k++) this.count(p[k]);
+        this.pieces = [];
+      } else if (this.state === COUNTING) {
+        const c = chunk[i];
+        // Past the limit, at the next unit: the end of the literal (nothing to cut) or the cut.
+        if (this.decoded > this.maxBytes && this.esc === 0 && !((c & 0xc0) === 0x80 && this.extra++ < 3)) {
+          if (c === QUOTE || c === LF) {
+            this.state = OUTSIDE;
+            i++;
+            continue;
+          }
+          if (i > from) keep(chunk.subarray(from, i));
+          this.cut++;
+          this.state = DROPPING;
+          continue;
+        }
+        i++;
+        if (this.count(c)) this.state = OUTSIDE;
       } else {
-        decoded += 1;
-        i += 2;
+        // DROPPING, up to the closing quote (not escaped) or a line feed, which are kept.
+        const c = chunk[i];
+        if (this.esc === 1) this.esc = 0;
+        else if (c === BACKSLASH) this.esc = 1;
+        else if (c === QUOTE || c === LF) {
+          from = i;
+          this.state = OUTSIDE;
+        }
+        i++;
       }
-    } else {
-      // One character: a byte and the continuation bytes after it (never past a quote or backslash).
-      // Its UTF-8 text is as long as those bytes, or longer where they are invalid (U+FFFD: 3 bytes).
-      const from = i++;
-      while (i < end && (b[i] & 0xc0) === 0x80) i++;
-      decoded += i - from;
+    }
+    if (this.state !== DROPPING && from < n) keep(chunk.subarray(from, n));
+  }
+
+  /** The closing quote of a SHORT literal, from `i` on (-1: not in this chunk). */
+  private closing(b: Buffer, i: number): number {
+    for (let e = i; ; e++) {
+      e = b.indexOf(QUOTE, e);
+      if (e < 0) return -1;
+      let k = e - 1;
+      while (k >= i && b[k] === BACKSLASH) k--;
+      // A run reaching back to the chunk's start goes on in the earlier pieces.
+      if ((e - 1 - k + (k < i ? this.tail : 0)) % 2 === 0) return e;
     }
   }
-  return Math.min(i, end);
+
+  /** One byte of a long literal: adds what it decodes to; true at the literal's end (closing quote, line feed). */
+  private count(c: number): boolean {
+    if (this.esc === 1) {
+      this.esc = c === 0x75 /* u */ ? 2 : 0;
+      this.hex = '';
+      if (this.esc === 0) this.decoded += 1;
+      return c === LF;
+    }
+    if (this.esc === 2) {
+      if (c === QUOTE || c === LF) {
+        // `\u` without its four digits (invalid JSON): what there was, one byte each.
+        this.decoded += 1 + this.hex.length;
+        this.esc = 0;
+        return true;
+      }
+      this.hex += String.fromCharCode(c);
+      if (this.hex.length < 4) return false;
+      const cp = parseInt(this.hex, 16);
+      this.decoded += cp < 0x80 ? 1 : cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) ? 2 : 3;
+      this.esc = 0;
+      return false;
+    }
+    if (c === QUOTE || c === LF) return true;
+    if (c === BACKSLASH) this.esc = 1;
+    // Any other byte is a byte of text (an invalid one becomes U+FFFD: 3 bytes, never fewer).
+    else this.decoded += 1;
+    return false;
+  }
+}
+
+/** Backslashes ending `b[i, n)`, plus `before` when they are all of it. */
+function trailingBackslashes(b: Buffer, i: number, n: number, before: number): number {
+  let k = n - 1;
+  while (k >= i && b[k] === BACKSLASH) k--;
+  return n - 1 - k + (k < i ? before : 0);
 }

@@ -20,6 +20,7 @@
  *   ArrayValue { repeated AnyValue values = 1; }   KeyValueList { repeated KeyValue values = 1; }
  */
 import { PbfReader, PbfWriter } from 'pbf';
+import { readCappedString } from './proto-strings.js';
 
 /** A decoded AnyValue in OTLP JSON's shape (one key set). */
 export type OtlpJsonValue = { stringValue?: string; boolValue?: boolean; intValue?: number; doubleValue?: number };
@@ -42,18 +43,27 @@ interface ResourceLogs {
 
 const MAX_DEPTH = 16;
 
-/** Protobuf ExportLogsServiceRequest → `{ resourceLogs: [...] }`; throws with a reason on a body it cannot read. */
-export function decodeOtlpProtobuf(body: Uint8Array): { resourceLogs: ResourceLogs[] } {
+/**
+ * Protobuf ExportLogsServiceRequest → `{ resourceLogs: [...] }`; throws with a reason on a body it
+ * cannot read. A string value (body, attribute) longer than `maxValueBytes` is decoded only in part
+ * (proto-strings.ts), still over-long: the record built from it is cut, marked and counted as before.
+ */
+export function decodeOtlpProtobuf(body: Uint8Array, maxValueBytes = Number.POSITIVE_INFINITY): { resourceLogs: ResourceLogs[] } {
   const resourceLogs: ResourceLogs[] = [];
   try {
-    new PbfReader(body).readFields((tag, out, pbf) => {
-      if (tag === 1) out.push(pbf.readMessage(readResourceLogs, { resource: { attributes: [] }, scopeLogs: [] }));
+    const pbf = new PbfReader(body);
+    valueBytes.set(pbf, maxValueBytes);
+    pbf.readFields((tag, out, p) => {
+      if (tag === 1) out.push(p.readMessage(readResourceLogs, { resource: { attributes: [] }, scopeLogs: [] }));
     }, resourceLogs);
   } catch (e) {
     throw new Error(`not an OTLP ExportLogsServiceRequest (${(e as Error).message})`);
   }
   return { resourceLogs };
 }
+
+/** Each reader's bound on string values (the nested readers all get the same reader). */
+const valueBytes = new WeakMap<PbfReader, number>();
 
 function readResourceLogs(tag: number, rl: ResourceLogs, pbf: PbfReader): void {
   if (tag === 1) pbf.readMessage((t, r: ResourceLogs['resource'], p) => t === 1 && r.attributes.push(readKeyValue(p, 0)), rl.resource);
@@ -92,7 +102,7 @@ function plainOf(pbf: PbfReader, depth: number): unknown {
   if (depth > MAX_DEPTH) throw new Error('values nested too deeply');
   const holder: { v: unknown } = { v: undefined };
   pbf.readMessage((tag, h: { v: unknown }, p) => {
-    if (tag === 1) h.v = p.readString();
+    if (tag === 1) h.v = readCappedString(p, valueBytes.get(p) ?? Number.POSITIVE_INFINITY);
     else if (tag === 2) h.v = p.readBoolean();
     else if (tag === 3) h.v = p.readVarint(true);
     else if (tag === 4) h.v = p.readDouble();
