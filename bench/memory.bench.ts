@@ -17,7 +17,7 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-flags "--flag …"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ const CLI = option('--cli', join(ROOT, 'bin/anomalog.js'));
 const LINES = Number(option('--lines', '1000000'));
 // --engine-heap-mb N: pipeline.engine_heap_mb for every load (default: the service's own).
 const ENGINE_HEAP_MB = option('--engine-heap-mb', '');
+// --node-flags "…": V8/Node flags for the service process (GC experiments), space-separated.
+const NODE_FLAGS = option('--node-flags', '').split(' ').filter((f) => f !== '');
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -62,7 +64,7 @@ async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
   const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], ...(ENGINE_HEAP_MB ? { pipeline: { engine_heap_mb: Number(ENGINE_HEAP_MB) } } : {}) };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
+  const proc = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const seen = (chunk: Buffer) => {
