@@ -14,7 +14,7 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import { parseDuration } from '../detectors/model/events.js';
 import { findStreamDatasets, loadLineLabelled, type StreamDatasetEntry } from '../eval/stream/datasets.js';
-import type { EpisodeOrder } from '../eval/stream/episodes.js';
+import { EPISODE_ORDERS, type EpisodeOrder } from '../eval/stream/episodes.js';
 import { evaluateStream, type FeedbackMode, type OperatorRule, type StreamEvalResult } from '../eval/stream/evaluate.js';
 import type { StreamReplay } from '../eval/stream/port.js';
 import { formatStreamReport } from '../eval/stream/report.js';
@@ -55,8 +55,11 @@ export function registerEvalStream(ev: Command): void {
         .default('lines'),
     )
     .addOption(
-      new Option('--episodes <order>', "how alert lines are cut into episodes: 'time' (lines sorted by time) or 'reading' (the file's order, as ../shared/checks/detection-bgl-episodes; some episodes then end before they start)")
-        .choices(['time', 'reading'])
+      new Option(
+        '--episodes <order>',
+        "how alert lines are cut into episodes: 'time' (lines sorted by time), 'reading' (the file's order, as ../shared/checks/detection-bgl-episodes; a line earlier by months joins, and some episodes then end before they start) or 'gap' (the file's order, a gap of at most 1 h either way in time)",
+      )
+        .choices([...EPISODE_ORDERS])
         .default('time'),
     )
     .option('-c, --config <file>', 'serve configuration to replay with (default: zero config, as serve runs without one)')
