@@ -17,7 +17,7 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-flags "--flag …"]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--engine-young-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-flags "--flag …"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,8 @@ const CLI = option('--cli', join(ROOT, 'bin/anomalog.js'));
 const LINES = Number(option('--lines', '1000000'));
 // --engine-heap-mb N: pipeline.engine_heap_mb for every load (default: the service's own).
 const ENGINE_HEAP_MB = option('--engine-heap-mb', '');
+// --engine-young-mb N: pipeline.engine_young_mb for every load (default: the service's own).
+const ENGINE_YOUNG_MB = option('--engine-young-mb', '');
 // --node-flags "…": V8/Node flags for the service process (GC experiments), space-separated.
 const NODE_FLAGS = option('--node-flags', '').split(' ').filter((f) => f !== '');
 const BODIES = 10;
@@ -62,7 +64,7 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
 
 async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
-  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], ...(ENGINE_HEAP_MB ? { pipeline: { engine_heap_mb: Number(ENGINE_HEAP_MB) } } : {}) };
+  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], pipeline: { ...(ENGINE_HEAP_MB ? { engine_heap_mb: Number(ENGINE_HEAP_MB) } : {}), ...(ENGINE_YOUNG_MB ? { engine_young_mb: Number(ENGINE_YOUNG_MB) } : {}) } };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
   const proc = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
@@ -190,6 +192,17 @@ function watchHeaps(url: string): { stop(): unknown } {
   };
 }
 
+/** CPU seconds the service process used so far (every thread: user + system), from /proc: steadier than lines/s on a loaded machine. */
+function cpuSeconds(s: Service): number {
+  try {
+    const f = readFileSync(`/proc/${s.proc.pid ?? 0}/stat`, 'utf8').split(') ')[1].split(' ');
+    // Fields 14 and 15 of stat (utime, stime), counted from the state field (3): clock ticks of 1/100 s.
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function peakOf(s: Service): number {
   return procStatus(s.proc.pid ?? 0, 'VmHWM');
 }
@@ -246,6 +259,7 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   for (let b = 0; b < BODIES; b++) bodies.push(Buffer.from(`${lines.slice(b * per, (b + 1) * per).join('\n')}\n`));
   const s = await start(source);
   const rssBefore = procStatus(s.proc.pid ?? 0, 'VmRSS');
+  const cpuBefore = cpuSeconds(s);
   const agents = Array.from({ length: CONNECTIONS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
   const codes: number[] = [];
   const t0 = performance.now();
@@ -265,6 +279,7 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds(s) - cpuBefore;
   const peakRssMiB = peakOf(s);
   const mem = heaps.stop();
   await new Promise((res) => setTimeout(res, 1500));
@@ -277,6 +292,8 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     bodyMiB: Math.max(...bodies.map((b) => b.length)) / 2 ** 20,
     seconds,
     linesPerSecond: Math.round(lines.length / seconds),
+    // The service's CPU time per line (all threads): what the load costs, whatever else the machine runs.
+    cpuMicrosPerLine: Number(((cpu / lines.length) * 1e6).toFixed(2)),
     rssBeforeMiB: rssBefore,
     peakRssMiB,
     anomaliesStored: anomalies.stored ?? anomalies.total,
