@@ -52,6 +52,11 @@ export interface MinerOptions {
   stableAfter?: number;
   /** Answer lines that differ from a seen line only in digits without masking them (default on). */
   shapeCache?: boolean;
+  /**
+   * Told the id of each evicted cluster (ids are never reused): the engine deletes its row from the
+   * store's template table, which would otherwise keep one row per never-seen line.
+   */
+  onEvict?: (templateId: number) => void;
   masking?: MaskerOptions;
 }
 
@@ -105,6 +110,7 @@ export class TemplateMiner {
   /** Characters of all live templates. */
   private templateChars = 0;
   private readonly stableAfter: number;
+  private readonly onEvict: ((templateId: number) => void) | undefined;
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
   private readonly leaves = new Map<string, number[]>();
@@ -125,6 +131,7 @@ export class TemplateMiner {
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
     this.maxTemplateChars = opts.maxTemplateChars ?? DEFAULTS.maxTemplateChars;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
+    this.onEvict = opts.onEvict;
     this.masker = new Masker(opts.masking);
     this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
     if (!(this.st >= 0 && this.st <= 1)) {
@@ -407,6 +414,7 @@ export class TemplateMiner {
       if (byWord.length === 0) this.byFirstWord.delete(c.first as string);
     }
     this.stats.evicted++;
+    this.onEvict?.(c.id);
   }
 
   /** Widens the template where the line differs; true when the template changed. */
