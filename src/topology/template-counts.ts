@@ -7,7 +7,7 @@
  * Templates a miner evicts are deleted from the table with the next write (after the upserts, in
  * the same transaction), and a delta still held for one is dropped instead of written: template ids
  * are never reused, so no later event can bring the row back. The table then holds at most what
- * the miners hold (`max_clusters` per source), not one row per never-seen line.
+ * the miners hold (50,000 clusters per source), not one row per never-seen line.
  */
 import type { LogEvent } from '../core/event.js';
 import type { EngineStateStore, EvictedTemplates, TemplateDelta } from '../core/engine.js';
