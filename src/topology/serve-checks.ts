@@ -72,7 +72,7 @@ export function ingestTokens(config: ServeConfig): string[] {
 
 /**
  * Why the service is degraded though running: a file source whose paths match no file (a typo, or
- * a log not created yet: it keeps watching). Empty when all is well.
+ * a log not created yet: it keeps watching), or match files it cannot open. Empty when all is well.
  */
 export function sourceWarnings(configs: readonly unknown[], stats: readonly { id: string; stats: Record<string, unknown> }[]): string[] {
   const out: string[] = [];
@@ -80,6 +80,10 @@ export function sourceWarnings(configs: readonly unknown[], stats: readonly { id
     const cfg = configs[i] as { type?: string; paths?: string[] } | undefined;
     if (cfg?.type === 'file_tail' && s.stats.matched_files === 0) {
       out.push(`${s.id}: no file matches ${(cfg.paths ?? []).map((p) => JSON.stringify(p)).join(', ')}; watching for it to appear (check the path).`);
+    }
+    const unreadable = Number(s.stats.unreadable_files ?? 0);
+    if (cfg?.type === 'file_tail' && unreadable > 0) {
+      out.push(`${s.id}: ${unreadable} matched file${unreadable === 1 ? '' : 's'} cannot be read (the log names ${unreadable === 1 ? 'it' : 'them'}); retrying each poll — let the user running anomalog read ${unreadable === 1 ? 'it' : 'them'}.`);
     }
   });
   return out;
