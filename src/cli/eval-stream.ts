@@ -103,10 +103,17 @@ Examples:
         writeOut(JSON.stringify({ date, version: VERSION, node: process.version, config: flags.config ?? 'zero config', feedback: flags.feedback, episodes: flags.episodes, results }, null, 2) + '\n');
         return;
       }
-      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}; episodes in ${flags.episodes} order.`;
+      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}; episodes ${EPISODE_CUT[flags.episodes]}.`;
       writeOut(formatStreamReport(results, header) + '\n');
     });
 }
+
+/** How the report's header names each episode cut. */
+const EPISODE_CUT: Record<EpisodeOrder, string> = {
+  time: 'in time order',
+  reading: "in reading order (the check's: a line earlier by any amount joins)",
+  gap: 'in reading order with gaps of at most 1 h either way in time',
+};
 
 function selectDatasets(dir: string, only: string | undefined, demoCycles: number, order: EpisodeOrder): StreamDatasetEntry[] {
   const found = existsSync(dir) ? findStreamDatasets(dir, order) : [];
