@@ -17,10 +17,10 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--engine-young-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-flags "--flag …"]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--engine-young-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +40,9 @@ const LINES = Number(option('--lines', '1000000'));
 const ENGINE_HEAP_MB = option('--engine-heap-mb', '');
 // --engine-young-mb N: pipeline.engine_young_mb for every load (default: the service's own).
 const ENGINE_YOUNG_MB = option('--engine-young-mb', '');
-// --node-flags "…": V8/Node flags for the service process (GC experiments), space-separated.
-const NODE_FLAGS = option('--node-flags', '').split(' ').filter((f) => f !== '');
+// --node-args "…": Node options for the service (e.g. `--cpu-prof --cpu-prof-dir=DIR`: a profile per
+// thread, written when the service stops; NODE_OPTIONS refuses --cpu-prof).
+const NODE_ARGS = option('--node-args', '').split(' ').filter(Boolean);
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -66,7 +67,7 @@ async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
   const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], pipeline: { ...(ENGINE_HEAP_MB ? { engine_heap_mb: Number(ENGINE_HEAP_MB) } : {}), ...(ENGINE_YOUNG_MB ? { engine_young_mb: Number(ENGINE_YOUNG_MB) } : {}) } };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
-  const proc = spawn(process.execPath, [...NODE_FLAGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
+  const proc = spawn(process.execPath, [...NODE_ARGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const seen = (chunk: Buffer) => {
@@ -192,15 +193,25 @@ function watchHeaps(url: string): { stop(): unknown } {
   };
 }
 
-/** CPU seconds the service process used so far (every thread: user + system), from /proc: steadier than lines/s on a loaded machine. */
-function cpuSeconds(s: Service): number {
+/**
+ * CPU seconds of each thread of the service (/proc/PID/task/TID/stat: utime + stime), busiest first:
+ * a figure the other processes on a shared machine change far less than wall time. The engine
+ * thread is the busiest under a flood; its CPU per line bounds the throughput a quiet core would give.
+ */
+function threadCpu(pid: number): { tid: string; name: string; cpuS: number }[] {
+  const tick = 100; // USER_HZ on Linux
+  const out: { tid: string; name: string; cpuS: number }[] = [];
   try {
-    const f = readFileSync(`/proc/${s.proc.pid ?? 0}/stat`, 'utf8').split(') ')[1].split(' ');
-    // Fields 14 and 15 of stat (utime, stime), counted from the state field (3): clock ticks of 1/100 s.
-    return (Number(f[11]) + Number(f[12])) / 100;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      out.push({ tid, name: stat.slice(stat.indexOf('(') + 1, close), cpuS: (Number(f[11]) + Number(f[12])) / tick });
+    }
   } catch {
-    return 0;
+    // the service is gone: no figures
   }
+  return out.sort((a, b) => b.cpuS - a.cpuS);
 }
 
 function peakOf(s: Service): number {
@@ -259,9 +270,9 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   for (let b = 0; b < BODIES; b++) bodies.push(Buffer.from(`${lines.slice(b * per, (b + 1) * per).join('\n')}\n`));
   const s = await start(source);
   const rssBefore = procStatus(s.proc.pid ?? 0, 'VmRSS');
-  const cpuBefore = cpuSeconds(s);
   const agents = Array.from({ length: CONNECTIONS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
   const codes: number[] = [];
+  const cpu0 = new Map(threadCpu(s.proc.pid ?? 0).map((t) => [t.tid, t.cpuS]));
   const t0 = performance.now();
   const heaps = watchHeaps(s.url);
   let next = 0;
@@ -279,9 +290,13 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = cpuSeconds(s) - cpuBefore;
   const peakRssMiB = peakOf(s);
   const mem = heaps.stop();
+  // CPU of the flood per thread (the 3 busiest), and µs per line of the busiest.
+  const cpu = threadCpu(s.proc.pid ?? 0)
+    .map((t) => ({ ...t, cpuS: t.cpuS - (cpu0.get(t.tid) ?? 0) }))
+    .sort((a, b) => b.cpuS - a.cpuS)
+    .slice(0, 3);
   await new Promise((res) => setTimeout(res, 1500));
   const api = await getJson(`${s.url}/api/anomalies?limit=50`);
   const health = await getJson(`${s.url}/api/health`);
@@ -292,12 +307,12 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     bodyMiB: Math.max(...bodies.map((b) => b.length)) / 2 ** 20,
     seconds,
     linesPerSecond: Math.round(lines.length / seconds),
-    // The service's CPU time per line (all threads): what the load costs, whatever else the machine runs.
-    cpuMicrosPerLine: Number(((cpu / lines.length) * 1e6).toFixed(2)),
     rssBeforeMiB: rssBefore,
     peakRssMiB,
     anomaliesStored: anomalies.stored ?? anomalies.total,
     apiAnomaliesMs: Math.round(api.ms),
+    threadCpuS: cpu.map((t) => `${t.name} ${t.cpuS.toFixed(1)}`).join(', '),
+    busiestThreadUsPerLine: cpu.length > 0 ? Number(((cpu[0].cpuS * 1e6) / lines.length).toFixed(2)) : undefined,
     codes: [...new Set(codes)],
     memory: mem,
     timeline: s.timeline.filter((_, i) => i % 10 === 0).map((p) => `${p.t.toFixed(0)}s:${p.rssMiB.toFixed(0)}`).join(' '),
@@ -328,7 +343,7 @@ async function main(): Promise<void> {
     }
     const r = await flood('normal', cycled, source);
     normalRate = r.linesPerSecond as number;
-    if (only !== 'unique') log(r);
+    log(r);
   }
   if (only === '' || only === 'unique') {
     const r = await flood('unique', uniqueLines(LINES, rng(7)), source);
