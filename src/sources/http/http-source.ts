@@ -26,7 +26,7 @@ import { HEC_ROUTES, INGEST_ROUTES } from './routes.js';
 import { anomalogDialect, type Dialect, ES_PRODUCT_HEADER, ES_VERSION, esBulkDialect, hecDialect, lokiDialect, otlpDialect } from './answers.js';
 import { decodeHecEvents, decodeHecRaw, HEC } from './hec.js';
 import { boundRecords, type Decoded, type DecodedPart, decodeEsBulk, decodeLokiPush, decodeOtlpPush, INGEST_PART_RECORDS, ndjsonParts, streamName } from './decode.js';
-import { readJsonBody, readLineBody } from './line-body.js';
+import { readJsonBody, readLineBody, readWholeBody } from './line-body.js';
 
 /** Parts of one request handed to the pipeline and not processed yet, at most. */
 const PARTS_IN_FLIGHT = 2;
@@ -83,7 +83,6 @@ export class HttpSource implements Source {
   register(app: FastifyInstance): void {
     const p = this.cfg.source_prefix;
     const limit = { bodyLimit: this.cfg.max_body_bytes };
-    const asText = (_req: FastifyRequest, body: string | Buffer, done: (e: Error | null, b?: unknown) => void) => done(null, body);
     // Line bodies stay bytes: /ingest reads them part by part (decode.ts#ndjsonParts), never as one string,
     // and over-long plain lines are cut as they arrive (line-body.ts).
     app.addContentTypeParser(['application/x-ndjson', 'text/plain', 'application/x-ldjson'], { ...limit }, (req, payload, done) =>
@@ -112,7 +111,7 @@ export class HttpSource implements Source {
     // Protobuf pushes (Loki from Promtail/Alloy, OTLP from the Collector and SDKs) come as
     // application/x-protobuf: raw bytes in this scope; JSON stays with Fastify's parser.
     void app.register(async (proto) => {
-      proto.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', ...limit }, asText);
+      proto.addContentTypeParser('application/x-protobuf', { ...limit }, (req, payload, done) => readWholeBody(req, payload, maxBody, done));
       // Loki and OTLP JSON: Fastify's own JSON parser (same errors, same prototype-poisoning refusal), on the cut bytes.
       proto.removeContentTypeParser('application/json');
       proto.addContentTypeParser('application/json', { ...limit }, parsedJson);

@@ -8,7 +8,7 @@ import type { RawRecord } from '../../core/source.js';
 import { httpSourceConfigSchema } from './config.js';
 import { type DecodedPart, ndjsonParts } from './decode.js';
 import { HttpSource } from './http-source.js';
-import { readLineBody } from './line-body.js';
+import { readLineBody, readWholeBody } from './line-body.js';
 
 /** The body `readLineBody` collects from `chunks` (no Content-Length), or its error. */
 function read(chunks: Buffer[], max: number, limit = 1 << 30, headers: Record<string, string> = {}): Promise<{ body?: Buffer; error?: Error }> {
@@ -94,5 +94,23 @@ describe('POST /ingest read as a stream', () => {
     ac.abort();
     await run;
     await app.close();
+  });
+});
+
+describe('readWholeBody', () => {
+  const whole = (chunks: Buffer[], headers: Record<string, string>, limit = 1 << 20): Promise<{ body?: Buffer; error?: Error & { statusCode?: number } }> =>
+    new Promise((resolve) => readWholeBody({ headers } as unknown as FastifyRequest, Readable.from(chunks, { objectMode: false }), limit, (error, body) => resolve(error ? { error } : { body })));
+
+  it('gives the body as sent, with or without a Content-Length, and refuses a wrong length or one over the limit', async () => {
+    const body = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    const chunks = pieces(body, [1, 700, 701, 4096]);
+    expect((await whole(chunks, { 'content-length': String(body.length) })).body).toEqual(body);
+    expect((await whole(chunks, {})).body).toEqual(body);
+    expect((await whole(chunks, { 'content-length': String(body.length), 'content-encoding': 'gzip' })).body).toEqual(body);
+    // Fewer or more bytes than announced: the client's 400, never a body cut or padded.
+    expect((await whole(chunks, { 'content-length': String(body.length + 10) })).error?.statusCode).toBe(400);
+    expect((await whole(chunks, { 'content-length': String(body.length - 10) })).error?.statusCode).toBe(400);
+    expect((await whole(chunks, { 'content-length': String(body.length) }, 4000)).error?.statusCode).toBe(413);
+    expect((await whole(chunks, {}, 4000)).error?.statusCode).toBe(413);
   });
 });

@@ -125,6 +125,22 @@ export function readJsonBody(req: FastifyRequest, payload: Payload, limit: numbe
 }
 
 /**
+ * Collects a whole body (the protobuf routes: a message is decoded whole). With a Content-Length and
+ * no Content-Encoding, into one buffer of that size as the chunks arrive: each chunk is released once
+ * copied, so the body is in memory once, not twice (Fastify's reader keeps the chunks, then copies
+ * them into one buffer). Otherwise the chunks, joined at the end. Errors as `readLineBody`'s.
+ */
+export function readWholeBody(req: FastifyRequest, payload: Payload, limit: number, done: Done): void {
+  const length = Number(req.headers['content-length']);
+  const enc = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (!(enc === 'identity' || enc === '') || !(length > 0 && length <= limit)) return readBody(req, payload, limit, done, (chunk, keep) => keep(chunk));
+  const whole = Buffer.allocUnsafe(length);
+  let at = 0;
+  // More bytes than Content-Length are refused by readBody (400) when the body ends: none is copied past it.
+  readBody(req, payload, limit, (e) => done(e, e ? undefined : whole), (chunk) => void (at += chunk.copy(whole, at)));
+}
+
+/**
  * Reads `payload`, handing each chunk to `onChunk`, which passes on the bytes to keep (views); calls
  * `done` once with them in one buffer (the chunks they are views of are released with it), a 413
  * over `limit` (Content-Length, bytes received or, compressed, bytes on the wire), a 400 when the

@@ -56,8 +56,9 @@ describe('HTTP ingest of a huge value, streamed', () => {
   for (const gzip of [false, true])
     it(`cuts it in every route${gzip ? ' (gzipped)' : ''}: the parser keeps ~max_line_bytes and the record is the whole body's, cut and counted`, async () => {
       for (const [url, type, body, whole] of ROUTES) {
-        // Loki protobuf is Snappy-compressed already: not gzipped on top (as Promtail sends it).
-        const zip = gzip && type !== 'application/x-protobuf';
+        // Loki protobuf is Snappy-compressed already: not gzipped on top (as Promtail sends it). The
+        // other protobuf body is collected whole: into one buffer of its Content-Length, or (gzipped) from its chunks.
+        const zip = gzip && !(url.startsWith('/loki') && type === 'application/x-protobuf');
         const raw = body(long);
         const before = source.stats().truncated_lines;
         taken.length = 0;
