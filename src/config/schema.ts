@@ -157,13 +157,13 @@ export const serveConfigSchema = z
         engine_heap_mb: z.number().int().min(128).max(65_536).default(1024),
         /**
          * MiB of young-generation heap per engine worker thread (V8 splits it into two semi-spaces and
-         * a space for new large objects: 24 → 8 MiB semi-spaces). V8's default for a 1 GiB heap is
-         * larger and let each engine thread hold more garbage: measured with the service
-         * (`bench:memory`, 2026-12-07, BENCHMARKS.md "Memory"), 24 lowered the hostile flood's peak RSS
-         * by ~75 MiB at the same CPU per line on the normal flood; 12 lowered it by ~85 MiB but cost
-         * the engine thread ~6% more CPU per normal line.
+         * a space for new large objects: 12 → 4 MiB semi-spaces). V8's default for a 1 GiB heap is
+         * larger and let each engine thread hold more garbage. Chosen on `bench:memory` (2026-12-07,
+         * BENCHMARKS.md "Memory"): hostile flood peak RSS 242–243 MiB in 4 runs with 12, 245–327 in 5
+         * with 24, 287–328 with V8's default; the engine thread's CPU per normal line +3–6% with 12
+         * (lines/s the same within noise). A CPU-bound deployment may prefer 24.
          */
-        engine_young_mb: z.number().int().min(3).max(1024).default(24),
+        engine_young_mb: z.number().int().min(3).max(1024).default(12),
       })
       .strict()
       .prefault({}),
