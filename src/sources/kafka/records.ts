@@ -82,30 +82,42 @@ export function toRawRecords(messages: readonly KafkaRecordIn[], naming: SourceN
   const records: RawRecord[] = [];
   const offsets: number[] = [];
   for (const m of messages) {
-    if (m.value === null || m.value.length === 0) {
-      stats.empty++;
-      continue;
-    }
-    const truncated = m.value.length > maxBytes;
-    if (truncated) stats.truncated++;
-    // A shipper's trailing line break is not part of the record; inner ones (a stack trace) stay.
-    let end = truncated ? maxBytes : m.value.length;
-    while (end > 0 && (m.value[end - 1] === 10 || m.value[end - 1] === 13)) end--;
-    const text = m.value.toString('utf8', 0, end);
-    let parsed: unknown;
-    if (naming.from === 'field' && text.charCodeAt(0) === 123 /* { */) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-    }
-    const r: RawRecord = { source: sourceIdOf(m, naming, parsed), text, arrivalTs, line: Number(m.offset) + 1 };
-    const attrs = headerAttrs(m.headers);
-    if (attrs !== undefined) r.attrs = attrs;
-    if (truncated) r.truncated = true;
+    const offset = Number(m.offset);
+    const r = toRawRecord(m, offset, naming, arrivalTs, maxBytes, stats);
+    if (r === undefined) continue;
     records.push(r);
-    offsets.push(Number(m.offset));
+    offsets.push(offset);
   }
   return { records, offsets };
+}
+
+/** One message (at `offset`, already read from `m.offset`) as a raw record; undefined for a tombstone (counted). */
+export function toRawRecord(m: KafkaRecordIn, offset: number, naming: SourceNaming, arrivalTs: number, maxBytes: number, stats: ConvertStats): RawRecord | undefined {
+  const value = m.value;
+  if (value === null || value.length === 0) {
+    stats.empty++;
+    return undefined;
+  }
+  const truncated = value.length > maxBytes;
+  if (truncated) stats.truncated++;
+  // A shipper's trailing line break is not part of the record; inner ones (a stack trace) stay.
+  let end = truncated ? maxBytes : value.length;
+  while (end > 0 && (value[end - 1] === 10 || value[end - 1] === 13)) end--;
+  const text = value.toString('utf8', 0, end);
+  let parsed: unknown;
+  if (naming.from === 'field' && text.charCodeAt(0) === 123 /* { */) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const r: RawRecord = { source: sourceIdOf(m, naming, parsed), text, arrivalTs, line: offset + 1 };
+  // kafkajs gives every record a headers object, nearly always empty.
+  if (m.headers !== undefined) {
+    const attrs = headerAttrs(m.headers);
+    if (attrs !== undefined) r.attrs = attrs;
+  }
+  if (truncated) r.truncated = true;
+  return r;
 }
