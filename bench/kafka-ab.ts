@@ -67,6 +67,9 @@ interface Run {
   variant: string;
   lps: number;
   workerUs: number;
+  /** From the end of processing (the worker's CPU use fell) to the last commit, and the first → last commit window. */
+  commitLagS: number;
+  windowS: number;
   brokerUs: number;
   anomalies: number;
   digest: string;
@@ -106,8 +109,11 @@ try {
       let firstLines = 0;
       let cpuFirst = 0;
       const t0 = performance.now();
+      /** [ms, worker CPU s] per poll: where its CPU use stopped rising is where processing ended. */
+      const cpuAt: [number, number][] = [];
       for (;;) {
         await sleep(50);
+        cpuAt.push([performance.now(), cpuSeconds(c.pid)]);
         const got = await committed(id);
         const total = [...got.values()].reduce((s, x) => s + Math.max(0, x), 0);
         if (first === 0 && total > 0) [first, firstLines, cpuFirst] = [performance.now(), total, cpuSeconds(c.pid)];
@@ -116,6 +122,10 @@ try {
       }
       const t1 = performance.now();
       const cpu = cpuSeconds(c.pid) - cpuFirst;
+      // Processing ended at the last poll where the worker still used ≥ 40% of a core; the commit of
+      // its last records waits for the next checkpoint (every checkpoint_interval_ms).
+      let busyEnd = cpuAt[0][0];
+      for (let k = 1; k < cpuAt.length; k++) if (cpuAt[k][1] - cpuAt[k - 1][1] >= 0.4 * ((cpuAt[k][0] - cpuAt[k - 1][0]) / 1000)) busyEnd = cpuAt[k][0];
       const brokerUs = ((cpuSeconds(brokerPid) - b0) / records.length) * 1e6;
       c.kill('SIGTERM');
       await new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)));
@@ -124,6 +134,8 @@ try {
         variant: v.name,
         lps: Math.round((records.length - firstLines) / ((t1 - first) / 1000)),
         workerUs: +((cpu / (records.length - firstLines)) * 1e6).toFixed(2),
+        commitLagS: +((t1 - busyEnd) / 1000).toFixed(2),
+        windowS: +((t1 - first) / 1000).toFixed(2),
         brokerUs: +brokerUs.toFixed(2),
         anomalies: ids.length,
         digest: createHash('sha256').update(ids.sort().join('\n')).digest('hex').slice(0, 12),

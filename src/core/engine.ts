@@ -98,7 +98,8 @@ export interface TemplateDelta {
 export interface EngineStateStore {
   loadParserState(source: string): Snapshot | undefined;
   saveParserState(source: string, snapshot: Snapshot): void;
-  upsertTemplates(rows: readonly TemplateDelta[]): void;
+  /** Absent when the host keeps no template table (a Kafka partition): then no counts are built. */
+  upsertTemplates?(rows: readonly TemplateDelta[]): void;
 }
 
 /** Where found anomalies are stored (with alerts: `topology/alerting.ts#withAlerts`). */

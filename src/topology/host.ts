@@ -35,7 +35,7 @@ export interface EngineHostSpec extends EngineWiring {
   /** The service's SQLite file (worker threads open their own connection to it). */
   dbPath: string;
   /** The service's store: parser and detector state, template counts, source lanes. */
-  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes' | 'writes'>>;
+  store: Pick<Store, 'loadParserState' | 'saveParserState'> & Partial<Pick<Store, 'upsertTemplates' | 'lanes' | 'writes'>>;
   /** Where found anomalies are stored (with their alerts). */
   anomalies: AnomalyStore;
   /** The host can no longer process (a worker thread failed or died). */

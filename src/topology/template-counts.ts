@@ -22,6 +22,8 @@ export class TemplateCounts {
   ) {}
 
   add(events: LogEvent[]): void {
+    // A store without a template table: the per-batch maps and example params would be dropped.
+    if (this.store.upsertTemplates === undefined) return;
     if (!this.deferred) {
       this.store.upsertTemplates(templateDeltas(events));
       return;
@@ -36,7 +38,7 @@ export class TemplateCounts {
     const rows: TemplateDelta[] = [];
     for (const bySource of this.pending.values()) for (const d of bySource.values()) rows.push(d);
     // Cleared only once written: a refused write (disk full, locked) keeps them for the next flush.
-    this.store.upsertTemplates(rows);
+    this.store.upsertTemplates?.(rows);
     this.pending = new Map();
     this.count = 0;
   }

@@ -17,19 +17,19 @@
  * … await w.stop();
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Logger } from '../../core/component.js';
 import { systemClock } from '../../core/clock.js';
-import type { ServeConfig } from '../../config/schema.js';
 import { ChangelogReader } from '../../sources/kafka/changelog.js';
 import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
-import type { SourceNaming } from '../../sources/kafka/records.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { windowSpecOf } from '../../detectors/model/stream.js';
 import { parseLesson } from './feedback.js';
-import { DEFAULT_MODELS_TOPIC, ModelsFeed, type ModelsFeedStats, modelsTopicSpec } from './models.js';
+import { DEFAULT_MODELS_TOPIC, ModelsFeed, modelsTopicSpec } from './models.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
+import type { WorkerOptions, WorkerStats } from './worker-options.js';
+
+export type { WorkerOptions, WorkerStats } from './worker-options.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
 const MAX_STATE_BYTES = 64 << 20;
@@ -48,46 +48,6 @@ const MIN_QUEUED_BATCHES = 2;
  * two intervals for their commit and anomalies.
  */
 const CHECKPOINT_LOOKS_PER_INTERVAL = 10;
-
-export interface WorkerOptions {
-  config: ServeConfig;
-  brokers: readonly string[];
-  topic: string;
-  group: string;
-  logger: Logger;
-  /** Where a group without committed offsets starts (default earliest). */
-  start?: 'earliest' | 'latest';
-  /** Where anomalies go (default `anomalies`). */
-  anomaliesTopic?: string;
-  /** The compacted state changelog (default `<group>.state`). */
-  changelogTopic?: string;
-  /** The compacted topic of feedback the serve node relays (default `anomalog.feedback`). */
-  feedbackTopic?: string;
-  /** The compacted topic of published models (default `anomalog.models`; read only with the model detector on). */
-  modelsTopic?: string;
-  naming?: Omit<SourceNaming, 'topic'>;
-  maxLineBytes?: number;
-  sessionTimeoutMs?: number;
-  clientId?: string;
-}
-
-export interface WorkerStats {
-  partitions: number[];
-  records: number;
-  anomaliesProduced: number;
-  checkpoints: number;
-  /** Offset commits the group refused (a rebalance or a coordinator away, as after a broker restart): retried at the next checkpoint tick. */
-  commitsRefused: number;
-  rebalances: number;
-  /** Per partition: records behind the end of the log at the last fetched batch. */
-  lag: Record<number, number>;
-  /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */
-  lastRestoreMs: number;
-  /** Feedback lessons read from the feedback topic, applied by at least one partition, unreadable, and applied to restored partitions. */
-  feedback: { read: number; applied: number; invalid: number; atRestore: number };
-  /** The models topic (absent when the model detector is off: the topic is not read). */
-  models?: ModelsFeedStats;
-}
 
 export class KafkaWorker {
   private readonly kafka: KafkaClient;
@@ -113,6 +73,13 @@ export class KafkaWorker {
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
+  /**
+   * A partition was behind the log's end (by more than a fetch) at the last checkpoint: once every
+   * partition has caught up, the next checkpoint is taken at once, not at the interval — the last
+   * records of a backlog or burst are committed and their anomalies produced without waiting (a
+   * worker that keeps up is never behind: no extra checkpoint; one that flaps adds one per interval).
+   */
+  private behind = false;
   /**
    * Offsets whose records' anomalies and state are durably produced but whose commit was refused.
    * Without a retry the group's committed offsets (and the lag users watch) would stay behind until
@@ -175,7 +142,7 @@ export class KafkaWorker {
     const every = this.o.config.pipeline.checkpoint_interval_ms;
     this.timer = setInterval(
       () => {
-        if (systemClock.now() - this.lastCheckpoint >= every) void this.serial(async () => this.checkpoint()).catch(() => undefined);
+        if (systemClock.now() - this.lastCheckpoint >= every || this.caughtUp()) void this.serial(async () => this.checkpoint()).catch(() => undefined);
       },
       Math.max(10, Math.floor(every / CHECKPOINT_LOOKS_PER_INTERVAL)),
     );
@@ -307,7 +274,14 @@ export class KafkaWorker {
     await e.process(b.messages, ctl.heartbeat);
     const last = Number(b.messages[b.messages.length - 1].offset);
     this.st.lag[b.partition] = Math.max(0, b.highWatermark - last - 1);
-    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms) this.checkpoint();
+    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms || this.caughtUp()) this.checkpoint();
+  }
+
+  /** Behind at the last checkpoint, and now no batch waits and every partition is at the log's end. */
+  private caughtUp(): boolean {
+    if (!this.behind || this.queued.length > 1) return false;
+    for (const p of this.assigned) if ((this.st.lag[p] ?? 0) > 0) return false;
+    return true;
   }
 
   private async restore(partition: number): Promise<PartitionEngine> {
@@ -343,6 +317,7 @@ export class KafkaWorker {
   private checkpoint(): void {
     if (this.rebalancing || this.sending !== undefined) return;
     this.lastCheckpoint = systemClock.now();
+    this.behind = [...this.assigned].some((p) => (this.st.lag[p] ?? 0) > 0);
     const cps: [PartitionEngine, PartitionCheckpoint][] = [];
     for (const e of this.engines.values()) {
       const cp = e.checkpoint();
