@@ -105,10 +105,12 @@ export interface SteppedOptions {
   detectorSaveMs?: number;
   /** Multi-line joining (default `config.parser.multiline`); off for inputs whose records are whole (Kafka). */
   multiline?: boolean;
+  /** Parsers saved only when the caller saves them (`saveParsersNow`: a Kafka partition's checkpoint), not per batch. */
+  parsersAtCheckpoint?: boolean;
 }
 
 /** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
 export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
   const parsing: SourceParsing = { type: 'file_tail', format: o.format, multiline: o.multiline };
-  return inProcessEngine(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
+  return inProcessEngine(spec, { detectorSaveMs: o.detectorSaveMs, parsersAtCheckpoint: o.parsersAtCheckpoint, parsing: () => parsing });
 }

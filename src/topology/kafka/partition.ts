@@ -152,7 +152,8 @@ export class PartitionEngine {
           o.onEvents?.(events);
         },
       },
-      { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false },
+      // Parsers and detectors are saved whole at each checkpoint (`checkpoint`), not per batch.
+      { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false, parsersAtCheckpoint: true },
     );
   }
 
