@@ -25,7 +25,7 @@ import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { type ModelDetectorStats, StreamModelDetector } from '../../detectors/model/stream.js';
-import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecord } from '../../sources/kafka/records.js';
+import { type KafkaRecordIn, type SourceNaming, type ConvertStats, SourceIds, sourceIdOf, toRawRecord } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import type { FeedbackLesson } from './feedback.js';
 import { MemoryState } from './memory-state.js';
@@ -97,6 +97,7 @@ export class PartitionEngine {
   /** Next offset to process. */
   next = -1;
   readonly convert: ConvertStats = { truncated: 0, empty: 0 };
+  private readonly ids = new SourceIds();
   records = 0;
   private block = -1;
   /** After a restore: sources whose records from this offset on (before `next`) are read again. */
@@ -205,7 +206,7 @@ export class PartitionEngine {
   /** Converts `m` into `chunk` (a tombstone is only counted); returns its offset. */
   private add(chunk: RawRecord[], m: KafkaRecordIn, offset: number): number {
     this.records++;
-    const r = toRawRecord(m, offset, this.o.naming, this.clock.now(), this.o.maxLineBytes, this.convert);
+    const r = toRawRecord(m, offset, this.o.naming, this.clock.now(), this.o.maxLineBytes, this.convert, this.ids);
     if (r !== undefined) chunk.push(r);
     return offset;
   }
