@@ -217,6 +217,27 @@ describe('alert policy', () => {
     expect(store.outbox.depth('am')).toBe(2);
   });
 
+  it('after a restart with the wall clock stepped back, notifications a clock ahead scheduled are due within their own delay, not late by the step', () => {
+    clock.advance(3_600_000); // the clock is an hour ahead while the anomaly arrives
+    ingest(policy(), [anomaly()]);
+    store.close();
+    clock = new ManualClock(1_000_000); // and set right before the restart
+    store = openStore(tmp.file(), { clock });
+    const p = policy();
+    p.restore();
+    // Untouched, the firing row would be due at 3,610 s and its resolve at 3,900 s from now.
+    clock.advance(59_000);
+    expect(due('am')).toEqual([]);
+    clock.advance(1_000); // the firing row: at most max(group wait, cooldown) = 60 s
+    expect(due('am').map((a) => a.status)).toEqual(['firing']);
+    clock.advance(240_000); // its resolve: at most resolve_after = 300 s
+    expect(due('am').map((a) => a.status).sort()).toEqual(['firing', 'resolved']);
+    // Rows scheduled by a clock that was right keep their times.
+    ingest(p, [anomaly({ source: 'other' })]);
+    expect(due('am', clock.now() + 9_999).filter((a) => a.status === 'firing')).toHaveLength(1);
+    expect(due('am', clock.now() + 10_000).filter((a) => a.status === 'firing')).toHaveLength(2);
+  });
+
   it('after a restart, repeats still merge into the waiting alert (state rebuilt from the outbox)', () => {
     ingest(policy(), [anomaly()]);
     store.close();

@@ -122,6 +122,7 @@ export class AlertPolicy {
   /** Rebuilds the index of waiting rows and the backlog counts from the outbox (at start). */
   restore(): void {
     const now = this.deps.clock.now();
+    let stale = 0;
     for (const s of this.sinks.values()) {
       const rows = this.deps.outbox.pending(s.name, s.maxPending + 1_000);
       this.backlog.set(s.name, rows.length);
@@ -129,6 +130,14 @@ export class AlertPolicy {
         const alert = r.payload as Alert;
         if (typeof alert !== 'object' || alert === null || typeof alert.fingerprint !== 'string') continue;
         const t = this.track(s.name, alert.fingerprint, alert.severity, alert.startsAt);
+        // A row never attempted is due at most its own delay after now (group wait or cooldown for a
+        // firing one, resolve_after for a resolve); later, a clock that was ahead scheduled it (a
+        // wall clock stepped back since): due at that bound instead of late by the size of the step.
+        const latest = now + (alert.status === 'firing' ? Math.max(this.groupMs, this.cooldownMs) : this.resolveMs);
+        if (r.attempts === 0 && r.nextAttemptAt > latest && this.deps.outbox.reschedule({ id: r.id, sink: s.name, key: r.anomalyId }, alert, latest, now)) {
+          r.nextAttemptAt = latest;
+          stale++;
+        }
         const row: Row = { id: r.id, key: r.anomalyId, at: r.nextAttemptAt, alert };
         const waiting = r.attempts === 0 && r.nextAttemptAt > now;
         if (alert.status === 'firing') {
@@ -144,6 +153,7 @@ export class AlertPolicy {
         }
       }
     }
+    if (stale > 0) this.deps.logger.warn('Alert notifications were scheduled by a clock ahead of this one; they are due within their own delay now.', { notifications: stale });
   }
 
   /** The severity after the rules. */

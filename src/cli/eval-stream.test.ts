@@ -43,6 +43,9 @@ describe('anomalog eval stream', () => {
       // joins the 10-h episode, which then ends before it starts, and 10 h 10 min starts a third.
       expect(total([])).toEqual({ order: 'time', total: 2, backwards: 0 });
       expect(total(['--episodes', 'reading'])).toEqual({ order: 'reading', total: 3, backwards: 1 });
+      // Absolute gaps in the file's order: the 20-min line is 9 h 40 min from the last one read — a new
+      // episode — and the 10 h 10 min line is as far from it: a fourth; none is inverted.
+      expect(total(['--episodes', 'gap'])).toEqual({ order: 'gap', total: 4, backwards: 0 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -14,7 +14,7 @@ import { systemClock } from '../core/clock.js';
 import { AnomalogError } from '../core/errors.js';
 import { parseDuration } from '../detectors/model/events.js';
 import { findStreamDatasets, loadLineLabelled, type StreamDatasetEntry } from '../eval/stream/datasets.js';
-import type { EpisodeOrder } from '../eval/stream/episodes.js';
+import { EPISODE_ORDERS, type EpisodeOrder } from '../eval/stream/episodes.js';
 import { evaluateStream, type FeedbackMode, type OperatorRule, type StreamEvalResult } from '../eval/stream/evaluate.js';
 import type { StreamReplay } from '../eval/stream/port.js';
 import { formatStreamReport } from '../eval/stream/report.js';
@@ -55,8 +55,11 @@ export function registerEvalStream(ev: Command): void {
         .default('lines'),
     )
     .addOption(
-      new Option('--episodes <order>', "how alert lines are cut into episodes: 'time' (lines sorted by time) or 'reading' (the file's order, as ../shared/checks/detection-bgl-episodes; some episodes then end before they start)")
-        .choices(['time', 'reading'])
+      new Option(
+        '--episodes <order>',
+        "how alert lines are cut into episodes: 'time' (lines sorted by time), 'reading' (the file's order, as ../shared/checks/detection-bgl-episodes; a line earlier by months joins, and some episodes then end before they start) or 'gap' (the file's order, a gap of at most 1 h either way in time)",
+      )
+        .choices([...EPISODE_ORDERS])
         .default('time'),
     )
     .option('-c, --config <file>', 'serve configuration to replay with (default: zero config, as serve runs without one)')
@@ -100,10 +103,17 @@ Examples:
         writeOut(JSON.stringify({ date, version: VERSION, node: process.version, config: flags.config ?? 'zero config', feedback: flags.feedback, episodes: flags.episodes, results }, null, 2) + '\n');
         return;
       }
-      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}; episodes in ${flags.episodes} order.`;
+      const header = `eval stream (anomalog ${VERSION}, ${date}, node ${process.version}): ${flags.config ? `config ${flags.config}` : 'zero config'}, event time; feedback ${flags.feedback === 'simulated' ? `simulated (answers after ${flags.feedbackDelay})` : 'none'}; episodes ${EPISODE_CUT[flags.episodes]}.`;
       writeOut(formatStreamReport(results, header) + '\n');
     });
 }
+
+/** How the report's header names each episode cut. */
+const EPISODE_CUT: Record<EpisodeOrder, string> = {
+  time: 'in time order',
+  reading: "in reading order (the check's: a line earlier by any amount joins)",
+  gap: 'in reading order with gaps of at most 1 h either way in time',
+};
 
 function selectDatasets(dir: string, only: string | undefined, demoCycles: number, order: EpisodeOrder): StreamDatasetEntry[] {
   const found = existsSync(dir) ? findStreamDatasets(dir, order) : [];

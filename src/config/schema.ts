@@ -98,8 +98,10 @@ export const serveConfigSchema = z
       .object({
         /**
          * How often detector state is saved and source positions are acknowledged together (one
-         * consistent point). After a crash at most this much input is re-read; shorter costs more
-         * state serialisation on the hot path.
+         * consistent point). After a crash a file source re-reads what arrived since the last save —
+         * up to two intervals, because a save starts at a tick and covers what was processed before it
+         * — and HTTP/syslog lose that much of their counts and learning (their 2xx precede the save,
+         * ARCHITECTURE.md); shorter costs more state serialisation on the hot path.
          */
         checkpoint_interval_ms: z.number().int().min(50).max(600_000).default(1000),
         /** Most record sources with a parser in memory; the least recently used is saved and dropped beyond it. */

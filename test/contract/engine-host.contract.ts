@@ -321,10 +321,9 @@ export interface HostUnderTest {
   partitions?: number;
   /**
    * Processes `fleetInput()` with `fleetConfig()` on a fresh store and returns the stored anomalies'
-   * ids, sorted; absent: the fleet part is skipped, with the reason in `fleetSkipped`.
+   * ids, sorted (every host has one: a host whose engines cannot share a fleet runs the input in one).
    */
-  fleet?: (name: string) => Promise<string[]>;
-  fleetSkipped?: string;
+  fleet: (name: string) => Promise<string[]>;
 }
 
 /** The series of a scrape the suite compares (counts, not times). */
@@ -443,24 +442,20 @@ export function engineHostContract(hostOrKind: EngineHostKind | HostUnderTest): 
       expect(reference.metrics.find((l) => l.startsWith('anomalog_detector_fleet_templates'))).toMatch(/ [1-9]\d*$/);
     }, 60_000);
 
-    const fleet = host.fleet;
-    const fleetTitle = 'shares what the detectors learn across its engines: a new message type is news once for the fleet, on the source that logged it first in the input';
-    if (fleet === undefined) it.skip(`${fleetTitle} (${host.fleetSkipped ?? 'no fleet run given'})`, () => undefined);
-    else
-      it(fleetTitle, async () => {
-        const reference = await runHost('main', `fleet-reference-for-${kind}`, true);
-        // The reference holds what the input is built for: each new type reported once, on its first source.
-        const store = openStore(path.join(fixtureDir, `fleet-reference-for-${kind}.db`), { clock: systemClock });
-        const found = store.queryAnomalies({ detector: 'novelty', limit: 100 }).anomalies;
-        store.close();
-        for (const [at, text] of FLEET_NEW.filter((_, i) => i % 2 === 0)) {
-          const words = text.split(' ').slice(0, 3).join(' ');
-          const on = found.filter((a) => a.title.includes(`'${words} `)).map((a) => a.source);
-          expect(on, `${words}: ${found.map((a) => a.title).join(' | ')}`).toEqual([FLEET_SOURCES[at % 4]]);
-        }
-        // Same anomalies, whichever engines the sources landed in.
-        expect(await fleet(kind)).toEqual(reference.anomalies);
-      }, 60_000);
+    it('shares what the detectors learn across its engines: a new message type is news once for the fleet, on the source that logged it first in the input', async () => {
+      const reference = await runHost('main', `fleet-reference-for-${kind}`, true);
+      // The reference holds what the input is built for: each new type reported once, on its first source.
+      const store = openStore(path.join(fixtureDir, `fleet-reference-for-${kind}.db`), { clock: systemClock });
+      const found = store.queryAnomalies({ detector: 'novelty', limit: 100 }).anomalies;
+      store.close();
+      for (const [at, text] of FLEET_NEW.filter((_, i) => i % 2 === 0)) {
+        const words = text.split(' ').slice(0, 3).join(' ');
+        const on = found.filter((a) => a.title.includes(`'${words} `)).map((a) => a.source);
+        expect(on, `${words}: ${found.map((a) => a.title).join(' | ')}`).toEqual([FLEET_SOURCES[at % 4]]);
+      }
+      // Same anomalies, whichever engines the sources landed in.
+      expect(await host.fleet(kind)).toEqual(reference.anomalies);
+    }, 60_000);
 
     const crash = host.crash;
     if (typeof crash === 'function') crashContract(kind, crash);

@@ -208,8 +208,9 @@ describe('rate', () => {
       return found.filter((a) => a.explanation[0].feature === 'source_silence').length;
     };
     expect(silences(createRate())).toBe(0);
-    // The same stream with the guard off: the gaps are improbable under the bursts' baseline.
-    expect(silences(createRate({ silence_min_occupancy: 0 }))).toBeGreaterThan(3);
+    // The same stream with the guard off: the gaps are improbable under the bursts' baseline — the
+    // first two are reported, then two silences of one length are the source's rhythm (twice is a habit).
+    expect(silences(createRate({ silence_min_occupancy: 0 }))).toBe(2);
   });
 
   it('with the SPOT rule: calibrates on normal tail scores, stays quiet on normal data, flags the burst', () => {

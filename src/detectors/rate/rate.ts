@@ -255,8 +255,15 @@ export class RateDetector implements StreamDetector {
     const h = this.config.seasonal && this.ms <= 3_600_000 ? s.season.hourOf(s.interval * this.ms, this.config.utc_offset_minutes * 60_000) : -1;
     const perHour = 3_600_000 / this.ms;
     const sb = s.season.baseline(h, perHour, this.config.seasonal_min_days, s.base.n) ?? s.base;
-    // A gap it came back from unreported is its habit; a reported silence was an outage, not learned.
-    if (s.silent > 0 && !s.silenceReported && s.base.n >= this.config.warmup_intervals) s.longestGap = Math.max(s.longestGap, s.silent);
+    // A gap it came back from unreported is its habit; a reported silence was an outage, not learned —
+    // until it recurs: two reported silences of about one length (a job that writes an hour a day,
+    // a host switched off every night) are the source's rhythm, not two outages: the source came back
+    // from both, so the longer becomes its habit. "About one length" is within 20%, a periodic
+    // writer's jitter, set on that principle; outages of unlike lengths stay outages.
+    if (s.silent > 0 && s.silenceReported) {
+      if (s.lastOutage > 0 && Math.min(s.lastOutage, s.silent) >= 0.8 * Math.max(s.lastOutage, s.silent)) s.longestGap = Math.max(s.longestGap, s.lastOutage, s.silent);
+      s.lastOutage = s.silent;
+    } else if (s.silent > 0 && s.base.n >= this.config.warmup_intervals) s.longestGap = Math.max(s.longestGap, s.silent);
     s.silent = 0;
     s.silenceReported = false;
     learnOccupancy(s, 1, this.alpha);

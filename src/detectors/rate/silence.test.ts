@@ -83,3 +83,42 @@ describe('rate silence after a short life', () => {
     expect(silences(run(restored, events.slice(300)))).toHaveLength(1);
   });
 });
+
+describe('rate silence of a periodic writer: twice is a habit', () => {
+  /** `job` writes ~30 lines a minute for `minutes` minutes from `startHour` UTC on each day; a tick every 5 minutes of the day after. */
+  function days(n: number, minutes: (day: number) => number, startHour = 2): Anomaly[] {
+    const f = new EventFactory();
+    const d = createRate();
+    const found: Anomaly[] = [];
+    const t0 = Date.UTC(2026, 0, 5);
+    for (let day = 0; day < n; day++) {
+      const start = t0 + day * 24 * 60 * MIN + startHour * 60 * MIN;
+      const run: LogEvent[] = [];
+      for (let i = 0; i < minutes(day) * 30; i++) run.push(f.event(`batch step ${i % 5} done`, start + i * 2000, 'job'));
+      found.push(...batches(run, 200).flatMap((b) => d.observe(b)));
+      for (let t = start + minutes(day) * MIN; t < start + 24 * 60 * MIN - 5 * MIN; t += 5 * MIN) found.push(...d.tick(t + 10 * MIN));
+    }
+    return silences(found);
+  }
+
+  it('a job that writes an hour a day is reported silent on its first two days, not every day after', () => {
+    const found = days(6, () => 60);
+    expect(found).toHaveLength(2);
+    expect(new Set(found.map((a) => a.id)).size).toBe(2);
+  });
+
+  it('outages of unlike lengths stay outages: a steady source down 30 minutes, then 3 hours, then 30 minutes is reported each time', () => {
+    const f = new EventFactory();
+    const d = createRate();
+    const t0 = Date.UTC(2026, 0, 5);
+    const down: [number, number][] = [
+      [180, 210],
+      [420, 600],
+      [840, 870],
+    ];
+    const events: LogEvent[] = [];
+    for (let m = 0; m < 1000; m++) if (!down.some(([a, b]) => m >= a && m < b)) for (let i = 0; i < 30; i++) events.push(f.event(`request ${i % 4} served`, t0 + m * MIN + i * 2000, 'api'));
+    const found = silences(batches(events, 300).flatMap((b) => d.observe(b)));
+    expect(found.map((a) => Math.round(((a.window?.start ?? 0) - t0) / MIN))).toEqual(down.map(([a]) => a));
+  });
+});

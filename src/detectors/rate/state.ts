@@ -45,6 +45,8 @@ export interface SourceSeries {
   silenceReported: boolean;
   /** Longest gap (intervals) the source came back from by itself: shorter silences are its habit (a batch writer, a sparse log). */
   longestGap: number;
+  /** Length (intervals) of the last reported silence the source came back from; 0 when none (rate.ts: twice is a habit). */
+  lastOutage: number;
   /** EWMA of "the interval had events" (1 = never empty), and its value when the current silence began. */
   occupancy: number;
   occupancyBefore: number;
@@ -93,6 +95,7 @@ export function newSource(config: RateConfig, k: number): SourceSeries {
     silent: 0,
     silenceReported: false,
     longestGap: 0,
+    lastOutage: 0,
     occupancy: 1,
     occupancyBefore: 1,
     occupancyN: 0,
@@ -129,6 +132,7 @@ export function snapshotState(st: RateState): Snapshot {
       silent: s.silent,
       silenceReported: s.silenceReported,
       longestGap: s.longestGap,
+      lastOutage: s.lastOutage,
       occupancy: s.occupancy,
       occupancyBefore: s.occupancyBefore,
       occupancyN: s.occupancyN,
@@ -172,6 +176,7 @@ export function restoreState(snap: Snapshot, config: RateConfig): RateState {
       silent: Number(r.silent) || 0,
       silenceReported: r.silenceReported === true,
       longestGap: Number(r.longestGap) || 0,
+      lastOutage: Number(r.lastOutage) || 0,
       // Absent in snapshots written before occupancy existed: a steady source until shown otherwise.
       occupancy: unit(r.occupancy),
       occupancyBefore: unit(r.occupancyBefore),

@@ -81,6 +81,24 @@ describe('watch detector (recurrences of confirmed problems)', () => {
     expect(d.observe([ev(T0 - 24 * HOUR, 5)])).toHaveLength(1);
   });
 
+  it('reports hours already read once: a file that revisits a burst\'s hours is the same burst, new hours are a new one', () => {
+    const d = createWatch();
+    d.confirmed({ source: 'app', templateId: 5, template: TEXT[5], on: true });
+    // A burst from 0 to 2:50, one line every 10 min: reported at 0, 1 h and 2 h.
+    const first = d.observe(Array.from({ length: 18 }, (_, i) => ev(T0 + i * 10 * MIN, 5)));
+    expect(first.map((a) => (a.ts - T0) / HOUR)).toEqual([0, 1, 2]);
+    // Elsewhere in time (a day later): a burst of its own.
+    expect(d.observe([ev(T0 + 24 * HOUR, 5)])).toHaveLength(1);
+    // The file jumps back and reads other lines of the first burst's hours (as BGL_20k's sample does):
+    // counted in that burst, not reported again — neither as a new burst nor as its next hours.
+    expect(d.observe(Array.from({ length: 17 }, (_, i) => ev(T0 + 5 * MIN + i * 10 * MIN, 5)))).toEqual([]);
+    // Read on past the hours seen, the burst goes on: its next hour is reported with the lines counted.
+    const onward = d.observe([ev(T0 + 3 * HOUR + 10 * MIN, 5)]);
+    expect(onward.map((a) => a.title)).toEqual(["Confirmed problem again on app: 'data TLB error interrupt' (36 times since 10:00 UTC)."]);
+    // Back to hours never read (a week earlier): a burst there, reported.
+    expect(d.observe([ev(T0 - 7 * 24 * HOUR, 5)])).toHaveLength(1);
+  });
+
   it('watches close variants of a confirmed template, not other messages, and never one taken back', () => {
     const d = createWatch();
     d.confirmed({ source: 'app', templateId: 2, template: TEXT[2], on: true });

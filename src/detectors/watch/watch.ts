@@ -31,15 +31,28 @@ interface Confirmation {
   severity: Severity;
 }
 
+/** One burst of a watched template: a span of event time, its lines counted, its last report. */
+interface Burst {
+  start: number;
+  end: number;
+  lastAlert: number;
+  count: number;
+}
+
+/**
+ * Bursts remembered per watched template, newest last. A line inside (or within `regroup_seconds` of)
+ * one of them belongs to it: a file replayed over hours already read is not a new burst there. 32 is
+ * a memory bound (a replay that revisits an older burst reports it again: the safe side), not tuned.
+ */
+export const WATCH_BURSTS_KEPT = 32;
+
 interface Watched {
   /** The confirmed template this one is watched for (itself when it was confirmed). */
   of: number;
   template: string;
   severity: Severity;
-  lastSeen: number;
-  lastAlert: number;
-  burstStart: number;
-  burstCount: number;
+  /** Its bursts by event time, newest last (at most `WATCH_BURSTS_KEPT`). */
+  bursts: Burst[];
   /** A held new message type (not confirmed): reported when it comes back; `since` is its first sighting. */
   held?: { since: number };
 }
@@ -65,7 +78,7 @@ export class WatchDetector implements StreamDetector {
   readonly stats: WatchStats = { watched: 0, confirmed: 0, reported: 0 };
   private readonly sources = new Map<string, SourceState>();
   /** Burst timing from a snapshot, waiting for its watch to be confirmed again at start. */
-  private readonly restored = new Map<string, [number, number, number, number]>();
+  private readonly restored = new Map<string, Burst>();
   private readonly regroupMs: number;
   private readonly repeatMs: number;
 
@@ -115,7 +128,7 @@ export class WatchDetector implements StreamDetector {
     st.refused.delete(what.templateId);
     st.notClose.clear();
     const old = st.watched.get(what.templateId);
-    const w: Watched = old ?? { of: what.templateId, template, severity, lastSeen: Number.NEGATIVE_INFINITY, lastAlert: Number.NEGATIVE_INFINITY, burstStart: Number.NEGATIVE_INFINITY, burstCount: 0 };
+    const w: Watched = old ?? { of: what.templateId, template, severity, bursts: [] };
     Object.assign(w, { of: what.templateId, template, severity, held: undefined });
     this.resume(what.source, what.templateId, w);
     st.watched.set(what.templateId, w);
@@ -137,7 +150,8 @@ export class WatchDetector implements StreamDetector {
     const since = what.since !== undefined && Number.isFinite(what.since) ? what.since : Number.NEGATIVE_INFINITY;
     const severity = what.severity !== undefined && SEVERITIES.indexOf(what.severity) >= 1 ? what.severity : 'error';
     const template = what.template ?? `template ${what.templateId}`;
-    st.watched.set(what.templateId, { of: what.templateId, template, severity, lastSeen: since, lastAlert: since, burstStart: since, burstCount: 1, held: { since } });
+    const bursts = Number.isFinite(since) ? [{ start: since, end: since, lastAlert: since, count: 1 }] : [];
+    st.watched.set(what.templateId, { of: what.templateId, template, severity, bursts, held: { since } });
     this.bound();
   }
 
@@ -175,7 +189,7 @@ export class WatchDetector implements StreamDetector {
       st.notClose.add(e.templateId);
       return undefined;
     }
-    const w: Watched = { of: best[0], template: e.template, severity: best[1].severity, lastSeen: Number.NEGATIVE_INFINITY, lastAlert: Number.NEGATIVE_INFINITY, burstStart: Number.NEGATIVE_INFINITY, burstCount: 0 };
+    const w: Watched = { of: best[0], template: e.template, severity: best[1].severity, bursts: [] };
     this.resume(sourceOf(e), e.templateId, w);
     st.watched.set(e.templateId, w);
     this.bound();
@@ -183,27 +197,41 @@ export class WatchDetector implements StreamDetector {
     return w;
   }
 
-  /** One more line of a watched template: a report when it starts a burst, or a long burst's next hour. */
+  /**
+   * One more line of a watched template: a report when it starts a burst, or a long burst's next hour.
+   * Bursts are spans of event time, not of reading order: a line within `regroup_seconds` of a burst
+   * already seen — before or after it, or inside it — belongs to that burst. A source whose clock
+   * jumps back to hours not seen yet (a replayed old file, a host set wrong) starts a burst there; one
+   * that replays hours already reported (an old file read again, lines shipped twice, a sample that
+   * revisits its hours as BGL_20k does) is the same problem at the same time, reported once: its
+   * lines are counted, and only a burst running on *past* what was read reports its next hour.
+   */
   private seen(st: SourceState, w: Watched, e: LogEvent): Anomaly | undefined {
     const ts = e.ts;
-    // Distances either way: a source whose clock jumps back (a replayed old file, a host set wrong)
-    // starts a new burst there instead of hiding everything until it catches up.
-    const newBurst = !(Math.abs(ts - w.lastSeen) <= this.regroupMs);
-    if (newBurst) {
-      w.burstStart = ts;
-      w.burstCount = 0;
-      w.lastSeen = ts;
+    let b: Burst | undefined;
+    for (let i = w.bursts.length - 1; i >= 0 && b === undefined; i--) {
+      const x = w.bursts[i];
+      if (ts >= x.start - this.regroupMs && ts <= x.end + this.regroupMs) b = x;
     }
-    w.burstCount++;
-    if (ts > w.lastSeen) w.lastSeen = ts;
-    // A held message type is news when it comes back, not every hour it stays (it is no confirmed problem).
-    if (!newBurst && (w.held !== undefined || Math.abs(ts - w.lastAlert) < this.repeatMs)) return undefined;
-    w.lastAlert = ts;
+    const newBurst = b === undefined;
+    if (b === undefined) {
+      b = { start: ts, end: ts, lastAlert: ts, count: 1 };
+      w.bursts.push(b);
+      if (w.bursts.length > WATCH_BURSTS_KEPT) w.bursts.shift();
+    } else {
+      b.count++;
+      const onward = ts > b.end;
+      b.start = Math.min(b.start, ts);
+      b.end = Math.max(b.end, ts);
+      // A held message type is news when it comes back, not every hour it stays (it is no confirmed problem).
+      if (!onward || w.held !== undefined || ts - b.lastAlert < this.repeatMs) return undefined;
+      b.lastAlert = ts;
+    }
     this.stats.reported++;
     const source = sourceOf(e);
     const confirmedAs = st.confirmed.get(w.of)?.template ?? w.template;
     const variant = w.of !== e.templateId ? `, a close variant of '${clip(confirmedAs, 80)}'` : '';
-    const since = newBurst ? '' : ` (${w.burstCount} times since ${clockTime(w.burstStart)})`;
+    const since = newBurst ? '' : ` (${b.count} times since ${clockTime(b.start)})`;
     const title = w.held
       ? `New message type back on ${source}: '${clip(w.template)}'${since}, first seen ${dateTime(w.held.since)}; held until now because new message types of this source are mostly dismissed.`
       : `Confirmed problem again on ${source}: '${clip(w.template)}'${variant}${since}.`;
@@ -212,10 +240,10 @@ export class WatchDetector implements StreamDetector {
       ts,
       source,
       detector: 'watch',
-      score: w.burstCount,
+      score: b.count,
       severity: w.severity,
       title,
-      explanation: [{ feature: w.held ? 'held_new_template' : 'confirmed_template', templateId: e.templateId, template: w.template, observed: w.burstCount, expected: 0, contribution: 1 }],
+      explanation: [{ feature: w.held ? 'held_new_template' : 'confirmed_template', templateId: e.templateId, template: w.template, observed: b.count, expected: 0, contribution: 1 }],
       context: st.ring.toArray(ts),
       templateId: e.templateId,
     };
@@ -226,7 +254,7 @@ export class WatchDetector implements StreamDetector {
     const r = this.restored.get(key);
     if (r === undefined) return;
     this.restored.delete(key);
-    [w.lastSeen, w.lastAlert, w.burstStart, w.burstCount] = r;
+    w.bursts = [r];
   }
 
   /** At most `max_watches` watched templates: the oldest source's oldest ones go first. */
@@ -256,14 +284,23 @@ export class WatchDetector implements StreamDetector {
     this.stats.confirmed = confirmed;
   }
 
+  /**
+   * Each watch's newest burst (last line, last report, start, count): a restart inside a burst does
+   * not report it again. Older bursts are not kept (a replay after a restart that revisits them
+   * reports them again: the safe side).
+   */
   snapshot(): Snapshot {
     const timing: [string, number, number | null, number | null, number | null, number][] = [];
+    const entry = (source: string, id: number, b: Burst) => timing.push([source, id, finite(b.end), finite(b.lastAlert), finite(b.start), b.count]);
     for (const [source, st] of this.sources) {
-      for (const [id, w] of st.watched) timing.push([source, id, finite(w.lastSeen), finite(w.lastAlert), finite(w.burstStart), w.burstCount]);
+      for (const [id, w] of st.watched) {
+        const b = w.bursts.at(-1);
+        if (b) entry(source, id, b);
+      }
     }
     for (const [key, r] of this.restored) {
       const [source, id] = key.split('\u0000');
-      timing.push([source, Number(id), finite(r[0]), finite(r[1]), finite(r[2]), r[3]]);
+      entry(source, Number(id), r);
     }
     return { kind: 'watch', version: WATCH_SNAPSHOT_VERSION, data: { timing: timing.slice(-this.cfg.max_watches) } };
   }
@@ -275,9 +312,12 @@ export class WatchDetector implements StreamDetector {
     for (const t of d.timing as unknown[]) {
       expectShape(Array.isArray(t) && t.length === 6 && typeof t[0] === 'string' && Number.isInteger(t[1]), 'watch', 'timing entry');
       const [source, id, seen, alert, start, count] = t as [string, number, unknown, unknown, unknown, unknown];
-      const r: [number, number, number, number] = [num(seen), num(alert), num(start), typeof count === 'number' && count >= 0 ? count : 0];
+      const [end, lastAlert, begin] = [num(seen), num(alert), num(start)];
+      // A burst without a finite span (never seen) is no burst.
+      if (!Number.isFinite(end)) continue;
+      const r: Burst = { start: Number.isFinite(begin) ? Math.min(begin, end) : end, end, lastAlert: Number.isFinite(lastAlert) ? lastAlert : end, count: typeof count === 'number' && count >= 0 ? count : 0 };
       const w = this.sources.get(source)?.watched.get(id);
-      if (w) [w.lastSeen, w.lastAlert, w.burstStart, w.burstCount] = r;
+      if (w) w.bursts = [r];
       else if (this.restored.size < this.cfg.max_watches) this.restored.set(`${source}\u0000${id}`, r);
     }
   }

@@ -51,6 +51,32 @@ describe('segmentEpisodes', () => {
     ]);
   });
 
+  it("cuts in the file's order with absolute gaps (`gap`): a jump back of months starts an episode, none is inverted", () => {
+    const lines = [
+      line(1, 0, 'A'),
+      line(2, 10 * HOUR, 'A'),
+      line(3, HOUR / 2, 'A'), // 9.5 h back: a new episode (reading order would join it to the 10 h one)
+      line(4, HOUR / 4, 'A'), // 15 min earlier than the last line read: joins, and moves the start back
+      line(5, HOUR / 4 + HOUR, 'A'), // exactly 1 h after the last line read: joins
+      line(6, 10 * HOUR + 60_000, 'A'), // near the 10 h episode, but that one is closed: a new one
+    ];
+    const gap = segmentEpisodes(lines, HOUR, 'gap');
+    expect(gap.map((e) => [e.start, e.end, e.first, e.lines])).toEqual([
+      [0, 0, true, [1]],
+      [10 * HOUR, 10 * HOUR, false, [2]],
+      [HOUR / 4, HOUR / 4 + HOUR, false, [3, 4, 5]],
+      [10 * HOUR + 60_000, 10 * HOUR + 60_000, false, [6]],
+    ]);
+    expect(gap.every((e) => e.start <= e.end)).toBe(true);
+    expect(gap.map((e) => e.index)).toEqual([0, 1, 2, 3]);
+    // The check's rule on the same lines: 3, 4 and 5 join the 10 h episode, which "ends" before it starts.
+    expect(segmentEpisodes(lines, HOUR, 'reading').map((e) => [e.start, e.end, e.lines])).toEqual([
+      [0, 0, [1]],
+      [10 * HOUR, HOUR / 4 + HOUR, [2, 3, 4, 5]],
+      [10 * HOUR + 60_000, 10 * HOUR + 60_000, [6]],
+    ]);
+  });
+
   it('finds the episodes the check finds on a cut of BGL_2k (computed with its Python code)', () => {
     const text = readFileSync(fileURLToPath(new URL('../../../test/fixtures/eval-stream/BGL_2k.head400.log', import.meta.url)), 'utf8');
     const eps = segmentEpisodes(parseLineLabelled(text, 'bgl'), HOUR, 'reading');
@@ -62,7 +88,9 @@ describe('segmentEpisodes', () => {
       ['APPREAD', 1118958902000, 1118958902000, false, 1, 346],
       ['APPCHILD', 1119319455000, 1119319455000, true, 1, 363],
     ]);
-    // This cut is sorted by time, so time order finds the same episodes.
-    expect(segmentEpisodes(parseLineLabelled(text, 'bgl')).map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]])).toEqual(eps.map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]]));
+    // This cut is sorted by time, so time order and absolute gaps find the same episodes.
+    const shape = (es: ReturnType<typeof segmentEpisodes>) => es.map((e) => [e.category, e.start, e.end, e.first, e.lines.length, e.lines[0]]);
+    expect(shape(segmentEpisodes(parseLineLabelled(text, 'bgl')))).toEqual(shape(eps));
+    expect(shape(segmentEpisodes(parseLineLabelled(text, 'bgl'), HOUR, 'gap'))).toEqual(shape(eps));
   });
 });
