@@ -37,6 +37,8 @@ export interface WorkerStats {
   /** Offset commits the group refused (a rebalance or a coordinator away, as after a broker restart): retried at the next checkpoint tick. */
   commitsRefused: number;
   rebalances: number;
+  /** A rebalance began and no new assignment came yet: no checkpoint meanwhile. */
+  rebalancing: boolean;
   /** Per partition: records behind the end of the log at the last fetched batch. */
   lag: Record<number, number>;
   /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */

@@ -69,6 +69,9 @@ export class KafkaWorker {
   /** Partitions rewound after a failed batch: their later batches are dropped until the rewind's arrive. */
   private rewound = new Map<number, number>();
   private rebalancing = false;
+  /** The offsets last committed per partition (what `probe` commits again). */
+  private readonly committed = new Map<number, number>();
+  private lastProbe = 0;
   /** The checkpoint being produced and committed, if any. */
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -87,7 +90,7 @@ export class KafkaWorker {
    */
   private readonly uncommitted = new Map<number, number>();
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, rebalancing: false, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -105,7 +108,7 @@ export class KafkaWorker {
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
+    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, rebalancing: this.rebalancing, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
     if (this.models) {
       out.models = this.models.stats();
       // The remap of the partitions owned now: templates of their sources a published model knew, or not.
@@ -136,13 +139,17 @@ export class KafkaWorker {
       onAssigned: (parts) => this.assign(parts),
       // Partitions may move: no checkpoint until the new assignment (a state produced now could
       // land after the next owner restored it; its work is redone there, with the same ids).
-      onRebalancing: () => (this.rebalancing = true),
+      onRebalancing: () => {
+        this.rebalancing = true;
+        this.lastProbe = systemClock.now();
+      },
       onBatch: (b, ctl) => this.handOver(b, ctl),
     });
     const every = this.o.config.pipeline.checkpoint_interval_ms;
     this.timer = setInterval(
       () => {
-        if (systemClock.now() - this.lastCheckpoint >= every || this.caughtUp()) void this.serial(async () => this.checkpoint()).catch(() => undefined);
+        if (this.rebalancing && systemClock.now() - this.lastProbe >= every) void this.probe();
+        else if (systemClock.now() - this.lastCheckpoint >= every || this.caughtUp()) void this.serial(async () => this.checkpoint()).catch(() => undefined);
       },
       Math.max(10, Math.floor(every / CHECKPOINT_LOOKS_PER_INTERVAL)),
     );
@@ -245,6 +252,7 @@ export class KafkaWorker {
     // The new assignment fetches from the committed offsets: earlier rewinds are over.
     this.rewound.clear();
     for (const p of this.uncommitted.keys()) if (!this.assigned.has(p)) this.uncommitted.delete(p);
+    for (const p of this.committed.keys()) if (!this.assigned.has(p)) this.committed.delete(p);
     for (const [p, e] of this.engines) {
       if (this.assigned.has(p)) continue;
       this.st.records += e.records;
@@ -330,6 +338,23 @@ export class KafkaWorker {
     this.sending = this.send(cps).finally(() => (this.sending = undefined));
   }
 
+  /**
+   * Still a member of the current generation, though no join followed the rebalance? The client
+   * also reports a rebalance when the coordinator was away (a broker restart) and may go on
+   * fetching without a new join: checkpoints then stopped for good (a broker-restart test waited 90
+   * s for a commit). The offsets last committed are committed again: the coordinator accepts them
+   * only from a member of the current generation, whose assignment is the one it has.
+   */
+  private async probe(): Promise<void> {
+    this.lastProbe = systemClock.now();
+    const gen = this.group.generation;
+    const list = [...this.committed].filter(([p]) => this.assigned.has(p)).map(([partition, next]) => ({ partition, next }));
+    // Not when a rebalance or a join came meanwhile (the generation moved): that one decides.
+    if (list.length === 0 || !(await this.group.commit(list)) || !this.rebalancing || gen !== this.group.generation) return;
+    this.rebalancing = false;
+    this.o.logger.info('The group did not rebalance after all (its commits are accepted): checkpoints resume.', { partitions: [...this.assigned] });
+  }
+
   /** Commits `offsets` and any refused earlier for partitions still owned; remembers what is refused again. */
   private async commit(offsets: readonly { partition: number; next: number }[]): Promise<void> {
     const all = new Map<number, number>();
@@ -338,7 +363,10 @@ export class KafkaWorker {
     this.uncommitted.clear();
     if (all.size === 0) return;
     const list = [...all].map(([partition, next]) => ({ partition, next }));
-    if (await this.group.commit(list)) return;
+    if (await this.group.commit(list)) {
+      for (const o of list) this.committed.set(o.partition, o.next);
+      return;
+    }
     this.st.commitsRefused++;
     for (const o of list) this.uncommitted.set(o.partition, o.next);
   }
