@@ -38,6 +38,8 @@ export interface EngineParsersOptions {
    * could not be saved (it is kept, beyond the cap for now, rather than losing it).
    */
   evict: (sourceId: string, st: SourceParser) => boolean;
+  /** A source's miner evicted a template (its row in the store's template table goes too). */
+  templateEvicted?: (sourceId: string, templateId: number) => void;
 }
 
 export class EngineParsers {
@@ -56,8 +58,11 @@ export class EngineParsers {
     let st = this.parsers.touch(sourceId);
     if (st !== undefined) return st;
     if (this.parsers.size >= (this.o.max ?? 1000)) this.evictOldest();
+    const options = this.o.options(sourceId, owner);
+    const evicted = this.o.templateEvicted;
     const parser = new LogParser({
-      ...this.o.options(sourceId, owner),
+      ...options,
+      miner: evicted === undefined ? options.miner : { ...options.miner, onEvict: (id) => evicted(sourceId, id) },
       source: sourceId,
       // An inferred layout that stopped fitting (a new header after a deploy) is revised: say so.
       onLayoutChange: (c) => this.o.logger.warn('The log layout of a source changed; parsing follows it.', { source: c.source, from: c.from, to: c.to, line: c.line }),

@@ -160,6 +160,11 @@ export class EngineSaves {
     }
   }
 
+  /** A miner evicted template `templateId` of `source`: its row is deleted with the next template counts written. */
+  templateEvicted(source: string, templateId: number): void {
+    this.templateCounts.evict(source, templateId);
+  }
+
   /** Every parser is saved at the next checkpoint (the engine stops: what they held was flushed). */
   markParsersUnsaved(): void {
     this.parsersUnsaved = true;

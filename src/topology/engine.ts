@@ -149,6 +149,7 @@ export class Engine implements EngineHost {
       clock: opts.clock,
       logger: this.logger,
       evict: (id, st) => this.evicted(id, st),
+      templateEvicted: (id, templateId) => this.saves.templateEvicted(id, templateId),
     });
     this.saves.restoreDetectors();
   }

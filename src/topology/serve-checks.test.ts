@@ -49,10 +49,19 @@ describe('clean failures of serve', () => {
     await svc.stop();
   });
 
-  it('a data dir that cannot be written', async () => {
+  it('a data dir that cannot be written: a file in its path is named as such, not as a permission', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
-    expect(await code((async () => buildService(cfg({ data_dir: join(file, 'sub') }), { clock: systemClock, logger: silentLogger, version: 't' }))())).toBe('ANOMALOG_ERR_DATA_DIR');
+    let line = '';
+    try {
+      buildService(cfg({ data_dir: join(file, 'sub') }), { clock: systemClock, logger: silentLogger, version: 't' });
+    } catch (e) {
+      expect(e).toBeInstanceOf(AnomalogError);
+      line = (e as AnomalogError).toLine();
+    }
+    expect(line).toContain('ANOMALOG_ERR_DATA_DIR');
+    expect(line).toContain('(ENOTDIR)');
+    expect(line).toContain('is a file, not a directory');
   });
 
   it('a tailed path that matches no file: running, health degraded with the path, then ok once it appears', async () => {

@@ -3,7 +3,7 @@
  * The service's clean failures at start: a data directory that cannot be written, a port that
  * cannot be listened on — each one line naming the fix (an AnomalogError), never a stack trace.
  */
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ServeConfig } from '../config/schema.js';
 import { AnomalogError } from '../core/errors.js';
@@ -16,7 +16,12 @@ export function prepareDataDir(dir: string): void {
   } catch (e) {
     const code = existingAncestorCode(dir) ?? (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new AnomalogError('ANOMALOG_ERR_DATA_DIR', `The data directory ${dir} cannot be ${code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'written' : 'created'} (${code}).`, {
-      hint: code === 'ENOSPC' ? 'Free disk space, or point --data-dir / data_dir at another disk.' : 'Point --data-dir (data_dir) at a directory this user can write, or fix its permissions.',
+      hint:
+        code === 'ENOSPC'
+          ? 'Free disk space, or point --data-dir / data_dir at another disk.'
+          : code === 'ENOTDIR'
+            ? 'A part of the path is a file, not a directory: point --data-dir (data_dir) at a directory.'
+            : 'Point --data-dir (data_dir) at a directory this user can write, or fix its permissions.',
     });
   }
 }
@@ -28,6 +33,8 @@ export function prepareDataDir(dir: string): void {
 function existingAncestorCode(dir: string): string | undefined {
   for (let d = resolve(dir), up = dirname(d); up !== d; d = up, up = dirname(d)) {
     if (!existsSync(up)) continue;
+    // A file in the path (data_dir: /srv/app.log/data): permission bits would misname it as EACCES.
+    if (!statSync(up).isDirectory()) return 'ENOTDIR';
     try {
       accessSync(up, constants.W_OK | constants.X_OK);
       return undefined;
@@ -65,7 +72,7 @@ export function ingestTokens(config: ServeConfig): string[] {
 
 /**
  * Why the service is degraded though running: a file source whose paths match no file (a typo, or
- * a log not created yet: it keeps watching). Empty when all is well.
+ * a log not created yet: it keeps watching), or match files it cannot open. Empty when all is well.
  */
 export function sourceWarnings(configs: readonly unknown[], stats: readonly { id: string; stats: Record<string, unknown> }[]): string[] {
   const out: string[] = [];
@@ -73,6 +80,10 @@ export function sourceWarnings(configs: readonly unknown[], stats: readonly { id
     const cfg = configs[i] as { type?: string; paths?: string[] } | undefined;
     if (cfg?.type === 'file_tail' && s.stats.matched_files === 0) {
       out.push(`${s.id}: no file matches ${(cfg.paths ?? []).map((p) => JSON.stringify(p)).join(', ')}; watching for it to appear (check the path).`);
+    }
+    const unreadable = Number(s.stats.unreadable_files ?? 0);
+    if (cfg?.type === 'file_tail' && unreadable > 0) {
+      out.push(`${s.id}: ${unreadable} matched file${unreadable === 1 ? '' : 's'} cannot be read (the log names ${unreadable === 1 ? 'it' : 'them'}); retrying each poll — let the user running anomalog read ${unreadable === 1 ? 'it' : 'them'}.`);
     }
   });
   return out;

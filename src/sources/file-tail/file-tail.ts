@@ -44,6 +44,8 @@ export interface FileTailStats extends SourceStats {
   open_files: number;
   /** Files the configured paths match now (-1 before the first scan): 0 means waiting for a file to appear (health: degraded). */
   matched_files: number;
+  /** Matched files that cannot be opened (permissions…): warned once each, retried each poll (health: degraded). */
+  unreadable_files: number;
 }
 
 export interface FileTailDeps {
@@ -105,7 +107,9 @@ export class FileTailSource implements Source {
     skipped_files: 0,
     matched_files: -1,
     open_files: 0,
+    unreadable_files: 0,
   };
+  private readonly unreadable = new Set<string>();
 
   constructor(cfg: FileTailConfig, deps: FileTailDeps) {
     this.cfg = cfg;
@@ -165,12 +169,14 @@ export class FileTailSource implements Source {
       if (s.seenId !== null) ids.set(s.seenId, s.path);
     }
     this.st.matched_files = ids.size;
+    for (const p of this.unreadable) if (this.streams.get(p)?.seenId == null) this.unreadable.delete(p);
     const startup = !this.started;
     this.started = true;
     // A mistyped path looks exactly like a file that does not exist yet: say so once.
     if (startup && ids.size === 0) this.logger.warn('No file matches the configured paths yet; tailing starts when one appears.', { paths: this.cfg.paths });
     if (startup) await this.claimRotatedWhileDown(ids);
     for (const s of this.streams.values()) await this.refresh(s, startup);
+    this.st.unreadable_files = this.unreadable.size;
     let progress = false;
     for (const s of [...this.streams.values()]) {
       if (signal.aborted) break;
@@ -267,12 +273,14 @@ export class FileTailSource implements Source {
     try {
       fh = await open(path, 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && !this.unreadable.has(path)) {
+        this.unreadable.add(path);
         this.st.errors++;
-        this.logger.warn('Cannot open a tailed file.', { path, error: String(e) });
+        this.logger.warn('Cannot open a tailed file; retrying each poll. Let the user running anomalog read it (permissions; for /var/log often group adm).', { path, error: String(e) });
       }
       return null;
     }
+    this.unreadable.delete(path);
     const st = await fh.stat().catch(() => null);
     if (st === null || fileId(st) !== id) {
       await fh.close();
