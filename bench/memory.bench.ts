@@ -306,6 +306,8 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   const api = await getJson(`${s.url}/api/anomalies?limit=50`);
   const health = await getJson(`${s.url}/api/health`);
   const anomalies = (health.body.anomalies ?? {}) as Record<string, unknown>;
+  // Rows of the templates table (bounded by the miners' caps since issue 17's fix, not one per line).
+  const templates = await getJson(`${s.url}/api/templates?limit=1`);
   const out = {
     load: name,
     lines: lines.length,
@@ -316,6 +318,7 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     peakRssMiB,
     anomaliesStored: anomalies.stored ?? anomalies.total,
     apiAnomaliesMs: Math.round(api.ms),
+    templateRows: templates.body.total,
     threadCpuS: cpu.map((t) => `${t.name} ${t.cpuS.toFixed(1)}`).join(', '),
     busiestThreadUsPerLine: cpu.length > 0 ? Number(((cpu[0].cpuS * 1e6) / lines.length).toFixed(2)) : undefined,
     codes: [...new Set(codes)],
