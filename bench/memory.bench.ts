@@ -17,10 +17,10 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,14 @@ const CLI = option('--cli', join(ROOT, 'bin/anomalog.js'));
 const LINES = Number(option('--lines', '1000000'));
 // --engine-heap-mb N: pipeline.engine_heap_mb for every load (default: the service's own).
 const ENGINE_HEAP_MB = option('--engine-heap-mb', '');
+// --node-args "…": Node options for the service (e.g. `--cpu-prof --cpu-prof-dir=DIR`: a profile per
+// thread, written when the service stops; NODE_OPTIONS refuses --cpu-prof).
+const NODE_ARGS = option('--node-args', '').split(' ').filter(Boolean);
+// --sources N: the flood's bodies go to N sources in turn (`?source=<load>-<k>`), so that with several
+// engine threads each owns some (the fleet board's waits between threads show); default 1.
+const SOURCES = Number(option('--sources', '1'));
+// --engine-threads N: pipeline.engine_threads (default: the service's own, one per core up to 4).
+const ENGINE_THREADS = option('--engine-threads', '');
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -60,9 +68,9 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
 
 async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
-  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], ...(ENGINE_HEAP_MB ? { pipeline: { engine_heap_mb: Number(ENGINE_HEAP_MB) } } : {}) };
+  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], pipeline: { ...(ENGINE_HEAP_MB ? { engine_heap_mb: Number(ENGINE_HEAP_MB) } : {}), ...(ENGINE_THREADS ? { engine_threads: Number(ENGINE_THREADS) } : {}) } };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
+  const proc = spawn(process.execPath, [...NODE_ARGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const seen = (chunk: Buffer) => {
@@ -188,6 +196,27 @@ function watchHeaps(url: string): { stop(): unknown } {
   };
 }
 
+/**
+ * CPU seconds of each thread of the service (/proc/PID/task/TID/stat: utime + stime), busiest first:
+ * a figure the other processes on a shared machine change far less than wall time. The engine
+ * thread is the busiest under a flood; its CPU per line bounds the throughput a quiet core would give.
+ */
+function threadCpu(pid: number): { tid: string; name: string; cpuS: number }[] {
+  const tick = 100; // USER_HZ on Linux
+  const out: { tid: string; name: string; cpuS: number }[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const f = stat.slice(close + 2).split(' ');
+      out.push({ tid, name: stat.slice(stat.indexOf('(') + 1, close), cpuS: (Number(f[11]) + Number(f[12])) / tick });
+    }
+  } catch {
+    // the service is gone: no figures
+  }
+  return out.sort((a, b) => b.cpuS - a.cpuS);
+}
+
 function peakOf(s: Service): number {
   return procStatus(s.proc.pid ?? 0, 'VmHWM');
 }
@@ -246,15 +275,18 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   const rssBefore = procStatus(s.proc.pid ?? 0, 'VmRSS');
   const agents = Array.from({ length: CONNECTIONS }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
   const codes: number[] = [];
+  const cpu0 = new Map(threadCpu(s.proc.pid ?? 0).map((t) => [t.tid, t.cpuS]));
   const t0 = performance.now();
   const heaps = watchHeaps(s.url);
   let next = 0;
   await Promise.all(
     agents.map(async (agent) => {
       while (next < bodies.length) {
+        const k = next;
         const body = bodies[next++];
+        const to = SOURCES > 1 ? `${name}-${k % SOURCES}` : name;
         for (;;) {
-          const res = await post(agent, `${s.url}/ingest?source=${name}`, body, { 'content-type': 'text/plain' });
+          const res = await post(agent, `${s.url}/ingest?source=${to}`, body, { 'content-type': 'text/plain' });
           codes.push(res.status);
           if (res.status !== 429) break;
           await new Promise((r) => setTimeout(r, 200));
@@ -265,10 +297,17 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   const seconds = (performance.now() - t0) / 1000;
   const peakRssMiB = peakOf(s);
   const mem = heaps.stop();
+  // CPU of the flood per thread (the 3 busiest), and µs per line of the busiest.
+  const cpu = threadCpu(s.proc.pid ?? 0)
+    .map((t) => ({ ...t, cpuS: t.cpuS - (cpu0.get(t.tid) ?? 0) }))
+    .sort((a, b) => b.cpuS - a.cpuS)
+    .slice(0, 3);
   await new Promise((res) => setTimeout(res, 1500));
   const api = await getJson(`${s.url}/api/anomalies?limit=50`);
   const health = await getJson(`${s.url}/api/health`);
   const anomalies = (health.body.anomalies ?? {}) as Record<string, unknown>;
+  // Rows of the templates table (bounded by the miners' caps since issue 17's fix, not one per line).
+  const templates = await getJson(`${s.url}/api/templates?limit=1`);
   const out = {
     load: name,
     lines: lines.length,
@@ -279,6 +318,9 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     peakRssMiB,
     anomaliesStored: anomalies.stored ?? anomalies.total,
     apiAnomaliesMs: Math.round(api.ms),
+    templateRows: templates.body.total,
+    threadCpuS: cpu.map((t) => `${t.name} ${t.cpuS.toFixed(1)}`).join(', '),
+    busiestThreadUsPerLine: cpu.length > 0 ? Number(((cpu[0].cpuS * 1e6) / lines.length).toFixed(2)) : undefined,
     codes: [...new Set(codes)],
     memory: mem,
     timeline: s.timeline.filter((_, i) => i % 10 === 0).map((p) => `${p.t.toFixed(0)}s:${p.rssMiB.toFixed(0)}`).join(' '),
@@ -309,7 +351,7 @@ async function main(): Promise<void> {
     }
     const r = await flood('normal', cycled, source);
     normalRate = r.linesPerSecond as number;
-    if (only !== 'unique') log(r);
+    log(r);
   }
   if (only === '' || only === 'unique') {
     const r = await flood('unique', uniqueLines(LINES, rng(7)), source);

@@ -94,11 +94,22 @@ export interface TemplateDelta {
   exampleParams?: string[];
 }
 
+/** Templates of one source that its miner evicted (ids are never reused): their rows are deleted. */
+export interface EvictedTemplates {
+  source: string;
+  templateIds: number[];
+}
+
 /** The engine's own state in the store: parser and detector snapshots, template counts. */
 export interface EngineStateStore {
   loadParserState(source: string): Snapshot | undefined;
   saveParserState(source: string, snapshot: Snapshot): void;
-  upsertTemplates(rows: readonly TemplateDelta[]): void;
+  /**
+   * Adds `rows` to the template counts, then deletes the rows of `evicted` templates (in one
+   * transaction): the table holds what the miners hold, not one row per line ever seen. Absent
+   * when the host keeps no template table (a Kafka partition): then no counts are built.
+   */
+  upsertTemplates?(rows: readonly TemplateDelta[], evicted?: readonly EvictedTemplates[]): void;
 }
 
 /** Where found anomalies are stored (with alerts: `topology/alerting.ts#withAlerts`). */

@@ -106,6 +106,14 @@ describe('templates', () => {
     expect(store.listTemplates({ source: 't' }).templates[0].count).toBe(7);
   });
 
+  it('deletes the rows of evicted templates of that source only, after the upserts, and counts them', () => {
+    store.upsertTemplates([row('s', 1, 1, 1, 1), row('s', 2, 1, 1, 1), row('s', 3, 1, 1, 1), row("s'; --", 1, 1, 1, 1), row('t', 2, 1, 1, 1)]);
+    // Id 4 is upserted and evicted in the same write (never seen by a reader); 9 was never stored.
+    store.upsertTemplates([row('s', 4, 1, 2, 2)], [{ source: 's', templateIds: [1, 2, 4, 9] }, { source: "s'; --", templateIds: [1] }]);
+    expect(store.listTemplates().templates.map((t) => [t.source, t.templateId]).sort()).toEqual([['s', 3], ['t', 2]]);
+    expect(store.evictedTemplateRows).toBe(4);
+  });
+
   it('keeps the first example params', () => {
     store.upsertTemplates([{ ...row('s', 2, 1, 1, 1), exampleParams: ['10.0.0.1', "'; DROP TABLE templates; --"] }]);
     store.upsertTemplates([{ ...row('s', 2, 1, 2, 2), exampleParams: ['other'] }]);

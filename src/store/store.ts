@@ -6,6 +6,7 @@
  */
 import type { Anomaly } from '../core/event.js';
 import type { Snapshot } from '../core/parser.js';
+import type { EvictedTemplates } from '../core/engine.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { LATEST_VERSION, openDb, schemaVersion, type Db } from './db.js';
 import { ParserStates, SqliteCheckpoints } from './checkpoints.js';
@@ -95,8 +96,13 @@ export class Store {
     return this.parserStates.load(source);
   }
 
-  upsertTemplates(rows: readonly TemplateRow[]): void {
-    this.templates.upsertMany(rows);
+  upsertTemplates(rows: readonly TemplateRow[], evicted?: readonly EvictedTemplates[]): void {
+    this.templates.upsertMany(rows, evicted);
+  }
+
+  /** Template rows deleted because their miner evicted the template (since this store was opened). */
+  get evictedTemplateRows(): number {
+    return this.templates.evictedRows;
   }
 
   listTemplates(q?: TemplateQuery): TemplatePage {

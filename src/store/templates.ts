@@ -1,8 +1,9 @@
 /**
  * @module store/templates
- * Mined templates per source with their running counts and first/last seen times.
+ * Mined templates per source with their running counts and first/last seen times. Bounded like the
+ * miners: the rows of templates a miner evicted are deleted (ARCHITECTURE.md, "Templates table").
  */
-import type { TemplateDelta } from '../core/engine.js';
+import type { EvictedTemplates, TemplateDelta } from '../core/engine.js';
 import { kept } from '../core/text.js';
 import type { Db, Stmt } from './db.js';
 import { parseColumn } from './json.js';
@@ -41,9 +42,12 @@ const SEARCH = 2;
 
 export class Templates {
   private readonly upsert;
+  private readonly evict;
   private readonly lists = new Map<number, ListStatements>();
-  /** The batch upsert wrapped in a transaction once, not per call. */
-  private readonly upsertTxn: (batch: readonly TemplateRow[]) => void;
+  /** The batch upsert (and evictions) wrapped in a transaction once, not per call. */
+  private readonly upsertTxn: (batch: readonly TemplateRow[], evicted: readonly EvictedTemplates[]) => void;
+  /** Rows deleted because their template was evicted from its miner (since this store was opened). */
+  evictedRows = 0;
 
   constructor(private readonly db: Db) {
     // Positional parameters: binding by name costs a third of the row under a flood of new
@@ -58,8 +62,14 @@ export class Templates {
          last_seen = MAX(last_seen, excluded.last_seen),
          example_params = COALESCE(example_params, excluded.example_params)`,
     );
+    // One statement per source and flush, the ids as a JSON array: a unique-line flood evicts a
+    // template per line, and one `run` per id would cost as much as the upsert it follows.
+    this.evict = db.prepare('DELETE FROM templates WHERE source = ? AND template_id IN (SELECT value FROM json_each(?))');
     for (const shape of [0, SOURCE, SEARCH, SOURCE | SEARCH]) this.lists.set(shape, this.prepareList(shape));
-    this.upsertTxn = db.transaction((batch: readonly TemplateRow[]) => this.upsertRows(batch));
+    this.upsertTxn = db.transaction((batch: readonly TemplateRow[], evicted: readonly EvictedTemplates[]) => {
+      this.upsertRows(batch);
+      for (const e of evicted) if (e.templateIds.length > 0) this.evictedRows += this.evict.run(e.source, JSON.stringify(e.templateIds)).changes;
+    });
   }
 
   private prepareList(shape: number): ListStatements {
@@ -75,9 +85,12 @@ export class Templates {
     };
   }
 
-  /** Adds each row's count to the stored one, keeps the earliest first_seen and the latest last_seen. */
-  upsertMany(rows: readonly TemplateRow[]): void {
-    this.upsertTxn(rows);
+  /**
+   * Adds each row's count to the stored one, keeps the earliest first_seen and the latest last_seen;
+   * then deletes the rows of `evicted` templates. Both in one transaction.
+   */
+  upsertMany(rows: readonly TemplateRow[], evicted: readonly EvictedTemplates[] = []): void {
+    this.upsertTxn(rows, evicted);
   }
 
   private upsertRows(batch: readonly TemplateRow[]): void {

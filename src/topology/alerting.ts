@@ -30,7 +30,7 @@ export function withAlerts(store: Store, alerting: Alerting): EngineStore {
   return {
     loadParserState: (source) => store.loadParserState(source),
     saveParserState: (source, snapshot) => store.saveParserState(source, snapshot),
-    upsertTemplates: (rows) => store.upsertTemplates(rows),
+    upsertTemplates: (rows, evicted) => store.upsertTemplates(rows, evicted),
     insertAnomalies: (batch) => store.insertAnomalies(batch, (inserted) => alerting.enqueue(inserted)),
   };
 }

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../core/event.js';
-import type { TemplateDelta } from '../core/engine.js';
+import type { EvictedTemplates, TemplateDelta } from '../core/engine.js';
 import { TemplateCounts } from './template-counts.js';
 
 const ev = (source: string, templateId: number, ts: number): LogEvent => ({ ts, source, message: 'm', raw: 'm', templateId, template: `t${templateId}`, params: [] });
 
 function recorder() {
   const writes: TemplateDelta[][] = [];
-  return { writes, store: { upsertTemplates: (rows: readonly TemplateDelta[]) => void writes.push(rows.map((r) => ({ ...r }))) } };
+  const deletes: EvictedTemplates[][] = [];
+  return {
+    writes,
+    deletes,
+    store: {
+      upsertTemplates: (rows: readonly TemplateDelta[], evicted: readonly EvictedTemplates[] = []) => {
+        writes.push(rows.map((r) => ({ ...r })));
+        deletes.push(evicted.map((e) => ({ source: e.source, templateIds: [...e.templateIds] })));
+      },
+    },
+  };
 }
 
 describe('TemplateCounts', () => {
@@ -36,5 +46,53 @@ describe('TemplateCounts', () => {
     c.add([ev('a', 10_000, 1)]);
     expect(held.writes).toHaveLength(1);
     expect(held.writes[0]).toHaveLength(10_000);
+  });
+
+  it('drops the held delta of an evicted template and deletes its row after the upserts', () => {
+    const { writes, deletes, store } = recorder();
+    const c = new TemplateCounts(store, true);
+    c.add([ev('a', 1, 1), ev('a', 2, 2), ev('b', 1, 3)]);
+    c.evict('a', 1);
+    c.evict('a', 7);
+    c.flush();
+    expect(writes[0].map((r) => [r.source, r.templateId])).toEqual([['a', 2], ['b', 1]]);
+    expect(deletes[0]).toEqual([{ source: 'a', templateIds: [1, 7] }]);
+    // Written once: the next flush has nothing to write or delete.
+    c.flush();
+    expect(writes).toHaveLength(1);
+    // An eviction alone is written too.
+    c.evict('b', 1);
+    c.flush();
+    expect(deletes[1]).toEqual([{ source: 'b', templateIds: [1] }]);
+  });
+
+  it('without checkpoints deletes with the next batch, never writing an evicted template', () => {
+    const { writes, deletes, store } = recorder();
+    const c = new TemplateCounts(store, false);
+    c.evict('a', 3);
+    c.add([ev('a', 3, 1), ev('a', 4, 2)]);
+    expect(writes).toEqual([[expect.objectContaining({ templateId: 4 })]]);
+    expect(deletes).toEqual([[{ source: 'a', templateIds: [3] }]]);
+    c.add([ev('a', 4, 3)]);
+    expect(deletes[1]).toEqual([]);
+  });
+
+  it('keeps evictions whose write was refused for the next write', () => {
+    let refuse = true;
+    const deletes: number[][] = [];
+    const c = new TemplateCounts(
+      {
+        upsertTemplates: (_rows, evicted = []) => {
+          if (refuse) throw new Error('disk full');
+          deletes.push(evicted.flatMap((e) => e.templateIds));
+        },
+      },
+      true,
+    );
+    c.evict('a', 5);
+    expect(() => c.flush()).toThrow('disk full');
+    refuse = false;
+    c.flush();
+    expect(deletes).toEqual([[5]]);
   });
 });

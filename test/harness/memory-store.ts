@@ -5,7 +5,7 @@
 import type { Anomaly, Cursor } from '../../src/core/event.js';
 import type { Snapshot } from '../../src/core/parser.js';
 import type { CheckpointStore } from '../../src/core/source.js';
-import type { EngineStore, TemplateDelta } from '../../src/core/engine.js';
+import type { EngineStore, EvictedTemplates, TemplateDelta } from '../../src/core/engine.js';
 
 export class MemoryStore implements EngineStore, CheckpointStore {
   readonly anomalies = new Map<string, Anomaly>();
@@ -20,12 +20,13 @@ export class MemoryStore implements EngineStore, CheckpointStore {
   saveParserState(source: string, snapshot: Snapshot): void {
     this.parserStates.set(source, JSON.parse(JSON.stringify(snapshot)));
   }
-  upsertTemplates(rows: readonly TemplateDelta[]): void {
+  upsertTemplates(rows: readonly TemplateDelta[], evicted: readonly EvictedTemplates[] = []): void {
     for (const r of rows) {
       const key = `${r.source}/${r.templateId}`;
       const old = this.templates.get(key);
       this.templates.set(key, old ? { ...r, count: old.count + r.count, firstSeen: Math.min(old.firstSeen, r.firstSeen) } : { ...r });
     }
+    for (const e of evicted) for (const id of e.templateIds) this.templates.delete(`${e.source}/${id}`);
   }
   insertAnomalies(batch: readonly Anomaly[]): Anomaly[] {
     const out: Anomaly[] = [];

@@ -98,8 +98,7 @@ export class RateDetector implements StreamDetector {
       let t = s.templates.get(tid);
       if (t) {
         if (tid !== s.lastTemplate) {
-          s.templates.delete(tid);
-          s.templates.set(tid, t);
+          s.templates.touch(tid);
           s.lastTemplate = tid;
         }
         // The template generalised since (same id, new text): titles show what it is now.
@@ -110,11 +109,9 @@ export class RateDetector implements StreamDetector {
       } else {
         const text = typeof e.template === 'string' && e.template !== '' ? e.template : raw;
         t = newTemplate(text, typeof e.template === 'string' ? e.template : undefined);
-        if (s.templates.size >= this.config.max_templates) {
-          s.templates.delete(s.templates.keys().next().value as number);
-          this.evictedTemplates++;
-        }
-        s.templates.set(tid, t);
+        // The least recently seen goes beyond max_templates (an O(1) LRU: a Map's oldest is found
+        // by walking the holes its deletes left, per new template under a flood of them).
+        if (s.templates.set(tid, t) !== undefined) this.evictedTemplates++;
         s.lastTemplate = tid;
       }
       t.count++;

@@ -6,6 +6,7 @@
 import type { Snapshot } from '../../core/parser.js';
 import { keptCut } from '../../core/text.js';
 import { AlarmBudget, expectShape, LineRing, snapshotData } from '../shared/common.js';
+import { Lru } from '../shared/lru.js';
 import type { RateConfig } from './config.js';
 import { type GateOptions, SpotGate } from './gate.js';
 import { Season } from './season.js';
@@ -58,8 +59,8 @@ export interface SourceSeries {
   season: Season;
   /** SPOT on tail scores (threshold `spot` only). */
   gate: SpotGate | undefined;
-  /** Least recently seen first. */
-  templates: Map<number, TemplateSeries>;
+  /** Least recently seen first, at most `max_templates` (an O(1) LRU: detectors/shared/lru.ts). */
+  templates: Lru<number, TemplateSeries>;
   /** The template last moved to the end of `templates` (not in the snapshot: a restored map is in its own order). */
   lastTemplate: number | undefined;
   ring: LineRing;
@@ -102,7 +103,7 @@ export function newSource(config: RateConfig, k: number): SourceSeries {
     fresh: true,
     season: new Season(),
     gate: config.threshold === 'spot' ? new SpotGate(gateOptions(config)) : undefined,
-    templates: new Map(),
+    templates: new Lru(config.max_templates),
     lastTemplate: undefined,
     ring: new LineRing(config.context_lines),
     shape: new SeriesShape(),
@@ -159,7 +160,7 @@ export function restoreState(snap: Snapshot, config: RateConfig): RateState {
   const sources = new Map<string, SourceSeries>();
   for (const r of d.sources as Record<string, unknown>[]) {
     expectShape(Boolean(r) && typeof r.name === 'string' && Number.isFinite(r.interval) && Array.isArray(r.templates), 'rate', 'source entry');
-    const templates = new Map<number, TemplateSeries>();
+    const templates = new Lru<number, TemplateSeries>(config.max_templates);
     const clock = Array.isArray(r.clock) ? (r.clock as unknown[]) : [];
     for (const t of r.templates as unknown[][]) {
       expectShape(Array.isArray(t) && t.length === entryLength, 'rate', 'template entry');

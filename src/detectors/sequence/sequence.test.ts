@@ -70,6 +70,27 @@ describe('sequence detector (next-event per session key)', () => {
     expect(() => back.restore({ kind: 'sequence', version: 99, data: {} })).toThrow(/version 99/);
   });
 
+  it('evicts the least recently used keys and contexts, across a snapshot too', () => {
+    const make = () => createSequence({ warmup_events: 0, max_contexts: 3, max_keys: 3, history: 1, key_regex: 'req=(\\w+)' });
+    type Snap = { data: { sources: { histories: [string, number[]][]; contexts: [string][] }[] } };
+    const keys = (x: ReturnType<typeof make>) => (x.snapshot() as Snap).data.sources[0].histories.map(([k]) => k);
+    const contexts = (x: ReturnType<typeof make>) => (x.snapshot() as Snap).data.sources[0].contexts.map(([k]) => k);
+    // Keys k0..k3, then k2 again: k2 is the most recent, k1 the least recent left.
+    const d = make();
+    d.observe([0, 1, 2, 3, 2].map((k, i) => ev(i, 1, `k${k}`)));
+    expect(keys(d)).toEqual(['k1', 'k3', 'k2']);
+    const back = make();
+    back.restore(d.snapshot());
+    back.observe([ev(10, 1, 'k9')]);
+    expect(keys(back)).toEqual(['k3', 'k2', 'k9']);
+    // One key through templates 100..109: contexts '', '-1', '100'…'108' (history 1), 3 kept — the
+    // empty one (used by every event) and the last two.
+    const c = make();
+    c.observe(Array.from({ length: 10 }, (_, i) => ev(i, 100 + i, 'k')));
+    expect(contexts(c)).toEqual(['107', '', '108']);
+    expect(c.stats().evictedContexts).toBe(11 - 3);
+  });
+
   it('bounds its state and is off by default in serve', () => {
     const d = createSequence({ warmup_events: 0, max_contexts: 20, max_keys: 5, key_regex: 'req=(\\w+)' });
     d.observe(normalTraffic(0, 200));

@@ -17,6 +17,7 @@ import type { StreamDetector } from '../../core/detector.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import { anomalyId, clip, eachFinding, expectShape, LineRing, rawOf, severityOf, snapshotData, sourceOf, touchLru } from '../shared/common.js';
+import { Lru } from '../shared/lru.js';
 import type { SequenceConfig } from './config.js';
 
 export const SEQUENCE_SNAPSHOT_VERSION = 1;
@@ -27,14 +28,19 @@ interface Ctx {
   next: Map<number, number>;
 }
 
+/**
+ * Per-source maps are O(1) LRUs (detectors/shared/lru.ts): each new template adds contexts, and a
+ * `Map`'s oldest entry is found by walking the holes its deletes left — at the 50,000-context cap,
+ * tens of µs per event under a flood of new templates.
+ */
 interface SourceState {
   events: number;
-  contexts: Map<string, Ctx>;
+  contexts: Lru<string, Ctx>;
   /** Recent template ids per key (START first for a new key). */
-  histories: Map<string, number[]>;
+  histories: Lru<string, number[]>;
   /** Transition "prev>next" → event index of its last alert. */
-  quiet: Map<string, number>;
-  templates: Map<number, string>;
+  quiet: Lru<string, number>;
+  templates: Lru<number, string>;
   ring: LineRing;
 }
 
@@ -83,7 +89,12 @@ export class SequenceDetector implements StreamDetector {
 
   private sourceState(name: string): SourceState {
     const ring = this.config.context_lines;
-    return touchLru(this.sources, name, () => ({ events: 0, contexts: new Map(), histories: new Map(), quiet: new Map(), templates: new Map(), ring: new LineRing(ring) }), this.config.max_sources);
+    return touchLru(this.sources, name, () => this.newSource(ring), this.config.max_sources);
+  }
+
+  private newSource(ring: number): SourceState {
+    const cfg = this.config;
+    return { events: 0, contexts: new Lru(cfg.max_contexts), histories: new Lru(cfg.max_keys), quiet: new Lru(cfg.max_contexts), templates: new Lru(cfg.max_contexts), ring: new LineRing(ring) };
   }
 
   private one(e: LogEvent): Anomaly | undefined {
@@ -95,16 +106,9 @@ export class SequenceDetector implements StreamDetector {
     const idx = s.events++;
     s.ring.push(rawOf(e), cfg.max_line_chars);
     const tid = Number.isFinite(e.templateId) ? e.templateId : -1;
-    if (typeof e.template === 'string' && e.template !== '') {
-      s.templates.delete(tid);
-      s.templates.set(tid, e.template);
-      if (s.templates.size > cfg.max_contexts) s.templates.delete(s.templates.keys().next().value as number);
-    }
-    let hist = s.histories.get(key);
-    if (hist) s.histories.delete(key);
-    else hist = [START];
-    s.histories.set(key, hist);
-    if (s.histories.size > cfg.max_keys) s.histories.delete(s.histories.keys().next().value as string);
+    if (typeof e.template === 'string' && e.template !== '') s.templates.set(tid, e.template);
+    let hist = s.histories.touch(key);
+    if (hist === undefined) s.histories.set(key, (hist = [START]));
 
     let anomaly: Anomaly | undefined;
     if (idx >= cfg.warmup_events) {
@@ -114,9 +118,7 @@ export class SequenceDetector implements StreamDetector {
         const transition = `${prev}>${tid}`;
         const last = s.quiet.get(transition);
         if (last === undefined || idx - last >= cfg.quiet_events) {
-          s.quiet.delete(transition);
           s.quiet.set(transition, idx);
-          if (s.quiet.size > cfg.max_contexts) s.quiet.delete(s.quiet.keys().next().value as string);
           anomaly = this.anomaly(e, source, key, s, prev, tid, miss);
         }
       }
@@ -147,16 +149,13 @@ export class SequenceDetector implements StreamDetector {
     const cfg = this.config;
     for (let len = 0; len <= Math.min(cfg.history, hist.length); len++) {
       const k = hist.slice(hist.length - len).join(',');
-      let c = s.contexts.get(k);
-      if (c) s.contexts.delete(k);
-      else c = { total: 0, next: new Map() };
-      s.contexts.set(k, c);
+      let c = s.contexts.touch(k);
+      if (c === undefined) {
+        c = { total: 0, next: new Map() };
+        if (s.contexts.set(k, c) !== undefined) this.evictedContexts++;
+      }
       c.total++;
       c.next.set(next, (c.next.get(next) ?? 0) + 1);
-    }
-    while (s.contexts.size > cfg.max_contexts) {
-      s.contexts.delete(s.contexts.keys().next().value as string);
-      this.evictedContexts++;
     }
   }
 
@@ -210,7 +209,8 @@ export class SequenceDetector implements StreamDetector {
     for (const raw of d.sources as Record<string, unknown>[]) {
       const ok = raw && typeof raw.name === 'string' && typeof raw.events === 'number' && Array.isArray(raw.contexts) && Array.isArray(raw.histories);
       expectShape(Boolean(ok), 'sequence', 'source entry');
-      const contexts = new Map<string, Ctx>();
+      const cfg = this.config;
+      const contexts = new Lru<string, Ctx>(cfg.max_contexts);
       for (const [k, total, flat] of raw.contexts as [string, number, number[]][]) {
         expectShape(typeof k === 'string' && Array.isArray(flat) && flat.length % 2 === 0, 'sequence', 'context');
         const next = new Map<number, number>();
@@ -220,13 +220,20 @@ export class SequenceDetector implements StreamDetector {
       sources.set(raw.name as string, {
         events: raw.events as number,
         contexts,
-        histories: new Map(raw.histories as [string, number[]][]),
-        quiet: new Map(Array.isArray(raw.quiet) ? (raw.quiet as [string, number][]) : []),
-        templates: new Map(Array.isArray(raw.templates) ? (raw.templates as [number, string][]) : []),
+        histories: lruOf(cfg.max_keys, raw.histories as [string, number[]][]),
+        quiet: lruOf(cfg.max_contexts, Array.isArray(raw.quiet) ? (raw.quiet as [string, number][]) : []),
+        templates: lruOf(cfg.max_contexts, Array.isArray(raw.templates) ? (raw.templates as [number, string][]) : []),
         ring: LineRing.from(this.config.context_lines, raw.lines, this.config.max_line_chars),
       });
     }
     this.sources = sources;
     this.evictedContexts = typeof d.evictedContexts === 'number' ? d.evictedContexts : 0;
   }
+}
+
+/** An LRU of `max` entries holding `entries`, oldest first (a snapshot's order). */
+function lruOf<K, V>(max: number, entries: readonly (readonly [K, V])[]): Lru<K, V> {
+  const lru = new Lru<K, V>(max);
+  for (const [k, v] of entries) lru.set(k, v);
+  return lru;
 }

@@ -123,6 +123,23 @@ describe('TemplateMiner', () => {
     );
   });
 
+  it('evicts after a restore as the miner it was saved from would (recency survives the snapshot)', () => {
+    const word = (i: number) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    const line = (p: number) => `${word(p)} then ${word(p + 7)}`;
+    // Repeats among new lines (a fixed pseudo-random walk): recency differs from creation order.
+    let x = 7;
+    const picks = Array.from({ length: 400 }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) >> 8) % 45);
+    const a = new TemplateMiner({ maxClusters: 30 });
+    for (const p of picks.slice(0, 200)) a.add(line(p));
+    const b = new TemplateMiner({ maxClusters: 30 });
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    for (const p of picks.slice(200)) {
+      expect(b.add(line(p)).templateId).toBe(a.add(line(p)).templateId);
+    }
+    expect(b.templates()).toEqual(a.templates());
+    expect(b.stats.evicted).toBe(a.stats.evicted);
+  });
+
   it('groups a real Loghub sample like the ground truth', () => {
     const text = readFileSync(new URL('../../../test/fixtures/logs/hdfs-content-sample.txt', import.meta.url), 'utf8');
     const lines = text.trim().split('\n');

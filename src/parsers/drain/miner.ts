@@ -28,6 +28,7 @@ import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
 import { CachedResult, type MineResult } from './result.js';
+import { RecencyList } from './recency.js';
 import { DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION, type DrainSnapshotData, validateSnapshot } from './snapshot.js';
 import { hasPlaceholder, mergeTokens, routesAsWildcard, tokenShape } from './tokens.js';
 
@@ -52,6 +53,11 @@ export interface MinerOptions {
   stableAfter?: number;
   /** Answer lines that differ from a seen line only in digits without masking them (default on). */
   shapeCache?: boolean;
+  /**
+   * Told the id of each evicted cluster (ids are never reused): the engine deletes its row from the
+   * store's template table, which would otherwise keep one row per never-seen line.
+   */
+  onEvict?: (templateId: number) => void;
   masking?: MaskerOptions;
 }
 
@@ -72,6 +78,9 @@ interface Cluster {
   leaf: string;
   /** Values seen at wildcard positions (novel.ts); created on first use. */
   values?: PositionValues;
+  /** Neighbours in least-recently-used order (recency.ts). */
+  older: Cluster | null;
+  newer: Cluster | null;
 }
 
 interface CacheEntry {
@@ -105,8 +114,11 @@ export class TemplateMiner {
   /** Characters of all live templates. */
   private templateChars = 0;
   private readonly stableAfter: number;
+  private readonly onEvict: ((templateId: number) => void) | undefined;
   private readonly masker: Masker;
   private readonly clusters = new Map<number, Cluster>();
+  /** The clusters, least recently used first (`lastSeen` order). */
+  private readonly recency = new RecencyList<Cluster>();
   private readonly leaves = new Map<string, number[]>();
   /** First constant word → clusters, to find length variants of a new cluster. */
   private readonly byFirstWord = new Map<string, number[]>();
@@ -125,6 +137,7 @@ export class TemplateMiner {
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
     this.maxTemplateChars = opts.maxTemplateChars ?? DEFAULTS.maxTemplateChars;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
+    this.onEvict = opts.onEvict;
     this.masker = new Masker(opts.masking);
     this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
     if (!(this.st >= 0 && this.st <= 1)) {
@@ -158,6 +171,7 @@ export class TemplateMiner {
           if (mode === 'learn') {
             c.size++;
             c.lastSeen = ++this.tick;
+            this.recency.touch(c);
           }
           const k = this.canonical(c);
           return new CachedResult(k.id, k.template, message, e.spans);
@@ -182,6 +196,7 @@ export class TemplateMiner {
         if (mode === 'learn') {
           c.size++;
           c.lastSeen = ++this.tick;
+          this.recency.touch(c);
         }
         if (hit.version !== c.version) {
           hit.version = c.version;
@@ -213,6 +228,7 @@ export class TemplateMiner {
       change = this.generalize(c, tokens) ? 'updated' : 'none';
       c.size++;
       c.lastSeen = ++this.tick;
+      this.recency.touch(c);
     }
     if (this.cache.size >= this.cacheSize) this.cache.clear();
     const plan = paramPlan(c, m);
@@ -266,6 +282,7 @@ export class TemplateMiner {
   restore(s: Snapshot): void {
     const data = validateSnapshot(s);
     this.clusters.clear();
+    this.recency.clear();
     this.leaves.clear();
     this.shapes?.clear();
     this.byFirstWord.clear();
@@ -274,11 +291,16 @@ export class TemplateMiner {
     this.nextId = data.nextId;
     this.tick = data.tick;
     this.stats.evicted = data.evicted;
-    for (const c of data.clusters) {
+    // Listed by lastSeen; equal ones in snapshot order (a stable sort), as eviction took them before.
+    const order = data.clusters.map((c, i) => i).sort((a, b) => data.clusters[a].lastSeen - data.clusters[b].lastSeen);
+    const restored = new Array<Cluster>(data.clusters.length);
+    for (let i = 0; i < data.clusters.length; i++) {
+      const c = data.clusters[i];
       const leaf = this.leafKey(c.tokens);
       const values: PositionValues | undefined = Array.isArray(c.values) ? new Map(c.values.map(([i, v]) => [i, Array.isArray(v) ? v.slice() : null])) : undefined;
-      this.insert({ id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf, values });
+      this.insert((restored[i] = { id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf, values, older: null, newer: null }));
     }
+    for (const i of order) this.recency.add(restored[i]);
     this.stats.clusters = this.clusters.size;
   }
 
@@ -310,9 +332,10 @@ export class TemplateMiner {
 
   private create(leaf: string, tokens: string[]): Cluster {
     const id = this.nextId++;
-    const c: Cluster = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf };
+    const c: Cluster = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf, older: null, newer: null };
     c.canon = this.variantOf(tokens) ?? id;
     this.insert(c);
+    this.recency.add(c);
     if (this.clusters.size > this.maxClusters || this.templateChars > this.maxTemplateChars) this.evict();
     this.stats.clusters = this.clusters.size;
     return c;
@@ -355,44 +378,21 @@ export class TemplateMiner {
 
   /**
    * Evicts the least recently used tenth of the clusters (amortised O(1) per line), and more until
-   * the templates hold at most 90% of `maxTemplateChars`. Never the cluster just created.
-   * The tenth is found by sorting the `lastSeen` numbers in a typed array, not the clusters with a
-   * comparator (5,000 evictions at the 50,000 cap cost a sort of 50,000 objects); ties at the cut
-   * go in map order, as the stable sort put them. Only when templates are still over their character
-   * budget are the rest sorted, as before.
+   * the templates hold at most 90% of `maxTemplateChars`. Never the cluster just created (the
+   * newest). They are the first of the recency list (recency.ts).
    */
   private evict(): void {
     const size = this.clusters.size;
-    const n = Math.min(size > this.maxClusters ? Math.max(1, Math.floor(this.maxClusters / 10)) : 0, size - 1);
-    if (n > 0) {
-      const seen = new Float64Array(size);
-      let i = 0;
-      // forEach, not for-of: the iterator's result objects were a twentieth of a flood's allocation.
-      this.clusters.forEach((c) => {
-        seen[i++] = c.lastSeen;
-      });
-      seen.sort();
-      const cut = seen[n - 1];
-      let below = 0;
-      for (let k = 0; k < n && seen[k] < cut; k++) below++;
-      let atCut = n - below;
-      this.clusters.forEach((c) => {
-        if (c.lastSeen < cut) this.drop(c);
-        else if (c.lastSeen === cut && atCut > 0) {
-          atCut--;
-          this.drop(c);
-        }
-      });
-    }
+    let n = Math.min(size > this.maxClusters ? Math.max(1, Math.floor(this.maxClusters / 10)) : 0, size - 1);
+    for (; n > 0; n--) this.drop(this.recency.oldest as Cluster);
     const charTarget = Math.floor(this.maxTemplateChars * 0.9);
-    if (this.templateChars <= charTarget) return;
-    const all = [...this.clusters.values()].sort((a, b) => a.lastSeen - b.lastSeen);
-    for (let k = 0; k < all.length - 1 && this.templateChars > charTarget; k++) this.drop(all[k]);
+    while (this.templateChars > charTarget && this.recency.oldest !== this.recency.newest) this.drop(this.recency.oldest as Cluster);
   }
 
   private drop(c: Cluster): void {
     c.live = false;
     this.clusters.delete(c.id);
+    this.recency.remove(c);
     this.templateChars -= c.template.length;
     const ids = this.leaves.get(c.leaf);
     if (ids !== undefined) {
@@ -407,6 +407,7 @@ export class TemplateMiner {
       if (byWord.length === 0) this.byFirstWord.delete(c.first as string);
     }
     this.stats.evicted++;
+    this.onEvict?.(c.id);
   }
 
   /** Widens the template where the line differs; true when the template changed. */
