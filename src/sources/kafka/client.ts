@@ -65,6 +65,17 @@ export async function ensureTopics(kafka: KafkaClient, specs: readonly TopicSpec
   }
 }
 
+/** Whether `topic` exists (asks for the topic list: never auto-creates it, as a metadata request can). */
+export async function topicExists(kafka: KafkaClient, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).includes(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Partitions of a topic, or an error naming it when it does not exist. */
 export async function topicPartitions(kafka: KafkaClient, topic: string): Promise<number[]> {
   const admin = kafka.admin();
