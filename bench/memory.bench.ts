@@ -43,6 +43,11 @@ const ENGINE_YOUNG_MB = option('--engine-young-mb', '');
 // --node-args "…": Node options for the service (e.g. `--cpu-prof --cpu-prof-dir=DIR`: a profile per
 // thread, written when the service stops; NODE_OPTIONS refuses --cpu-prof).
 const NODE_ARGS = option('--node-args', '').split(' ').filter(Boolean);
+// --sources N: the flood's bodies go to N sources in turn (`?source=<load>-<k>`), so that with several
+// engine threads each owns some (the fleet board's waits between threads show); default 1.
+const SOURCES = Number(option('--sources', '1'));
+// --engine-threads N: pipeline.engine_threads (default: the service's own, one per core up to 4).
+const ENGINE_THREADS = option('--engine-threads', '');
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -65,7 +70,7 @@ function procStatus(pid: number, key: 'VmRSS' | 'VmHWM'): number {
 
 async function start(source: Record<string, unknown> = {}): Promise<Service> {
   const dir = mkdtempSync(join(tmpdir(), 'anomalog-membench-'));
-  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], pipeline: { ...(ENGINE_HEAP_MB ? { engine_heap_mb: Number(ENGINE_HEAP_MB) } : {}), ...(ENGINE_YOUNG_MB ? { engine_young_mb: Number(ENGINE_YOUNG_MB) } : {}) } };
+  const config = { data_dir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, sources: [{ type: 'http', ...source }], pipeline: { ...(ENGINE_HEAP_MB ? { engine_heap_mb: Number(ENGINE_HEAP_MB) } : {}), ...(ENGINE_THREADS ? { engine_threads: Number(ENGINE_THREADS) } : {}), ...(ENGINE_YOUNG_MB ? { engine_young_mb: Number(ENGINE_YOUNG_MB) } : {}) } };
   writeFileSync(join(dir, 'anomalog.json'), JSON.stringify(config));
   const proc = spawn(process.execPath, [...NODE_ARGS, CLI, 'serve', '--config', join(dir, 'anomalog.json')], { cwd: dir, stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'pipe'] });
   let out = '';
@@ -279,9 +284,11 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   await Promise.all(
     agents.map(async (agent) => {
       while (next < bodies.length) {
+        const k = next;
         const body = bodies[next++];
+        const to = SOURCES > 1 ? `${name}-${k % SOURCES}` : name;
         for (;;) {
-          const res = await post(agent, `${s.url}/ingest?source=${name}`, body, { 'content-type': 'text/plain' });
+          const res = await post(agent, `${s.url}/ingest?source=${to}`, body, { 'content-type': 'text/plain' });
           codes.push(res.status);
           if (res.status !== 429) break;
           await new Promise((r) => setTimeout(r, 200));
@@ -301,6 +308,8 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
   const api = await getJson(`${s.url}/api/anomalies?limit=50`);
   const health = await getJson(`${s.url}/api/health`);
   const anomalies = (health.body.anomalies ?? {}) as Record<string, unknown>;
+  // Rows of the templates table (bounded by the miners' caps since issue 17's fix, not one per line).
+  const templates = await getJson(`${s.url}/api/templates?limit=1`);
   const out = {
     load: name,
     lines: lines.length,
@@ -311,6 +320,7 @@ async function flood(name: string, lines: string[], source: Record<string, unkno
     peakRssMiB,
     anomaliesStored: anomalies.stored ?? anomalies.total,
     apiAnomaliesMs: Math.round(api.ms),
+    templateRows: templates.body.total,
     threadCpuS: cpu.map((t) => `${t.name} ${t.cpuS.toFixed(1)}`).join(', '),
     busiestThreadUsPerLine: cpu.length > 0 ? Number(((cpu[0].cpuS * 1e6) / lines.length).toFixed(2)) : undefined,
     codes: [...new Set(codes)],

@@ -137,7 +137,9 @@ Examples:
     .action(async (flags: { brokers: string; modelsTopic: string; json?: boolean }) => {
       const logger = stderrLogger('warn');
       const kafka = createKafka({ brokers: brokersOf(flags.brokers), clientId: 'anomalog-models', logger });
-      for (const m of await listModels(kafka, flags.modelsTopic, logger)) {
+      const models = await listModels(kafka, flags.modelsTopic, logger);
+      if (models.length === 0 && !flags.json) process.stderr.write(`anomalog: no model is published on ${flags.modelsTopic} (anomalog models publish).\n`);
+      for (const m of models) {
         if (flags.json) process.stdout.write(`${JSON.stringify(m)}\n`);
         else if (m.error) process.stdout.write(`${JSON.stringify(m.key)}  ${m.bytes} B  REFUSED: ${m.error}\n`);
         else process.stdout.write(`${JSON.stringify(m.key)}  v${m.version}  ${m.kind}  ${m.windows} windows  ${m.bytes} B  ${m.digest?.slice(0, 19)}…  ${new Date(m.publishedAt ?? 0).toISOString()}\n`);

@@ -10,6 +10,7 @@ import type { Logger } from '../core/component.js';
 import { buildService } from '../topology/build.js';
 import { isLoopback } from '../api/guard.js';
 import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
+import { heapGrowth } from './heap-growth.js';
 
 interface ServeFlags extends SinkFlags {
   config?: string;
@@ -57,6 +58,7 @@ Examples:
     .action(async (flags: ServeFlags) => {
       const config = resolveConfig(flags);
       const logger = stderrLogger();
+      heapGrowth(config.pipeline.heap_growth_percent);
       let fatal: Error | null = null;
       let stop = () => {};
       const svc = buildService(config, {

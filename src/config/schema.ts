@@ -156,14 +156,21 @@ export const serveConfigSchema = z
          */
         engine_heap_mb: z.number().int().min(128).max(65_536).default(1024),
         /**
-         * MiB of young-generation heap per engine worker thread (V8 splits it into two semi-spaces and
-         * a space for new large objects: 12 → 4 MiB semi-spaces). V8's default for a 1 GiB heap is
-         * larger and let each engine thread hold more garbage. Chosen on `bench:memory` (2026-12-07,
-         * BENCHMARKS.md "Memory"): hostile flood peak RSS 242–243 MiB in 4 runs with 12, 245–327 in 5
-         * with 24, 287–328 with V8's default; the engine thread's CPU per normal line +3–6% with 12
-         * (lines/s the same within noise). A CPU-bound deployment may prefer 24.
+         * Most MiB of young-generation heap per engine worker thread (V8 splits it into two
+         * semi-spaces and a large-object space: 12 is 4 MiB semi-spaces). Node's default on a large
+         * machine is 48 (16 MiB semi-spaces), and V8 grows a thread's new space up to it and shrinks
+         * it back to 1–2 MiB when the thread goes quiet: held and given back in steps of 8–16 MiB per
+         * thread, it was most of a steady service's RSS swing (BENCHMARKS.md, "Soak and faults").
          */
         engine_young_mb: z.number().int().min(3).max(1024).default(12),
+        /**
+         * How far (percent) V8 lets a thread's old-generation heap grow past what the last full
+         * collection kept before collecting again, in every thread of `serve`; 0 leaves it to V8. On a
+         * large machine V8 lets the main thread's heap reach up to 4× its live size (the engine threads
+         * 1.6×, from `engine_heap_mb`), so a steady service's RSS drifted up for many minutes before a
+         * collection gave it back. 50 (1.5×) bounds that drift (BENCHMARKS.md, "Soak and faults").
+         */
+        heap_growth_percent: z.number().int().min(0).max(400).default(50),
       })
       .strict()
       .prefault({}),

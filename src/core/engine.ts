@@ -106,9 +106,10 @@ export interface EngineStateStore {
   saveParserState(source: string, snapshot: Snapshot): void;
   /**
    * Adds `rows` to the template counts, then deletes the rows of `evicted` templates (in one
-   * transaction): the table holds what the miners hold, not one row per line ever seen.
+   * transaction): the table holds what the miners hold, not one row per line ever seen. Absent
+   * when the host keeps no template table (a Kafka partition): then no counts are built.
    */
-  upsertTemplates(rows: readonly TemplateDelta[], evicted?: readonly EvictedTemplates[]): void;
+  upsertTemplates?(rows: readonly TemplateDelta[], evicted?: readonly EvictedTemplates[]): void;
 }
 
 /** Where found anomalies are stored (with alerts: `topology/alerting.ts#withAlerts`). */

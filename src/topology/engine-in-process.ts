@@ -50,6 +50,8 @@ export interface InProcessOptions {
   checkpointMs?: number;
   /** Detector state saved this often without checkpoints (default 30 s). */
   detectorSaveMs?: number;
+  /** See `EngineOptions.parsersAtCheckpoint`. */
+  parsersAtCheckpoint?: boolean;
   /** `i/n` when the engine is one of n (worker threads): its detector state has keys of its own. */
   partition?: string;
   /** The parsing overrides of the source entry a source component was built from. */
@@ -72,6 +74,7 @@ export function inProcessEngine(w: EngineWiring, o: InProcessOptions): Engine {
     order: o.order,
     checkpointMs: o.checkpointMs,
     detectorSaveMs: o.detectorSaveMs,
+    parsersAtCheckpoint: o.parsersAtCheckpoint,
     maxSources: config.pipeline.max_sources,
     parserOptions: (_sourceId, owner) => parserOptionsFor(config, o.parsing(owner)),
     filterAnomalies: w.filterAnomalies,

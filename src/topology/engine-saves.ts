@@ -34,6 +34,8 @@ export interface EngineSavesOptions {
   writes?: WriteFailures;
   /** Checkpoints defer the writes (template counts) and tolerate refused ones until the next checkpoint. */
   deferred: boolean;
+  /** The host saves every parser at its own checkpoints (`saveParsers`): a batch that changed templates only marks its parsers. */
+  parsersAtCheckpoint?: boolean;
   /** The parsers in memory, by record source. */
   parsers: () => Iterable<[string, LogParser]>;
   /** A detector failed to restore or snapshot: a component failure (counted), not a crash. */
@@ -133,7 +135,7 @@ export class EngineSaves {
    * 200,000 unique lines in 4,096-line batches); without, at once (refused: as `mined`).
    */
   changed(sources: Iterable<string>, parserOf: (source: string) => LogParser | undefined): void {
-    if (this.o.deferred) {
+    if (this.o.deferred || this.o.parsersAtCheckpoint === true) {
       for (const id of sources) this.dirtyParsers.add(id);
       return;
     }

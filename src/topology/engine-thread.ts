@@ -146,7 +146,8 @@ export class EngineThread implements EngineHost {
     this.owners = new EngineLanes({ threads: n, store: opts.lanes, writes: this.writes, logger: opts.logger });
     for (let i = 0; i < n; i++) {
       const data: EngineWorkerData = { config: opts.config, dbPath: opts.dbPath, partition: n > 1 ? `${i}/${n}` : undefined, ...(this.board ? { fleet: { buffers: this.board.buffers, lane: i } } : {}) };
-      // The heap limits also make V8 collect sooner (config/schema.ts, pipeline.engine_heap_mb and engine_young_mb).
+      // The heap limit also makes V8 collect sooner; the young limit bounds what a thread's new space
+      // holds between collections (config/schema.ts, pipeline.engine_heap_mb and engine_young_mb).
       const { engine_heap_mb: old, engine_young_mb: young } = opts.config.pipeline;
       const worker = spawnWorker(import.meta.url, './engine-worker', { workerData: data, resourceLimits: { maxOldGenerationSizeMb: old, maxYoungGenerationSizeMb: young } });
       const lane: Lane = { worker, ready: false, exited: false, ...emptyReport() };

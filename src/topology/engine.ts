@@ -60,6 +60,8 @@ export interface EngineOptions {
    * new template flagged twice or missed). Unset: each batch is acknowledged at once.
    */
   checkpointMs?: number;
+  /** The host saves every parser at its own checkpoints (`saveParsersNow`, a Kafka partition): none per batch. */
+  parsersAtCheckpoint?: boolean;
   /** Called with every batch of mined events (replay follows their time). */
   onEvents?: (events: readonly LogEvent[]) => void;
   /**
@@ -131,6 +133,7 @@ export class Engine implements EngineHost {
       logger: this.logger,
       writes: opts.writes,
       deferred: opts.checkpointMs !== undefined,
+      parsersAtCheckpoint: opts.parsersAtCheckpoint,
       parsers: () => this.streams(),
       fail: (component, e) => this.fail(component, 'processing', e),
       onStored: (inserted, found, arrival) => {

@@ -35,7 +35,7 @@ export interface EngineHostSpec extends EngineWiring {
   /** The service's SQLite file (worker threads open their own connection to it). */
   dbPath: string;
   /** The service's store: parser and detector state, template counts, source lanes. */
-  store: Pick<Store, 'loadParserState' | 'saveParserState' | 'upsertTemplates'> & Partial<Pick<Store, 'lanes' | 'writes'>>;
+  store: Pick<Store, 'loadParserState' | 'saveParserState'> & Partial<Pick<Store, 'upsertTemplates' | 'lanes' | 'writes'>>;
   /** Where found anomalies are stored (with their alerts). */
   anomalies: AnomalyStore;
   /** The host can no longer process (a worker thread failed or died). */
@@ -105,10 +105,12 @@ export interface SteppedOptions {
   detectorSaveMs?: number;
   /** Multi-line joining (default `config.parser.multiline`); off for inputs whose records are whole (Kafka). */
   multiline?: boolean;
+  /** Parsers saved only when the caller saves them (`saveParsersNow`: a Kafka partition's checkpoint), not per batch. */
+  parsersAtCheckpoint?: boolean;
 }
 
 /** The stepped in-process host for `spec` (its `sources` are not run: batches come through `process`). */
 export function createSteppedHost(spec: EngineHostSpec, o: SteppedOptions = {}): SteppedEngineHost {
   const parsing: SourceParsing = { type: 'file_tail', format: o.format, multiline: o.multiline };
-  return inProcessEngine(spec, { detectorSaveMs: o.detectorSaveMs, parsing: () => parsing });
+  return inProcessEngine(spec, { detectorSaveMs: o.detectorSaveMs, parsersAtCheckpoint: o.parsersAtCheckpoint, parsing: () => parsing });
 }

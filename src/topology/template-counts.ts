@@ -30,6 +30,8 @@ export class TemplateCounts {
   ) {}
 
   add(events: LogEvent[]): void {
+    // A store without a template table: the per-batch maps and example params would be dropped.
+    if (this.store.upsertTemplates === undefined) return;
     if (!this.deferred) {
       const by = new Map<string, Map<number, TemplateDelta>>();
       templateDeltas(events, by);
@@ -42,6 +44,7 @@ export class TemplateCounts {
 
   /** Template `templateId` of `source` left its miner: its row is deleted with the next write. */
   evict(source: string, templateId: number): void {
+    if (this.store.upsertTemplates === undefined) return;
     let ids = this.evicted.get(source);
     if (ids === undefined) this.evicted.set(source, (ids = []));
     ids.push(templateId);
@@ -68,7 +71,7 @@ export class TemplateCounts {
     for (const bySource of by.values()) for (const d of bySource.values()) rows.push(d);
     if (rows.length === 0 && gone.length === 0) return;
     // Cleared only once written: a refused write (disk full, locked) keeps them for the next flush.
-    this.store.upsertTemplates(rows, gone);
+    this.store.upsertTemplates?.(rows, gone);
     this.evicted = new Map();
     this.evictedCount = 0;
   }

@@ -105,4 +105,19 @@ describe('invariants detector (mined relations per session key)', () => {
     expect(found[0].sessionKey).toBeUndefined();
     expect(found[0].title).toMatch(/^Broken invariant on app: count\('open <\*>'\) = count\('close <\*>'\), but 1 ≠ 0/);
   });
+
+  it('keeps the texts of the max_templates templates last seen with a new text, across a snapshot', () => {
+    const make = () => createInvariants({ ...cfg, max_templates: 3 });
+    type Snap = { data: { sources: { texts: [number, string][] }[] } };
+    const ids = (d: ReturnType<typeof make>) => (d.snapshot() as Snap).data.sources[0].texts.map(([id]) => id);
+    const d = make();
+    // Templates 10..14 (each a new text), then 12 again with its text unchanged: no refresh.
+    d.observe([10, 11, 12, 13, 14, 12].map((t, i) => ev(i, t, 'k')));
+    expect(ids(d)).toEqual([12, 13, 14]);
+    const back = make();
+    back.restore(d.snapshot());
+    back.observe([ev(10, 15, 'k')]);
+    expect(ids(back)).toEqual([13, 14, 15]);
+  });
 });
+

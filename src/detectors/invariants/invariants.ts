@@ -24,6 +24,7 @@ import { severityClass } from '../../features/sequences.js';
 import { matrixFromRows } from '../../models/artifact.js';
 import { Invariants } from '../../models/invariants/index.js';
 import { anomalyId, clip, expectShape, rawOf, snapshotData, sourceOf, touchLru } from '../shared/common.js';
+import { Lru } from '../shared/lru.js';
 import type { InvariantsDetectorConfig } from './config.js';
 
 export const INVARIANTS_SNAPSHOT_VERSION = 1;
@@ -61,8 +62,8 @@ interface SourceState {
   watermark: number;
   advanced: boolean;
   advancedAt: number;
-  /** Template id → text (LRU, `max_templates`). */
-  texts: Map<number, string>;
+  /** Template id → text (O(1) LRU, `max_templates`: a flood of new templates evicts one per event). */
+  texts: Lru<number, string>;
   /** Template counts of the last closed sessions, flat [id, count, id, count, …] (a ring). */
   reservoir: Int32Array[];
   next: number;
@@ -203,7 +204,7 @@ export class InvariantsDetector implements StreamDetector {
     this.last = touchLru(
       this.sources,
       name,
-      () => ({ open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Map(), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] }),
+      () => ({ open: new Map(), watermark: -Infinity, advanced: false, advancedAt: Number.NaN, texts: new Lru(this.config.max_templates), reservoir: [], next: 0, closed: 0, minedAt: -1, relations: [] }),
       this.config.max_sources,
     );
     return this.last;
@@ -213,9 +214,7 @@ export class InvariantsDetector implements StreamDetector {
     const t = text.length > 512 ? text.slice(0, 512) : text;
     // Unchanged text: no LRU refresh (a map reorder per event); an evicted template comes back with its next event.
     if (st.texts.get(id) === t) return;
-    st.texts.delete(id);
     st.texts.set(id, t);
-    if (st.texts.size > this.config.max_templates) st.texts.delete(st.texts.keys().next().value as number);
   }
 
   /** Checks a closed session against the relations, keeps it for mining, mines when due. */
@@ -369,7 +368,7 @@ export class InvariantsDetector implements StreamDetector {
         watermark: typeof raw.watermark === 'number' ? raw.watermark : -Infinity,
         advanced: raw.advanced === true,
         advancedAt: typeof raw.advancedAt === 'number' ? raw.advancedAt : Number.NaN,
-        texts: new Map(Array.isArray(raw.texts) ? (raw.texts as [number, string][]) : []),
+        texts: textsOf(this.config.max_templates, Array.isArray(raw.texts) ? (raw.texts as [number, string][]) : []),
         reservoir: reservoir.slice(0, this.config.max_training_sessions),
         next: typeof raw.next === 'number' && raw.next < this.config.max_training_sessions ? raw.next : 0,
         closed: raw.closed as number,
@@ -379,4 +378,11 @@ export class InvariantsDetector implements StreamDetector {
     }
     this.sources = sources;
   }
+}
+
+/** Template texts of a snapshot (oldest first) in an LRU of `max`. */
+function textsOf(max: number, entries: readonly [number, string][]): Lru<number, string> {
+  const lru = new Lru<number, string>(max);
+  for (const [id, text] of entries) lru.set(id, text);
+  return lru;
 }

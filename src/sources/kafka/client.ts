@@ -65,6 +65,17 @@ export async function ensureTopics(kafka: KafkaClient, specs: readonly TopicSpec
   }
 }
 
+/** Whether `topic` exists (asks for the topic list: never auto-creates it, as a metadata request can). */
+export async function topicExists(kafka: KafkaClient, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).includes(topic);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Partitions of a topic, or an error naming it when it does not exist. */
 export async function topicPartitions(kafka: KafkaClient, topic: string): Promise<number[]> {
   const admin = kafka.admin();
@@ -101,12 +112,23 @@ export interface OutMessage {
 /**
  * An idempotent producer (acks from all in-sync replicas, one request in flight per broker, so a
  * retried send is neither duplicated nor reordered by the broker).
+ *
+ * After a failed send the next one goes through a new client producer: kafkajs does not recover an
+ * idempotent producer whose sequence the broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * UNKNOWN_PRODUCER_ID, as after a broker restart that lost its log's tail), so every later send
+ * failed too — a worker's checkpoints, and its commits, stopped for good. The new producer has a new
+ * id; what the caller sends again must be idempotent by content (anomaly ids, compacted keys).
  */
 export class IdempotentProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  private failed = false;
 
-  constructor(kafka: KafkaClient) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  constructor(private readonly kafka: KafkaClient) {
+    this.producer = this.create();
+  }
+
+  private create(): Producer {
+    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
   connect(): Promise<void> {
@@ -115,6 +137,24 @@ export class IdempotentProducer {
 
   /** Sends to several topics in one request per broker; resolves once every record is acknowledged. */
   async send(batches: readonly { topic: string; messages: readonly OutMessage[]; gzip?: boolean }[]): Promise<void> {
+    if (this.failed) {
+      await this.producer.disconnect().catch(() => undefined);
+      this.producer = this.create();
+      this.failed = false;
+      await this.producer.connect().catch((e: unknown) => {
+        this.failed = true;
+        throw e;
+      });
+    }
+    try {
+      await this.sendNow(batches);
+    } catch (e) {
+      this.failed = true;
+      throw e;
+    }
+  }
+
+  private async sendNow(batches: readonly { topic: string; messages: readonly OutMessage[]; gzip?: boolean }[]): Promise<void> {
     const plain = batches.filter((b) => b.messages.length > 0 && !b.gzip);
     const packed = batches.filter((b) => b.messages.length > 0 && b.gzip);
     const one = (bs: typeof batches, compression: CompressionTypes) =>

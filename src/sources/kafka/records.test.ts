@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldAt, headerAttrs, MAX_SOURCE_ID, sourceIdOf, toRawRecords, type ConvertStats, type KafkaRecordIn } from './records.js';
+import { fieldAt, headerAttrs, MAX_SOURCE_ID, SourceIds, sourceIdOf, toRawRecord, toRawRecords, type ConvertStats, type KafkaRecordIn } from './records.js';
 
 const msg = (value: string | null, key: string | null = 'web-1', offset = 0, headers?: KafkaRecordIn['headers']): KafkaRecordIn => ({
   key: key === null ? null : Buffer.from(key),
@@ -58,5 +58,25 @@ describe('kafka records', () => {
     expect(stats).toEqual({ truncated: 1, empty: 1 });
     const byField = toRawRecords([msg('{"host":{"name":"h1"},"message":"m"}', 'k', 0)], { topic: 'logs', from: 'field', field: 'host.name' }, 0, 1000, stats);
     expect(byField.records[0].source).toBe('h1');
+  });
+
+  it('remembers the source ids of recent keys: the same id as decoding each key, across more keys than it keeps', () => {
+    const ids = new SourceIds();
+    const naming = { topic: 'logs', from: 'key' as const };
+    const keys = [...Array.from({ length: 40 }, (_, i) => `src-${i}`), 'é-ü', '', 'k'.repeat(70), 'src-1'];
+    for (let round = 0; round < 3; round++) {
+      for (const k of keys) expect(ids.of(msg('x', k), naming)).toBe(sourceIdOf(msg('x', k), naming));
+    }
+    expect(ids.of(msg('x', null), naming)).toBe('logs');
+    // The key is copied: the client's buffer (a view into a fetch response) may be reused.
+    const key = Buffer.from('web-7');
+    expect(ids.of({ ...msg('x'), key }, naming)).toBe('web-7');
+    key.write('web-8');
+    expect(ids.of({ ...msg('x'), key }, naming)).toBe('web-8');
+    // Other namings are not keyed: a field or the topic.
+    const stats: ConvertStats = { truncated: 0, empty: 0 };
+    const byField = { topic: 'logs', from: 'field' as const, field: 'host' };
+    expect(toRawRecord(msg('{"host":"h2"}', 'k'), 0, byField, 0, 1000, stats, ids)?.source).toBe('h2');
+    expect(toRawRecord(msg('plain', 'k'), 0, byField, 0, 1000, stats, ids)?.source).toBe('logs');
   });
 });

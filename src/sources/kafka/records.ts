@@ -47,6 +47,38 @@ export function sourceIdOf(m: KafkaRecordIn, naming: SourceNaming, parsed?: unkn
   return id.length > MAX_SOURCE_ID ? id.slice(0, MAX_SOURCE_ID) : id;
 }
 
+/** Longest key whose source id is remembered (`SourceIds`); longer keys are decoded each time. */
+const MAX_REMEMBERED_KEY = 64;
+const REMEMBERED_KEYS = 16;
+
+/**
+ * The source ids of the last few distinct keys: a partition's records carry a handful of keys over
+ * and over, and decoding each one again allocated a string per record (as much as its value's).
+ * Keys are copied (a client's key is a view into the whole fetch response) and compared byte by byte.
+ */
+export class SourceIds {
+  private readonly keys: Buffer[] = [];
+  private readonly ids: string[] = [];
+  private next = 0;
+
+  of(m: KafkaRecordIn, naming: SourceNaming): string {
+    const key = m.key;
+    if (naming.from !== 'key' || key === null || key.length === 0 || key.length > MAX_REMEMBERED_KEY) return sourceIdOf(m, naming);
+    for (let i = 0; i < this.keys.length; i++) if (sameBytes(this.keys[i], key)) return this.ids[i];
+    const id = sourceIdOf(m, naming);
+    const slot = this.keys.length < REMEMBERED_KEYS ? this.keys.length : this.next++ % REMEMBERED_KEYS;
+    this.keys[slot] = Buffer.from(key);
+    this.ids[slot] = id;
+    return id;
+  }
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A dotted path into a JSON value (`host.name`); own properties only. */
 export function fieldAt(v: unknown, path: string): unknown {
   let cur = v;
@@ -62,7 +94,10 @@ export function headerAttrs(h: KafkaRecordIn['headers']): Record<string, string>
   if (h === undefined) return undefined;
   let out: Record<string, string> | undefined;
   let n = 0;
-  for (const k of Object.keys(h)) {
+  // `for…in`, not `Object.keys`: kafkajs gives every record a headers object, nearly always empty,
+  // and the key array was allocated per record. Own keys only, in the same order.
+  for (const k in h) {
+    if (!Object.prototype.hasOwnProperty.call(h, k)) continue;
     if (n >= MAX_HEADERS) break;
     const raw = h[k];
     const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
@@ -82,30 +117,42 @@ export function toRawRecords(messages: readonly KafkaRecordIn[], naming: SourceN
   const records: RawRecord[] = [];
   const offsets: number[] = [];
   for (const m of messages) {
-    if (m.value === null || m.value.length === 0) {
-      stats.empty++;
-      continue;
-    }
-    const truncated = m.value.length > maxBytes;
-    if (truncated) stats.truncated++;
-    // A shipper's trailing line break is not part of the record; inner ones (a stack trace) stay.
-    let end = truncated ? maxBytes : m.value.length;
-    while (end > 0 && (m.value[end - 1] === 10 || m.value[end - 1] === 13)) end--;
-    const text = m.value.toString('utf8', 0, end);
-    let parsed: unknown;
-    if (naming.from === 'field' && text.charCodeAt(0) === 123 /* { */) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-    }
-    const r: RawRecord = { source: sourceIdOf(m, naming, parsed), text, arrivalTs, line: Number(m.offset) + 1 };
-    const attrs = headerAttrs(m.headers);
-    if (attrs !== undefined) r.attrs = attrs;
-    if (truncated) r.truncated = true;
+    const offset = Number(m.offset);
+    const r = toRawRecord(m, offset, naming, arrivalTs, maxBytes, stats);
+    if (r === undefined) continue;
     records.push(r);
-    offsets.push(Number(m.offset));
+    offsets.push(offset);
   }
   return { records, offsets };
+}
+
+/** One message (at `offset`, already read from `m.offset`) as a raw record; undefined for a tombstone (counted). */
+export function toRawRecord(m: KafkaRecordIn, offset: number, naming: SourceNaming, arrivalTs: number, maxBytes: number, stats: ConvertStats, ids?: SourceIds): RawRecord | undefined {
+  const value = m.value;
+  if (value === null || value.length === 0) {
+    stats.empty++;
+    return undefined;
+  }
+  const truncated = value.length > maxBytes;
+  if (truncated) stats.truncated++;
+  // A shipper's trailing line break is not part of the record; inner ones (a stack trace) stay.
+  let end = truncated ? maxBytes : value.length;
+  while (end > 0 && (value[end - 1] === 10 || value[end - 1] === 13)) end--;
+  const text = value.toString('utf8', 0, end);
+  let parsed: unknown;
+  if (naming.from === 'field' && text.charCodeAt(0) === 123 /* { */) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const r: RawRecord = { source: ids !== undefined && parsed === undefined ? ids.of(m, naming) : sourceIdOf(m, naming, parsed), text, arrivalTs, line: offset + 1 };
+  // kafkajs gives every record a headers object, nearly always empty.
+  if (m.headers !== undefined) {
+    const attrs = headerAttrs(m.headers);
+    if (attrs !== undefined) r.attrs = attrs;
+  }
+  if (truncated) r.truncated = true;
+  return r;
 }

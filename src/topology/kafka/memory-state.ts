@@ -5,7 +5,7 @@
  * owner. The same ports as the SQLite store (`EngineStateStore`, `ModelRegistry`).
  */
 import type { Clock } from '../../core/clock.js';
-import type { EngineStateStore, TemplateDelta } from '../../core/engine.js';
+import type { EngineStateStore } from '../../core/engine.js';
 import type { Snapshot } from '../../core/parser.js';
 import type { ModelRegistry, SaveModel, StoredModel } from '../../core/ports.js';
 
@@ -24,8 +24,8 @@ export class MemoryState implements EngineStateStore, ModelRegistry {
     this.states.set(key, snapshot);
   }
 
-  /** Template counts stay with the worker (the serve node's template table is fed by its own sources). */
-  upsertTemplates(_rows: readonly TemplateDelta[]): void {}
+  // No `upsertTemplates`: a worker keeps no template table (the serve node's is fed by its own
+  // sources), so the engine does not count templates for it.
 
   saveModel<A>(m: SaveModel<A>): StoredModel<A> {
     const stored: StoredModel<A> = { id: m.id, kind: m.kind, version: m.version, artifact: m.artifact, createdAt: this.clock.now(), active: m.activate !== false };

@@ -22,14 +22,14 @@ import { silentLogger } from '../../core/component.js';
 import type { Anomaly } from '../../core/event.js';
 import { decodePublished, encodePublished, publishedModel } from '../../detectors/model/published.js';
 import type { StreamModelArtifact } from '../../detectors/model/training.js';
-import { createKafka, ensureTopics } from '../../sources/kafka/client.js';
+import { createKafka, ensureTopics, topicExists } from '../../sources/kafka/client.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
 import { requireComponent } from '../../../test/harness/ci.js';
 import { committedToEnd as committedToEndOf, hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
 import { timedHdfsLines } from '../../../test/harness/log-streams.js';
 import { until } from '../../../test/harness/until.js';
 import { trainForWorkers } from './model-training.js';
-import { listModels, publishModel } from './models.js';
+import { listModels, publishModel, unpublishModel } from './models.js';
 import { PartitionEngine } from './partition.js';
 import { KafkaWorker } from './worker.js';
 
@@ -284,6 +284,10 @@ describe.skipIf(!present)('the models topic on a real Kafka broker', () => {
     const found = modelFindings(await anomalies('anomalies-u'));
     expect(found.map((a) => [a.window!.start - LIVE, a.model!.scope])).toEqual([[10 * MIN, 'source:web-1']]);
     expect(await listModels(client, 'models-u', silentLogger)).toEqual([]);
+    // A topic nothing was ever published to: an empty list at once (a reader on it used to wait forever), and no topic made.
+    expect(await listModels(client, 'models-never', silentLogger)).toEqual([]);
+    await expect(unpublishModel(client, 'models-never', 'default')).rejects.toThrow(/"models-never" does not exist/);
+    expect(await topicExists(client, 'models-never')).toBe(false);
   }, 180_000);
 
   it('a worker with the model detector off does not read the models topic', async () => {

@@ -16,7 +16,7 @@ import { checkCompatible, decodePublished, encodePublished, MAX_PUBLISHED_BYTES,
 import type { StreamModelArtifact } from '../../detectors/model/training.js';
 import type { WindowSpec } from '../../features/count-windows.js';
 import { ChangelogReader } from '../../sources/kafka/changelog.js';
-import { ensureTopics, IdempotentProducer, type KafkaClient } from '../../sources/kafka/client.js';
+import { ensureTopics, IdempotentProducer, type KafkaClient, topicExists } from '../../sources/kafka/client.js';
 
 export const DEFAULT_MODELS_TOPIC = 'anomalog.models';
 
@@ -183,6 +183,8 @@ async function latestVersion(kafka: KafkaClient, topic: string, key: string, log
 /** Withdraws the model of a scope: a tombstone for its key (workers go back to the default model, or their own). */
 export async function unpublishModel(kafka: KafkaClient, topic: string, scope: ModelScope): Promise<string> {
   const key = publishedKey(scope);
+  // A missing topic would be retried for ~40 s by the producer, then fail with the client's stack.
+  if (!(await topicExists(kafka, topic))) throw new AnomalogError('ANOMALOG_ERR_KAFKA_TOPIC', `Kafka topic ${JSON.stringify(topic)} does not exist: no model was ever published there.`, { hint: 'Check --models-topic and --brokers (anomalog models list shows what is published).' });
   const producer = new IdempotentProducer(kafka);
   await producer.connect();
   try {
@@ -195,6 +197,8 @@ export async function unpublishModel(kafka: KafkaClient, topic: string, scope: M
 
 /** Every record on the models topic as `models list` shows it: the latest per key, valid or why not. */
 export async function listModels(kafka: KafkaClient, topic: string, logger: Logger): Promise<{ key: string; bytes: number; version?: number; digest?: string; publishedAt?: number; kind?: string; windows?: number; error?: string }[]> {
+  // Nothing published yet: a reader subscribed to a missing topic waits for an end that never comes.
+  if (!(await topicExists(kafka, topic))) return [];
   const reader = new ChangelogReader(kafka, topic, 'anomalog-models-list', logger);
   await reader.start();
   try {

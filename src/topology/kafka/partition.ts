@@ -19,13 +19,13 @@ import { ManualClock } from '../../core/clock.js';
 import type { Anomaly, LogEvent } from '../../core/event.js';
 import type { Snapshot } from '../../core/parser.js';
 import type { StoredModel } from '../../core/ports.js';
-import type { Source } from '../../core/source.js';
+import type { RawRecord, Source } from '../../core/source.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { type ModelDetectorStats, StreamModelDetector } from '../../detectors/model/stream.js';
-import { type KafkaRecordIn, type SourceNaming, type ConvertStats, sourceIdOf, toRawRecords } from '../../sources/kafka/records.js';
+import { type KafkaRecordIn, type SourceNaming, type ConvertStats, SourceIds, sourceIdOf, toRawRecord } from '../../sources/kafka/records.js';
 import { createSteppedHost, type SteppedEngineHost } from '../host.js';
 import type { FeedbackLesson } from './feedback.js';
 import { MemoryState } from './memory-state.js';
@@ -97,6 +97,7 @@ export class PartitionEngine {
   /** Next offset to process. */
   next = -1;
   readonly convert: ConvertStats = { truncated: 0, empty: 0 };
+  private readonly ids = new SourceIds();
   records = 0;
   private block = -1;
   /** After a restore: sources whose records from this offset on (before `next`) are read again. */
@@ -152,7 +153,8 @@ export class PartitionEngine {
           o.onEvents?.(events);
         },
       },
-      { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false },
+      // Parsers and detectors are saved whole at each checkpoint (`checkpoint`), not per batch.
+      { detectorSaveMs: Number.MAX_SAFE_INTEGER, multiline: false, parsersAtCheckpoint: true },
     );
   }
 
@@ -168,30 +170,45 @@ export class PartitionEngine {
 
   /** Processes a fetched batch (offset order); records before `next` (already in the state) are skipped. */
   async process(messages: readonly KafkaRecordIn[], heartbeat?: () => Promise<void>): Promise<void> {
-    let chunk: KafkaRecordIn[] = [];
+    const tickRecords = this.o.tickRecords ?? TICK_RECORDS;
+    // Each record is converted as it is met (its offset read once): the chunk holds raw records,
+    // and the Kafka messages are not walked again. Records without a time of their own arrive
+    // "now" on the partition's clock, which moves only at a tick, between two chunks.
+    let chunk: RawRecord[] = [];
+    let last = -1;
     for (const m of messages) {
       const offset = Number(m.offset);
       if (this.next >= 0 && offset < this.next) {
         // Already in the state, unless its source's parser was holding it back at the checkpoint.
         const from = this.held.size > 0 ? this.held.get(sourceIdOf(m, this.o.naming)) : undefined;
-        if (from !== undefined && offset >= from) chunk.push(m);
+        if (from !== undefined && offset >= from) last = this.add(chunk, m, offset);
         continue;
       }
-      this.held.clear();
+      // Only when it holds something: `clear` allocates a new table even for an empty map (per record).
+      if (this.held.size > 0) this.held.clear();
       const ts = Number(m.timestamp);
       if (this.clock.now() === 0) this.clock.set(Number.isFinite(ts) && ts > 0 ? ts : 1);
-      const block = Math.floor(offset / (this.o.tickRecords ?? TICK_RECORDS));
+      const block = Math.floor(offset / tickRecords);
       if (this.block >= 0 && block !== this.block) {
-        await this.run(chunk);
+        await this.run(chunk, last);
         chunk = [];
+        last = -1;
         if (this.tickDue()) this.tick();
         if (heartbeat) await heartbeat();
       }
       this.block = block;
       if (Number.isFinite(ts) && ts > this.lastKafkaTs) this.lastKafkaTs = ts;
-      chunk.push(m);
+      last = this.add(chunk, m, offset);
     }
-    await this.run(chunk);
+    await this.run(chunk, last);
+  }
+
+  /** Converts `m` into `chunk` (a tombstone is only counted); returns its offset. */
+  private add(chunk: RawRecord[], m: KafkaRecordIn, offset: number): number {
+    this.records++;
+    const r = toRawRecord(m, offset, this.o.naming, this.clock.now(), this.o.maxLineBytes, this.convert, this.ids);
+    if (r !== undefined) chunk.push(r);
+    return offset;
   }
 
   /**
@@ -238,15 +255,13 @@ export class PartitionEngine {
     this.stop.abort();
   }
 
-  private async run(chunk: KafkaRecordIn[]): Promise<void> {
-    if (chunk.length === 0) return;
-    // Records without a time of their own arrive "now" on the partition's clock.
-    const { records } = toRawRecords(chunk, this.o.naming, this.clock.now(), this.o.maxLineBytes, this.convert);
-    this.records += chunk.length;
+  /** Processes a chunk of converted records; `last`: the offset of the chunk's last message (-1: none). */
+  private async run(records: RawRecord[], last: number): Promise<void> {
+    if (last < 0) return;
     this.changed = true;
     if (records.length > 0) await this.host.process(this.owner, { records });
     // Only now is the chunk in the state: a checkpoint taken meanwhile ends before it.
-    this.next = Math.max(this.next, Number(chunk[chunk.length - 1].offset) + 1);
+    this.next = Math.max(this.next, last + 1);
   }
 
   private remember(id: string): void {

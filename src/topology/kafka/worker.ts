@@ -16,68 +16,38 @@
  * await w.start();
  * … await w.stop();
  */
-import type { Logger } from '../../core/component.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { systemClock } from '../../core/clock.js';
-import type { ServeConfig } from '../../config/schema.js';
 import { ChangelogReader } from '../../sources/kafka/changelog.js';
 import { createKafka, ensureTopics, IdempotentProducer, type KafkaClient, topicPartitions } from '../../sources/kafka/client.js';
 import { type FetchedBatch, GroupConsumer, type BatchControl } from '../../sources/kafka/group.js';
-import type { SourceNaming } from '../../sources/kafka/records.js';
 import type { ModelDetectorConfig } from '../../detectors/model/config.js';
 import type { ModelScope, ReceivedModel } from '../../detectors/model/published.js';
 import { windowSpecOf } from '../../detectors/model/stream.js';
 import { parseLesson } from './feedback.js';
-import { DEFAULT_MODELS_TOPIC, ModelsFeed, type ModelsFeedStats, modelsTopicSpec } from './models.js';
+import { DEFAULT_MODELS_TOPIC, ModelsFeed, modelsTopicSpec } from './models.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
+import type { WorkerOptions, WorkerStats } from './worker-options.js';
+
+export type { WorkerOptions, WorkerStats } from './worker-options.js';
 
 /** Largest changelog record (a partition's whole state, gzipped). */
 const MAX_STATE_BYTES = 64 << 20;
 /**
- * Fetched batches handed over and not processed yet, beyond the one being processed. The client
- * fetches one request after the other and waits for its handler: returning once a batch is queued
- * lets the next fetch overlap the processing of this one (bounded: back-pressure past it).
+ * Fetched batches handed over and not processed yet, beyond the one being processed: at least this
+ * many, and as many as the member has partitions (one fetch response holds a batch per partition,
+ * at most the client's 10 MiB). The client fetches one request after the other and waits until its
+ * handler took every batch of a response: once a whole response is queued, the next fetch overlaps
+ * the processing of all of it (with 2, the queue ran dry and the worker waited for the broker at
+ * every response: bench:kafka, 10 times in 240,000 records). Bounded: back-pressure past it.
  */
-const MAX_QUEUED_BATCHES = 2;
-
-export interface WorkerOptions {
-  config: ServeConfig;
-  brokers: readonly string[];
-  topic: string;
-  group: string;
-  logger: Logger;
-  /** Where a group without committed offsets starts (default earliest). */
-  start?: 'earliest' | 'latest';
-  /** Where anomalies go (default `anomalies`). */
-  anomaliesTopic?: string;
-  /** The compacted state changelog (default `<group>.state`). */
-  changelogTopic?: string;
-  /** The compacted topic of feedback the serve node relays (default `anomalog.feedback`). */
-  feedbackTopic?: string;
-  /** The compacted topic of published models (default `anomalog.models`; read only with the model detector on). */
-  modelsTopic?: string;
-  naming?: Omit<SourceNaming, 'topic'>;
-  maxLineBytes?: number;
-  sessionTimeoutMs?: number;
-  clientId?: string;
-}
-
-export interface WorkerStats {
-  partitions: number[];
-  records: number;
-  anomaliesProduced: number;
-  checkpoints: number;
-  /** Offset commits the group refused (a rebalance or a coordinator away, as after a broker restart): retried at the next checkpoint tick. */
-  commitsRefused: number;
-  rebalances: number;
-  /** Per partition: records behind the end of the log at the last fetched batch. */
-  lag: Record<number, number>;
-  /** Latest restore of a partition's state (ms, including the wait for the changelog's end). */
-  lastRestoreMs: number;
-  /** Feedback lessons read from the feedback topic, applied by at least one partition, unreadable, and applied to restored partitions. */
-  feedback: { read: number; applied: number; invalid: number; atRestore: number };
-  /** The models topic (absent when the model detector is off: the topic is not read). */
-  models?: ModelsFeedStats;
-}
+const MIN_QUEUED_BATCHES = 2;
+/**
+ * How often the checkpoint timer looks whether a checkpoint is due (at most this late), as a share
+ * of `checkpoint_interval_ms`. Looking once an interval let the last records of a burst wait up to
+ * two intervals for their commit and anomalies.
+ */
+const CHECKPOINT_LOOKS_PER_INTERVAL = 10;
 
 export class KafkaWorker {
   private readonly kafka: KafkaClient;
@@ -99,10 +69,20 @@ export class KafkaWorker {
   /** Partitions rewound after a failed batch: their later batches are dropped until the rewind's arrive. */
   private rewound = new Map<number, number>();
   private rebalancing = false;
+  /** The offsets last committed per partition (what `probe` commits again). */
+  private readonly committed = new Map<number, number>();
+  private lastProbe = 0;
   /** The checkpoint being produced and committed, if any. */
   private sending: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpoint = 0;
+  /**
+   * A partition was behind the log's end (by more than a fetch) at the last checkpoint: once every
+   * partition has caught up, the next checkpoint is taken at once, not at the interval — the last
+   * records of a backlog or burst are committed and their anomalies produced without waiting (a
+   * worker that keeps up is never behind: no extra checkpoint; one that flaps adds one per interval).
+   */
+  private behind = false;
   /**
    * Offsets whose records' anomalies and state are durably produced but whose commit was refused.
    * Without a retry the group's committed offsets (and the lag users watch) would stay behind until
@@ -110,7 +90,7 @@ export class KafkaWorker {
    */
   private readonly uncommitted = new Map<number, number>();
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
+  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, rebalancing: false, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -128,7 +108,7 @@ export class KafkaWorker {
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
+    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, rebalancing: this.rebalancing, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
     if (this.models) {
       out.models = this.models.stats();
       // The remap of the partitions owned now: templates of their sources a published model knew, or not.
@@ -159,13 +139,20 @@ export class KafkaWorker {
       onAssigned: (parts) => this.assign(parts),
       // Partitions may move: no checkpoint until the new assignment (a state produced now could
       // land after the next owner restored it; its work is redone there, with the same ids).
-      onRebalancing: () => (this.rebalancing = true),
+      onRebalancing: () => {
+        this.rebalancing = true;
+        this.lastProbe = systemClock.now();
+      },
       onBatch: (b, ctl) => this.handOver(b, ctl),
     });
     const every = this.o.config.pipeline.checkpoint_interval_ms;
-    this.timer = setInterval(() => {
-      if (systemClock.now() - this.lastCheckpoint >= every) void this.serial(async () => this.checkpoint()).catch(() => undefined);
-    }, every);
+    this.timer = setInterval(
+      () => {
+        if (this.rebalancing && systemClock.now() - this.lastProbe >= every) void this.probe();
+        else if (systemClock.now() - this.lastCheckpoint >= every || this.caughtUp()) void this.serial(async () => this.checkpoint()).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(every / CHECKPOINT_LOOKS_PER_INTERVAL)),
+    );
   }
 
   /** Checkpoints what was processed, leaves the group and disconnects. */
@@ -190,16 +177,21 @@ export class KafkaWorker {
     return p;
   }
 
-  /** Queues a fetched batch and returns, unless `MAX_QUEUED_BATCHES` wait already (then once one is done). */
+  /** Queues a fetched batch and returns, unless the queue is full (then once the oldest is done). */
   private async handOver(b: FetchedBatch, ctl: BatchControl): Promise<void> {
     const gen = this.group.generation;
-    const p = this.serial(() => (gen === this.group.generation ? this.batch(b, ctl) : Promise.resolve())).catch((e: unknown) => this.failed(b, e));
+    const p = this.serial(async () => {
+      // Queued batches would otherwise run back to back in one chain of promise callbacks, and the
+      // socket would not be read meanwhile: the next fetch response arrives while this one runs.
+      await yieldToLoop();
+      if (gen === this.group.generation) await this.batch(b, ctl);
+    }).catch((e: unknown) => this.failed(b, e));
     this.queued.push(p);
     void p.then(() => {
       const i = this.queued.indexOf(p);
       if (i >= 0) this.queued.splice(i, 1);
     });
-    while (this.queued.length > MAX_QUEUED_BATCHES) await this.queued[0];
+    while (this.queued.length > Math.max(MIN_QUEUED_BATCHES, this.assigned.size)) await this.queued[0];
   }
 
   /**
@@ -260,6 +252,7 @@ export class KafkaWorker {
     // The new assignment fetches from the committed offsets: earlier rewinds are over.
     this.rewound.clear();
     for (const p of this.uncommitted.keys()) if (!this.assigned.has(p)) this.uncommitted.delete(p);
+    for (const p of this.committed.keys()) if (!this.assigned.has(p)) this.committed.delete(p);
     for (const [p, e] of this.engines) {
       if (this.assigned.has(p)) continue;
       this.st.records += e.records;
@@ -289,7 +282,14 @@ export class KafkaWorker {
     await e.process(b.messages, ctl.heartbeat);
     const last = Number(b.messages[b.messages.length - 1].offset);
     this.st.lag[b.partition] = Math.max(0, b.highWatermark - last - 1);
-    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms) this.checkpoint();
+    if (systemClock.now() - this.lastCheckpoint >= this.o.config.pipeline.checkpoint_interval_ms || this.caughtUp()) this.checkpoint();
+  }
+
+  /** Behind at the last checkpoint, and now no batch waits and every partition is at the log's end. */
+  private caughtUp(): boolean {
+    if (!this.behind || this.queued.length > 1) return false;
+    for (const p of this.assigned) if ((this.st.lag[p] ?? 0) > 0) return false;
+    return true;
   }
 
   private async restore(partition: number): Promise<PartitionEngine> {
@@ -325,6 +325,7 @@ export class KafkaWorker {
   private checkpoint(): void {
     if (this.rebalancing || this.sending !== undefined) return;
     this.lastCheckpoint = systemClock.now();
+    this.behind = [...this.assigned].some((p) => (this.st.lag[p] ?? 0) > 0);
     const cps: [PartitionEngine, PartitionCheckpoint][] = [];
     for (const e of this.engines.values()) {
       const cp = e.checkpoint();
@@ -337,6 +338,23 @@ export class KafkaWorker {
     this.sending = this.send(cps).finally(() => (this.sending = undefined));
   }
 
+  /**
+   * Still a member of the current generation, though no join followed the rebalance? The client
+   * also reports a rebalance when the coordinator was away (a broker restart) and may go on
+   * fetching without a new join: checkpoints then stopped for good (a broker-restart test waited 90
+   * s for a commit). The offsets last committed are committed again: the coordinator accepts them
+   * only from a member of the current generation, whose assignment is the one it has.
+   */
+  private async probe(): Promise<void> {
+    this.lastProbe = systemClock.now();
+    const gen = this.group.generation;
+    const list = [...this.committed].filter(([p]) => this.assigned.has(p)).map(([partition, next]) => ({ partition, next }));
+    // Not when a rebalance or a join came meanwhile (the generation moved): that one decides.
+    if (list.length === 0 || !(await this.group.commit(list)) || !this.rebalancing || gen !== this.group.generation) return;
+    this.rebalancing = false;
+    this.o.logger.info('The group did not rebalance after all (its commits are accepted): checkpoints resume.', { partitions: [...this.assigned] });
+  }
+
   /** Commits `offsets` and any refused earlier for partitions still owned; remembers what is refused again. */
   private async commit(offsets: readonly { partition: number; next: number }[]): Promise<void> {
     const all = new Map<number, number>();
@@ -345,7 +363,10 @@ export class KafkaWorker {
     this.uncommitted.clear();
     if (all.size === 0) return;
     const list = [...all].map(([partition, next]) => ({ partition, next }));
-    if (await this.group.commit(list)) return;
+    if (await this.group.commit(list)) {
+      for (const o of list) this.committed.set(o.partition, o.next);
+      return;
+    }
     this.st.commitsRefused++;
     for (const o of list) this.uncommitted.set(o.partition, o.next);
   }
