@@ -12,6 +12,7 @@
  * every few hundred records —, models train inline inside `tick`, and a restored state resumes at
  * the offset it was taken at. Kafka records are whole records: multi-line joining is off.
  */
+import { constants } from 'node:buffer';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ComponentContext, ComponentMetrics, Logger } from '../../core/component.js';
 import type { EngineHost } from '../../core/engine.js';
@@ -331,7 +332,9 @@ export class PartitionEngine {
   private restore(buf: Buffer): void {
     let snap: Snapshot<PartitionStateData>;
     try {
-      snap = JSON.parse(gunzipSync(buf).toString('utf8')) as Snapshot<PartitionStateData>;
+      // Bounded: a record written to the state topic by anyone but a worker (a gzip bomb) must not make
+      // every new owner allocate gigabytes; JSON longer than a string can hold could not be read anyway.
+      snap = JSON.parse(gunzipSync(buf, { maxOutputLength: constants.MAX_STRING_LENGTH }).toString('utf8')) as Snapshot<PartitionStateData>;
     } catch (e) {
       throw new AnomalogError('ANOMALOG_ERR_SNAPSHOT_INVALID', `The state of Kafka partition ${this.o.topic}/${this.o.partition} in the changelog is malformed.`, { cause: e });
     }
