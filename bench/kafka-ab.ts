@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { DEFAULT_LOGHUB_DIR } from '../src/eval/loghub.js';
-import { cpuSeconds, freePort, sleep } from './kafka/proc.js';
+import { committedOffsets, cpuSeconds, freePort, sleep } from './kafka/proc.js';
 import { loadCorpus } from './serve/corpus.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -86,17 +86,7 @@ try {
   }
   const ends = new Map((await admin.fetchTopicOffsets('logs')).map((p) => [p.partition, Number(p.high)]));
   console.log(`${records.length} records over 4 partitions (${[...ends.values()].join('/')}); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const committed = async (group: string): Promise<Map<number, number>> => {
-    for (let tries = 0; ; tries++) {
-      try {
-        const r = await admin.fetchOffsets({ groupId: group, topics: ['logs'] });
-        return new Map(r[0].partitions.map((p) => [p.partition, Number(p.offset)]));
-      } catch (e) {
-        if (tries > 50 || !(e as { retriable?: boolean }).retriable) throw e;
-        await sleep(100);
-      }
-    }
-  };
+  const committed = (group: string): Promise<Map<number, number>> => committedOffsets(admin, group, 'logs');
   let n = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {

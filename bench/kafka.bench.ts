@@ -37,7 +37,7 @@ import { type ServeConfig, serveConfigSchema } from '../src/config/schema.js';
 import { silentLogger } from '../src/core/component.js';
 import type { KafkaRecordIn } from '../src/sources/kafka/records.js';
 import { PartitionEngine } from '../src/topology/kafka/partition.js';
-import { cpuSeconds, freePort, longestStall, type Progress, sleep } from './kafka/proc.js';
+import { committedOffsets, cpuSeconds, freePort, longestStall, type Progress, sleep } from './kafka/proc.js';
 import { serveOverHttp } from './kafka/serve-http.js';
 import { loadCorpus } from './serve/corpus.js';
 
@@ -126,18 +126,7 @@ async function main(): Promise<void> {
       children.push(c);
       return { c, log: join(dir, `worker-${n}.log`) };
     };
-    const committed = async (group: string): Promise<Map<number, number>> => {
-      for (let tries = 0; ; tries++) {
-        try {
-          const r = await admin.fetchOffsets({ groupId: group, topics: ['logs'] });
-          return new Map(r[0].partitions.map((p) => [p.partition, Number(p.offset)]));
-        } catch (e) {
-          // The group's coordinator is still loading (a new group): nothing committed yet.
-          if (tries > 50 || !(e as { retriable?: boolean }).retriable) throw e;
-          await sleep(100);
-        }
-      }
-    };
+    const committed = (group: string): Promise<Map<number, number>> => committedOffsets(admin, group, 'logs');
     const total = (c: Map<number, number>) => [...c.values()].reduce((s, v) => s + Math.max(0, v), 0);
     const done = (c: Map<number, number>) => [...ends].every(([p, end]) => end === 0 || c.get(p) === end);
 

@@ -1,10 +1,11 @@
 /**
  * @module bench/kafka/proc
- * bench:kafka's process helpers: free loopback ports, CPU seconds of a process from /proc, and the
- * pauses in a group's progress (how long no partition committed).
+ * bench:kafka's process helpers: free loopback ports, CPU seconds of a process from /proc, a group's
+ * committed offsets, and the pauses in a group's progress (how long no partition committed).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { Admin } from 'kafkajs';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -51,4 +52,17 @@ export function longestStall(p: Progress, fromMs: number, endMs: number): number
     }
   }
   return Math.max(worst, endMs - since) / 1000;
+}
+
+/** Offsets group `group` committed on `topic`, by partition; retried while its coordinator is still loading (a new group). */
+export async function committedOffsets(admin: Admin, group: string, topic: string): Promise<Map<number, number>> {
+  for (let tries = 0; ; tries++) {
+    try {
+      const r = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return new Map(r[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+    } catch (e) {
+      if (tries > 50 || !(e as { retriable?: boolean }).retriable) throw e;
+      await sleep(100);
+    }
+  }
 }
