@@ -7,8 +7,12 @@
 import type { RawRecord } from '../../core/source.js';
 import { DEFAULT_LOKI_SOURCE_LABELS } from './config.js';
 import { decodeLokiProtobuf } from './loki-proto.js';
+import { capUtf8 } from './cap-utf8.js';
+import { fitJsonText } from './fit-json.js';
 import { cutLongStrings } from './long-values.js';
 import { decodeOtlpProtobuf } from './otlp-proto.js';
+
+export { capUtf8, detach } from './cap-utf8.js';
 
 export interface Decoded {
   records: RawRecord[];
@@ -47,7 +51,9 @@ export function boundRecords(d: Decoded, maxBytes: number, maxRecords: number): 
   }
   let cut = 0;
   for (const r of d.records) {
-    const t = capUtf8(r.text, maxBytes);
+    let t = capUtf8(r.text, maxBytes);
+    // A JSON document keeps its fields: its long values are cut instead of its text (fit-json.ts).
+    if (t !== r.text) t = fitJsonText(r.text, maxBytes) ?? t;
     if (t !== r.text) {
       r.text = t;
       r.truncated = true;
@@ -57,39 +63,11 @@ export function boundRecords(d: Decoded, maxBytes: number, maxRecords: number): 
   return cut;
 }
 
-/** `s` cut to at most `maxBytes` UTF-8 bytes, at a character boundary (`s` itself when it fits). */
-export function capUtf8(s: string, maxBytes: number): string {
-  // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4).
-  if (s.length * 3 <= maxBytes) return s;
-  if (s.length <= maxBytes && Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
-  // Each unit is at least one byte: the first maxBytes units hold the cut point.
-  const buf = Buffer.from(s.length > maxBytes ? s.slice(0, maxBytes) : s, 'utf8');
-  if (buf.length <= maxBytes) return detach(dropLoneHigh(s.slice(0, maxBytes)));
-  let end = maxBytes;
-  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
-  return buf.toString('utf8', 0, end);
-}
-
-/** `s` without a trailing high surrogate (half of a pair the cut separated). */
-function dropLoneHigh(s: string): string {
-  const c = s.charCodeAt(s.length - 1);
-  return c >= 0xd800 && c <= 0xdbff ? s.slice(0, -1) : s;
-}
-
 /** A JSON object's text for the parser: its own line (JSON format is auto-detected per source). */
 function recordText(v: unknown): string | null {
   if (typeof v === 'string') return v;
   if (v !== null && typeof v === 'object') return JSON.stringify(v);
   return null;
-}
-
-/**
- * A copy of `s` that does not share memory with the string it was split from. V8's `split` returns
- * slices of the request body; a line kept downstream (miner caches, template samples, context
- * rings) would otherwise keep its whole body alive (measured: a demo run held 47 MB of bodies).
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /**
