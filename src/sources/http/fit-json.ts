@@ -6,6 +6,7 @@
  * string values are shortened until the document fits, so the JSON parser still reads every field
  * and only the long value (a stack trace, a 10 MB hostile string) is cut.
  */
+import { parseJsonObject } from '../../core/json.js';
 
 /** At most this many values are shortened before falling back to a plain cut (a document of many long values). */
 const MAX_ROUNDS = 16;
@@ -17,13 +18,8 @@ const MAX_ROUNDS = 16;
  */
 export function fitJsonText(text: string, maxBytes: number): string | undefined {
   if (text.charCodeAt(0) !== 123 /* { */) return undefined;
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const v = parseJsonObject(text);
+  if (v === undefined) return undefined;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const s = JSON.stringify(v);
     const over = Buffer.byteLength(s, 'utf8') - maxBytes;

@@ -6,6 +6,7 @@
  * twice (a worker crashed between produce and commit) or read twice (this node crashed before its
  * commit) is stored once. Offsets are committed after the insert.
  */
+import { parseJsonObject } from '../../core/json.js';
 import type { Logger } from '../../core/component.js';
 import type { AnomalyStore } from '../../core/engine.js';
 import type { LearningDetector } from '../../feedback/policy.js';
@@ -96,14 +97,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** An anomaly record as a worker writes it, checked field by field; anything else is undefined. */
 export function parseAnomaly(text: string): Anomaly | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const r = v as Record<string, unknown>;
+  const r = parseJsonObject(text);
+  if (r === undefined) return undefined;
   if (!isStr(r.id, 128) || !isNum(r.ts) || !isStr(r.source, 1000) || !isStr(r.detector, 100) || !isNum(r.score) || !isStr(r.title, 10_000)) return undefined;
   if (!(SEVERITIES as readonly unknown[]).includes(r.severity)) return undefined;
   if (!Array.isArray(r.explanation) || !Array.isArray(r.context) || !r.context.every((c) => typeof c === 'string')) return undefined;
