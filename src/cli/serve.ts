@@ -11,6 +11,7 @@ import { buildService } from '../topology/build.js';
 import { isLoopback } from '../api/guard.js';
 import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
 import { heapGrowth } from './heap-growth.js';
+import { mainHeapUpkeep } from '../topology/heap-trim.js';
 
 interface ServeFlags extends SinkFlags {
   config?: string;
@@ -59,6 +60,7 @@ Examples:
       const config = resolveConfig(flags);
       const logger = stderrLogger();
       heapGrowth(config.pipeline.heap_growth_percent);
+      mainHeapUpkeep(config.pipeline);
       let fatal: Error | null = null;
       let stop = () => {};
       const svc = buildService(config, {
