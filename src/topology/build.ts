@@ -27,7 +27,7 @@ import { Backlog } from './backlog.js';
 import { StoredAnomalies } from './stored-anomalies.js';
 import { ComponentReadings } from './component-metrics.js';
 import { AnomalyIntake } from './kafka/intake.js';
-import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
+import { floodWarnings, ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
 import { noteWriteFailure, tolerantCheckpoints } from './store-writes.js';
 
@@ -163,6 +163,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       const stats = sources.map((s) => ({ id: s.id, ...s.stats() }));
       const writes = engine.storeWrites();
       const warnings = sourceWarnings(config.sources, stats.map((st) => ({ id: st.id, stats: st as unknown as Record<string, unknown> })));
+      // Sources whose miner is in flood mode (the counters as of the engine's last report).
+      warnings.push(...floodWarnings(engine.flooding?.() ?? []));
       // The store refuses writes: processing goes on, anomalies wait (bounded), acks are held.
       if (writes.message !== null) warnings.unshift(`${writes.message} Found anomalies wait to be stored (${writes.unstored} now); nothing is acknowledged to the sources until they are.`);
       return {

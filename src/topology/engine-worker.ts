@@ -131,8 +131,8 @@ function start(data: EngineWorkerData): void {
     const heap = heapNow();
     send(
       reply
-        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
-        : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
+        ? { t: 'counters', streams: engine.streamCounters(), floods: engine.flooding(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
+        : { t: 'counters', floods: engine.flooding(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
     );
   };
   const counters = setInterval(() => sendCounters(), 1000);
