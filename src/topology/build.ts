@@ -7,6 +7,7 @@
  * await svc.start();            // listening, sources running
  * await svc.stop();             // drain, flush, acknowledge, close
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
@@ -29,6 +30,7 @@ import { ComponentReadings } from './component-metrics.js';
 import { AnomalyIntake } from './kafka/intake.js';
 import { floodWarnings, ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
+import { reachableUrl } from '../api/guard.js';
 import { noteWriteFailure, tolerantCheckpoints } from './store-writes.js';
 
 /** Most live-feed clients at once (`GET /api/stream`). */
@@ -215,7 +217,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
         store.close();
         throw listenError(e, config.server.host, config.server.port);
       }
-      if (config.alerts.public_url === undefined) publicUrl = url;
+      if (config.alerts.public_url === undefined) publicUrl = reachableUrl(url, config.server.host, config.server.allowed_hosts, hostname());
       alerting.start();
       applyRetention();
       retention = setInterval(applyRetention, 3_600_000);
