@@ -6,7 +6,7 @@ import { bearerToken, sameSecret } from '../core/bearer.js';
 import { httpSourceConfigSchema } from '../sources/http/config.js';
 import { HttpSource } from '../sources/http/http-source.js';
 import { isIngestPath } from '../sources/http/routes.js';
-import { acceptedHosts, hostName, isLoopback, registerGuard, SESSION_COOKIE } from './guard.js';
+import { acceptedHosts, hostName, isLoopback, reachableUrl, registerGuard, SESSION_COOKIE } from './guard.js';
 import { serverSecurity } from './security.js';
 
 const TOKEN = 'server-token-123';
@@ -50,6 +50,13 @@ describe('bearer', () => {
     expect(acceptedHosts('127.0.0.1', [])).toContain('localhost');
     expect(acceptedHosts('0.0.0.0', [])).toBeUndefined();
     expect(acceptedHosts('0.0.0.0', ['logs.example.com'])).toContain('logs.example.com');
+  });
+
+  it('names the address others reach: the listener\'s own, or on every interface a declared name, else the machine\'s', () => {
+    expect(reachableUrl('http://127.0.0.1:8080', '127.0.0.1', [], 'box')).toBe('http://127.0.0.1:8080');
+    expect(reachableUrl('http://127.0.0.1:8080', '10.0.0.5', [], 'box')).toBe('http://127.0.0.1:8080');
+    expect(reachableUrl('http://127.0.0.1:8080', '0.0.0.0', [], 'box')).toBe('http://box:8080');
+    expect(reachableUrl('https://[::1]:8443', '::', ['Logs.Example.com:8443'], 'box')).toBe('https://logs.example.com:8443');
   });
 });
 

@@ -59,6 +59,24 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
+/** Whether a listen address is every interface (`0.0.0.0`, `::`). */
+export function isWildcard(host: string): boolean {
+  const h = host.trim().replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '0:0:0:0:0:0:0:0';
+}
+
+/**
+ * The address others reach a service bound to `bind` at: `url` (what the listener answered) itself,
+ * or, bound to every interface (where the listener answers with a loopback address), the same URL
+ * with the first of `allowed` (names declared reachable) or else this machine's name.
+ */
+export function reachableUrl(url: string, bind: string, allowed: readonly string[], machine: string): string {
+  if (!isWildcard(bind)) return url;
+  const u = new URL(url);
+  u.hostname = allowed.length > 0 ? hostName(allowed[0]) : machine;
+  return u.origin;
+}
+
 /** The host part of a `Host` header or an origin's host (`name:port`, `[v6]:port`), lower case. */
 export function hostName(hostHeader: string): string {
   const h = hostHeader.trim().toLowerCase();

@@ -23,12 +23,20 @@ function peakOldSpace(percent: number): number {
   return Number(r.stdout);
 }
 
+/** The median of `n` fresh processes: one process's peak moves with when its collections happen to run. */
+function medianPeak(percent: number, n = 3): number {
+  const peaks = Array.from({ length: n }, () => peakOldSpace(percent)).sort((a, b) => a - b);
+  return peaks[Math.floor(n / 2)];
+}
+
 describe('heapGrowth', () => {
   // The setting only helps while V8 reads the flag at each limit (Node 20–24): this is what would break.
+  // Medians of three, and a 10% margin: quiet, Node 20 and 22 give ~49 against ~86 MiB, Node 24 ~86
+  // against ~108 (its heap grows by larger minimum steps); one run under a loaded CI reached 94 against 112.
   it('keeps the old generation closer to what is live than V8 left alone does, set after start', () => {
-    const own = peakOldSpace(0);
-    const bounded = peakOldSpace(30);
+    const own = medianPeak(0);
+    const bounded = medianPeak(30);
     expect(bounded).toBeGreaterThan(20); // the live set itself
-    expect(bounded).toBeLessThan(own * 0.8);
-  }, 120_000);
+    expect(bounded).toBeLessThan(own * 0.9);
+  }, 180_000);
 });

@@ -2,13 +2,14 @@
  * @module cli/serve
  * `anomalog serve`: the real-time service — sources, parser, streaming detectors, store, API.
  */
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfigFile, processEnv, validate } from '../config/load.js';
 import { type ServeConfig, serveConfigSchema } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import { buildService } from '../topology/build.js';
-import { isLoopback } from '../api/guard.js';
+import { isLoopback, isWildcard, reachableUrl } from '../api/guard.js';
 import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
 import { heapGrowth } from './heap-growth.js';
 import { mainHeapUpkeep } from '../topology/heap-trim.js';
@@ -75,7 +76,9 @@ Examples:
         },
       });
       const { url } = await svc.start();
-      process.stderr.write(`anomalog: serving ${url} (API ${url}/api/anomalies, live feed ${url}/api/stream); data in ${config.data_dir}. Ctrl-C stops.\n`);
+      // Bound to every interface, the listener answers with a loopback URL: say both.
+      const where = isWildcard(config.server.host) ? `${url} and every interface (${reachableUrl(url, config.server.host, config.server.allowed_hosts, hostname())})` : url;
+      process.stderr.write(`anomalog: serving ${where} (API ${url}/api/anomalies, live feed ${url}/api/stream); data in ${config.data_dir}. Ctrl-C stops.\n`);
       if (config.server.insecure && !isLoopback(config.server.host) && config.server.auth_token === undefined && config.server.auth_token_file === undefined && processEnv().ANOMALOG_AUTH_TOKEN === undefined) {
         logger.warn(`listening on ${config.server.host} without a token (--insecure): anyone who reaches this port can read anomalies, send feedback and ingest lines`);
       }

@@ -103,6 +103,12 @@ export const serveConfigSchema = z
         format: z.string().min(1).optional(),
         multiline: z.boolean().optional(),
         similarity: z.number().min(0).max(1).default(0.7),
+        /**
+         * The miner's cardinality guard (src/parsers/drain/flood-guard.ts): a source of which at least
+         * half the lines of 1,000 are new message types sends most lines that match no template to an
+         * overflow template instead of mining each as its own. Off: every such line opens a template.
+         */
+        flood_guard: z.boolean().default(true),
         masks: z.array(z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]*$/), pattern: z.string().min(1) }).strict()).default([]),
       })
       .strict()

@@ -21,6 +21,9 @@ export interface EngineStats {
   evictedSources: number;
 }
 
+/** Sources in flood mode a host reports (health names 10 of them and counts the rest). */
+export const FLOODING_REPORTED = 64;
+
 /** One record source's parser counters. */
 export interface StreamCounters {
   source: string;
@@ -29,6 +32,12 @@ export interface StreamCounters {
   unmatched: number;
   templates: number;
   evictedTemplates: number;
+  /** The miner's flood guard: lines sent to an overflow template (matched none, not mined). */
+  overflowLines?: number;
+  /** Lines learned in flood mode (its duration in lines), times it started, whether it is on now. */
+  floodLines?: number;
+  floodEntries?: number;
+  flooding?: boolean;
 }
 
 /** What the rest of the service reads of a running pipeline, in this thread or in a worker. */
@@ -36,6 +45,11 @@ export interface PipelineView {
   readonly stats: EngineStats;
   readonly errors: readonly ComponentError[];
   streamCounters(): StreamCounters[];
+  /**
+   * The record sources whose miner is in flood mode now (at most `FLOODING_REPORTED`), kept current
+   * each second without a `refresh` (health reads it); none when the host does not report it.
+   */
+  flooding?(): StreamCounters[];
   /** Resolves once the detectors restored their state; rejects when the pipeline cannot start. */
   readonly ready: Promise<void>;
   /** More work waiting than it should queue (`pipeline.max_pending_lines`): HTTP ingest answers 429. */

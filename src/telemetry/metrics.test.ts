@@ -219,6 +219,22 @@ describe('createServiceMetrics', () => {
     ]);
   });
 
+  it("shows each record source's flood guard: lines not mined, lines in flood mode, entries, flooding now", async () => {
+    const m = createServiceMetrics({
+      ...deps(undefined, []),
+      streams: () => [
+        { source: 'spam', lines: 9, events: 9, unmatched: 0, templates: 1, evictedTemplates: 0, overflowLines: 7, floodLines: 8, floodEntries: 1, flooding: true },
+        { source: 'calm', lines: 5, events: 5, unmatched: 0, templates: 1, evictedTemplates: 0 },
+      ],
+    });
+    const s = parseExposition((await m.scrape()).body).samples;
+    const of = (name: string) => s.filter((x) => x.name === name).map((x) => [x.labels.source, x.value]);
+    expect(of('anomalog_miner_overflow_lines_total')).toEqual([['spam', 7], ['calm', 0]]);
+    expect(of('anomalog_miner_flood_lines_total')).toEqual([['spam', 8], ['calm', 0]]);
+    expect(of('anomalog_miner_flood_entries_total')).toEqual([['spam', 1], ['calm', 0]]);
+    expect(of('anomalog_miner_flooding')).toEqual([['spam', 1], ['calm', 0]]);
+  });
+
   it("shows what components report through their context: one metric per reading name, labelled by component, read once per scrape", async () => {
     let reads = 0;
     const templates = { name: 'anomalog_detector_templates', type: 'gauge', help: 'Templates.' } as const;

@@ -207,6 +207,10 @@ function defineStreamMetrics(def: Def): void {
   per('anomalog_parser_unmatched_records_total', 'Records that did not match the source\'s format (parse failures; kept as whole-line messages).', 'counter', (s) => s.unmatched);
   per('anomalog_templates', 'Templates (clusters) the miner of a record source holds now.', 'gauge', (s) => s.templates);
   per('anomalog_templates_evicted_total', 'Templates evicted from a record source\'s miner at its cluster cap.', 'counter', (s) => s.evictedTemplates);
+  per('anomalog_miner_overflow_lines_total', 'Lines of a record source in flood mode that matched no template and went to its overflow template unmined.', 'counter', (s) => s.overflowLines ?? 0);
+  per('anomalog_miner_flood_lines_total', 'Lines of a record source mined while it was in flood mode (how long it lasted, in lines).', 'counter', (s) => s.floodLines ?? 0);
+  per('anomalog_miner_flood_entries_total', 'Times a record source entered flood mode (almost every line a new message type).', 'counter', (s) => s.floodEntries ?? 0);
+  per('anomalog_miner_flooding', 'Whether a record source is in flood mode now (1) or not (0).', 'gauge', (s) => (s.flooding ? 1 : 0));
 }
 
 /** The engine, the live feed, the outbox, the model registry and the build. */

@@ -7,6 +7,7 @@
  * await svc.start();            // listening, sources running
  * await svc.stop();             // drain, flush, acknowledge, close
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentContext, Logger } from '../core/component.js';
 import type { Clock } from '../core/clock.js';
@@ -27,8 +28,9 @@ import { Backlog } from './backlog.js';
 import { StoredAnomalies } from './stored-anomalies.js';
 import { ComponentReadings } from './component-metrics.js';
 import { AnomalyIntake } from './kafka/intake.js';
-import { ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
+import { floodWarnings, ingestTokens, listenError, prepareDataDir, sourceWarnings } from './serve-checks.js';
 import { serverSecurity } from '../api/security.js';
+import { reachableUrl } from '../api/guard.js';
 import { noteWriteFailure, tolerantCheckpoints } from './store-writes.js';
 
 /** Most live-feed clients at once (`GET /api/stream`). */
@@ -163,6 +165,8 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
       const stats = sources.map((s) => ({ id: s.id, ...s.stats() }));
       const writes = engine.storeWrites();
       const warnings = sourceWarnings(config.sources, stats.map((st) => ({ id: st.id, stats: st as unknown as Record<string, unknown> })));
+      // Sources whose miner is in flood mode (the counters as of the engine's last report).
+      warnings.push(...floodWarnings(engine.flooding?.() ?? []));
       // The store refuses writes: processing goes on, anomalies wait (bounded), acks are held.
       if (writes.message !== null) warnings.unshift(`${writes.message} Found anomalies wait to be stored (${writes.unstored} now); nothing is acknowledged to the sources until they are.`);
       return {
@@ -213,7 +217,7 @@ export function buildService(config: ServeConfig, deps: ServiceDeps): Service {
         store.close();
         throw listenError(e, config.server.host, config.server.port);
       }
-      if (config.alerts.public_url === undefined) publicUrl = url;
+      if (config.alerts.public_url === undefined) publicUrl = reachableUrl(url, config.server.host, config.server.allowed_hosts, hostname());
       alerting.start();
       applyRetention();
       retention = setInterval(applyRetention, 3_600_000);

@@ -60,9 +60,18 @@ export class EngineParsers {
     if (this.parsers.size >= (this.o.max ?? 1000)) this.evictOldest();
     const options = this.o.options(sourceId, owner);
     const evicted = this.o.templateEvicted;
+    const logger = this.o.logger;
+    // Flood mode starts and ends once per flood: said once each (the counters are in /metrics and /api/health).
+    const flood = {
+      ...options.miner?.flood,
+      onChange: (on: boolean, f: { overflowLines: number; floodLines: number }) =>
+        on
+          ? logger.warn('Almost every line of a source is a new message type (a flood of random text?): lines that match no template go to an overflow template and are not mined (a sample still is).', { source: sourceId })
+          : logger.info('The flood of new message types on a source ended: every line is mined again.', { source: sourceId, overflowLines: f.overflowLines, floodLines: f.floodLines }),
+    };
     const parser = new LogParser({
       ...options,
-      miner: evicted === undefined ? options.miner : { ...options.miner, onEvict: (id) => evicted(sourceId, id) },
+      miner: { ...options.miner, flood, ...(evicted === undefined ? {} : { onEvict: (id: number) => evicted(sourceId, id) }) },
       source: sourceId,
       // An inferred layout that stopped fitting (a new header after a deploy) is revised: say so.
       onLayoutChange: (c) => this.o.logger.warn('The log layout of a source changed; parsing follows it.', { source: c.source, from: c.from, to: c.to, line: c.line }),
@@ -94,7 +103,22 @@ export class EngineParsers {
     for (const [source, st] of this.parsers) {
       const { lines, events, unmatched } = st.parser.stats;
       const m = st.parser.miner.stats;
-      out.push({ source, lines, events, unmatched, templates: m.clusters, evictedTemplates: m.evicted });
+      const f = st.parser.miner.flood;
+      out.push({ source, lines, events, unmatched, templates: m.clusters, evictedTemplates: m.evicted, overflowLines: f.overflowLines, floodLines: f.floodLines, floodEntries: f.entries, flooding: f.flooding });
+    }
+    return out;
+  }
+
+  /** The counters of the sources in flood mode now, at most `max` (each second, for health). */
+  flooding(max: number): StreamCounters[] {
+    const out: StreamCounters[] = [];
+    for (const [source, st] of this.parsers) {
+      if (out.length >= max) break;
+      if (!st.parser.miner.flood.flooding) continue;
+      const { lines, events, unmatched } = st.parser.stats;
+      const m = st.parser.miner.stats;
+      const f = st.parser.miner.flood;
+      out.push({ source, lines, events, unmatched, templates: m.clusters, evictedTemplates: m.evicted, overflowLines: f.overflowLines, floodLines: f.floodLines, floodEntries: f.entries, flooding: true });
     }
     return out;
   }

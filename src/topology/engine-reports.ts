@@ -14,6 +14,8 @@ import type { FromWorker } from './engine-wire.js';
 export interface WorkerReport {
   stats: EngineStats;
   counters: StreamCounters[];
+  /** Its sources in flood mode, as of its last report (each second). */
+  floods: StreamCounters[];
   errors: ComponentError[];
   /** The worker's store writes, as of its last report. */
   writes: StoreWriteStats;
@@ -27,12 +29,13 @@ export interface WorkerReport {
 export const zeroStats = (): EngineStats => ({ batches: 0, records: 0, events: 0, anomalies: 0, duplicates: 0, errors: 0, evictedSources: 0 });
 
 export function emptyReport(): WorkerReport {
-  return { stats: zeroStats(), counters: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
+  return { stats: zeroStats(), counters: [], floods: [], errors: [], writes: noWriteFailures(), declared: [], readings: [], heap: { heapUsed: 0, heapTotal: 0, external: 0 } };
 }
 
 /** A worker's periodic report (each second), or its reply to a `counters` request (parser counters and readings too). */
 export function takeCounters(r: WorkerReport, m: Extract<FromWorker, { t: 'counters' }>): void {
   if (m.streams) r.counters = m.streams;
+  if (m.floods) r.floods = m.floods;
   if (m.readings) r.readings = m.readings;
   r.errors = m.errors;
   r.stats = m.stats;

@@ -181,6 +181,10 @@ export class EngineThread implements EngineHost {
     return this.lanes.flatMap((l) => l.counters);
   }
 
+  flooding(): StreamCounters[] {
+    return this.lanes.flatMap((l) => l.floods);
+  }
+
   /** The workers' store writes (as of their last report, each second) with this thread's. */
   storeWrites(): StoreWriteStats {
     const own = { ...this.writes.stats(), unstored: this.found.unstored, unstoredDropped: this.found.dropped };

@@ -51,7 +51,7 @@ export type FromWorker =
    * Every second (stats and errors), and as the `reply` to a `counters` request (with the parser
    * counters and the components' readings, in the order of `ready`'s `components`).
    */
-  | { t: 'counters'; streams?: StreamCounters[]; readings?: Record<string, number>[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; heap: Omit<ThreadMemory, 'thread'>; reply?: true }
+  | { t: 'counters'; streams?: StreamCounters[]; floods?: StreamCounters[]; readings?: Record<string, number>[]; stats: EngineStats; errors: ComponentError[]; writes: StoreWriteStats; heap: Omit<ThreadMemory, 'thread'>; reply?: true }
   | { t: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   /** Could not start, or a batch failed: the pipeline stops (a restart resumes from the last checkpoint). */
   | { t: 'failed'; message: string }

@@ -132,8 +132,8 @@ function start(data: EngineWorkerData): void {
     const heap = heapNow();
     send(
       reply
-        ? { t: 'counters', streams: engine.streamCounters(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
-        : { t: 'counters', stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
+        ? { t: 'counters', streams: engine.streamCounters(), floods: engine.flooding(), readings: readings.values(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap, reply }
+        : { t: 'counters', floods: engine.flooding(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
     );
   };
   // Each second, with the heap report: a full collection when the old generation grew heap_trim_mb

@@ -18,7 +18,7 @@ import type { Anomaly, LogEvent } from '../core/event.js';
 import type { RawBatch, Source } from '../core/source.js';
 import type { LogParser, LogParserOptions } from '../parsers/pipeline.js';
 import type { RawLine } from '../parsers/lines/index.js';
-import type { AnomalyStore, EngineHost, EngineStateStore, EngineStats, StoreWriteStats, StreamCounters } from '../core/engine.js';
+import { type AnomalyStore, type EngineHost, type EngineStateStore, type EngineStats, FLOODING_REPORTED, type StoreWriteStats, type StreamCounters } from '../core/engine.js';
 import type { WriteFailures } from '../store/index.js';
 
 export type { EngineHost, EngineStats, PipelineView, StreamCounters } from '../core/engine.js';
@@ -208,6 +208,10 @@ export class Engine implements EngineHost {
   /** Each record source's parser counters (what /metrics reads; plain data, so it crosses threads). */
   streamCounters(): StreamCounters[] {
     return this.parsers.counters();
+  }
+
+  flooding(): StreamCounters[] {
+    return this.parsers.flooding(FLOODING_REPORTED);
   }
 
   /** Runs every source until `signal` aborts, then drains, flushes and acknowledges what is left. */

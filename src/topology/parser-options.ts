@@ -24,6 +24,6 @@ export function parserOptionsFor(config: ServeConfig, p: SourceParsing | undefin
     format: (p?.format ?? config.parser.format ?? (p?.type === 'syslog' ? 'syslog' : undefined)) as LogParserOptions['format'],
     // A Kafka record is a whole record (shippers join stack traces before they send): no joining unless asked.
     multiline: p?.multiline ?? config.parser.multiline ?? (p?.type === 'kafka' ? false : undefined),
-    miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] } },
+    miner: { similarityThreshold: config.parser.similarity, masking: { customMasks: [...config.parser.masks] }, flood: { enabled: config.parser.flood_guard } },
   };
 }

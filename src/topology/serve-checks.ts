@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ServeConfig } from '../config/schema.js';
+import type { StreamCounters } from '../core/engine.js';
 import { AnomalogError } from '../core/errors.js';
 
 /** Creates `dir` if missing and checks that it can be written. */
@@ -86,5 +87,22 @@ export function sourceWarnings(configs: readonly unknown[], stats: readonly { id
       out.push(`${s.id}: ${unreadable} matched file${unreadable === 1 ? '' : 's'} cannot be read (the log names ${unreadable === 1 ? 'it' : 'them'}); retrying each poll — let the user running anomalog read ${unreadable === 1 ? 'it' : 'them'}.`);
     }
   });
+  return out;
+}
+
+/** Sources named in full by `floodWarnings`; the rest are counted. */
+const FLOOD_WARNINGS_NAMED = 10;
+
+/**
+ * Record sources in flood mode now (the miner's cardinality guard, src/parsers/drain/flood-guard.ts):
+ * their lines are almost all new message types and most are not mined. One warning per source (at
+ * most 10 named, then a count): the store's anomaly cap is for the logs' anomalies, not this.
+ */
+export function floodWarnings(streams: readonly StreamCounters[]): string[] {
+  const flooding = streams.filter((s) => s.flooding === true);
+  const out = flooding
+    .slice(0, FLOOD_WARNINGS_NAMED)
+    .map((s) => `${s.source}: flood of new message types — ${s.overflowLines ?? 0} lines matched no template and were not mined (1 in 16 still is); see anomalog_miner_overflow_lines_total. Turn off with parser.flood_guard: false.`);
+  if (flooding.length > FLOOD_WARNINGS_NAMED) out.push(`${flooding.length - FLOOD_WARNINGS_NAMED} more sources are in flood mode (anomalog_miner_flooding).`);
   return out;
 }

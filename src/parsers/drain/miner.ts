@@ -11,7 +11,9 @@
  * - a new cluster that only adds units after values to an existing one reports that one (optional.ts);
  * - clusters are bounded with least-recently-used eviction, and counted;
  * - a never-seen message absorbed into a cluster that turns a long-constant word into a wildcard,
- *   or puts a new value where only a handful were ever seen, is marked `novel` (novel.ts).
+ *   or puts a new value where only a handful were ever seen, is marked `novel` (novel.ts);
+ * - a source whose lines are almost all new clusters (a flood of random strings) sends most of the
+ *   lines that match no cluster to one overflow template per token count (flood-guard.ts).
  * Two caches make the common case cheap: lines equal to a seen line but for digits inside masked
  * values skip masking (shape-cache.ts), and masked lines seen before skip the tree. Its answer is
  * result.ts, its saved state snapshot.ts.
@@ -23,6 +25,7 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
+import { FloodGuard, type FloodGuardOptions, type FloodStats } from './flood-guard.js';
 import { applyPlan, conflictsKeyValue, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
 import { noticeNovel, type Novel, type PositionValues } from './novel.js';
 import { areVariants, skeletonOf } from './optional.js';
@@ -58,6 +61,8 @@ export interface MinerOptions {
    * store's template table, which would otherwise keep one row per never-seen line.
    */
   onEvict?: (templateId: number) => void;
+  /** The cardinality guard (flood-guard.ts); `{ enabled: false }` turns it off. */
+  flood?: FloodGuardOptions;
   masking?: MaskerOptions;
 }
 
@@ -76,6 +81,8 @@ interface Cluster {
   size: number;
   lastSeen: number;
   leaf: string;
+  /** An overflow template of flood mode (flood-guard.ts): not in the tree, keyed by its token count. */
+  overflow?: true;
   /** Values seen at wildcard positions (novel.ts); created on first use. */
   values?: PositionValues;
   /** Neighbours in least-recently-used order (recency.ts). */
@@ -104,6 +111,8 @@ export interface MinerStats {
 const DEFAULTS = { similarityThreshold: 0.7, depth: 4, maxClusters: 50_000, cacheSize: 20_000, stableAfter: 100, maxTemplateChars: 32 * 1024 * 1024 };
 /** Longest line (characters) the caches keep: a huge line is rarely repeated verbatim, and would pin its size per entry. */
 export const MAX_CACHED_CHARS = 4096;
+/** Lines of more tokens share the overflow template of this many (flood mode): a few templates, not one per length. */
+const MAX_OVERFLOW_TOKENS = 64;
 
 export class TemplateMiner {
   private readonly st: number;
@@ -126,6 +135,9 @@ export class TemplateMiner {
   private readonly cache = new Map<string, CacheEntry>();
   /** Lines that differ only in digits → cluster and param spans (null with custom masks). */
   private readonly shapes: ShapeCache<Cluster> | null;
+  private readonly guard: FloodGuard;
+  /** Flood mode's overflow templates by token count (flood-guard.ts). */
+  private readonly overflow = new Map<number, Cluster>();
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -139,6 +151,7 @@ export class TemplateMiner {
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
     this.onEvict = opts.onEvict;
     this.masker = new Masker(opts.masking);
+    this.guard = new FloodGuard(opts.flood);
     this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
     if (!(this.st >= 0 && this.st <= 1)) {
       throw new AnomalogError('ANOMALOG_ERR_CONFIG_INVALID', `similarity_threshold must be within 0..1, got ${this.st}.`);
@@ -155,7 +168,18 @@ export class TemplateMiner {
     return this.process(message, 'match');
   }
 
+  /** The flood guard's counters (lines sent to overflow templates, entries, whether flooding now). */
+  get flood(): FloodStats {
+    return this.guard.stats();
+  }
+
   process(message: string, mode: MinerMode): MineResult {
+    const r = this.processLine(message, mode);
+    if (mode === 'learn') this.guard.line(this.clusters.size);
+    return r;
+  }
+
+  private processLine(message: string, mode: MinerMode): MineResult {
     this.stats.lines++;
     let h = -1;
     if (this.shapes !== null) {
@@ -220,6 +244,7 @@ export class TemplateMiner {
     let c: Cluster;
     let novel: Novel | null = null;
     if (best === null) {
+      if (this.guard.fresh()) return this.overflowed(tokens.length, m.params);
       c = this.create(leafKey, tokens.slice());
       change = 'created';
     } else {
@@ -237,6 +262,37 @@ export class TemplateMiner {
     const result: MineResult = { templateId: k.id, change, template: k.template, params: plan === null ? m.params : applyPlan(plan, m) };
     if (novel !== null) result.novel = novel;
     return { result, cluster: c, spans: paramSpans(plan, m) };
+  }
+
+  /**
+   * Flood mode: the line goes to the overflow template of its token count (made on first use, an
+   * ordinary least-recently-used cluster outside the tree, so no line is ever matched to it by
+   * similarity). Nothing of the line is kept or cached.
+   */
+  private overflowed(n: number, params: string[]): { result: MineResult; cluster: null; spans: null } {
+    const k = Math.min(n, MAX_OVERFLOW_TOKENS);
+    let c = this.overflow.get(k);
+    let change: TemplateChange = 'none';
+    if (c === undefined) {
+      const id = this.nextId++;
+      const tokens = new Array<string>(k).fill(WILDCARD);
+      c = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 0, lastSeen: 0, leaf: '', overflow: true, older: null, newer: null };
+      this.insertOverflow(c);
+      this.recency.add(c);
+      if (this.clusters.size > this.maxClusters || this.templateChars > this.maxTemplateChars) this.evict();
+      this.stats.clusters = this.clusters.size;
+      change = 'created';
+    }
+    c.size++;
+    c.lastSeen = ++this.tick;
+    this.recency.touch(c);
+    return { result: { templateId: c.id, change, template: c.template, params }, cluster: null, spans: null };
+  }
+
+  private insertOverflow(c: Cluster): void {
+    this.clusters.set(c.id, c);
+    this.overflow.set(c.tokens.length, c);
+    this.templateChars += c.template.length;
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -265,13 +321,16 @@ export class TemplateMiner {
   snapshot(): Snapshot<DrainSnapshotData> {
     return {
       kind: DRAIN_SNAPSHOT_KIND,
-      version: DRAIN_SNAPSHOT_VERSION,
+      // Version 1 unless it holds overflow templates: a build before the guard would put those in its tree.
+      version: this.overflow.size > 0 ? DRAIN_SNAPSHOT_VERSION : 1,
       data: {
         nextId: this.nextId,
         tick: this.tick,
         evicted: this.stats.evicted,
+        flood: this.guard.snapshot(),
         clusters: [...this.clusters.values()].map((c) => {
           const row: DrainSnapshotData['clusters'][number] = { id: c.id, canon: c.canon, tokens: c.tokens.slice(), size: c.size, lastSeen: c.lastSeen };
+          if (c.overflow) row.overflow = true;
           if (c.values !== undefined && c.values.size > 0) row.values = [...c.values].map(([i, v]) => [i, v === null ? null : v.slice()]);
           return row;
         }),
@@ -287,7 +346,9 @@ export class TemplateMiner {
     this.shapes?.clear();
     this.byFirstWord.clear();
     this.cache.clear();
+    this.overflow.clear();
     this.templateChars = 0;
+    this.guard.restore(data.flood);
     this.nextId = data.nextId;
     this.tick = data.tick;
     this.stats.evicted = data.evicted;
@@ -298,7 +359,13 @@ export class TemplateMiner {
       const c = data.clusters[i];
       const leaf = this.leafKey(c.tokens);
       const values: PositionValues | undefined = Array.isArray(c.values) ? new Map(c.values.map(([i, v]) => [i, Array.isArray(v) ? v.slice() : null])) : undefined;
-      this.insert((restored[i] = { id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf, values, older: null, newer: null }));
+      const r: Cluster = { id: c.id, version: 0, live: true, canon: c.canon ?? c.id, tokens: c.tokens.slice(), template: c.tokens.join(' '), size: c.size, lastSeen: c.lastSeen, leaf, values, older: null, newer: null };
+      if (c.overflow === true) {
+        r.overflow = true;
+        r.leaf = '';
+        this.insertOverflow(r);
+      } else this.insert(r);
+      restored[i] = r;
     }
     for (const i of order) this.recency.add(restored[i]);
     this.stats.clusters = this.clusters.size;
@@ -394,6 +461,7 @@ export class TemplateMiner {
     this.clusters.delete(c.id);
     this.recency.remove(c);
     this.templateChars -= c.template.length;
+    if (c.overflow) this.overflow.delete(c.tokens.length);
     const ids = this.leaves.get(c.leaf);
     if (ids !== undefined) {
       const at = ids.indexOf(c.id);

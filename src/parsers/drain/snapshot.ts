@@ -5,15 +5,19 @@
  */
 import { AnomalogError } from '../../core/errors.js';
 import type { Snapshot } from '../../core/parser.js';
+import type { FloodSnapshot } from './flood-guard.js';
 
 export const DRAIN_SNAPSHOT_KIND = 'anomalog.drain';
-export const DRAIN_SNAPSHOT_VERSION = 1;
+/** 2: flood mode's overflow templates (`overflow` rows); written only when it holds some, else 1. */
+export const DRAIN_SNAPSHOT_VERSION = 2;
 
 export interface DrainSnapshotData {
   nextId: number;
   tick: number;
   evicted: number;
-  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number; values?: [number, string[] | null][] }[];
+  /** The flood guard's state (absent before it: a fresh window, not flooding). */
+  flood?: Partial<FloodSnapshot>;
+  clusters: { id: number; canon?: number; tokens: string[]; size: number; lastSeen: number; overflow?: true; values?: [number, string[] | null][] }[];
 }
 
 export function validateSnapshot(s: Snapshot): DrainSnapshotData {

@@ -22,6 +22,8 @@ export interface FeedbackLesson {
 
 /** Lessons waiting to be produced while the broker is unreachable (the oldest are dropped beyond it). */
 const MAX_PENDING = 1000;
+/** Far above any lesson's size (its fields are bounded below): a record past it is refused unparsed. */
+export const MAX_LESSON_BYTES = 16 * 1024;
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -30,7 +32,9 @@ export function lessonKey(l: FeedbackLesson): string {
 }
 
 /** A lesson as read from the topic (client input: checked field by field), or undefined. */
-export function parseLesson(text: string): FeedbackLesson | undefined {
+export function parseLesson(value: Buffer): FeedbackLesson | undefined {
+  if (value.length > MAX_LESSON_BYTES) return undefined;
+  const text = value.toString('utf8');
   let v: unknown;
   try {
     v = JSON.parse(text);

@@ -209,7 +209,7 @@ export class KafkaWorker {
 
   /** A lesson from the feedback topic: applied to every partition between two batches. */
   private lesson(value: Buffer): void {
-    const l = parseLesson(value.toString('utf8'));
+    const l = parseLesson(value);
     this.st.feedback.read++;
     if (l === undefined) {
       this.st.feedback.invalid++;
@@ -306,7 +306,7 @@ export class KafkaWorker {
     });
     // Detectors do not snapshot feedback: every lesson so far is applied to the restored engine.
     for (const v of (await this.lessons.all()).values()) {
-      const l = parseLesson(v.toString('utf8'));
+      const l = parseLesson(v);
       if (l !== undefined && e.learn(l)) this.st.feedback.atRestore++;
     }
     // Nor published models (the snapshot records which version scored each source): the latest of each scope.
