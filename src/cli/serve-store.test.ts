@@ -62,7 +62,11 @@ function newDisk(name: string) {
   return { mnt, ctl };
 }
 
-/** Lines of distinct words (letters: not masked), so the store has templates and state to write. */
+/**
+ * Lines of 600 message types (distinct letter words: not masked), each five times, so the store has
+ * templates and state to write. Not every line a new type: that is a flood, and the miner's flood guard
+ * would (rightly) keep health degraded while the source stays in flood mode.
+ */
 function lines(n: number, seed: number): string {
   let x = seed;
   const word = () => {
@@ -73,8 +77,9 @@ function lines(n: number, seed: number): string {
     }
     return w;
   };
+  const types = Array.from({ length: 600 }, () => `ERROR ${word()}: ${word()} ${word()} failed for ${word()}`);
   let out = '';
-  for (let i = 0; i < n; i++) out += `2026-12-06 10:00:00 ERROR ${word()}: ${word()} ${word()} failed for ${word()}\n`;
+  for (let i = 0; i < n; i++) out += `2026-12-06 10:00:00 ${types[i % types.length]}\n`;
   return out;
 }
 

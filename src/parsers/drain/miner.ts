@@ -16,7 +16,7 @@
  *   lines that match no cluster to one overflow template per token count (flood-guard.ts).
  * Two caches make the common case cheap: lines equal to a seen line but for digits inside masked
  * values skip masking (shape-cache.ts), and masked lines seen before skip the tree. Its answer is
- * result.ts, its saved state snapshot.ts.
+ * result.ts, its saved state snapshot.ts, its clusters and their indexes cluster-table.ts.
  * @example
  * const miner = new TemplateMiner();
  * miner.add('Connection from 10.0.0.7 closed').template; // 'Connection from <IP> closed'
@@ -25,15 +25,14 @@ import type { TemplateChange } from '../../core/event.js';
 import { AnomalogError } from '../../core/errors.js';
 import type { MinerMode, Snapshot } from '../../core/parser.js';
 import { Masker, type MaskerOptions, WILDCARD } from '../masking/masker.js';
+import { type Cluster, ClusterTable } from './cluster-table.js';
 import { FloodGuard, type FloodGuardOptions, type FloodStats } from './flood-guard.js';
 import { applyPlan, conflictsKeyValue, conflictsWithStable, extractParams, type ParamPlan, paramPlan, paramSpans, similarity } from './match.js';
 import { noticeNovel, type Novel, type PositionValues } from './novel.js';
-import { areVariants, skeletonOf } from './optional.js';
 import { ShapeCache } from './shape-cache.js';
 import { CachedResult, type MineResult } from './result.js';
-import { RecencyList } from './recency.js';
 import { DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION, type DrainSnapshotData, validateSnapshot } from './snapshot.js';
-import { hasPlaceholder, mergeTokens, routesAsWildcard, tokenShape } from './tokens.js';
+import { mergeTokens, routesAsWildcard, tokenShape } from './tokens.js';
 
 export type { MineResult } from './result.js';
 export { DRAIN_SNAPSHOT_KIND, DRAIN_SNAPSHOT_VERSION } from './snapshot.js';
@@ -66,30 +65,6 @@ export interface MinerOptions {
   masking?: MaskerOptions;
 }
 
-interface Cluster {
-  id: number;
-  /** Bumped when the template is generalised (invalidates cached param plans). */
-  version: number;
-  /** False once evicted (cached references must not use it). */
-  live: boolean;
-  /** Id reported for this cluster: its own, or the cluster it is a length variant of. */
-  canon: number;
-  /** Key of this cluster in byFirstWord, if indexed. */
-  first?: string;
-  tokens: string[];
-  template: string;
-  size: number;
-  lastSeen: number;
-  leaf: string;
-  /** An overflow template of flood mode (flood-guard.ts): not in the tree, keyed by its token count. */
-  overflow?: true;
-  /** Values seen at wildcard positions (novel.ts); created on first use. */
-  values?: PositionValues;
-  /** Neighbours in least-recently-used order (recency.ts). */
-  older: Cluster | null;
-  newer: Cluster | null;
-}
-
 interface CacheEntry {
   id: number;
   version: number;
@@ -117,27 +92,18 @@ const MAX_OVERFLOW_TOKENS = 64;
 export class TemplateMiner {
   private readonly st: number;
   private readonly prefixLen: number;
-  private readonly maxClusters: number;
   private readonly cacheSize: number;
-  private readonly maxTemplateChars: number;
-  /** Characters of all live templates. */
-  private templateChars = 0;
   private readonly stableAfter: number;
-  private readonly onEvict: ((templateId: number) => void) | undefined;
   private readonly masker: Masker;
-  private readonly clusters = new Map<number, Cluster>();
-  /** The clusters, least recently used first (`lastSeen` order). */
-  private readonly recency = new RecencyList<Cluster>();
-  private readonly leaves = new Map<string, number[]>();
-  /** First constant word → clusters, to find length variants of a new cluster. */
-  private readonly byFirstWord = new Map<string, number[]>();
+  /** The clusters and their indexes (tree leaves, first words, overflow templates, recency). */
+  private readonly table: ClusterTable;
+  private readonly clusters: Map<number, Cluster>;
+  private readonly recency: ClusterTable['recency'];
   /** Masked line → cluster, plus whether its params are exactly the masked values. */
   private readonly cache = new Map<string, CacheEntry>();
   /** Lines that differ only in digits → cluster and param spans (null with custom masks). */
   private readonly shapes: ShapeCache<Cluster> | null;
   private readonly guard: FloodGuard;
-  /** Flood mode's overflow templates by token count (flood-guard.ts). */
-  private readonly overflow = new Map<number, Cluster>();
   private nextId = 1;
   private tick = 0;
   readonly stats: MinerStats = { lines: 0, clusters: 0, evicted: 0, cacheHits: 0 };
@@ -145,11 +111,15 @@ export class TemplateMiner {
   constructor(opts: MinerOptions = {}) {
     this.st = opts.similarityThreshold ?? DEFAULTS.similarityThreshold;
     this.prefixLen = Math.max(0, (opts.depth ?? DEFAULTS.depth) - 2);
-    this.maxClusters = opts.maxClusters ?? DEFAULTS.maxClusters;
     this.cacheSize = opts.cacheSize ?? DEFAULTS.cacheSize;
-    this.maxTemplateChars = opts.maxTemplateChars ?? DEFAULTS.maxTemplateChars;
     this.stableAfter = opts.stableAfter ?? DEFAULTS.stableAfter;
-    this.onEvict = opts.onEvict;
+    const onEvict = opts.onEvict;
+    this.table = new ClusterTable(opts.maxClusters ?? DEFAULTS.maxClusters, opts.maxTemplateChars ?? DEFAULTS.maxTemplateChars, (c) => {
+      this.stats.evicted++;
+      onEvict?.(c.id);
+    });
+    this.clusters = this.table.byId;
+    this.recency = this.table.recency;
     this.masker = new Masker(opts.masking);
     this.guard = new FloodGuard(opts.flood);
     this.shapes = opts.shapeCache === false || opts.masking?.customMasks?.length ? null : new ShapeCache<Cluster>(this.cacheSize);
@@ -271,15 +241,15 @@ export class TemplateMiner {
    */
   private overflowed(n: number, params: string[]): { result: MineResult; cluster: null; spans: null } {
     const k = Math.min(n, MAX_OVERFLOW_TOKENS);
-    let c = this.overflow.get(k);
+    let c = this.table.overflowOf(k);
     let change: TemplateChange = 'none';
     if (c === undefined) {
       const id = this.nextId++;
       const tokens = new Array<string>(k).fill(WILDCARD);
       c = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 0, lastSeen: 0, leaf: '', overflow: true, older: null, newer: null };
-      this.insertOverflow(c);
+      this.table.insert(c);
       this.recency.add(c);
-      if (this.clusters.size > this.maxClusters || this.templateChars > this.maxTemplateChars) this.evict();
+      this.table.evictIfFull();
       this.stats.clusters = this.clusters.size;
       change = 'created';
     }
@@ -287,12 +257,6 @@ export class TemplateMiner {
     c.lastSeen = ++this.tick;
     this.recency.touch(c);
     return { result: { templateId: c.id, change, template: c.template, params }, cluster: null, spans: null };
-  }
-
-  private insertOverflow(c: Cluster): void {
-    this.clusters.set(c.id, c);
-    this.overflow.set(c.tokens.length, c);
-    this.templateChars += c.template.length;
   }
 
   /** Template text of an id, or undefined when unknown or evicted. */
@@ -322,7 +286,7 @@ export class TemplateMiner {
     return {
       kind: DRAIN_SNAPSHOT_KIND,
       // Version 1 unless it holds overflow templates: a build before the guard would put those in its tree.
-      version: this.overflow.size > 0 ? DRAIN_SNAPSHOT_VERSION : 1,
+      version: this.table.hasOverflow ? DRAIN_SNAPSHOT_VERSION : 1,
       data: {
         nextId: this.nextId,
         tick: this.tick,
@@ -340,14 +304,9 @@ export class TemplateMiner {
 
   restore(s: Snapshot): void {
     const data = validateSnapshot(s);
-    this.clusters.clear();
-    this.recency.clear();
-    this.leaves.clear();
+    this.table.clear();
     this.shapes?.clear();
-    this.byFirstWord.clear();
     this.cache.clear();
-    this.overflow.clear();
-    this.templateChars = 0;
     this.guard.restore(data.flood);
     this.nextId = data.nextId;
     this.tick = data.tick;
@@ -363,9 +322,8 @@ export class TemplateMiner {
       if (c.overflow === true) {
         r.overflow = true;
         r.leaf = '';
-        this.insertOverflow(r);
-      } else this.insert(r);
-      restored[i] = r;
+      }
+      this.table.insert((restored[i] = r));
     }
     for (const i of order) this.recency.add(restored[i]);
     this.stats.clusters = this.clusters.size;
@@ -379,7 +337,7 @@ export class TemplateMiner {
   }
 
   private bestCluster(leafKey: string, tokens: string[]): Cluster | null {
-    const ids = this.leaves.get(leafKey);
+    const ids = this.table.leaf(leafKey);
     if (ids === undefined) return null;
     const shapes = tokens.map(tokenShape);
     let best: Cluster | null = null;
@@ -400,82 +358,12 @@ export class TemplateMiner {
   private create(leaf: string, tokens: string[]): Cluster {
     const id = this.nextId++;
     const c: Cluster = { id, version: 0, live: true, canon: id, tokens, template: tokens.join(' '), size: 1, lastSeen: ++this.tick, leaf, older: null, newer: null };
-    c.canon = this.variantOf(tokens) ?? id;
-    this.insert(c);
+    c.canon = this.table.variantOf(tokens) ?? id;
+    this.table.insert(c);
     this.recency.add(c);
-    if (this.clusters.size > this.maxClusters || this.templateChars > this.maxTemplateChars) this.evict();
+    this.table.evictIfFull();
     this.stats.clusters = this.clusters.size;
     return c;
-  }
-
-  /**
-   * Canonical id of an existing cluster these tokens are a length variant of. The first constant
-   * word is looked up before the skeleton is built: in a flood of unique lines it is almost always
-   * new, and the skeleton (two arrays per line) was a fifth of the miner's cost of a new cluster.
-   */
-  private variantOf(tokens: string[]): number | null {
-    const first = tokens.find((t) => !hasPlaceholder(t));
-    if (first === undefined) return null;
-    const ids = this.byFirstWord.get(first);
-    if (ids === undefined) return null;
-    const sk = skeletonOf(tokens);
-    for (let k = 0; k < ids.length && k < 64; k++) {
-      const other = this.clusters.get(ids[k]);
-      if (other !== undefined && other.canon === other.id && areVariants(sk, skeletonOf(other.tokens))) return other.id;
-    }
-    return null;
-  }
-
-  private insert(c: Cluster): void {
-    this.clusters.set(c.id, c);
-    this.templateChars += c.template.length;
-    if (c.canon === c.id) {
-      const first = c.tokens.find((t) => !hasPlaceholder(t));
-      c.first = first;
-      if (first !== undefined) {
-        const ids = this.byFirstWord.get(first);
-        if (ids === undefined) this.byFirstWord.set(first, [c.id]);
-        else ids.push(c.id);
-      }
-    }
-    const ids = this.leaves.get(c.leaf);
-    if (ids === undefined) this.leaves.set(c.leaf, [c.id]);
-    else ids.push(c.id);
-  }
-
-  /**
-   * Evicts the least recently used tenth of the clusters (amortised O(1) per line), and more until
-   * the templates hold at most 90% of `maxTemplateChars`. Never the cluster just created (the
-   * newest). They are the first of the recency list (recency.ts).
-   */
-  private evict(): void {
-    const size = this.clusters.size;
-    let n = Math.min(size > this.maxClusters ? Math.max(1, Math.floor(this.maxClusters / 10)) : 0, size - 1);
-    for (; n > 0; n--) this.drop(this.recency.oldest as Cluster);
-    const charTarget = Math.floor(this.maxTemplateChars * 0.9);
-    while (this.templateChars > charTarget && this.recency.oldest !== this.recency.newest) this.drop(this.recency.oldest as Cluster);
-  }
-
-  private drop(c: Cluster): void {
-    c.live = false;
-    this.clusters.delete(c.id);
-    this.recency.remove(c);
-    this.templateChars -= c.template.length;
-    if (c.overflow) this.overflow.delete(c.tokens.length);
-    const ids = this.leaves.get(c.leaf);
-    if (ids !== undefined) {
-      const at = ids.indexOf(c.id);
-      if (at >= 0) ids.splice(at, 1);
-      if (ids.length === 0) this.leaves.delete(c.leaf);
-    }
-    const byWord = c.first === undefined ? undefined : this.byFirstWord.get(c.first);
-    if (byWord !== undefined) {
-      const at = byWord.indexOf(c.id);
-      if (at >= 0) byWord.splice(at, 1);
-      if (byWord.length === 0) this.byFirstWord.delete(c.first as string);
-    }
-    this.stats.evicted++;
-    this.onEvict?.(c.id);
   }
 
   /** Widens the template where the line differs; true when the template changed. */
@@ -491,9 +379,9 @@ export class TemplateMiner {
       }
     }
     if (changed) {
-      this.templateChars -= c.template.length;
+      const before = c.template.length;
       c.template = c.tokens.join(' ');
-      this.templateChars += c.template.length;
+      this.table.retemplated(c, before);
       c.version++;
     }
     return changed;

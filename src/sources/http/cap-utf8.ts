@@ -1,7 +1,8 @@
 /**
  * @module sources/http/cap-utf8
- * Cutting text at a UTF-8 byte bound, and detaching a kept slice from the body it came from.
+ * Cutting text at a UTF-8 byte bound; a cut is copied off the body it came from ({@link kept}).
  */
+import { kept } from '../../core/text.js';
 
 /** `s` cut to at most `maxBytes` UTF-8 bytes, at a character boundary (`s` itself when it fits). */
 export function capUtf8(s: string, maxBytes: number): string {
@@ -10,7 +11,7 @@ export function capUtf8(s: string, maxBytes: number): string {
   if (s.length <= maxBytes && Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
   // Each unit is at least one byte: the first maxBytes units hold the cut point.
   const buf = Buffer.from(s.length > maxBytes ? s.slice(0, maxBytes) : s, 'utf8');
-  if (buf.length <= maxBytes) return detach(dropLoneHigh(s.slice(0, maxBytes)));
+  if (buf.length <= maxBytes) return kept(dropLoneHigh(s.slice(0, maxBytes)));
   let end = maxBytes;
   while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
   return buf.toString('utf8', 0, end);
@@ -20,13 +21,4 @@ export function capUtf8(s: string, maxBytes: number): string {
 function dropLoneHigh(s: string): string {
   const c = s.charCodeAt(s.length - 1);
   return c >= 0xd800 && c <= 0xdbff ? s.slice(0, -1) : s;
-}
-
-/**
- * A copy of `s` that does not share memory with the string it was split from. V8's `split` returns
- * slices of the request body; a line kept downstream (miner caches, template samples, context
- * rings) would otherwise keep its whole body alive (measured: a demo run held 47 MB of bodies).
- */
-export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }

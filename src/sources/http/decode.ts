@@ -12,7 +12,7 @@ import { fitJsonText } from './fit-json.js';
 import { cutLongStrings } from './long-values.js';
 import { decodeOtlpProtobuf } from './otlp-proto.js';
 
-export { capUtf8, detach } from './cap-utf8.js';
+export { capUtf8 } from './cap-utf8.js';
 
 export interface Decoded {
   records: RawRecord[];

@@ -8,7 +8,8 @@
  */
 import type { RawRecord } from '../../core/source.js';
 import type { Decoded } from './decode.js';
-import { detach, streamName } from './decode.js';
+import { streamName } from './decode.js';
+import { kept } from '../../core/text.js';
 
 /** Splunk's HEC status answers (`{"text", "code"}`) with their HTTP statuses, as Splunk sends them. */
 export const HEC = {
@@ -162,7 +163,7 @@ export function decodeHecRaw(body: string, query: Record<string, unknown>, chann
   const attrs = { ...meta, channel };
   for (const raw of body.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() !== '') out.records.push({ source, text: detach(line), arrivalTs: now, attrs });
+    if (line.trim() !== '') out.records.push({ source, text: kept(line), arrivalTs: now, attrs });
   }
   if (out.records.length === 0) reject(out, HEC.noData, 0, 'no data');
   return out;

@@ -44,25 +44,40 @@ export interface GroupHandlers {
   onBatch(batch: FetchedBatch, ctl: BatchControl): Promise<void>;
 }
 
+/** Before a consumer that stopped for good is replaced (doubled up to a minute while it keeps failing). */
+const REVIVE_MS = 1000;
+
 export class GroupConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private joins = 0;
   private gen = 0;
+  private stopped = false;
+  private revives = 0;
+  private reviving: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
-    kafka: KafkaClient,
+    private readonly kafka: KafkaClient,
     private readonly o: GroupOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: o.group,
-      sessionTimeout: o.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(o.sessionTimeoutMs / 10)),
-      rebalanceTimeout: Math.max(20_000, o.sessionTimeoutMs * 2),
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 1 << 20,
+    this.consumer = this.create();
+  }
+
+  private create(): Consumer {
+    return this.kafka.consumer({
+      groupId: this.o.group,
+      sessionTimeout: this.o.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.o.sessionTimeoutMs / 10)),
+      rebalanceTimeout: Math.max(20_000, this.o.sessionTimeoutMs * 2),
+      maxBytesPerPartition: this.o.maxBytesPerPartition ?? 1 << 20,
       maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 12, maxRetryTime: 5000 },
     });
+  }
+
+  /** Consumers replaced after kafkajs gave one up (see `start`). */
+  get revived(): number {
+    return this.revives;
   }
 
   /**
@@ -90,6 +105,9 @@ export class GroupConsumer {
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       this.o.logger.warn('The Kafka consumer failed; it restarts and resumes from the committed offsets.', { error: String(e.payload.error), restart: e.payload.restart });
+      // kafkajs restarts a consumer only after errors it deems retriable; after any other it stays
+      // stopped, and the member would read nothing more while the process looks healthy.
+      if (!e.payload.restart) this.revive(h);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [this.o.topic], fromBeginning: this.o.fromBeginning });
@@ -129,6 +147,29 @@ export class GroupConsumer {
   }
 
   stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reviving);
     return this.consumer.disconnect();
+  }
+
+  /** A new consumer in place of one kafkajs gave up: it joins the group again, from the committed offsets. */
+  private revive(h: GroupHandlers, attempt = 0): void {
+    if (this.stopped) return;
+    clearTimeout(this.reviving);
+    this.reviving = setTimeout(() => {
+      if (this.stopped) return;
+      this.revives++;
+      // As at a rebalance: batches fetched by the old consumer belong to an assignment that is over.
+      this.gen++;
+      h.onRebalancing?.();
+      const old = this.consumer;
+      this.consumer = this.create();
+      void old.disconnect().catch(() => undefined);
+      this.o.logger.warn('The Kafka consumer had stopped for good; a new one joins the group.', { group: this.o.group, attempt: attempt + 1 });
+      this.start(h).catch((err: unknown) => {
+        this.o.logger.warn('The new Kafka consumer could not start; trying again.', { error: err instanceof Error ? err.message : String(err) });
+        this.revive(h, attempt + 1);
+      });
+    }, Math.min(60_000, REVIVE_MS * 2 ** attempt));
   }
 }
