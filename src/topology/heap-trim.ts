@@ -32,11 +32,29 @@ function fullCollection(): (() => void) | null {
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('typeof gc === "function" ? gc : null');
-    gcFn = typeof gc === 'function' ? (gc as () => void) : null;
+    gcFn = typeof gc === 'function' ? compacting(gc as () => void) : null;
   } catch {
     gcFn = null;
   }
   return gcFn;
+}
+
+/**
+ * A collection that also moves every live object to fresh pages (`--compact-on-every-full-gc`, on
+ * only for the call: V8 reads it as a collection starts). V8 alone compacts only its emptiest pages,
+ * and with plain collections a 30-minute soak's held heap crept up ~0.7 MiB/min while what was used
+ * stayed flat; compacting costs about twice the pause (~60 → ~120 ms for 57 MiB live, loaded machine).
+ * Process-wide while on: another thread's collection that starts meanwhile compacts too.
+ */
+function compacting(gc: () => void): () => void {
+  return () => {
+    setFlagsFromString('--compact-on-every-full-gc');
+    try {
+      gc();
+    } finally {
+      setFlagsFromString('--no-compact-on-every-full-gc');
+    }
+  };
 }
 
 /** MiB of this thread's old generation in use (live objects and garbage not yet collected). */
