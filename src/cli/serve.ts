@@ -12,6 +12,7 @@ import { buildService } from '../topology/build.js';
 import { isLoopback, isWildcard, reachableUrl } from '../api/guard.js';
 import { addSinkShortcuts, type SinkFlags } from './serve-sinks.js';
 import { heapGrowth } from './heap-growth.js';
+import { mainHeapUpkeep } from '../topology/heap-trim.js';
 
 interface ServeFlags extends SinkFlags {
   config?: string;
@@ -60,6 +61,7 @@ Examples:
       const config = resolveConfig(flags);
       const logger = stderrLogger();
       heapGrowth(config.pipeline.heap_growth_percent);
+      mainHeapUpkeep(config.pipeline);
       let fatal: Error | null = null;
       let stop = () => {};
       const svc = buildService(config, {

@@ -177,6 +177,19 @@ export const serveConfigSchema = z
          * collection gave it back. 50 (1.5×) bounds that drift (BENCHMARKS.md, "Soak and faults").
          */
         heap_growth_percent: z.number().int().min(0).max(400).default(50),
+        /**
+         * A full collection of a thread's heap (main and engine threads) once its old generation holds
+         * this many MiB more than its last full collection kept, at most every 10 s per thread; 0 leaves
+         * it to V8 (which waits for 1.5× and at least 8 MiB more, plus the new space). Bounds the
+         * steady service's RSS swing (BENCHMARKS.md, "Soak and faults"; topology/heap-trim.ts).
+         */
+        heap_trim_mb: z.number().int().min(0).max(1024).default(4),
+        /**
+         * Most MiB of young-generation (new space) heap on the main thread, kept by stopping V8 from
+         * growing new spaces while the main thread's is this size (topology/heap-trim.ts); 0 leaves
+         * it to V8 (Node's default on a large machine lets it grow to 32).
+         */
+        main_young_mb: z.number().int().min(0).max(1024).default(8),
       })
       .strict()
       .prefault({}),

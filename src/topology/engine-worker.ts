@@ -24,6 +24,7 @@ import { decodeBatch, type FromWorker, type ToWorker } from './engine-wire.js';
 import { sourceParsing } from './parser-options.js';
 import { ComponentReadings } from './component-metrics.js';
 import { FleetBoard, type FleetBuffers } from './fleet-board.js';
+import { heapTrim } from './heap-trim.js';
 
 export interface EngineWorkerData {
   config: ServeConfig;
@@ -135,7 +136,13 @@ function start(data: EngineWorkerData): void {
         : { t: 'counters', floods: engine.flooding(), stats: { ...engine.stats }, errors: [...engine.errors], writes: engine.storeWrites(), heap },
     );
   };
-  const counters = setInterval(() => sendCounters(), 1000);
+  // Each second, with the heap report: a full collection when the old generation grew heap_trim_mb
+  // past the last one (topology/heap-trim.ts). A busy thread runs neither until its queue drains.
+  const trim = heapTrim(config.pipeline.heap_trim_mb);
+  const counters = setInterval(() => {
+    trim?.();
+    sendCounters();
+  }, 1000);
   port!.on('message', (m: ToWorker) => {
     if (m.t === 'batch') {
       const source = sources[m.src];
