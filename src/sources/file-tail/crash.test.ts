@@ -18,8 +18,25 @@ const line = (i: number): string => `L${i} user=${i % 97} took ${(i * 7) % 1000}
 
 const readLines = (f: string): string[] => (existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l !== '') : []);
 
-function startChild(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CHILD, `${log}*`, cps, seen, acked], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+function startChild(ipc = false): ChildProcess {
+  const stdio = ipc ? (['ignore', 'ignore', 'inherit', 'ipc'] as const) : (['ignore', 'ignore', 'inherit'] as const);
+  return spawn(process.execPath, ['--import', 'tsx', CHILD, `${log}*`, cps, seen, acked], { cwd: ROOT, stdio: [...stdio] });
+}
+
+/**
+ * Starts a child and waits for its 'ready' (sent once its SIGTERM handler is installed). The last
+ * run can find every line already seen, and a SIGTERM sent while it still loads ended it by the
+ * signal (exit code null) instead of the graceful exit 0 under test. The channel is then closed so
+ * it does not keep the child alive.
+ */
+async function startReadyChild(): Promise<ChildProcess> {
+  const c = startChild(true);
+  await new Promise<void>((resolve, reject) => {
+    c.once('message', () => resolve());
+    c.once('exit', (code) => reject(new Error(`The child exited (${code}) before it was ready.`)));
+  });
+  c.disconnect();
+  return c;
 }
 
 async function killHard(c: ChildProcess): Promise<void> {
@@ -136,7 +153,7 @@ describe('file tail crash test (kill -9 while a writer appends)', () => {
     await killWhile(child, 1600, N, () => readLines(seen).includes(line(1700)));
     kills.push(inFlightAtKill(ids, seenBefore3));
 
-    child = startChild();
+    child = await startReadyChild();
     const all = Array.from({ length: N }, (_, i) => line(i));
     await until(() => new Set(readLines(seen)).size >= N, 60_000, 'every line to be seen');
     await new Promise((r) => setTimeout(r, 200));
