@@ -96,18 +96,8 @@ export class FileTailSource implements Source {
   private readonly buf: Buffer;
   private started = false;
   private readonly st: FileTailStats = {
-    received: 0,
-    bytes: 0,
-    dropped: 0,
-    errors: 0,
-    truncated_lines: 0,
-    truncations: 0,
-    rotations: 0,
-    partial_flushed: 0,
-    skipped_files: 0,
-    matched_files: -1,
-    open_files: 0,
-    unreadable_files: 0,
+    received: 0, bytes: 0, dropped: 0, errors: 0, truncated_lines: 0, truncations: 0, rotations: 0,
+    partial_flushed: 0, skipped_files: 0, matched_files: -1, open_files: 0, unreadable_files: 0,
   };
   private readonly unreadable = new Set<string>();
 
@@ -215,9 +205,15 @@ export class FileTailSource implements Source {
     }
   }
 
-  /** Start-up: a checkpointed file no longer at its path but matched elsewhere is finished first. */
+  /**
+   * Start-up: a checkpointed file no longer at its path but matched elsewhere is finished first.
+   * A hand-over writes the heir's checkpoint at the last line read while the old stream's stays at
+   * its last ack: after a crash then another rotation both point elsewhere, and the earliest one
+   * claims the file (unacknowledged lines again, not skipped) whatever order the names sort in.
+   */
   private async claimRotatedWhileDown(ids: Map<string, string>): Promise<void> {
-    for (const s of this.streams.values()) {
+    const byOffset = [...this.streams.values()].sort((a, b) => (a.cp?.offset ?? 0) - (b.cp?.offset ?? 0));
+    for (const s of byOffset) {
       const cp = s.cp;
       if (cp === undefined || cp.id === s.seenId || this.owners.has(cp.id)) continue;
       const where = ids.get(cp.id);
