@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../core/event.js';
+import { bigWords, retainedMiB } from '../../test/harness/heap.js';
 import { FleetBoard } from './fleet-board.js';
 
 const ev = (n: number): LogEvent[] => Array.from({ length: n }, (_, i) => ({ ts: i, source: 's', message: `m${i}`, raw: `m${i}`, templateId: i, template: `m${i}`, params: [] }) as LogEvent);
@@ -127,4 +128,21 @@ describe('FleetBoard across real threads', () => {
       expect(got).toEqual(expected);
     }
   }, 60_000);
+
+  it('keeps no events once delivered outside a part: an idle thread held its last flush (issue 17)', () => {
+    const { main, a } = pair();
+    main.posting([0]);
+    a.part(1, undefined);
+    a.partDone();
+    const { mib, value: board } = retainedMiB(() => {
+      // Held records parsed when the source went idle: 20 megabyte events, delivered between parts.
+      const flushed = Array.from({ length: 20 }, (_, i) => ({ ...ev(1)[0], raw: bigWords(1 << 20, i + 1) }) as LogEvent);
+      a.delivering(flushed, null);
+      expect(a.seenElsewhere('held type', flushed[0])).toBe(false);
+      return a;
+    });
+    // They stayed referenced by the board until the thread's next batch: 20 MiB.
+    expect(mib).toBeLessThan(4);
+    expect(board.owned()).toBe(1);
+  });
 });

@@ -59,6 +59,7 @@ export interface EventOrder {
   delivering(events: readonly LogEvent[], runs: readonly number[] | null): void;
 }
 
+const NO_EVENTS: readonly LogEvent[] = [];
 const INDEX_BITS = 24n;
 const MAX_INDEX = (1n << INDEX_BITS) - 1n;
 const NO_POSITION = (1n << 62n) - 1n;
@@ -80,7 +81,7 @@ export class FleetBoard implements SharedFleet, EventOrder {
   private at: Int32Array | undefined;
   /** Where events delivered without runs come (a slice's start; after the last part between parts). */
   private here = 0n;
-  private events: readonly LogEvent[] = [];
+  private events: readonly LogEvent[] = NO_EVENTS;
   private runs: readonly number[] | null = null;
   private cursor = 0;
   private mine = 0;
@@ -143,7 +144,7 @@ export class FleetBoard implements SharedFleet, EventOrder {
   partDone(): void {
     this.here = (this.seq << INDEX_BITS) | MAX_INDEX;
     this.at = undefined;
-    this.events = [];
+    this.events = NO_EVENTS;
     this.runs = null;
     Atomics.add(this.ctl, C_POSTED + this.buffers.threads + this.me, 1);
     this.publish(this.here);
@@ -159,7 +160,10 @@ export class FleetBoard implements SharedFleet, EventOrder {
   }
 
   delivering(events: readonly LogEvent[], runs: readonly number[] | null): void {
-    this.events = events;
+    // Kept only while runs need them: a flush's events (runs null: held records parsed when idle, an
+    // evicted source) are delivered outside a part, so `partDone` would not drop them, and an idle
+    // thread kept its last 20 megabyte records alive until its next batch (issue 17).
+    this.events = runs === null ? NO_EVENTS : events;
     this.runs = runs;
     this.cursor = 0;
   }
