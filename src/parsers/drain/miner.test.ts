@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bigWords, retainedMiB } from '../../../test/harness/heap.js';
 import { TemplateMiner } from './miner.js';
 
 // Real HDFS lines (Loghub HDFS_2k, see test/fixtures/logs/README.md).
@@ -200,5 +201,20 @@ describe('TemplateMiner shape cache', () => {
     const view = (r: ReturnType<TemplateMiner['add']>) => ({ templateId: r.templateId, change: r.change, template: r.template, params: r.params });
     for (const l of lines) expect(view(fast.add(l))).toEqual(view(slow.add(l)));
     expect(fast.stats.cacheHits).toBeGreaterThan(base.length);
+  });
+});
+
+describe('TemplateMiner: what a megabyte line leaves behind (issue 17)', () => {
+  it('keeps nothing of its last line once mined (one per source, held while the source is idle)', () => {
+    const { mib, value } = retainedMiB(() =>
+      Array.from({ length: 20 }, (_, i) => {
+        const m = new TemplateMiner();
+        m.process(bigWords(1 << 20, i + 1), 'learn');
+        return m;
+      }),
+    );
+    expect(value.every((m) => m.stats.clusters === 1)).toBe(true);
+    // The masker's reused result held each miner's last line: 20 MiB.
+    expect(mib).toBeLessThan(4);
   });
 });

@@ -146,6 +146,9 @@ export class TemplateMiner {
   process(message: string, mode: MinerMode): MineResult {
     const r = this.processLine(message, mode);
     if (mode === 'learn') this.guard.line(this.clusters.size);
+    // The masker's reused result would hold a long message until the source's next line (an idle
+    // source's last megabyte line, per parser): let go now. Short ones cost nothing to keep.
+    if (message.length > MAX_CACHED_CHARS) this.masker.release();
     return r;
   }
 
