@@ -33,6 +33,13 @@ export interface InferredLayout {
 
 /** Share of the sample a layout must match. */
 export const MIN_FIT = 0.6;
+/**
+ * Characters of a sample line that a layout can depend on: tokenizing reads the first 320
+ * (header-columns.ts) and the fit check matches the header at the line's start. Samples kept for a
+ * later inference hold no more than this (a copy: core/text.ts), so a megabyte line is not kept
+ * whole in a parser's state and snapshot (issue 17).
+ */
+export const INFER_LINE_CHARS = 2000;
 /** Sample lines used at most. */
 export const INFER_SAMPLE = 200;
 const MAX_WEAK_RUN = 3;

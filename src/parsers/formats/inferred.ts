@@ -15,7 +15,8 @@
  */
 import type { LogRecord } from '../../core/event.js';
 import { HeaderPatternFormat } from './header-pattern.js';
-import { inferLayout } from './infer-layout.js';
+import { keptCut } from '../../core/text.js';
+import { INFER_LINE_CHARS, inferLayout } from './infer-layout.js';
 import { PlainFormat } from './plain.js';
 import type { FormatStats, RecordFormat } from './types.js';
 
@@ -151,11 +152,12 @@ export class InferredFormat implements RecordFormat {
   /**
    * Keeps the last RING lines before each look (every CHECK_EVERY records), in order: the sample a
    * revision or a new try infers from. Lines further from a look are not stored (a store per line
-   * costs more than the rest of this format's work on a line without a header).
+   * costs more than the rest of this format's work on a line without a header). A long line is kept
+   * as a copy of its head ({@link INFER_LINE_CHARS}): 64 whole megabyte lines were 64 MiB per source.
    */
   private remember(text: string): void {
     const slot = (this.seen % CHECK_EVERY) - (CHECK_EVERY - RING);
-    if (slot >= 0) this.ring[slot] = text;
+    if (slot >= 0) this.ring[slot] = keptCut(text, INFER_LINE_CHARS);
   }
 
   private misfit(h: HeaderPatternFormat | null): void {

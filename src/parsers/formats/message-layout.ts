@@ -15,7 +15,8 @@
  */
 import type { LogRecord } from '../../core/event.js';
 import { HeaderPatternFormat } from './header-pattern.js';
-import { inferLayout } from './infer-layout.js';
+import { kept } from '../../core/text.js';
+import { INFER_LINE_CHARS, inferLayout } from './infer-layout.js';
 
 const LEARN = 64;
 
@@ -97,8 +98,11 @@ export class MessageLayout {
   }
 
   private learn(sample: string[], msg: string): void {
+    // The first line's head, copied: a message is the record's own string (a JSON record's message of
+    // 1 MiB), and up to 64 of them sat here whole, in every parser snapshot too (issue 17). A slice
+    // would keep the whole message alive (core/text.ts). Only while learning: 64 messages per source.
     const nl = msg.indexOf('\n');
-    sample.push(nl === -1 ? msg : msg.slice(0, nl));
+    sample.push(kept(msg.slice(0, Math.min(nl === -1 ? msg.length : nl, INFER_LINE_CHARS))));
     const n = sample.length;
     if ((n & (n - 1)) !== 0 && n !== LEARN) return;
     const before = this.layout;
