@@ -9,6 +9,7 @@
  * storedAttrs({ hostname: 'web-1', sd: { 'meta@1': { ip: '10.0.0.1' } } }, { transport: 'tcp' });
  * // → { hostname: 'web-1', 'sd.meta@1.ip': '10.0.0.1', transport: 'tcp' }
  */
+import { kept } from './text.js';
 
 /** Attributes as stored: flat string → string (nested keys joined with `.`). */
 export type Attrs = Record<string, string>;
@@ -54,7 +55,8 @@ function add(out: Attrs, n: { count: number }, prefix: string, obj: Readonly<Rec
     else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v);
     else if (Array.isArray(v)) s = safeJson(v);
     else continue;
-    out[key] = s.length > MAX_ATTR_VALUE ? `${s.slice(0, MAX_ATTR_VALUE - 1)}…` : s;
+    // A cut is copied: a view of a megabyte value would keep it alive (core/text.ts).
+    out[key] = s.length > MAX_ATTR_VALUE ? kept(`${s.slice(0, MAX_ATTR_VALUE - 1)}…`) : s;
     n.count++;
   }
 }

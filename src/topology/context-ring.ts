@@ -48,7 +48,9 @@ export class ContextRing {
       r.templates[i] = e.templateId;
       // A cut of a long line is copied: a view into it would keep the whole line (core/text.ts).
       r.lines[i] = e.raw.length > MAX_LINE_CHARS ? kept(e.raw.slice(0, MAX_LINE_CHARS) + '…') : e.raw;
-      r.fields[i] = e.fields;
+      // A long record's parsed fields may hold its long values (a JSON record's megabyte stack trace):
+      // 20 of them per source were kept whole. It keeps the pairs they would be stored as, copied.
+      r.fields[i] = e.fields !== undefined && e.raw.length > MAX_LINE_CHARS ? ownPairs(storedAttrs(e.fields, undefined)) : e.fields;
       r.attrs[i] = e.attrs;
       r.next = (i + 1) % this.size;
       if (r.filled < this.size) r.filled++;
@@ -129,4 +131,10 @@ export class ContextRing {
     }
     return -1;
   }
+}
+
+/** `a` with every value its own string: a short value cut from a long line would keep the line (core/text.ts). */
+function ownPairs(a: Attrs | undefined): Attrs | undefined {
+  if (a !== undefined) for (const k of Object.keys(a)) a[k] = kept(a[k]);
+  return a;
 }
