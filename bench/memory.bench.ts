@@ -3,7 +3,7 @@
  * Memory of the whole service as a user runs it (the built CLI, `anomalog serve --config` with one
  * `http` source, defaults otherwise), under the three loads of issue 17's targets:
  *   hostile — 20 single-line bodies of ~9.9 MB (unique words) through every ingest route in turn
- *             (plain and NDJSON /ingest, _bulk, Loki JSON and protobuf, OTLP JSON and protobuf, HEC
+ *             (plain and NDJSON /ingest, NDJSON to a new source, _bulk, Loki JSON and protobuf, OTLP JSON and protobuf, HEC
  *             event and raw): peak RSS, longest stored template, truncations counted;
  *   normal  — 1,000,000 Loghub raw lines (the 12 systems' 2k files cycled) posted as text/plain in 10
  *             bodies of 100,000 on 2 keep-alive connections: peak RSS and lines/s;
@@ -17,7 +17,7 @@
  * The bodies of `normal` are ~12.5 MB (Loghub lines average 125 bytes), above the default
  * `max_body_bytes` of 10 MiB, so this bench sets 16 MiB for that source; nothing else is configured.
  *
- * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--lines N] [--engine-heap-mb N] [--engine-young-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+ * Usage: npm run build && npm run bench:memory [-- --only hostile|normal|unique] [--routes NAME,…] [--heaps] [--lines N] [--engine-heap-mb N] [--engine-young-mb N] [--dataset DIR] [--json FILE] [--cli OTHER/bin/anomalog.js] [--node-args "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,6 +48,9 @@ const NODE_ARGS = option('--node-args', '').split(' ').filter(Boolean);
 const SOURCES = Number(option('--sources', '1'));
 // --engine-threads N: pipeline.engine_threads (default: the service's own, one per core up to 4).
 const ENGINE_THREADS = option('--engine-threads', '');
+// --routes a,b: only the hostile routes whose names contain one of these (default: every route).
+const ROUTE_FILTER = option('--routes', '').split(',').filter(Boolean);
+const HEAPS = process.argv.includes('--heaps');
 const BODIES = 10;
 const CONNECTIONS = 2;
 
@@ -227,6 +230,9 @@ function peakOf(s: Service): number {
 const ROUTES: { name: string; path: string; body(line: string): { data: Buffer | Uint8Array | string; headers: Record<string, string> } }[] = [
   { name: 'ingest text', path: '/ingest?source=hostile', body: (l) => ({ data: `${l}\n`, headers: { 'content-type': 'text/plain' } }) },
   { name: 'ingest ndjson', path: '/ingest?source=hostile', body: (l) => ({ data: `${JSON.stringify({ message: l })}\n`, headers: { 'content-type': 'application/x-ndjson' } }) },
+  // The same objects to a source of their own: its format is detected on them (JSON objects), where the
+  // route above reaches a source already read as text (issue 17: the engine's JSON path).
+  { name: 'ingest ndjson, new source', path: '/ingest?source=hostile-json', body: (l) => ({ data: `${JSON.stringify({ message: l })}\n`, headers: { 'content-type': 'application/x-ndjson' } }) },
   { name: '_bulk', path: '/hostile/_bulk', body: (l) => ({ data: `{"index":{}}\n${JSON.stringify({ message: l })}\n`, headers: { 'content-type': 'application/x-ndjson' } }) },
   { name: 'loki json', path: '/loki/api/v1/push', body: (l) => ({ data: JSON.stringify({ streams: [{ stream: { job: 'hostile' }, values: [[`${Date.now()}000000`, l]] }] }), headers: { 'content-type': 'application/json' } }) },
   { name: 'loki protobuf', path: '/loki/api/v1/push', body: (l) => ({ data: lokiProtobuf([{ labels: '{job="hostile"}', entries: [{ s: Math.floor(Date.now() / 1000), ns: 0, line: l }] }]), headers: { 'content-type': 'application/x-protobuf' } }) },
@@ -242,7 +248,11 @@ async function hostile(): Promise<Record<string, unknown>> {
   const r = rng(11);
   const codes: Record<string, number[]> = {};
   const t0 = performance.now();
+  // --heaps: each thread's largest heap while the routes run (the per-route lines show it only between
+  // routes); off by default, since asking /api/health 4 times a second costs the main thread too.
+  const heaps = HEAPS ? watchHeaps(s.url) : undefined;
   for (const route of ROUTES) {
+    if (ROUTE_FILTER.length > 0 && !ROUTE_FILTER.some((f) => route.name.includes(f))) continue;
     const got: number[] = [];
     for (let i = 0; i < 20; i++) {
       const { data, headers } = route.body(hugeLine(9_900_000, r));
@@ -257,12 +267,13 @@ async function hostile(): Promise<Record<string, unknown>> {
     process.stderr.write(`  hostile ${route.name}: codes ${codes[route.name].join(',')}, RSS ${procStatus(s.proc.pid ?? 0, 'VmRSS').toFixed(0)} MiB, peak ${peakOf(s).toFixed(0)} MiB (heaps MiB: ${heaps}; buffers ${Math.round(m.arrayBuffers / 2 ** 20)})\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const during = heaps?.stop();
   await new Promise((res) => setTimeout(res, 1000));
   const t = await getJson(`${s.url}/api/templates?limit=1000`);
   const items = ((t.body.templates ?? t.body.items ?? []) as Record<string, unknown>[]).flatMap((x) => Object.values(x).filter((v): v is string => typeof v === 'string'));
   const longest = Math.max(0, ...items.map((v) => Buffer.byteLength(v)));
   const health = await getJson(`${s.url}/api/health`);
-  const out = { load: 'hostile', bodies: 20 * ROUTES.length, seconds, peakRssMiB: peakOf(s), longestStoredTemplateBytes: longest, codes, sources: health.body.sources, memory: await memory(s.url) };
+  const out = { load: 'hostile', bodies: 20 * Object.keys(codes).length, seconds, peakRssMiB: peakOf(s), longestStoredTemplateBytes: longest, codes, sources: health.body.sources, heapsDuring: during, memory: await memory(s.url) };
   agent.destroy();
   await stop(s);
   return out;
