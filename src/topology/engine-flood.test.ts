@@ -71,5 +71,9 @@ describe('Engine: a flood of new message types', () => {
     expect(w).toHaveLength(11);
     expect(w.some((x) => x.startsWith('calm'))).toBe(false);
     expect(w[10]).toBe('3 more sources are in flood mode (anomalog_miner_flooding).');
+    // A Kafka worker (no /metrics) gives the same warnings without the metric names.
+    const worker = floodWarnings(streams, { metrics: false });
+    expect(worker[10]).toBe('3 more sources are in flood mode.');
+    expect(worker.slice(0, 10)).toEqual(w.slice(0, 10).map((x) => x.replace('; see anomalog_miner_overflow_lines_total', '')));
   });
 });
