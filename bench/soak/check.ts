@@ -4,8 +4,11 @@
  *  - Durable count = the store's template counts, written at each checkpoint together with the
  *    source positions. Without kills every line sent on every transport must be counted exactly once
  *    (checked at the end of the steady phase).
- *  - file: positions and counts are one checkpoint, so after any number of kill -9s the file's
- *    durable count must equal the lines written, exactly: 0 lost, 0 counted twice. What a restart
+ *  - file: positions follow counts at each checkpoint, so after any number of kill -9s the file's
+ *    durable count must equal the lines written, exactly: 0 lost, 0 counted twice. (Not one
+ *    transaction: an engine thread saves its counts, then its ack crosses to the main thread, which
+ *    saves the file's position. A kill in between — milliseconds of each 1 s interval — counts the
+ *    lines of that interval twice — at least once, never lost — and this check fails on it.) What a restart
  *    parses again (at least once) is what the killed process parsed after its last checkpoint:
  *    `reparsed = parsed before the kill − what that process made durable`, at most what one process
  *    parses in one checkpoint interval (more than rate × interval only while it catches up).

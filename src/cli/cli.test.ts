@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { randomLines } from '../../test/harness/rng.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const HDFS = join(root, 'test/fixtures/logs/loghub-samples/HDFS.log');
@@ -103,5 +104,38 @@ describe('anomalog parse --mask', () => {
     const bad = cli(['parse', '--mask', 'lower=x', '-'], 'a\n');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/upper-case NAME/);
+  });
+});
+
+describe('anomalog parse/templates --no-flood-guard', () => {
+  // 3,000 random lines: each a new message type. Past 1,000 templates the guard sends most to overflow.
+  const flood = randomLines(3000, 9).join('\n') + '\n';
+  const rowsOf = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { templateId: number; count: number; template: string });
+
+  it('templates: a flood goes to an overflow template, said on stderr; --no-flood-guard mines every line', () => {
+    const guarded = cli(['templates', '--json', '--format', 'plain', '--no-multiline', '-'], flood);
+    expect(guarded.code).toBe(0);
+    const g = rowsOf(guarded.out);
+    expect(g.length).toBeGreaterThan(1000);
+    expect(g.length).toBeLessThan(2000);
+    // Most frequent first: the overflow template of 5-token lines, holding every line not mined.
+    expect(g[0].template).toBe('<*> <*> <*> <*> <*>');
+    const said = /anomalog: (\d+) lines of a flood of new message types went to overflow templates without being mined \(--no-flood-guard mines every line\)/.exec(guarded.err);
+    expect(said, guarded.err).not.toBeNull();
+    expect(Number(said![1])).toBe(g[0].count);
+    expect(g.reduce((a, t) => a + t.count, 0)).toBe(3000);
+
+    const off = cli(['templates', '--json', '--no-flood-guard', '--format', 'plain', '--no-multiline', '-'], flood);
+    expect(off.code).toBe(0);
+    const o = rowsOf(off.out);
+    expect(o).toHaveLength(3000);
+    expect(o.every((t) => t.count === 1)).toBe(true);
+    expect(off.err).not.toContain('flood');
+  });
+
+  it('parse --no-flood-guard gives each line of the flood its own template', () => {
+    const ids = (args: string[]) => new Set(rowsOf(cli(['parse', '--json', ...args, '--format', 'plain', '--no-multiline', '-'], flood).out).map((r) => r.templateId)).size;
+    expect(ids(['--no-flood-guard'])).toBe(3000);
+    expect(ids([])).toBeLessThan(2000);
   });
 });

@@ -22,6 +22,8 @@ export interface ParseCliOptions {
   matchOnly?: boolean;
   similarity: number;
   mask: CustomMask[];
+  /** The miner's flood guard (`parser.flood_guard`); `--no-flood-guard` sets false. Default on. */
+  floodGuard?: boolean;
 }
 
 export function addParseOptions(cmd: Command): Command {
@@ -32,6 +34,7 @@ export function addParseOptions(cmd: Command): Command {
     .addOption(new Option('--max-line-bytes <n>', 'longer lines are truncated and counted').default(1 << 20).argParser(positiveInt('--max-line-bytes')))
     .option('--state <file>', 'load template-miner state from FILE if it exists and save it back at the end (stable template ids across runs)')
     .option('--match-only', 'match lines against known templates without learning new ones (with --state)')
+    .option('--no-flood-guard', "mine every line even when most are new message types (by default such a flood, past 1,000 templates, goes to overflow templates '<*> …'; 1 in 16 is still mined)")
     .addOption(new Option('--similarity <x>', 'share of constant tokens that must agree to join a template').default(0.7).argParser(unitInterval('--similarity')))
     .addOption(
       new Option('--mask <NAME=REGEX>', 'extra variable mask, repeatable: matches become <NAME> (e.g. --mask ORDER=ORD-[0-9A-Z]+)')
@@ -85,7 +88,7 @@ export async function runParser(file: string, opts: ParseCliOptions, onEvents: (
     source: opts.source ?? (file === '-' ? 'stdin' : file),
     format: opts.format,
     multiline: opts.multiline,
-    miner: { similarityThreshold: opts.similarity, masking: { customMasks: opts.mask } },
+    miner: { similarityThreshold: opts.similarity, masking: { customMasks: opts.mask }, flood: { enabled: opts.floodGuard ?? true } },
   });
   if (opts.state && existsSync(opts.state)) parser.restore(readState(opts.state));
   if (opts.matchOnly && !opts.state) {
@@ -132,5 +135,8 @@ export function reportInputStats(r: ParseRunResult): void {
   if (s?.nulBytes) notes.push(`${s.nulBytes} NUL bytes replaced`);
   if (p.unmatched) notes.push(`${p.unmatched} record${p.unmatched === 1 ? '' : 's'} did not match the format (the first at line ${p.firstUnmatchedLine ?? '?'})`);
   if (r.parser.miner.stats.evicted) notes.push(`${r.parser.miner.stats.evicted} templates evicted`);
+  // A flood sends lines to overflow templates unmined: say so, with the way out for a log that is really this varied.
+  const overflow = r.parser.miner.flood.overflowLines;
+  if (overflow) notes.push(`${overflow} line${overflow === 1 ? '' : 's'} of a flood of new message types went to overflow templates without being mined (--no-flood-guard mines every line)`);
   if (notes.length) process.stderr.write(`anomalog: ${notes.join(', ')}.\n`);
 }

@@ -3,23 +3,14 @@ import { validate } from '../config/load.js';
 import { serveConfigSchema } from '../config/schema.js';
 import { ManualClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
-import type { Cursor } from '../core/event.js';
-import type { RawBatch, Source, SourceStats } from '../core/source.js';
+import type { RawBatch } from '../core/source.js';
+import { BatchSource } from '../../test/harness/batch-source.js';
 import { MemoryStore } from '../../test/harness/memory-store.js';
 import { Engine } from './engine.js';
 import { parserOptionsFor } from './parser-options.js';
 import { floodWarnings } from './serve-checks.js';
 
 /** Issue 17: a flood of random lines puts the source's miner in flood mode: logged once, counted, in health. */
-
-class BatchSource implements Source {
-  constructor(readonly id: string) {}
-  async run(): Promise<void> {}
-  ack(_c: Cursor): void {}
-  stats(): SourceStats {
-    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
-  }
-}
 
 let seed = 11;
 const r = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
@@ -80,5 +71,9 @@ describe('Engine: a flood of new message types', () => {
     expect(w).toHaveLength(11);
     expect(w.some((x) => x.startsWith('calm'))).toBe(false);
     expect(w[10]).toBe('3 more sources are in flood mode (anomalog_miner_flooding).');
+    // A Kafka worker (no /metrics) gives the same warnings without the metric names.
+    const worker = floodWarnings(streams, { metrics: false });
+    expect(worker[10]).toBe('3 more sources are in flood mode.');
+    expect(worker.slice(0, 10)).toEqual(w.slice(0, 10).map((x) => x.replace('; see anomalog_miner_overflow_lines_total', '')));
   });
 });

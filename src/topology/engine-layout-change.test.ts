@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import type { Logger } from '../core/component.js';
 import type { Cursor, LogEvent } from '../core/event.js';
-import type { RawBatch, Source, SourceStats } from '../core/source.js';
+import type { RawBatch } from '../core/source.js';
+import { BatchSource } from '../../test/harness/batch-source.js';
 import { MemoryStore } from '../../test/harness/memory-store.js';
 import { Engine } from './engine.js';
 
 /** Issue 13: a zero-config source whose header changes mid-stream (a deploy) is followed, counted and logged. */
-
-class BatchSource implements Source {
-  constructor(readonly id: string) {}
-  async run(): Promise<void> {}
-  ack(_c: Cursor): void {}
-  stats(): SourceStats {
-    return { received: 0, bytes: 0, dropped: 0, errors: 0 };
-  }
-}
 
 function batch(source: string, lines: string[], firstLine: number, offset: number): RawBatch {
   let at = offset;

@@ -97,12 +97,15 @@ const FLOOD_WARNINGS_NAMED = 10;
  * Record sources in flood mode now (the miner's cardinality guard, src/parsers/drain/flood-guard.ts):
  * their lines are almost all new message types and most are not mined. One warning per source (at
  * most 10 named, then a count): the store's anomaly cap is for the logs' anomalies, not this.
+ * `serve`'s /api/health and `anomalog worker`'s `stats()` give these same warnings; `metrics: false`
+ * (a worker, which serves no /metrics) leaves out the metric names.
  */
-export function floodWarnings(streams: readonly StreamCounters[]): string[] {
+export function floodWarnings(streams: readonly StreamCounters[], o: { metrics?: boolean } = {}): string[] {
+  const metrics = o.metrics ?? true;
   const flooding = streams.filter((s) => s.flooding === true);
   const out = flooding
     .slice(0, FLOOD_WARNINGS_NAMED)
-    .map((s) => `${s.source}: flood of new message types — ${s.overflowLines ?? 0} lines matched no template and were not mined (1 in 16 still is); see anomalog_miner_overflow_lines_total. Turn off with parser.flood_guard: false.`);
-  if (flooding.length > FLOOD_WARNINGS_NAMED) out.push(`${flooding.length - FLOOD_WARNINGS_NAMED} more sources are in flood mode (anomalog_miner_flooding).`);
+    .map((s) => `${s.source}: flood of new message types — ${s.overflowLines ?? 0} lines matched no template and were not mined (1 in 16 still is)${metrics ? '; see anomalog_miner_overflow_lines_total' : ''}. Turn off with parser.flood_guard: false.`);
+  if (flooding.length > FLOOD_WARNINGS_NAMED) out.push(`${flooding.length - FLOOD_WARNINGS_NAMED} more sources are in flood mode${metrics ? ' (anomalog_miner_flooding)' : ''}.`);
   return out;
 }

@@ -8,7 +8,7 @@
  * Each path is one stream with its own source id (`file:<path>`) and one checkpoint. A batch holds
  * the complete lines of one read of one file; its cursor `{ kind: 'file', id: '<dev>:<ino>', offset }`
  * points just past its last complete line. A partial last line is held until its newline (or the
- * idle timeout). Checkpoints are written only in `ack`. On restart a file whose identity matches
+ * idle timeout). Checkpoints are written only for acknowledged lines. On restart a file whose identity matches
  * its checkpoint resumes there; a file rotated while the source was down is found by identity
  * among the matched paths and finished first. Memory: one shared read buffer, one splitter per
  * open file (bounded by `max_line_bytes`), at most `max_open_files` open files.
@@ -23,12 +23,12 @@ import type { Cursor } from '../../core/event.js';
 import type { CheckpointStore, RawBatch, RawRecord, Source, SourceStats } from '../../core/source.js';
 import type { FileTailConfig } from './config.js';
 import { compilePattern, expandPattern, globToRegExpSource, type CompiledPattern } from './glob.js';
+import { CursorMetas } from './cursor-metas.js';
+import { Handovers, latestPerFile } from './resume.js';
 import { TailedFile, countLines, fileId, type ReadResult } from './state.js';
 
 /** Reads of one file per round before the next file gets its turn (fairness). */
 const READS_PER_TURN = 16;
-/** File ids remembered for acks of copied cursors. */
-const MAX_REMEMBERED_IDS = 4096;
 
 export interface FileTailStats extends SourceStats {
   /** Lines cut at `max_line_bytes`. */
@@ -37,6 +37,8 @@ export interface FileTailStats extends SourceStats {
   truncations: number;
   /** Rotations (rename or deletion) seen. */
   rotations: number;
+  /** Rotated files read on by the stream of their new name (a matched name). */
+  handovers: number;
   /** Partial last lines emitted after the idle timeout or when their file went away. */
   partial_flushed: number;
   /** Files that could not be opened because `max_open_files` was reached (per attempt). */
@@ -90,13 +92,13 @@ export class FileTailSource implements Source {
   private readonly streams = new Map<string, Stream>();
   /** Open files by identity (a rotated file must not be opened twice under two names). */
   private readonly owners = new Map<string, TailedFile>();
-  private readonly cursorMeta = new WeakMap<Cursor, CursorMeta>();
-  /** Latest emit per file id, for acks of cursors that were copied downstream (bounded). */
-  private readonly lastMetaById = new Map<string, CursorMeta>();
+  private readonly metas = new CursorMetas<CursorMeta>();
+  /** Heirs whose checkpoint waits for an ack of the lines their old stream emitted. */
+  private readonly handovers = new Handovers<Stream>();
   private readonly buf: Buffer;
   private started = false;
   private readonly st: FileTailStats = {
-    received: 0, bytes: 0, dropped: 0, errors: 0, truncated_lines: 0, truncations: 0, rotations: 0,
+    received: 0, bytes: 0, dropped: 0, errors: 0, truncated_lines: 0, truncations: 0, rotations: 0, handovers: 0,
     partial_flushed: 0, skipped_files: 0, matched_files: -1, open_files: 0, unreadable_files: 0,
   };
   private readonly unreadable = new Set<string>();
@@ -134,12 +136,14 @@ export class FileTailSource implements Source {
 
   ack(cursor: Cursor): void {
     if (cursor.kind !== 'file') return;
-    const meta = this.cursorMeta.get(cursor) ?? this.lastMetaById.get(cursor.id);
+    const meta = this.metas.get(cursor);
     if (meta === undefined) {
       this.st.errors++;
       this.logger.warn('Ignored an acknowledgement for a cursor this source did not emit.', { cursor });
       return;
     }
+    const due = this.handovers.settle(cursor, meta.stream);
+    if (due !== undefined) this.checkpoints.save(due.heir.sourceId, { kind: 'file', id: cursor.id, offset: due.offset });
     const s = meta.stream;
     if (meta.epoch < s.savedEpoch || (meta.epoch === s.savedEpoch && cursor.offset <= s.savedOffset)) return;
     s.savedEpoch = meta.epoch;
@@ -207,13 +211,13 @@ export class FileTailSource implements Source {
 
   /**
    * Start-up: a checkpointed file no longer at its path but matched elsewhere is finished first.
-   * A hand-over writes the heir's checkpoint at the last line read while the old stream's stays at
-   * its last ack: after a crash then another rotation both point elsewhere, and the earliest one
-   * claims the file (unacknowledged lines again, not skipped) whatever order the names sort in.
+   * A file handed over names two checkpoints (its old stream's and its heir's): both resume from
+   * the later one, which only acknowledged lines reach (resume.ts), whatever order the names sort in.
    */
   private async claimRotatedWhileDown(ids: Map<string, string>): Promise<void> {
-    const byOffset = [...this.streams.values()].sort((a, b) => (a.cp?.offset ?? 0) - (b.cp?.offset ?? 0));
-    for (const s of byOffset) {
+    const latest = latestPerFile([...this.streams.values()].map((s) => s.cp));
+    for (const s of this.streams.values()) if (s.cp !== undefined) s.cp = latest.get(s.cp.id);
+    for (const s of this.streams.values()) {
       const cp = s.cp;
       if (cp === undefined || cp.id === s.seenId || this.owners.has(cp.id)) continue;
       const where = ids.get(cp.id);
@@ -349,15 +353,19 @@ export class FileTailSource implements Source {
     s.draining.shift();
     const heir = [...this.streams.values()].find((o) => o !== s && o.seenId === f.id && o.active === null);
     if (heir !== undefined) {
+      this.st.handovers++;
+      const acked = f.lastEnd <= f.seekedTo || (s.savedEpoch === f.epoch && s.savedOffset >= f.lastEnd);
       f.epoch = heir.nextEpoch++;
       f.path = heir.path;
       f.rotatedAt = null;
       heir.cp = undefined;
       heir.active = f;
-      // Lines up to here went out under the old stream; the heir resumes after them (even after a restart).
+      // Lines up to here went out under the old stream; the heir resumes after them (even after a
+      // restart), its checkpoint written once they are acknowledged.
       heir.savedEpoch = f.epoch;
       heir.savedOffset = f.lastEnd;
-      this.checkpoints.save(heir.sourceId, { kind: 'file', id: f.id, offset: f.lastEnd });
+      if (acked) this.checkpoints.save(heir.sourceId, { kind: 'file', id: f.id, offset: f.lastEnd });
+      else this.handovers.add(f.id, heir, f.lastEnd);
       return;
     }
     if (f.pendingBytes > 0) {
@@ -386,11 +394,7 @@ export class FileTailSource implements Source {
     }
     this.st.received += lines.length;
     const cursor: Cursor = Object.freeze({ kind: 'file', id: f.id, offset: f.lastEnd });
-    const meta = { stream: s, epoch: f.epoch };
-    this.cursorMeta.set(cursor, meta);
-    this.lastMetaById.delete(f.id);
-    this.lastMetaById.set(f.id, meta);
-    if (this.lastMetaById.size > MAX_REMEMBERED_IDS) this.lastMetaById.delete(this.lastMetaById.keys().next().value as string);
+    this.metas.set(cursor, { stream: s, epoch: f.epoch });
     await emit({ records, cursor });
   }
 }

@@ -27,6 +27,8 @@ export class TailedFile {
   lastEnd = 0;
   /** Absolute number of the last line handed out; -1 when unknown (resumed far into a huge file). */
   lineNo = 0;
+  /** Where it was last positioned (a checkpoint's resume point, 0, or its end): nothing before it awaits an ack. */
+  seekedTo = 0;
   /** Read order within its stream; bumps on truncation and hand-over (acks of older epochs are stale). */
   epoch = 0;
   /** Clock time of the last read that returned bytes. */
@@ -49,7 +51,7 @@ export class TailedFile {
   /** Restarts the splitter at `offset` (line numbers continue from `lineNo`). */
   seek(offset: number, lineNo: number): void {
     this.splitter = new LineSplitter({ maxLineBytes: this.maxLineBytes });
-    this.readOffset = this.lastEnd = this.splitBase = offset;
+    this.readOffset = this.lastEnd = this.splitBase = this.seekedTo = offset;
     this.lineNo = this.lineBase = lineNo;
   }
 

@@ -2,9 +2,11 @@
  * @module topology/kafka/worker-options
  * What `anomalog worker` (worker.ts) is given and what it reports.
  */
+import type { StreamCounters } from '../../core/engine.js';
 import type { Logger } from '../../core/component.js';
 import type { ServeConfig } from '../../config/schema.js';
 import type { SourceNaming } from '../../sources/kafka/records.js';
+import { floodWarnings } from '../serve-checks.js';
 import type { ModelsFeedStats } from './models.js';
 
 export interface WorkerOptions {
@@ -30,6 +32,12 @@ export interface WorkerOptions {
 }
 
 export interface WorkerStats {
+  /**
+   * `degraded` while a record source of its partitions is in flood mode (the miner's flood guard),
+   * with one warning per source in `warnings` — those of serve's /api/health (serve-checks.ts).
+   */
+  status: 'ok' | 'degraded';
+  warnings: string[];
   partitions: number[];
   records: number;
   anomaliesProduced: number;
@@ -47,4 +55,16 @@ export interface WorkerStats {
   feedback: { read: number; applied: number; invalid: number; atRestore: number };
   /** The models topic (absent when the model detector is off: the topic is not read). */
   models?: ModelsFeedStats;
+}
+
+/**
+ * The health of a worker from its partitions' engines: `degraded` while a record source of theirs is
+ * in flood mode, with the warnings serve's /api/health gives for its own sources (one code path:
+ * `floodWarnings`), without the metric names (a worker serves no /metrics).
+ */
+export function workerHealth(engines: Iterable<{ engine: { flooding?(): StreamCounters[] } }>): Pick<WorkerStats, 'status' | 'warnings'> {
+  const floods: StreamCounters[] = [];
+  for (const e of engines) floods.push(...(e.engine.flooding?.() ?? []));
+  const warnings = floodWarnings(floods, { metrics: false });
+  return { status: warnings.length > 0 ? 'degraded' : 'ok', warnings };
 }

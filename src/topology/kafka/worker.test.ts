@@ -20,6 +20,7 @@ import { until } from '../../../test/harness/until.js';
 import { ensureTopics } from '../../sources/kafka/client.js';
 import type { KafkaRecordIn } from '../../sources/kafka/records.js';
 import { requireComponent } from '../../../test/harness/ci.js';
+import { randomLines } from '../../../test/harness/rng.js';
 import { committedToEnd as committedToEndOf, groupOffsets, hasKafka, KAFKA_PROVISION, type RunningKafka, startKafka } from '../../../test/harness/kafka.js';
 import { PartitionEngine } from './partition.js';
 import { KafkaWorker } from './worker.js';
@@ -136,6 +137,20 @@ describe.skipIf(!present)('anomalog worker on a real Kafka broker', () => {
     });
     expect(behind).toEqual([]);
     expect(ends.filter((e) => e.high !== '0').length).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('a flood of new message types on a source makes the worker degraded, with the warning serve gives for it', async () => {
+    await ensureTopics(kafka, [{ topic: 'logs-flood', partitions: 1 }]);
+    await produce('logs-flood', randomLines(3000, 5).map((l): [string, string] => ['spam', l]));
+    const w = new KafkaWorker({ config, brokers: [broker.bootstrap], topic: 'logs-flood', group: 'flood', anomaliesTopic: 'anomalies-flood', logger: silentLogger, sessionTimeoutMs: 6000 });
+    expect(w.stats()).toMatchObject({ status: 'ok', warnings: [] });
+    await w.start();
+    try {
+      await until('every record processed', async () => (w.stats().records === 3000 ? true : undefined), 90_000);
+      expect(w.stats()).toMatchObject({ status: 'degraded', warnings: [expect.stringMatching(/^spam: flood of new message types — \d+ lines matched no template and were not mined/)] });
+    } finally {
+      await w.stop();
+    }
   }, 120_000);
 
   it('two workers, one killed with -9 mid-stream: the survivor restores its partitions and the anomaly set is the same as one worker\'s, without duplicates', async () => {

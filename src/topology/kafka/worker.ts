@@ -27,7 +27,7 @@ import { windowSpecOf } from '../../detectors/model/stream.js';
 import { parseLesson } from './feedback.js';
 import { DEFAULT_MODELS_TOPIC, ModelsFeed, modelsTopicSpec } from './models.js';
 import { type PartitionCheckpoint, PartitionEngine } from './partition.js';
-import type { WorkerOptions, WorkerStats } from './worker-options.js';
+import { type WorkerOptions, type WorkerStats, workerHealth } from './worker-options.js';
 
 export type { WorkerOptions, WorkerStats } from './worker-options.js';
 
@@ -90,7 +90,7 @@ export class KafkaWorker {
    */
   private readonly uncommitted = new Map<number, number>();
   private stopped = false;
-  private readonly st: WorkerStats = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, rebalancing: false, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
+  private readonly st: Omit<WorkerStats, 'status' | 'warnings'> = { partitions: [], records: 0, anomaliesProduced: 0, checkpoints: 0, commitsRefused: 0, rebalances: 0, rebalancing: false, lag: {}, lastRestoreMs: 0, feedback: { read: 0, applied: 0, invalid: 0, atRestore: 0 } };
 
   constructor(private readonly o: WorkerOptions) {
     this.kafka = createKafka({ brokers: o.brokers, clientId: o.clientId ?? 'anomalog-worker', logger: o.logger });
@@ -108,7 +108,7 @@ export class KafkaWorker {
   stats(): WorkerStats {
     let records = 0;
     for (const e of this.engines.values()) records += e.records;
-    const out: WorkerStats = { ...this.st, records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, rebalancing: this.rebalancing, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
+    const out: WorkerStats = { ...this.st, ...workerHealth(this.engines.values()), records: this.st.records + records, partitions: [...this.assigned], rebalances: this.group.rebalances, rebalancing: this.rebalancing, lag: { ...this.st.lag }, feedback: { ...this.st.feedback } };
     if (this.models) {
       out.models = this.models.stats();
       // The remap of the partitions owned now: templates of their sources a published model knew, or not.
