@@ -8,7 +8,6 @@ import type { RawRecord } from '../../core/source.js';
 import { DEFAULT_LOKI_SOURCE_LABELS } from './config.js';
 import { decodeLokiProtobuf } from './loki-proto.js';
 import { capUtf8 } from './cap-utf8.js';
-import { fitJsonText } from './fit-json.js';
 import { cutLongStrings } from './long-values.js';
 import { decodeOtlpProtobuf } from './otlp-proto.js';
 
@@ -51,9 +50,7 @@ export function boundRecords(d: Decoded, maxBytes: number, maxRecords: number): 
   }
   let cut = 0;
   for (const r of d.records) {
-    let t = capUtf8(r.text, maxBytes);
-    // A JSON document keeps its fields: its long values are cut instead of its text (fit-json.ts).
-    if (t !== r.text) t = fitJsonText(r.text, maxBytes) ?? t;
+    const t = capUtf8(r.text, maxBytes);
     if (t !== r.text) {
       r.text = t;
       r.truncated = true;
