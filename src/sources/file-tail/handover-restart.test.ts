@@ -32,19 +32,25 @@ function tail(pattern: string, cps: MemoryCheckpoints, ack: (b: RawBatch) => boo
   return { texts, source, stop: async () => (ac.abort(), await done) };
 }
 
+/** A temp dir with the live file (lines a0..a9) and the names it rotates to; the glob matching all. */
+function layout(names: string[], glob: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-handover-'));
+  dirs.push(dir);
+  const files = names.map((n) => path.join(dir, n));
+  writeFileSync(files[0], text('a', 0, 10));
+  return { files, pattern: path.join(dir, glob), cps: new MemoryCheckpoints() };
+}
+
+// Names where the rotated files sort before the live one (x.1.log < x.2.log < x.log), so the
+// heir's stream is visited first at start-up, and names where they sort after it.
+const NAMES = [
+  ['x.log', 'x.1.log', 'x.2.log', '*.log'],
+  ['app.log', 'app.log.1', 'app.log.2', 'app.log*'],
+];
+
 describe('file tail: restart after a hand-over with unacknowledged lines', () => {
-  // Names where the rotated files sort before the live one (x.1.log < x.2.log < x.log), so the
-  // heir's stream is visited first at start-up.
-  it.each([
-    ['x.log', 'x.1.log', 'x.2.log', '*.log'],
-    ['app.log', 'app.log.1', 'app.log.2', 'app.log*'],
-  ])('re-delivers them from the last ack (live %s, rotated %s then %s)', async (live, rot1, rot2, glob) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-handover-'));
-    dirs.push(dir);
-    const [f, f1, f2] = [live, rot1, rot2].map((n) => path.join(dir, n));
-    const pattern = path.join(dir, glob);
-    const cps = new MemoryCheckpoints();
-    writeFileSync(f, text('a', 0, 10));
+  it.each(NAMES)('re-delivers them from the last ack (live %s, rotated %s then %s)', async (live, rot1, rot2, glob) => {
+    const { files: [f, f1, f2], pattern, cps } = layout([live, rot1, rot2], glob);
     // Acknowledges a0..a9 only: a10..a19 stay unacknowledged (a deferred ack, then the crash).
     const t1 = tail(pattern, cps, (b) => b.records.every((r) => Number(r.text.slice(1)) < 10));
     await waitFor(() => t1.texts.length >= 10);
@@ -78,16 +84,8 @@ describe('file tail: restart after lines appended to a handed-over file', () => 
   // rotated file: those lines go out and are acknowledged under the heir's stream, past where the
   // old stream's checkpoint stopped. Both checkpoints then name the file; the later one must win,
   // or the acknowledged lines are counted twice.
-  it.each([
-    ['x.log', 'x.1.log', 'x.2.log', '*.log'],
-    ['app.log', 'app.log.1', 'app.log.2', 'app.log*'],
-  ])('does not re-deliver acknowledged lines (live %s, rotated %s then %s)', async (live, rot1, rot2, glob) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-handover-'));
-    dirs.push(dir);
-    const [f, f1, f2] = [live, rot1, rot2].map((n) => path.join(dir, n));
-    const pattern = path.join(dir, glob);
-    const cps = new MemoryCheckpoints();
-    writeFileSync(f, text('a', 0, 10));
+  it.each(NAMES)('does not re-deliver acknowledged lines (live %s, rotated %s then %s)', async (live, rot1, rot2, glob) => {
+    const { files: [f, f1, f2], pattern, cps } = layout([live, rot1, rot2], glob);
     const t1 = tail(pattern, cps, () => true);
     await waitFor(() => t1.texts.length >= 10);
     renameSync(f, f1);
@@ -118,12 +116,7 @@ describe('file tail: restart after lines appended to a handed-over file', () => 
 
 describe('file tail: a file resumed at start-up and handed over with nothing new', () => {
   it('gives its heir a checkpoint, so a later restart does not read it again', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'anomalog-handover-'));
-    dirs.push(dir);
-    const [f, f1] = ['app.log', 'app.log.1'].map((n) => path.join(dir, n));
-    const pattern = path.join(dir, 'app.log*');
-    const cps = new MemoryCheckpoints();
-    writeFileSync(f, text('a', 0, 10));
+    const { files: [f, f1], pattern, cps } = layout(['app.log', 'app.log.1'], 'app.log*');
     const t1 = tail(pattern, cps, () => true);
     await waitFor(() => cps.saved.get(`file:${f}`)?.offset === 30);
     await t1.stop();
