@@ -319,7 +319,8 @@ describe.skipIf(!hasChromium)('web UI sign-in with server.auth_token (no token i
     await expect.poll(() => page.locator('#error').textContent()).toBe('Wrong token.');
     await page.getByLabel('Token').fill(TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('main h1').waitFor();
+    // The sign-in page has a `main h1` too: wait for the UI's (it replaces the page after the sign-in).
+    await page.locator('#app main h1').waitFor();
     // The UI's own API calls pass with the session cookie; the cookie is HttpOnly and is not the token.
     const cookies = await ctx.cookies(url);
     expect(cookies.map((c) => c.name)).toEqual(['anomalog_session']);
@@ -332,7 +333,7 @@ describe.skipIf(!hasChromium)('web UI sign-in with server.auth_token (no token i
     await ctx.clearCookies();
     await page.goto('about:blank');
     await page.goto(`${url}/#token=${TOKEN}`);
-    await page.locator('main h1').waitFor();
+    await page.locator('#app main h1').waitFor();
     expect(page.url()).not.toContain(TOKEN);
     expect(requested.some((u) => u.includes(TOKEN))).toBe(false);
     expect(errors).toEqual([]);

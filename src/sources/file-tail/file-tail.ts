@@ -142,8 +142,7 @@ export class FileTailSource implements Source {
       this.logger.warn('Ignored an acknowledgement for a cursor this source did not emit.', { cursor });
       return;
     }
-    const due = this.handovers.settle(cursor, meta.stream);
-    if (due !== undefined) this.checkpoints.save(due.heir.sourceId, { kind: 'file', id: cursor.id, offset: due.offset });
+    for (const d of this.handovers.settle(cursor, meta.stream, meta.epoch)) this.checkpoints.save(d.heir.sourceId, { kind: 'file', id: d.id, offset: d.offset });
     const s = meta.stream;
     if (meta.epoch < s.savedEpoch || (meta.epoch === s.savedEpoch && cursor.offset <= s.savedOffset)) return;
     s.savedEpoch = meta.epoch;
@@ -354,7 +353,7 @@ export class FileTailSource implements Source {
     const heir = [...this.streams.values()].find((o) => o !== s && o.seenId === f.id && o.active === null);
     if (heir !== undefined) {
       this.st.handovers++;
-      const acked = f.lastEnd <= f.seekedTo || (s.savedEpoch === f.epoch && s.savedOffset >= f.lastEnd);
+      const [acked, oldEpoch] = [f.lastEnd <= f.seekedTo || (s.savedEpoch === f.epoch && s.savedOffset >= f.lastEnd), f.epoch];
       f.epoch = heir.nextEpoch++;
       f.path = heir.path;
       f.rotatedAt = null;
@@ -365,7 +364,7 @@ export class FileTailSource implements Source {
       heir.savedEpoch = f.epoch;
       heir.savedOffset = f.lastEnd;
       if (acked) this.checkpoints.save(heir.sourceId, { kind: 'file', id: f.id, offset: f.lastEnd });
-      else this.handovers.add(f.id, heir, f.lastEnd);
+      else this.handovers.add(f.id, heir, f.lastEnd, s, oldEpoch);
       return;
     }
     if (f.pendingBytes > 0) {

@@ -136,3 +136,25 @@ describe('file tail: a file resumed at start-up and handed over with nothing new
     expect(t3.texts).toEqual(['c0', 'c1']);
   });
 });
+
+describe("file tail: the old stream's last ack of a handed-over file never comes", () => {
+  // A record that multi-line joining held at the end of the old file is released by the next file's
+  // first line, and acknowledged with that file: no ack of the old file reaches its end.
+  it("writes the heir's checkpoint once the old stream acknowledges its next file", async () => {
+    const { files: [f, f1], pattern, cps } = layout(['app.log', 'app.log.1'], 'app.log*');
+    const t1 = tail(pattern, cps, (b) => !b.records.some((r) => r.text.startsWith('a')));
+    await waitFor(() => t1.texts.length >= 10);
+    renameSync(f, f1);
+    writeFileSync(f, text('b', 0, 5));
+    await waitFor(() => t1.texts.length >= 15 && cps.saved.has(`file:${f1}`));
+    await t1.stop();
+    expect(cps.saved.get(`file:${f1}`)?.offset).toBe(30);
+    // Restarted: the handed-over file is not read again from its start.
+    const t2 = tail(pattern, cps, () => true);
+    appendFileSync(f, text('c', 0, 2));
+    await waitFor(() => t2.texts.length >= 2);
+    await new Promise((r) => setTimeout(r, 80));
+    await t2.stop();
+    expect(t2.texts).toEqual(['c0', 'c1']);
+  });
+});

@@ -16,30 +16,37 @@ describe('latestPerFile', () => {
 });
 
 describe('Handovers', () => {
-  const [old, heir] = [{ name: 'old' }, { name: 'heir' }];
+  const [old, heir, other] = [{ name: 'old' }, { name: 'heir' }, { name: 'other' }];
+  const row = (offset: number) => [{ heir, id: '1:2', offset }];
+  // File 1:2 was epoch 3 of `old`, handed to `heir` at offset 40.
+  const handed = () => {
+    const h = new Handovers<object>();
+    h.add('1:2', heir, 40, old, 3);
+    return h;
+  };
 
   it("makes the heir's row due once an ack of the old stream reaches the hand-over point", () => {
-    const h = new Handovers<object>();
-    h.add('1:2', heir, 40);
-    expect(h.settle(cp('1:2', 30), old)).toBeUndefined();
-    expect(h.settle(cp('1:2', 40), old)).toEqual({ heir, offset: 40 });
+    const h = handed();
+    expect(h.settle(cp('1:2', 30), old, 3)).toEqual([]);
+    expect(h.settle(cp('1:2', 40), old, 3)).toEqual(row(40));
     // Settled once.
-    expect(h.settle(cp('1:2', 50), old)).toBeUndefined();
+    expect(h.settle(cp('1:2', 50), old, 3)).toEqual([]);
   });
 
   it("leaves the row to the heir's own ack past the point, and writes it for one at the point", () => {
-    const h = new Handovers<object>();
-    h.add('1:2', heir, 40);
-    expect(h.settle(cp('1:2', 55), heir)).toBeUndefined();
-    expect(h.settle(cp('1:2', 40), old)).toBeUndefined();
-    h.add('1:2', heir, 40);
-    expect(h.settle(cp('1:2', 40), heir)).toEqual({ heir, offset: 40 });
+    const h = handed();
+    expect(h.settle(cp('1:2', 55), heir, 1)).toEqual([]);
+    expect(h.settle(cp('1:2', 40), old, 3)).toEqual([]);
+    h.add('1:2', heir, 40, old, 3);
+    expect(h.settle(cp('1:2', 40), heir, 1)).toEqual(row(40));
   });
 
-  it('ignores acks of other files', () => {
-    const h = new Handovers<object>();
-    h.add('1:2', heir, 40);
-    expect(h.settle(cp('1:9', 400), old)).toBeUndefined();
-    expect(h.settle(cp('1:2', 41), old)).toEqual({ heir, offset: 40 });
+  it("makes it due when the old stream acknowledges a later file (the old one's last ack may never come)", () => {
+    const h = handed();
+    // Another stream's later file, or the old stream's same epoch: not yet.
+    expect(h.settle(cp('1:9', 400), other, 7)).toEqual([]);
+    expect(h.settle(cp('1:9', 400), old, 3)).toEqual([]);
+    expect(h.settle(cp('1:9', 10), old, 4)).toEqual(row(40));
+    expect(h.settle(cp('1:9', 20), old, 4)).toEqual([]);
   });
 });

@@ -33,24 +33,49 @@ export function latestPerFile(cps: Iterable<Cursor | undefined>): Map<string, Cu
   return latest;
 }
 
-export class Handovers<S> {
-  private readonly pending = new Map<string, { heir: S; offset: number }>();
+/** A heir's checkpoint that is due: write `{ id, offset }` for `heir`. */
+export interface DueRow<S> {
+  heir: S;
+  id: string;
+  offset: number;
+}
 
-  /** `heir` took file `id` whose lines up to `offset` went out under another stream. */
-  add(id: string, heir: S, offset: number): void {
+interface Pending<S> {
+  heir: S;
+  offset: number;
+  /** The stream that read the file before, and the file's epoch there. */
+  from: S;
+  epoch: number;
+}
+
+export class Handovers<S> {
+  private readonly pending = new Map<string, Pending<S>>();
+
+  /** `heir` took file `id` whose lines up to `offset` went out under `from` (as its epoch `epoch`). */
+  add(id: string, heir: S, offset: number, from: S, epoch: number): void {
     this.pending.delete(id);
-    this.pending.set(id, { heir, offset });
+    this.pending.set(id, { heir, offset, from, epoch });
     if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value as string);
   }
 
   /**
-   * An ack of `cursor` by `stream`. When it reaches a pending hand-over point, returns the heir whose
-   * row is now due at that point — unless the ack is the heir's own past it (its own row is written).
+   * An ack of `cursor` by `stream` (the cursor's epoch there: `epoch`). Returns the heirs whose rows
+   * are now due:
+   *  - an ack of the handed-over file reaching the hand-over point (except the heir's own past it,
+   *    which writes its own row);
+   *  - any ack of a later file by the stream that handed one over: its lines share a record source
+   *    with the old file's and are processed after them, so the old file's lines are durable too.
+   *    (The old file's last ack may never come: a record that multi-line joining held at its end is
+   *    released by the next file's first line and acknowledged with that file.)
    */
-  settle(cursor: Cursor, stream: S): { heir: S; offset: number } | undefined {
-    const h = this.pending.get(cursor.id);
-    if (h === undefined || cursor.offset < h.offset) return undefined;
-    this.pending.delete(cursor.id);
-    return stream === h.heir && cursor.offset > h.offset ? undefined : h;
+  settle(cursor: Cursor, stream: S, epoch: number): DueRow<S>[] {
+    const due: DueRow<S>[] = [];
+    for (const [id, h] of this.pending) {
+      const reached = id === cursor.id && cursor.offset >= h.offset;
+      if (!reached && !(stream === h.from && epoch > h.epoch)) continue;
+      this.pending.delete(id);
+      if (!(reached && stream === h.heir && cursor.offset > h.offset)) due.push({ heir: h.heir, id, offset: h.offset });
+    }
+    return due;
   }
 }
